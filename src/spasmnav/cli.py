@@ -1,0 +1,206 @@
+"""The command line: a thin layer that reads input, calls the core and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from .assessing import FindingsError, assess_text, parse_findings
+from .content import PackError, load_pack, load_pack_from
+from .engine import assess
+from .language import TextError
+from .terminal import print_assessment
+
+app = typer.Typer(
+    name="spasmnav",
+    help="SpasmNav: подёргивания, спазмы и судороги в ногах — насколько это опасно и что делать.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+pack_app = typer.Typer(help="Клинический контент: проверка и просмотр.", no_args_is_help=True)
+app.add_typer(pack_app, name="pack")
+
+EXIT_BAD_INPUT = 2
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"файл не найден: {path}")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"не удалось прочитать файл {path}: {exc}")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        fail(f"в файле {path} не JSON (строка {exc.lineno}, позиция {exc.colno}).")
+
+
+def _assess_line(line: str) -> dict[str, Any]:
+    """One batch line to one output object; errors become an error object for that id."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": {"code": "bad_json", "message": f"строка не JSON: {exc.msg}"}}
+    if not isinstance(item, dict):
+        return {"id": None, "error": {"code": "bad_line", "message": "ожидается объект JSON"}}
+    ident = item.get("id")
+    try:
+        if "findings" in item:
+            result = assess(parse_findings(item["findings"])).to_dict()
+        else:
+            text = item.get("text")
+            if not isinstance(text, str):
+                raise TextError("В строке нет поля «text» с текстом.")
+            result = assess_text(text).to_dict()
+    except (TextError, FindingsError) as exc:
+        return {"id": ident, "error": {"code": "bad_input", "message": str(exc)}}
+    return {"id": ident, **result}
+
+
+@app.command("assess")
+def assess_cmd(
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", help="Описание своими словами; «-» — из stdin.")
+    ] = None,
+    findings: Annotated[
+        Path | None, typer.Option("--findings", "-f", help="JSON-файл с находками.")
+    ] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", "-b", help="JSONL: по строке {\"id\", \"text\"}.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON (контракт).")] = False,
+    batch_file: Annotated[Path | None, typer.Argument(hidden=True)] = None,
+) -> None:
+    """Оценить ситуацию: по тексту, по находкам (JSON) или пакетом (JSONL)."""
+    if batch is None and batch_file is not None and text is None and findings is None:
+        batch = batch_file
+    chosen = sum(x is not None for x in (text, findings, batch))
+    if chosen != 1:
+        fail("укажите ровно одно: --text, --findings или --batch.")
+    if batch is not None:
+        _run_batch(batch)
+        return
+    try:
+        if findings is not None:
+            result = assess(parse_findings(_read_json_file(findings)))
+        else:
+            assert text is not None
+            source = sys.stdin.read() if text == "-" else text
+            result = assess_text(source)
+    except (TextError, FindingsError) as exc:
+        fail(str(exc))
+    if as_json:
+        _emit(result.to_dict())
+    else:
+        print_assessment(_console(), result.to_dict())
+
+
+def _run_batch(path: Path) -> None:
+    try:
+        handle = path.open(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        fail(f"файл не найден: {path}")
+    except OSError as exc:
+        fail(f"не удалось открыть {path}: {exc}")
+    failed = 0
+    with handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            out = _assess_line(line)
+            failed += "error" in out
+            _emit(out)
+    if failed:
+        Console(stderr=True).print(f"Строк с ошибками: {failed}")
+        raise typer.Exit(1)
+
+
+@pack_app.command("check")
+def pack_check(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Каталог пакета (по умолчанию — встроенный).")
+    ] = None,
+) -> None:
+    """Проверить клинический пакет: ссылки, источники, строки исходных материалов."""
+    from .packdoc import pack_summary
+
+    try:
+        pack = load_pack_from(directory) if directory else load_pack()
+    except PackError as exc:
+        console = Console(stderr=True, highlight=False)
+        console.print(f"[bold red]Пакет содержит ошибки ({len(exc.problems)}):[/]")
+        for p in exc.problems:
+            console.print(f"  • {p}")
+        raise typer.Exit(1) from None
+    console = _console()
+    console.print(f"[bold green]Пакет в порядке[/] (версия {pack.version})")
+    for kind, n in pack_summary(pack).items():
+        console.print(f"  {kind}: {n}")
+
+
+@pack_app.command("show")
+def pack_show() -> None:
+    """Показать весь клинический пакет как читаемый документ для проверки врачом."""
+    from rich.markdown import Markdown
+
+    from .packdoc import render_pack
+
+    _console().print(Markdown(render_pack(load_pack())))
+
+
+@app.command("run")
+def run_cmd() -> None:
+    """Главный сценарий: запускает основной интерфейс SpasmNav."""
+    from .interview_cli import run_default
+
+    run_default()
+
+
+def _register_optional() -> None:
+    # Sub-apps that live in their own modules register themselves here.
+    for module, attr in (
+        ("spasmnav.diary.cli", "register"),
+        ("spasmnav.interview_cli", "register"),
+        ("spasmnav.web.cli", "register"),
+    ):
+        try:
+            mod = __import__(module, fromlist=[attr])
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        getattr(mod, attr)(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("\nПрервано.")
+        sys.exit(130)
+    except PackError as exc:
+        Console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
+        sys.exit(3)

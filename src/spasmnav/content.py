@@ -1,0 +1,535 @@
+"""The clinical content pack: schema, loading and validation.
+
+The pack is YAML inside the package (``spasmnav/pack/*.yaml``). Every statement a person can
+see carries citations (``source`` id plus a seed line or a guideline section). Loading validates
+the whole pack: unknown references, uncited statements and seed lines that point past the end of
+the seed are errors, so a clinician can edit YAML and ``spasmnav pack check`` tells them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "LEVELS",
+    "Advice",
+    "BrainArea",
+    "Citation",
+    "Condition",
+    "Evidence",
+    "Exercise",
+    "Finding",
+    "Medicine",
+    "Pack",
+    "PackError",
+    "Question",
+    "Rule",
+    "Scale",
+    "SeedSection",
+    "Source",
+    "Specialist",
+    "Test",
+    "load_pack",
+]
+
+LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
+Level = Literal["self_care", "doctor", "urgent", "emergency"]
+
+_CITE_RE = re.compile(r"^(?P<source>[a-z0-9_]+)(?::(?P<line>\d+)(?:-(?P<end>\d+))?)?(?:#(?P<section>.+))?$")
+
+
+class PackError(Exception):
+    """The content pack is invalid; the message lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Model):
+    """A pointer to a source: a seed line (range) or a named section of a guideline."""
+
+    source: str
+    line: int | None = None
+    end_line: int | None = None
+    section: str | None = None
+
+    def render(self, pack: Pack) -> str:
+        src = pack.source(self.source)
+        if src.file and self.line is not None:
+            lines = f"{self.line}" if self.end_line is None else f"{self.line}-{self.end_line}"
+            return f"{src.file}:{lines}"
+        if self.section:
+            return f"{src.short}: {self.section}"
+        return src.short
+
+
+def _parse_citation(value: Any) -> Any:
+    # YAML shorthand: "seed_stroke:58", "seed_stroke:53-57", "nice_cks_cramps#Red flags".
+    if isinstance(value, str):
+        m = _CITE_RE.match(value.strip())
+        if not m:
+            raise ValueError(f"citation {value!r} is not of the form source[:line[-line]][#section]")
+        return {
+            "source": m["source"],
+            "line": int(m["line"]) if m["line"] else None,
+            "end_line": int(m["end"]) if m["end"] else None,
+            "section": m["section"],
+        }
+    return value
+
+
+Cite = Annotated[Citation, BeforeValidator(_parse_citation)]
+Cites = Annotated[list[Cite], Field(min_length=1)]
+
+
+class Source(_Model):
+    id: str
+    kind: Literal["seed", "guideline", "scale", "reference"]
+    title: str
+    short: str
+    publisher: str | None = None
+    file: str | None = None
+    lines: int | None = None  # number of lines in the seed file; locators are checked against it
+    note: str | None = None
+
+
+class SeedSection(_Model):
+    """A section of a seed document; the coverage test checks each one is cited."""
+
+    source: str
+    line: int
+    end_line: int
+    title: str
+
+
+Expr = Any  # validated structurally by the engine's compiler (see engine.compile_expr)
+
+
+class Finding(_Model):
+    id: str
+    label: str
+    kind: Literal["movement", "symptom", "sign", "history", "risk_factor", "trigger", "context"]
+    # True: this finding alone shows the text is about what SpasmNav covers (leg contractions
+    # and the leg emergencies that mimic or complicate them).
+    scope: bool = False
+    numeric: bool = False
+    unit: str | None = None
+    lexicon: list[str] = Field(default_factory=list)
+    # Lexicon terms that, when present, cancel this finding in the same clause.
+    exclude: list[str] = Field(default_factory=list)
+    implies: list[str] = Field(default_factory=list)
+    # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
+    derived: Expr | None = None
+    note: str | None = None
+
+
+class Evidence(_Model):
+    finding: str
+    weight: float
+    # False: the weight applies when the finding is explicitly absent («слабости нет»).
+    present: bool = True
+
+
+class Condition(_Model):
+    id: str
+    title: str
+    summary: str
+    mechanism: str
+    specialist: str
+    prior: float = 0.0
+    evidence: list[Evidence]
+    tests: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+    exercises: list[str] = Field(default_factory=list)
+    cite: Cites
+
+
+class Rule(_Model):
+    id: str
+    level: Level
+    priority: int
+    red_flag: bool = False
+    title: str
+    reason: str
+    when: Expr
+    specialist: str  # a specialist id, or "by_condition"
+    advice: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+    cite: Cites
+
+
+class Specialist(_Model):
+    id: str
+    title: str
+    why: str
+    cite: Cites
+
+
+class Test(_Model):
+    id: str
+    title: str
+    why: str
+    cite: Cites
+
+
+class Advice(_Model):
+    id: str
+    kind: Literal["first_aid", "self_help", "lifestyle", "visit", "caution", "info"]
+    title: str
+    text: str
+    when: Expr | None = None
+    cite: Cites
+
+
+class Exercise(_Model):
+    id: str
+    title: str
+    goal: str
+    instructions: str
+    repetitions: str | None = None
+    hold_seconds: str | None = None
+    sets_per_day: str | None = None
+    distance: str | None = None
+    duration_minutes: str | None = None
+    per_week: str | None = None
+    caution: str | None = None
+    cite: Cites
+
+
+class Medicine(_Model):
+    id: str
+    name: str
+    group: str
+    what_a_doctor_may_consider: str
+    cautions: list[str] = Field(min_length=1)
+    conditions: list[str]
+    cite: Cites
+
+
+class BrainArea(_Model):
+    id: str
+    title: str
+    effect: str
+    condition: str
+    cite: Cites
+
+
+class Scale(_Model):
+    id: str
+    title: str
+    description: str
+    grades: list[str]
+    threshold: str | None = None
+    cite: Cites
+
+
+class LevelText(_Model):
+    id: Level
+    title: str
+    action: str
+    cite: Cites
+
+
+class AnswerOption(_Model):
+    code: str
+    display: str
+    # findings set by this answer: id -> true/false/number
+    sets: dict[str, bool | float] = Field(default_factory=dict)
+
+
+class EnableWhen(_Model):
+    question: str
+    operator: Literal["exists", "=", "!=", ">", "<", ">=", "<="]
+    answer: str | float | bool
+
+
+class Question(_Model):
+    """A FHIR SDC Questionnaire-shaped item."""
+
+    linkId: str  # noqa: N815 - FHIR's name
+    text: str
+    text_other: str | None = None  # the same question about a relative («он/она»)
+    type: Literal["choice", "boolean", "integer", "decimal", "string", "open-choice"]
+    why: str
+    answerOption: list[AnswerOption] = Field(default_factory=list)  # noqa: N815
+    enableWhen: list[EnableWhen] = Field(default_factory=list)  # noqa: N815
+    enableBehavior: Literal["all", "any"] = "all"  # noqa: N815
+    finding: str | None = None  # for boolean / numeric items: the finding it answers
+    red_flag: bool = False
+    cite: list[Cite] = Field(default_factory=list)
+
+
+class Texts(_Model):
+    disclaimer: str
+    out_of_scope: str
+    emergency_line: str
+    cite: Cites
+
+
+class Pack(_Model):
+    version: str
+    sources: list[Source]
+    seed_sections: list[SeedSection]
+    findings: list[Finding]
+    conditions: list[Condition]
+    rules: list[Rule]
+    specialists: list[Specialist]
+    tests: list[Test]
+    advice: list[Advice]
+    exercises: list[Exercise]
+    medicines: list[Medicine]
+    brain_areas: list[BrainArea]
+    scales: list[Scale]
+    levels: list[LevelText]
+    questions: list[Question] = Field(default_factory=list)
+    texts: Texts
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Pack:
+        problems = list(_reference_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # Lookups. Built lazily and cached on the frozen instance.
+    def _index(self, attr: str) -> dict[str, Any]:
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_idx", {})
+        if attr not in cache:
+            key = "linkId" if attr == "questions" else "id"
+            cache[attr] = {getattr(x, key): x for x in getattr(self, attr)}
+        return cache[attr]
+
+    def source(self, id: str) -> Source:
+        return self._index("sources")[id]  # type: ignore[no-any-return]
+
+    def finding(self, id: str) -> Finding:
+        return self._index("findings")[id]  # type: ignore[no-any-return]
+
+    def condition(self, id: str) -> Condition:
+        return self._index("conditions")[id]  # type: ignore[no-any-return]
+
+    def specialist(self, id: str) -> Specialist:
+        return self._index("specialists")[id]  # type: ignore[no-any-return]
+
+    def test(self, id: str) -> Test:
+        return self._index("tests")[id]  # type: ignore[no-any-return]
+
+    def advice_item(self, id: str) -> Advice:
+        return self._index("advice")[id]  # type: ignore[no-any-return]
+
+    def exercise(self, id: str) -> Exercise:
+        return self._index("exercises")[id]  # type: ignore[no-any-return]
+
+    def question(self, link_id: str) -> Question:
+        return self._index("questions")[link_id]  # type: ignore[no-any-return]
+
+    def level(self, id: str) -> LevelText:
+        return self._index("levels")[id]  # type: ignore[no-any-return]
+
+    def has(self, attr: str, id: str) -> bool:
+        return id in self._index(attr)
+
+    def cite(self, citations: list[Citation]) -> list[str]:
+        return [c.render(self) for c in citations]
+
+    def citations(self) -> Iterator[tuple[str, Citation]]:
+        """Every citation in the pack, with the id of the item that carries it."""
+        for attr in (
+            "conditions",
+            "rules",
+            "specialists",
+            "tests",
+            "advice",
+            "exercises",
+            "medicines",
+            "brain_areas",
+            "scales",
+            "levels",
+            "questions",
+        ):
+            for item in getattr(self, attr):
+                key = item.linkId if attr == "questions" else item.id
+                for c in item.cite:
+                    yield f"{attr}.{key}", c
+        for c in self.texts.cite:
+            yield "texts", c
+
+
+def _expr_findings(expr: Any) -> Iterator[str]:
+    if isinstance(expr, str):
+        yield expr
+    elif isinstance(expr, dict):
+        if "finding" in expr:
+            yield expr["finding"]
+        for key in ("all", "any", "of"):
+            for sub in expr.get(key, []):
+                yield from _expr_findings(sub)
+        if "not" in expr:
+            yield from _expr_findings(expr["not"])
+
+
+def _reference_problems(pack: Pack) -> Iterator[str]:
+    ids: dict[str, set[str]] = {}
+    for attr in (
+        "sources",
+        "findings",
+        "conditions",
+        "rules",
+        "specialists",
+        "tests",
+        "advice",
+        "exercises",
+        "medicines",
+        "brain_areas",
+        "scales",
+    ):
+        seen: set[str] = set()
+        for item in getattr(pack, attr):
+            if item.id in seen:
+                yield f"{attr}: duplicate id {item.id!r}"
+            seen.add(item.id)
+        ids[attr] = seen
+    qids = [q.linkId for q in pack.questions]
+    if len(set(qids)) != len(qids):
+        yield "questions: duplicate linkId"
+    findings = ids["findings"]
+    specialists = ids["specialists"] | {"by_condition"}
+
+    for attr, c in pack.citations():
+        if c.source not in ids["sources"]:
+            yield f"{attr}: citation names unknown source {c.source!r}"
+            continue
+        src = pack.source(c.source)
+        if src.kind == "seed":
+            if c.line is None:
+                yield f"{attr}: a seed citation needs a line ({c.source})"
+            elif src.lines is not None and (
+                c.line < 1 or c.line > src.lines or (c.end_line or c.line) > src.lines
+            ):
+                yield f"{attr}: {c.source}:{c.line} points past the end of {src.file}"
+            elif c.end_line is not None and c.end_line < c.line:
+                yield f"{attr}: line range {c.line}-{c.end_line} is reversed"
+    for s in pack.seed_sections:
+        if s.source not in ids["sources"]:
+            yield f"seed_sections: unknown source {s.source!r}"
+    for f in pack.findings:
+        for i in f.implies:
+            if i not in findings:
+                yield f"findings.{f.id}: implies unknown finding {i!r}"
+        for fid in _expr_findings(f.derived) if f.derived is not None else ():
+            if fid not in findings:
+                yield f"findings.{f.id}: derived from unknown finding {fid!r}"
+    for cond in pack.conditions:
+        if cond.specialist not in specialists:
+            yield f"conditions.{cond.id}: unknown specialist {cond.specialist!r}"
+        for e in cond.evidence:
+            if e.finding not in findings:
+                yield f"conditions.{cond.id}: evidence names unknown finding {e.finding!r}"
+        for t in cond.tests:
+            if t not in ids["tests"]:
+                yield f"conditions.{cond.id}: unknown test {t!r}"
+        for a in cond.advice:
+            if a not in ids["advice"]:
+                yield f"conditions.{cond.id}: unknown advice {a!r}"
+        for x in cond.exercises:
+            if x not in ids["exercises"]:
+                yield f"conditions.{cond.id}: unknown exercise {x!r}"
+    for r in pack.rules:
+        if r.specialist not in specialists:
+            yield f"rules.{r.id}: unknown specialist {r.specialist!r}"
+        for fid in _expr_findings(r.when):
+            if fid not in findings:
+                yield f"rules.{r.id}: condition names unknown finding {fid!r}"
+        for a in r.advice:
+            if a not in ids["advice"]:
+                yield f"rules.{r.id}: unknown advice {a!r}"
+        for t in r.tests:
+            if t not in ids["tests"]:
+                yield f"rules.{r.id}: unknown test {t!r}"
+    for a in pack.advice:
+        for fid in _expr_findings(a.when) if a.when is not None else ():
+            if fid not in findings:
+                yield f"advice.{a.id}: condition names unknown finding {fid!r}"
+    for m in pack.medicines:
+        for cid in m.conditions:
+            if cid not in ids["conditions"]:
+                yield f"medicines.{m.id}: unknown condition {cid!r}"
+    for b in pack.brain_areas:
+        if b.condition not in ids["conditions"]:
+            yield f"brain_areas.{b.id}: unknown condition {b.condition!r}"
+    levels = {lv.id for lv in pack.levels}
+    for lv in LEVELS:
+        if lv not in levels:
+            yield f"levels: missing text for level {lv!r}"
+    for q in pack.questions:
+        if q.finding is not None and q.finding not in findings:
+            yield f"questions.{q.linkId}: unknown finding {q.finding!r}"
+        for opt in q.answerOption:
+            for fid in opt.sets:
+                if fid not in findings:
+                    yield f"questions.{q.linkId}: answer {opt.code!r} sets unknown finding {fid!r}"
+        for ew in q.enableWhen:
+            if ew.question not in qids:
+                yield f"questions.{q.linkId}: enableWhen names unknown question {ew.question!r}"
+
+
+PACK_FILES = (
+    "sources",
+    "findings",
+    "conditions",
+    "rules",
+    "care",
+    "exercises",
+    "medicines",
+    "questions",
+)
+
+
+def _read_yaml_dir(directory: Path | Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in PACK_FILES:
+        node = directory / f"{name}.yaml"
+        if not node.is_file():
+            continue
+        loaded = yaml.safe_load(node.read_text(encoding="utf-8")) or {}
+        for key, value in loaded.items():
+            if key in data and isinstance(data[key], list):
+                data[key].extend(value)
+            else:
+                data[key] = value
+    return data
+
+
+def load_pack_from(directory: Path | Any) -> Pack:
+    """Load and validate a pack from a directory of YAML files; raise PackError on problems."""
+    try:
+        data = _read_yaml_dir(directory)
+    except yaml.YAMLError as exc:
+        raise PackError([f"YAML: {exc}"]) from exc
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.extend(f"{loc}: {m}" for m in str(err["msg"]).split("; "))
+        raise PackError(problems) from exc
+
+
+@lru_cache(maxsize=1)
+def load_pack() -> Pack:
+    """The pack shipped inside the package (validated once per process)."""
+    return load_pack_from(resources.files("spasmnav") / "pack")

@@ -1,0 +1,490 @@
+"""The triage engine: a pure, deterministic function from findings to an assessment.
+
+Red-flag rules set the floor of urgency; every fired rule becomes a reason that names its
+findings and sources. Condition scores are sums of evidence weights, so each score can be
+explained finding by finding. Rules and evidence are compiled once per pack into closures, which
+keeps one assessment in the tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .content import LEVELS, Pack, load_pack
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Assessment",
+    "Engine",
+    "ExprError",
+    "Observation",
+    "assess",
+    "assess_findings",
+    "compile_expr",
+    "get_engine",
+]
+
+SCHEMA_VERSION = 1
+RANK = {lv: i for i, lv in enumerate(LEVELS)}
+TOP_CONDITIONS_FOR_CARE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What is known about one finding: present, absent (False) or unknown (None), a value."""
+
+    present: bool | None = True
+    value: float | None = None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+Facts = Mapping[str, Observation]
+Predicate = Callable[[Facts], bool]
+
+
+class ExprError(ValueError):
+    pass
+
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "=": operator.eq,
+}
+
+
+def compile_expr(expr: Any) -> Predicate:
+    """Compile a rule condition written in the pack into a predicate over facts.
+
+    Forms: ``"finding_id"`` (present), ``true``, ``{all: [...]}``, ``{any: [...]}``,
+    ``{not: e}``, ``{min: n, of: [...]}``, ``{finding: id, present: false}`` (explicitly
+    absent) and ``{finding: id, op: ">=", value: 21}`` (a known value compared).
+    """
+    if expr is True:
+        return lambda facts: True
+    if isinstance(expr, str):
+        fid = expr
+
+        def has(facts: Facts) -> bool:
+            o = facts.get(fid)
+            return o is not None and o.present is True
+
+        return has
+    if not isinstance(expr, dict):
+        raise ExprError(f"cannot read condition {expr!r}")
+    if "all" in expr:
+        parts = [compile_expr(e) for e in expr["all"]]
+        return lambda facts: all(p(facts) for p in parts)
+    if "any" in expr:
+        parts = [compile_expr(e) for e in expr["any"]]
+        return lambda facts: any(p(facts) for p in parts)
+    if "not" in expr:
+        inner = compile_expr(expr["not"])
+        return lambda facts: not inner(facts)
+    if "min" in expr and "of" in expr:
+        n = int(expr["min"])
+        parts = [compile_expr(e) for e in expr["of"]]
+        return lambda facts: sum(1 for p in parts if p(facts)) >= n
+    if "finding" in expr:
+        fid = str(expr["finding"])
+        if "op" in expr:
+            if expr["op"] not in _OPS:
+                raise ExprError(f"unknown operator {expr['op']!r}")
+            op, bound = _OPS[expr["op"]], float(expr["value"])
+
+            def compare(facts: Facts) -> bool:
+                o = facts.get(fid)
+                return o is not None and o.value is not None and op(o.value, bound)
+
+            return compare
+        want = bool(expr.get("present", True))
+
+        def state(facts: Facts) -> bool:
+            o = facts.get(fid)
+            return o is not None and o.present is want
+
+        return state
+    raise ExprError(f"cannot read condition {expr!r}")
+
+
+def _positive_findings(expr: Any, negated: bool = False) -> Iterator[str]:
+    """Findings whose presence can make the expression true (for explaining a fired rule)."""
+    if isinstance(expr, str):
+        if not negated:
+            yield expr
+    elif isinstance(expr, dict):
+        if "finding" in expr and not negated:
+            yield str(expr["finding"])
+        for key in ("all", "any", "of"):
+            for sub in expr.get(key, []):
+                yield from _positive_findings(sub, negated)
+        if "not" in expr:
+            yield from _positive_findings(expr["not"], not negated)
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    id: str
+    level: str
+    rank: int
+    priority: int
+    red_flag: bool
+    predicate: Predicate
+    explains: tuple[str, ...]
+    specialist: str
+    title: str
+    reason: str
+    sources: tuple[str, ...]
+    advice: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledCondition:
+    id: str
+    prior: float
+    evidence: tuple[tuple[str, float, bool], ...]
+    specialist: str
+
+
+@dataclass(slots=True)
+class Assessment:
+    """The result of one assessment; ``to_dict`` gives the JSON contract of DESIGN.md."""
+
+    level: str
+    specialist: str
+    in_scope: bool
+    reasons: list[dict[str, Any]]
+    red_flags: list[dict[str, Any]]
+    conditions: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    tests: list[dict[str, Any]]
+    advice: list[dict[str, Any]]
+    exercises: list[dict[str, Any]]
+    medicines: list[dict[str, Any]]
+    title: str
+    action: str
+    specialist_title: str
+    message: str | None
+    disclaimer: str
+    pack_version: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "in_scope": self.in_scope,
+            "triage": {
+                "level": self.level,
+                "title": self.title,
+                "action": self.action,
+                "specialist": self.specialist,
+                "specialist_title": self.specialist_title,
+                "reasons": self.reasons,
+            },
+            "red_flags": self.red_flags,
+            "conditions": self.conditions,
+            "findings": self.findings,
+            "tests": self.tests,
+            "advice": self.advice,
+            "exercises": self.exercises,
+            "medicines": self.medicines,
+            "message": self.message,
+            "disclaimer": self.disclaimer,
+            "pack_version": self.pack_version,
+        }
+        out.update(self.extra)
+        return out
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class Engine:
+    """Rules and evidence of one pack, compiled; ``assess`` is pure and deterministic."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self._derived: list[tuple[str, Predicate]] = [
+            (f.id, compile_expr(f.derived)) for f in pack.findings if f.derived is not None
+        ]
+        self._implies = {f.id: tuple(f.implies) for f in pack.findings if f.implies}
+        self._scope = frozenset(f.id for f in pack.findings if f.scope)
+        self._labels = {f.id: f.label for f in pack.findings}
+        rules = [
+            _CompiledRule(
+                id=r.id,
+                level=r.level,
+                rank=RANK[r.level],
+                priority=r.priority,
+                red_flag=r.red_flag,
+                predicate=compile_expr(r.when),
+                explains=tuple(dict.fromkeys(_positive_findings(r.when))),
+                specialist=r.specialist,
+                title=r.title,
+                reason=r.reason,
+                sources=tuple(pack.cite(r.cite)),
+                advice=tuple(r.advice),
+                tests=tuple(r.tests),
+            )
+            for r in pack.rules
+        ]
+        # Most urgent first, then explicit priority, then pack order (stable sort).
+        self._rules = sorted(rules, key=lambda r: (-r.rank, -r.priority))
+        self._conditions = [
+            _CompiledCondition(
+                id=c.id,
+                prior=c.prior,
+                evidence=tuple((e.finding, e.weight, e.present) for e in c.evidence),
+                specialist=c.specialist,
+            )
+            for c in pack.conditions
+        ]
+        self._advice_when = [
+            (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
+        ]
+        self._advice_dicts = {
+            a.id: {
+                "id": a.id,
+                "kind": a.kind,
+                "title": a.title,
+                "text": a.text,
+                "sources": pack.cite(a.cite),
+            }
+            for a in pack.advice
+        }
+        self._test_dicts = {
+            t.id: {"id": t.id, "title": t.title, "why": t.why, "sources": pack.cite(t.cite)}
+            for t in pack.tests
+        }
+        self._exercise_dicts = {
+            x.id: {
+                **x.model_dump(exclude={"cite"}, exclude_none=True),
+                "sources": pack.cite(x.cite),
+            }
+            for x in pack.exercises
+        }
+        self._medicines_by_condition: dict[str, list[dict[str, Any]]] = {}
+        for m in pack.medicines:
+            d = {
+                "id": m.id,
+                "name": m.name,
+                "group": m.group,
+                "what_a_doctor_may_consider": m.what_a_doctor_may_consider,
+                "cautions": list(m.cautions),
+                "sources": pack.cite(m.cite),
+            }
+            for cid in m.conditions:
+                self._medicines_by_condition.setdefault(cid, []).append(d)
+        self._condition_info = {
+            c.id: (c.title, c.summary, c.mechanism, pack.cite(c.cite), c.tests, c.advice)
+            for c in pack.conditions
+        }
+        self._condition_exercises = {c.id: c.exercises for c in pack.conditions}
+        self._levels = {lv.id: (lv.title, lv.action) for lv in pack.levels}
+        self._specialists = {s.id: s.title for s in pack.specialists}
+
+    def known_findings(self) -> frozenset[str]:
+        return frozenset(self._labels)
+
+    def complete(self, facts: Facts) -> dict[str, Observation]:
+        """Add implied and derived findings (never removing what was observed)."""
+        out = dict(facts)
+        for fid, obs in facts.items():
+            if obs.present is True:
+                for implied in self._implies.get(fid, ()):
+                    if out.get(implied, Observation(None)).present is not True:
+                        out[implied] = Observation(True)
+        for fid, pred in self._derived:
+            if pred(out) and out.get(fid, Observation(None)).present is not True:
+                out[fid] = Observation(True)
+        return out
+
+    def assess(
+        self,
+        facts: Facts,
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> Assessment:
+        facts = self.complete(facts)
+        fired = [r for r in self._rules if r.predicate(facts)]
+        in_scope = any(
+            o.present is True for fid, o in facts.items() if fid in self._scope
+        )
+        level = fired[0].level if fired else "self_care"
+
+        # Conditions: sum of evidence weights over present (or explicitly absent) findings.
+        scored: list[tuple[float, int, str, list[dict[str, Any]]]] = []
+        for order, cond in enumerate(self._conditions):
+            total = cond.prior
+            ev: list[dict[str, Any]] = []
+            positive = False
+            for fid, weight, when_present in cond.evidence:
+                o = facts.get(fid)
+                if o is None or o.present is not when_present:
+                    continue
+                total += weight
+                positive = positive or (weight > 0 and when_present)
+                ev.append(
+                    {
+                        "finding": fid,
+                        "label": self._labels[fid],
+                        "present": when_present,
+                        "weight": weight,
+                    }
+                )
+            if positive and total > 0:
+                scored.append((total, order, cond.id, ev))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        conditions = []
+        for total, _, cid, ev in scored:
+            title, summary, mechanism, sources, _, _ = self._condition_info[cid]
+            conditions.append(
+                {
+                    "id": cid,
+                    "title": title,
+                    "score": round(_sigmoid(total - 1.0), 3),
+                    "raw_score": round(total, 3),
+                    "summary": summary,
+                    "mechanism": mechanism,
+                    "evidence": ev,
+                    "sources": sources,
+                }
+            )
+
+        top_rule = fired[0] if fired else None
+        specialist = top_rule.specialist if top_rule else "therapist"
+        if specialist == "by_condition":
+            specialist = (
+                self._condition_by_id(conditions[0]["id"]).specialist
+                if conditions
+                else "therapist"
+            )
+
+        reasons = [
+            {
+                "rule": r.id,
+                "level": r.level,
+                "text": r.reason,
+                "findings": [f for f in r.explains if _is_present(facts, f)],
+                "sources": list(r.sources),
+            }
+            for r in fired
+            if r.id != "default_self_care" or len(fired) == 1
+        ]
+        for reason in reasons:
+            reason["finding_labels"] = [self._labels[f] for f in reason["findings"]]
+        red_flags = [
+            {"id": r.id, "title": r.title, "level": r.level, "sources": list(r.sources)}
+            for r in fired
+            if r.red_flag
+        ]
+
+        # What to do: first aid and rule advice first; care for the likely conditions only
+        # when this is not an emergency (then nothing should distract from calling 103/112).
+        advice_ids: list[str] = []
+        test_ids: list[str] = []
+        for r in fired:
+            advice_ids.extend(r.advice)
+            test_ids.extend(r.tests)
+        exercise_ids: list[str] = []
+        medicines: list[dict[str, Any]] = []
+        if level != "emergency":
+            for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
+                _, _, _, _, tests, advice = self._condition_info[c["id"]]
+                test_ids.extend(tests)
+                advice_ids.extend(advice)
+                if level != "urgent":
+                    exercise_ids.extend(self._condition_exercises[c["id"]])
+                for m in self._medicines_by_condition.get(c["id"], ()):
+                    if m not in medicines:
+                        medicines.append(m)
+            advice_ids.extend(aid for aid, pred in self._advice_when if pred(facts))
+        else:
+            advice_ids.extend(
+                aid
+                for aid, pred in self._advice_when
+                if self._advice_dicts[aid]["kind"] == "first_aid" and pred(facts)
+            )
+
+        findings_out = [
+            {
+                "id": fid,
+                "label": self._labels.get(fid, fid),
+                "present": o.present,
+                "value": o.value,
+                "text": o.text,
+                "start": o.start,
+                "end": o.end,
+            }
+            for fid, o in facts.items()
+        ]
+        title, action = self._levels[level]
+        return Assessment(
+            level=level,
+            specialist=specialist,
+            in_scope=in_scope,
+            reasons=reasons,
+            red_flags=red_flags,
+            conditions=conditions,
+            findings=findings_out,
+            tests=[self._test_dicts[t] for t in dict.fromkeys(test_ids)],
+            advice=[self._advice_dicts[a] for a in dict.fromkeys(advice_ids)],
+            exercises=[self._exercise_dicts[x] for x in dict.fromkeys(exercise_ids)],
+            medicines=medicines,
+            title=title,
+            action=action,
+            specialist_title=self._specialists.get(specialist, specialist),
+            message=None if in_scope else self.pack.texts.out_of_scope,
+            disclaimer=self.pack.texts.disclaimer,
+            pack_version=self.pack.version,
+            extra=dict(extra or {}),
+        )
+
+    def _condition_by_id(self, cid: str) -> _CompiledCondition:
+        for c in self._conditions:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+
+def _is_present(facts: Facts, fid: str) -> bool:
+    o = facts.get(fid)
+    return o is not None and (o.present is True or o.value is not None)
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    return Engine(load_pack())
+
+
+def assess(facts: Facts, *, extra: dict[str, Any] | None = None) -> Assessment:
+    return get_engine().assess(facts, extra=extra)
+
+
+def assess_findings(findings: Mapping[str, bool | float | None]) -> Assessment:
+    """Assess plain values: ``True``/``False``/``None`` for presence, a number for a value.
+
+    Raises KeyError naming the first unknown finding id.
+    """
+    engine = get_engine()
+    known = engine.known_findings()
+    facts: dict[str, Observation] = {}
+    for fid, v in findings.items():
+        if fid not in known:
+            raise KeyError(fid)
+        if isinstance(v, bool) or v is None:
+            facts[fid] = Observation(v)
+        else:
+            facts[fid] = Observation(True, float(v))
+    return engine.assess(facts)

@@ -1,0 +1,109 @@
+"""Turn a person's own words into findings, each with the span of text it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..content import Pack, load_pack
+from ..engine import Observation
+from .context import is_negated
+from .lexicon import Lexicon, Match
+from .morph import normalize, tokenize
+from .quantities import extract_quantities
+
+__all__ = ["MAX_TEXT_CHARS", "TextError", "Understanding", "understand"]
+
+MAX_TEXT_CHARS = 5000
+NUMERIC = ("symptom_duration_days", "days_since_stroke", "age", "pregnancy_weeks",
+           "episode_minutes", "episodes_per_week")
+
+
+class TextError(ValueError):
+    """The text cannot be assessed; the message is in Russian, for the person."""
+
+
+@dataclass(slots=True)
+class Understanding:
+    facts: dict[str, Observation]
+    matches: list[dict[str, object]]
+    subject: str  # "self" or "other"
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Reader:
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.lexicon = Lexicon(pack)
+        self.movement = frozenset(
+            f.id for f in pack.findings if f.kind == "movement" or f.scope
+        )
+
+    def read(self, text: str) -> Understanding:
+        if not isinstance(text, str) or not text.strip():
+            raise TextError("Пустой текст: опишите, что происходит с ногой, своими словами.")
+        truncated = len(text) > MAX_TEXT_CHARS
+        if truncated:
+            text = text[:MAX_TEXT_CHARS]
+        norm = normalize(text)
+        tokens = tokenize(norm)
+        sentence_of, s = [], 0
+        for tok in tokens:
+            sentence_of.append(s)
+            if tok.punct and tok.text in {".", "!", "?", ";"}:
+                s += 1
+        matches = self.lexicon.find(tokens, sentence_of)
+        by_finding: dict[str, list[tuple[Match, bool]]] = {}
+        at_token: dict[int, set[str]] = {}
+        for m in matches:
+            neg = is_negated(tokens, m)
+            by_finding.setdefault(m.finding, []).append((m, neg))
+            if not neg:
+                for p in m.positions:
+                    at_token.setdefault(p, set()).add(m.finding)
+        facts: dict[str, Observation] = {}
+        shown: list[dict[str, object]] = []
+        for fid, ms in by_finding.items():
+            positive = [m for m, neg in ms if not neg]
+            chosen = positive[0] if positive else ms[0][0]
+            start, end = tokens[chosen.first].start, tokens[chosen.last].end
+            facts[fid] = Observation(
+                present=bool(positive), text=text[start:end], start=start, end=end
+            )
+            for m, neg in ms:
+                a, b = tokens[m.first].start, tokens[m.last].end
+                shown.append(
+                    {"finding": fid, "term": m.term, "negated": neg, "start": a, "end": b,
+                     "text": text[a:b]}
+                )
+        q = extract_quantities(tokens, at_token, self.movement)
+        for name in NUMERIC:
+            value = getattr(q, name)
+            if value is None:
+                continue
+            a, b = (q.spans or {}).get(name, (None, None))
+            facts[name] = Observation(
+                present=True,
+                value=float(value),
+                text=text[a:b] if a is not None and b is not None else None,
+                start=a,
+                end=b,
+            )
+        subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
+        shown.sort(key=lambda d: (d["start"], str(d["finding"])))  # type: ignore[arg-type]
+        notes = []
+        if truncated:
+            notes.append(
+                f"Текст длиннее {MAX_TEXT_CHARS} знаков: разобраны первые {MAX_TEXT_CHARS}."
+            )
+        return Understanding(facts, shown, subject, truncated, notes)
+
+
+@lru_cache(maxsize=1)
+def get_reader() -> Reader:
+    return Reader(load_pack())
+
+
+def understand(text: str) -> Understanding:
+    return get_reader().read(text)

@@ -1,0 +1,132 @@
+"""Compile the pack's lexicon and find its terms in tokenised text.
+
+A term is a short phrase; each word is lemmatised at compile time, or is a prefix when it ends
+with ``*``. Words of a term may stand in any order, within a window a little longer than the
+term, inside one sentence: «лицо перекосило» and «перекосило лицо» are the same finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..content import Pack
+from .morph import Token, lemmas, normalize
+
+__all__ = ["Lexicon", "Match", "Term"]
+
+EXTRA_WINDOW = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    lemmas: frozenset[str]
+    prefix: str | None
+
+    def matches(self, token: Token) -> bool:
+        if self.prefix is not None:
+            return token.text.startswith(self.prefix) or any(
+                lem.startswith(self.prefix) for lem in token.lemmas
+            )
+        return not self.lemmas.isdisjoint(token.lemmas)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    finding: str
+    source: str
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    finding: str
+    term: str
+    positions: tuple[int, ...]  # token indices, sorted
+
+    @property
+    def first(self) -> int:
+        return self.positions[0]
+
+    @property
+    def last(self) -> int:
+        return self.positions[-1]
+
+
+def _word(raw: str) -> Word:
+    raw = normalize(raw.strip())
+    if raw.endswith("*"):
+        return Word(frozenset(), raw[:-1])
+    return Word(lemmas(raw), None)
+
+
+class Lexicon:
+    def __init__(self, pack: Pack) -> None:
+        self.terms: list[Term] = []
+        for f in pack.findings:
+            for phrase in f.lexicon:
+                words = tuple(_word(w) for w in phrase.split())
+                if words:
+                    self.terms.append(Term(f.id, phrase, words))
+        # Index: lemma -> terms having a word with that lemma; prefixes checked separately.
+        self._by_lemma: dict[str, set[int]] = defaultdict(set)
+        self._prefixes: list[tuple[str, int]] = []
+        for i, term in enumerate(self.terms):
+            for w in term.words:
+                if w.prefix is not None:
+                    self._prefixes.append((w.prefix, i))
+                else:
+                    for lem in w.lemmas:
+                        self._by_lemma[lem].add(i)
+
+    def _candidates(self, tokens: list[Token]) -> set[int]:
+        cands: set[int] = set()
+        for tok in tokens:
+            if tok.punct:
+                continue
+            for lem in tok.lemmas:
+                hit = self._by_lemma.get(lem)
+                if hit:
+                    cands |= hit
+            for prefix, i in self._prefixes:
+                if tok.text.startswith(prefix):
+                    cands.add(i)
+        return cands
+
+    def find(self, tokens: list[Token], sentence_of: list[int]) -> list[Match]:
+        """All term matches; ``sentence_of[i]`` is the sentence number of token i."""
+        out: list[Match] = []
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        for ti in sorted(self._candidates(tokens)):
+            term = self.terms[ti]
+            positions = [
+                [i for i, tok in enumerate(tokens) if not tok.punct and w.matches(tok)]
+                for w in term.words
+            ]
+            if any(not p for p in positions):
+                continue
+            window = len(term.words) + EXTRA_WINDOW
+            for anchor in positions[0]:
+                chosen = [anchor]
+                ok = True
+                for plist in positions[1:]:
+                    best = None
+                    for p in plist:
+                        if p in chosen or sentence_of[p] != sentence_of[anchor]:
+                            continue
+                        if best is None or abs(p - anchor) < abs(best - anchor):
+                            best = p
+                    if best is None:
+                        ok = False
+                        break
+                    chosen.append(best)
+                if not ok:
+                    continue
+                pos = tuple(sorted(chosen))
+                if pos[-1] - pos[0] >= window:
+                    continue
+                key = (term.finding, pos)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Match(term.finding, term.source, pos))
+        return out

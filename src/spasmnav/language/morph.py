@@ -1,0 +1,99 @@
+"""Normalisation, tokenisation and cached lemmatisation of Russian text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pymorphy3
+import razdel
+
+__all__ = ["Token", "lemmas", "normalize", "pos", "tokenize"]
+
+_PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
+# Parts of speech that continue a list («слабости, боли и онемения нет»).
+LISTY_POS = frozenset({"NOUN", "ADJF", "ADJS", "CONJ", "PRCL", "NUMR", "PREP", "ADVB"})
+VERB_POS = frozenset({"VERB", "INFN", "GRND", "PRTF", "PRTS"})
+
+
+def normalize(text: str) -> str:
+    """Lower case and ё→е, keeping every character's offset (one char in, one char out)."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        out.append("е" if low == "ё" else low)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+def _variants(word: str) -> list[str]:
+    # Common misspellings: «дергаеться» for «дергается», and the reverse.
+    out = []
+    if word.endswith("ться"):
+        out.append(word[:-4] + "тся")
+    elif word.endswith("тся"):
+        out.append(word[:-3] + "ться")
+    if word.endswith("ца") and len(word) > 4:
+        out.append(word[:-2] + "тся")
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _analyse(word: str) -> tuple[frozenset[str], str | None]:
+    morph = _morph()
+    parses = morph.parse(word)
+    forms = {p.normal_form.replace("ё", "е") for p in parses[:4]}
+    forms.add(word)
+    top = str(parses[0].tag.POS) if parses and parses[0].tag.POS else None
+    if not morph.word_is_known(word):
+        for v in _variants(word):
+            if morph.word_is_known(v):
+                vp = morph.parse(v)
+                forms.update(p.normal_form.replace("ё", "е") for p in vp[:4])
+                top = str(vp[0].tag.POS) if vp[0].tag.POS else top
+                break
+    return frozenset(forms), top
+
+
+def lemmas(word: str) -> frozenset[str]:
+    """Every plausible normal form of a (normalised) word, the word itself included."""
+    if not word.isalpha():
+        return frozenset({word})
+    return _analyse(word)[0]
+
+
+def pos(word: str) -> str | None:
+    if not word.isalpha():
+        return None
+    return _analyse(word)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # normalised surface form
+    start: int
+    end: int
+    lemmas: frozenset[str]
+    pos: str | None
+    punct: bool
+
+
+def tokenize(norm_text: str) -> list[Token]:
+    """Tokens of normalised text; offsets index the original text too (see ``normalize``)."""
+    tokens = []
+    for t in razdel.tokenize(norm_text):
+        word = t.text
+        is_punct = all(c in _PUNCT for c in word)
+        if is_punct:
+            tokens.append(Token(word, t.start, t.stop, frozenset({word}), None, True))
+            continue
+        # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
+        lem, p = _analyse(word) if word.isalpha() else (frozenset({word}), None)
+        tokens.append(Token(word, t.start, t.stop, lem, p, False))
+    return tokens
