@@ -45,7 +45,7 @@ def parse_findings(data: Any) -> dict[str, Observation]:
             items.append((entry["id"], value if value is not None else entry.get("present", True)))
     else:
         raise FindingsError(
-            "Ожидается объект JSON вида {\"findings\": {\"id находки\": true/false/число}}."
+            'Ожидается объект JSON вида {"findings": {"id находки": true/false/число}}.'
         )
     known = get_engine().known_findings()
     unknown = sorted(str(k) for k, _ in items if k not in known)

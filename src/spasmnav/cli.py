@@ -74,6 +74,11 @@ def _assess_line(line: str) -> dict[str, Any]:
             result = assess_text(text).to_dict()
     except (TextError, FindingsError) as exc:
         return {"id": ident, "error": {"code": "bad_input", "message": str(exc)}}
+    except Exception as exc:  # one bad line must not stop the batch
+        return {
+            "id": ident,
+            "error": {"code": "internal", "message": f"внутренняя ошибка: {type(exc).__name__}"},
+        }
     return {"id": ident, **result}
 
 
@@ -86,7 +91,7 @@ def assess_cmd(
         Path | None, typer.Option("--findings", "-f", help="JSON-файл с находками.")
     ] = None,
     batch: Annotated[
-        Path | None, typer.Option("--batch", "-b", help="JSONL: по строке {\"id\", \"text\"}.")
+        Path | None, typer.Option("--batch", "-b", help='JSONL: по строке {"id", "text"}.')
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON (контракт).")] = False,
     batch_file: Annotated[Path | None, typer.Argument(hidden=True)] = None,
@@ -204,3 +209,9 @@ def main() -> None:
     except PackError as exc:
         Console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
         sys.exit(3)
+    except Exception as exc:  # never a traceback for the person; the type helps a bug report
+        Console(stderr=True).print(
+            f"Внутренняя ошибка SpasmNav ({type(exc).__name__}). Ваши данные не изменены. "
+            "Сообщите разработчикам, что вы делали."
+        )
+        sys.exit(70)

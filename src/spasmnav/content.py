@@ -43,7 +43,9 @@ __all__ = [
 LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
 Level = Literal["self_care", "doctor", "urgent", "emergency"]
 
-_CITE_RE = re.compile(r"^(?P<source>[a-z0-9_]+)(?::(?P<line>\d+)(?:-(?P<end>\d+))?)?(?:#(?P<section>.+))?$")
+_CITE_RE = re.compile(
+    r"^(?P<source>[a-z0-9_]+)(?::(?P<line>\d+)(?:-(?P<end>\d+))?)?(?:#(?P<section>.+))?$"
+)
 
 
 class PackError(Exception):
@@ -81,7 +83,9 @@ def _parse_citation(value: Any) -> Any:
     if isinstance(value, str):
         m = _CITE_RE.match(value.strip())
         if not m:
-            raise ValueError(f"citation {value!r} is not of the form source[:line[-line]][#section]")
+            raise ValueError(
+                f"citation {value!r} is not of the form source[:line[-line]][#section]"
+            )
         return {
             "source": m["source"],
             "line": int(m["line"]) if m["line"] else None,
@@ -128,8 +132,9 @@ class Finding(_Model):
     numeric: bool = False
     unit: str | None = None
     lexicon: list[str] = Field(default_factory=list)
-    # Lexicon terms that, when present, cancel this finding in the same clause.
-    exclude: list[str] = Field(default_factory=list)
+    # Words of which one must stand in the same sentence for a match to count («отекла» is
+    # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
+    near: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
@@ -259,14 +264,14 @@ class EnableWhen(_Model):
 class Question(_Model):
     """A FHIR SDC Questionnaire-shaped item."""
 
-    linkId: str  # noqa: N815 - FHIR's name
+    linkId: str
     text: str
     text_other: str | None = None  # the same question about a relative («он/она»)
     type: Literal["choice", "boolean", "integer", "decimal", "string", "open-choice"]
     why: str
-    answerOption: list[AnswerOption] = Field(default_factory=list)  # noqa: N815
-    enableWhen: list[EnableWhen] = Field(default_factory=list)  # noqa: N815
-    enableBehavior: Literal["all", "any"] = "all"  # noqa: N815
+    answerOption: list[AnswerOption] = Field(default_factory=list)
+    enableWhen: list[EnableWhen] = Field(default_factory=list)
+    enableBehavior: Literal["all", "any"] = "all"
     finding: str | None = None  # for boolean / numeric items: the finding it answers
     red_flag: bool = False
     cite: list[Cite] = Field(default_factory=list)
@@ -459,10 +464,10 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for t in r.tests:
             if t not in ids["tests"]:
                 yield f"rules.{r.id}: unknown test {t!r}"
-    for a in pack.advice:
-        for fid in _expr_findings(a.when) if a.when is not None else ():
+    for adv in pack.advice:
+        for fid in _expr_findings(adv.when) if adv.when is not None else ():
             if fid not in findings:
-                yield f"advice.{a.id}: condition names unknown finding {fid!r}"
+                yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
     for m in pack.medicines:
         for cid in m.conditions:
             if cid not in ids["conditions"]:
@@ -522,7 +527,7 @@ def load_pack_from(directory: Path | Any) -> Pack:
     try:
         return Pack.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems: list[str] = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
             problems.extend(f"{loc}: {m}" for m in str(err["msg"]).split("; "))

@@ -32,6 +32,7 @@ __all__ = [
 SCHEMA_VERSION = 1
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TOP_CONDITIONS_FOR_CARE = 3
+DEFAULT_RULE = "default_self_care"
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,9 @@ class Engine:
             for c in pack.conditions
         }
         self._condition_exercises = {c.id: c.exercises for c in pack.conditions}
-        self._levels = {lv.id: (lv.title, lv.action) for lv in pack.levels}
+        self._levels: dict[str, tuple[str, str]] = {
+            lv.id: (lv.title, lv.action) for lv in pack.levels
+        }
         self._specialists = {s.id: s.title for s in pack.specialists}
 
     def known_findings(self) -> frozenset[str]:
@@ -318,9 +321,10 @@ class Engine:
     ) -> Assessment:
         facts = self.complete(facts)
         fired = [r for r in self._rules if r.predicate(facts)]
-        in_scope = any(
-            o.present is True for fid, o in facts.items() if fid in self._scope
-        )
+        if len(fired) > 1:
+            # The catch-all rule speaks only when nothing else does.
+            fired = [r for r in fired if r.id != DEFAULT_RULE]
+        in_scope = any(o.present is True for fid, o in facts.items() if fid in self._scope)
         level = fired[0].level if fired else "self_care"
 
         # Conditions: sum of evidence weights over present (or explicitly absent) findings.
@@ -346,7 +350,7 @@ class Engine:
             if positive and total > 0:
                 scored.append((total, order, cond.id, ev))
         scored.sort(key=lambda t: (-t[0], t[1]))
-        conditions = []
+        conditions: list[dict[str, Any]] = []
         for total, _, cid, ev in scored:
             title, summary, mechanism, sources, _, _ = self._condition_info[cid]
             conditions.append(
@@ -366,7 +370,7 @@ class Engine:
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = (
-                self._condition_by_id(conditions[0]["id"]).specialist
+                self._condition_by_id(str(conditions[0]["id"])).specialist
                 if conditions
                 else "therapist"
             )
@@ -380,7 +384,6 @@ class Engine:
                 "sources": list(r.sources),
             }
             for r in fired
-            if r.id != "default_self_care" or len(fired) == 1
         ]
         for reason in reasons:
             reason["finding_labels"] = [self._labels[f] for f in reason["findings"]]
@@ -390,8 +393,10 @@ class Engine:
             if r.red_flag
         ]
 
-        # What to do: first aid and rule advice first; care for the likely conditions only
-        # when this is not an emergency (then nothing should distract from calling 103/112).
+        # What to do: first aid and rule advice first. Care for the likely conditions (stretching,
+        # exercises, lifestyle) only at self_care/doctor: at urgent or emergency nothing may
+        # distract from the visit today or from calling 103/112, and self-help could harm
+        # (stretching or massaging a calf with a thrombus).
         advice_ids: list[str] = []
         test_ids: list[str] = []
         for r in fired:
@@ -399,23 +404,24 @@ class Engine:
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: list[dict[str, Any]] = []
+        routine = level in ("self_care", "doctor")
         if level != "emergency":
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
-                _, _, _, _, tests, advice = self._condition_info[c["id"]]
+                cid = str(c["id"])
+                _, _, _, _, tests, advice = self._condition_info[cid]
                 test_ids.extend(tests)
-                advice_ids.extend(advice)
-                if level != "urgent":
-                    exercise_ids.extend(self._condition_exercises[c["id"]])
-                for m in self._medicines_by_condition.get(c["id"], ()):
-                    if m not in medicines:
-                        medicines.append(m)
-            advice_ids.extend(aid for aid, pred in self._advice_when if pred(facts))
-        else:
-            advice_ids.extend(
-                aid
-                for aid, pred in self._advice_when
-                if self._advice_dicts[aid]["kind"] == "first_aid" and pred(facts)
-            )
+                if routine:
+                    advice_ids.extend(advice)
+                    exercise_ids.extend(self._condition_exercises[cid])
+                    for m in self._medicines_by_condition.get(cid, []):
+                        if m not in medicines:
+                            medicines.append(m)
+        advice_ids.extend(
+            aid
+            for aid, pred in self._advice_when
+            if (routine or self._advice_dicts[aid]["kind"] in ("first_aid", "caution"))
+            and pred(facts)
+        )
 
         findings_out = [
             {

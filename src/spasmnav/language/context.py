@@ -17,18 +17,56 @@ from .morph import LISTY_POS, VERB_POS, Token
 __all__ = ["is_negated"]
 
 PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
+LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
 POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "отсутствует", "отсутствуют"})
 # «не» followed by these does not negate what comes after: «не могу ходить» is a symptom.
 PSEUDO_AFTER_NE = frozenset(
-    {"мочь", "получаться", "удаваться", "давать", "дать", "только", "раз", "так", "очень",
-     "слишком", "всегда", "сразу", "совсем"}
+    {
+        "мочь",
+        "получаться",
+        "удаваться",
+        "давать",
+        "дать",
+        "только",
+        "раз",
+        "так",
+        "очень",
+        "слишком",
+        "всегда",
+        "сразу",
+        "совсем",
+    }
 )
 # Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
-AUX = frozenset({"быть", "стать", "бывать", "наблюдаться", "отмечаться", "появляться",
-                 "появиться", "беспокоить"})
+AUX = frozenset(
+    {
+        "быть",
+        "стать",
+        "бывать",
+        "наблюдаться",
+        "отмечаться",
+        "появляться",
+        "появиться",
+        "беспокоить",
+    }
+)
 TERMINATORS = frozenset(
-    {"но", "а", "однако", "хотя", "зато", "только", "просто", "кроме", "лишь", "потом",
-     "затем", "теперь", "сейчас", "сегодня"}
+    {
+        "но",
+        "а",
+        "однако",
+        "хотя",
+        "зато",
+        "только",
+        "просто",
+        "кроме",
+        "лишь",
+        "потом",
+        "затем",
+        "теперь",
+        "сейчас",
+        "сегодня",
+    }
 )
 SENTENCE_PUNCT = frozenset({".", "!", "?", ";", "—", "–", ":", "(", ")"})
 PRE_REACH = 5
@@ -53,9 +91,14 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     """Does a trigger at t negate the word at target (t < target)?"""
     if target - t > PRE_REACH:
         return False
+    # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
+    # govern what follows them directly («без остановки, судороги…» negates no seizure).
+    crosses_commas = tokens[t].text in LIST_TRIGGERS
     for k in range(t + 1, target):
         tok = tokens[k]
         if _is_terminator(tok):
+            return False
+        if tok.text == "," and not crosses_commas:
             return False
         if tok.text == ",":
             nxt = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -91,11 +134,7 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
     if tok.text in POST_TRIGGERS or "отсутствовать" in tok.lemmas:
         return True
     # «не было», «не бывает», «не беспокоит», «не наблюдается»
-    return (
-        tok.text == "не"
-        and t + 1 < len(tokens)
-        and not tokens[t + 1].lemmas.isdisjoint(AUX)
-    )
+    return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
 
 
 def is_negated(tokens: list[Token], match: Match) -> bool:

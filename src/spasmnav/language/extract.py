@@ -15,8 +15,14 @@ from .quantities import extract_quantities
 __all__ = ["MAX_TEXT_CHARS", "TextError", "Understanding", "understand"]
 
 MAX_TEXT_CHARS = 5000
-NUMERIC = ("symptom_duration_days", "days_since_stroke", "age", "pregnancy_weeks",
-           "episode_minutes", "episodes_per_week")
+NUMERIC = (
+    "symptom_duration_days",
+    "days_since_stroke",
+    "age",
+    "pregnancy_weeks",
+    "episode_minutes",
+    "episodes_per_week",
+)
 
 
 class TextError(ValueError):
@@ -36,8 +42,9 @@ class Reader:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.lexicon = Lexicon(pack)
-        self.movement = frozenset(
-            f.id for f in pack.findings if f.kind == "movement" or f.scope
+        self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)
+        self.history = frozenset(
+            f.id for f in pack.findings if f.kind in ("history", "risk_factor")
         )
 
     def read(self, text: str) -> Understanding:
@@ -48,7 +55,8 @@ class Reader:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
         tokens = tokenize(norm)
-        sentence_of, s = [], 0
+        sentence_of: list[int] = []
+        s = 0
         for tok in tokens:
             sentence_of.append(s)
             if tok.punct and tok.text in {".", "!", "?", ";"}:
@@ -74,24 +82,30 @@ class Reader:
             for m, neg in ms:
                 a, b = tokens[m.first].start, tokens[m.last].end
                 shown.append(
-                    {"finding": fid, "term": m.term, "negated": neg, "start": a, "end": b,
-                     "text": text[a:b]}
+                    {
+                        "finding": fid,
+                        "term": m.term,
+                        "negated": neg,
+                        "start": a,
+                        "end": b,
+                        "text": text[a:b],
+                    }
                 )
-        q = extract_quantities(tokens, at_token, self.movement)
+        q = extract_quantities(tokens, at_token, self.movement, self.history)
         for name in NUMERIC:
             value = getattr(q, name)
             if value is None:
                 continue
-            a, b = (q.spans or {}).get(name, (None, None))
+            span = (q.spans or {}).get(name)
             facts[name] = Observation(
                 present=True,
                 value=float(value),
-                text=text[a:b] if a is not None and b is not None else None,
-                start=a,
-                end=b,
+                text=text[span[0] : span[1]] if span else None,
+                start=span[0] if span else None,
+                end=span[1] if span else None,
             )
         subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
-        shown.sort(key=lambda d: (d["start"], str(d["finding"])))  # type: ignore[arg-type]
+        shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
         notes = []
         if truncated:
             notes.append(

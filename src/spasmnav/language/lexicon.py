@@ -22,8 +22,11 @@ EXTRA_WINDOW = 2
 class Word:
     lemmas: frozenset[str]
     prefix: str | None
+    exact: str | None = None
 
     def matches(self, token: Token) -> bool:
+        if self.exact is not None:
+            return token.text == self.exact
         if self.prefix is not None:
             return token.text.startswith(self.prefix) or any(
                 lem.startswith(self.prefix) for lem in token.lemmas
@@ -55,6 +58,9 @@ class Match:
 
 def _word(raw: str) -> Word:
     raw = normalize(raw.strip())
+    if raw.startswith("="):
+        # An exact word form: «=сильнее» must not match «сильные» through the lemma.
+        return Word(frozenset({raw[1:]}), None, raw[1:])
     if raw.endswith("*"):
         return Word(frozenset(), raw[:-1])
     return Word(lemmas(raw), None)
@@ -63,6 +69,9 @@ def _word(raw: str) -> Word:
 class Lexicon:
     def __init__(self, pack: Pack) -> None:
         self.terms: list[Term] = []
+        self._near: dict[str, tuple[Word, ...]] = {
+            f.id: tuple(_word(w) for w in f.near) for f in pack.findings if f.near
+        }
         for f in pack.findings:
             for phrase in f.lexicon:
                 words = tuple(_word(w) for w in phrase.split())
@@ -124,6 +133,12 @@ class Lexicon:
                     continue
                 pos = tuple(sorted(chosen))
                 if pos[-1] - pos[0] >= window:
+                    continue
+                near = self._near.get(term.finding)
+                if near and not any(
+                    sentence_of[i] == sentence_of[anchor] and any(w.matches(t) for w in near)
+                    for i, t in enumerate(tokens)
+                ):
                     continue
                 key = (term.finding, pos)
                 if key not in seen:

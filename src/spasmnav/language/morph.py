@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ __all__ = ["Token", "lemmas", "normalize", "pos", "tokenize"]
 
 _PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
 # Parts of speech that continue a list («слабости, боли и онемения нет»).
-LISTY_POS = frozenset({"NOUN", "ADJF", "ADJS", "CONJ", "PRCL", "NUMR", "PREP", "ADVB"})
+LISTY_POS = frozenset({"NOUN", "ADJF", "ADJS", "NUMR"})
 VERB_POS = frozenset({"VERB", "INFN", "GRND", "PRTF", "PRTS"})
 
 
@@ -44,8 +45,15 @@ def _variants(word: str) -> list[str]:
     return out
 
 
+_ANALYSABLE = re.compile(r"^[а-яa-z]+(?:-[а-яa-z]+)*$")
+
+
 @lru_cache(maxsize=200_000)
 def _analyse(word: str) -> tuple[frozenset[str], str | None]:
+    # pymorphy3 raises on some exotic code points; only Russian and Latin words are analysed,
+    # anything else stands for itself.
+    if not _ANALYSABLE.match(word):
+        return frozenset({word}), None
     morph = _morph()
     parses = morph.parse(word)
     forms = {p.normal_form.replace("ё", "е") for p in parses[:4]}

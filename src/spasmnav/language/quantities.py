@@ -17,31 +17,96 @@ from .morph import Token
 __all__ = ["Quantities", "extract_quantities"]
 
 NUMBER_WORDS: dict[str, float] = {
-    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
-    "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
-    "пятнадцать": 15, "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50,
-    "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяносто": 90,
-    "полтора": 1.5, "полторы": 1.5, "пара": 2, "несколько": 3, "пол": 0.5, "сто": 100,
+    "один": 1,
+    "одна": 1,
+    "два": 2,
+    "две": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "одиннадцать": 11,
+    "двенадцать": 12,
+    "пятнадцать": 15,
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+    "полтора": 1.5,
+    "полторы": 1.5,
+    "пара": 2,
+    "несколько": 3,
+    "пол": 0.5,
+    "сто": 100,
 }
 ORDINALS: dict[str, float] = {
-    "второй": 2, "третий": 3, "четвертый": 4, "пятый": 5, "шестой": 6, "седьмой": 7,
-    "восьмой": 8, "девятый": 9, "десятый": 10,
+    "второй": 2,
+    "третий": 3,
+    "четвертый": 4,
+    "пятый": 5,
+    "шестой": 6,
+    "седьмой": 7,
+    "восьмой": 8,
+    "девятый": 9,
+    "десятый": 10,
 }
 UNIT_DAYS: dict[str, float] = {
-    "секунда": 1 / 86400, "сек": 1 / 86400, "минута": 1 / 1440, "мин": 1 / 1440,
-    "час": 1 / 24, "день": 1, "сутки": 1, "дн": 1, "неделя": 7, "нед": 7, "месяц": 30.4,
-    "мес": 30.4, "год": 365, "лет": 365, "полгода": 182, "полмесяца": 15, "полчаса": 1 / 48,
+    "секунда": 1 / 86400,
+    "сек": 1 / 86400,
+    "минута": 1 / 1440,
+    "мин": 1 / 1440,
+    "час": 1 / 24,
+    "день": 1,
+    "сутки": 1,
+    "дн": 1,
+    "неделя": 7,
+    "нед": 7,
+    "месяц": 30.4,
+    "мес": 30.4,
+    "год": 365,
+    "лет": 365,
+    "полгода": 182,
+    "полмесяца": 15,
+    "полчаса": 1 / 48,
     "ночь": 1,
 }
-SINGLE_UNIT_CUES = frozenset({"уже", "больше", "более", "около", "почти", "целый", "весь",
-                              "последний", "свыше", "с"})
+SINGLE_UNIT_CUES = frozenset(
+    {"уже", "больше", "более", "около", "почти", "целый", "весь", "последний", "свыше", "с"}
+)
 FREQ_CUES_EVERY = frozenset({"каждый", "ежедневно", "еженощно", "ежедневный"})
 STROKE_LEMMAS = frozenset({"инсульт", "онмк", "микроинсульт"})
-EVENT_LEMMAS = frozenset({"операция", "удалить", "прооперировать", "удаление", "роды",
-                          "травма", "перелом", "перелет"})
-AGE_CUES = frozenset({"мне", "ему", "ей", "мужчина", "женщина", "пациент", "возраст",
-                      "мама", "папа", "отец", "мать", "муж", "жена", "бабушка", "дедушка",
-                      "сын", "дочь"})
+EVENT_LEMMAS = frozenset(
+    {"операция", "удалить", "прооперировать", "удаление", "роды", "травма", "перелом", "перелет"}
+)
+AGE_CUES = frozenset(
+    {
+        "мне",
+        "ему",
+        "ей",
+        "мужчина",
+        "женщина",
+        "пациент",
+        "возраст",
+        "мама",
+        "папа",
+        "отец",
+        "мать",
+        "муж",
+        "жена",
+        "бабушка",
+        "дедушка",
+        "сын",
+        "дочь",
+    }
+)
 _RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)(?:-(\d+(?:[.,]\d+)?))?$")
 _AGED = re.compile(r"^(\d+)-?летн")
 
@@ -97,17 +162,17 @@ def _has(tokens: list[Token], lo: int, hi: int, lemmas: frozenset[str]) -> bool:
     return any(not tokens[k].lemmas.isdisjoint(lemmas) for k in range(lo, hi))
 
 
-def _frequency(tokens: list[Token], i: int) -> float | None:
-    """A frequency starting at token i, in episodes per week."""
+def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
+    """A frequency starting at token i, in episodes per week, and the index after it."""
     tok = tokens[i]
     nxt = [t.lemmas for t in tokens[i + 1 : i + 5]]
     if tok.lemmas & FREQ_CUES_EVERY:
         if tok.text in {"ежедневно", "еженощно"}:
-            return 7.0
+            return 7.0, i + 1
         if nxt and ({"день", "ночь", "вечер", "утро", "сутки"} & nxt[0]):
-            return 7.0
+            return 7.0, i + 2
         if nxt and "неделя" in nxt[0]:
-            return 1.0
+            return 1.0, i + 2
         return None
     # «N раз в день/неделю/месяц», «раз в пару месяцев», «несколько раз в день»
     n: float | None = None
@@ -133,13 +198,17 @@ def _frequency(tokens: list[Token], i: int) -> float | None:
     unit = _unit(rest[k])
     if unit is None or unit < 1:
         return None
-    return round(n * 7.0 / (per * unit), 3)
+    return round(n * 7.0 / (per * unit), 3), j + 1 + k + 1
 
 
 def extract_quantities(
-    tokens: list[Token], clause_findings: dict[int, set[str]], movement: frozenset[str]
+    tokens: list[Token],
+    clause_findings: dict[int, set[str]],
+    movement: frozenset[str],
+    history: frozenset[str] = frozenset(),
 ) -> Quantities:
-    """``clause_findings`` maps a token index to findings matched there."""
+    """``clause_findings`` maps a token index to findings matched there; ``movement`` and
+    ``history`` are the finding ids that make a clause about the symptom or about the past."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
 
@@ -158,7 +227,7 @@ def extract_quantities(
         has_event = _has(tokens, lo, hi, EVENT_LEMMAS)
         has_ago = _has(tokens, lo, hi, frozenset({"назад", "через"}))
         pregnant = "pregnancy" in found
-        history = bool(found - movement) and not has_movement
+        about_history = bool(found & history) and not has_movement
         k = lo
         while k < hi:
             tok = tokens[k]
@@ -167,9 +236,22 @@ def extract_quantities(
                 put("age", float(aged.group(1)), k, k + 1, keep_max=False)
                 k += 1
                 continue
+            if (
+                tok.text in {"мне", "ему", "ей"}
+                and k + 1 < hi
+                and tokens[k + 1].text.isdigit()
+                and (k + 2 >= hi or _unit(tokens[k + 2]) is None)
+                and 0 < int(tokens[k + 1].text) < 120
+            ):
+                put("age", float(tokens[k + 1].text), k, k + 2, keep_max=False)  # «мне 30»
+                k += 2
+                continue
             freq = _frequency(tokens, k)
             if freq is not None:
-                put("episodes_per_week", freq, k, min(k + 4, hi))
+                value_f, after = freq
+                put("episodes_per_week", value_f, k, min(after, hi))
+                k = after
+                continue
             value: float | None = None
             unit: float | None = None
             end = k + 1
@@ -186,13 +268,15 @@ def extract_quantities(
                 elif prev is not None and prev.lemmas & ORDINALS.keys():
                     value = max(ORDINALS[x] for x in prev.lemmas if x in ORDINALS)
                     unit = u
-                elif tok.text in {"полгода", "полмесяца", "полчаса"}:
-                    value, unit = 1.0, u
                 elif (
-                    prev is not None
-                    and (prev.lemmas & SINGLE_UNIT_CUES)
-                    and not (prev.lemmas & FREQ_CUES_EVERY)
-                ) or (k + 1 < hi and tokens[k + 1].text == "назад"):
+                    tok.text in {"полгода", "полмесяца", "полчаса"}
+                    or (
+                        prev is not None
+                        and (prev.lemmas & SINGLE_UNIT_CUES)
+                        and not (prev.lemmas & FREQ_CUES_EVERY)
+                    )
+                    or (k + 1 < hi and tokens[k + 1].text == "назад")
+                ):
                     value, unit = 1.0, u
             if value is None or unit is None:
                 k += 1
@@ -213,7 +297,7 @@ def extract_quantities(
                 put("days_since_stroke", days, k, end, keep_max=False)
             elif has_ago and has_event:
                 pass  # when an operation or trip happened: not the symptom's duration
-            elif history or (has_event and not has_movement):
+            elif about_history or (has_event and not has_movement):
                 pass  # «диабет 15 лет», «курю 30 лет»
             elif pregnant and unit == 7:
                 put("pregnancy_weeks", value, k, end)

@@ -1,0 +1,216 @@
+"""The engine: every rule fires on its findings and not on their absence; invariants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spasmnav.content import load_pack
+from spasmnav.engine import RANK, Observation, assess, assess_findings, compile_expr, get_engine
+
+PACK = load_pack()
+RULES = [r for r in PACK.rules if r.id != "default_self_care"]
+RED_FLAG_FINDINGS = sorted(
+    {
+        f
+        for r in PACK.rules
+        if r.red_flag and r.level == "emergency"
+        for f in (
+            "face_droop",
+            "arm_weakness",
+            "speech_disturbance",
+            "generalized_convulsions",
+            "loss_of_consciousness",
+            "confusion",
+            "breathing_difficulty",
+            "chest_pain",
+            "sudden_sensation_loss_leg",
+            "tongue_bite",
+            "unresponsive",
+            "vision_loss",
+        )
+    }
+)
+BOOLEAN_FINDINGS = sorted(f.id for f in PACK.findings if not f.numeric)
+
+
+def witness(expr: Any) -> dict[str, Observation] | None:
+    """A minimal set of findings that makes the expression true (None if it needs absence)."""
+    if expr is True:
+        return {}
+    if isinstance(expr, str):
+        return {expr: Observation(True)}
+    if "all" in expr:
+        out: dict[str, Observation] = {}
+        for sub in expr["all"]:
+            w = witness(sub)
+            if w is None:
+                continue  # a `not` part: satisfied by leaving its findings out
+            out.update(w)
+        return out
+    if "any" in expr:
+        for sub in expr["any"]:
+            w = witness(sub)
+            if w is not None:
+                return w
+        return None
+    if "min" in expr:
+        out = {}
+        for sub in expr["of"][: expr["min"]]:
+            out.update(witness(sub) or {})
+        return out
+    if "finding" in expr:
+        if "op" in expr:
+            bump = {">=": 0, "<=": 0, "=": 0, ">": 1, "<": -1}[expr["op"]]
+            return {expr["finding"]: Observation(True, float(expr["value"]) + bump)}
+        return {expr["finding"]: Observation(bool(expr.get("present", True)))}
+    return None
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_fires_on_its_findings(rule: Any) -> None:
+    facts = witness(rule.when)
+    assert facts, f"no witness for {rule.id}"
+    a = assess(facts).to_dict()
+    fired = [r["rule"] for r in a["triage"]["reasons"]]
+    assert rule.id in fired
+    assert RANK[a["triage"]["level"]] >= RANK[rule.level]
+    reason = next(r for r in a["triage"]["reasons"] if r["rule"] == rule.id)
+    assert reason["sources"], "a reason without a source"
+    assert reason["findings"], "a reason without the findings behind it"
+    if rule.red_flag:
+        assert rule.id in [f["id"] for f in a["red_flags"]]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_does_not_fire_when_its_findings_are_absent(rule: Any) -> None:
+    facts = witness(rule.when) or {}
+    absent = {fid: Observation(False) for fid in facts}
+    fired = [r["rule"] for r in assess(absent).to_dict()["triage"]["reasons"]]
+    assert rule.id not in fired
+    assert rule.id not in [r["rule"] for r in assess({}).to_dict()["triage"]["reasons"]]
+
+
+def test_each_level_is_reachable() -> None:
+    assert assess_findings({"cramp": True}).level == "self_care"
+    assert assess_findings({"cramp": True, "diuretics": True}).level == "doctor"
+    assert assess_findings({"calf_swelling": True, "calf_pain": True}).level == "urgent"
+    assert assess_findings({"twitching": True, "face_droop": True}).level == "emergency"
+
+
+def test_specialists_follow_the_sources() -> None:
+    assert assess_findings({"post_stroke": True, "twitching": True}).specialist == "neurologist"
+    assert assess_findings({"cramp": True, "diuretics": True}).specialist == "therapist"
+    assert assess_findings({"cramp": True, "pregnancy": True}).specialist == "obstetrician"
+    assert assess_findings({"face_droop": True}).specialist == "ambulance"
+
+
+def test_emergency_shows_first_aid_and_nothing_distracting() -> None:
+    a = assess_findings({"generalized_convulsions": True, "post_stroke": True}).to_dict()
+    ids = [x["id"] for x in a["advice"]]
+    assert "call_103" in ids and "seizure_first_aid" in ids
+    assert a["exercises"] == [] and a["medicines"] == []
+
+
+def test_dvt_never_suggests_massage_or_stretching() -> None:
+    a = assess_findings({"calf_swelling": True, "calf_pain": True, "cramp": True}).to_dict()
+    assert "dvt_no_massage" in [x["id"] for x in a["advice"]]
+    assert "cramp_stretch" not in [x["id"] for x in a["advice"]]
+    assert a["exercises"] == []
+
+
+def test_conditions_are_ranked_and_explained() -> None:
+    a = assess_findings(
+        {"post_stroke": True, "stiffness": True, "velocity_dependent_resistance": True}
+    ).to_dict()
+    assert a["conditions"][0]["id"] == "spasticity"
+    scores = [c["raw_score"] for c in a["conditions"]]
+    assert scores == sorted(scores, reverse=True)
+    top = a["conditions"][0]
+    assert sum(e["weight"] for e in top["evidence"]) == pytest.approx(top["raw_score"])
+
+
+def test_explicit_absence_counts_against() -> None:
+    with_weakness = assess_findings({"local_muscle_twitch": True, "leg_weakness": True})
+    without = assess_findings({"local_muscle_twitch": True, "leg_weakness": False})
+    score = {c["id"]: c["raw_score"] for c in without.conditions}
+    score_w = {c["id"]: c["raw_score"] for c in with_weakness.conditions}
+    assert score["benign_fasciculations"] > score_w.get("benign_fasciculations", 0)
+
+
+def test_unknown_finding_is_rejected() -> None:
+    with pytest.raises(KeyError):
+        assess_findings({"no_such_finding": True})
+
+
+def test_derived_findings() -> None:
+    a = assess_findings({"cramp": True, "symptom_duration_days": 30})
+    assert a.level == "doctor"
+    assert assess_findings({"cramp": True, "symptom_duration_days": 5}).level == "self_care"
+
+
+def test_compile_expr_rejects_garbage() -> None:
+    with pytest.raises(ValueError):
+        compile_expr({"bogus": 1})
+    with pytest.raises(ValueError):
+        compile_expr({"finding": "x", "op": "~", "value": 1})
+
+
+facts_strategy = st.dictionaries(
+    st.sampled_from(BOOLEAN_FINDINGS),
+    st.sampled_from([True, False, None]),
+    max_size=12,
+).map(lambda d: {k: Observation(v) for k, v in d.items()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=facts_strategy, flag=st.sampled_from(RED_FLAG_FINDINGS))
+def test_adding_a_red_flag_never_lowers_urgency(facts: dict[str, Observation], flag: str) -> None:
+    before = assess(facts).level
+    after = assess({**facts, flag: Observation(True)}).level
+    assert RANK[after] >= RANK[before]
+    assert after == "emergency"
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=facts_strategy, extra=st.sampled_from(BOOLEAN_FINDINGS))
+def test_adding_any_finding_never_lowers_the_level(
+    facts: dict[str, Observation], extra: str
+) -> None:
+    # Rules only ever look at presence (no rule is written as "absent → more urgent"), so more
+    # findings can only add fired rules.
+    without = {k: v for k, v in facts.items() if k != extra}
+    before = assess(without).level
+    after = assess({**without, extra: Observation(True)}).level
+    assert RANK[after] >= RANK[before]
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=facts_strategy)
+def test_any_finding_set_gives_a_valid_deterministic_assessment(
+    facts: dict[str, Observation],
+) -> None:
+    a = assess(facts).to_dict()
+    assert a["schema_version"] == 1
+    assert a["triage"]["level"] in RANK
+    assert a["triage"]["reasons"], "every assessment says why"
+    for r in a["triage"]["reasons"]:
+        assert r["sources"]
+    for c in a["conditions"]:
+        assert 0.0 <= c["score"] <= 1.0 and c["evidence"]
+    for adv in a["advice"]:
+        assert adv["sources"]
+    assert assess(facts).to_dict() == a
+
+
+def test_engine_is_compiled_once() -> None:
+    assert get_engine() is get_engine()
+
+
+def test_catch_all_rule_is_silent_when_another_rule_fires() -> None:
+    a = assess_findings({"generalized_convulsions": True}).to_dict()
+    assert "default_self_care" not in [r["rule"] for r in a["triage"]["reasons"]]
+    assert "rule_2_3_weeks" not in [x["id"] for x in a["advice"]]
