@@ -100,6 +100,8 @@ def value(text: str, name: str) -> float | None:
         ("сильные судороги", "symptoms_worsening", None),
         ("у папы дергается нога", "subject_other", True),
         ("муж говорит невнятно", "speech_disturbance", True),
+        ("слабости нет .. перекосило лицо", "face_droop", True),
+        ("нет слабости... перекосило лицо", "face_droop", True),
     ],
 )
 def test_finding(text: str, finding: str, present: bool | None) -> None:

@@ -135,6 +135,9 @@ class Finding(_Model):
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
     near: list[str] = Field(default_factory=list)
+    # A match of this finding hides matches of these findings that lie inside it: in
+    # «судороги всего тела» the word «судороги» is not a calf cramp.
+    overrides: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
@@ -431,9 +434,9 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         if s.source not in ids["sources"]:
             yield f"seed_sections: unknown source {s.source!r}"
     for f in pack.findings:
-        for i in f.implies:
+        for i in [*f.implies, *f.overrides]:
             if i not in findings:
-                yield f"findings.{f.id}: implies unknown finding {i!r}"
+                yield f"findings.{f.id}: names unknown finding {i!r}"
         for fid in _expr_findings(f.derived) if f.derived is not None else ():
             if fid not in findings:
                 yield f"findings.{f.id}: derived from unknown finding {fid!r}"

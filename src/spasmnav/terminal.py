@@ -64,7 +64,11 @@ def print_assessment(console: Console, a: dict[str, Any]) -> None:
     if a.get("text") and a.get("matches"):
         console.print("\n[bold]Что мы поняли из вашего описания[/]")
         console.print(highlighted_text(a["text"], a["matches"]))
-        present = [f["label"] for f in a["findings"] if f["present"] is True]
+        present = [
+            f"{f['label']}: {f['value']:g}" if f.get("value") is not None else f["label"]
+            for f in a["findings"]
+            if f["present"] is True
+        ]
         absent = [f["label"] for f in a["findings"] if f["present"] is False]
         if present:
             console.print(f"  Есть: {'; '.join(present)}")

@@ -68,13 +68,12 @@ TERMINATORS = frozenset(
         "сегодня",
     }
 )
-SENTENCE_PUNCT = frozenset({".", "!", "?", ";", "—", "–", ":", "(", ")"})
 PRE_REACH = 5
 POST_REACH = 6
 
 
 def _is_terminator(tok: Token) -> bool:
-    return tok.text in TERMINATORS or (tok.punct and tok.text in SENTENCE_PUNCT)
+    return tok.text in TERMINATORS or tok.breaks_clause
 
 
 def _is_verb(tok: Token) -> bool:

@@ -43,9 +43,24 @@ class Reader:
         self.pack = pack
         self.lexicon = Lexicon(pack)
         self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)
+        self.overrides = {f.id: frozenset(f.overrides) for f in pack.findings if f.overrides}
         self.history = frozenset(
             f.id for f in pack.findings if f.kind in ("history", "risk_factor")
         )
+
+    def _drop_overridden(self, matches: list[Match]) -> list[Match]:
+        if not self.overrides:
+            return matches
+        spans = [
+            (set(m.positions), self.overrides[m.finding])
+            for m in matches
+            if m.finding in self.overrides
+        ]
+        return [
+            m
+            for m in matches
+            if not any(m.finding in hidden and set(m.positions) <= pos for pos, hidden in spans)
+        ]
 
     def read(self, text: str) -> Understanding:
         if not isinstance(text, str) or not text.strip():
@@ -59,9 +74,9 @@ class Reader:
         s = 0
         for tok in tokens:
             sentence_of.append(s)
-            if tok.punct and tok.text in {".", "!", "?", ";"}:
+            if tok.ends_sentence:
                 s += 1
-        matches = self.lexicon.find(tokens, sentence_of)
+        matches = self._drop_overridden(self.lexicon.find(tokens, sentence_of))
         by_finding: dict[str, list[tuple[Match, bool]]] = {}
         at_token: dict[int, set[str]] = {}
         for m in matches:

@@ -82,6 +82,10 @@ def pos(word: str) -> str | None:
     return _analyse(word)[1]
 
 
+_SENTENCE_END_CHARS = frozenset(".!?;…")
+_CLAUSE_CHARS = frozenset("—–:()")
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     text: str  # normalised surface form
@@ -90,6 +94,15 @@ class Token:
     lemmas: frozenset[str]
     pos: str | None
     punct: bool
+
+    @property
+    def ends_sentence(self) -> bool:
+        """«.», «...», «?!», «;» and the like (razdel keeps runs of dots as one token)."""
+        return self.punct and not _SENTENCE_END_CHARS.isdisjoint(self.text)
+
+    @property
+    def breaks_clause(self) -> bool:
+        return self.ends_sentence or (self.punct and not _CLAUSE_CHARS.isdisjoint(self.text))
 
 
 def tokenize(norm_text: str) -> list[Token]:

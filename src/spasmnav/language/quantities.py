@@ -145,11 +145,16 @@ def _unit(tok: Token) -> float | None:
 def _clauses(tokens: list[Token]) -> list[tuple[int, int]]:
     out, start = [], 0
     for i, tok in enumerate(tokens):
-        if (tok.punct and tok.text in {".", "!", "?", ";", ",", "—", "–", ":"}) or tok.text in {
-            "а",
-            "но",
-            "однако",
-        }:
+        if (
+            tok.breaks_clause
+            or tok.text == ","
+            or tok.text
+            in {
+                "а",
+                "но",
+                "однако",
+            }
+        ):
             if i > start:
                 out.append((start, i))
             start = i + 1

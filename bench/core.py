@@ -1,0 +1,177 @@
+"""Benchmarks of the assessment core: engine from findings, free text, cold start.
+
+Figures only; nothing here asserts a timing. Ratios are against baselines measured in the same
+run (pymorphy3 lemmatising the same texts), so they mean something on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FRAGMENTS = [
+    "после инсульта нога дергается",
+    "ночью сводит икру",
+    "у папы подергивается нога",
+    "мама жалуется что ногу сводит",
+    "слабости нет",
+    "онемения и боли нет",
+    "уже три недели",
+    "второй месяц",
+    "каждую ночь",
+    "2-3 раза в неделю",
+    "после тренировки",
+    "пью много кофе",
+    "плохо сплю",
+    "принимаю мочегонные",
+    "диабет 10 лет",
+    "беременность 30 недель",
+    "нога как деревянная",
+    "при быстром сгибании сопротивление",
+    "икра опухла и покраснела",
+    "перекосило лицо",
+    "трудно дышать",
+    "потерял сознание",
+    "мешает ходить и спать",
+    "стали чаще",
+    "растяжка не помогает",
+    "варикоз",
+    "курю 20 лет",
+    "болит поясница и отдает в ногу",
+    "хочется двигать ногами вечером",
+    "ноги дрожат",
+    "шатает при ходьбе",
+    "мышца дергается как червячок",
+    "дергаеться нога",
+    "свело обе икры",
+]
+
+
+def texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        k = rng.randint(1, 5)
+        parts = rng.sample(FRAGMENTS, k)
+        out.append(", ".join(parts).capitalize() + rng.choice([".", "!", "", "..."]))
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))]
+
+
+def bench_engine(n: int = 50_000) -> None:
+    from spasmnav.content import load_pack
+    from spasmnav.engine import Observation, get_engine
+
+    engine = get_engine()
+    ids = [f.id for f in load_pack().findings if not f.numeric]
+    rng = random.Random(1)
+    sets = [
+        {fid: Observation(rng.random() < 0.8) for fid in rng.sample(ids, rng.randint(1, 10))}
+        for _ in range(1000)
+    ]
+    t0 = time.perf_counter()
+    for i in range(n):
+        engine.assess(sets[i % 1000]).to_dict()
+    dt = time.perf_counter() - t0
+    print(
+        f"engine from findings: {n / dt:,.0f} assessments/s on one core "
+        f"({dt / n * 1e6:.1f} µs each; target ≥ 20,000/s)"
+    )
+
+
+def bench_text(n: int = 10_000) -> None:
+    import pymorphy3
+    import razdel
+
+    from spasmnav.assessing import assess_text
+
+    msgs = texts(n)
+    assess_text("прогрев")
+    lat = []
+    t0 = time.perf_counter()
+    for m in msgs:
+        t = time.perf_counter()
+        assess_text(m).to_dict()
+        lat.append(time.perf_counter() - t)
+    total = time.perf_counter() - t0
+    # Baseline: pymorphy3 alone lemmatising every token of the same texts, uncached.
+    morph = pymorphy3.MorphAnalyzer()
+    t1 = time.perf_counter()
+    for m in msgs:
+        for tok in razdel.tokenize(m.lower()):
+            morph.parse(tok.text)[0].normal_form  # noqa: B018
+    base = time.perf_counter() - t1
+    print(
+        f"free text, {n:,} messages: p50 {pct(lat, 50) * 1e3:.2f} ms, "
+        f"p99 {pct(lat, 99) * 1e3:.2f} ms (target p50 ≤ 2 ms); "
+        f"throughput {n / total:,.0f} messages/s on one core (target ≥ 500/s)"
+    )
+    print(
+        f"  pymorphy3 alone lemmatising the same texts: {base:.2f} s; "
+        f"SpasmNav end to end: {total:.2f} s; ratio {total / base:.2f}×"
+    )
+
+
+def bench_batch(n: int = 10_000) -> None:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for i, m in enumerate(texts(n, seed=11)):
+            f.write(json.dumps({"id": i, "text": m}, ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "spasmnav", "assess", "--batch", f.name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    dt = time.perf_counter() - t0
+    os.unlink(f.name)
+    lines = proc.stdout.count("\n")
+    print(
+        f"batch command, {lines:,} lines: {dt:.2f} s, {lines / dt:,.0f} messages/s "
+        f"(including start-up)"
+    )
+
+
+def bench_cold_start(runs: int = 5) -> None:
+    exe = Path(sys.executable).parent / "spasmnav"
+    cmd = [
+        str(exe) if exe.exists() else sys.executable,
+        "assess",
+        "--text",
+        "после инсульта нога дергается",
+        "--json",
+    ]
+    if not exe.exists():
+        cmd = [sys.executable, "-m", "spasmnav", *cmd[1:]]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        f"cold start of one `spasmnav assess --text`: median {statistics.median(times):.2f} s "
+        f"(target ≤ 1 s), max RSS {rss_kb / 1024:.0f} MiB"
+    )
+
+
+def run() -> None:
+    print("== Assessment core")
+    bench_engine()
+    bench_text()
+    bench_batch()
+    bench_cold_start()
