@@ -12,7 +12,7 @@ inside a term's own words never negates that term.
 from __future__ import annotations
 
 from .lexicon import Match
-from .morph import LISTY_POS, VERB_POS, Token
+from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
 __all__ = ["is_negated"]
 
@@ -121,11 +121,17 @@ def _backward_reaches(tokens: list[Token], t: int, source: int) -> bool:
             return False
         if tok.text == ",":
             prev = tokens[k - 1]
-            if prev.pos not in LISTY_POS:
+            if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
                 return False
         elif _is_verb(tok):
             return False
     return True
+
+
+def _nominal(tokens: list[Token], match: Match) -> bool:
+    """Post-position negation («…нет», «…не было») negates a thing named, not an action:
+    «сводит ногу, слабости нет» keeps the cramp."""
+    return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
 
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
@@ -153,6 +159,8 @@ def is_negated(tokens: list[Token], match: Match) -> bool:
         if _forward_reaches(tokens, t, first):
             return True
     # A trigger after the term.
+    if not _nominal(tokens, match):
+        return False
     for t in range(last + 1, min(len(tokens), last + POST_REACH + 1)):
         if t in own:
             continue

@@ -9,11 +9,12 @@ from functools import lru_cache
 import pymorphy3
 import razdel
 
-__all__ = ["Token", "lemmas", "normalize", "pos", "tokenize"]
+__all__ = ["NOMINAL_POS", "Token", "lemmas", "normalize", "pos", "tokenize"]
 
 _PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
 # Parts of speech that continue a list («слабости, боли и онемения нет»).
 LISTY_POS = frozenset({"NOUN", "ADJF", "ADJS", "NUMR"})
+NOMINAL_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMR"})
 VERB_POS = frozenset({"VERB", "INFN", "GRND", "PRTF", "PRTS"})
 
 
@@ -46,6 +47,15 @@ def _variants(word: str) -> list[str]:
 
 
 _ANALYSABLE = re.compile(r"^[а-яa-z]+(?:-[а-яa-z]+)*$")
+
+
+@lru_cache(maxsize=200_000)
+def _genitive(word: str) -> bool:
+    """Can the word be in the genitive case («слабости», «отёка»)? Post-position «нет»
+    governs the genitive, so only such words fall in its scope."""
+    if not _ANALYSABLE.match(word):
+        return False
+    return any("gent" in p.tag for p in _morph().parse(word)[:4])
 
 
 @lru_cache(maxsize=200_000)
@@ -94,6 +104,10 @@ class Token:
     lemmas: frozenset[str]
     pos: str | None
     punct: bool
+
+    @property
+    def genitive(self) -> bool:
+        return not self.punct and _genitive(self.text)
 
     @property
     def ends_sentence(self) -> bool:
