@@ -229,3 +229,19 @@ def test_any_string_gives_an_assessment_or_a_clear_error(text: str) -> None:
 def test_a_red_flag_sentence_always_escalates(words: list[str], flag: str) -> None:
     text = " ".join(words) + ". " + flag + "."
     assert assess_text(text).level == "emergency"
+
+
+def _lines(name: str) -> list[str]:
+    path = Path(__file__).parent / "cases" / name
+    return [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()]
+
+
+@pytest.mark.parametrize("text", _lines("emergencies.txt"))
+def test_emergency_paraphrases_are_caught(text: str) -> None:
+    assert assess_text(text).level == "emergency"
+
+
+@pytest.mark.parametrize("text", _lines("negated_red_flags.txt"))
+def test_negated_red_flags_do_not_escalate(text: str) -> None:
+    a = assess_text(text)
+    assert a.level in ("self_care", "doctor"), [r["rule"] for r in a.reasons]

@@ -39,6 +39,7 @@ class Term:
     finding: str
     source: str
     words: tuple[Word, ...]
+    contiguous: bool = False  # "^без сознания": these words, in this order, side by side
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,10 @@ class Lexicon:
         }
         for f in pack.findings:
             for phrase in f.lexicon:
-                words = tuple(_word(w) for w in phrase.split())
+                contiguous = phrase.startswith("^")
+                words = tuple(_word(w) for w in phrase.lstrip("^").split())
                 if words:
-                    self.terms.append(Term(f.id, phrase, words))
+                    self.terms.append(Term(f.id, phrase, words, contiguous))
         # Index: lemma -> terms having a word with that lemma; prefixes checked separately.
         self._by_lemma: dict[str, set[int]] = defaultdict(set)
         self._prefixes: list[tuple[str, int]] = []
@@ -115,6 +117,15 @@ class Lexicon:
             if any(not p for p in positions):
                 continue
             window = len(term.words) + EXTRA_WINDOW
+            if term.contiguous:
+                for anchor in positions[0]:
+                    seq = tuple(range(anchor, anchor + len(term.words)))
+                    if all(p in plist for p, plist in zip(seq, positions, strict=True)):
+                        key = (term.finding, seq)
+                        if key not in seen:
+                            seen.add(key)
+                            out.append(Match(term.finding, term.source, seq))
+                continue
             for anchor in positions[0]:
                 chosen = [anchor]
                 ok = True
