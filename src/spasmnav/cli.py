@@ -181,8 +181,21 @@ def run_cmd() -> None:
     run_default()
 
 
+# Commands served by the core alone. Their start-up must stay well under a second, so the
+# sub-apps below (which import SQLAlchemy, scipy, matplotlib and FastAPI) are registered only
+# when some other command, or the full --help, is asked for.
+CORE_COMMANDS = frozenset({"assess", "pack"})
+
+
+def _needs_sub_apps(argv: list[str]) -> bool:
+    words = [a for a in argv if not a.startswith("-")]
+    return not words or words[0] not in CORE_COMMANDS
+
+
 def _register_optional() -> None:
     # Sub-apps that live in their own modules register themselves here.
+    if not _needs_sub_apps(sys.argv[1:]):
+        return
     for module, attr in (
         ("spasmnav.diary.cli", "register"),
         ("spasmnav.interview_cli", "register"),

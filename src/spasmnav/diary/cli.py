@@ -1,0 +1,892 @@
+"""Diary commands: ``spasmnav diary …``, ``spasmnav trends``, ``report`` and ``plan``.
+
+A thin layer: parse what the person typed (Russian words welcome), call the store and the
+analytics, print in Russian. Bad input exits with code 2 and a clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from .analytics import Analysis, analyse, fmt_number
+from .feedback import assess_diary
+from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
+from .io import detect_format, export_file, import_file, table_name
+from .models import (
+    KIND_TITLES,
+    LEG_TITLES,
+    SCALE_TITLES,
+    TRIGGER_TITLES,
+    DayNote,
+    DiaryError,
+    Episode,
+    ExerciseSession,
+    InputError,
+    MedicineIntake,
+    NotFoundError,
+    Profile,
+    ScaleScore,
+    explain_validation,
+    parse_kind,
+    parse_leg,
+    parse_trigger,
+)
+from .store import RECORD_TYPES, Store
+
+__all__ = ["diary_app", "parse_duration", "parse_when", "register"]
+
+diary_app = typer.Typer(
+    name="diary",
+    help="Дневник симптомов: эпизоды, провокаторы, упражнения, лекарства, шкалы.",
+    no_args_is_help=True,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Адрес базы данных (SQLAlchemy URL); по умолчанию SPASMNAV_DATABASE_URL или "
+        "файл в папке данных пользователя.",
+        metavar="URL",
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        "--when",
+        help="Когда: «2024-05-01 23:30», «01.05.2024 23:30», «вчера 23:30» или «23:30». "
+        "По умолчанию — сейчас.",
+    ),
+]
+TriggerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trigger",
+        "-t",
+        help="Провокатор (можно несколько раз или через запятую): "
+        + ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items()),
+    ),
+]
+
+
+# --- parsing what a person types ------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def parse_date(text: str, *, what: str = "дата") -> dt.date:
+    value = text.strip().lower()
+    today = dt.date.today()
+    if value in ("сегодня", "today"):
+        return today
+    if value in ("вчера", "yesterday"):
+        return today - dt.timedelta(days=1)
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise InputError([f"{what} «{text}» не понять: нужно, например, 2024-05-01 или 01.05.2024"])
+
+
+def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.datetime:
+    """When something happened; a bare time later than now means the day before."""
+    now = now or _now()
+    if text is None or not text.strip():
+        return now
+    value = re.sub(r"\s+", " ", text.strip().lower().replace("t", " "))
+    if value in ("сейчас", "now"):
+        return now
+    day: dt.date | None = None
+    rest = value
+    for word, shift in (("сегодня", 0), ("вчера", 1), ("позавчера", 2)):
+        if value.startswith(word):
+            day = now.date() - dt.timedelta(days=shift)
+            rest = value[len(word) :].strip(" ,в")
+            break
+    if day is None:
+        parts = value.split(" ", 1)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}", parts[0]):
+            day = parse_date(parts[0], what="дата")
+            rest = parts[1] if len(parts) > 1 else ""
+    m = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?", rest) if rest else None
+    if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
+        raise InputError(
+            [f"время «{text}» не понять: нужно, например, «2024-05-01 23:30» или «вчера 23:30»"]
+        )
+    clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
+    if day is None:
+        stamp = dt.datetime.combine(now.date(), clock)
+        return stamp - dt.timedelta(days=1) if stamp > now else stamp
+    return dt.datetime.combine(day, clock)
+
+
+_UNITS = {
+    "": 1,
+    "s": 1,
+    "с": 1,
+    "сек": 1,
+    "m": 60,
+    "min": 60,
+    "м": 60,
+    "мин": 60,
+    "h": 3600,
+    "ч": 3600,
+    "час": 3600,
+}
+
+
+def parse_duration(text: str) -> int:
+    """``30``, ``30с``, ``2мин``, ``1.5 мин``, ``1:30`` → seconds."""
+    value = text.strip().lower().replace(",", ".")
+    m = re.fullmatch(r"(\d+):(\d{2})", value)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zа-я]*)\.?", value)
+    if m and m.group(2).rstrip("ау") in _UNITS:
+        return round(float(m.group(1)) * _UNITS[m.group(2).rstrip("ау")])
+    raise InputError([f"длительность «{text}» не понять: например 30с, 2мин или 1:30"])
+
+
+def parse_int(text: str, *, what: str, low: int, high: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise InputError([f"{what}: нужно целое число от {low} до {high}, а не «{text}»"]) from None
+    if not low <= value <= high:
+        raise InputError([f"{what}: нужно число от {low} до {high}, а указано {value}"])
+    return value
+
+
+def _triggers(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    problems = []
+    for value in values or []:
+        for part in (p for p in re.split(r"[,;]", value) if p.strip()):
+            try:
+                out.append(parse_trigger(part))
+            except ValueError as exc:
+                problems.append(str(exc))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _one(parser: Any, value: str) -> Any:
+    try:
+        return parser(value)
+    except ValueError as exc:
+        raise InputError([str(exc)]) from None
+
+
+# --- running commands -----------------------------------------------------------------------
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn every expected failure into a Russian message and an exit code."""
+    try:
+        yield
+    except InputError as exc:
+        for problem in exc.problems:
+            err.print(f"Ошибка: {problem}")
+        raise typer.Exit(2) from None
+    except NotFoundError as exc:
+        err.print(f"Не найдено: {exc}")
+        raise typer.Exit(1) from None
+    except DiaryError as exc:
+        err.print(f"Ошибка: {exc}")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        err.print(f"Ошибка базы данных: {reason}")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"Ошибка файла: {exc.strerror or exc} ({exc.filename or ''})")
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[tuple[Store, int]]:
+    with _guard():
+        try:
+            store = Store(db)
+        except ValueError as exc:  # unparseable URL
+            raise InputError([f"адрес базы данных не понять: {exc}"]) from None
+        try:
+            yield store, store.default_person_id()
+        finally:
+            store.close()
+
+
+def _describe(e: Episode) -> str:
+    parts = [KIND_TITLES[e.kind]]
+    if e.leg:
+        parts.append(f"{LEG_TITLES[e.leg]} нога" if e.leg != "both" else "обе ноги")
+    if e.place:
+        parts.append(e.place)
+    if e.intensity is not None:
+        parts.append(f"сила {e.intensity}")
+    if e.duration_seconds is not None:
+        parts.append(_fmt_duration(e.duration_seconds))
+    return ", ".join(parts) + f", {e.started_at:%d.%m.%Y %H:%M}"
+
+
+def _fmt_duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} с"
+    minutes, sec = divmod(seconds, 60)
+    return f"{minutes} мин" + (f" {sec} с" if sec else "")
+
+
+def _episode(values: dict[str, Any]) -> Episode:
+    try:
+        return Episode.model_validate(values)
+    except ValueError as exc:
+        errors = getattr(exc, "errors", None)
+        if callable(errors):
+            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+        raise InputError([str(exc)]) from None
+
+
+# --- diary commands -------------------------------------------------------------------------
+
+
+@diary_app.command("add")
+def add(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="Что было: " + ", ".join(f"{k} ({v})" for k, v in KIND_TITLES.items()),
+            show_default=False,
+        ),
+    ],
+    leg: Annotated[
+        str | None, typer.Option("--leg", "-l", help="Нога: left/right/both (левая/правая/обе).")
+    ] = None,
+    place: Annotated[str | None, typer.Option(help="Где именно: икра, стопа, бедро…")] = None,
+    intensity: Annotated[
+        str | None, typer.Option("--intensity", "-i", help="Сила от 0 до 10.")
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", "-d", help="Сколько длилось: 30с, 2мин, 1:30.")
+    ] = None,
+    at: AtOption = None,
+    trigger: TriggerOption = None,
+    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
+    sleep: Annotated[bool, typer.Option("--sleep", help="Помешало спать.")] = False,
+    walking: Annotated[bool, typer.Option("--walking", help="Помешало ходить.")] = False,
+    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Записать эпизод одной короткой командой: spasmnav diary add cramp --leg left -i 6"""
+    with _guard():
+        values: dict[str, Any] = {
+            "kind": _one(parse_kind, kind),
+            "leg": _one(parse_leg, leg) if leg else None,
+            "place": place,
+            "intensity": parse_int(intensity, what="сила", low=0, high=10) if intensity else None,
+            "duration_seconds": parse_duration(duration) if duration else None,
+            "started_at": parse_when(at),
+            "triggers": _triggers(trigger),
+            "helped": helped,
+            "disturbs_sleep": sleep,
+            "disturbs_walking": walking,
+            "note": note,
+        }
+        episode = _episode(values)
+    with _store(db) as (store, person):
+        saved = store.add_episode(person_id=person, episode=episode)
+    out.print(f"Записано: эпизод №{saved.id} — {_describe(saved)}.")
+
+
+@diary_app.command("list")
+def list_(
+    since: Annotated[str | None, typer.Option(help="С какой даты.")] = None,
+    until: Annotated[str | None, typer.Option(help="По какую дату (включительно).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Только этот вид.")] = None,
+    limit: Annotated[int, typer.Option(help="Сколько последних показать (0 — все).")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Показать последние эпизоды."""
+    with _guard():
+        since_d = parse_date(since, what="--since") if since else None
+        until_d = parse_date(until, what="--until") if until else None
+        kinds = [_one(parse_kind, kind)] if kind else None
+        if limit < 0:
+            raise InputError(["--limit: нужно число не меньше 0"])
+    with _store(db) as (store, person):
+        episodes = store.list_episodes(
+            person_id=person, since=since_d, until=until_d, kinds=kinds, limit=limit or None
+        )
+        total = store.count_records(Episode, person_id=person)
+    if as_json:
+        sys.stdout.write(
+            json.dumps([e.model_dump(mode="json") for e in episodes], ensure_ascii=False, indent=2)
+            + "\n"
+        )
+        return
+    if not episodes:
+        out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
+        return
+    table = Table(title=f"Эпизоды (показано {len(episodes)} из {total})", show_lines=False)
+    for col, justify in (
+        ("№", "right"),
+        ("Когда", "left"),
+        ("Что", "left"),
+        ("Нога", "left"),
+        ("Сила", "right"),
+        ("Длит.", "right"),
+        ("Провокаторы", "left"),
+        ("Заметки", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for e in episodes:
+        marks = [
+            m
+            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
+            if on
+        ]
+        notes = "; ".join(
+            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
+        )
+        table.add_row(
+            str(e.id),
+            f"{e.started_at:%d.%m.%Y %H:%M}",
+            KIND_TITLES[e.kind],
+            LEG_TITLES.get(e.leg or "", "—"),
+            "—" if e.intensity is None else str(e.intensity),
+            "—" if e.duration_seconds is None else _fmt_duration(e.duration_seconds),
+            ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
+            notes or "—",
+        )
+    out.print(table)
+
+
+@diary_app.command("edit")
+def edit(
+    episode_id: Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
+    kind: Annotated[str | None, typer.Option(help="Вид эпизода.")] = None,
+    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
+    place: Annotated[str | None, typer.Option(help="Где именно.")] = None,
+    intensity: Annotated[str | None, typer.Option("--intensity", "-i", help="Сила 0–10.")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d", help="Длительность.")] = None,
+    at: AtOption = None,
+    trigger: TriggerOption = None,
+    clear_triggers: Annotated[
+        bool, typer.Option("--clear-triggers", help="Убрать все провокаторы.")
+    ] = False,
+    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
+    sleep: Annotated[
+        bool | None, typer.Option("--sleep/--no-sleep", help="Мешал ли спать.")
+    ] = None,
+    walking: Annotated[
+        bool | None, typer.Option("--walking/--no-walking", help="Мешал ли ходить.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Исправить эпизод: меняются только указанные поля."""
+    with _guard():
+        changes: dict[str, Any] = {}
+        if kind is not None:
+            changes["kind"] = _one(parse_kind, kind)
+        if leg is not None:
+            changes["leg"] = _one(parse_leg, leg) if leg.strip() else None
+        if place is not None:
+            changes["place"] = place
+        if intensity is not None:
+            changes["intensity"] = (
+                parse_int(intensity, what="сила", low=0, high=10) if intensity.strip() else None
+            )
+        if duration is not None:
+            changes["duration_seconds"] = parse_duration(duration) if duration.strip() else None
+        if at is not None:
+            changes["started_at"] = parse_when(at)
+        if clear_triggers:
+            changes["triggers"] = []
+        if trigger:
+            changes["triggers"] = _triggers(trigger)
+        for name, value in (
+            ("helped", helped),
+            ("note", note),
+            ("disturbs_sleep", sleep),
+            ("disturbs_walking", walking),
+        ):
+            if value is not None:
+                changes[name] = value
+        if not changes:
+            raise InputError(["не указано, что изменить (например --intensity 5)"])
+    with _store(db) as (store, person):
+        saved = store.update_episode(person_id=person, episode_id=episode_id, changes=changes)
+    out.print(f"Исправлено: эпизод №{saved.id} — {_describe(saved)}.")
+
+
+@diary_app.command("delete")
+def delete(
+    episode_id: Annotated[int, typer.Argument(help="Номер эпизода.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Не переспрашивать.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Удалить эпизод (с подтверждением)."""
+    with _store(db) as (store, person):
+        episode = store.get_episode(person_id=person, episode_id=episode_id)
+        if not yes and not typer.confirm(f"Удалить эпизод №{episode_id} ({_describe(episode)})?"):
+            out.print("Ничего не удалено.")
+            return
+        store.delete_episode(person_id=person, episode_id=episode_id)
+    out.print(f"Удалён эпизод №{episode_id}.")
+
+
+@diary_app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="Файл CSV или JSON.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    table: Annotated[
+        str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
+    ] = "episodes",
+    db: DbOption = None,
+) -> None:
+    """Загрузить записи из файла: всё или ничего; ошибки — с номерами строк."""
+    with _store(db) as (store, person):
+        result = import_file(store, path, person_id=person, fmt=fmt, table=table)
+    msg = f"Загружено записей: {result.added}"
+    if result.skipped:
+        msg += f"; уже были в дневнике (пропущены): {result.skipped}"
+    if result.merged:
+        msg += f"; объединено с имеющимися днями: {result.merged}"
+    out.print(msg + ".")
+
+
+@diary_app.command("export")
+def export(
+    path: Annotated[str, typer.Argument(help="Куда сохранить (- — на экран).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    table: Annotated[
+        str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
+    ] = "episodes",
+    db: DbOption = None,
+) -> None:
+    """Сохранить дневник в CSV (один вид записей) или JSON (всё)."""
+    with _guard():
+        kind = detect_format(Path(path), fmt) if path != "-" else (fmt or "json").lower()
+        if kind not in ("csv", "json"):
+            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json"])
+        table = table_name(table)
+    with _store(db) as (store, person):
+        if path == "-":
+            n = export_file(store, sys.stdout, person_id=person, fmt=kind, table=table)
+            return
+        target = Path(path)
+        tmp = target.with_name(target.name + ".part")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = export_file(store, fh, person_id=person, fmt=kind, table=table)
+        tmp.replace(target)
+    out.print(f"Сохранено записей: {n} → {path}")
+
+
+@diary_app.command("day")
+def day(
+    when: Annotated[str, typer.Argument(help="День: 2024-05-01, «сегодня», «вчера».")] = "сегодня",
+    trigger: TriggerOption = None,
+    note: Annotated[str | None, typer.Option(help="Заметка о дне.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Отметить провокаторы дня — и в дни без эпизодов, чтобы сравнение было честным."""
+    with _guard():
+        day_value = parse_date(when, what="день")
+        triggers = _triggers(trigger)
+        if not triggers and not note:
+            raise InputError(["укажите провокаторы (-t кофе) или заметку (--note)"])
+        record = DayNote(day=day_value, triggers=triggers, note=note)
+    with _store(db) as (store, person):
+        saved = store.add_day_note(person_id=person, note=record)
+    names = ", ".join(TRIGGER_TITLES[t] for t in saved.triggers) or "нет"
+    out.print(f"День {saved.day:%d.%m.%Y}: провокаторы — {names}.")
+
+
+@diary_app.command("exercise")
+def exercise(
+    exercise_id: Annotated[
+        str, typer.Argument(help="Упражнение из набора (например knee_flex_extend).")
+    ],
+    reps: Annotated[str | None, typer.Option("--reps", help="Повторений.")] = None,
+    sets: Annotated[str | None, typer.Option("--sets", help="Подходов.")] = None,
+    at: AtOption = None,
+    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Отметить выполненное упражнение."""
+    with _guard():
+        try:
+            session = ExerciseSession(
+                exercise_id=exercise_id.strip(),
+                repetitions=parse_int(reps, what="повторений", low=0, high=10_000)
+                if reps
+                else None,
+                sets=parse_int(sets, what="подходов", low=0, high=100) if sets else None,
+                done_at=parse_when(at),
+                note=note,
+            )
+        except ValueError as exc:
+            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+    with _store(db) as (store, person):
+        saved = store.add_exercise_session(person_id=person, session=session)
+    out.print(f"Записано: {saved.exercise_id}, {saved.done_at:%d.%m.%Y %H:%M}.")
+
+
+@diary_app.command("medicine")
+def medicine(
+    name: Annotated[str, typer.Argument(help="Название, как на упаковке.")],
+    amount: Annotated[str | None, typer.Option(help="Сколько (как записано у вас).")] = None,
+    at: AtOption = None,
+    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Записать приём лекарства (только для памяти и врача; программа ничего не советует)."""
+    with _guard():
+        try:
+            intake = MedicineIntake(name=name, amount=amount, taken_at=parse_when(at), note=note)
+        except ValueError as exc:
+            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+    with _store(db) as (store, person):
+        saved = store.add_medicine_intake(person_id=person, intake=intake)
+    out.print(f"Записано: {saved.name}, {saved.taken_at:%d.%m.%Y %H:%M}.")
+
+
+@diary_app.command("score")
+def score(
+    scale: Annotated[str, typer.Argument(help="ashworth (врач) или penn (самооценка).")],
+    value: Annotated[str, typer.Argument(help="Ашворт: 0, 1, 1+, 2, 3, 4; Пенн: 0–4.")],
+    by: Annotated[str | None, typer.Option(help="Кто оценил: clinician или self.")] = None,
+    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
+    muscle: Annotated[str | None, typer.Option(help="Мышца или группа мышц.")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Записать оценку по шкале Ашворта (со слов врача) или Пенна (самооценка)."""
+    with _guard():
+        key = scale.strip().lower()
+        key = {"ашворт": "ashworth", "пенн": "penn"}.get(key, key)
+        rater = by or ("clinician" if key == "ashworth" else "self")
+        try:
+            record = ScaleScore(
+                scale=key,
+                score=value,
+                recorded_by=rater,
+                leg=leg,
+                muscle=muscle,
+                recorded_at=parse_when(at),
+            )
+        except ValueError as exc:
+            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+    with _store(db) as (store, person):
+        saved = store.add_scale_score(person_id=person, score=record)
+    out.print(f"Записано: {SCALE_TITLES[saved.scale]} — {saved.score}.")
+
+
+@diary_app.command("profile")
+def profile(
+    birth_year: Annotated[str | None, typer.Option(help="Год рождения.")] = None,
+    stroke_date: Annotated[str | None, typer.Option(help="Дата инсульта.")] = None,
+    diabetes: Annotated[bool | None, typer.Option("--diabetes/--no-diabetes")] = None,
+    thyroid_surgery: Annotated[
+        bool | None, typer.Option("--thyroid-surgery/--no-thyroid-surgery")
+    ] = None,
+    pregnancy: Annotated[bool | None, typer.Option("--pregnancy/--no-pregnancy")] = None,
+    diuretics: Annotated[bool | None, typer.Option("--diuretics/--no-diuretics")] = None,
+    medicine: Annotated[
+        list[str] | None,
+        typer.Option("--medicine", help="Лекарство, которое принимаете сейчас (можно несколько)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Показать или изменить профиль (всё необязательно)."""
+    with _guard():
+        changes: dict[str, Any] = {}
+        if birth_year is not None:
+            changes["birth_year"] = parse_int(
+                birth_year, what="год рождения", low=1900, high=dt.date.today().year
+            )
+        if stroke_date is not None:
+            changes["stroke_date"] = (
+                parse_date(stroke_date, what="дата инсульта") if stroke_date.strip() else None
+            )
+        for name, value in (
+            ("diabetes", diabetes),
+            ("thyroid_surgery", thyroid_surgery),
+            ("pregnancy", pregnancy),
+            ("diuretics", diuretics),
+        ):
+            if value is not None:
+                changes[name] = value
+        if medicine is not None:
+            changes["medicines"] = medicine
+    with _store(db) as (store, person):
+        current = (
+            store.update_profile(person_id=person, changes=changes)
+            if changes
+            else store.get_profile(person_id=person)
+        )
+    _print_profile(current)
+
+
+def _print_profile(p: Profile) -> None:
+    def yn(v: bool | None) -> str:
+        return "не указано" if v is None else ("да" if v else "нет")
+
+    table = Table(title="Профиль", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("Год рождения", str(p.birth_year or "не указан"))
+    table.add_row("Дата инсульта", f"{p.stroke_date:%d.%m.%Y}" if p.stroke_date else "не указана")
+    table.add_row("Диабет", yn(p.diabetes))
+    table.add_row("Операция на щитовидной железе", yn(p.thyroid_surgery))
+    table.add_row("Беременность", yn(p.pregnancy))
+    table.add_row("Мочегонные", yn(p.diuretics))
+    table.add_row("Лекарства", "; ".join(p.medicines) or "не указаны")
+    out.print(table)
+
+
+@diary_app.command("save-assessment")
+def save_assessment(
+    path: Annotated[str, typer.Argument(help="JSON оценки (spasmnav assess --json), - — stdin.")],
+    text: Annotated[str | None, typer.Option(help="Текст, по которому сделана оценка.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Сохранить оценку в дневник, чтобы она попала в отчёт для врача."""
+    with _guard():
+        raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError([f"неверный JSON: {exc.msg} (строка {exc.lineno})"]) from None
+        if not isinstance(data, dict):
+            raise InputError(["ожидался JSON-объект оценки"])
+    with _store(db) as (store, person):
+        saved = store.save_assessment(person_id=person, data=data, text=text or data.get("text"))
+    out.print(f"Оценка сохранена (№{saved.id}, уровень: {saved.level}).")
+
+
+# --- trends, report, plan -------------------------------------------------------------------
+
+
+def _analysis(
+    store: Store,
+    person: int,
+    *,
+    since: str | None,
+    until: str | None,
+    change: str | None,
+    change_label: str,
+) -> Analysis:
+    since_d = parse_date(since, what="--since") if since else None
+    until_d = parse_date(until, what="--until") if until else None
+    change_d = parse_date(change, what="--change") if change else None
+    data = store.diary_data(person_id=person, since=since_d, until=until_d)
+    return analyse(data, today=dt.date.today(), change_date=change_d, change_label=change_label)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def trends(
+    since: Annotated[str | None, typer.Option(help="С какой даты.")] = None,
+    until: Annotated[str | None, typer.Option(help="По какую дату.")] = None,
+    change: Annotated[
+        str | None,
+        typer.Option(help="Дата изменения (новое лекарство, ботулотоксин, ТМС, упражнения)."),
+    ] = None,
+    change_label: Annotated[
+        str, typer.Option(help="Как назвать изменение в выводе.")
+    ] = "изменения",
+    plots: Annotated[Path | None, typer.Option(help="Папка для графиков.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Формат графиков: png или svg.")] = "png",
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Динамика по дневнику: частота, сила, провокаторы, до и после, упражнения."""
+    with _guard():
+        if fmt not in ("png", "svg"):
+            raise InputError([f"формат графиков «{fmt}» не поддерживается; можно: png, svg"])
+    with _store(db) as (store, person):
+        a = _analysis(
+            store, person, since=since, until=until, change=change, change_label=change_label
+        )
+    view = assess_diary(a.findings)
+    if plots is not None:
+        with _guard():
+            from .plots import save_charts
+
+            paths = save_charts(a, plots, fmt=fmt)
+    if as_json:
+        payload = _jsonable(a)
+        payload["verdict"] = a.trend.verdict
+        payload["assessment"] = (
+            {k: view["triage"].get(k) for k in ("level", "title", "specialist")} if view else None
+        )
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not a.total_episodes:
+        out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
+        return
+    out.print(
+        f"[bold]Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}[/bold] "
+        f"({a.days_observed} дн., {a.total_episodes} эп., "
+        f"{fmt_number(a.episodes_per_week or 0, 1)} в неделю)"
+    )
+    out.print(f"[bold]Итог: {a.trend.title}.[/bold]")
+    out.print(a.trend.frequency.text)
+    out.print(a.trend.intensity.text)
+    if a.duration_days is not None:
+        out.print(f"Текущий период симптомов: {a.duration_days} дн.")
+    if a.sleep_episodes or a.walking_episodes:
+        out.print(f"Мешали спать: {a.sleep_episodes} эп.; мешали ходить: {a.walking_episodes} эп.")
+    weeks = Table(title="По неделям (последние 12)")
+    for col in ("Неделя с", "Дней", "Эпизодов", "В неделю", "Средняя сила"):
+        weeks.add_column(col, justify="right")
+    for w in a.weeks[-12:]:
+        weeks.add_row(
+            f"{w.start:%d.%m.%Y}",
+            str(w.days),
+            str(w.episodes),
+            fmt_number(w.rate_per_week, 1),
+            "—" if w.mean_intensity is None else fmt_number(w.mean_intensity, 1),
+        )
+    out.print(weeks)
+    if a.triggers:
+        trig = Table(title="Провокаторы: эпизодов в день с ним и без него")
+        for col in (
+            "Провокатор",
+            "Дней с ним",
+            "Эп./день",
+            "Без него",
+            "Отношение (95 % ДИ)",
+            "Вывод",
+        ):
+            trig.add_column(col)
+        for t in a.triggers:
+            ratio = (
+                f"{fmt_number(t.ratio)} ({fmt_number(t.ci_low or 0)}–{fmt_number(t.ci_high or 0)})"
+                if t.ratio is not None
+                else "—"
+            )
+            trig.add_row(
+                t.label,
+                str(t.days_with),
+                fmt_number(t.rate_with or 0),
+                fmt_number(t.rate_without or 0),
+                ratio,
+                {
+                    "higher": "чаще",
+                    "lower": "реже",
+                    "no_clear_difference": "разницы не видно",
+                    "not_enough_data": "мало данных",
+                }[t.verdict],
+            )
+        out.print(trig)
+        if a.triggers_note:
+            out.print(a.triggers_note)
+    if a.before_after is not None:
+        out.print(a.before_after.text)
+    out.print(a.adherence.text)
+    if view:
+        triage = view.get("triage", {})
+        out.print(f"[bold]Что это значит: {triage.get('title', '')}[/bold]")
+        for reason in triage.get("reasons", [])[:3]:
+            out.print(f"• {reason.get('text', '')}")
+    if plots is not None:
+        out.print("Графики: " + ", ".join(str(p) for p in paths))
+
+
+def report(
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Куда сохранить PDF.")],
+    change: Annotated[
+        str | None, typer.Option(help="Дата изменения для сравнения до/после.")
+    ] = None,
+    change_label: Annotated[str, typer.Option(help="Как назвать изменение.")] = "изменения",
+    db: DbOption = None,
+) -> None:
+    """Отчёт для врача в PDF (1–2 страницы)."""
+    from .report import build_report
+
+    with _guard():
+        change_d = parse_date(change, what="--change") if change else None
+    with _store(db) as (store, person):
+        build_report(
+            store, out_path, person_id=person, change_date=change_d, change_label=change_label
+        )
+    out.print(f"Отчёт сохранён: {out_path}")
+
+
+_DEFAULT_TIMES = ",".join(t.strftime("%H:%M") for t in DEFAULT_SESSION_TIMES)
+_DEFAULT_BREATHING = ",".join(t.strftime("%H:%M") for t in DEFAULT_BREATHING_TIMES)
+
+
+def plan(
+    ics: Annotated[Path, typer.Option("--ics", help="Куда сохранить календарь (.ics).")],
+    times: Annotated[
+        str, typer.Option(help="Время занятий упражнениями (2–3 в день).")
+    ] = _DEFAULT_TIMES,
+    breathing: Annotated[
+        str, typer.Option(help="Время дыхания 4-4-6 (утром и вечером).")
+    ] = _DEFAULT_BREATHING,
+    start: Annotated[str | None, typer.Option(help="С какого дня (по умолчанию сегодня).")] = None,
+    weeks: Annotated[
+        int | None, typer.Option(help="Сколько недель (по умолчанию без конца).")
+    ] = None,
+) -> None:
+    """План упражнений и дыхания как повторяющиеся события календаря (телефон напомнит)."""
+    with _guard():
+        from ..content import load_pack
+
+        try:
+            exercises = load_pack().exercises
+        except Exception as exc:  # the pack reports its own problems
+            raise DiaryError(f"не удалось загрузить набор упражнений: {exc}") from None
+        data = build_plan(
+            exercises,
+            session_times=parse_times(times),
+            breathing_times=parse_times(breathing),
+            start=parse_date(start, what="--start") if start else dt.date.today(),
+            weeks=weeks,
+        )
+        ics.parent.mkdir(parents=True, exist_ok=True)
+        ics.write_bytes(data)
+    out.print(f"Календарь сохранён: {ics}. Откройте файл на телефоне, чтобы добавить напоминания.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``diary`` and the top-level ``trends``, ``report`` and ``plan`` to the main app."""
+    app.add_typer(diary_app, name="diary")
+    app.command("trends")(trends)
+    app.command("report")(report)
+    app.command("plan")(plan)

@@ -1,0 +1,502 @@
+"""The diary's records as validated pydantic models: the library's input and output types.
+
+Identifiers are language-neutral English (``cramp``, ``left``, ``caffeine``); each has a Russian
+title, and the parsers also accept the Russian words a person types («судорога», «левая»,
+«кофе»). Validation messages are Russian, so the CLI and the web app can show them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "KINDS",
+    "KIND_TITLES",
+    "LEGS",
+    "LEG_TITLES",
+    "SCALES",
+    "SCALE_TITLES",
+    "TRIGGERS",
+    "TRIGGER_TITLES",
+    "Assessment",
+    "DayNote",
+    "DiaryError",
+    "Episode",
+    "ExerciseSession",
+    "InputError",
+    "Kind",
+    "Leg",
+    "MedicineIntake",
+    "NotFoundError",
+    "Profile",
+    "Record",
+    "ScaleScore",
+    "Trigger",
+    "explain_validation",
+    "parse_kind",
+    "parse_leg",
+    "parse_trigger",
+]
+
+Kind = Literal["twitch", "cramp", "spasm", "tremor", "stiffness"]
+Leg = Literal["left", "right", "both"]
+Trigger = Literal[
+    "caffeine", "alcohol", "stress", "poor_sleep", "exertion", "long_standing", "cold", "heat"
+]
+Scale = Literal["ashworth", "penn"]
+Rater = Literal["clinician", "self"]
+
+KINDS: tuple[Kind, ...] = ("twitch", "cramp", "spasm", "tremor", "stiffness")
+LEGS: tuple[Leg, ...] = ("left", "right", "both")
+TRIGGERS: tuple[Trigger, ...] = (
+    "caffeine",
+    "alcohol",
+    "stress",
+    "poor_sleep",
+    "exertion",
+    "long_standing",
+    "cold",
+    "heat",
+)
+SCALES: tuple[Scale, ...] = ("ashworth", "penn")
+
+KIND_TITLES: dict[str, str] = {
+    "twitch": "подёргивание",
+    "cramp": "судорога (крампи)",
+    "spasm": "спазм",
+    "tremor": "дрожь (тремор)",
+    "stiffness": "скованность",
+}
+LEG_TITLES: dict[str, str] = {"left": "левая", "right": "правая", "both": "обе"}
+TRIGGER_TITLES: dict[str, str] = {
+    "caffeine": "кофеин",
+    "alcohol": "алкоголь",
+    "stress": "стресс",
+    "poor_sleep": "плохой сон",
+    "exertion": "нагрузка",
+    "long_standing": "долгое стояние",
+    "cold": "холод",
+    "heat": "жара, потливость",
+}
+SCALE_TITLES: dict[str, str] = {
+    "ashworth": "модифицированная шкала Ашворта",
+    "penn": "шкала частоты спазмов Пенна",
+}
+ASHWORTH_GRADES = ("0", "1", "1+", "2", "3", "4")
+PENN_GRADES = ("0", "1", "2", "3", "4")
+
+_KIND_ALIASES = {
+    "twitching": "twitch",
+    "подергивание": "twitch",
+    "подергивания": "twitch",
+    "дергается": "twitch",
+    "судорога": "cramp",
+    "судороги": "cramp",
+    "крампи": "cramp",
+    "сводит": "cramp",
+    "спазм": "spasm",
+    "спазмы": "spasm",
+    "тремор": "tremor",
+    "дрожь": "tremor",
+    "дрожание": "tremor",
+    "скованность": "stiffness",
+    "тугоподвижность": "stiffness",
+}
+_LEG_ALIASES = {
+    "левая": "left",
+    "лев": "left",
+    "л": "left",
+    "правая": "right",
+    "прав": "right",
+    "п": "right",
+    "обе": "both",
+    "оба": "both",
+}
+_TRIGGER_ALIASES = {
+    "кофе": "caffeine",
+    "кофеин": "caffeine",
+    "чай": "caffeine",
+    "алкоголь": "alcohol",
+    "стресс": "stress",
+    "сон": "poor_sleep",
+    "недосып": "poor_sleep",
+    "poor-sleep": "poor_sleep",
+    "нагрузка": "exertion",
+    "стояние": "long_standing",
+    "long-standing": "long_standing",
+    "холод": "cold",
+    "жара": "heat",
+    "пот": "heat",
+    "потливость": "heat",
+}
+
+
+class DiaryError(Exception):
+    """A problem to show the person as it is (the message is Russian)."""
+
+
+class InputError(DiaryError):
+    """Bad input: a value the diary cannot accept. Lists every problem found."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems) or ["неверные данные"]
+        super().__init__("; ".join(self.problems))
+
+
+class NotFoundError(DiaryError):
+    pass
+
+
+def _norm(value: str) -> str:
+    return value.strip().lower().replace("ё", "е")
+
+
+def _parse(value: str, allowed: tuple[str, ...], aliases: dict[str, str], what: str) -> str:
+    key = _norm(value)
+    if key in allowed:
+        return key
+    if key in aliases:
+        return aliases[key]
+    raise ValueError(f"{what} «{value}» не знаю; можно: {', '.join(allowed)}")
+
+
+def parse_kind(value: str) -> Kind:
+    """``cramp`` or a Russian word such as «судорога» → the kind id; ValueError otherwise."""
+    return _parse(value, KINDS, _KIND_ALIASES, "вид эпизода")  # type: ignore[return-value]
+
+
+def parse_leg(value: str) -> Leg:
+    return _parse(value, LEGS, _LEG_ALIASES, "нога")  # type: ignore[return-value]
+
+
+def parse_trigger(value: str) -> Trigger:
+    return _parse(value, TRIGGERS, _TRIGGER_ALIASES, "провокатор")  # type: ignore[return-value]
+
+
+def _new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def _clean_text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _local_naive(value: Any) -> Any:
+    """Aware datetimes become the local wall-clock time; the diary stores naive local times."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone().replace(tzinfo=None)
+    return value
+
+
+class Record(BaseModel):
+    """Fields every diary record has. ``id`` is local to a database; ``uid`` travels with it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    table: ClassVar[str]
+    time_field: ClassVar[str]
+
+    id: int | None = None
+    uid: str = Field(default_factory=_new_uid, min_length=1, max_length=36)
+    note: str | None = Field(default=None, max_length=5000)
+    created_at: dt.datetime | None = None
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _strip_note(cls, value: Any) -> Any:
+        return _clean_text(value)
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _naive_created(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+
+def _triggers_before(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[;,\s]+", value) if v]
+    if isinstance(value, Iterable):
+        out: set[str] = set()
+        for item in value:
+            out.add(parse_trigger(item) if isinstance(item, str) else item)
+        return tuple(sorted(out, key=lambda t: TRIGGERS.index(t) if t in TRIGGERS else 99))
+    return value
+
+
+class Episode(Record):
+    """One episode of twitching, cramp, spasm, tremor or stiffness."""
+
+    table: ClassVar[str] = "episodes"
+    time_field: ClassVar[str] = "started_at"
+
+    started_at: dt.datetime
+    kind: Kind
+    leg: Leg | None = None
+    place: str | None = Field(default=None, max_length=200)
+    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    intensity: int | None = Field(default=None, ge=0, le=10)
+    helped: str | None = Field(default=None, max_length=2000)
+    triggers: tuple[Trigger, ...] = ()
+    disturbs_sleep: bool = False
+    disturbs_walking: bool = False
+
+    @field_validator("started_at", mode="before")
+    @classmethod
+    def _naive_started(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        return parse_kind(value) if isinstance(value, str) else value
+
+    @field_validator("leg", mode="before")
+    @classmethod
+    def _leg(cls, value: Any) -> Any:
+        value = _clean_text(value)
+        return parse_leg(value) if isinstance(value, str) else value
+
+    @field_validator("place", "helped", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_text(value)
+
+    @field_validator("triggers", mode="before")
+    @classmethod
+    def _triggers(cls, value: Any) -> Any:
+        return _triggers_before(value)
+
+
+class DayNote(Record):
+    """Triggers of a day, recorded whether or not there was an episode."""
+
+    table: ClassVar[str] = "day_notes"
+    time_field: ClassVar[str] = "day"
+
+    day: dt.date
+    triggers: tuple[Trigger, ...] = ()
+
+    @field_validator("triggers", mode="before")
+    @classmethod
+    def _triggers(cls, value: Any) -> Any:
+        return _triggers_before(value)
+
+
+class ExerciseSession(Record):
+    table: ClassVar[str] = "exercise_sessions"
+    time_field: ClassVar[str] = "done_at"
+
+    done_at: dt.datetime
+    exercise_id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    repetitions: int | None = Field(default=None, ge=0, le=10_000)
+    sets: int | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("done_at", mode="before")
+    @classmethod
+    def _naive(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+
+class MedicineIntake(Record):
+    """A medicine as the person records taking it; free text, never a suggestion."""
+
+    table: ClassVar[str] = "medicine_intakes"
+    time_field: ClassVar[str] = "taken_at"
+
+    taken_at: dt.datetime
+    name: str = Field(min_length=1, max_length=200)
+    amount: str | None = Field(default=None, max_length=200)
+
+    @field_validator("taken_at", mode="before")
+    @classmethod
+    def _naive(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+    @field_validator("name", "amount", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_text(value)
+
+
+class Assessment(Record):
+    """A saved assessment: the engine's JSON object verbatim, with its level and time."""
+
+    table: ClassVar[str] = "assessments"
+    time_field: ClassVar[str] = "assessed_at"
+
+    assessed_at: dt.datetime
+    level: str = Field(min_length=1, max_length=16)
+    text: str | None = None
+    data: dict[str, Any]
+
+    @field_validator("assessed_at", mode="before")
+    @classmethod
+    def _naive(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+
+class ScaleScore(Record):
+    """Modified Ashworth as recorded by a clinician, or the Penn scale as self-report."""
+
+    table: ClassVar[str] = "scale_scores"
+    time_field: ClassVar[str] = "recorded_at"
+
+    recorded_at: dt.datetime
+    scale: Scale
+    score: str
+    recorded_by: Rater
+    leg: Leg | None = None
+    muscle: str | None = Field(default=None, max_length=200)
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _naive(cls, value: Any) -> Any:
+        return _local_naive(value)
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _score_text(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("leg", mode="before")
+    @classmethod
+    def _leg(cls, value: Any) -> Any:
+        value = _clean_text(value)
+        return parse_leg(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _grade(self) -> ScaleScore:
+        grades = ASHWORTH_GRADES if self.scale == "ashworth" else PENN_GRADES
+        if self.score not in grades:
+            raise ValueError(
+                f"оценка «{self.score}» не подходит для шкалы {SCALE_TITLES[self.scale]}; "
+                f"можно: {', '.join(grades)}"
+            )
+        return self
+
+
+class Profile(BaseModel):
+    """What the person chose to tell about themselves; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    stroke_date: dt.date | None = None
+    diabetes: bool | None = None
+    thyroid_surgery: bool | None = None
+    pregnancy: bool | None = None
+    diuretics: bool | None = None
+    medicines: list[str] = Field(default_factory=list)
+
+    @field_validator("medicines", mode="before")
+    @classmethod
+    def _medicines(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(";")
+        if isinstance(value, list):
+            return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+        return value
+
+
+FIELD_TITLES: dict[str, str] = {
+    "started_at": "время",
+    "done_at": "время",
+    "taken_at": "время",
+    "assessed_at": "время",
+    "recorded_at": "время",
+    "created_at": "время записи",
+    "day": "день",
+    "kind": "вид эпизода",
+    "leg": "нога",
+    "place": "место",
+    "duration_seconds": "длительность, с",
+    "intensity": "сила",
+    "helped": "что помогло",
+    "triggers": "провокаторы",
+    "disturbs_sleep": "мешает спать",
+    "disturbs_walking": "мешает ходить",
+    "note": "заметка",
+    "uid": "uid",
+    "id": "номер",
+    "exercise_id": "упражнение",
+    "repetitions": "повторений",
+    "sets": "подходов",
+    "name": "название",
+    "amount": "количество",
+    "level": "уровень",
+    "text": "текст",
+    "data": "данные оценки",
+    "scale": "шкала",
+    "score": "оценка",
+    "recorded_by": "кто оценил",
+    "muscle": "мышца",
+    "birth_year": "год рождения",
+    "stroke_date": "дата инсульта",
+    "diabetes": "диабет",
+    "thyroid_surgery": "операция на щитовидной железе",
+    "pregnancy": "беременность",
+    "diuretics": "мочегонные",
+    "medicines": "лекарства",
+}
+
+
+def _explain_one(err: Any) -> str:
+    loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
+    field = FIELD_TITLES.get(loc[0], loc[0]) if loc else ""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "value_error":
+        msg = str(ctx.get("error", err.get("msg", "")))
+    elif kind == "missing":
+        msg = "не указано"
+    elif kind == "extra_forbidden":
+        msg = "лишнее поле"
+    elif kind in ("greater_than_equal", "greater_than"):
+        msg = f"должно быть не меньше {ctx.get('ge', ctx.get('gt'))}, а указано {value!r}"
+    elif kind in ("less_than_equal", "less_than"):
+        msg = f"должно быть не больше {ctx.get('le', ctx.get('lt'))}, а указано {value!r}"
+    elif kind.startswith("int_") or kind == "int_type":
+        msg = f"нужно целое число, а указано {value!r}"
+    elif kind.startswith("bool"):
+        msg = f"нужно да/нет (true/false), а указано {value!r}"
+    elif kind.startswith(("datetime", "date")):
+        msg = f"неверная дата или время {value!r} (нужно, например, 2024-05-01 23:30)"
+    elif kind == "literal_error":
+        msg = f"«{value}» не подходит; можно: {ctx.get('expected', '')}"
+    elif kind in ("string_too_long", "too_long"):
+        msg = f"слишком длинно (не больше {ctx.get('max_length')} символов)"
+    elif kind in ("string_too_short", "too_short"):
+        msg = "пусто"
+    elif kind == "string_pattern_mismatch":
+        msg = f"неверный формат {value!r}"
+    else:
+        msg = f"неверное значение {value!r}"
+    return f"{field}: {msg}" if field else msg
+
+
+def explain_validation(exc: ValidationError) -> list[str]:
+    """Russian, one line per problem, naming the field the person knows."""
+    return [_explain_one(e) for e in exc.errors()]

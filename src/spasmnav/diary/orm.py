@@ -1,0 +1,218 @@
+"""SQLAlchemy 2 models of the symptom diary.
+
+Every record belongs to a person (``people``): one default person in single-user mode, many in a
+clinic, so per-person isolation is a ``WHERE person_id = …`` away. Times are the person's local
+wall-clock times, stored without a time zone: a night cramp at 02:00 stays at 02:00 whatever the
+server's zone. ``uid`` makes export/import idempotent: importing the same file twice adds nothing.
+The schema itself is created by the Alembic migrations in ``spasmnav.migrations``; these models
+must stay in step with them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "STATS_INDEX_COLUMNS",
+    "TRIGGER_COLUMNS",
+    "AssessmentRow",
+    "Base",
+    "DayNoteRow",
+    "EpisodeRow",
+    "ExerciseSessionRow",
+    "MedicineIntakeRow",
+    "PersonRow",
+    "ProfileRow",
+    "ScaleScoreRow",
+]
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Trigger ids and their boolean columns on episodes and day notes. Separate columns (not a
+# bitmask) so per-day aggregates stay portable SQL on SQLite and PostgreSQL alike.
+TRIGGER_COLUMNS: dict[str, str] = {
+    "caffeine": "trigger_caffeine",
+    "alcohol": "trigger_alcohol",
+    "stress": "trigger_stress",
+    "poor_sleep": "trigger_poor_sleep",
+    "exertion": "trigger_exertion",
+    "long_standing": "trigger_long_standing",
+    "cold": "trigger_cold",
+    "heat": "trigger_heat",
+}
+
+STATS_INDEX_COLUMNS: tuple[str, ...] = (
+    "person_id",
+    "day",
+    "kind",
+    "intensity",
+    "disturbs_sleep",
+    "disturbs_walking",
+    *TRIGGER_COLUMNS.values(),
+)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ProfileRow(Base):
+    __tablename__ = "profiles"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    stroke_date: Mapped[dt.date | None] = mapped_column(Date)
+    diabetes: Mapped[bool | None] = mapped_column(Boolean)
+    thyroid_surgery: Mapped[bool | None] = mapped_column(Boolean)
+    pregnancy: Mapped[bool | None] = mapped_column(Boolean)
+    diuretics: Mapped[bool | None] = mapped_column(Boolean)
+    medicines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+
+class _Record:
+    """Columns every diary record has."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class EpisodeRow(_Record, Base):
+    __tablename__ = "episodes"
+    __table_args__ = (
+        CheckConstraint("intensity IS NULL OR (intensity >= 0 AND intensity <= 10)", "intensity"),
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 0", "duration"),
+        # Covering index: per-day aggregates for trends read the index alone (revision 0002).
+        Index("ix_episodes_person_day_stats", *STATS_INDEX_COLUMNS),
+        Index("ix_episodes_person_started", "person_id", "started_at"),
+    )
+
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The local calendar day of started_at, kept alongside it so per-day aggregates group on a
+    # plain indexed column instead of a date function over every row.
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    leg: Mapped[str | None] = mapped_column(String(8))
+    place: Mapped[str | None] = mapped_column(String(200))
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    intensity: Mapped[int | None] = mapped_column(Integer)
+    helped: Mapped[str | None] = mapped_column(Text)
+    disturbs_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
+    disturbs_walking: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_caffeine: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_alcohol: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_stress: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_poor_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_exertion: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_long_standing: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_cold: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_heat: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DayNoteRow(_Record, Base):
+    """Triggers of a whole day, recorded even when there was no episode that day.
+
+    Without them every day with a trigger would also be a day with an episode, and the trigger
+    comparison would be biased towards finding an effect.
+    """
+
+    __tablename__ = "day_notes"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    day: Mapped[dt.date] = mapped_column(Date)
+    trigger_caffeine: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_alcohol: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_stress: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_poor_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_exertion: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_long_standing: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_cold: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_heat: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExerciseSessionRow(_Record, Base):
+    __tablename__ = "exercise_sessions"
+    __table_args__ = (Index("ix_exercise_sessions_person_done", "person_id", "done_at"),)
+
+    done_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    repetitions: Mapped[int | None] = mapped_column(Integer)
+    sets: Mapped[int | None] = mapped_column(Integer)
+
+
+class MedicineIntakeRow(_Record, Base):
+    """A medicine as the person records taking it; SpasmNav never suggests one or a dose."""
+
+    __tablename__ = "medicine_intakes"
+    __table_args__ = (Index("ix_medicine_intakes_person_taken", "person_id", "taken_at"),)
+
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    name: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[str | None] = mapped_column(String(200))
+
+
+class AssessmentRow(_Record, Base):
+    """An assessment as the engine produced it (the JSON contract), kept verbatim."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_person_at", "person_id", "assessed_at"),)
+
+    assessed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    level: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScaleScoreRow(_Record, Base):
+    """Modified Ashworth (by a clinician) or Penn Spasm Frequency Scale (self-report)."""
+
+    __tablename__ = "scale_scores"
+    __table_args__ = (Index("ix_scale_scores_person_at", "person_id", "recorded_at"),)
+
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    scale: Mapped[str] = mapped_column(String(16))
+    score: Mapped[str] = mapped_column(String(4))
+    recorded_by: Mapped[str] = mapped_column(String(16))
+    leg: Mapped[str | None] = mapped_column(String(8))
+    muscle: Mapped[str | None] = mapped_column(String(200))

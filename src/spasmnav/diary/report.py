@@ -1,0 +1,321 @@
+"""A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows.
+
+Built with fpdf2 and the DejaVu Sans font that matplotlib ships, so no system font is needed.
+It states facts from the diary and the saved assessment; it never suggests a drug or a dose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from matplotlib.figure import Figure
+
+from .analytics import Analysis, analyse, fmt_number
+from .feedback import assess_diary
+from .models import (
+    KIND_TITLES,
+    LEG_TITLES,
+    SCALE_TITLES,
+    Assessment,
+    MedicineIntake,
+    Profile,
+    ScaleScore,
+)
+from .plots import episodes_chart, intensity_chart
+from .store import Store
+
+__all__ = ["FONT_DIR", "build_report", "render_report"]
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+LEVEL_TITLES = {
+    "self_care": "можно наблюдать и помогать себе самостоятельно",
+    "doctor": "запишитесь к врачу",
+    "urgent": "обратитесь к врачу сегодня",
+    "emergency": "срочно вызовите скорую: 103 или 112",
+}
+DISCLAIMER = (
+    "Сводка составлена программой SpasmNav по записям самого человека. Это не диагноз и не "
+    "назначение: решения о диагнозе, обследовании и лечении принимает врач."
+)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "не указано" if value is None else ("да" if value else "нет")
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def _png(fig: Figure) -> io.BytesIO:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150)
+    buf.seek(0)
+    return buf
+
+
+class _Doc(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_margins(15, 12, 15)
+        self.set_auto_page_break(True, margin=14)
+        self.alias_nb_pages()
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font("DejaVu", "", 7.5)
+        self.set_text_color(110)
+        self.cell(0, 4, f"SpasmNav · стр. {self.page_no()} из {{nb}}", align="C")
+        self.set_text_color(0)
+
+    def heading(self, text: str) -> None:
+        if self.get_y() > self.h - 40:
+            self.add_page()
+        self.ln(1.5)
+        self.set_font("DejaVu", "B", 11)
+        self.set_text_color(30, 70, 120)
+        self.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+        self.set_font("DejaVu", "", 9.5)
+
+    def para(self, text: str, *, size: float = 9.5, bold: bool = False) -> None:
+        self.set_font("DejaVu", "B" if bold else "", size)
+        self.multi_cell(0, 4.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("DejaVu", "", 9.5)
+
+    def bullets(self, items: Sequence[str]) -> None:
+        for item in items:
+            self.set_x(self.l_margin)
+            self.cell(4, 4.6, "•")
+            self.multi_cell(0, 4.6, item, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def pairs(self, rows: Sequence[tuple[str, str]], label_width: float = 52) -> None:
+        for label, value in rows:
+            self.set_x(self.l_margin)
+            self.set_font("DejaVu", "B", 9)
+            self.cell(label_width, 4.6, label)
+            self.set_font("DejaVu", "", 9.5)
+            self.multi_cell(0, 4.6, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _who(profile: Profile, today: dt.date) -> list[tuple[str, str]]:
+    age = f" (около {today.year - profile.birth_year} лет)" if profile.birth_year else ""
+    rows = [
+        ("Год рождения", f"{profile.birth_year or 'не указан'}{age}"),
+        ("Инсульт", _date(profile.stroke_date) if profile.stroke_date else "не указан"),
+        ("Сахарный диабет", _yes_no(profile.diabetes)),
+        ("Операция на щитовидной", _yes_no(profile.thyroid_surgery)),
+        ("Беременность", _yes_no(profile.pregnancy)),
+        ("Мочегонные", _yes_no(profile.diuretics)),
+        (
+            "Лекарства (со слов)",
+            "; ".join(profile.medicines) if profile.medicines else "не указаны",
+        ),
+    ]
+    return rows
+
+
+def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
+    if not a.total_episodes:
+        return [("Эпизоды", "пока не записаны")]
+    kinds = ", ".join(f"{KIND_TITLES[k]} — {n}" for k, n in a.kinds.items() if n)
+    rows = [
+        (
+            "Период дневника",
+            f"{_date(a.start)} — {_date(a.end)} ({a.days_observed} дн.)",
+        ),
+        (
+            "Эпизодов",
+            f"{a.total_episodes}; в среднем {fmt_number(a.episodes_per_week or 0, 1)} в неделю",
+        ),
+        ("Виды", kinds),
+        (
+            "Средняя сила",
+            f"{fmt_number(a.mean_intensity, 1)} из 10" if a.mean_intensity is not None else "—",
+        ),
+        ("Мешали спать", f"{a.sleep_episodes} эп."),
+        ("Мешали ходить", f"{a.walking_episodes} эп."),
+    ]
+    if a.duration_days is not None:
+        rows.append(("Симптомы длятся", f"{a.duration_days} дн. (текущий период)"))
+    return rows
+
+
+def _questions(a: Analysis, assessment: dict[str, Any] | None) -> list[str]:
+    out = []
+    if a.trend.worsening:
+        out.append("Эпизоды учащаются или становятся сильнее: с чем это может быть связано?")
+    if a.duration_days is not None and a.duration_days >= 21:
+        out.append("Симптомы держатся дольше трёх недель: какое обследование нужно?")
+    if a.sleep_episodes:
+        out.append("Эпизоды мешают спать: что можно сделать?")
+    if a.walking_episodes:
+        out.append("Эпизоды мешают ходить: нужна ли реабилитация или помощь при ходьбе?")
+    for t in a.triggers:
+        if t.verdict == "higher":
+            out.append(f"Эпизоды чаще в дни с {t.label}: стоит ли это учитывать?")
+    if a.adherence.verdict == "below_plan":
+        out.append("Упражнения получается делать реже плана: как их упростить?")
+    if assessment:
+        for test in assessment.get("tests") or []:
+            title = test.get("title") if isinstance(test, dict) else None
+            if title:
+                out.append(f"Обсудить обследование: {title}")
+    out.append("Нужно ли оценить тонус мышц по шкале Ашворта на приёме?")
+    return out
+
+
+def render_report(
+    *,
+    analysis: Analysis,
+    profile: Profile,
+    assessment: Assessment | None,
+    diary_view: dict[str, Any] | None,
+    medicines: Sequence[MedicineIntake],
+    scores: Sequence[ScaleScore],
+    today: dt.date,
+) -> bytes:
+    """The PDF bytes; pure apart from font files (testable without a database)."""
+    a = analysis
+    pdf = _Doc()
+    pdf.set_title("SpasmNav: дневник симптомов для врача")
+    pdf.set_creator("SpasmNav")
+    pdf.set_creation_date(dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(0, 8, "Дневник симптомов ног: сводка для врача", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_text_color(90)
+    pdf.multi_cell(
+        0, 4, f"Составлено {_date(today)}. {DISCLAIMER}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_text_color(0)
+
+    pdf.heading("Кто")
+    pdf.pairs(_who(profile, today))
+
+    pdf.heading("Что показывает дневник")
+    pdf.pairs(_diary_rows(a))
+    pdf.ln(1)
+    pdf.bullets([a.trend.frequency.text, a.trend.intensity.text])
+    if diary_view:
+        triage = diary_view.get("triage", {})
+        pdf.para(
+            f"Оценка SpasmNav по данным дневника: {triage.get('title', '')}".rstrip(": "),
+            bold=True,
+        )
+
+    if a.total_episodes:
+        y = pdf.get_y() + 1
+        if y > pdf.h - 70:
+            pdf.add_page()
+            y = pdf.get_y()
+        width = (pdf.w - pdf.l_margin - pdf.r_margin - 4) / 2
+        pdf.image(_png(episodes_chart(a.weeks)), x=pdf.l_margin, y=y, w=width)
+        pdf.image(_png(intensity_chart(a.weeks)), x=pdf.l_margin + width + 4, y=y, w=width)
+        pdf.set_y(y + width * 3 / 7 + 2)
+
+    pdf.heading("Последняя сохранённая оценка")
+    if assessment is None:
+        pdf.para("Сохранённых оценок нет: в дневнике нет ни одной оценки симптомов.")
+    else:
+        triage = assessment.data.get("triage") or {}
+        title = triage.get("title") or LEVEL_TITLES.get(assessment.level, assessment.level)
+        pdf.para(f"{assessment.assessed_at:%d.%m.%Y %H:%M} — {title}", bold=True)
+        if assessment.text:
+            pdf.para(f"Со слов: «{assessment.text}»")
+        reasons = [str(r.get("text")) for r in triage.get("reasons") or [] if r.get("text")]
+        if reasons:
+            pdf.para("Почему:")
+            pdf.bullets(reasons[:6])
+        conditions = [
+            str(c.get("title")) for c in assessment.data.get("conditions") or [] if c.get("title")
+        ]
+        if conditions:
+            pdf.para("Вероятные причины (по убыванию): " + "; ".join(conditions[:4]) + ".")
+
+    pdf.heading("Провокаторы")
+    if a.triggers:
+        pdf.bullets([t.text for t in a.triggers])
+        if a.triggers_note:
+            pdf.para(a.triggers_note, size=8.5)
+    else:
+        pdf.para("Провокаторы не отмечались.")
+    if a.before_after is not None:
+        pdf.heading("До и после")
+        pdf.para(a.before_after.text)
+        mi = a.before_after
+        if mi.mean_intensity_with is not None and mi.mean_intensity_without is not None:
+            pdf.para(
+                f"Средняя сила: до — {fmt_number(mi.mean_intensity_without, 1)}, после — "
+                f"{fmt_number(mi.mean_intensity_with, 1)}."
+            )
+
+    pdf.heading("Упражнения")
+    pdf.para(a.adherence.text)
+
+    if scores:
+        pdf.heading("Оценки по шкалам")
+        pdf.bullets(
+            [
+                f"{s.recorded_at:%d.%m.%Y}: {SCALE_TITLES[s.scale]} — {s.score}"
+                + (f", {LEG_TITLES[s.leg]} нога" if s.leg else "")
+                + (f", {s.muscle}" if s.muscle else "")
+                + (" (оценил врач)" if s.recorded_by == "clinician" else " (самооценка)")
+                for s in scores[-6:]
+            ]
+        )
+
+    pdf.heading("Приём лекарств (как записал сам человек)")
+    if medicines:
+        counts = Counter(m.name for m in medicines)
+        last = {m.name: m.taken_at for m in medicines}
+        pdf.bullets(
+            [f"{name}: {n} раз, последний {_date(last[name].date())}" for name, n in counts.items()]
+        )
+    else:
+        pdf.para("Приём лекарств в дневнике не записан.")
+
+    pdf.heading("Что обсудить с врачом")
+    pdf.bullets(_questions(a, assessment.data if assessment else None))
+    return bytes(pdf.output())
+
+
+def build_report(
+    store: Store,
+    out: Path,
+    *,
+    person_id: int,
+    today: dt.date | None = None,
+    change_date: dt.date | None = None,
+    change_label: str = "изменения",
+) -> Path:
+    """Gather the person's diary and write the PDF to ``out``."""
+    today = today or dt.date.today()
+    data = store.diary_data(person_id=person_id)
+    analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
+    since = analysis.start
+    pdf = render_report(
+        analysis=analysis,
+        profile=data.profile or Profile(),
+        assessment=store.latest_assessment(person_id=person_id),
+        diary_view=assess_diary(analysis.findings),
+        medicines=store.list_records(MedicineIntake, person_id=person_id, since=since),
+        scores=store.list_records(ScaleScore, person_id=person_id),
+        today=today,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(out)
+    return out

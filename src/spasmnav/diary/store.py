@@ -1,0 +1,714 @@
+"""The diary store: one object, usable in-process by the CLI, the web app and the tests.
+
+Every write is one transaction (``Store.writing``). On SQLite the store runs in WAL mode with a
+busy timeout and takes the write lock at ``BEGIN IMMEDIATE``, so two processes writing at once
+wait for each other instead of failing, and a killed process leaves only whole transactions
+behind. The schema is created and upgraded by the Alembic migrations on first use.
+
+All storage methods take keyword-only arguments and a ``person_id``: one default person in
+single-user mode, one per account in a clinic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from pydantic import ValidationError
+from sqlalchemy import (
+    Engine,
+    Integer,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy import (
+    cast as sql_cast,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from ..settings import Settings, get_settings
+from .analytics import DayAggregate, DiaryData
+from .models import (
+    KINDS,
+    TRIGGERS,
+    Assessment,
+    DayNote,
+    Episode,
+    ExerciseSession,
+    InputError,
+    MedicineIntake,
+    NotFoundError,
+    Profile,
+    Record,
+    ScaleScore,
+    explain_validation,
+)
+from .orm import (
+    TRIGGER_COLUMNS,
+    AssessmentRow,
+    Base,
+    DayNoteRow,
+    EpisodeRow,
+    ExerciseSessionRow,
+    MedicineIntakeRow,
+    PersonRow,
+    ProfileRow,
+    ScaleScoreRow,
+)
+
+__all__ = [
+    "DEFAULT_PERSON",
+    "RECORD_TYPES",
+    "ImportResult",
+    "Store",
+    "alembic_config",
+    "check_exercise_id",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "upgrade",
+]
+
+R = TypeVar("R", bound=Record)
+
+DEFAULT_PERSON = "default"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_PG_MIGRATION_LOCK = 7_301_417
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "episodes": Episode,
+    "day_notes": DayNote,
+    "exercise_sessions": ExerciseSession,
+    "medicine_intakes": MedicineIntake,
+    "assessments": Assessment,
+    "scale_scores": ScaleScore,
+}
+_ROWS: dict[str, type[Base]] = {
+    "episodes": EpisodeRow,
+    "day_notes": DayNoteRow,
+    "exercise_sessions": ExerciseSessionRow,
+    "medicine_intakes": MedicineIntakeRow,
+    "assessments": AssessmentRow,
+    "scale_scores": ScaleScoreRow,
+}
+_UID_CHUNK = 500
+_INSERT_CHUNK = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    skipped: int
+    merged: int = 0
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+# --- engine and migrations -------------------------------------------------------------------
+
+
+def make_engine(url: str | None = None, *, settings: Settings | None = None) -> Engine:
+    """An engine for ``url`` (default: the settings), with SQLite made safe for concurrency."""
+    settings = settings or get_settings()
+    parsed = make_url(url or settings.database_url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, echo=settings.database_echo)
+    database = parsed.database or ""
+    timeout_ms = settings.sqlite_busy_timeout_ms
+    if database in ("", ":memory:"):
+        engine = create_engine(
+            parsed,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            echo=settings.database_echo,
+        )
+    else:
+        if not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed, connect_args={"timeout": timeout_ms / 1000}, echo=settings.database_echo
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below), so the driver must not: this also makes DDL
+        # transactional, which the migrations rely on.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed diary entry survives a power cut, not only a crash.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock up front; a deferred transaction that later upgrades to
+        # a write can fail at once with SQLITE_BUSY instead of waiting for the other writer.
+        immediate = connection.get_execution_options().get("spasmnav_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the migrations shipped in the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; concurrent callers wait for each other."""
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    cfg = alembic_config()
+    with engine.execution_options(spasmnav_write=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def check_exercise_id(exercise_id: str) -> None:
+    """Raise InputError unless the content pack knows the exercise (when the pack loads)."""
+    try:
+        from ..content import load_pack
+
+        pack = load_pack()
+    except Exception:  # a broken pack must not stop a person recording
+        return
+    if not pack.has("exercises", exercise_id):
+        known = ", ".join(x.id for x in pack.exercises)
+        raise InputError([f"упражнение «{exercise_id}» не найдено; есть: {known}"])
+
+
+# --- record <-> row ---------------------------------------------------------------------------
+
+
+def _values(record: Record, person_id: int) -> dict[str, Any]:
+    values = record.model_dump(exclude={"id", "triggers"})
+    values["person_id"] = person_id
+    values["created_at"] = record.created_at or _now()
+    triggers = getattr(record, "triggers", None)
+    if triggers is not None:
+        for trig, column in TRIGGER_COLUMNS.items():
+            values[column] = trig in triggers
+    if isinstance(record, Episode):
+        values["day"] = record.started_at.date()
+    return values
+
+
+def _record(model: type[R], row: Any) -> R:
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name == "triggers":
+            data[name] = tuple(t for t, c in TRIGGER_COLUMNS.items() if getattr(row, c))
+        else:
+            data[name] = getattr(row, name)
+    return model.model_validate(data)
+
+
+def _as_start(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time())
+
+
+def _as_end(value: dt.date | dt.datetime) -> dt.datetime:
+    """``until`` is inclusive: a date means the whole day."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value + dt.timedelta(days=1), dt.time())
+
+
+def _sum_flag(column: Any) -> Any:
+    return func.coalesce(func.sum(sql_cast(column, Integer)), 0)
+
+
+class Store:
+    """The diary of one or many people in one database."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        engine: Engine | None = None,
+        settings: Settings | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.engine = engine if engine is not None else make_engine(url, settings=settings)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(spasmnav_write=True), expire_on_commit=False
+        )
+        self._default_person: int | None = None
+        if migrate:
+            upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    # --- people and profile -------------------------------------------------------------------
+
+    def ensure_person(self, *, key: str = DEFAULT_PERSON, display_name: str | None = None) -> int:
+        """The id of the person with ``key``, created if missing (safe under concurrency)."""
+        with self.reading() as s:
+            found = s.scalar(select(PersonRow.id).where(PersonRow.key == key))
+        if found is not None:
+            return found
+        try:
+            with self.writing() as s:
+                row = PersonRow(key=key, display_name=display_name, created_at=_now())
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            with self.reading() as s:
+                return s.scalars(select(PersonRow.id).where(PersonRow.key == key)).one()
+
+    def default_person_id(self) -> int:
+        if self._default_person is None:
+            self._default_person = self.ensure_person(key=DEFAULT_PERSON)
+        return self._default_person
+
+    def get_profile(self, *, person_id: int) -> Profile:
+        with self.reading() as s:
+            row = s.get(ProfileRow, person_id)
+            if row is None:
+                return Profile()
+            return Profile.model_validate(
+                {name: getattr(row, name) for name in Profile.model_fields}
+            )
+
+    def set_profile(self, *, person_id: int, profile: Profile) -> Profile:
+        with self.writing() as s:
+            row = s.get(ProfileRow, person_id)
+            values = profile.model_dump()
+            if row is None:
+                s.add(ProfileRow(person_id=person_id, updated_at=_now(), **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.updated_at = _now()
+        return profile
+
+    def update_profile(self, *, person_id: int, changes: Mapping[str, Any]) -> Profile:
+        current = self.get_profile(person_id=person_id)
+        try:
+            merged = Profile.model_validate({**current.model_dump(), **changes})
+        except ValidationError as exc:
+            raise InputError(explain_validation(exc)) from exc
+        return self.set_profile(person_id=person_id, profile=merged)
+
+    # --- generic records ----------------------------------------------------------------------
+
+    def add_record(self, record: R, *, person_id: int) -> R:
+        """Save one new record; returns it with its database id."""
+        if isinstance(record, DayNote):
+            return cast(R, self.add_day_note(person_id=person_id, note=record))
+        row_cls = _ROWS[record.table]
+        with self.writing() as s:
+            row = row_cls(**_values(record, person_id))
+            s.add(row)
+            s.flush()
+            return _record(type(record), row)
+
+    def get_record(self, model: type[R], *, person_id: int, record_id: int) -> R:
+        row_cls = _ROWS[model.table]
+        with self.reading() as s:
+            row = s.get(row_cls, record_id)
+            if row is None or getattr(row, "person_id") != person_id:  # noqa: B009
+                raise NotFoundError(f"запись №{record_id} не найдена")
+            return _record(model, row)
+
+    def list_records(
+        self,
+        model: type[R],
+        *,
+        person_id: int,
+        since: dt.date | dt.datetime | None = None,
+        until: dt.date | dt.datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+        kinds: Sequence[str] | None = None,
+    ) -> list[R]:
+        """Records of one person in time order (oldest first unless ``newest_first``)."""
+        row_cls: Any = _ROWS[model.table]
+        time_col = getattr(row_cls, model.time_field)
+        stmt = select(row_cls).where(row_cls.person_id == person_id)
+        is_day = model.time_field == "day"
+        if since is not None:
+            stmt = stmt.where(time_col >= (since if is_day else _as_start(since)))
+        if until is not None:
+            stmt = stmt.where(time_col <= until if is_day else time_col < _as_end(until))
+        if kinds and model is Episode:
+            stmt = stmt.where(row_cls.kind.in_(list(kinds)))
+        order = (time_col.desc(), row_cls.id.desc()) if newest_first else (time_col, row_cls.id)
+        stmt = stmt.order_by(*order).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.reading() as s:
+            return [_record(model, row) for row in s.scalars(stmt)]
+
+    def count_records(self, model: type[Record], *, person_id: int) -> int:
+        row_cls: Any = _ROWS[model.table]
+        with self.reading() as s:
+            return int(s.scalar(select(func.count()).where(row_cls.person_id == person_id)) or 0)
+
+    def update_record(
+        self, model: type[R], *, person_id: int, record_id: int, changes: Mapping[str, Any]
+    ) -> R:
+        """Change some fields of a record; the whole record is validated again."""
+        unknown = set(changes) - set(model.model_fields) | ({"id", "uid"} & set(changes))
+        if unknown:
+            raise InputError([f"поле «{name}» нельзя изменить" for name in sorted(unknown)])
+        row_cls = _ROWS[model.table]
+        with self.writing() as s:
+            row = s.get(row_cls, record_id, with_for_update=True)
+            if row is None or getattr(row, "person_id") != person_id:  # noqa: B009
+                raise NotFoundError(f"запись №{record_id} не найдена")
+            current = _record(model, row)
+            try:
+                updated = model.model_validate({**current.model_dump(), **changes})
+            except ValidationError as exc:
+                raise InputError(explain_validation(exc)) from exc
+            for name, value in _values(updated, person_id).items():
+                setattr(row, name, value)
+            s.flush()
+            return _record(model, row)
+
+    def delete_record(self, model: type[Record], *, person_id: int, record_id: int) -> None:
+        row_cls: Any = _ROWS[model.table]
+        with self.writing() as s:
+            result = s.execute(
+                delete(row_cls).where(row_cls.id == record_id, row_cls.person_id == person_id)
+            )
+            if getattr(result, "rowcount", 0) == 0:
+                raise NotFoundError(f"запись №{record_id} не найдена")
+
+    def import_records(
+        self, records: Sequence[Record], *, person_id: int, profile: Profile | None = None
+    ) -> ImportResult:
+        """Add many records in ONE transaction: all of them or, on any error, none.
+
+        ``profile`` fills in what the stored profile does not know yet (nothing is overwritten).
+
+        A record whose ``uid`` this person already has is skipped (importing the same file twice
+        adds nothing); a ``uid`` that belongs to another person gets a fresh one (a copy). A
+        day note for a day that already has one is merged into it, so nothing is lost.
+        """
+        added = skipped = merged = 0
+        by_table: dict[str, list[Record]] = {}
+        seen: set[str] = set()
+        for rec in records:
+            if rec.uid in seen:
+                skipped += 1
+                continue
+            seen.add(rec.uid)
+            by_table.setdefault(rec.table, []).append(rec)
+        with self.writing() as s:
+            if profile is not None:
+                self._merge_profile(s, profile, person_id)
+            for table, recs in by_table.items():
+                row_cls: Any = _ROWS[table]
+                owners = self._uid_owners(s, row_cls, [r.uid for r in recs])
+                fresh: list[Record] = []
+                for rec in recs:
+                    owner = owners.get(rec.uid)
+                    if owner == person_id:
+                        skipped += 1
+                    elif owner is not None:
+                        fresh.append(rec.model_copy(update={"uid": Record().uid}))
+                    else:
+                        fresh.append(rec)
+                if table == "day_notes":
+                    for rec in fresh:
+                        if self._merge_day_note(s, cast(DayNote, rec), person_id):
+                            merged += 1
+                        else:
+                            added += 1
+                    continue
+                for i in range(0, len(fresh), _INSERT_CHUNK):
+                    batch = [_values(r, person_id) for r in fresh[i : i + _INSERT_CHUNK]]
+                    # Core insert: the ORM's per-row bookkeeping would double the time.
+                    s.execute(insert(row_cls.__table__), batch)
+                added += len(fresh)
+        return ImportResult(added=added, skipped=skipped, merged=merged)
+
+    @staticmethod
+    def _merge_profile(s: Session, profile: Profile, person_id: int) -> None:
+        row = s.get(ProfileRow, person_id)
+        values = profile.model_dump()
+        if row is None:
+            s.add(ProfileRow(person_id=person_id, updated_at=_now(), **values))
+            return
+        for name, value in values.items():
+            if name == "medicines":
+                current = list(row.medicines or [])
+                row.medicines = current + [m for m in value if m not in current]
+            elif getattr(row, name) is None:
+                setattr(row, name, value)
+        row.updated_at = _now()
+
+    @staticmethod
+    def _uid_owners(s: Session, row_cls: Any, uids: Sequence[str]) -> dict[str, int]:
+        if s.scalar(select(row_cls.id).limit(1)) is None:
+            return {}
+        owners: dict[str, int] = {}
+        for i in range(0, len(uids), _UID_CHUNK):
+            chunk = uids[i : i + _UID_CHUNK]
+            for uid, owner in s.execute(
+                select(row_cls.uid, row_cls.person_id).where(row_cls.uid.in_(chunk))
+            ):
+                owners[uid] = owner
+        return owners
+
+    # --- typed conveniences -------------------------------------------------------------------
+
+    def add_episode(self, *, person_id: int, episode: Episode) -> Episode:
+        return self.add_record(episode, person_id=person_id)
+
+    def get_episode(self, *, person_id: int, episode_id: int) -> Episode:
+        return self.get_record(Episode, person_id=person_id, record_id=episode_id)
+
+    def list_episodes(
+        self,
+        *,
+        person_id: int,
+        since: dt.date | dt.datetime | None = None,
+        until: dt.date | dt.datetime | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[Episode]:
+        return self.list_records(
+            Episode,
+            person_id=person_id,
+            since=since,
+            until=until,
+            kinds=kinds,
+            limit=limit,
+            offset=offset,
+            newest_first=newest_first,
+        )
+
+    def update_episode(
+        self, *, person_id: int, episode_id: int, changes: Mapping[str, Any]
+    ) -> Episode:
+        return self.update_record(
+            Episode, person_id=person_id, record_id=episode_id, changes=changes
+        )
+
+    def delete_episode(self, *, person_id: int, episode_id: int) -> None:
+        self.delete_record(Episode, person_id=person_id, record_id=episode_id)
+
+    def add_episodes(self, *, person_id: int, episodes: Sequence[Episode]) -> ImportResult:
+        return self.import_records(episodes, person_id=person_id)
+
+    def add_day_note(self, *, person_id: int, note: DayNote) -> DayNote:
+        """Record a day's triggers; a second note for the same day is merged into the first."""
+        with self.writing() as s:
+            self._merge_day_note(s, note, person_id)
+            row = s.scalars(
+                select(DayNoteRow).where(
+                    DayNoteRow.person_id == person_id, DayNoteRow.day == note.day
+                )
+            ).one()
+            return _record(DayNote, row)
+
+    @staticmethod
+    def _merge_day_note(s: Session, note: DayNote, person_id: int) -> bool:
+        """Insert, or merge into the existing note of that day; True when merged."""
+        row = s.scalars(
+            select(DayNoteRow).where(DayNoteRow.person_id == person_id, DayNoteRow.day == note.day)
+        ).one_or_none()
+        if row is None:
+            s.add(DayNoteRow(**_values(note, person_id)))
+            s.flush()
+            return False
+        for trig, column in TRIGGER_COLUMNS.items():
+            if trig in note.triggers:
+                setattr(row, column, True)
+        if note.note and note.note not in (row.note or ""):
+            row.note = f"{row.note}\n{note.note}" if row.note else note.note
+        s.flush()
+        return True
+
+    def add_exercise_session(
+        self, *, person_id: int, session: ExerciseSession, check: bool = True
+    ) -> ExerciseSession:
+        if check:
+            check_exercise_id(session.exercise_id)
+        return self.add_record(session, person_id=person_id)
+
+    def add_medicine_intake(self, *, person_id: int, intake: MedicineIntake) -> MedicineIntake:
+        return self.add_record(intake, person_id=person_id)
+
+    def add_scale_score(self, *, person_id: int, score: ScaleScore) -> ScaleScore:
+        return self.add_record(score, person_id=person_id)
+
+    def save_assessment(
+        self,
+        *,
+        person_id: int,
+        data: Mapping[str, Any],
+        text: str | None = None,
+        assessed_at: dt.datetime | None = None,
+    ) -> Assessment:
+        """Keep an assessment (the engine's JSON object) as it is, with its level and time."""
+        triage = data.get("triage")
+        level = triage.get("level") if isinstance(triage, Mapping) else None
+        if not isinstance(level, str) or not level:
+            raise InputError(["в оценке нет уровня срочности (triage.level)"])
+        record = Assessment(
+            assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)
+        )
+        return self.add_record(record, person_id=person_id)
+
+    def latest_assessment(self, *, person_id: int) -> Assessment | None:
+        found = self.list_records(Assessment, person_id=person_id, limit=1, newest_first=True)
+        return found[0] if found else None
+
+    # --- analytics input ----------------------------------------------------------------------
+
+    def diary_data(
+        self,
+        *,
+        person_id: int,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> DiaryData:
+        """Per-day aggregates computed by the database, ready for :func:`analytics.analyse`."""
+        e = EpisodeRow
+        columns: list[Any] = [
+            e.day,
+            func.count(),
+            func.coalesce(func.sum(e.intensity), 0),
+            func.count(e.intensity),
+            _sum_flag(e.disturbs_sleep),
+            _sum_flag(e.disturbs_walking),
+            *(_sum_flag(getattr(e, TRIGGER_COLUMNS[t])) for t in TRIGGERS),
+            *(func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0) for k in KINDS),
+        ]
+        stmt = select(*columns).where(e.person_id == person_id)
+        if since is not None:
+            stmt = stmt.where(e.day >= since)
+        if until is not None:
+            stmt = stmt.where(e.day <= until)
+        stmt = stmt.group_by(e.day).order_by(e.day)
+        n_t = len(TRIGGERS)
+        with self.reading() as s:
+            days = [
+                DayAggregate(
+                    day=_as_date(row[0]),
+                    episodes=int(row[1]),
+                    intensity_sum=int(row[2]),
+                    intensity_n=int(row[3]),
+                    sleep=int(row[4]),
+                    walking=int(row[5]),
+                    triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
+                    kinds={
+                        k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]
+                    },
+                )
+                for row in s.execute(stmt)
+            ]
+            notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
+            if since is not None:
+                notes_stmt = notes_stmt.where(DayNoteRow.day >= since)
+            if until is not None:
+                notes_stmt = notes_stmt.where(DayNoteRow.day <= until)
+            day_triggers = {
+                n.day: frozenset(t for t, c in TRIGGER_COLUMNS.items() if getattr(n, c))
+                for n in s.scalars(notes_stmt)
+            }
+            x = ExerciseSessionRow
+            sessions_stmt = select(x.done_at).where(x.person_id == person_id)
+            if since is not None:
+                sessions_stmt = sessions_stmt.where(x.done_at >= _as_start(since))
+            if until is not None:
+                sessions_stmt = sessions_stmt.where(x.done_at < _as_end(until))
+            session_times = list(s.scalars(sessions_stmt.order_by(x.done_at)))
+            m = MedicineIntakeRow
+            last_intake = s.scalar(select(func.max(m.taken_at)).where(m.person_id == person_id))
+        firsts = [d for d in (days[0].day if days else None, min(day_triggers, default=None)) if d]
+        start = min(firsts) if firsts else None
+        if start is not None and since is not None:
+            start = max(start, since)
+        lasts = [
+            days[-1].day if days else None,
+            max(day_triggers, default=None),
+            session_times[-1].date() if session_times else None,
+            _as_date(last_intake) if last_intake is not None else None,
+        ]
+        present = [d for d in lasts if d is not None]
+        end = max(present) if present and start is not None else None
+        if end is not None and until is not None:
+            end = min(end, until)
+        return DiaryData(
+            days=days,
+            start=start,
+            end=end,
+            day_triggers=day_triggers,
+            session_times=session_times,
+            profile=self.get_profile(person_id=person_id),
+        )
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
