@@ -101,6 +101,9 @@ def value(text: str, name: str) -> float | None:
         ("у папы дергается нога", "subject_other", True),
         ("муж говорит невнятно", "speech_disturbance", True),
         ("слабости нет .. перекосило лицо", "face_droop", True),
+        ("Ночью свело икру левой ноги, слабости нет", "one_sided", True),
+        ("Ночью свело икру левой ноги, слабости нет", "calf_location", True),
+        ("Ночью свело икру левой ноги, слабости нет", "leg_weakness", False),
         ("нет слабости... перекосило лицо", "face_droop", True),
     ],
 )

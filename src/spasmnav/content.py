@@ -275,6 +275,8 @@ class Question(_Model):
     answerOption: list[AnswerOption] = Field(default_factory=list)
     enableWhen: list[EnableWhen] = Field(default_factory=list)
     enableBehavior: Literal["all", "any"] = "all"
+    # FHIR `repeats`: a choice item that takes several answers («отметьте всё, что есть»).
+    repeats: bool = False
     finding: str | None = None  # for boolean / numeric items: the finding it answers
     red_flag: bool = False
     cite: list[Cite] = Field(default_factory=list)

@@ -347,26 +347,21 @@ class Engine:
 
         # Conditions: sum of evidence weights over present (or explicitly absent) findings,
         # visiting only the evidence that names a known finding.
-        totals: dict[int, float] = {}
+        totals, supported = self._totals(facts)
         evidence: dict[int, list[dict[str, Any]]] = {}
-        supported: set[int] = set()
         for fid, o in facts.items():
             if o.present is None:
                 continue
             for ci, weight, when_present in self._evidence_by_finding.get(fid, ()):
-                if o.present is not when_present:
-                    continue
-                totals[ci] = totals.get(ci, 0.0) + weight
-                if weight > 0 and when_present:
-                    supported.add(ci)
-                evidence.setdefault(ci, []).append(
-                    {
-                        "finding": fid,
-                        "label": self._labels[fid],
-                        "present": when_present,
-                        "weight": weight,
-                    }
-                )
+                if o.present is when_present:
+                    evidence.setdefault(ci, []).append(
+                        {
+                            "finding": fid,
+                            "label": self._labels[fid],
+                            "present": when_present,
+                            "weight": weight,
+                        }
+                    )
         scored: list[tuple[float, int, str, list[dict[str, Any]]]] = []
         for ci in supported:
             cond = self._conditions[ci]
@@ -481,6 +476,42 @@ class Engine:
             pack_version=self.pack.version,
             extra=dict(extra or {}),
         )
+
+    def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
+        """Evidence sums per condition index, and the conditions some present finding supports."""
+        totals: dict[int, float] = {}
+        supported: set[int] = set()
+        for fid, o in facts.items():
+            if o.present is None:
+                continue
+            for ci, weight, when_present in self._evidence_by_finding.get(fid, ()):
+                if o.present is when_present:
+                    totals[ci] = totals.get(ci, 0.0) + weight
+                    if weight > 0 and when_present:
+                        supported.add(ci)
+        return totals, supported
+
+    # A fast path for callers that explore many finding sets (the interview): the level and the
+    # ranking exactly as ``assess`` computes them, without building the assessment.
+
+    def level_rank(self, completed: Facts) -> int:
+        """The triage level's rank for facts already passed through ``complete``."""
+        present = frozenset(k for k, o in completed.items() if o.present is True)
+        for r in self._rules:
+            if r.predicate(completed, present):
+                return r.rank
+        return 0
+
+    def ranking(self, completed: Facts, k: int) -> list[str]:
+        """The ids of the ``k`` most likely conditions, ties broken as in ``assess``."""
+        totals, supported = self._totals(completed)
+        scored = []
+        for ci in supported:
+            total = self._conditions[ci].prior + totals[ci]
+            if total > 0:
+                scored.append((-total, ci, self._conditions[ci].id))
+        scored.sort()
+        return [cid for _, _, cid in scored[:k]]
 
     def _condition_by_id(self, cid: str) -> _CompiledCondition:
         for c in self._conditions:

@@ -111,8 +111,13 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     return True
 
 
-def _backward_reaches(tokens: list[Token], t: int, source: int) -> bool:
-    """Does a trigger at t (after the term) negate the term ending at source?"""
+def _backward_reaches(
+    tokens: list[Token], t: int, source: int, listed: frozenset[int] = frozenset()
+) -> bool:
+    """Does a trigger at t (after the term) negate the term ending at source?
+
+    Across a comma only when the word before it is itself a listed symptom («слабости, боли и
+    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
         return False
     for k in range(source + 1, t):
@@ -122,6 +127,8 @@ def _backward_reaches(tokens: list[Token], t: int, source: int) -> bool:
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
+                return False
+            if k - 1 not in listed:
                 return False
         elif _is_verb(tok):
             return False
@@ -142,7 +149,8 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
 
 
-def is_negated(tokens: list[Token], match: Match) -> bool:
+def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
+    """``listed``: token positions inside matches of symptoms and signs (list items)."""
     own = set(match.positions)
     first, last = match.first, match.last
     # A trigger before the term, or between its words.
@@ -166,6 +174,6 @@ def is_negated(tokens: list[Token], match: Match) -> bool:
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last):
+        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
             return True
     return False

@@ -43,6 +43,9 @@ class Reader:
         self.pack = pack
         self.lexicon = Lexicon(pack)
         self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)
+        self.symptoms = frozenset(
+            f.id for f in pack.findings if f.kind in ("symptom", "sign", "movement")
+        )
         self.overrides = {f.id: frozenset(f.overrides) for f in pack.findings if f.overrides}
         self.history = frozenset(
             f.id for f in pack.findings if f.kind in ("history", "risk_factor")
@@ -79,8 +82,9 @@ class Reader:
         matches = self._drop_overridden(self.lexicon.find(tokens, sentence_of))
         by_finding: dict[str, list[tuple[Match, bool]]] = {}
         at_token: dict[int, set[str]] = {}
+        listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
         for m in matches:
-            neg = is_negated(tokens, m)
+            neg = is_negated(tokens, m, listed)
             by_finding.setdefault(m.finding, []).append((m, neg))
             if not neg:
                 for p in m.positions:

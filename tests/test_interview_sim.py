@@ -1,0 +1,148 @@
+"""Simulated patients: the interview must reach the triage level of the full information.
+
+A simulated patient knows a set of findings and answers each question from them
+(``interview.answer_from_facts``); what they do not know is «Не знаю». For the shared
+vignettes the findings are what the text understanding reads from the vignette; our own
+patients are given as findings directly and together fire every rule of the pack.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spasmnav import interview as iv
+from spasmnav.assessing import parse_findings
+from spasmnav.content import load_pack
+from spasmnav.engine import Observation, get_engine
+from spasmnav.language import understand
+
+EVAL = Path(__file__).parents[1].parent / "shared" / "eval"
+VIGNETTES = EVAL / "vignettes-dev.jsonl"
+PATIENTS = Path(__file__).parent / "cases" / "interview_patients.jsonl"
+EMERGENCY_WITHIN = 5
+TYPICAL_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str
+    truth: dict[str, Observation]
+    subject: str
+    text: str | None = None
+    expected: str | None = None
+
+
+def _vignettes() -> list[Patient]:
+    if not VIGNETTES.is_file():
+        return []
+    out = []
+    for line in VIGNETTES.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            u = understand(item["text"])
+            out.append(Patient(str(item["id"]), dict(u.facts), u.subject, item["text"]))
+    return out
+
+
+def _own() -> list[Patient]:
+    out = []
+    for line in PATIENTS.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(
+                Patient(
+                    item["id"],
+                    parse_findings(item["findings"]),
+                    item["subject"],
+                    expected=item["level"],
+                )
+            )
+    return out
+
+
+VIGNETTE_PATIENTS = _vignettes()
+OWN_PATIENTS = _own()
+needs_vignettes = pytest.mark.skipif(
+    not VIGNETTE_PATIENTS, reason=f"the shared vignettes are absent ({VIGNETTES})"
+)
+
+
+def simulate(patient: Patient, *, with_text: bool = False) -> iv.Run:
+    def answer_for(step: iv.QuestionStep) -> Any:
+        if step.link_id == "subject":
+            return patient.subject
+        return iv.answer_from_facts(step.link_id, patient.truth)
+
+    return iv.drive(iv.start(patient.text if with_text else None), answer_for)
+
+
+def _check(patient: Patient, run: iv.Run) -> None:
+    full = get_engine().assess(patient.truth).level
+    got = iv.result(run.state).level
+    assert got == full, f"{patient.id}: interview {got}, full information {full}; {run.asked}"
+    if full == "emergency":
+        assert isinstance(run.step, iv.EmergencyStep), patient.id
+        assert len(run.asked) <= EMERGENCY_WITHIN, f"{patient.id}: {run.asked}"
+    else:
+        assert isinstance(run.step, iv.SummaryStep), patient.id
+        assert isinstance(iv.next_step(iv.confirm(run.state)), iv.DoneStep)
+
+
+@needs_vignettes
+@pytest.mark.parametrize("patient", VIGNETTE_PATIENTS, ids=lambda p: p.id)
+def test_vignette_reaches_the_full_information_level(patient: Patient) -> None:
+    _check(patient, simulate(patient))
+
+
+@needs_vignettes
+@pytest.mark.parametrize("patient", VIGNETTE_PATIENTS, ids=lambda p: p.id)
+def test_vignette_with_its_opening_text(patient: Patient) -> None:
+    run = simulate(patient, with_text=True)
+    _check(patient, run)
+    # The text already says things: never more questions than without it, by much.
+    assert len(run.asked) <= len(simulate(patient).asked) + 2
+
+
+@pytest.mark.parametrize("patient", OWN_PATIENTS, ids=lambda p: p.id)
+def test_own_patient_reaches_the_full_information_level(patient: Patient) -> None:
+    assert get_engine().assess(patient.truth).level == patient.expected, (
+        f"{patient.id}: the case no longer means what it says"
+    )
+    _check(patient, simulate(patient))
+
+
+def test_own_patients_cover_every_rule() -> None:
+    assert len(OWN_PATIENTS) >= 30
+    fired = {
+        reason["rule"]
+        for p in OWN_PATIENTS
+        for reason in get_engine().assess(p.truth).to_dict()["triage"]["reasons"]
+    }
+    assert {r.id for r in load_pack().rules} <= fired
+    levels = {p.expected for p in OWN_PATIENTS}
+    assert levels == {"self_care", "doctor", "urgent", "emergency"}
+
+
+def _lengths(patients: list[Patient], *, with_text: bool = False) -> list[int]:
+    return [len(simulate(p, with_text=with_text).asked) for p in patients]
+
+
+@needs_vignettes
+def test_typical_length_is_short(capsys: pytest.CaptureFixture[str]) -> None:
+    plain = _lengths(VIGNETTE_PATIENTS)
+    text = _lengths(VIGNETTE_PATIENTS, with_text=True)
+    own = _lengths(OWN_PATIENTS)
+    with capsys.disabled():
+        for title, n in (("vignettes", plain), ("with text", text), ("own", own)):
+            print(f"\n  interview questions, {title}: mean {statistics.mean(n):.1f}, max {max(n)}")
+    assert statistics.mean(plain) <= TYPICAL_LENGTH
+    assert statistics.median(plain) <= TYPICAL_LENGTH
+    assert statistics.mean(text) <= TYPICAL_LENGTH
+    assert statistics.mean(own) <= TYPICAL_LENGTH
+    assert max(plain + text + own) <= 2 * TYPICAL_LENGTH
