@@ -109,8 +109,8 @@ def test_ctrl_c_leaves_cleanly() -> None:
     assert "Traceback" not in (child.before or "")
 
 
-def test_end_of_input_says_goodbye_and_spasmnav_run_starts_the_interview() -> None:
-    child = _spawn(command="run")  # what `make run` starts until the web app exists
+def test_end_of_input_says_goodbye() -> None:
+    child = _spawn(command="interview")
     child.expect("Опишите своими словами")
     child.sendeof()
     child.expect("До свидания")

@@ -175,8 +175,8 @@ def pack_show() -> None:
 
 @app.command("run")
 def run_cmd() -> None:
-    """Главный сценарий: запускает основной интерфейс SpasmNav."""
-    from .interview_cli import run_default
+    """Главный сценарий: SpasmNav в браузере на этом компьютере (адрес будет напечатан)."""
+    from .web.cli import run_default
 
     run_default()
 

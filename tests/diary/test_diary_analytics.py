@@ -257,3 +257,19 @@ def test_analyse_whole_picture() -> None:
     assert a.kinds["cramp"] == 6
     assert a.before_after is not None and a.before_after.verdict == "not_enough_data"
     assert a.triggers and a.triggers_note is not None  # stress known only on episode days
+
+
+def test_separated_data_gives_an_exact_verdict_not_an_overflow() -> None:
+    # Every episode at the end of the window: the Poisson slope has no finite estimate.
+    import datetime as _dt
+
+    from spasmnav.diary.analytics import DayAggregate, trend
+
+    today = _dt.date(2026, 11, 23)
+    days = [
+        DayAggregate(day=today - _dt.timedelta(days=30), episodes=1),
+        DayAggregate(day=today, episodes=50),
+    ]
+    t = trend(days, start=today - _dt.timedelta(days=30), end=today)
+    assert t.frequency.verdict == "more_frequent"
+    assert t.frequency.p_value is not None and t.frequency.p_value < 0.05

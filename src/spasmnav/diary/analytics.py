@@ -336,6 +336,9 @@ def trend(days: Sequence[DayAggregate], *, start: dt.date | None, end: dt.date |
     )
 
 
+MAX_LOG_RATE = 20.0  # beyond e^20 per week a rate ratio is not an estimate but a separation
+
+
 def _frequency_trend(
     window: Sequence[DayAggregate], lo: dt.date, end: dt.date, n_days: int, weeks_text: str
 ) -> FrequencyTrend:
@@ -351,6 +354,10 @@ def _frequency_trend(
     y = _daily_counts(window, lo, end)
     x = np.arange(n_days, dtype=float) / 7.0
     slope, se, _ = _poisson_slope(y, x)
+    if not (math.isfinite(slope) and math.isfinite(se)) or abs(slope) + Z95 * se > MAX_LOG_RATE:
+        # Separation (e.g. every episode in the last days): the regression has no finite
+        # estimate. An exact test of the two halves still answers the question honestly.
+        return _halves_trend(y, n_days, total, weeks_text)
     ratio = math.exp(slope)
     ci_low, ci_high = math.exp(slope - Z95 * se), math.exp(slope + Z95 * se)
     p = float(2 * stats.norm.sf(abs(slope / se))) if se > 0 else 1.0
@@ -382,6 +389,29 @@ def _frequency_trend(
         ci_low,
         ci_high,
         p,
+    )
+
+
+def _halves_trend(y: np.ndarray, n_days: int, total: int, weeks_text: str) -> FrequencyTrend:
+    """Episodes in the second half of the window against the first: under no change, the
+    count in the second half is binomial with p = its share of the days (an exact test)."""
+    half = n_days // 2
+    first, second = int(y[:half].sum()), int(y[half:].sum())
+    share = (n_days - half) / n_days
+    p = float(stats.binomtest(second, total, share).pvalue)
+    stat = (
+        f"в первой половине периода {first} эп., во второй {second} эп. ({_fmt_p(p)}) {weeks_text}"
+    )
+    if p < ALPHA and second / total > share:
+        return FrequencyTrend(
+            "more_frequent", f"Эпизоды резко участились: {stat}.", n_days, total, p_value=p
+        )
+    if p < ALPHA:
+        return FrequencyTrend(
+            "fewer", f"Эпизодов стало резко меньше: {stat}.", n_days, total, p_value=p
+        )
+    return FrequencyTrend(
+        "no_change", f"Явного изменения частоты нет: {stat}.", n_days, total, p_value=p
     )
 
 

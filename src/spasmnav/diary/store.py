@@ -12,6 +12,8 @@ single-user mode, one per account in a clinic.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -155,7 +157,7 @@ def make_engine(url: str | None = None, *, settings: Settings | None = None) -> 
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _ensure_wal(cursor, timeout_ms / 1000)
         # FULL: a committed diary entry survives a power cut, not only a crash.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -169,6 +171,24 @@ def make_engine(url: str | None = None, *, settings: Settings | None = None) -> 
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _ensure_wal(cursor: Any, timeout_s: float) -> None:
+    """Switch a database file to WAL once (the mode is stored in the file). SQLite may answer
+    BUSY to this switch at once, without its busy handler, while another process is creating
+    the same new database; so retry until the busy timeout instead of failing the connection."""
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc).lower()
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def alembic_config() -> Config:

@@ -1,0 +1,127 @@
+"""Accounts for multi-user (clinic) mode: a login name, an argon2 hash and the person it owns.
+
+Each account owns exactly one diary person (``people`` row); every diary route resolves that
+person from the session, never from anything the client sends. The table is created by the
+Alembic revision ``0003_accounts`` in the diary's migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..diary.orm import Base
+from ..diary.store import Store
+
+__all__ = ["Account", "AccountError", "Accounts", "UserRow", "normalize_username"]
+
+USERNAME_RE = re.compile(r"^[a-zа-яё0-9._@-]{3,64}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    # Raised at logout: every session cookie issued before stops working.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AccountError(ValueError):
+    """A problem to show as it is (Russian)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    username: str
+    person_id: int
+    epoch: int
+    password_hash: str
+
+
+def normalize_username(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().lower()
+
+
+def check_new_credentials(username: str, password: str) -> str:
+    name = normalize_username(username)
+    if not USERNAME_RE.match(name):
+        raise AccountError(
+            "Имя пользователя: от 3 до 64 знаков — буквы, цифры, точка, дефис, подчёркивание, @."
+        )
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Пароль должен быть не короче {MIN_PASSWORD} знаков.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"Пароль должен быть не длиннее {MAX_PASSWORD} знаков.")
+    return name
+
+
+def _account(row: UserRow) -> Account:
+    return Account(row.id, row.username, row.person_id, row.session_epoch, row.password_hash)
+
+
+class Accounts:
+    """Storage of accounts, in the diary database (keyword-only arguments, like the store)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, user_id: int) -> Account | None:
+        with self.store.reading() as s:
+            row = s.get(UserRow, user_id)
+            return _account(row) if row is not None else None
+
+    def by_username(self, username: str) -> Account | None:
+        with self.store.reading() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == normalize_username(username)))
+            return _account(row) if row is not None else None
+
+    def create(self, *, username: str, password_hash: str) -> Account:
+        """A new account and its own new diary person; AccountError if the name is taken."""
+        name = normalize_username(username)
+        if self.by_username(name) is not None:
+            raise AccountError("Такое имя уже занято. Выберите другое.")
+        # A random person key: the diary never learns the login name.
+        person_id = self.store.ensure_person(key="user:" + secrets.token_hex(12))
+        try:
+            with self.store.writing() as s:
+                row = UserRow(
+                    username=name,
+                    password_hash=password_hash,
+                    person_id=person_id,
+                    session_epoch=0,
+                    created_at=dt.datetime.now().replace(microsecond=0),
+                )
+                s.add(row)
+                s.flush()
+                return _account(row)
+        except IntegrityError:
+            raise AccountError("Такое имя уже занято. Выберите другое.") from None
+
+    def set_password_hash(self, *, user_id: int, password_hash: str) -> None:
+        with self.store.writing() as s:
+            s.execute(
+                update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+            )
+
+    def end_sessions(self, *, user_id: int) -> None:
+        """Log out everywhere: cookies carrying the old epoch are refused from now on."""
+        with self.store.writing() as s:
+            s.execute(
+                update(UserRow)
+                .where(UserRow.id == user_id)
+                .values(session_epoch=UserRow.session_epoch + 1)
+            )

@@ -1,0 +1,157 @@
+"""``spasmnav serve``: start the web app. Thin: check the options, build settings, run uvicorn.
+
+Without ``--multi-user`` the app listens on a loopback address only: a personal diary without
+a login must never be reachable from the network.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..settings import Settings, get_settings
+from .app import is_loopback
+
+__all__ = ["register", "run_default", "serve"]
+
+APP_FACTORY = "spasmnav.web.app:app_from_env"
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    return typer.Exit(2)
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(settings: Settings) -> None:
+    """Everything that must happen once, before workers start: the signing key and the schema."""
+    from .app import _load_secret
+
+    _load_secret(settings)
+    try:
+        from ..diary.store import Store
+    except ModuleNotFoundError:
+        return
+    try:
+        Store(settings=settings).close()
+    except Exception as exc:  # the message may name the server; never the person's data
+        raise _fail(
+            f"не удалось открыть базу дневника ({type(exc).__name__}). Проверьте адрес базы "
+            "(--db или SPASMNAV_DATABASE_URL) и что сервер базы запущен."
+        ) from None
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    multi_user: bool,
+    db: str | None,
+    workers: int = 1,
+    fallback_port: bool = False,
+) -> None:
+    import uvicorn
+
+    if not multi_user and not is_loopback(host):
+        raise _fail(
+            f"адрес {host} доступен из сети. Без входа по паролю дневник можно открывать только "
+            "на этом компьютере (127.0.0.1). Для клиники запустите с --multi-user."
+        )
+    if not _port_free(host, port):
+        if not fallback_port:
+            raise _fail(f"порт {port} занят. Укажите другой: --port 8080.")
+        port = _free_port(host)
+    env = {
+        "SPASMNAV_HOST": host,
+        "SPASMNAV_PORT": str(port),
+        "SPASMNAV_MULTI_USER": "true" if multi_user else "false",
+    }
+    if db:
+        env["SPASMNAV_DATABASE_URL"] = db
+    os.environ.update(env)
+    settings = get_settings()
+    _prepare(settings)
+    shown = f"[{host}]" if ":" in host else host
+    console = Console(highlight=False)
+    console.print(f"[bold]SpasmNav работает:[/] http://{shown}:{port}/")
+    mode = "для клиники (вход по паролю)" if multi_user else "для одного человека, без входа"
+    console.print(f"Режим: {mode}. Остановить: Ctrl+C.")
+    if multi_user and settings.secure_cookies is not False:
+        console.print(
+            "Вход работает только по HTTPS (cookies с флагом Secure): поставьте SpasmNav за "
+            "HTTPS-прокси. Для проверки без HTTPS: SPASMNAV_SECURE_COOKIES=false."
+        )
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        # The access log would record addresses with what the person typed in query strings.
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=multi_user,
+    )
+
+
+def run_default() -> None:
+    """``spasmnav run`` / ``make run``: the web app on the default settings (SQLite)."""
+    settings = get_settings()
+    serve(
+        host=settings.host if is_loopback(settings.host) else "127.0.0.1",
+        port=settings.port or 8000,
+        multi_user=False,
+        db=None,
+        fallback_port=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_cmd(
+        host: Annotated[
+            str | None, typer.Option(help="Адрес (по умолчанию 127.0.0.1).", show_default=False)
+        ] = None,
+        port: Annotated[
+            int | None, typer.Option(min=1, max=65535, help="Порт (по умолчанию 8000).")
+        ] = None,
+        multi_user: Annotated[
+            bool,
+            typer.Option("--multi-user", help="Режим для клиники: учётные записи и пароли."),
+        ] = False,
+        db: Annotated[
+            str | None,
+            typer.Option("--db", help="Адрес базы: sqlite:///путь.db или postgresql+psycopg://…"),
+        ] = None,
+        workers: Annotated[int, typer.Option(min=1, max=32, help="Процессов сервера.")] = 1,
+    ) -> None:
+        """Запустить SpasmNav в браузере: страницы и API (/api/v1)."""
+        settings = get_settings()
+        serve(
+            host=host or settings.host,
+            port=port or settings.port or 8000,
+            multi_user=multi_user or settings.multi_user,
+            db=db,
+            workers=workers,
+        )

@@ -1,0 +1,127 @@
+"""Dependencies as named ``Annotated`` types: the core, the diary store, the person, CSRF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Path, Request
+
+from ..settings import Settings
+from .app import WebCore
+from .problems import Problem
+from .security import csrf_valid
+
+if TYPE_CHECKING:
+    from ..diary.store import Store
+
+__all__ = [
+    "CoreDep",
+    "CsrfProtected",
+    "JsonOnly",
+    "PersonDep",
+    "RecordId",
+    "SettingsDep",
+    "StoreDep",
+    "UserDep",
+    "check_csrf",
+    "require_json",
+]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# A record id in a URL: the diary's ids are 32-bit integers (INTEGER on PostgreSQL), so
+# anything larger is refused as invalid (422) rather than reaching the database.
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Номер записи")]
+
+
+def get_core(request: Request) -> WebCore:
+    core: WebCore = request.app.state.core
+    return core
+
+
+CoreDep = Annotated[WebCore, Depends(get_core)]
+
+
+def get_settings_dep(core: CoreDep) -> Settings:
+    return core.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_store(core: CoreDep) -> Store:
+    return core.services.store()
+
+
+StoreDep = Annotated["Store", Depends(get_store)]
+
+
+def get_user(request: Request, core: CoreDep) -> Any:
+    return core.current_user(request)
+
+
+UserDep = Annotated[Any, Depends(get_user)]
+
+
+def get_person_id(request: Request, core: CoreDep) -> int:
+    """Whose diary this request may touch: always from the session, never from the client.
+
+    Single-user mode: the one default person. Multi-user mode: the logged-in account's person,
+    else 401 (pages redirect to the login form).
+    """
+    if not core.settings.multi_user:
+        return core.services.store().default_person_id()
+    user = core.current_user(request)
+    if user is None:
+        raise Problem(401, "Войдите, чтобы открыть свой дневник.", code="login-required")
+    person_id: int = user.person_id
+    return person_id
+
+
+PersonDep = Annotated[int, Depends(get_person_id)]
+
+
+async def check_csrf(request: Request, core: CoreDep) -> None:
+    """Every form that changes something carries the session's CSRF token (or the
+    ``X-CSRF-Token`` header, which htmx sends)."""
+    if request.method in SAFE_METHODS:
+        return
+    token = request.headers.get("x-csrf-token")
+    saved: dict[str, str] = {}
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        if token is None and isinstance(value, str):
+            token = value
+        for key in ("text", "note", "helped", "place"):
+            item = form.get(key)
+            if isinstance(item, str) and item.strip():
+                saved[key] = item
+    if not csrf_valid(core.secret, core.peek_session(request), token):
+        raise Problem(
+            403,
+            "Страница устарела или открыта с другого сайта, поэтому мы ничего не изменили. "
+            "Вернитесь назад, обновите страницу и отправьте ещё раз.",
+            code="csrf",
+            saved=saved,
+        )
+
+
+CsrfProtected = Depends(check_csrf)
+
+
+def require_json(request: Request) -> None:
+    """API requests with a body must say it is JSON: 415 otherwise.
+
+    Besides clarity this closes a CSRF path: a foreign page can post a form or text/plain
+    without asking, but not application/json.
+    """
+    if request.method in SAFE_METHODS or request.method == "DELETE":
+        return
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        raise Problem(415)
+
+
+JsonOnly = Depends(require_json)

@@ -1,0 +1,256 @@
+"""What the diary pages and the diary API share: trends, charts, downloads, error mapping.
+
+Everything here takes the store and a ``person_id`` that the caller resolved from the session.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import AfterValidator
+
+from ..content import Pack
+from ..diary.analytics import Analysis, RateComparison, analyse
+from ..diary.feedback import assess_diary
+from ..diary.ics import build_plan
+from ..diary.io import dump_json, table_name, write_csv
+from ..diary.models import (
+    KIND_TITLES,
+    LEG_TITLES,
+    TRIGGER_TITLES,
+    DiaryError,
+    Episode,
+    InputError,
+    MedicineIntake,
+    NotFoundError,
+    Profile,
+    ScaleScore,
+)
+from ..diary.plots import episodes_chart, intensity_chart
+from ..diary.report import render_report
+from ..diary.store import RECORD_TYPES, Store
+from .problems import Problem
+
+__all__ = [
+    "CHARTS",
+    "PlausibleDate",
+    "PlausibleTime",
+    "analysis_for",
+    "analysis_json",
+    "chart_png",
+    "diary_errors",
+    "episode_view",
+    "export_csv",
+    "export_json",
+    "plan_ics",
+    "report_pdf",
+]
+
+log = logging.getLogger("spasmnav.web")
+
+CHARTS = ("episodes", "intensity")
+
+EARLIEST = dt.datetime(1900, 1, 1)
+TIME_RANGE_TEXT = "время должно быть не раньше 1900 года и не позже завтрашнего дня"
+
+
+def plausible_time(value: dt.datetime) -> dt.datetime:
+    """A diary time between 1900 and tomorrow (a year 9999 typo would break the trends)."""
+    latest = dt.datetime.now() + dt.timedelta(days=1)
+    if value.tzinfo is not None:
+        low, high = EARLIEST.replace(tzinfo=dt.UTC), latest.astimezone(dt.UTC)
+    else:
+        low, high = EARLIEST, latest
+    if not low <= value <= high:
+        raise ValueError(TIME_RANGE_TEXT)
+    return value
+
+
+def plausible_date(value: dt.date) -> dt.date:
+    if not EARLIEST.date() <= value <= dt.date.today() + dt.timedelta(days=366):
+        raise ValueError("дата должна быть между 1900 годом и следующим годом")
+    return value
+
+
+PlausibleTime = Annotated[dt.datetime, AfterValidator(plausible_time)]
+PlausibleDate = Annotated[dt.date, AfterValidator(plausible_date)]
+
+
+@contextmanager
+def diary_errors() -> Iterator[None]:
+    """Diary exceptions as problems: bad input 422, a record of nobody (or of someone else) 404.
+
+    Another person's record is reported exactly like a missing one, so ids reveal nothing.
+    """
+    try:
+        yield
+    except InputError as exc:
+        raise Problem(
+            422, "Данные не подходят: " + "; ".join(exc.problems[:5]), errors=exc.problems
+        ) from None
+    except NotFoundError:
+        raise Problem(404, "Такой записи нет.") from None
+    except DiaryError as exc:
+        raise Problem(400, str(exc)) from None
+
+
+@contextmanager
+def _arithmetic_guard() -> Iterator[None]:
+    """A statistics failure on unusual data is not the person's fault and loses nothing:
+    say so plainly (503) instead of a bare 500; the log gets the class name only."""
+    try:
+        yield
+    except (ArithmeticError, np.linalg.LinAlgError) as exc:
+        log.error("diary analytics failed: %s", type(exc).__name__)
+        raise Problem(
+            503,
+            "Не удалось посчитать тренды по этим записям. Записи в сохранности; список эпизодов "
+            "и выгрузка работают. Сообщите, пожалуйста, разработчикам.",
+            code="analytics-failed",
+        ) from None
+
+
+def analysis_for(
+    store: Store, *, person_id: int, change_date: dt.date | None = None, label: str = ""
+) -> Analysis:
+    data = store.diary_data(person_id=person_id)
+    with _arithmetic_guard():
+        return analyse(
+            data,
+            today=dt.date.today(),
+            change_date=change_date,
+            change_label=label or "изменения",
+        )
+
+
+def _comparison(c: RateComparison) -> dict[str, Any]:
+    return {
+        "key": c.key,
+        "label": c.label,
+        "verdict": c.verdict,
+        "text": c.text,
+        "ratio": c.ratio,
+        "ci_low": c.ci_low,
+        "ci_high": c.ci_high,
+        "days_with": c.days_with,
+        "episodes_with": c.episodes_with,
+        "days_without": c.days_without,
+        "episodes_without": c.episodes_without,
+    }
+
+
+def analysis_json(a: Analysis) -> dict[str, Any]:
+    """The analysis as plain JSON (for the API), with the engine's view of the diary."""
+    return {
+        "start": a.start.isoformat() if a.start else None,
+        "end": a.end.isoformat() if a.end else None,
+        "days_observed": a.days_observed,
+        "total_episodes": a.total_episodes,
+        "episodes_per_week": a.episodes_per_week,
+        "mean_intensity": a.mean_intensity,
+        "kinds": dict(a.kinds),
+        "weeks": [
+            {
+                "start": w.start.isoformat(),
+                "days": w.days,
+                "episodes": w.episodes,
+                "rate_per_week": w.rate_per_week,
+                "mean_intensity": w.mean_intensity,
+            }
+            for w in a.weeks
+        ],
+        "trend": {
+            "verdict": a.trend.verdict,
+            "title": a.trend.title,
+            "frequency": {
+                "verdict": a.trend.frequency.verdict,
+                "text": a.trend.frequency.text,
+                "weekly_ratio": a.trend.frequency.weekly_ratio,
+                "ci_low": a.trend.frequency.ci_low,
+                "ci_high": a.trend.frequency.ci_high,
+            },
+            "intensity": {
+                "verdict": a.trend.intensity.verdict,
+                "text": a.trend.intensity.text,
+            },
+        },
+        "triggers": [_comparison(c) for c in a.triggers],
+        "triggers_note": a.triggers_note,
+        "before_after": _comparison(a.before_after) if a.before_after else None,
+        "adherence": {"verdict": a.adherence.verdict, "text": a.adherence.text},
+        "findings": dict(a.findings),
+        "assessment": assess_diary(a.findings),
+    }
+
+
+def chart_png(kind: str, a: Analysis) -> bytes:
+    fig = episodes_chart(a.weeks) if kind == "episodes" else intensity_chart(a.weeks)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+def report_pdf(store: Store, *, person_id: int) -> bytes:
+    today = dt.date.today()
+    data = store.diary_data(person_id=person_id)
+    with _arithmetic_guard():
+        a = analyse(data, today=today)
+    return render_report(
+        analysis=a,
+        profile=data.profile or Profile(),
+        assessment=store.latest_assessment(person_id=person_id),
+        diary_view=assess_diary(a.findings),
+        medicines=store.list_records(MedicineIntake, person_id=person_id, since=a.start),
+        scores=store.list_records(ScaleScore, person_id=person_id),
+        today=today,
+    )
+
+
+def plan_ics(pack: Pack) -> bytes:
+    return build_plan(pack.exercises, start=dt.date.today())
+
+
+def export_json(store: Store, *, person_id: int) -> bytes:
+    data = dump_json(store, person_id=person_id)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def export_csv(store: Store, *, person_id: int, table: str) -> tuple[str, bytes]:
+    with diary_errors():
+        name = table_name(table)
+    model = RECORD_TYPES[name]
+    out = io.StringIO()
+    write_csv(store.list_records(model, person_id=person_id), out, model=model)
+    # A BOM so that Excel opens Cyrillic correctly.
+    return name, ("\ufeff" + out.getvalue()).encode()
+
+
+def episode_view(e: Episode) -> dict[str, Any]:
+    """An episode in plain words for the list."""
+    parts = [KIND_TITLES.get(e.kind, e.kind)]
+    if e.leg:
+        parts.append(f"нога: {LEG_TITLES[e.leg]}")
+    if e.intensity is not None:
+        parts.append(f"сила {e.intensity} из 10")
+    if e.duration_seconds:
+        minutes, seconds = divmod(e.duration_seconds, 60)
+        parts.append(f"{minutes} мин {seconds} с" if minutes else f"{seconds} с")
+    if e.triggers:
+        parts.append("провокаторы: " + ", ".join(TRIGGER_TITLES[t] for t in e.triggers))
+    if e.disturbs_sleep:
+        parts.append("мешает спать")
+    if e.disturbs_walking:
+        parts.append("мешает ходить")
+    return {"e": e, "summary": "; ".join(parts)}
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -1,0 +1,1 @@
+"""HTTP views: pages and the REST API."""

@@ -1,0 +1,108 @@
+"""Login, logout and sign-up pages (multi-user mode only; 404 for a single person)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..accounts import AccountError
+from ..deps import CoreDep, CsrfProtected
+from ..login import LoginFailed, log_in, sign_up
+from ..problems import Problem
+from ..templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
+
+
+def _multi_user_only(core: CoreDep) -> None:
+    if not core.settings.multi_user:
+        raise Problem(
+            404, "Вход не нужен: SpasmNav работает для одного человека на этом компьютере."
+        )
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: "//evil.example" or "https://…" would be an open redirect.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/diary"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, core: CoreDep, next: str | None = None) -> HTMLResponse:
+    _multi_user_only(core)
+    return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    core: CoreDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/diary",
+) -> Response:
+    _multi_user_only(core)
+    try:
+        log_in(core, request, username=username, password=password)
+    except LoginFailed as exc:
+        return render(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": exc.detail, "username": username},
+            status_code=exc.status,
+            headers=exc.headers,
+        )
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, core: CoreDep) -> Response:
+    _multi_user_only(core)
+    user = core.current_user(request)
+    if user is not None:
+        core.services.accounts().end_sessions(user_id=user.id)
+    core.session(request).logout()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request, core: CoreDep) -> HTMLResponse:
+    _multi_user_only(core)
+    if not core.settings.allow_signup:
+        raise Problem(403, "Учётные записи создаёт администратор клиники.")
+    return render(request, "register.html", {"error": None, "username": ""})
+
+
+@router.post("/register", response_class=HTMLResponse)
+def register(
+    request: Request,
+    core: CoreDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    password2: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    _multi_user_only(core)
+    if not core.settings.allow_signup:
+        raise Problem(403, "Учётные записи создаёт администратор клиники.")
+    try:
+        if password != password2:
+            raise AccountError("Пароли не совпадают.")
+        sign_up(core, request, username=username, password=password)
+    except LoginFailed as exc:
+        return render(
+            request,
+            "register.html",
+            {"error": exc.detail, "username": username},
+            status_code=exc.status,
+            headers=exc.headers,
+        )
+    except AccountError as exc:
+        return render(
+            request, "register.html", {"error": str(exc), "username": username}, status_code=422
+        )
+    return RedirectResponse("/diary", status_code=303)

@@ -1,0 +1,172 @@
+"""The REST API under ``/api/v1``: assessment, pack metadata; interview and diary routers join it.
+
+Answers are JSON; errors are problem+json with a Russian ``detail``. The assessment returns the
+contract of DESIGN.md as the engine produced it (serialised once, not re-validated: it is the
+hot path).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
+
+from ... import __version__
+from ...assessing import FindingsError, assess_text, parse_findings
+from ...content import LEVELS
+from ...engine import assess
+from ...language import MAX_TEXT_CHARS, TextError
+from ..deps import CoreDep, JsonOnly
+from ..problems import PROBLEM_JSON, Problem, problem_body
+from .schemas import AssessmentOut, PackInfo
+
+__all__ = ["PROBLEM_RESPONSES", "FindingValue", "json_response", "router"]
+
+MAX_API_TEXT = 4 * MAX_TEXT_CHARS
+# Strict: "yes" is not true here; a finding is true, false, null (unknown) or a number.
+FindingValue = StrictBool | StrictInt | StrictFloat | None
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem("Неверный запрос (например, тело — не JSON)"),
+    413: _problem("Слишком большой запрос"),
+    415: _problem("Тело не в формате JSON"),
+    422: _problem("Данные не подходят; в detail — что именно"),
+}
+
+router = APIRouter(responses=PROBLEM_RESPONSES)
+
+
+def json_response(obj: Any, status_code: int = 200) -> Response:
+    body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+class AssessRequest(BaseModel):
+    """Either the person's own words (``text``) or structured ``findings``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": "После инсульта по вечерам дёргается правая нога"},
+                {"findings": {"cramp": True, "night": True}},
+            ]
+        },
+    )
+
+    text: str | None = Field(
+        default=None,
+        max_length=MAX_API_TEXT,
+        description=f"Описание своими словами (разбираются первые {MAX_TEXT_CHARS} знаков).",
+    )
+    findings: dict[str, FindingValue] | None = Field(
+        default=None,
+        description="Находки по id из пакета: true/false/null или число (для числовых).",
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> AssessRequest:
+        if (self.text is None) == (self.findings is None):
+            raise ValueError("укажите ровно одно: text или findings")
+        return self
+
+
+class Health(BaseModel):
+    status: str = "ok"
+    version: str
+
+
+@router.get("/health", response_model=Health, summary="Проверка, что сервис работает")
+async def health() -> Response:
+    return Response(_HEALTH, media_type="application/json")
+
+
+_HEALTH = json.dumps({"status": "ok", "version": __version__}).encode()
+
+
+@router.post(
+    "/assess",
+    dependencies=[JsonOnly],
+    summary="Оценить ситуацию по тексту или по находкам",
+    response_model=AssessmentOut,
+    responses={200: {"description": "Оценка: контракт DESIGN.md (schema_version 1)"}},
+)
+async def assess_endpoint(body: AssessRequest) -> Response:
+    # Pure CPU for about a millisecond and no I/O: run it on the event loop. A thread pool
+    # would add a hand-off per request and, under the GIL, no parallelism (bench/web.py:
+    # about 1.4x the throughput this way).
+    try:
+        if body.text is not None:
+            result = assess_text(body.text)
+        else:
+            result = assess(parse_findings({"findings": body.findings}))
+    except (TextError, FindingsError) as exc:
+        raise Problem(422, str(exc), code="bad-input") from None
+    return json_response(result.to_dict())
+
+
+@router.get("/pack", response_model=PackInfo, summary="Метаданные клинического пакета")
+def pack_info(core: CoreDep) -> dict[str, Any]:
+    pack = core.pack
+    return {
+        "version": pack.version,
+        "levels": [
+            {"id": lv.id, "title": lv.title, "action": lv.action}
+            for lv in sorted(pack.levels, key=lambda lv: LEVELS.index(lv.id))
+        ],
+        "specialists": [{"id": s.id, "title": s.title} for s in pack.specialists],
+        "sources": [
+            {"id": s.id, "kind": s.kind, "title": s.title, "short": s.short} for s in pack.sources
+        ],
+        "findings": [
+            {"id": f.id, "label": f.label, "kind": f.kind, "numeric": f.numeric, "unit": f.unit}
+            for f in pack.findings
+        ],
+        "conditions": [{"id": c.id, "title": c.title} for c in pack.conditions],
+        "exercises": [
+            {
+                **x.model_dump(exclude={"cite"}, exclude_none=True),
+                "sources": pack.cite(x.cite),
+            }
+            for x in pack.exercises
+        ],
+        "emergency_line": pack.texts.emergency_line,
+        "disclaimer": pack.texts.disclaimer,
+    }
+
+
+def problem_json(status: int, detail: str, *, code: str, instance: str) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, code=code, instance=instance),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+    )

@@ -1,0 +1,389 @@
+"""The diary over the API: episodes CRUD, exercise sessions, saved assessments, profile,
+trends, the doctor's report, the calendar plan and the exports.
+
+The person is the session's (``PersonDep``): no route takes a person id from the client, and
+another person's record id answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ...assessing import FindingsError, assess_text, parse_findings
+from ...diary.models import Assessment as SavedAssessment
+from ...diary.models import (
+    Episode,
+    ExerciseSession,
+    Kind,
+    Leg,
+    Profile,
+    Trigger,
+    explain_validation,
+)
+from ...engine import assess
+from ...language import TextError
+from ..deps import CoreDep, JsonOnly, PersonDep, RecordId, StoreDep
+from ..diarykit import (
+    PlausibleDate,
+    PlausibleTime,
+    analysis_for,
+    analysis_json,
+    diary_errors,
+    export_csv,
+    export_json,
+    plan_ics,
+    report_pdf,
+)
+from ..problems import Problem
+from .api import MAX_API_TEXT, PROBLEM_RESPONSES, FindingValue, _problem, json_response
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/diary",
+    tags=["diary"],
+    responses={
+        **PROBLEM_RESPONSES,
+        401: _problem("Нужно войти (режим для клиники)"),
+        404: _problem("Записи нет (или она чужая)"),
+    },
+)
+
+MAX_LIMIT = 500
+
+
+def _validate(model: type[Any], data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = explain_validation(exc)
+        raise Problem(
+            422, "Данные не подходят: " + "; ".join(problems[:5]), errors=problems
+        ) from None
+
+
+class EpisodeIn(BaseModel):
+    """A new episode; ``started_at`` defaults to now (local time)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind
+    started_at: PlausibleTime | None = None
+    leg: Leg | None = None
+    place: str | None = Field(default=None, max_length=200)
+    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    intensity: int | None = Field(default=None, ge=0, le=10)
+    helped: str | None = Field(default=None, max_length=2000)
+    triggers: list[Trigger] = Field(default_factory=list, max_length=8)
+    disturbs_sleep: bool = False
+    disturbs_walking: bool = False
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class EpisodePatch(BaseModel):
+    """Fields to change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind | None = None
+    started_at: PlausibleTime | None = None
+    leg: Leg | None = None
+    place: str | None = Field(default=None, max_length=200)
+    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    intensity: int | None = Field(default=None, ge=0, le=10)
+    helped: str | None = Field(default=None, max_length=2000)
+    triggers: list[Trigger] | None = Field(default=None, max_length=8)
+    disturbs_sleep: bool | None = None
+    disturbs_walking: bool | None = None
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class EpisodeOut(BaseModel):
+    id: int
+    uid: str
+    started_at: dt.datetime
+    kind: str
+    leg: str | None
+    place: str | None
+    duration_seconds: int | None
+    intensity: int | None
+    helped: str | None
+    triggers: list[str]
+    disturbs_sleep: bool
+    disturbs_walking: bool
+    note: str | None
+    created_at: dt.datetime | None
+
+
+class EpisodeList(BaseModel):
+    items: list[EpisodeOut]
+    total: int
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    done_at: PlausibleTime | None = None
+    repetitions: int | None = Field(default=None, ge=0, le=10_000)
+    sets: int | None = Field(default=None, ge=0, le=100)
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class SessionOut(BaseModel):
+    id: int
+    uid: str
+    exercise_id: str
+    done_at: dt.datetime
+    repetitions: int | None
+    sets: int | None
+    note: str | None
+
+
+class SaveAssessmentIn(BaseModel):
+    """What to assess and keep: the text or the findings (the result is computed here)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=MAX_API_TEXT)
+    findings: dict[str, FindingValue] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SaveAssessmentIn:
+        if (self.text is None) == (self.findings is None):
+            raise ValueError("укажите ровно одно: text или findings")
+        return self
+
+
+class SavedAssessmentOut(BaseModel):
+    id: int
+    assessed_at: dt.datetime
+    level: str
+    text: str | None
+    data: dict[str, Any]
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    stroke_date: PlausibleDate | None = None
+    diabetes: bool | None = None
+    thyroid_surgery: bool | None = None
+    pregnancy: bool | None = None
+    diuretics: bool | None = None
+    medicines: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+def _episode(e: Episode) -> dict[str, Any]:
+    return e.model_dump(mode="json")
+
+
+@router.get("/episodes", response_model=EpisodeList, summary="Эпизоды, новые сначала")
+def list_episodes(
+    store: StoreDep,
+    person_id: PersonDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    since: PlausibleDate | None = None,
+    until: PlausibleDate | None = None,
+) -> Response:
+    items = store.list_episodes(
+        person_id=person_id, since=since, until=until, limit=limit, offset=offset
+    )
+    total = store.count_records(Episode, person_id=person_id)
+    return json_response({"items": [_episode(e) for e in items], "total": total})
+
+
+@router.post(
+    "/episodes",
+    status_code=201,
+    response_model=EpisodeOut,
+    dependencies=[JsonOnly],
+    summary="Записать эпизод",
+)
+def add_episode(body: EpisodeIn, store: StoreDep, person_id: PersonDep) -> Response:
+    data = body.model_dump(exclude_none=True)
+    data.setdefault("started_at", dt.datetime.now().replace(microsecond=0))
+    episode = _validate(Episode, data)
+    with diary_errors():
+        saved = store.add_episode(person_id=person_id, episode=episode)
+    return json_response(_episode(saved), status_code=201)
+
+
+@router.get("/episodes/{episode_id}", response_model=EpisodeOut, summary="Один эпизод")
+def get_episode(episode_id: RecordId, store: StoreDep, person_id: PersonDep) -> Response:
+    with diary_errors():
+        return json_response(
+            _episode(store.get_episode(person_id=person_id, episode_id=episode_id))
+        )
+
+
+@router.patch(
+    "/episodes/{episode_id}",
+    response_model=EpisodeOut,
+    dependencies=[JsonOnly],
+    summary="Изменить эпизод",
+)
+def patch_episode(
+    episode_id: RecordId, body: EpisodePatch, store: StoreDep, person_id: PersonDep
+) -> Response:
+    changes = body.model_dump(exclude_unset=True)
+    for required in ("kind", "started_at", "triggers", "disturbs_sleep", "disturbs_walking"):
+        if required in changes and changes[required] is None:
+            raise Problem(422, f"Поле «{required}» нельзя очистить.")
+    with diary_errors():
+        updated = store.update_episode(person_id=person_id, episode_id=episode_id, changes=changes)
+    return json_response(_episode(updated))
+
+
+@router.delete("/episodes/{episode_id}", status_code=204, summary="Удалить эпизод")
+def delete_episode(episode_id: RecordId, store: StoreDep, person_id: PersonDep) -> Response:
+    with diary_errors():
+        store.delete_episode(person_id=person_id, episode_id=episode_id)
+    return Response(status_code=204)
+
+
+@router.get("/sessions", response_model=list[SessionOut], summary="Занятия упражнениями")
+def list_sessions(
+    store: StoreDep,
+    person_id: PersonDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> Response:
+    items = store.list_records(ExerciseSession, person_id=person_id, limit=limit, newest_first=True)
+    return json_response([s.model_dump(mode="json") for s in items])
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=SessionOut,
+    dependencies=[JsonOnly],
+    summary="Записать занятие упражнением",
+)
+def add_session(body: SessionIn, store: StoreDep, person_id: PersonDep) -> Response:
+    data = body.model_dump(exclude_none=True)
+    data.setdefault("done_at", dt.datetime.now().replace(microsecond=0))
+    session = _validate(ExerciseSession, data)
+    with diary_errors():
+        saved = store.add_exercise_session(person_id=person_id, session=session)
+    return json_response(saved.model_dump(mode="json"), status_code=201)
+
+
+@router.get("/assessments", response_model=list[SavedAssessmentOut], summary="Сохранённые оценки")
+def list_assessments(
+    store: StoreDep,
+    person_id: PersonDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> Response:
+    items = store.list_records(SavedAssessment, person_id=person_id, limit=limit, newest_first=True)
+    return json_response(
+        [
+            a.model_dump(mode="json", include={"id", "assessed_at", "level", "text", "data"})
+            for a in items
+        ]
+    )
+
+
+@router.post(
+    "/assessments",
+    status_code=201,
+    response_model=SavedAssessmentOut,
+    dependencies=[JsonOnly],
+    summary="Оценить и сохранить в дневник",
+)
+def save_assessment(body: SaveAssessmentIn, store: StoreDep, person_id: PersonDep) -> Response:
+    try:
+        if body.text is not None:
+            result = assess_text(body.text).to_dict()
+        else:
+            result = assess(parse_findings({"findings": body.findings})).to_dict()
+    except (TextError, FindingsError) as exc:
+        raise Problem(422, str(exc), code="bad-input") from None
+    with diary_errors():
+        saved = store.save_assessment(person_id=person_id, data=result, text=body.text)
+    return json_response(
+        saved.model_dump(mode="json", include={"id", "assessed_at", "level", "text", "data"}),
+        status_code=201,
+    )
+
+
+@router.get("/profile", response_model=ProfileIn, summary="Профиль (всё необязательно)")
+def get_profile(store: StoreDep, person_id: PersonDep) -> Response:
+    return json_response(store.get_profile(person_id=person_id).model_dump(mode="json"))
+
+
+@router.put(
+    "/profile", response_model=ProfileIn, dependencies=[JsonOnly], summary="Заменить профиль"
+)
+def put_profile(body: ProfileIn, store: StoreDep, person_id: PersonDep) -> Response:
+    profile = _validate(Profile, body.model_dump())
+    with diary_errors():
+        saved = store.set_profile(person_id=person_id, profile=profile)
+    return json_response(saved.model_dump(mode="json"))
+
+
+@router.get("/trends", summary="Тренды, провокаторы, до/после, оценка по дневнику")
+def trends(
+    store: StoreDep,
+    person_id: PersonDep,
+    change: PlausibleDate | None = None,
+    label: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    a = analysis_for(store, person_id=person_id, change_date=change, label=label or "")
+    return json_response(analysis_json(a))
+
+
+def _file(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/report.pdf",
+    summary="Отчёт для врача (PDF)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def report(store: StoreDep, person_id: PersonDep) -> Response:
+    return _file(report_pdf(store, person_id=person_id), "application/pdf", "spasmnav-report.pdf")
+
+
+@router.get(
+    "/plan.ics",
+    summary="План упражнений (iCalendar)",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def plan(core: CoreDep, person_id: PersonDep) -> Response:
+    return _file(plan_ics(core.pack), "text/calendar; charset=utf-8", "spasmnav-plan.ics")
+
+
+@router.get("/export.json", summary="Весь дневник (JSON)")
+def export_all(store: StoreDep, person_id: PersonDep) -> Response:
+    return _file(export_json(store, person_id=person_id), "application/json", "spasmnav.json")
+
+
+@router.get(
+    "/export.csv",
+    summary="Одна таблица дневника (CSV)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_table(
+    store: StoreDep,
+    person_id: PersonDep,
+    table: Annotated[str, Query(max_length=40)] = "episodes",
+) -> Response:
+    name, body = export_csv(store, person_id=person_id, table=table)
+    return _file(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")

@@ -1,0 +1,424 @@
+"""Diary pages: quick add, list, edit, delete with confirmation, trends with charts, downloads.
+
+The person is always the one of the session (``PersonDep``); record ids in URLs are checked
+against it by the store, and someone else's record looks exactly like a missing one (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from ...assessing import assess_text
+from ...diary.models import (
+    KIND_TITLES,
+    KINDS,
+    LEG_TITLES,
+    LEGS,
+    TRIGGER_TITLES,
+    TRIGGERS,
+    Episode,
+    ExerciseSession,
+    explain_validation,
+)
+from ...language import TextError
+from ..deps import CoreDep, CsrfProtected, PersonDep, RecordId, StoreDep
+from ..diarykit import (
+    CHARTS,
+    analysis_for,
+    chart_png,
+    diary_errors,
+    episode_view,
+    export_csv,
+    export_json,
+    plan_ics,
+    plausible_date,
+    plausible_time,
+    report_pdf,
+)
+from ..problems import Problem
+from ..templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
+
+PAGE_SIZE = 20
+FIELDS = (
+    "kind",
+    "leg",
+    "started_at",
+    "intensity",
+    "duration_minutes",
+    "place",
+    "helped",
+    "note",
+    "disturbs_sleep",
+    "disturbs_walking",
+)
+
+
+def _now_local() -> dt.datetime:
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "kinds": [(k, KIND_TITLES[k]) for k in KINDS],
+        "legs": [(k, LEG_TITLES[k]) for k in LEGS],
+        "triggers": [(k, TRIGGER_TITLES[k]) for k in TRIGGERS],
+    }
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _diary_context(store: Any, person_id: int, page: int) -> dict[str, Any]:
+    episodes = store.list_episodes(
+        person_id=person_id, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+    )
+    total = store.count_records(Episode, person_id=person_id)
+    return {
+        "episodes": [episode_view(e) for e in episodes[:PAGE_SIZE]],
+        "more": len(episodes) > PAGE_SIZE,
+        "page": page,
+        "total": total,
+        "chart_version": f"{total}-{episodes[0].id if episodes else 0}",
+        **_choices(),
+    }
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary(request: Request, store: StoreDep, person_id: PersonDep, page: int = 0) -> HTMLResponse:
+    page = max(0, min(page, 100_000))
+    ctx = _diary_context(store, person_id, page)
+    ctx["message"] = _message(request)
+    return render(request, "diary.html", ctx)
+
+
+def _message(request: Request) -> str | None:
+    q = request.query_params
+    if "added" in q:
+        return "Записано. Спасибо!"
+    if "updated" in q:
+        return "Изменения сохранены."
+    if "deleted" in q:
+        return "Запись удалена."
+    if q.get("saved") == "assessment":
+        return "Оценка сохранена в дневнике. Её увидит врач в отчёте."
+    return None
+
+
+def _episode_from_form(form: FormData, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Form fields to Episode data; empty fields are left out (or cleared when editing)."""
+    data: dict[str, Any] = dict(base or {})
+
+    def text(name: str) -> str | None:
+        value = form.get(name)
+        return value.strip() or None if isinstance(value, str) else None
+
+    for name in ("kind", "leg", "place", "helped", "note"):
+        if name in form:
+            data[name] = text(name)
+    if "started_at" in form:
+        data["started_at"] = text("started_at") or _now_local()
+    if "intensity" in form:
+        data["intensity"] = text("intensity")
+    if "duration_minutes" in form:
+        raw = text("duration_minutes")
+        try:
+            data["duration_seconds"] = round(float(raw.replace(",", ".")) * 60) if raw else None
+        except ValueError:
+            data["duration_seconds"] = raw  # let validation name the field
+    if "full" in form:
+        # The full form shows every checkbox: an unticked box is an explicit "no".
+        data["triggers"] = [t for t in form.getlist("triggers") if isinstance(t, str)]
+        data["disturbs_sleep"] = "disturbs_sleep" in form
+        data["disturbs_walking"] = "disturbs_walking" in form
+    return data
+
+
+def _errors(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return explain_validation(exc)
+    return [f"время: {exc}"]
+
+
+def _form_values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {k: form.get(k) for k in FIELDS if isinstance(form.get(k), str)}
+    values["triggers"] = [t for t in form.getlist("triggers") if isinstance(t, str)]
+    values["disturbs_sleep"] = "disturbs_sleep" in form
+    values["disturbs_walking"] = "disturbs_walking" in form
+    return values
+
+
+def _values_of(e: Episode) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "leg": e.leg or "",
+        "started_at": e.started_at.strftime("%Y-%m-%dT%H:%M"),
+        "intensity": "" if e.intensity is None else str(e.intensity),
+        "duration_minutes": ""
+        if e.duration_seconds is None
+        else f"{e.duration_seconds / 60:g}".replace(".", ","),
+        "place": e.place or "",
+        "helped": e.helped or "",
+        "note": e.note or "",
+        "triggers": list(e.triggers),
+        "disturbs_sleep": e.disturbs_sleep,
+        "disturbs_walking": e.disturbs_walking,
+    }
+
+
+def _form_page(
+    request: Request,
+    *,
+    values: dict[str, Any],
+    episode_id: int | None,
+    errors: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "episode_form.html",
+        {"values": values, "episode_id": episode_id, "errors": errors or [], **_choices()},
+        status_code=status_code,
+    )
+
+
+@router.post("/diary/episodes", response_class=HTMLResponse)
+async def add_episode(request: Request, store: StoreDep, person_id: PersonDep) -> Response:
+    form = await request.form()
+    data = _episode_from_form(form)
+    data.setdefault("started_at", _now_local())
+    try:
+        episode = Episode.model_validate(data)
+        plausible_time(episode.started_at)
+    except (ValidationError, ValueError) as exc:
+        values = _form_values(form)
+        values.setdefault("started_at", _now_local().strftime("%Y-%m-%dT%H:%M"))
+        return _form_page(
+            request,
+            values=values,
+            episode_id=None,
+            errors=_errors(exc),
+            status_code=422,
+        )
+    with diary_errors():
+        saved = store.add_episode(person_id=person_id, episode=episode)
+    if _is_htmx(request):
+        ctx = _diary_context(store, person_id, 0)
+        ctx["message"] = "Записано. Спасибо!"
+        return render(request, "_diary_live.html", ctx)
+    return RedirectResponse(f"/diary?added={saved.id}", status_code=303)
+
+
+@router.get("/diary/episodes/new", response_class=HTMLResponse)
+def new_episode(request: Request, person_id: PersonDep, kind: str | None = None) -> HTMLResponse:
+    values = {
+        "kind": kind if kind in KINDS else "",
+        "started_at": _now_local().strftime("%Y-%m-%dT%H:%M"),
+        "triggers": [],
+    }
+    return _form_page(request, values=values, episode_id=None)
+
+
+@router.get("/diary/episodes/{episode_id}", response_class=HTMLResponse)
+def edit_episode(
+    request: Request, episode_id: RecordId, store: StoreDep, person_id: PersonDep
+) -> HTMLResponse:
+    with diary_errors():
+        e = store.get_episode(person_id=person_id, episode_id=episode_id)
+    return _form_page(request, values=_values_of(e), episode_id=episode_id)
+
+
+@router.post("/diary/episodes/{episode_id}", response_class=HTMLResponse)
+async def update_episode(
+    request: Request, episode_id: RecordId, store: StoreDep, person_id: PersonDep
+) -> Response:
+    form = await request.form()
+    with diary_errors():
+        store.get_episode(person_id=person_id, episode_id=episode_id)
+    changes = _episode_from_form(form)
+    try:
+        if isinstance(changes.get("started_at"), str):
+            try:
+                plausible_time(dt.datetime.fromisoformat(changes["started_at"]))
+            except ValueError as exc:
+                raise Problem(422, str(exc), errors=[f"время: {exc}"]) from None
+        with diary_errors():
+            store.update_episode(person_id=person_id, episode_id=episode_id, changes=changes)
+    except Problem as problem:
+        if problem.status != 422:
+            raise
+        return _form_page(
+            request,
+            values=_form_values(form),
+            episode_id=episode_id,
+            errors=problem.errors,
+            status_code=422,
+        )
+    return RedirectResponse(f"/diary?updated={episode_id}", status_code=303)
+
+
+@router.get("/diary/episodes/{episode_id}/delete", response_class=HTMLResponse)
+def confirm_delete(
+    request: Request, episode_id: RecordId, store: StoreDep, person_id: PersonDep
+) -> HTMLResponse:
+    with diary_errors():
+        e = store.get_episode(person_id=person_id, episode_id=episode_id)
+    return render(request, "episode_delete.html", {"ev": episode_view(e)})
+
+
+@router.post("/diary/episodes/{episode_id}/delete")
+def delete_episode(episode_id: RecordId, store: StoreDep, person_id: PersonDep) -> Response:
+    with diary_errors():
+        store.delete_episode(person_id=person_id, episode_id=episode_id)
+    return RedirectResponse("/diary?deleted=1", status_code=303)
+
+
+@router.get("/diary/trends", response_class=HTMLResponse)
+def trends(
+    request: Request,
+    store: StoreDep,
+    person_id: PersonDep,
+    change: str | None = None,
+    label: str | None = None,
+) -> HTMLResponse:
+    change_date = None
+    error = None
+    if change:
+        try:
+            change_date = plausible_date(dt.date.fromisoformat(change))
+        except ValueError:
+            error = "Дату изменения не понять: выберите её в календаре (например, 2024-05-01)."
+    label = (label or "").strip()[:100]
+    a = analysis_for(store, person_id=person_id, change_date=change_date, label=label)
+    from ...diary.feedback import assess_diary
+    from ..presenting import present_assessment
+
+    view = assess_diary(a.findings)
+    return render(
+        request,
+        "trends.html",
+        {
+            "a": a,
+            "kinds_titles": KIND_TITLES,
+            "diary_view": present_assessment(view) if view and a.total_episodes else None,
+            "change": change or "",
+            "label": label,
+            "error": error,
+            "chart_version": f"{a.total_episodes}-{a.end}",
+        },
+    )
+
+
+@router.get("/diary/charts/{kind}.png")
+def chart(kind: str, store: StoreDep, person_id: PersonDep) -> Response:
+    if kind not in CHARTS:
+        raise Problem(404, "Такого графика нет.")
+    a = analysis_for(store, person_id=person_id)
+    return Response(chart_png(kind, a), media_type="image/png")
+
+
+@router.post("/diary/assessments")
+def save_assessment(
+    core: CoreDep,
+    store: StoreDep,
+    person_id: PersonDep,
+    text: Annotated[str | None, Form(max_length=20_000)] = None,
+    state: Annotated[str | None, Form(max_length=64_000)] = None,
+) -> Response:
+    """Save an assessment: recomputed here from the text or the interview, never taken on
+    trust from the browser."""
+    try:
+        if text:
+            result = assess_text(text).to_dict()
+        elif state:
+            iv = core.services.interview()
+            interview_state = iv.InterviewState.from_json(state)
+            result = iv.result(interview_state).to_dict()
+            text = interview_state.text
+        else:
+            raise Problem(422, "Нечего сохранять: нет ни текста, ни ответов.")
+    except (TextError, ValueError) as exc:
+        raise Problem(422, f"Не удалось сохранить оценку: {exc}") from None
+    with diary_errors():
+        store.save_assessment(person_id=person_id, data=result, text=text or None)
+    return RedirectResponse("/diary?saved=assessment", status_code=303)
+
+
+@router.post("/diary/sessions")
+def save_session(
+    store: StoreDep,
+    person_id: PersonDep,
+    exercise_id: Annotated[str, Form(max_length=64)],
+    repetitions: Annotated[str, Form(max_length=10)] = "",
+    sets: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    try:
+        session = ExerciseSession.model_validate(
+            {
+                "done_at": dt.datetime.now().replace(microsecond=0),
+                "exercise_id": exercise_id,
+                "repetitions": repetitions.strip() or None,
+                "sets": sets.strip() or None,
+            }
+        )
+    except ValidationError as exc:
+        errors = explain_validation(exc)
+        raise Problem(422, "Занятие не записано: " + "; ".join(errors), errors=errors) from None
+    with diary_errors():
+        store.add_exercise_session(person_id=person_id, session=session)
+    return RedirectResponse(f"/exercises/{session.exercise_id}?saved=1", status_code=303)
+
+
+# Downloads -----------------------------------------------------------------------------------
+
+
+@router.get("/downloads", response_class=HTMLResponse)
+def downloads(request: Request, person_id: PersonDep) -> HTMLResponse:
+    return render(request, "downloads.html", {})
+
+
+def _attachment(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/downloads/report.pdf")
+def download_report(store: StoreDep, person_id: PersonDep) -> Response:
+    stamp = dt.date.today().isoformat()
+    return _attachment(
+        report_pdf(store, person_id=person_id), "application/pdf", f"spasmnav-report-{stamp}.pdf"
+    )
+
+
+@router.get("/downloads/plan.ics")
+def download_plan(core: CoreDep, person_id: PersonDep) -> Response:
+    return _attachment(plan_ics(core.pack), "text/calendar; charset=utf-8", "spasmnav-plan.ics")
+
+
+@router.get("/downloads/diary.json")
+def download_json(store: StoreDep, person_id: PersonDep) -> Response:
+    stamp = dt.date.today().isoformat()
+    return _attachment(
+        export_json(store, person_id=person_id),
+        "application/json",
+        f"spasmnav-diary-{stamp}.json",
+    )
+
+
+@router.get("/downloads/{table}.csv")
+def download_csv(table: str, store: StoreDep, person_id: PersonDep) -> Response:
+    name, body = export_csv(store, person_id=person_id, table=table)
+    return _attachment(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")

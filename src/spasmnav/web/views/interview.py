@@ -1,0 +1,118 @@
+"""The interview pages: one question per screen, «зачем мы спрашиваем», back and «не знаю».
+
+Stateless: the whole interview state travels in a hidden field and is checked by
+``InterviewState.from_json`` on every step, so nothing is kept on the server and a restart or a
+second tab loses nothing. Every answer is one tap where the question allows it (yes / no / a
+single choice are buttons); lists and numbers have a «Дальше» button.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from ..deps import CoreDep, CsrfProtected
+from ..presenting import present_assessment, source_label
+from ..problems import Problem
+from ..templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
+
+MAX_STATE = 64_000
+
+
+def _iv(core: CoreDep) -> Any:
+    if not core.interview_ready:
+        raise Problem(
+            503, "Опрос пока недоступен. Опишите ситуацию своими словами на странице «Описать»."
+        )
+    return core.services.interview()
+
+
+def _page(request: Request, iv: Any, state: Any, error: str | None = None) -> HTMLResponse:
+    step = iv.next_step(state)
+    d = step.to_dict()
+    ctx: dict[str, Any] = {"step": d, "state_json": state.to_json(), "error": error}
+    if d["kind"] == "question":
+        d["sources"] = [source_label(s) for s in d["sources"]]
+        suggested = d.get("suggested")
+        ctx["suggested"] = (
+            suggested if isinstance(suggested, list) else [] if suggested is None else [suggested]
+        )
+    elif d["kind"] == "emergency":
+        assessment = iv.result(state).to_dict()
+        ctx["a"] = present_assessment(assessment)
+    elif d["kind"] == "done":
+        ctx["a"] = present_assessment(d["assessment"])
+        ctx["save"] = {"state": state.to_json()}
+    return render(request, "interview.html", ctx, status_code=422 if error else 200)
+
+
+def _state(iv: Any, raw: str) -> Any:
+    try:
+        return iv.InterviewState.from_json(raw)
+    except iv.InterviewError as exc:
+        raise Problem(
+            400, f"{exc} Начните опрос заново: /interview.", code="bad-interview-state"
+        ) from None
+
+
+@router.get("/interview", response_class=HTMLResponse)
+def interview_start(request: Request, core: CoreDep) -> HTMLResponse:
+    iv = _iv(core)
+    return _page(request, iv, iv.start())
+
+
+@router.post("/interview/start", response_class=HTMLResponse)
+def interview_with_text(
+    request: Request,
+    core: CoreDep,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> HTMLResponse:
+    """Start from the person's own words: what the text says is already answered."""
+    iv = _iv(core)
+    try:
+        state = iv.start(text=text or None)
+    except iv.InterviewError as exc:
+        return _page(request, iv, iv.start(), error=str(exc))
+    return _page(request, iv, state)
+
+
+@router.post("/interview", response_class=HTMLResponse)
+async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
+    iv = _iv(core)
+    form = await request.form()
+    raw = form.get("state")
+    if not isinstance(raw, str) or len(raw) > MAX_STATE:
+        raise Problem(400, "Нет состояния опроса. Начните заново: /interview.")
+    state = _state(iv, raw)
+    action = str(form.get("action") or "answer")
+    try:
+        if action == "back":
+            state = iv.back(state)
+        elif action == "confirm":
+            state = iv.confirm(state)
+        elif action == "correct":
+            present_raw = str(form.get("present") or "")
+            present = {"yes": True, "no": False}.get(present_raw)
+            state = iv.correct(state, str(form.get("finding_id") or ""), present)
+        elif action == "answer":
+            link_id = str(form.get("link_id") or "")
+            values = [v for v in form.getlist("value") if isinstance(v, str)]
+            value: Any
+            if form.get("unknown") or values == ["unknown"]:
+                value = None
+            elif form.get("repeats") == "1":
+                value = values
+            else:
+                value = values[0] if values else ""
+            state = iv.answer(state, link_id, value)
+        else:
+            raise Problem(400, "Неизвестное действие.")
+    except iv.InterviewError as exc:
+        return _page(request, iv, state, error=str(exc))
+    return _page(request, iv, state)

@@ -1,0 +1,80 @@
+"""Pages: home, free-text assessment, exercises. Thin: read the form, call the core, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from ...assessing import assess_text
+from ...language import MAX_TEXT_CHARS, TextError
+from ..deps import CoreDep, CsrfProtected
+from ..presenting import present_assessment
+from ..problems import Problem
+from ..templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
+
+MAX_FORM_TEXT = 4 * MAX_TEXT_CHARS
+
+EXAMPLES = (
+    "Ночью резко свело икру, потянула носок на себя — прошло.",
+    "После инсульта полгода назад правая нога дёргается по вечерам, мышцы как каменные.",
+    "У мамы внезапно перекосило лицо и нога не слушается.",
+)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return render(request, "home.html", {"examples": EXAMPLES})
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_form(request: Request) -> HTMLResponse:
+    return render(request, "assess.html", {"text": "", "error": None, "examples": EXAMPLES})
+
+
+@router.post("/assess", response_class=HTMLResponse)
+def assess_page(
+    request: Request, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
+) -> HTMLResponse:
+    try:
+        result = assess_text(text).to_dict()
+    except TextError as exc:
+        return render(
+            request,
+            "assess.html",
+            {"text": text, "error": str(exc), "examples": EXAMPLES},
+            status_code=422,
+        )
+    return render(request, "result.html", {"a": present_assessment(result), "save": {"text": text}})
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+def exercises(request: Request, core: CoreDep) -> HTMLResponse:
+    from ..presenting import exercise_view
+
+    items = [exercise_view(x.model_dump(), core.pack) for x in core.pack.exercises]
+    return render(request, "exercises.html", {"exercises": items})
+
+
+@router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
+def exercise_player(request: Request, exercise_id: str, core: CoreDep) -> HTMLResponse:
+    from ..presenting import exercise_view
+
+    if not core.pack.has("exercises", exercise_id):
+        raise Problem(404, "Такого упражнения нет.")
+    x: Any = core.pack.exercise(exercise_id)
+    return render(
+        request,
+        "exercise.html",
+        {"x": exercise_view(x.model_dump(), core.pack), "saved": request.query_params.get("saved")},
+    )
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request, core: CoreDep) -> HTMLResponse:
+    return render(request, "about.html", {"pack": core.pack})

@@ -1,0 +1,76 @@
+"""Helpers shared by the web tests (the TestClient import, settings, CSRF, accounts)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+with warnings.catch_warnings():
+    # Starlette asks for httpx2 for its TestClient; httpx (what the project declares) works.
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
+    from fastapi.testclient import TestClient
+
+from spasmnav.settings import Settings
+
+__all__ = ["SECRET", "TestClient", "csrf", "make_settings", "register"]
+
+SECRET = "test-secret-" + "x" * 40
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "correct horse battery"
+
+
+def make_settings(tmp_path: Path, **changes: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": f"sqlite:///{tmp_path}/web.db",
+        "secret_key": SECRET,
+        **changes,
+    }
+    return Settings.model_validate(values)
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    """The CSRF token of the client's session, as a page shows it."""
+    page = client.get(path)
+    m = CSRF_RE.search(page.text)
+    assert m, f"no CSRF token on {path}"
+    return m.group(1)
+
+
+def register(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf(client, "/register")
+    r = client.post(
+        "/register",
+        data={
+            "username": username,
+            "password": password,
+            "password2": password,
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+
+
+def page_routes() -> list[tuple[str, str]]:
+    """(method, path) of every page route, as the app mounts them."""
+    from spasmnav.web.views import account, diary, interview, pages
+
+    return [
+        (method, route.path)
+        for module in (pages, diary, account, interview)
+        for route in module.router.routes
+        for method in sorted(getattr(route, "methods", ()) or ())
+    ]
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(method, path) of every API route under /api/v1."""
+    from spasmnav.web.views import api, api_auth, api_diary, api_interview
+
+    return [
+        (method, "/api/v1" + route.path)
+        for module in (api, api_auth, api_diary, api_interview)
+        for route in module.router.routes
+        for method in sorted(getattr(route, "methods", ()) or ())
+    ]

@@ -1,0 +1,137 @@
+"""Server-rendered pages: the emergency line everywhere, the result's order, no-JS flows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spasmnav.content import load_pack
+
+from .support import TestClient, csrf
+
+PAGES = ["/", "/assess", "/exercises", "/exercises/knee_flex_extend", "/diary", "/about"]
+
+
+def _assess(client: TestClient, text: str) -> str:
+    r = client.post("/assess", data={"text": text, "csrf_token": csrf(client, "/assess")})
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/diary/trends", "/downloads", "/diary/episodes/new"])
+def test_every_page_has_the_emergency_line(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    assert 'lang="ru"' in r.text
+    assert "звоните" in r.text and 'href="tel:103"' in r.text and 'href="tel:112"' in r.text
+    line = load_pack().texts.emergency_line
+    assert line.split("—")[0].strip() in r.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_inline_scripts_styles_or_external_resources(client: TestClient, path: str) -> None:
+    html = client.get(path).text
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html), "inline event handlers break the CSP"
+    for m in re.finditer(r"<script([^>]*)>", html):
+        assert 'src="/static/' in m.group(1), "every script is a same-origin file"
+    assert not re.search(r'(src|href)="(https?:)?//', html), "no external requests"
+
+
+def test_home_offers_two_ways_in(client: TestClient) -> None:
+    html = client.get("/").text
+    assert 'href="/assess"' in html and 'href="/interview"' in html
+
+
+def test_result_puts_the_level_first_then_words_then_why(client: TestClient) -> None:
+    html = _assess(client, "После инсульта по вечерам дёргается правая нога, слабости нет")
+    level = html.index('class="level level-')
+    words = html.index('id="your-words"')
+    why = html.index('id="why"')
+    todo = html.index('id="what-to-do"')
+    assert level < words < why < todo
+    # Colour is never alone: an icon and a word go with it.
+    assert re.search(r'class="level-badge"><svg[^>]*aria-hidden="true"', html)
+    assert "К ВРАЧУ" in html or "НАБЛЮДАТЬ" in html or "СЕГОДНЯ" in html
+    # The words behind findings are highlighted; the negated ones marked as such.
+    assert re.search(r'<mark class="hit"[^>]*>инсульта', html)
+    assert '<mark class="neg"' in html
+    assert "Источники" in html
+    assert 'action="/diary/assessments"' in html
+
+
+def test_emergency_result_shows_the_call_first_and_nothing_distracting(
+    client: TestClient,
+) -> None:
+    html = _assess(client, "У мамы судороги всего тела, она потеряла сознание")
+    assert "level-emergency" in html
+    main = html[html.index("<main") :]
+    first_call = main.index('href="tel:103"')
+    assert first_call < main.index('id="first-aid"')
+    assert "Позвонить 103" in main and "Позвонить 112" in main
+    # Details wait, folded, below the first aid; no exercises on an emergency page.
+    assert main.index('id="first-aid"') < main.index('<details class="more">')
+    assert 'id="exercises"' not in main
+    assert "Начать с таймером" not in main
+
+
+def test_self_care_result(client: TestClient) -> None:
+    html = _assess(client, "Ночью свело икру, потянула носок на себя — прошло")
+    assert "level-self_care" in html
+    assert "НАБЛЮДАТЬ" in html
+    assert 'id="exercises"' in html
+
+
+def test_empty_text_keeps_the_form_with_a_russian_error(client: TestClient) -> None:
+    r = client.post("/assess", data={"text": "   ", "csrf_token": csrf(client, "/assess")})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text and "Пустой текст" in r.text
+    assert 'aria-invalid="true"' in r.text
+
+
+def test_user_text_is_escaped(client: TestClient) -> None:
+    html = _assess(client, "нога дёргается <script>alert(1)</script> ночью")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_post_without_csrf_is_refused_and_the_text_is_kept(client: TestClient) -> None:
+    client.get("/assess")
+    r = client.post("/assess", data={"text": "мой длинный рассказ о ноге"})
+    assert r.status_code == 403
+    assert "мой длинный рассказ о ноге" in r.text, "nothing the person typed is lost"
+    r = client.post("/assess", data={"text": "нога", "csrf_token": "forged"})
+    assert r.status_code == 403
+
+
+def test_csrf_token_of_another_session_is_refused(app: object) -> None:
+    with TestClient(app, base_url="http://127.0.0.1") as a:  # type: ignore[arg-type]
+        token = csrf(a, "/assess")
+    with TestClient(app, base_url="http://127.0.0.1") as b:  # type: ignore[arg-type]
+        b.get("/assess")
+        r = b.post("/assess", data={"text": "нога", "csrf_token": token})
+        assert r.status_code == 403
+
+
+def test_unknown_page_is_a_russian_404_page(client: TestClient) -> None:
+    r = client.get("/no-such-page")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Не найдено" in r.text
+
+
+def test_exercise_player_works_without_javascript(client: TestClient) -> None:
+    html = client.get("/exercises/knee_flex_extend").text
+    assert 'data-player data-target="10" data-hold="3"' in html
+    # Without JS the counter stays hidden and the plain form records the session.
+    assert 'class="player-js" hidden' in html
+    assert 'action="/diary/sessions"' in html
+    assert client.get("/exercises/nope").status_code == 404
+
+
+def test_interview_link_or_page_exists(client: TestClient) -> None:
+    r = client.get("/interview")
+    assert r.status_code in (200, 503)
+    assert "звоните" in r.text
