@@ -175,13 +175,46 @@ def test_adding_a_red_flag_never_lowers_urgency(facts: dict[str, Observation], f
     assert after == "emergency"
 
 
+def _negated_in_rules() -> set[str]:
+    """Findings a rule uses under `not`: their presence may lower a level by design."""
+    out: set[str] = set()
+
+    def walk(expr: Any, under_not: bool) -> None:
+        if isinstance(expr, str):
+            if under_not:
+                out.add(expr)
+        elif isinstance(expr, dict):
+            for key in ("all", "any", "of"):
+                for sub in expr.get(key, []):
+                    walk(sub, under_not)
+            if "not" in expr:
+                walk(expr["not"], not under_not)
+
+    for r in PACK.rules:
+        walk(r.when, False)
+    return out
+
+
+MONOTONE_FINDINGS = sorted(set(BOOLEAN_FINDINGS) - _negated_in_rules())
+
+
+def test_only_bilateral_swelling_may_lower_a_level() -> None:
+    # The one designed exception: swelling of both legs without redness, warmth or a risk
+    # factor is less likely a thrombosis (NICE CKS), so it is a doctor's visit, not "today".
+    assert _negated_in_rules() <= {"bilateral"}
+    assert assess_findings({"calf_swelling": True}).level == "urgent"
+    assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"
+    both_red = {"calf_swelling": True, "bilateral": True, "calf_redness": True}
+    assert assess_findings(both_red).level == "urgent"
+
+
 @settings(max_examples=300, deadline=None)
-@given(facts=facts_strategy, extra=st.sampled_from(BOOLEAN_FINDINGS))
+@given(facts=facts_strategy, extra=st.sampled_from(MONOTONE_FINDINGS))
 def test_adding_any_finding_never_lowers_the_level(
     facts: dict[str, Observation], extra: str
 ) -> None:
-    # Rules only ever look at presence (no rule is written as "absent → more urgent"), so more
-    # findings can only add fired rules.
+    # Rules look at presence, and only the findings listed by _negated_in_rules() stand under
+    # a `not`; any other finding can only add fired rules.
     without = {k: v for k, v in facts.items() if k != extra}
     before = assess(without).level
     after = assess({**without, extra: Observation(True)}).level
