@@ -22,6 +22,7 @@ __all__ = [
     "LEVELS",
     "Advice",
     "BrainArea",
+    "Check",
     "Citation",
     "Condition",
     "Evidence",
@@ -125,7 +126,9 @@ Expr = Any  # validated structurally by the engine's compiler (see engine.compil
 class Finding(_Model):
     id: str
     label: str
-    kind: Literal["movement", "symptom", "sign", "history", "risk_factor", "trigger", "context"]
+    kind: Literal[
+        "movement", "symptom", "sign", "history", "risk_factor", "trigger", "context", "check"
+    ]
     # True: this finding alone shows the text is about what SpasmNav covers (leg contractions
     # and the leg emergencies that mimic or complicate them).
     scope: bool = False
@@ -199,6 +202,8 @@ class Advice(_Model):
     title: str
     text: str
     when: Expr | None = None
+    # Never shown while this holds (no potassium foods with kidney failure), whatever showed it.
+    unless: Expr | None = None
     cite: Cites
 
 
@@ -224,7 +229,23 @@ class Medicine(_Model):
     what_a_doctor_may_consider: str
     cautions: list[str] = Field(min_length=1)
     conditions: list[str]
+    # Never shown while this holds (no adult medicine cards for a child, no magnesium with
+    # kidney failure).
+    unless: Expr | None = None
     cite: Cites
+
+
+class Check(_Model):
+    """One red-flag family, as the question that settles it when the text did not."""
+
+    id: str
+    title: str
+    question: str
+    answer_finding: str  # a finding of kind `check`: yes = present, no = absent
+    findings: list[str]  # any present = confirmed; all absent = excluded
+    rule: str  # the red-flag rule it settles; the rule's `when` names answer_finding
+    unknown_is_worry: bool = False  # «не знаю» keeps the level at least `urgent`
+    relevant: Expr | None = None  # listed as unchecked only when this holds
 
 
 class BrainArea(_Model):
@@ -305,6 +326,7 @@ class Pack(_Model):
     scales: list[Scale]
     levels: list[LevelText]
     questions: list[Question] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -470,13 +492,18 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             if t not in ids["tests"]:
                 yield f"rules.{r.id}: unknown test {t!r}"
     for adv in pack.advice:
-        for fid in _expr_findings(adv.when) if adv.when is not None else ():
-            if fid not in findings:
-                yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
+        for expr in (adv.when, adv.unless):
+            for fid in _expr_findings(expr) if expr is not None else ():
+                if fid not in findings:
+                    yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
     for m in pack.medicines:
         for cid in m.conditions:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
+        for fid in _expr_findings(m.unless) if m.unless is not None else ():
+            if fid not in findings:
+                yield f"medicines.{m.id}: condition names unknown finding {fid!r}"
+    yield from _check_problems(pack, findings)
     for b in pack.brain_areas:
         if b.condition not in ids["conditions"]:
             yield f"brain_areas.{b.id}: unknown condition {b.condition!r}"
@@ -496,6 +523,35 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 yield f"questions.{q.linkId}: enableWhen names unknown question {ew.question!r}"
 
 
+def _check_problems(pack: Pack, findings: set[str]) -> Iterator[str]:
+    kinds = {f.id: f.kind for f in pack.findings}
+    rules = {r.id: r for r in pack.rules}
+    seen: set[str] = set()
+    for ch in pack.checks:
+        where = f"checks.{ch.id}"
+        if ch.id in seen:
+            yield f"checks: duplicate id {ch.id!r}"
+        seen.add(ch.id)
+        if ch.answer_finding not in findings:
+            yield f"{where}: unknown answer_finding {ch.answer_finding!r}"
+        elif kinds[ch.answer_finding] != "check":
+            yield f"{where}: answer_finding {ch.answer_finding!r} must be of kind `check`"
+        for fid in ch.findings:
+            if fid not in findings:
+                yield f"{where}: names unknown finding {fid!r}"
+        for fid in _expr_findings(ch.relevant) if ch.relevant is not None else ():
+            if fid not in findings:
+                yield f"{where}: relevant names unknown finding {fid!r}"
+        rule = rules.get(ch.rule)
+        if rule is None:
+            yield f"{where}: unknown rule {ch.rule!r}"
+        else:
+            if not rule.red_flag:
+                yield f"{where}: rule {ch.rule!r} is not a red flag"
+            if ch.answer_finding not in set(_expr_findings(rule.when)):
+                yield f"{where}: the `when` of rule {ch.rule!r} must include {ch.answer_finding!r}"
+
+
 PACK_FILES = (
     "sources",
     "findings",
@@ -505,6 +561,7 @@ PACK_FILES = (
     "exercises",
     "medicines",
     "questions",
+    "emergencies",
 )
 
 

@@ -107,6 +107,24 @@ AGE_CUES = frozenset(
         "дочь",
     }
 )
+# Words for a child: «ребёнку 5 лет», «малышу 8 месяцев» give an age, not a duration.
+CHILD_CUES = frozenset(
+    {
+        "ребенок",
+        "малыш",
+        "младенец",
+        "грудничок",
+        "сынок",
+        "дочка",
+        "доча",
+        "внук",
+        "внучка",
+        "мальчик",
+        "девочка",
+        "подросток",
+        "школьник",
+    }
+)
 _RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)(?:-(\d+(?:[.,]\d+)?))?$")
 _AGED = re.compile(r"^(\d+)-?летн")
 
@@ -289,8 +307,10 @@ def extract_quantities(
             days = value * unit
             is_years = unit >= 365 and tokens[end - 1].text in {"год", "года", "лет"}
             before = {lem for t in tokens[max(lo, k - 3) : k] for lem in t.lemmas}
-            if is_years and (before & AGE_CUES) and not has_ago:
+            if is_years and (before & (AGE_CUES | CHILD_CUES)) and not has_ago:
                 put("age", value, k, end, keep_max=False)
+            elif 28 <= unit <= 31 and (before & CHILD_CUES) and not has_ago and not has_movement:
+                put("age", round(value / 12, 2), k, end, keep_max=False)  # «малышу 8 месяцев»
             elif pregnant and unit == 7 and not has_movement:
                 put("pregnancy_weeks", value, k, end)
             elif unit < 1:
