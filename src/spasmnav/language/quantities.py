@@ -494,7 +494,10 @@ def extract_quantities(
                 person is not None
                 and person[0] in {"pronoun", "adult", "child"}
                 and not person[1]
-                and (k + 1 >= hi or (_unit(tokens[k + 1]) is None and tokens[k + 1].text != "раз"))
+                and (
+                    k + 1 >= hi
+                    or (_unit(tokens[k + 1]) is None and "раз" not in tokens[k + 1].lemmas)
+                )
                 and 0 < int(tok.text) < 120
             ):
                 put("age", float(tok.text), k - 1, k + 1, keep="first")  # «мне 30», «маме 74»
@@ -532,7 +535,7 @@ def extract_quantities(
                     tok.text in HALF_UNITS
                     or (
                         prev is not None
-                        and (prev.lemmas & SINGLE_UNIT_CUES)
+                        and (prev.lemmas & (SINGLE_UNIT_CUES | {"через", "спустя"}))
                         and not (prev.lemmas & FREQ_CUES_EVERY)
                     )
                     or (k + 1 < hi and tokens[k + 1].text == "назад")
