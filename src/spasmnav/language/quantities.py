@@ -503,6 +503,18 @@ def extract_quantities(
                 put("age", float(tok.text), k - 1, k + 1, keep="first")  # «мне 30», «маме 74»
                 k += 1
                 continue
+            if (
+                re.fullmatch(r"(19|20)\d\d", tok.text)
+                and prev is not None
+                and prev.text in {"в", "с"}
+                and not (k + 1 < hi and _unit(tokens[k + 1]) is not None)
+            ):
+                # «в 2021»: a calendar year
+                if has_stroke and int(tok.text) < this_year:
+                    elapsed = (today or date.today()) - date(int(tok.text), 12, 31)
+                    put("days_since_stroke", max(elapsed.days, 0), k, k + 1, keep="first")
+                k += 1
+                continue
             freq = _frequency(tokens, k)
             if freq is not None:
                 value_f, after = freq
@@ -570,9 +582,15 @@ def extract_quantities(
                 k = end
                 continue
             # 2. Age.
-            if (is_years or (is_months and person is not None and person[0] == "child")) and (
-                not ago and not later and not after_stroke_word
-            ):
+            if (
+                is_years
+                or (
+                    is_months
+                    and person is not None
+                    and person[0] in {"child", "pronoun"}
+                    and tokens[start - 1].text != "мне"
+                )
+            ) and (not ago and not later and not after_stroke_word):
                 years = value if is_years else value / 12
                 if person is not None and not (person[1] and person[0] == "adult" and value < 18):
                     put("age", years, start - 1, end, keep="first")  # «ребёнку 5 лет»
@@ -628,7 +646,7 @@ def extract_quantities(
                     pass  # «через час шею свернуло»: a delay, not a length
                 elif activity or not has_episode_word:
                     pass  # «стою по 10 часов», «икаю уже час»
-                elif days * 1440 >= 0.5:
+                elif days * 1440 >= 0.49:
                     put("episode_minutes", days * 1440, start, end)
                 k = end
                 continue
