@@ -177,3 +177,10 @@ def test_an_old_stroke_is_not_a_recent_one() -> None:
     found_recent = {f["id"] for f in recent.findings}
     assert "recent_stroke" not in found_old
     assert "recent_stroke" in found_recent
+
+
+def test_a_childs_age_is_a_child_not_years_of_symptoms() -> None:
+    child = {f["id"] for f in assess_text("У ребёнка 5 лет по ночам сводит ноги").findings}
+    adult = {f["id"] for f in assess_text("Мне 45 лет, по ночам сводит ноги").findings}
+    assert {"age_under_16"} <= child and "persistent_3_weeks" not in child
+    assert "age_under_16" not in adult
