@@ -24,6 +24,7 @@ NUMERIC = (
     "pregnancy_weeks",
     "episode_minutes",
     "episodes_per_week",
+    "onset_hours_ago",
 )
 
 
@@ -172,6 +173,9 @@ class Reader:
                 start=span[0] if span else None,
                 end=span[1] if span else None,
             )
+        if q.pregnancy_weeks is not None and not facts.get("pregnancy", Observation(None)).present:
+            weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant
+            facts["pregnancy"] = Observation(True, None, weeks.text, weeks.start, weeks.end)
         subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
         shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
         notes = []
