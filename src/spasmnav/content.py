@@ -141,6 +141,9 @@ class Finding(_Model):
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
     near: list[str] = Field(default_factory=list)
+    # Body parts that, in the same clause and with no leg word beside them, show the movement
+    # is somewhere else («дёргается веко», «спазм при дыхании»): out of scope.
+    elsewhere: list[str] = Field(default_factory=list)
     # A match of this finding hides matches of these findings that lie inside it: in
     # «судороги всего тела» the word «судороги» is not a calf cramp.
     overrides: list[str] = Field(default_factory=list)
@@ -241,6 +244,8 @@ class ContextRules(_Model):
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = Field(default_factory=list)
+    # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
+    leg_words: list[str] = Field(default_factory=list)
 
 
 class Specialist(_Model):

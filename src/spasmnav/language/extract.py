@@ -96,7 +96,7 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
         clause_of = clauses(tokens, sentence_of)
-        found = self.lexicon.find(tokens, sentence_of)
+        found = self.lexicon.find(tokens, sentence_of, clause_of)
         found.extend(self.frames.find(tokens, sentence_of, clause_of))
         matches = self._drop_overridden(found)
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}

@@ -73,6 +73,11 @@ class Lexicon:
         self._near: dict[str, tuple[Word, ...]] = {
             f.id: tuple(_word(w) for w in f.near) for f in pack.findings if f.near
         }
+        self._elsewhere: dict[str, tuple[Word, ...]] = {
+            f.id: tuple(_word(w) for w in f.elsewhere) for f in pack.findings if f.elsewhere
+        }
+        legs = pack.context.leg_words if pack.context is not None else []
+        self._legs = tuple(_word(w) for w in legs)
         for f in pack.findings:
             for phrase in f.lexicon:
                 contiguous = phrase.startswith("^")
@@ -104,8 +109,30 @@ class Lexicon:
                     cands.add(i)
         return cands
 
-    def find(self, tokens: list[Token], sentence_of: list[int]) -> list[Match]:
-        """All term matches; ``sentence_of[i]`` is the sentence number of token i."""
+    def _elsewhere_clauses(self, tokens: list[Token], clause_of: list[int]) -> dict[str, set[int]]:
+        """Per finding, the clauses naming a body part other than the leg and no leg word."""
+        if not self._elsewhere:
+            return {}
+        legged = {
+            clause_of[i] for i, t in enumerate(tokens) if any(w.matches(t) for w in self._legs)
+        }
+        out: dict[str, set[int]] = {}
+        for fid, words in self._elsewhere.items():
+            out[fid] = {
+                clause_of[i]
+                for i, t in enumerate(tokens)
+                if not t.punct and clause_of[i] not in legged and any(w.matches(t) for w in words)
+            }
+        return out
+
+    def find(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int] | None = None
+    ) -> list[Match]:
+        """All term matches; ``sentence_of[i]`` is the sentence number of token i, and
+        ``clause_of[i]`` its clause (for findings that name where they are not)."""
+        elsewhere = (
+            self._elsewhere_clauses(tokens, sentence_of, clause_of) if clause_of is not None else {}
+        )
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
         for ti in sorted(self._candidates(tokens)):
@@ -155,4 +182,7 @@ class Lexicon:
                 if key not in seen:
                     seen.add(key)
                     out.append(Match(term.finding, term.source, pos))
+        if elsewhere:
+            assert clause_of is not None
+            out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]
         return out
