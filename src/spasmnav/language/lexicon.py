@@ -109,13 +109,14 @@ class Lexicon:
                     cands.add(i)
         return cands
 
-    def _elsewhere_clauses(self, tokens: list[Token], clause_of: list[int]) -> dict[str, set[int]]:
-        """Per finding, the clauses naming a body part other than the leg and no leg word."""
-        if not self._elsewhere:
+    def _elsewhere_clauses(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int]
+    ) -> dict[str, set[int]]:
+        """Per finding, the clauses naming a body part other than the leg, in a text that names
+        no leg at all (a text that does — even «не веко, а мышца на голени» — keeps them)."""
+        if not self._elsewhere or any(w.matches(t) for t in tokens for w in self._legs):
             return {}
-        legged = {
-            clause_of[i] for i, t in enumerate(tokens) if any(w.matches(t) for w in self._legs)
-        }
+        legged: set[int] = set()
         out: dict[str, set[int]] = {}
         for fid, words in self._elsewhere.items():
             out[fid] = {
