@@ -74,58 +74,14 @@ _LAT = re.compile(r"[A-Za-z]")
 
 # Latin letters that look like Cyrillic ones; several readings where the shape is ambiguous.
 _LAT_TO_CYR: dict[str, tuple[str, ...]] = {
-    "a": ("а",),
-    "c": ("с",),
-    "e": ("е",),
+    **{
+        lat: (cyr,)
+        for lat, cyr in zip("acepxykmthunrABCEHKMOPTXY", "асерхукмтнипгавсенкмортху", strict=True)
+    },
     "o": ("о",),
-    "p": ("р",),
-    "x": ("х",),
-    "y": ("у",),
-    "k": ("к",),
-    "m": ("м",),
-    "t": ("т",),
-    "h": ("н",),
     "b": ("ь", "в"),
-    "u": ("и",),
-    "n": ("п",),
-    "r": ("г",),
-    "A": ("а",),
-    "B": ("в",),
-    "C": ("с",),
-    "E": ("е",),
-    "H": ("н",),
-    "K": ("к",),
-    "M": ("м",),
-    "O": ("о",),
-    "P": ("р",),
-    "T": ("т",),
-    "X": ("х",),
-    "Y": ("у",),
 }
-_CYR_TO_LAT = {
-    "а": "a",
-    "е": "e",
-    "о": "o",
-    "р": "p",
-    "с": "c",
-    "х": "x",
-    "у": "y",
-    "к": "k",
-    "м": "m",
-    "т": "t",
-    "А": "a",
-    "В": "b",
-    "Е": "e",
-    "К": "k",
-    "М": "m",
-    "Н": "h",
-    "О": "o",
-    "Р": "p",
-    "С": "c",
-    "Т": "t",
-    "Х": "x",
-    "У": "y",
-}
+_CYR_TO_LAT = dict(zip("аеорсхукмтАВЕКМНОРСТХУ", "aeopcxykmtabekmhopctxy", strict=True))
 
 # Chat transliteration: Latin chunk -> Cyrillic readings, the usual one first. A reading's
 # index is its cost. Splitting a digraph into single letters is free («tsya» → «тся»), the
@@ -196,22 +152,205 @@ _MAX_CANDIDATES = 400
 
 # Common English words (and English words a Russian writer mixes in): never read as Russian.
 _ENGLISH = frozenset(
-    """the and or of to in on at by for with from is are was were be been am it its this that
-    these those my your his her our their we you they he she me him them what which who how when
-    where why not no yes ok okay do does did have has had can could will would should may might
-    just very so but if then than also too all any some more most much many one two three
-    leg legs foot feet knee calf calves arm arms hand face head back neck pain cramp cramps
-    spasms spastic spasticity stroke post day night week month year time muscle muscles
-    twitch twitching shaking weakness numb numbness sleep walk run gym training workout
-    after before during again still only like feel feels feeling help please doctor pill pills
-    magne bcaa protein vitamin omega""".split()
+    [
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "me",
+        "him",
+        "them",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "not",
+        "no",
+        "yes",
+        "ok",
+        "okay",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "just",
+        "very",
+        "so",
+        "but",
+        "if",
+        "then",
+        "than",
+        "also",
+        "too",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "much",
+        "many",
+        "one",
+        "two",
+        "three",
+        "leg",
+        "legs",
+        "foot",
+        "feet",
+        "knee",
+        "calf",
+        "calves",
+        "arm",
+        "arms",
+        "hand",
+        "face",
+        "head",
+        "back",
+        "neck",
+        "pain",
+        "cramp",
+        "cramps",
+        "spasms",
+        "spastic",
+        "spasticity",
+        "stroke",
+        "post",
+        "day",
+        "night",
+        "week",
+        "month",
+        "year",
+        "time",
+        "muscle",
+        "muscles",
+        "twitch",
+        "twitching",
+        "shaking",
+        "weakness",
+        "numb",
+        "numbness",
+        "sleep",
+        "walk",
+        "run",
+        "gym",
+        "training",
+        "workout",
+        "after",
+        "before",
+        "during",
+        "again",
+        "still",
+        "only",
+        "like",
+        "feel",
+        "feels",
+        "feeling",
+        "help",
+        "please",
+        "doctor",
+        "pill",
+        "pills",
+        "magne",
+        "bcaa",
+        "protein",
+        "vitamin",
+        "omega",
+    ]
 )
 # Words that are both («no» но, «do» до, «i» и, «a» а...): they vote for neither side.
 _BOTH = frozenset(
-    "i a o u v s k no do to on net da ty my bot most pot rot nos tut tremor spasm".split()
+    [
+        "i",
+        "a",
+        "o",
+        "u",
+        "v",
+        "s",
+        "k",
+        "no",
+        "do",
+        "to",
+        "on",
+        "net",
+        "da",
+        "ty",
+        "my",
+        "bot",
+        "most",
+        "pot",
+        "rot",
+        "nos",
+        "tut",
+        "tremor",
+        "spasm",
+    ]
 )
 # Short words that only Russian has, votes for Russian below three letters.
-_SHORT_RU = frozenset("ne na po za ot iz ya ja mne uzhe uzh eto vse vsyo ego ee eyo ih".split())
+_SHORT_RU = frozenset(
+    [
+        "ne",
+        "na",
+        "po",
+        "za",
+        "ot",
+        "iz",
+        "ya",
+        "ja",
+        "mne",
+        "uzhe",
+        "uzh",
+        "eto",
+        "vse",
+        "vsyo",
+        "ego",
+        "ee",
+        "eyo",
+        "ih",
+    ]
+)
 
 
 # Frequent chat spellings whose cheapest reading is another real word («podnyat» is «поднят»,
@@ -364,9 +503,8 @@ def normalise(text: str) -> Normalised:
     for k, (_, _, kind, _) in enumerate(words):
         if kind == "latin":
             run.append(k)
-        elif _CYR.search(words[k][3]):
-            if run:
-                close_run()
+        elif run and _CYR.search(words[k][3]):
+            close_run()
     if run:
         close_run()
     # Pass 3: assemble the normalised text with its offset map.
@@ -382,8 +520,8 @@ def normalise(text: str) -> Normalised:
             rep = fold(convert[k])
             same_length &= len(rep) == b - a
             out.append(rep)
-            m = len(rep)
-            offsets.extend(a + (j * (b - a)) // m for j in range(m))
+            size = len(rep)
+            offsets.extend(a + (j * (b - a)) // size for j in range(size))
         else:
             rep = fold(form) if kind in ("fixed", "latin") else fold(text[a:b])
             if len(rep) != b - a:  # a lookalike never changes length; keep the text if it did
