@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rapidfuzz.process
 
 from spasmnav.assessing import assess_text
 from spasmnav.content import load_pack
 from spasmnav.engine import assess
-from spasmnav.language import lexicon as lexicon_module
 from spasmnav.language import understand
 from spasmnav.language.extract import Reader, get_reader
 from spasmnav.language.morph import normalize, tokenize, word_is_known
@@ -310,7 +310,7 @@ def test_ordinary_cyrillic_text_takes_the_fast_path(monkeypatch: pytest.MonkeyPa
     def boom(*_: object, **__: object) -> None:
         raise AssertionError("fuzzy search on ordinary text")
 
-    monkeypatch.setattr(lexicon_module.process, "extract", boom)
+    monkeypatch.setattr(rapidfuzz.process, "extract", boom)
     text = "После инсульта ногу сводит по ночам, слабости и онемения нет."
     assert normalise(text).length_preserving
     understand(text)  # every word is known: no fuzzy search
@@ -320,5 +320,5 @@ def test_typo_search_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     lex = get_reader().lexicon
     (tok,) = tokenize(normalize("перекасилось"))
     first = lex.typo_lemmas(tok)
-    monkeypatch.setattr(lexicon_module.process, "extract", lambda *a, **k: [])
+    monkeypatch.setattr(rapidfuzz.process, "extract", lambda *a, **k: [])
     assert lex.typo_lemmas(tok) == first

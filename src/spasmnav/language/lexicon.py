@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from ..content import Pack
 from .morph import Token, lemmas, word_is_known
 from .normalise import fold
@@ -128,6 +125,10 @@ class Lexicon:
         hit = self._typo_cache.get(key)
         if hit is not None:
             return hit
+        # Imported here: most texts never need it, and a cold start should not pay for it.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
         found: set[str] = set()
         for form in token.lemmas | {word}:
             if len(form) < TYPO_MIN_LEN or form in self._by_lemma:
