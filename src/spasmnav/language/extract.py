@@ -88,7 +88,8 @@ class Reader:
         if truncated:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
-        tokens = tokenize(norm)
+        # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
+        tokens = self.lexicon.with_typos(tokenize(norm))
         sentence_of: list[int] = []
         s = 0
         for tok in tokens:
