@@ -25,9 +25,12 @@ __all__ = [
     "Check",
     "Citation",
     "Condition",
+    "ContextRule",
+    "ContextRules",
     "Evidence",
     "Exercise",
     "Finding",
+    "Frame",
     "Medicine",
     "Pack",
     "PackError",
@@ -138,12 +141,18 @@ class Finding(_Model):
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
     near: list[str] = Field(default_factory=list)
+    # Body parts that, in the same clause and with no leg word beside them, show the movement
+    # is somewhere else («дёргается веко», «спазм при дыхании»): out of scope.
+    elsewhere: list[str] = Field(default_factory=list)
     # A match of this finding hides matches of these findings that lie inside it: in
     # «судороги всего тела» the word «судороги» is not a calf cramp.
     overrides: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
+    # What an old or residual mention of this finding means («год назад был приступ»): the
+    # history finding it becomes. Without it, an old mention counts for nothing.
+    history_as: str | None = None
     note: str | None = None
 
 
@@ -180,6 +189,63 @@ class Rule(_Model):
     advice: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
     cite: Cites
+
+
+class Check(_Model):
+    """A red flag to rule out explicitly: unknown is not absent (see DESIGN.md)."""
+
+    id: str
+    title: str
+    question: str
+    # The finding an answer sets: «да» = present, «нет» = absent, «не знаю» = unknown.
+    answer_finding: str
+    # Any of these present confirms the red flag; all of them absent excludes it.
+    findings: list[str]
+    rule: str
+    # «Не знаю» is itself a worry (consciousness, one-sided weakness, a cold leg): the level
+    # stays at least `urgent`.
+    unknown_is_worry: bool = False
+    # Listed as unchecked only when this holds (e.g. only after thyroid surgery).
+    relevant: Expr | None = None
+    # The interview items that settle it; «не знаю» to one of them leaves the check open.
+    questions: list[str] = Field(default_factory=list)
+
+
+class ContextRule(_Model):
+    """One family of ConText triggers (medspaCy style): what they mark, which way they reach."""
+
+    category: Literal["negated", "historical", "hypothetical", "other"]
+    direction: Literal["forward", "backward", "both"]
+    # Words a trigger reaches over; the clause (or sentence) end stops it earlier.
+    reach: int = 8
+    scope: Literal["clause", "sentence"] = "clause"
+    # Counts only in a sentence that ends with «?» («а это не тромб?»).
+    question: bool = False
+    triggers: list[str]
+    note: str | None = None
+
+
+class Frame(_Model):
+    """A red flag said in any words: one word of each slot in one clause (``clause``), plus one
+    of each ``sentence`` slot anywhere in the sentence («вдруг» … «ослабла» … «нога»)."""
+
+    id: str
+    finding: str
+    clause: list[list[str]]
+    sentence: list[list[str]] = Field(default_factory=list)
+    # Words that, in the same clause, show the frame means something else («в икре»).
+    unless: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ContextRules(_Model):
+    # Words that end a qualifier's scope («но», «а», «сейчас»): the present breaks the past.
+    terminators: list[str]
+    rules: list[ContextRule]
+    # Words naming a person other than the writer («соседка», «бабушка»).
+    persons: list[str] = Field(default_factory=list)
+    # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
+    leg_words: list[str] = Field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -233,19 +299,6 @@ class Medicine(_Model):
     # kidney failure).
     unless: Expr | None = None
     cite: Cites
-
-
-class Check(_Model):
-    """One red-flag family, as the question that settles it when the text did not."""
-
-    id: str
-    title: str
-    question: str
-    answer_finding: str  # a finding of kind `check`: yes = present, no = absent
-    findings: list[str]  # any present = confirmed; all absent = excluded
-    rule: str  # the red-flag rule it settles; the rule's `when` names answer_finding
-    unknown_is_worry: bool = False  # «не знаю» keeps the level at least `urgent`
-    relevant: Expr | None = None  # listed as unchecked only when this holds
 
 
 class BrainArea(_Model):
@@ -327,6 +380,8 @@ class Pack(_Model):
     levels: list[LevelText]
     questions: list[Question] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
+    context: ContextRules | None = None
+    frames: list[Frame] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -503,7 +558,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for fid in _expr_findings(m.unless) if m.unless is not None else ():
             if fid not in findings:
                 yield f"medicines.{m.id}: condition names unknown finding {fid!r}"
-    yield from _check_problems(pack, findings)
+    yield from _check_problems(pack)
     for b in pack.brain_areas:
         if b.condition not in ids["conditions"]:
             yield f"brain_areas.{b.id}: unknown condition {b.condition!r}"
@@ -521,39 +576,52 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for ew in q.enableWhen:
             if ew.question not in qids:
                 yield f"questions.{q.linkId}: enableWhen names unknown question {ew.question!r}"
-
-
-def _check_problems(pack: Pack, findings: set[str]) -> Iterator[str]:
-    kinds = {f.id: f.kind for f in pack.findings}
-    rules = {r.id: r for r in pack.rules}
-    seen: set[str] = set()
+    rules_by_id = {r.id: r for r in pack.rules}
+    seen_checks: set[str] = set()
     for ch in pack.checks:
         where = f"checks.{ch.id}"
-        if ch.id in seen:
+        if ch.id in seen_checks:
             yield f"checks: duplicate id {ch.id!r}"
-        seen.add(ch.id)
-        if ch.answer_finding not in findings:
-            yield f"{where}: unknown answer_finding {ch.answer_finding!r}"
-        elif kinds[ch.answer_finding] != "check":
-            yield f"{where}: answer_finding {ch.answer_finding!r} must be of kind `check`"
-        for fid in ch.findings:
+        seen_checks.add(ch.id)
+        for fid in [ch.answer_finding, *ch.findings, *_expr_findings(ch.relevant)]:
             if fid not in findings:
-                yield f"{where}: names unknown finding {fid!r}"
-        for fid in _expr_findings(ch.relevant) if ch.relevant is not None else ():
-            if fid not in findings:
-                yield f"{where}: relevant names unknown finding {fid!r}"
-        rule = rules.get(ch.rule)
+                yield f"{where}: unknown finding {fid!r}"
+        rule = rules_by_id.get(ch.rule)
         if rule is None:
             yield f"{where}: unknown rule {ch.rule!r}"
-        else:
-            if not rule.red_flag:
-                yield f"{where}: rule {ch.rule!r} is not a red flag"
-            if ch.answer_finding not in set(_expr_findings(rule.when)):
-                yield f"{where}: the `when` of rule {ch.rule!r} must include {ch.answer_finding!r}"
+        for link in ch.questions:
+            if link not in qids:
+                yield f"{where}: unknown question {link!r}"
+        if rule is None:
+            pass
+        elif ch.answer_finding not in set(_expr_findings(rule.when)):
+            yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    for fr in pack.frames:
+        if fr.finding not in findings:
+            yield f"frames.{fr.id}: unknown finding {fr.finding!r}"
+        if not fr.clause or any(not slot for slot in [*fr.clause, *fr.sentence]):
+            yield f"frames.{fr.id}: every slot needs at least one word"
+    for f in pack.findings:
+        if f.history_as is not None and f.history_as not in findings:
+            yield f"findings.{f.id}: history_as names unknown finding {f.history_as!r}"
+
+
+def _check_problems(pack: Pack) -> Iterator[str]:
+    """What main's reference check leaves out: the answer is a `check` finding, the rule a
+    red flag."""
+    kinds = {f.id: f.kind for f in pack.findings}
+    rules = {r.id: r for r in pack.rules}
+    for ch in pack.checks:
+        if kinds.get(ch.answer_finding, "check") != "check":
+            yield f"checks.{ch.id}: answer_finding {ch.answer_finding!r} must be of kind `check`"
+        if ch.rule in rules and not rules[ch.rule].red_flag:
+            yield f"checks.{ch.id}: rule {ch.rule!r} is not a red flag"
 
 
 PACK_FILES = (
     "sources",
+    "context",
+    "frames",
     "findings",
     "conditions",
     "rules",
@@ -561,6 +629,7 @@ PACK_FILES = (
     "exercises",
     "medicines",
     "questions",
+    "checks",
     "emergencies",
 )
 
