@@ -48,6 +48,10 @@ class Observation:
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # How it was said (ConText): "negated", "historical", "hypothetical", "other"; and the
+    # words that said so. A qualified mention is not a current finding.
+    qualifiers: frozenset[str] = frozenset()
+    cues: tuple[str, ...] = ()
 
 
 Facts = Mapping[str, Observation]
@@ -168,6 +172,22 @@ class _CompiledCondition:
     specialist: str
 
 
+@dataclass(frozen=True, slots=True)
+class _CompiledCheck:
+    id: str
+    title: str
+    question: str
+    answer: str
+    findings: frozenset[str]
+    rule: str
+    worry: bool
+    relevant: Predicate | None
+    sources: tuple[str, ...]
+
+
+CHECK_ANSWERS = ("да", "нет", "не знаю")
+
+
 @dataclass(slots=True)
 class Assessment:
     """The result of one assessment; ``to_dict`` gives the JSON contract of DESIGN.md."""
@@ -189,6 +209,7 @@ class Assessment:
     message: str | None
     disclaimer: str
     pack_version: str
+    red_flags_unchecked: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,6 +225,7 @@ class Assessment:
                 "reasons": self.reasons,
             },
             "red_flags": self.red_flags,
+            "red_flags_unchecked": self.red_flags_unchecked,
             "conditions": self.conditions,
             "findings": self.findings,
             "tests": self.tests,
@@ -319,6 +341,20 @@ class Engine:
             for c in pack.conditions
         }
         self._condition_exercises = {c.id: c.exercises for c in pack.conditions}
+        self._checks = [
+            _CompiledCheck(
+                id=c.id,
+                title=c.title,
+                question=c.question,
+                answer=c.answer_finding,
+                findings=frozenset(c.findings),
+                rule=c.rule,
+                worry=c.unknown_is_worry,
+                relevant=compile_expr(c.relevant) if c.relevant is not None else None,
+                sources=tuple(pack.cite(next(r.cite for r in pack.rules if r.id == c.rule))),
+            )
+            for c in pack.checks
+        ]
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -357,6 +393,28 @@ class Engine:
             fired = [r for r in fired if r.id != DEFAULT_RULE]
         in_scope = not self._scope.isdisjoint(present)
         level = fired[0].level if fired else "self_care"
+        fired_ids = {r.id for r in fired}
+        unchecked, worries = self._unchecked(facts, present, fired_ids)
+        floor_reasons: list[dict[str, Any]] = []
+        if worries and RANK[level] < RANK["urgent"]:
+            # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
+            level = "urgent"
+            floor_reasons = [
+                {
+                    "rule": f"unknown_{c.id}",
+                    "level": "urgent",
+                    "text": (
+                        f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
+                        "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
+                    ),
+                    "findings": [c.answer],
+                    "sources": list(c.sources),
+                }
+                for c in worries
+            ]
+        if not in_scope and RANK[level] < RANK["doctor"]:
+            # SpasmNav does not reassure about what it does not assess.
+            level = "doctor"
 
         # Conditions: sum of evidence weights over present (or explicitly absent) findings,
         # visiting only the evidence that names a known finding.
@@ -400,6 +458,8 @@ class Engine:
             )
 
         top_rule = fired[0] if fired else None
+        if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
+            top_rule = None
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = (
@@ -418,6 +478,7 @@ class Engine:
             }
             for r in fired
         ]
+        reasons = floor_reasons + reasons
         for reason in reasons:
             reason["finding_labels"] = [self._labels[f] for f in reason["findings"]]
         red_flags = [
@@ -443,8 +504,9 @@ class Engine:
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: list[dict[str, Any]] = []
-        routine = level in ("self_care", "doctor")
-        if level != "emergency":
+        # Self-help, exercises and medicines only for what SpasmNav assesses, at routine levels.
+        routine = in_scope and level in ("self_care", "doctor")
+        if level != "emergency" and in_scope:
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
                 cid = str(c["id"])
                 _, _, _, _, tests, advice = self._condition_info[cid]
@@ -474,6 +536,8 @@ class Engine:
                 "text": o.text,
                 "start": o.start,
                 "end": o.end,
+                "qualifiers": sorted(o.qualifiers),
+                "cues": list(o.cues),
             }
             for fid, o in facts.items()
         ]
@@ -496,8 +560,42 @@ class Engine:
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
+            red_flags_unchecked=[
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "question": c.question,
+                    "answers": list(CHECK_ANSWERS),
+                    "finding": c.answer,
+                    "worry": c.worry,
+                }
+                for c in unchecked
+            ],
             extra=dict(extra or {}),
         )
+
+    def _unchecked(
+        self, facts: Facts, present: frozenset[str], fired: set[str]
+    ) -> tuple[list[_CompiledCheck], list[_CompiledCheck]]:
+        """Red flags neither confirmed nor excluded, and those whose «не знаю» is a worry."""
+        open_checks: list[_CompiledCheck] = []
+        worries: list[_CompiledCheck] = []
+        for c in self._checks:
+            if c.rule in fired or not c.findings.isdisjoint(present):
+                continue
+            answer = facts.get(c.answer)
+            if answer is not None and answer.present is False:
+                continue
+            if all(
+                (o := facts.get(f)) is not None and o.present is False for f in c.findings
+            ):
+                continue
+            if c.relevant is not None and not c.relevant(facts, present):
+                continue
+            open_checks.append(c)
+            if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
+                worries.append(c)
+        return open_checks, worries
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""
@@ -519,10 +617,18 @@ class Engine:
     def level_rank(self, completed: Facts) -> int:
         """The triage level's rank for facts already passed through ``complete``."""
         present = frozenset(k for k, o in completed.items() if o.present is True)
+        rank = 0
         for r in self._rules:
             if r.predicate(completed, present):
-                return r.rank
-        return 0
+                rank = r.rank
+                break
+        if rank < RANK["urgent"]:
+            fired = {r.id for r in self._rules if r.predicate(completed, present)}
+            if self._unchecked(completed, present, fired)[1]:
+                rank = RANK["urgent"]
+        if rank < RANK["doctor"] and self._scope.isdisjoint(present):
+            rank = RANK["doctor"]
+        return rank
 
     def ranking(self, completed: Facts, k: int) -> list[str]:
         """The ids of the ``k`` most likely conditions, ties broken as in ``assess``."""
