@@ -586,9 +586,7 @@ class Engine:
             answer = facts.get(c.answer)
             if answer is not None and answer.present is False:
                 continue
-            if all(
-                (o := facts.get(f)) is not None and o.present is False for f in c.findings
-            ):
+            if all((o := facts.get(f)) is not None and o.present is False for f in c.findings):
                 continue
             if c.relevant is not None and not c.relevant(facts, present):
                 continue
