@@ -293,6 +293,8 @@ class Medicine(_Model):
     what_a_doctor_may_consider: str
     cautions: list[str] = Field(min_length=1)
     conditions: list[str]
+    # Conditions that, when among the leading explanations, keep the card off the screen.
+    not_with: list[str] = Field(default_factory=list)
     cite: Cites
 
 
@@ -546,7 +548,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             if fid not in findings:
                 yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
     for m in pack.medicines:
-        for cid in m.conditions:
+        for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
     for b in pack.brain_areas:
