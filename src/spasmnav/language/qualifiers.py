@@ -67,6 +67,7 @@ class _Rule:
     reach: int
     sentence: bool
     question: bool
+    only: frozenset[str]
     triggers: tuple[tuple[_TWord, ...], ...]
     sources: tuple[str, ...]
 
@@ -116,6 +117,7 @@ class Qualifiers:
                     reach=r.reach,
                     sentence=r.scope == "sentence",
                     question=r.question,
+                    only=frozenset(r.only),
                     triggers=tuple(_phrase(t) for t in r.triggers),
                     sources=tuple(r.triggers),
                 )
@@ -139,7 +141,7 @@ class Qualifiers:
                 stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
-        cues: list[tuple[str, int, int, str, bool, bool, int, bool]] = []
+        cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         for rule in self._rules:
             for phrase in rule.triggers:
                 for a, b in _occurrences(tokens, phrase):
@@ -156,6 +158,7 @@ class Qualifiers:
                             rule.backward,
                             rule.reach,
                             rule.sentence,
+                            rule.only,
                         )
                     )
 
@@ -177,8 +180,8 @@ class Qualifiers:
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            for cat, a, b, text, fwd, bwd, reach, sent in cues:
-                if own & set(range(a, b + 1)):
+            for cat, a, b, text, fwd, bwd, reach, sent, only in cues:
+                if own & set(range(a, b + 1)) or (only and m.finding not in only):
                     continue
                 if cat == "historical" and clause_of[m.first] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
