@@ -139,7 +139,7 @@ class Lexicon:
             return hit
         # Imported here: most texts never need it, and a cold start should not pay for it.
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA  # a swap of two letters is one typo («чувтсвует»)
 
         found: set[str] = set()
         for form in token.lemmas | {word}:
@@ -150,7 +150,7 @@ class Lexicon:
                 if not bucket:
                     continue
                 for cand, _, _ in process.extract(
-                    form, bucket, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                    form, bucket, scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
                     if cand[0] == form[0]:
                         found |= lemmas(cand)  # read the word as the one it misspells

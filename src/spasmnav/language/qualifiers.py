@@ -104,10 +104,12 @@ class Qualifiers:
         self._rules: list[_Rule] = []
         self._terminators: tuple[tuple[_TWord, ...], ...] = ()
         self._persons: tuple[_TWord, ...] = ()
+        self._reporting: tuple[_TWord, ...] = ()
         if rules is None:
             return
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
         self._persons = tuple(_tword(p) for p in rules.persons)
+        self._reporting = tuple(_tword(v) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
                 _Rule(
@@ -195,6 +197,14 @@ class Qualifiers:
             out.append((frozenset(quals), tuple(dict.fromkeys(words))))
         return out
 
+    def _reports(self, tokens: list[Token], i: int) -> bool:
+        """«Сестра говорит, …», «муж заметил …»: the person reports what someone else has."""
+        return any(
+            w.matches(tokens[k])
+            for k in range(i + 1, min(i + 3, len(tokens)))
+            for w in self._reporting
+        )
+
     def _person_at(self, tok: Token) -> str | None:
         if tok.text in SELF_WORDS:
             return "я"
@@ -213,7 +223,11 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        persons = [(i, p) for i, t in enumerate(tokens) if (p := self._person_at(t)) is not None]
+        persons = [
+            (i, p)
+            for i, t in enumerate(tokens)
+            if (p := self._person_at(t)) is not None and not self._reports(tokens, i)
+        ]
         if not persons:
             return [None] * len(matches)
         by_clause: dict[int, list[tuple[int, str]]] = {}
