@@ -221,6 +221,8 @@ class ContextRule(_Model):
     scope: Literal["clause", "sentence"] = "clause"
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
     question: bool = False
+    # Marks only these findings (empty: any finding the category applies to).
+    only: list[str] = Field(default_factory=list)
     triggers: list[str]
     note: str | None = None
 
@@ -244,6 +246,8 @@ class ContextRules(_Model):
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = Field(default_factory=list)
+    # Verbs that make the person just before them a reporter, not the one affected.
+    reporting_verbs: list[str] = Field(default_factory=list)
     # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
     leg_words: list[str] = Field(default_factory=list)
 
@@ -298,6 +302,8 @@ class Medicine(_Model):
     # Never shown while this holds (no adult medicine cards for a child, no magnesium with
     # kidney failure).
     unless: Expr | None = None
+    # Conditions that, when among the leading explanations, keep the card off the screen.
+    not_with: list[str] = Field(default_factory=list)
     cite: Cites
 
 
@@ -552,7 +558,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 if fid not in findings:
                     yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
     for m in pack.medicines:
-        for cid in m.conditions:
+        for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
         for fid in _expr_findings(m.unless) if m.unless is not None else ():
@@ -596,6 +602,11 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             pass
         elif ch.answer_finding not in set(_expr_findings(rule.when)):
             yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    if pack.context is not None:
+        for cr in pack.context.rules:
+            for fid in cr.only:
+                if fid not in findings:
+                    yield f"context: rule {cr.category!r} names unknown finding {fid!r}"
     for fr in pack.frames:
         if fr.finding not in findings:
             yield f"frames.{fr.id}: unknown finding {fr.finding!r}"

@@ -27,11 +27,15 @@ __all__ = [
     "assess_findings",
     "compile_expr",
     "get_engine",
+    "leading_conditions",
 ]
 
 SCHEMA_VERSION = 1
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TOP_CONDITIONS_FOR_CARE = 3
+# Medicine cards follow only the leading explanation: the top condition plus any whose raw
+# score is within this margin of it (about half a typical clue), never a third-ranked guess.
+LEADING_MARGIN = 0.5
 DEFAULT_RULE = "default_self_care"
 
 
@@ -236,6 +240,14 @@ class Assessment:
         return out
 
 
+def leading_conditions(conditions: list[dict[str, Any]]) -> list[str]:
+    """The ids of the leading explanations of a ranked condition list (see LEADING_MARGIN)."""
+    if not conditions:
+        return []
+    best = float(conditions[0]["raw_score"])
+    return [str(c["id"]) for c in conditions if float(c["raw_score"]) >= best - LEADING_MARGIN]
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -318,6 +330,7 @@ class Engine:
             for x in pack.exercises
         }
         self._medicines_by_condition: dict[str, list[dict[str, Any]]] = {}
+        self._medicine_not_with = {m.id: frozenset(m.not_with) for m in pack.medicines}
         for m in pack.medicines:
             d = {
                 "id": m.id,
@@ -487,7 +500,13 @@ class Engine:
         advice_ids: list[str] = []
         test_ids: list[str] = []
         for r in fired:
-            advice_ids.extend(r.advice)
+            # A lower-level rule's visit or self-help advice («запишитесь», «ведите дневник»)
+            # would contradict the level on the same screen; its first aid and cautions stay.
+            advice_ids.extend(
+                a
+                for a in r.advice
+                if r.level == level or self._advice_dicts[a]["kind"] in ("first_aid", "caution")
+            )
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: list[dict[str, Any]] = []
@@ -501,9 +520,12 @@ class Engine:
                 if routine:
                     advice_ids.extend(advice)
                     exercise_ids.extend(self._condition_exercises[cid])
-                    for m in self._medicines_by_condition.get(cid, []):
-                        if m not in medicines:
-                            medicines.append(m)
+        if routine and conditions:
+            leading = leading_conditions(conditions)
+            for cid in leading:
+                for m in self._medicines_by_condition.get(cid, []):
+                    if m not in medicines and self._medicine_not_with[m["id"]].isdisjoint(leading):
+                        medicines.append(m)
         advice_ids.extend(
             aid
             for aid, pred in self._advice_when
