@@ -75,14 +75,25 @@ class Frames:
                 continue
             blockers = {clause_of[h[0]] for h in _hits(tokens, fr.unless)} if fr.unless else set()
             seen: set[tuple[int, ...]] = set()
+            anchored = {clause_of[h[0]] for h in clause_hits[0]}
             for anchor in clause_hits[0]:
                 c = clause_of[anchor[0]]
                 if c in blockers:
                     continue
                 chosen = set(anchor)
                 ok = True
+                # The next clause continues this one when it names no site of its own
+                # («левая нога как чужая, не слушается»).
+                reach = {c} if (c + 1) in anchored else {c, c + 1}
+                s_of = sentence_of[anchor[0]]
                 for hits in clause_hits[1:]:
-                    same = [h for h in hits if clause_of[h[0]] == c and chosen.isdisjoint(h)]
+                    same = [
+                        h
+                        for h in hits
+                        if clause_of[h[0]] in reach
+                        and sentence_of[h[0]] == s_of
+                        and chosen.isdisjoint(h)
+                    ]
                     if not same:
                         ok = False
                         break
