@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from . import result
+
 __all__ = [
     "LEVELS",
     "Advice",
@@ -68,14 +70,21 @@ class Citation(_Model):
     end_line: int | None = None
     section: str | None = None
 
-    def render(self, pack: Pack) -> str:
+    def resolve(self, pack: Pack) -> result.Citation:
+        """The citation as the result carries it: the locator with the source's human title."""
         src = pack.source(self.source)
-        if src.file and self.line is not None:
-            lines = f"{self.line}" if self.end_line is None else f"{self.line}-{self.end_line}"
-            return f"{src.file}:{lines}"
-        if self.section:
-            return f"{src.short}: {self.section}"
-        return src.short
+        return result.Citation(
+            source=self.source,
+            title=src.short,
+            line=self.line,
+            end_line=self.end_line,
+            section=self.section,
+            file=src.file,
+        )
+
+    def render(self, pack: Pack) -> str:
+        """The contract's string form (``000_….txt:44``, «Short: section»)."""
+        return self.resolve(pack).contract()
 
 
 def _parse_citation(value: Any) -> Any:
@@ -216,6 +225,23 @@ class Exercise(_Model):
     caution: str | None = None
     cite: Cites
 
+    def card(self, pack: Pack) -> result.Exercise:
+        """The exercise as results, pages and the plan show it (citations resolved)."""
+        return result.Exercise(
+            id=self.id,
+            title=self.title,
+            goal=self.goal,
+            instructions=self.instructions,
+            repetitions=self.repetitions,
+            hold_seconds=self.hold_seconds,
+            sets_per_day=self.sets_per_day,
+            distance=self.distance,
+            duration_minutes=self.duration_minutes,
+            per_week=self.per_week,
+            caution=self.caution,
+            sources=pack.cite(self.cite),
+        )
+
 
 class Medicine(_Model):
     id: str
@@ -352,8 +378,9 @@ class Pack(_Model):
     def has(self, attr: str, id: str) -> bool:
         return id in self._index(attr)
 
-    def cite(self, citations: list[Citation]) -> list[str]:
-        return [c.render(self) for c in citations]
+    def cite(self, citations: list[Citation]) -> tuple[result.Citation, ...]:
+        """The citations resolved against this pack's sources (objects, rendered at the edge)."""
+        return tuple(c.resolve(self) for c in citations)
 
     def citations(self) -> Iterator[tuple[str, Citation]]:
         """Every citation in the pack, with the id of the item that carries it."""

@@ -173,7 +173,7 @@ def test_trends_json_and_plots(app: typer.Typer, db: str, tmp_path: Path) -> Non
     code, out, _ = run(app, "trends", "--json")
     data = json.loads(out)
     assert code == 0
-    assert data["verdict"] == "more_frequent"
+    assert data["trend"]["verdict"] == "more_frequent"
     assert data["trend"]["frequency"]["verdict"] == "more_frequent"
     assert data["findings"]["symptoms_worsening"] is True
     code, out, _ = run(app, "trends", "--plots", str(tmp_path / "charts"), "--format", "svg")
