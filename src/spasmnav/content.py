@@ -24,8 +24,11 @@ __all__ = [
     "LEVELS",
     "Advice",
     "BrainArea",
+    "Check",
     "Citation",
     "Condition",
+    "ContextRule",
+    "ContextRules",
     "Evidence",
     "Exercise",
     "Finding",
@@ -134,7 +137,9 @@ Expr = Any  # validated structurally by the engine's compiler (see engine.compil
 class Finding(_Model):
     id: str
     label: str
-    kind: Literal["movement", "symptom", "sign", "history", "risk_factor", "trigger", "context"]
+    kind: Literal[
+        "movement", "symptom", "sign", "history", "risk_factor", "trigger", "context", "check"
+    ]
     # True: this finding alone shows the text is about what SpasmNav covers (leg contractions
     # and the leg emergencies that mimic or complicate them).
     scope: bool = False
@@ -150,6 +155,9 @@ class Finding(_Model):
     implies: list[str] = Field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
+    # What an old or residual mention of this finding means («год назад был приступ»): the
+    # history finding it becomes. Without it, an old mention counts for nothing.
+    history_as: str | None = None
     note: str | None = None
 
 
@@ -186,6 +194,46 @@ class Rule(_Model):
     advice: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
     cite: Cites
+
+
+class Check(_Model):
+    """A red flag to rule out explicitly: unknown is not absent (see DESIGN.md)."""
+
+    id: str
+    title: str
+    question: str
+    # The finding an answer sets: «да» = present, «нет» = absent, «не знаю» = unknown.
+    answer_finding: str
+    # Any of these present confirms the red flag; all of them absent excludes it.
+    findings: list[str]
+    rule: str
+    # «Не знаю» is itself a worry (consciousness, one-sided weakness, a cold leg): the level
+    # stays at least `urgent`.
+    unknown_is_worry: bool = False
+    # Listed as unchecked only when this holds (e.g. only after thyroid surgery).
+    relevant: Expr | None = None
+    # The interview items that settle it; «не знаю» to one of them leaves the check open.
+    questions: list[str] = Field(default_factory=list)
+
+
+class ContextRule(_Model):
+    """One family of ConText triggers (medspaCy style): what they mark, which way they reach."""
+
+    category: Literal["negated", "historical", "hypothetical", "other"]
+    direction: Literal["forward", "backward", "both"]
+    # Words a trigger reaches over; the clause (or sentence) end stops it earlier.
+    reach: int = 8
+    scope: Literal["clause", "sentence"] = "clause"
+    triggers: list[str]
+    note: str | None = None
+
+
+class ContextRules(_Model):
+    # Words that end a qualifier's scope («но», «а», «сейчас»): the present breaks the past.
+    terminators: list[str]
+    rules: list[ContextRule]
+    # Words naming a person other than the writer («соседка», «бабушка»).
+    persons: list[str] = Field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -331,6 +379,8 @@ class Pack(_Model):
     scales: list[Scale]
     levels: list[LevelText]
     questions: list[Question] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    context: ContextRules | None = None
     texts: Texts
 
     @model_validator(mode="after")
@@ -521,10 +571,34 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for ew in q.enableWhen:
             if ew.question not in qids:
                 yield f"questions.{q.linkId}: enableWhen names unknown question {ew.question!r}"
+    rules_by_id = {r.id: r for r in pack.rules}
+    seen_checks: set[str] = set()
+    for ch in pack.checks:
+        where = f"checks.{ch.id}"
+        if ch.id in seen_checks:
+            yield f"checks: duplicate id {ch.id!r}"
+        seen_checks.add(ch.id)
+        for fid in [ch.answer_finding, *ch.findings, *_expr_findings(ch.relevant)]:
+            if fid not in findings:
+                yield f"{where}: unknown finding {fid!r}"
+        rule = rules_by_id.get(ch.rule)
+        if rule is None:
+            yield f"{where}: unknown rule {ch.rule!r}"
+        for link in ch.questions:
+            if link not in qids:
+                yield f"{where}: unknown question {link!r}"
+        if rule is None:
+            pass
+        elif ch.answer_finding not in set(_expr_findings(rule.when)):
+            yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    for f in pack.findings:
+        if f.history_as is not None and f.history_as not in findings:
+            yield f"findings.{f.id}: history_as names unknown finding {f.history_as!r}"
 
 
 PACK_FILES = (
     "sources",
+    "context",
     "findings",
     "conditions",
     "rules",
@@ -532,6 +606,8 @@ PACK_FILES = (
     "exercises",
     "medicines",
     "questions",
+    "checks",
+    "emergencies",
 )
 
 

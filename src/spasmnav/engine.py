@@ -45,6 +45,10 @@ class Observation:
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # How it was said (ConText): "negated", "historical", "hypothetical", "other"; and the
+    # words that said so. A qualified mention is not a current finding.
+    qualifiers: frozenset[str] = frozenset()
+    cues: tuple[str, ...] = ()
 
 
 Facts = Mapping[str, Observation]
@@ -165,6 +169,22 @@ class _CompiledCondition:
     specialist: str
 
 
+@dataclass(frozen=True, slots=True)
+class _CompiledCheck:
+    id: str
+    title: str
+    question: str
+    answer: str
+    findings: frozenset[str]
+    rule: str
+    worry: bool
+    relevant: Predicate | None
+    sources: tuple[res.Citation, ...]
+
+
+CHECK_ANSWERS = ("да", "нет", "не знаю")
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -247,6 +267,20 @@ class Engine:
             for c in pack.conditions
         }
         self._condition_exercises = {c.id: c.exercises for c in pack.conditions}
+        self._checks = [
+            _CompiledCheck(
+                id=c.id,
+                title=c.title,
+                question=c.question,
+                answer=c.answer_finding,
+                findings=frozenset(c.findings),
+                rule=c.rule,
+                worry=c.unknown_is_worry,
+                relevant=compile_expr(c.relevant) if c.relevant is not None else None,
+                sources=tuple(pack.cite(next(r.cite for r in pack.rules if r.id == c.rule))),
+            )
+            for c in pack.checks
+        ]
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -285,6 +319,29 @@ class Engine:
             fired = [r for r in fired if r.id != DEFAULT_RULE]
         in_scope = not self._scope.isdisjoint(present)
         level: res.Level = fired[0].level if fired else "self_care"
+        fired_ids = {r.id for r in fired}
+        unchecked, worries = self._unchecked(facts, present, fired_ids)
+        floor_reasons: list[res.Reason] = []
+        if worries and RANK[level] < RANK["urgent"]:
+            # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
+            level = "urgent"
+            floor_reasons = [
+                res.Reason(
+                    rule=f"unknown_{c.id}",
+                    level="urgent",
+                    text=(
+                        f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
+                        "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
+                    ),
+                    findings=(c.answer,),
+                    finding_labels=(self._labels[c.answer],),
+                    sources=c.sources,
+                )
+                for c in worries
+            ]
+        if not in_scope and RANK[level] < RANK["doctor"]:
+            # SpasmNav does not reassure about what it does not assess.
+            level = "doctor"
 
         # Conditions: sum of evidence weights over present (or explicitly absent) findings,
         # visiting only the evidence that names a known finding.
@@ -329,13 +386,15 @@ class Engine:
             )
 
         top_rule = fired[0] if fired else None
+        if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
+            top_rule = None
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = (
                 self._condition_by_id(conditions[0].id).specialist if conditions else "therapist"
             )
 
-        reasons = []
+        reasons = list(floor_reasons)
         for r in fired:
             fids = tuple(dict.fromkeys(explain(r.when, facts, present)))
             reasons.append(
@@ -365,8 +424,9 @@ class Engine:
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: dict[str, res.MedicineCard] = {}
-        routine = level in ("self_care", "doctor")
-        if level != "emergency":
+        # Self-help, exercises and medicines only for what SpasmNav assesses, at routine levels.
+        routine = in_scope and level in ("self_care", "doctor")
+        if level != "emergency" and in_scope:
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
                 _, _, _, _, tests, advice = self._condition_info[c.id]
                 test_ids.extend(tests)
@@ -391,6 +451,8 @@ class Engine:
                 text=o.text,
                 start=o.start,
                 end=o.end,
+                qualifiers=tuple(sorted(o.qualifiers)),
+                cues=o.cues,
             )
             for fid, o in facts.items()
         )
@@ -413,8 +475,40 @@ class Engine:
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
+            red_flags_unchecked=tuple(
+                res.UncheckedRedFlag(
+                    id=c.id,
+                    title=c.title,
+                    question=c.question,
+                    answers=CHECK_ANSWERS,
+                    finding=c.answer,
+                    worry=c.worry,
+                )
+                for c in unchecked
+            ),
             extra=tuple((extra or {}).items()),
         )
+
+    def _unchecked(
+        self, facts: Facts, present: frozenset[str], fired: set[str]
+    ) -> tuple[list[_CompiledCheck], list[_CompiledCheck]]:
+        """Red flags neither confirmed nor excluded, and those whose «не знаю» is a worry."""
+        open_checks: list[_CompiledCheck] = []
+        worries: list[_CompiledCheck] = []
+        for c in self._checks:
+            if c.rule in fired or not c.findings.isdisjoint(present):
+                continue
+            answer = facts.get(c.answer)
+            if answer is not None and answer.present is False:
+                continue
+            if all((o := facts.get(f)) is not None and o.present is False for f in c.findings):
+                continue
+            if c.relevant is not None and not c.relevant(facts, present):
+                continue
+            open_checks.append(c)
+            if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
+                worries.append(c)
+        return open_checks, worries
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""
@@ -436,10 +530,18 @@ class Engine:
     def level_rank(self, completed: Facts) -> int:
         """The triage level's rank for facts already passed through ``complete``."""
         present = frozenset(k for k, o in completed.items() if o.present is True)
+        rank = 0
         for r in self._rules:
             if r.predicate(completed, present):
-                return r.rank
-        return 0
+                rank = r.rank
+                break
+        if rank < RANK["urgent"]:
+            fired = {r.id for r in self._rules if r.predicate(completed, present)}
+            if self._unchecked(completed, present, fired)[1]:
+                rank = RANK["urgent"]
+        if rank < RANK["doctor"] and self._scope.isdisjoint(present):
+            rank = RANK["doctor"]
+        return rank
 
     def ranking(self, completed: Facts, k: int) -> list[str]:
         """The ids of the ``k`` most likely conditions, ties broken as in ``assess``."""

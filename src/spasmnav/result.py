@@ -125,6 +125,8 @@ class UncheckedRedFlag:
     title: str
     question: str
     answers: tuple[str, ...]
+    finding: str  # the check's own finding, which an answer sets
+    worry: bool = False  # «не знаю» keeps the level at least `urgent`
 
     def to_json(self) -> JsonObject:
         return {
@@ -132,6 +134,8 @@ class UncheckedRedFlag:
             "title": self.title,
             "question": self.question,
             "answers": list(self.answers),
+            "finding": self.finding,
+            "worry": self.worry,
         }
 
 
@@ -182,7 +186,7 @@ class FindingSpan:
     """What is known about one finding, and where in the person's text it was said.
 
     ``qualifiers`` say how it was said (ConText: negated, historical, hypothetical, other);
-    ``cues`` are the words that set them (for explanations; not part of the JSON contract).
+    ``cues`` are the words that set them.
     """
 
     id: str
@@ -205,6 +209,7 @@ class FindingSpan:
             "start": self.start,
             "end": self.end,
             "qualifiers": list(self.qualifiers),
+            "cues": list(self.cues),
         }
 
 
@@ -458,9 +463,9 @@ class Assessment:
                 "reasons": [r.to_json() for r in self.reasons],
             },
             "red_flags": [r.to_json() for r in self.red_flags],
+            "red_flags_unchecked": [r.to_json() for r in self.red_flags_unchecked],
             "conditions": [c.to_json() for c in self.conditions],
             "findings": [f.to_json() for f in self.findings],
-            "red_flags_unchecked": [r.to_json() for r in self.red_flags_unchecked],
             "tests": [t.to_json() for t in self.tests],
             "advice": [a.to_json() for a in self.advice],
             "exercises": [x.to_json() for x in self.exercises],
