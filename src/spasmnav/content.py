@@ -32,6 +32,7 @@ __all__ = [
     "Evidence",
     "Exercise",
     "Finding",
+    "Frame",
     "Medicine",
     "Pack",
     "PackError",
@@ -224,7 +225,22 @@ class ContextRule(_Model):
     # Words a trigger reaches over; the clause (or sentence) end stops it earlier.
     reach: int = 8
     scope: Literal["clause", "sentence"] = "clause"
+    # Counts only in a sentence that ends with «?» («а это не тромб?»).
+    question: bool = False
     triggers: list[str]
+    note: str | None = None
+
+
+class Frame(_Model):
+    """A red flag said in any words: one word of each slot in one clause (``clause``), plus one
+    of each ``sentence`` slot anywhere in the sentence («вдруг» … «ослабла» … «нога»)."""
+
+    id: str
+    finding: str
+    clause: list[list[str]]
+    sentence: list[list[str]] = Field(default_factory=list)
+    # Words that, in the same clause, show the frame means something else («в икре»).
+    unless: list[str] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -381,6 +397,7 @@ class Pack(_Model):
     questions: list[Question] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     context: ContextRules | None = None
+    frames: list[Frame] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -591,6 +608,11 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             pass
         elif ch.answer_finding not in set(_expr_findings(rule.when)):
             yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    for fr in pack.frames:
+        if fr.finding not in findings:
+            yield f"frames.{fr.id}: unknown finding {fr.finding!r}"
+        if not fr.clause or any(not slot for slot in [*fr.clause, *fr.sentence]):
+            yield f"frames.{fr.id}: every slot needs at least one word"
     for f in pack.findings:
         if f.history_as is not None and f.history_as not in findings:
             yield f"findings.{f.id}: history_as names unknown finding {f.history_as!r}"
@@ -599,6 +621,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
 PACK_FILES = (
     "sources",
     "context",
+    "frames",
     "findings",
     "conditions",
     "rules",
