@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -21,7 +21,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from . import result
 
 __all__ = [
+    "CITED_SECTIONS",
+    "ID_SECTIONS",
     "LEVELS",
+    "SECTIONS",
     "Advice",
     "BrainArea",
     "Check",
@@ -451,25 +454,33 @@ class Pack(_Model):
 
     def citations(self) -> Iterator[tuple[str, Citation]]:
         """Every citation in the pack, with the id of the item that carries it."""
-        for attr in (
-            "conditions",
-            "rules",
-            "specialists",
-            "tests",
-            "advice",
-            "exercises",
-            "medicines",
-            "brain_areas",
-            "scales",
-            "levels",
-            "questions",
-        ):
+        for attr in CITED_SECTIONS:
             for item in getattr(self, attr):
                 key = item.linkId if attr == "questions" else item.id
                 for c in item.cite:
                     yield f"{attr}.{key}", c
         for c in self.texts.cite:
             yield "texts", c
+
+
+def _section_items() -> dict[str, type[BaseModel]]:
+    out: dict[str, type[BaseModel]] = {}
+    for name, info in Pack.model_fields.items():
+        if get_origin(info.annotation) is list:
+            (item,) = get_args(info.annotation)
+            out[name] = item
+    return out
+
+
+# The pack's list sections, in the order of ``Pack`` (the order a reviewer reads them), written
+# once: the loader's checks, the citation walk and ``pack check``'s counts all derive from here.
+SECTIONS: tuple[str, ...] = tuple(_section_items())
+ID_SECTIONS: tuple[str, ...] = tuple(
+    n for n, t in _section_items().items() if "id" in t.model_fields
+)
+CITED_SECTIONS: tuple[str, ...] = tuple(
+    n for n, t in _section_items().items() if "cite" in t.model_fields
+)
 
 
 def _expr_findings(expr: Any) -> Iterator[str]:
@@ -487,19 +498,7 @@ def _expr_findings(expr: Any) -> Iterator[str]:
 
 def _reference_problems(pack: Pack) -> Iterator[str]:
     ids: dict[str, set[str]] = {}
-    for attr in (
-        "sources",
-        "findings",
-        "conditions",
-        "rules",
-        "specialists",
-        "tests",
-        "advice",
-        "exercises",
-        "medicines",
-        "brain_areas",
-        "scales",
-    ):
+    for attr in ID_SECTIONS:
         seen: set[str] = set()
         for item in getattr(pack, attr):
             if item.id in seen:

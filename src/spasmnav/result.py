@@ -332,9 +332,10 @@ class TextMatch:
     start: int
     end: int
     text: str
+    qualifiers: tuple[str, ...] = ()  # how it was said (ConText), "negated" included
     extra: tuple[tuple[str, Any], ...] = ()
 
-    _KEYS = frozenset({"finding", "term", "negated", "start", "end", "text"})
+    _KEYS = frozenset({"finding", "term", "negated", "qualifiers", "start", "end", "text"})
 
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any]) -> TextMatch:
@@ -342,6 +343,7 @@ class TextMatch:
             finding=str(m["finding"]),
             term=str(m["term"]),
             negated=bool(m["negated"]),
+            qualifiers=tuple(m.get("qualifiers") or ()),
             start=int(m["start"]),
             end=int(m["end"]),
             text=str(m["text"]),
@@ -353,6 +355,7 @@ class TextMatch:
             "finding": self.finding,
             "term": self.term,
             "negated": self.negated,
+            "qualifiers": list(self.qualifiers),
             "start": self.start,
             "end": self.end,
             "text": self.text,
