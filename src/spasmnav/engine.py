@@ -236,6 +236,14 @@ class Engine:
             for order, (fid, weight, when_present) in enumerate(cond.evidence):
                 self._evidence_by_finding.setdefault(fid, []).append((ci, weight, when_present))
                 self._evidence_order[ci].setdefault(fid, order)
+        # The result's evidence items depend on the pack only: built once, shared by results.
+        self._evidence_items: dict[str, list[tuple[int, bool, res.Evidence]]] = {
+            fid: [
+                (ci, when_present, res.Evidence(fid, self._labels[fid], when_present, weight))
+                for ci, weight, when_present in items
+            ]
+            for fid, items in self._evidence_by_finding.items()
+        }
         self._advice_when = [
             (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
         ]
@@ -281,6 +289,18 @@ class Engine:
             )
             for c in pack.checks
         ]
+        self._unchecked_items = {
+            c.id: res.UncheckedRedFlag(
+                id=c.id,
+                title=c.title,
+                question=c.question,
+                answers=CHECK_ANSWERS,
+                finding=c.answer,
+                worry=c.worry,
+            )
+            for c in self._checks
+        }
+        self._plain_spans: dict[tuple[str, Observation], res.FindingSpan] = {}
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -350,16 +370,9 @@ class Engine:
         for fid, o in facts.items():
             if o.present is None:
                 continue
-            for ci, weight, when_present in self._evidence_by_finding.get(fid, ()):
+            for ci, when_present, item in self._evidence_items.get(fid, ()):
                 if o.present is when_present:
-                    evidence.setdefault(ci, []).append(
-                        res.Evidence(
-                            finding=fid,
-                            label=self._labels[fid],
-                            present=when_present,
-                            weight=weight,
-                        )
-                    )
+                    evidence.setdefault(ci, []).append(item)
         scored: list[tuple[float, int, str, list[res.Evidence]]] = []
         for ci in supported:
             cond = self._conditions[ci]
@@ -442,20 +455,7 @@ class Engine:
             and pred(facts, present)
         )
 
-        findings_out = tuple(
-            res.FindingSpan(
-                id=fid,
-                label=self._labels.get(fid, fid),
-                present=o.present,
-                value=o.value,
-                text=o.text,
-                start=o.start,
-                end=o.end,
-                qualifiers=tuple(sorted(o.qualifiers)),
-                cues=o.cues,
-            )
-            for fid, o in facts.items()
-        )
+        findings_out = tuple(self._span(fid, o) for fid, o in facts.items())
         title, action = self._levels[level]
         return Assessment(
             level=level,
@@ -475,17 +475,7 @@ class Engine:
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
-            red_flags_unchecked=tuple(
-                res.UncheckedRedFlag(
-                    id=c.id,
-                    title=c.title,
-                    question=c.question,
-                    answers=CHECK_ANSWERS,
-                    finding=c.answer,
-                    worry=c.worry,
-                )
-                for c in unchecked
-            ),
+            red_flags_unchecked=tuple(self._unchecked_items[c.id] for c in unchecked),
             extra=tuple((extra or {}).items()),
         )
 
@@ -509,6 +499,27 @@ class Engine:
             if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
                 worries.append(c)
         return open_checks, worries
+
+    def _span(self, fid: str, o: Observation) -> res.FindingSpan:
+        """The result's view of one observation; the plain ones (no words, no value: the
+        findings path) are few per pack and shared between results."""
+        plain = o.text is None and o.value is None
+        if plain and (span := self._plain_spans.get((fid, o))) is not None:
+            return span
+        span = res.FindingSpan(
+            id=fid,
+            label=self._labels.get(fid, fid),
+            present=o.present,
+            value=o.value,
+            text=o.text,
+            start=o.start,
+            end=o.end,
+            qualifiers=tuple(sorted(o.qualifiers)),
+            cues=o.cues,
+        )
+        if plain and len(self._plain_spans) < 100_000:
+            self._plain_spans[(fid, o)] = span
+        return span
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""

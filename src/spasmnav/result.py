@@ -57,6 +57,18 @@ class Citation:
     end_line: int | None = None
     section: str | None = None
     file: str | None = None
+    # The contract's string, derived once: citations are built once per pack, written often.
+    _contract: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lines = self.lines
+        if self.file and lines is not None:
+            text = f"{self.file}:{lines}"
+        elif self.section:
+            text = f"{self.title}: {self.section}"
+        else:
+            text = self.title
+        object.__setattr__(self, "_contract", text)
 
     @property
     def lines(self) -> str | None:
@@ -67,16 +79,22 @@ class Citation:
 
     def contract(self) -> str:
         """The citation as the JSON contract writes it (``000_….txt:44``, «Short: section»)."""
-        lines = self.lines
-        if self.file and lines is not None:
-            return f"{self.file}:{lines}"
-        if self.section:
-            return f"{self.title}: {self.section}"
-        return self.title
+        return self._contract
 
 
 def _cites(items: Sequence[Citation]) -> list[str]:
-    return [c.contract() for c in items]
+    return [c._contract for c in items]
+
+
+def _memo(item: Any) -> JsonObject:
+    """An item's JSON, built on first use and kept: the engine shares the items that depend on
+    the pack only (advice, tests, evidence, …) between results, so each is written once per
+    process. The objects returned are shared: read them, copy before changing."""
+    out: JsonObject | None = item._json
+    if out is None:
+        out = item._build()
+        object.__setattr__(item, "_json", out)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +107,12 @@ class Reason:
     findings: tuple[str, ...]
     finding_labels: tuple[str, ...]
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "rule": self.rule,
             "level": self.level,
@@ -107,8 +129,12 @@ class RedFlag:
     title: str
     level: Level
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "title": self.title,
@@ -127,8 +153,12 @@ class UncheckedRedFlag:
     answers: tuple[str, ...]
     finding: str  # the check's own finding, which an answer sets
     worry: bool = False  # «не знаю» keeps the level at least `urgent`
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "title": self.title,
@@ -147,8 +177,12 @@ class Evidence:
     label: str
     present: bool
     weight: float
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "finding": self.finding,
             "label": self.label,
@@ -167,8 +201,12 @@ class ConditionScore:
     mechanism: str
     evidence: tuple[Evidence, ...]
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "title": self.title,
@@ -198,8 +236,12 @@ class FindingSpan:
     end: int | None = None
     qualifiers: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "label": self.label,
@@ -220,8 +262,12 @@ class Advice:
     title: str
     text: str
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -237,8 +283,12 @@ class Test:
     title: str
     why: str
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "title": self.title,
@@ -272,6 +322,7 @@ class Exercise:
     per_week: str | None = None
     caution: str | None = None
     sources: tuple[Citation, ...] = ()
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def parameters(self) -> list[tuple[str, str]]:
         """``(name, value)`` of the parameters this exercise has, in the standard order."""
@@ -283,6 +334,9 @@ class Exercise:
         return out
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         out: JsonObject = {
             "id": self.id,
             "title": self.title,
@@ -307,8 +361,12 @@ class MedicineCard:
     what_a_doctor_may_consider: str
     cautions: tuple[str, ...]
     sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
         return {
             "id": self.id,
             "name": self.name,
@@ -463,16 +521,16 @@ class Assessment:
                 "action": self.action,
                 "specialist": self.specialist,
                 "specialist_title": self.specialist_title,
-                "reasons": [r.to_json() for r in self.reasons],
+                "reasons": [_memo(r) for r in self.reasons],
             },
-            "red_flags": [r.to_json() for r in self.red_flags],
-            "red_flags_unchecked": [r.to_json() for r in self.red_flags_unchecked],
-            "conditions": [c.to_json() for c in self.conditions],
-            "findings": [f.to_json() for f in self.findings],
-            "tests": [t.to_json() for t in self.tests],
-            "advice": [a.to_json() for a in self.advice],
-            "exercises": [x.to_json() for x in self.exercises],
-            "medicines": [m.to_json() for m in self.medicines],
+            "red_flags": [_memo(r) for r in self.red_flags],
+            "red_flags_unchecked": [_memo(r) for r in self.red_flags_unchecked],
+            "conditions": [_memo(c) for c in self.conditions],
+            "findings": [_memo(f) for f in self.findings],
+            "tests": [_memo(t) for t in self.tests],
+            "advice": [_memo(a) for a in self.advice],
+            "exercises": [_memo(x) for x in self.exercises],
+            "medicines": [_memo(m) for m in self.medicines],
             "message": self.message,
             "disclaimer": self.disclaimer,
             "pack_version": self.pack_version,
