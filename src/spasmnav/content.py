@@ -153,6 +153,9 @@ class Finding(_Model):
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
     near: list[str] = Field(default_factory=list)
+    # Body parts that, in the same clause and with no leg word beside them, show the movement
+    # is somewhere else («дёргается веко», «спазм при дыхании»): out of scope.
+    elsewhere: list[str] = Field(default_factory=list)
     # A match of this finding hides matches of these findings that lie inside it: in
     # «судороги всего тела» the word «судороги» is not a calf cramp.
     overrides: list[str] = Field(default_factory=list)
@@ -253,6 +256,8 @@ class ContextRules(_Model):
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = Field(default_factory=list)
+    # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
+    leg_words: list[str] = Field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -317,6 +322,8 @@ class Medicine(_Model):
     what_a_doctor_may_consider: str
     cautions: list[str] = Field(min_length=1)
     conditions: list[str]
+    # Conditions that, when among the leading explanations, keep the card off the screen.
+    not_with: list[str] = Field(default_factory=list)
     cite: Cites
 
 
@@ -567,7 +574,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             if fid not in findings:
                 yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
     for m in pack.medicines:
-        for cid in m.conditions:
+        for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
     for b in pack.brain_areas:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -29,10 +29,14 @@ __all__ = [
     "assess_findings",
     "compile_expr",
     "get_engine",
+    "leading_conditions",
 ]
 
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TOP_CONDITIONS_FOR_CARE = 3
+# Medicine cards follow only the leading explanation: the top condition plus any whose raw
+# score is within this margin of it (about half a typical clue), never a third-ranked guess.
+LEADING_MARGIN = 0.5
 DEFAULT_RULE = "default_self_care"
 
 
@@ -185,6 +189,14 @@ class _CompiledCheck:
 CHECK_ANSWERS = ("да", "нет", "не знаю")
 
 
+def leading_conditions(conditions: Sequence[res.ConditionScore]) -> list[str]:
+    """The ids of the leading explanations of a ranked condition list (see LEADING_MARGIN)."""
+    if not conditions:
+        return []
+    best = conditions[0].raw_score
+    return [c.id for c in conditions if c.raw_score >= best - LEADING_MARGIN]
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -259,6 +271,7 @@ class Engine:
         }
         self._exercise_items = {x.id: x.card(pack) for x in pack.exercises}
         self._medicines_by_condition: dict[str, list[res.MedicineCard]] = {}
+        self._medicine_not_with = {m.id: frozenset(m.not_with) for m in pack.medicines}
         for m in pack.medicines:
             card = res.MedicineCard(
                 id=m.id,
@@ -433,7 +446,13 @@ class Engine:
         advice_ids: list[str] = []
         test_ids: list[str] = []
         for r in fired:
-            advice_ids.extend(r.advice)
+            # A lower-level rule's visit or self-help advice («запишитесь», «ведите дневник»)
+            # would contradict the level on the same screen; its first aid and cautions stay.
+            advice_ids.extend(
+                a
+                for a in r.advice
+                if r.level == level or self._advice_items[a].kind in ("first_aid", "caution")
+            )
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: dict[str, res.MedicineCard] = {}
@@ -446,7 +465,11 @@ class Engine:
                 if routine:
                     advice_ids.extend(advice)
                     exercise_ids.extend(self._condition_exercises[c.id])
-                    for m in self._medicines_by_condition.get(c.id, []):
+        if routine and conditions:
+            leading = leading_conditions(conditions)
+            for cid in leading:
+                for m in self._medicines_by_condition.get(cid, []):
+                    if self._medicine_not_with[m.id].isdisjoint(leading):
                         medicines.setdefault(m.id, m)
         advice_ids.extend(
             aid

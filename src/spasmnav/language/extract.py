@@ -88,7 +88,8 @@ class Reader:
         if truncated:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
-        tokens = tokenize(norm)
+        # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
+        tokens = self.lexicon.with_typos(tokenize(norm))
         sentence_of: list[int] = []
         s = 0
         for tok in tokens:
@@ -96,7 +97,7 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
         clause_of = clauses(tokens, sentence_of)
-        found = self.lexicon.find(tokens, sentence_of)
+        found = self.lexicon.find(tokens, sentence_of, clause_of)
         found.extend(self.frames.find(tokens, sentence_of, clause_of))
         matches = self._drop_overridden(found)
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}

@@ -8,14 +8,28 @@ term, inside one sentence: «лицо перекосило» and «переко�
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content import Pack
-from .morph import Token, lemmas, normalize
+from .morph import Token, lemmas, word_is_known
+from .normalise import fold
 
 __all__ = ["Lexicon", "Match", "Term"]
 
 EXTRA_WINDOW = 2
+# Typo tolerance: a word pymorphy3 does not know matches a lexicon word of this many letters or
+# more at edit distance 1, sharing the first letter («перекасило», «судароги»); prefixes need
+# one letter more and allow only one vowel written for another («перекас…» for «перекос*»),
+# the commonest slip, since the rest of the word is not checked («спастич…» is not «спастик*»).
+TYPO_MIN_LEN = 5
+TYPO_MIN_PREFIX = 6
+_VOWELS = frozenset("аеиоуыэюя")
+
+
+def _vowel_slip(a: str, b: str) -> bool:
+    """Do two strings of one length differ in exactly one place, a vowel for a vowel?"""
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +72,7 @@ class Match:
 
 
 def _word(raw: str) -> Word:
-    raw = normalize(raw.strip())
+    raw = fold(raw.strip())
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
         return Word(frozenset({raw[1:]}), None, raw[1:])
@@ -68,11 +82,17 @@ def _word(raw: str) -> Word:
 
 
 class Lexicon:
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, typos: bool = True) -> None:
+        self.typos = typos
         self.terms: list[Term] = []
         self._near: dict[str, tuple[Word, ...]] = {
             f.id: tuple(_word(w) for w in f.near) for f in pack.findings if f.near
         }
+        self._elsewhere: dict[str, tuple[Word, ...]] = {
+            f.id: tuple(_word(w) for w in f.elsewhere) for f in pack.findings if f.elsewhere
+        }
+        legs = pack.context.leg_words if pack.context is not None else []
+        self._legs = tuple(_word(w) for w in legs)
         for f in pack.findings:
             for phrase in f.lexicon:
                 contiguous = phrase.startswith("^")
@@ -89,6 +109,69 @@ class Lexicon:
                 else:
                     for lem in w.lemmas:
                         self._by_lemma[lem].add(i)
+        # Typo index: lexicon lemmas and forms by length; long prefixes by length.
+        self._by_len: dict[int, list[str]] = defaultdict(list)
+        for lem in sorted(self._by_lemma):
+            if len(lem) >= TYPO_MIN_LEN and lem.isalpha():
+                self._by_len[len(lem)].append(lem)
+        self._long_prefixes: dict[int, list[str]] = defaultdict(list)
+        for prefix in sorted({p for p, _ in self._prefixes}):
+            if len(prefix) >= TYPO_MIN_PREFIX:
+                self._long_prefixes[len(prefix)].append(prefix)
+        self._typo_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+    def typo_lemmas(self, token: Token) -> frozenset[str]:
+        """Lexicon lemmas (or prefixes) an unknown word is one typo away from; empty for a word
+        pymorphy3 knows: a known word is not a typo («свет» is not «свело»)."""
+        word = token.text
+        if token.punct or len(word) < TYPO_MIN_LEN or not word.isalpha() or word_is_known(word):
+            return frozenset()
+        key = (word, token.lemmas)
+        hit = self._typo_cache.get(key)
+        if hit is not None:
+            return hit
+        # Imported here: most texts never need it, and a cold start should not pay for it.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        found: set[str] = set()
+        for form in token.lemmas | {word}:
+            if len(form) < TYPO_MIN_LEN or form in self._by_lemma:
+                continue
+            for n in (len(form) - 1, len(form), len(form) + 1):
+                bucket = self._by_len.get(n)
+                if not bucket:
+                    continue
+                for cand, _, _ in process.extract(
+                    form, bucket, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                ):
+                    if cand[0] == form[0]:
+                        found |= lemmas(cand)  # read the word as the one it misspells
+        for n, prefixes in self._long_prefixes.items():
+            head = word[:n]
+            if len(head) < n:
+                continue
+            for prefix in prefixes:
+                if head[0] == prefix[0] and _vowel_slip(head, prefix):
+                    found.add(prefix)
+        out = frozenset(found)
+        if len(self._typo_cache) > 100_000:
+            self._typo_cache.clear()
+        self._typo_cache[key] = out
+        return out
+
+    def with_typos(self, tokens: list[Token]) -> list[Token]:
+        """The tokens, unknown words given the lexicon lemmas they are one typo away from."""
+        if not self.typos:
+            return tokens
+        out = tokens
+        for i, tok in enumerate(tokens):
+            extra = self.typo_lemmas(tok)
+            if extra:
+                if out is tokens:
+                    out = list(tokens)
+                out[i] = replace(tok, lemmas=tok.lemmas | extra)
+        return out
 
     def _candidates(self, tokens: list[Token]) -> set[int]:
         cands: set[int] = set()
@@ -100,12 +183,35 @@ class Lexicon:
                 if hit:
                     cands |= hit
             for prefix, i in self._prefixes:
-                if tok.text.startswith(prefix):
+                if tok.text.startswith(prefix) or prefix in tok.lemmas:
                     cands.add(i)
         return cands
 
-    def find(self, tokens: list[Token], sentence_of: list[int]) -> list[Match]:
-        """All term matches; ``sentence_of[i]`` is the sentence number of token i."""
+    def _elsewhere_clauses(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int]
+    ) -> dict[str, set[int]]:
+        """Per finding, the clauses naming a body part other than the leg, in a text that names
+        no leg at all (a text that does — even «не веко, а мышца на голени» — keeps them)."""
+        if not self._elsewhere or any(w.matches(t) for t in tokens for w in self._legs):
+            return {}
+        legged: set[int] = set()
+        out: dict[str, set[int]] = {}
+        for fid, words in self._elsewhere.items():
+            out[fid] = {
+                clause_of[i]
+                for i, t in enumerate(tokens)
+                if not t.punct and clause_of[i] not in legged and any(w.matches(t) for w in words)
+            }
+        return out
+
+    def find(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int] | None = None
+    ) -> list[Match]:
+        """All term matches; ``sentence_of[i]`` is the sentence number of token i, and
+        ``clause_of[i]`` its clause (for findings that name where they are not)."""
+        elsewhere = (
+            self._elsewhere_clauses(tokens, sentence_of, clause_of) if clause_of is not None else {}
+        )
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
         for ti in sorted(self._candidates(tokens)):
@@ -155,4 +261,7 @@ class Lexicon:
                 if key not in seen:
                     seen.add(key)
                     out.append(Match(term.finding, term.source, pos))
+        if elsewhere:
+            assert clause_of is not None
+            out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]
         return out
