@@ -56,6 +56,10 @@ class Reader:
         self.qualifiers = Qualifiers(pack.context)
         self.frames = Frames(pack.frames)
         kinds = {f.id: f.kind for f in pack.findings}
+        red_flag_findings = frozenset(
+            fid for r in pack.rules if r.red_flag for fid in _finding_ids(r.when)
+        )
+        frame_findings = frozenset(fr.finding for fr in pack.frames)
         # Which qualifiers change what a finding means. A movement stays the complaint whatever
         # is said of it; an old mention of a history item is still history.
         self._qualifiable = {
@@ -63,7 +67,13 @@ class Reader:
             "hypothetical": frozenset(
                 f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
             ),
-            "historical": frozenset(f for f, k in kinds.items() if k in ("sign", "symptom")),
+            # Only a red flag is downgraded by an old mention: «поясница ноет давно» is still
+            # the back pain the person has.
+            "historical": frozenset(
+                f
+                for f, k in kinds.items()
+                if k in ("sign", "symptom") and (f in red_flag_findings or f in frame_findings)
+            ),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
 
@@ -185,6 +195,20 @@ class Reader:
                 f"Текст длиннее {MAX_TEXT_CHARS} знаков: разобраны первые {MAX_TEXT_CHARS}."
             )
         return Understanding(facts, shown, subject, truncated, notes)
+
+
+def _finding_ids(expr: object) -> list[str]:
+    if isinstance(expr, str):
+        return [expr]
+    if isinstance(expr, dict):
+        out = [str(expr["finding"])] if "finding" in expr else []
+        for key in ("all", "any", "of"):
+            for sub in expr.get(key, []):
+                out.extend(_finding_ids(sub))
+        if "not" in expr:
+            out.extend(_finding_ids(expr["not"]))
+        return out
+    return []
 
 
 @lru_cache(maxsize=1)

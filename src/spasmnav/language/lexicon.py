@@ -7,6 +7,7 @@ term, inside one sentence: «лицо перекосило» and «переко�
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -37,8 +38,11 @@ class Word:
     lemmas: frozenset[str]
     prefix: str | None
     exact: str | None = None
+    pattern: re.Pattern[str] | None = None
 
     def matches(self, token: Token) -> bool:
+        if self.pattern is not None:
+            return self.pattern.fullmatch(token.text) is not None
         if self.exact is not None:
             return token.text == self.exact
         if self.prefix is not None:
@@ -72,6 +76,9 @@ class Match:
 
 
 def _word(raw: str) -> Word:
+    if raw.startswith("~"):
+        # A regular expression over the word («~[0-9]{1,2}:[0-9]{2}», a clock time).
+        return Word(frozenset(), None, None, re.compile(raw[1:]))
     raw = fold(raw.strip())
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
@@ -132,7 +139,7 @@ class Lexicon:
             return hit
         # Imported here: most texts never need it, and a cold start should not pay for it.
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA  # a swap of two letters is one typo («чувтсвует»)
 
         found: set[str] = set()
         for form in token.lemmas | {word}:
@@ -143,7 +150,7 @@ class Lexicon:
                 if not bucket:
                     continue
                 for cand, _, _ in process.extract(
-                    form, bucket, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                    form, bucket, scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
                     if cand[0] == form[0]:
                         found |= lemmas(cand)  # read the word as the one it misspells
