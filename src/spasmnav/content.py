@@ -258,6 +258,8 @@ class ContextRules(_Model):
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = Field(default_factory=list)
+    # Persons who are never the patient (neighbours, friends, colleagues).
+    strangers: list[str] = Field(default_factory=list)
     # Verbs that make the person just before them a reporter, not the one affected.
     reporting_verbs: list[str] = Field(default_factory=list)
     # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).

@@ -104,11 +104,13 @@ class Qualifiers:
         self._rules: list[_Rule] = []
         self._terminators: tuple[tuple[_TWord, ...], ...] = ()
         self._persons: tuple[_TWord, ...] = ()
+        self._strangers: tuple[_TWord, ...] = ()
         self._reporting: tuple[_TWord, ...] = ()
         if rules is None:
             return
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
-        self._persons = tuple(_tword(p) for p in rules.persons)
+        self._strangers = tuple(_tword(p) for p in rules.strangers)
+        self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
         self._reporting = tuple(_tword(v) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
@@ -205,6 +207,9 @@ class Qualifiers:
             for w in self._reporting
         )
 
+    def _stranger(self, name: str) -> bool:
+        return any(name in w.lemmas for w in self._strangers)
+
     def _person_at(self, tok: Token) -> str | None:
         if tok.text in SELF_WORDS:
             return "я"
@@ -245,15 +250,17 @@ class Qualifiers:
         )
         patient: str | None = None
         writer_speaks = any(p == "я" for _, p in persons)
+        family = [(i, p) for i, p in persons if not self._stranger(p)]
         if first_move is not None:
             patient = person_of(first_move.first)
-            if patient is None:
-                before = [p for i, p in persons if i < first_move.first]
+            if patient is None or self._stranger(patient):
+                before = [p for i, p in family if i < first_move.first]
                 # A carer who never says «я» writes about the person they name
                 # («дёргается нога, а сейчас у мамы перекосило лицо»).
-                patient = before[0] if before else ("я" if writer_speaks else persons[0][1])
+                fallback = family[0][1] if family and not writer_speaks else "я"
+                patient = before[0] if before else fallback
         else:
-            patient = persons[0][1]
+            patient = family[0][1] if family else "я"
         out: list[str | None] = []
         for m in matches:
             p = person_of(m.first)
