@@ -259,6 +259,12 @@ class Engine:
         self._advice_when = [
             (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
         ]
+        # Items never shown while their `unless` holds (potassium foods with kidney failure,
+        # adult medicine cards for a child), whichever rule or condition brought them.
+        self._unless: dict[str, Predicate] = {
+            **{f"advice:{a.id}": compile_expr(a.unless) for a in pack.advice if a.unless},
+            **{f"medicine:{m.id}": compile_expr(m.unless) for m in pack.medicines if m.unless},
+        }
         self._advice_items = {
             a.id: res.Advice(
                 id=a.id, kind=a.kind, title=a.title, text=a.text, sources=pack.cite(a.cite)
@@ -477,6 +483,18 @@ class Engine:
             if (routine or self._advice_items[aid].kind in ("first_aid", "caution"))
             and pred(facts, present)
         )
+
+        if self._unless:
+            advice_ids = [
+                a
+                for a in advice_ids
+                if not (p := self._unless.get(f"advice:{a}")) or not p(facts, present)
+            ]
+            medicines = {
+                mid: m
+                for mid, m in medicines.items()
+                if not (p := self._unless.get(f"medicine:{mid}")) or not p(facts, present)
+            }
 
         findings_out = tuple(self._span(fid, o) for fid, o in facts.items())
         title, action = self._levels[level]
