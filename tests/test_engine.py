@@ -74,24 +74,24 @@ def witness(expr: Any) -> dict[str, Observation] | None:
 def test_rule_fires_on_its_findings(rule: Any) -> None:
     facts = witness(rule.when)
     assert facts, f"no witness for {rule.id}"
-    a = assess(facts).to_dict()
-    fired = [r["rule"] for r in a["triage"]["reasons"]]
+    a = assess(facts)
+    fired = [r.rule for r in a.reasons]
     assert rule.id in fired
-    assert RANK[a["triage"]["level"]] >= RANK[rule.level]
-    reason = next(r for r in a["triage"]["reasons"] if r["rule"] == rule.id)
-    assert reason["sources"], "a reason without a source"
-    assert reason["findings"], "a reason without the findings behind it"
+    assert RANK[a.level] >= RANK[rule.level]
+    reason = next(r for r in a.reasons if r.rule == rule.id)
+    assert reason.sources, "a reason without a source"
+    assert reason.findings, "a reason without the findings behind it"
     if rule.red_flag:
-        assert rule.id in [f["id"] for f in a["red_flags"]]
+        assert rule.id in [f.id for f in a.red_flags]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_does_not_fire_when_its_findings_are_absent(rule: Any) -> None:
     facts = witness(rule.when) or {}
     absent = {fid: Observation(False) for fid in facts}
-    fired = [r["rule"] for r in assess(absent).to_dict()["triage"]["reasons"]]
+    fired = [r.rule for r in assess(absent).reasons]
     assert rule.id not in fired
-    assert rule.id not in [r["rule"] for r in assess({}).to_dict()["triage"]["reasons"]]
+    assert rule.id not in [r.rule for r in assess({}).reasons]
 
 
 def test_each_level_is_reachable() -> None:
@@ -109,35 +109,35 @@ def test_specialists_follow_the_sources() -> None:
 
 
 def test_emergency_shows_first_aid_and_nothing_distracting() -> None:
-    a = assess_findings({"generalized_convulsions": True, "post_stroke": True}).to_dict()
-    ids = [x["id"] for x in a["advice"]]
+    a = assess_findings({"generalized_convulsions": True, "post_stroke": True})
+    ids = [x.id for x in a.advice]
     assert "call_103" in ids and "seizure_first_aid" in ids
-    assert a["exercises"] == [] and a["medicines"] == []
+    assert a.exercises == () and a.medicines == ()
 
 
 def test_dvt_never_suggests_massage_or_stretching() -> None:
-    a = assess_findings({"calf_swelling": True, "calf_pain": True, "cramp": True}).to_dict()
-    assert "dvt_no_massage" in [x["id"] for x in a["advice"]]
-    assert "cramp_stretch" not in [x["id"] for x in a["advice"]]
-    assert a["exercises"] == []
+    a = assess_findings({"calf_swelling": True, "calf_pain": True, "cramp": True})
+    assert "dvt_no_massage" in [x.id for x in a.advice]
+    assert "cramp_stretch" not in [x.id for x in a.advice]
+    assert a.exercises == ()
 
 
 def test_conditions_are_ranked_and_explained() -> None:
     a = assess_findings(
         {"post_stroke": True, "stiffness": True, "velocity_dependent_resistance": True}
-    ).to_dict()
-    assert a["conditions"][0]["id"] == "spasticity"
-    scores = [c["raw_score"] for c in a["conditions"]]
+    )
+    assert a.conditions[0].id == "spasticity"
+    scores = [c.raw_score for c in a.conditions]
     assert scores == sorted(scores, reverse=True)
-    top = a["conditions"][0]
-    assert sum(e["weight"] for e in top["evidence"]) == pytest.approx(top["raw_score"])
+    top = a.conditions[0]
+    assert sum(e.weight for e in top.evidence) == pytest.approx(top.raw_score)
 
 
 def test_explicit_absence_counts_against() -> None:
     with_weakness = assess_findings({"local_muscle_twitch": True, "leg_weakness": True})
     without = assess_findings({"local_muscle_twitch": True, "leg_weakness": False})
-    score = {c["id"]: c["raw_score"] for c in without.conditions}
-    score_w = {c["id"]: c["raw_score"] for c in with_weakness.conditions}
+    score = {c.id: c.raw_score for c in without.conditions}
+    score_w = {c.id: c.raw_score for c in with_weakness.conditions}
     assert score["benign_fasciculations"] > score_w.get("benign_fasciculations", 0)
 
 
@@ -244,7 +244,8 @@ def test_adding_any_finding_never_lowers_the_level(
 def test_any_finding_set_gives_a_valid_deterministic_assessment(
     facts: dict[str, Observation],
 ) -> None:
-    a = assess(facts).to_dict()
+    result = assess(facts)
+    a = result.to_json()
     assert a["schema_version"] == 1
     assert a["triage"]["level"] in RANK
     assert a["triage"]["reasons"], "every assessment says why"
@@ -254,7 +255,7 @@ def test_any_finding_set_gives_a_valid_deterministic_assessment(
         assert 0.0 <= c["score"] <= 1.0 and c["evidence"]
     for adv in a["advice"]:
         assert adv["sources"]
-    assert assess(facts).to_dict() == a
+    assert assess(facts) == result and assess(facts).to_json() == a
 
 
 def test_engine_is_compiled_once() -> None:
@@ -262,6 +263,6 @@ def test_engine_is_compiled_once() -> None:
 
 
 def test_catch_all_rule_is_silent_when_another_rule_fires() -> None:
-    a = assess_findings({"generalized_convulsions": True}).to_dict()
-    assert "default_self_care" not in [r["rule"] for r in a["triage"]["reasons"]]
-    assert "rule_2_3_weeks" not in [x["id"] for x in a["advice"]]
+    a = assess_findings({"generalized_convulsions": True})
+    assert "default_self_care" not in [r.rule for r in a.reasons]
+    assert "rule_2_3_weeks" not in [x.id for x in a.advice]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from spasmnav.content import load_pack
 from spasmnav.engine import LEADING_MARGIN, Observation, assess, leading_conditions
+from spasmnav.result import ConditionScore
 from test_screens import BOOLEAN_FINDINGS, witness
 
 PACK = load_pack()
@@ -25,6 +26,14 @@ NUMERIC = {f.id for f in PACK.findings if f.numeric or f.derived is not None}
 # Findings that put a text in scope without pointing anywhere in particular, tried as companions
 # when a witness alone is out of scope.
 COMPANIONS = ("twitching", "cramp", "spasm", "post_stroke")
+
+
+def _scores(conditions: list[dict[str, Any]]) -> list[ConditionScore]:
+    """The contract's condition objects read back as the engine's typed scores."""
+    return [
+        ConditionScore(c["id"], c["title"], c["score"], c["raw_score"], "", "", (), ())
+        for c in conditions
+    ]
 
 
 def _condition_sets(cid: str) -> Iterator[dict[str, Observation]]:
@@ -134,7 +143,7 @@ def test_clonazepam_is_not_shown_for_benign_fasciculations() -> None:
             "sudden_jerks": Observation(True),
         }
     ).to_dict()
-    assert "benign_fasciculations" in leading_conditions(a["conditions"])
+    assert "benign_fasciculations" in leading_conditions(_scores(a["conditions"]))
     assert "clonazepam" not in {m["id"] for m in a["medicines"]}
 
 

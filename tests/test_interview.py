@@ -166,8 +166,8 @@ def test_an_emergency_stops_the_interview_at_once(link: str, value: Any, first_a
     step = iv.next_step(state)
     assert isinstance(step, iv.EmergencyStep)
     assert step.call == "103 или 112"
-    assert "call_103" in {a["id"] for a in step.first_aid}
-    assert first_aid in {a["id"] for a in step.first_aid}
+    assert "call_103" in {a.id for a in step.first_aid}
+    assert first_aid in {a.id for a in step.first_aid}
     assert step.red_flags and step.reasons
     assert iv.result(state).level == "emergency"
     d = step.to_dict()
@@ -180,7 +180,7 @@ def test_a_swollen_calf_with_breathlessness_says_do_not_massage() -> None:
     state = iv.start("Икра опухла и болит, а сейчас стало трудно дышать")
     step = iv.next_step(state)
     assert isinstance(step, iv.EmergencyStep)
-    assert {"dvt_no_massage", "pe_wait"} <= {a["id"] for a in step.first_aid}
+    assert {"dvt_no_massage", "pe_wait"} <= {a.id for a in step.first_aid}
 
 
 def test_an_emergency_in_the_opening_text_asks_nothing() -> None:
@@ -217,8 +217,10 @@ def test_stops_when_the_level_is_settled_and_shows_a_summary_then_the_result() -
         iv.confirm(state)  # questions are left
     done = iv.next_step(iv.confirm(run.state))
     assert isinstance(done, iv.DoneStep)
-    assert done.assessment["triage"]["level"] == "doctor"
-    assert done.assessment["interview"]["questions"] == len(run.state.history)
+    assert done.assessment.level == "doctor"
+    assert done.assessment.interview is not None
+    assert len(done.assessment.interview.asked) == len(run.state.history)
+    assert done.to_dict()["assessment"]["interview"]["questions"] == len(run.state.history)
 
 
 def test_not_knowing_everything_still_ends_with_a_result() -> None:
@@ -232,7 +234,7 @@ def test_not_knowing_everything_still_ends_with_a_result() -> None:
     assert known and all(k.startswith("check_") and o.present is None for k, o in known.items())
     res = iv.result(run.state)
     assert res.level == "urgent"
-    assert {"stroke_signs", "seizure", "cold_leg"} <= {c["id"] for c in res.red_flags_unchecked}
+    assert {"stroke_signs", "seizure", "cold_leg"} <= {c.id for c in res.red_flags_unchecked}
 
 
 # --- Answers, «не знаю», back ----------------------------------------------------------------
@@ -496,7 +498,7 @@ def test_subject_other_changes_the_wording() -> None:
     state = iv.answer(iv.start(), "subject", "other")
     step = iv.next_step(state)
     assert isinstance(step, iv.QuestionStep) and "у него (у неё)" in step.text
-    assert iv.result(state).to_dict()["subject"] == "other"
+    assert iv.result(state).subject == "other"
 
 
 # --- State on the wire -----------------------------------------------------------------------
@@ -552,14 +554,15 @@ def test_step_json_shape_for_the_web() -> None:
 def test_result_is_the_engine_assessment_of_the_same_findings() -> None:
     state = iv.start("Ночью свело икру, потянула носок на себя — прошло", subject="self")
     state = iv.answer(state, "hx_chronic", ["diabetes", "varicose"])
-    a = iv.result(state).to_dict()
+    a = iv.result(state)
     findings = {
         f: (o.value if o.value is not None else o.present) for f, o in iv.facts(state).items()
     }
-    same = get_engine().assess(parse_findings({"findings": findings})).to_dict()
-    for key in ("triage", "conditions", "red_flags", "tests", "advice", "exercises", "in_scope"):
-        assert a[key] == same[key], key
-    assert a["interview"]["asked"][0]["linkId"] == "hx_chronic"
+    same = get_engine().assess(parse_findings({"findings": findings}))
+    for key in ("level", "reasons", "conditions", "red_flags", "tests", "advice", "exercises"):
+        assert getattr(a, key) == getattr(same, key), key
+    assert a.in_scope == same.in_scope
+    assert a.interview is not None and a.interview.asked[0].link_id == "hx_chronic"
 
 
 def test_with_no_answers_the_result_is_spasmnav_assess_of_the_text() -> None:
@@ -595,7 +598,7 @@ def test_the_policy_mirror_of_the_engine_agrees_with_it(values: dict[str, Any]) 
     a = get_engine().assess(facts)
     level, leader = iv._catalog().outcome(facts)
     assert LEVELS[level] == a.level
-    assert leader == (a.conditions[0]["id"] if a.conditions else None)
+    assert leader == (a.conditions[0].id if a.conditions else None)
 
 
 def test_a_step_is_fast_enough_for_the_web() -> None:

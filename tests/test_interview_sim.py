@@ -145,11 +145,7 @@ def test_own_patient_reaches_the_full_information_level(patient: Patient) -> Non
 
 def test_own_patients_cover_every_rule() -> None:
     assert len(OWN_PATIENTS) >= 30
-    fired = {
-        reason["rule"]
-        for p in OWN_PATIENTS
-        for reason in get_engine().assess(p.truth).to_dict()["triage"]["reasons"]
-    }
+    fired = {reason.rule for p in OWN_PATIENTS for reason in get_engine().assess(p.truth).reasons}
     assert {r.id for r in load_pack().rules} <= fired
     levels = {p.expected for p in OWN_PATIENTS}
     assert levels == {"self_care", "doctor", "urgent", "emergency"}

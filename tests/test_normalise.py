@@ -290,8 +290,8 @@ def test_typo_tolerance_adds_no_red_flag_to_a_non_emergency_case() -> None:
     fuzzy, strict = get_reader(), _strict_reader()
     gained = {}
     for case in cases:
-        with_typos = {r["id"] for r in assess(fuzzy.read(case["text"]).facts).red_flags}
-        without = {r["id"] for r in assess(strict.read(case["text"]).facts).red_flags}
+        with_typos = {r.id for r in assess(fuzzy.read(case["text"]).facts).red_flags}
+        without = {r.id for r in assess(strict.read(case["text"]).facts).red_flags}
         if with_typos - without:
             gained[case["id"]] = with_typos - without
     assert not gained

@@ -159,28 +159,28 @@ def test_calendar_year_of_a_stroke_counts_from_today() -> None:
 )
 def test_time_since_onset_does_not_fire_the_five_minute_seizure_flag(text: str) -> None:
     assert EPISODE not in understand(text).facts
-    assert "seizure_over_5min" not in {f["id"] for f in assess_text(text).findings}
+    assert "seizure_over_5min" not in {f.id for f in assess_text(text).findings}
 
 
 def test_a_long_episode_still_fires_the_five_minute_seizure_flag() -> None:
     text = "Судороги всего тела длятся уже минут десять, не приходит в себя"
     assert understand(text).facts[EPISODE].value == 10
     a = assess_text(text)
-    assert "seizure_over_5min" in {f["id"] for f in a.findings}
+    assert "seizure_over_5min" in {f.id for f in a.findings}
     assert a.level == "emergency"
 
 
 def test_an_old_stroke_is_not_a_recent_one() -> None:
     old = assess_text("Инсульт был 4 года назад, нога иногда подёргивается")
     recent = assess_text("Инсульт был 3 недели назад, нога подёргивается")
-    found_old = {f["id"] for f in old.findings}
-    found_recent = {f["id"] for f in recent.findings}
+    found_old = {f.id for f in old.findings}
+    found_recent = {f.id for f in recent.findings}
     assert "recent_stroke" not in found_old
     assert "recent_stroke" in found_recent
 
 
 def test_a_childs_age_is_a_child_not_years_of_symptoms() -> None:
-    child = {f["id"] for f in assess_text("У ребёнка 5 лет по ночам сводит ноги").findings}
-    adult = {f["id"] for f in assess_text("Мне 45 лет, по ночам сводит ноги").findings}
+    child = {f.id for f in assess_text("У ребёнка 5 лет по ночам сводит ноги").findings}
+    adult = {f.id for f in assess_text("Мне 45 лет, по ночам сводит ноги").findings}
     assert {"age_under_16"} <= child and "persistent_3_weeks" not in child
     assert "age_under_16" not in adult

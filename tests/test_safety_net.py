@@ -27,8 +27,8 @@ REASSURING = re.compile(
 
 def _visible_text(a: Assessment) -> str:
     parts = [a.title, a.action, a.message or ""]
-    parts += [str(r["text"]) for r in a.reasons]
-    parts += [str(x["title"]) + " " + str(x["text"]) for x in a.advice]
+    parts += [r.text for r in a.reasons]
+    parts += [f"{x.title} {x.text}" for x in a.advice]
     return "\n".join(parts)
 
 
@@ -38,7 +38,7 @@ def _assert_never_reassures(a: Assessment) -> None:
     if not a.in_scope:
         assert RANK[a.level] >= RANK["doctor"]
         assert not a.exercises and not a.medicines
-        assert all(x["kind"] not in ("self_help", "lifestyle") for x in a.advice), a.advice
+        assert all(x.kind not in ("self_help", "lifestyle") for x in a.advice), a.advice
 
 
 facts_strategy = st.dictionaries(
@@ -103,10 +103,10 @@ def test_no_word_salad_is_called_safe_while_a_red_flag_is_unchecked(words: list[
 def test_a_plain_night_cramp_lists_what_was_not_checked() -> None:
     a = assess_text("Ночью свело икру, потянул носок на себя — прошло")
     assert a.level == "self_care"
-    unchecked = {c["id"] for c in a.red_flags_unchecked}
+    unchecked = {c.id for c in a.red_flags_unchecked}
     assert {"stroke_signs", "seizure", "breathing_chest", "cold_leg", "calf_clot"} <= unchecked
     for c in a.red_flags_unchecked:
-        assert c["question"].endswith("?") and c["answers"] == ["да", "нет", "не знаю"]
+        assert c.question.endswith("?") and c.answers == ("да", "нет", "не знаю")
     assert not REASSURING.search(_visible_text(a))
     # Conditional checks are listed only where they apply.
     assert "hypocalcaemia" not in unchecked
@@ -117,13 +117,13 @@ def test_nonsense_is_out_of_scope_with_no_self_help_and_the_check() -> None:
         a = assess_text(text)
         assert not a.in_scope and a.level == "doctor", text
         assert not a.exercises and not a.medicines
-        assert {c["id"] for c in a.red_flags_unchecked} >= {"stroke_signs", "seizure"}
+        assert {c.id for c in a.red_flags_unchecked} >= {"stroke_signs", "seizure"}
 
 
 def test_out_of_scope_red_flags_still_escalate() -> None:
     a = assess_text("перекосило лицо")
     assert a.level == "emergency"
-    assert "stroke_signs" not in {c["id"] for c in a.red_flags_unchecked}
+    assert "stroke_signs" not in {c.id for c in a.red_flags_unchecked}
 
 
 def _answer(base: dict[str, Observation], check: str, value: bool | None) -> Assessment:
@@ -137,7 +137,7 @@ def test_answering_a_check_reassesses() -> None:
     assert _answer(base, "stroke_signs", True).level == "emergency"
     no = _answer(base, "stroke_signs", False)
     assert no.level == "self_care"
-    assert "stroke_signs" not in {c["id"] for c in no.red_flags_unchecked}
+    assert "stroke_signs" not in {c.id for c in no.red_flags_unchecked}
 
 
 def test_not_knowing_a_worrying_red_flag_is_a_worry() -> None:
@@ -149,10 +149,10 @@ def test_not_knowing_a_worrying_red_flag_is_a_worry() -> None:
     plain = assess(base).level
     for cid, check in CHECKS.items():
         a = _answer(base, cid, None)
-        assert cid in {c["id"] for c in a.red_flags_unchecked}, cid
+        assert cid in {c.id for c in a.red_flags_unchecked}, cid
         if check.unknown_is_worry:
             assert RANK[a.level] >= RANK["urgent"], cid
-            assert any(r["rule"] == f"unknown_{cid}" for r in a.reasons)
+            assert any(r.rule == f"unknown_{cid}" for r in a.reasons)
         else:
             assert a.level == plain, cid
 
@@ -171,10 +171,10 @@ def test_every_answer_settles_its_check() -> None:
     base = {"twitching": Observation(True), "thyroid_surgery": Observation(True)}
     for cid, check in CHECKS.items():
         yes = _answer(base, cid, True)
-        assert check.rule in {r["rule"] for r in yes.reasons}, cid
-        assert cid not in {c["id"] for c in yes.red_flags_unchecked}
+        assert check.rule in {r.rule for r in yes.reasons}, cid
+        assert cid not in {c.id for c in yes.red_flags_unchecked}
         no = _answer(base, cid, False)
-        assert cid not in {c["id"] for c in no.red_flags_unchecked}
+        assert cid not in {c.id for c in no.red_flags_unchecked}
 
 
 def test_hypothetical_and_questioned_red_flags_stay_unchecked() -> None:
@@ -185,5 +185,5 @@ def test_hypothetical_and_questioned_red_flags_stay_unchecked() -> None:
         a = assess_text(text)
         assert a.level != "emergency", text
         assert a.red_flags_unchecked, text
-        qualified = [f for f in a.findings if f["qualifiers"] and f["present"] is None]
+        qualified = [f for f in a.findings if f.qualifiers and f.present is None]
         assert qualified, text

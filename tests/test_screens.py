@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from spasmnav.content import load_pack
 from spasmnav.engine import RANK, Observation, assess, leading_conditions
+from spasmnav.result import ConditionScore
 
 PACK = load_pack()
 RULES = {r.id: r for r in PACK.rules}
@@ -35,6 +36,14 @@ GREEN = re.compile(r"опасных признаков не|можно набл�
 BOOK_LATER = re.compile(r"запишитесь|в ближайшие дни|свяжитесь с врачом сегодня", re.IGNORECASE)
 STRETCH_OR_MASSAGE = re.compile(r"растяж|растян|разотр|массир|потяните носок", re.IGNORECASE)
 CLOT_RULES = {"suspected_dvt"}
+
+
+def _scores(conditions: list[dict[str, Any]]) -> list[ConditionScore]:
+    """The contract's condition objects read back as the engine's typed scores."""
+    return [
+        ConditionScore(c["id"], c["title"], c["score"], c["raw_score"], "", "", (), ())
+        for c in conditions
+    ]
 
 
 def witness(expr: Any) -> dict[str, Observation] | None:
@@ -100,7 +109,7 @@ def screen_problems(a: dict[str, Any]) -> list[str]:
                 problems.append(f"{adv['id']}: stretching or massage with a suspected clot")
         if a["exercises"]:
             problems.append("exercises with a suspected clot")
-    leading = set(leading_conditions(a["conditions"]))
+    leading = set(leading_conditions(_scores(a["conditions"])))
     for m in a["medicines"]:
         card = next(x for x in PACK.medicines if x.id == m["id"])
         if not leading & set(card.conditions):

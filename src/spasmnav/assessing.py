@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from .engine import Assessment, Observation, assess, get_engine
+from .engine import Observation, assess, get_engine
 from .language import Understanding, understand
+from .result import Assessment, TextMatch
 
 __all__ = ["FindingsError", "assess_text", "parse_findings"]
 
@@ -18,14 +20,13 @@ class FindingsError(ValueError):
 def assess_text(text: str) -> Assessment:
     """Assess a person's own words (raises ``language.TextError`` for unusable text)."""
     u: Understanding = understand(text)
-    extra: dict[str, Any] = {
-        "subject": u.subject,
-        "text": text,
-        "matches": u.matches,
-    }
-    if u.notes:
-        extra["notes"] = u.notes
-    return assess(u.facts, extra=extra)
+    return dataclasses.replace(
+        assess(u.facts),
+        subject=u.subject,
+        text=text,
+        matches=tuple(TextMatch.from_mapping(m) for m in u.matches),
+        notes=tuple(u.notes),
+    )
 
 
 def parse_findings(data: Any) -> dict[str, Observation]:

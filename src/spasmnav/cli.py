@@ -66,12 +66,12 @@ def _assess_line(line: str) -> dict[str, Any]:
     ident = item.get("id")
     try:
         if "findings" in item:
-            result = assess(parse_findings(item["findings"])).to_dict()
+            result = assess(parse_findings(item["findings"])).to_json()
         else:
             text = item.get("text")
             if not isinstance(text, str):
                 raise TextError("В строке нет поля «text» с текстом.")
-            result = assess_text(text).to_dict()
+            result = assess_text(text).to_json()
     except (TextError, FindingsError) as exc:
         return {"id": ident, "error": {"code": "bad_input", "message": str(exc)}}
     except Exception as exc:  # one bad line must not stop the batch
@@ -115,9 +115,9 @@ def assess_cmd(
     except (TextError, FindingsError) as exc:
         fail(str(exc))
     if as_json:
-        _emit(result.to_dict())
+        _emit(result.to_json())
     else:
-        print_assessment(_console(), result.to_dict())
+        print_assessment(_console(), result)
 
 
 def _run_batch(path: Path) -> None:

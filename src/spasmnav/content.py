@@ -13,13 +13,18 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from . import result
+
 __all__ = [
+    "CITED_SECTIONS",
+    "ID_SECTIONS",
     "LEVELS",
+    "SECTIONS",
     "Advice",
     "BrainArea",
     "Check",
@@ -72,14 +77,21 @@ class Citation(_Model):
     end_line: int | None = None
     section: str | None = None
 
-    def render(self, pack: Pack) -> str:
+    def resolve(self, pack: Pack) -> result.Citation:
+        """The citation as the result carries it: the locator with the source's human title."""
         src = pack.source(self.source)
-        if src.file and self.line is not None:
-            lines = f"{self.line}" if self.end_line is None else f"{self.line}-{self.end_line}"
-            return f"{src.file}:{lines}"
-        if self.section:
-            return f"{src.short}: {self.section}"
-        return src.short
+        return result.Citation(
+            source=self.source,
+            title=src.short,
+            line=self.line,
+            end_line=self.end_line,
+            section=self.section,
+            file=src.file,
+        )
+
+    def render(self, pack: Pack) -> str:
+        """The contract's string form (``000_….txt:44``, «Short: section»)."""
+        return self.resolve(pack).contract()
 
 
 def _parse_citation(value: Any) -> Any:
@@ -293,6 +305,23 @@ class Exercise(_Model):
     caution: str | None = None
     cite: Cites
 
+    def card(self, pack: Pack) -> result.Exercise:
+        """The exercise as results, pages and the plan show it (citations resolved)."""
+        return result.Exercise(
+            id=self.id,
+            title=self.title,
+            goal=self.goal,
+            instructions=self.instructions,
+            repetitions=self.repetitions,
+            hold_seconds=self.hold_seconds,
+            sets_per_day=self.sets_per_day,
+            distance=self.distance,
+            duration_minutes=self.duration_minutes,
+            per_week=self.per_week,
+            caution=self.caution,
+            sources=pack.cite(self.cite),
+        )
+
 
 class Medicine(_Model):
     id: str
@@ -437,30 +466,39 @@ class Pack(_Model):
     def has(self, attr: str, id: str) -> bool:
         return id in self._index(attr)
 
-    def cite(self, citations: list[Citation]) -> list[str]:
-        return [c.render(self) for c in citations]
+    def cite(self, citations: list[Citation]) -> tuple[result.Citation, ...]:
+        """The citations resolved against this pack's sources (objects, rendered at the edge)."""
+        return tuple(c.resolve(self) for c in citations)
 
     def citations(self) -> Iterator[tuple[str, Citation]]:
         """Every citation in the pack, with the id of the item that carries it."""
-        for attr in (
-            "conditions",
-            "rules",
-            "specialists",
-            "tests",
-            "advice",
-            "exercises",
-            "medicines",
-            "brain_areas",
-            "scales",
-            "levels",
-            "questions",
-        ):
+        for attr in CITED_SECTIONS:
             for item in getattr(self, attr):
                 key = item.linkId if attr == "questions" else item.id
                 for c in item.cite:
                     yield f"{attr}.{key}", c
         for c in self.texts.cite:
             yield "texts", c
+
+
+def _section_items() -> dict[str, type[BaseModel]]:
+    out: dict[str, type[BaseModel]] = {}
+    for name, info in Pack.model_fields.items():
+        if get_origin(info.annotation) is list:
+            (item,) = get_args(info.annotation)
+            out[name] = item
+    return out
+
+
+# The pack's list sections, in the order of ``Pack`` (the order a reviewer reads them), written
+# once: the loader's checks, the citation walk and ``pack check``'s counts all derive from here.
+SECTIONS: tuple[str, ...] = tuple(_section_items())
+ID_SECTIONS: tuple[str, ...] = tuple(
+    n for n, t in _section_items().items() if "id" in t.model_fields
+)
+CITED_SECTIONS: tuple[str, ...] = tuple(
+    n for n, t in _section_items().items() if "cite" in t.model_fields
+)
 
 
 def _expr_findings(expr: Any) -> Iterator[str]:
@@ -478,19 +516,7 @@ def _expr_findings(expr: Any) -> Iterator[str]:
 
 def _reference_problems(pack: Pack) -> Iterator[str]:
     ids: dict[str, set[str]] = {}
-    for attr in (
-        "sources",
-        "findings",
-        "conditions",
-        "rules",
-        "specialists",
-        "tests",
-        "advice",
-        "exercises",
-        "medicines",
-        "brain_areas",
-        "scales",
-    ):
+    for attr in ID_SECTIONS:
         seen: set[str] = set()
         for item in getattr(pack, attr):
             if item.id in seen:

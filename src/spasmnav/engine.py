@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from . import result as res
 from .content import LEVELS, Pack, load_pack
+from .result import SCHEMA_VERSION, Assessment
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -30,7 +32,6 @@ __all__ = [
     "leading_conditions",
 ]
 
-SCHEMA_VERSION = 1
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TOP_CONDITIONS_FOR_CARE = 3
 # Medicine cards follow only the leading explanation: the top condition plus any whose raw
@@ -150,7 +151,7 @@ def explain(expr: Any, facts: Facts, present: frozenset[str]) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class _CompiledRule:
     id: str
-    level: str
+    level: res.Level
     rank: int
     priority: int
     red_flag: bool
@@ -159,7 +160,7 @@ class _CompiledRule:
     specialist: str
     title: str
     reason: str
-    sources: tuple[str, ...]
+    sources: tuple[res.Citation, ...]
     advice: tuple[str, ...]
     tests: tuple[str, ...]
 
@@ -182,70 +183,18 @@ class _CompiledCheck:
     rule: str
     worry: bool
     relevant: Predicate | None
-    sources: tuple[str, ...]
+    sources: tuple[res.Citation, ...]
 
 
 CHECK_ANSWERS = ("да", "нет", "не знаю")
 
 
-@dataclass(slots=True)
-class Assessment:
-    """The result of one assessment; ``to_dict`` gives the JSON contract of DESIGN.md."""
-
-    level: str
-    specialist: str
-    in_scope: bool
-    reasons: list[dict[str, Any]]
-    red_flags: list[dict[str, Any]]
-    conditions: list[dict[str, Any]]
-    findings: list[dict[str, Any]]
-    tests: list[dict[str, Any]]
-    advice: list[dict[str, Any]]
-    exercises: list[dict[str, Any]]
-    medicines: list[dict[str, Any]]
-    title: str
-    action: str
-    specialist_title: str
-    message: str | None
-    disclaimer: str
-    pack_version: str
-    red_flags_unchecked: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "in_scope": self.in_scope,
-            "triage": {
-                "level": self.level,
-                "title": self.title,
-                "action": self.action,
-                "specialist": self.specialist,
-                "specialist_title": self.specialist_title,
-                "reasons": self.reasons,
-            },
-            "red_flags": self.red_flags,
-            "red_flags_unchecked": self.red_flags_unchecked,
-            "conditions": self.conditions,
-            "findings": self.findings,
-            "tests": self.tests,
-            "advice": self.advice,
-            "exercises": self.exercises,
-            "medicines": self.medicines,
-            "message": self.message,
-            "disclaimer": self.disclaimer,
-            "pack_version": self.pack_version,
-        }
-        out.update(self.extra)
-        return out
-
-
-def leading_conditions(conditions: list[dict[str, Any]]) -> list[str]:
+def leading_conditions(conditions: Sequence[res.ConditionScore]) -> list[str]:
     """The ids of the leading explanations of a ranked condition list (see LEADING_MARGIN)."""
     if not conditions:
         return []
-    best = float(conditions[0]["raw_score"])
-    return [str(c["id"]) for c in conditions if float(c["raw_score"]) >= best - LEADING_MARGIN]
+    best = conditions[0].raw_score
+    return [c.id for c in conditions if c.raw_score >= best - LEADING_MARGIN]
 
 
 def _sigmoid(x: float) -> float:
@@ -275,7 +224,7 @@ class Engine:
                 specialist=r.specialist,
                 title=r.title,
                 reason=r.reason,
-                sources=tuple(pack.cite(r.cite)),
+                sources=pack.cite(r.cite),
                 advice=tuple(r.advice),
                 tests=tuple(r.tests),
             )
@@ -299,6 +248,14 @@ class Engine:
             for order, (fid, weight, when_present) in enumerate(cond.evidence):
                 self._evidence_by_finding.setdefault(fid, []).append((ci, weight, when_present))
                 self._evidence_order[ci].setdefault(fid, order)
+        # The result's evidence items depend on the pack only: built once, shared by results.
+        self._evidence_items: dict[str, list[tuple[int, bool, res.Evidence]]] = {
+            fid: [
+                (ci, when_present, res.Evidence(fid, self._labels[fid], when_present, weight))
+                for ci, weight, when_present in items
+            ]
+            for fid, items in self._evidence_by_finding.items()
+        }
         self._advice_when = [
             (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
         ]
@@ -308,40 +265,30 @@ class Engine:
             **{f"advice:{a.id}": compile_expr(a.unless) for a in pack.advice if a.unless},
             **{f"medicine:{m.id}": compile_expr(m.unless) for m in pack.medicines if m.unless},
         }
-        self._advice_dicts = {
-            a.id: {
-                "id": a.id,
-                "kind": a.kind,
-                "title": a.title,
-                "text": a.text,
-                "sources": pack.cite(a.cite),
-            }
+        self._advice_items = {
+            a.id: res.Advice(
+                id=a.id, kind=a.kind, title=a.title, text=a.text, sources=pack.cite(a.cite)
+            )
             for a in pack.advice
         }
-        self._test_dicts = {
-            t.id: {"id": t.id, "title": t.title, "why": t.why, "sources": pack.cite(t.cite)}
+        self._test_items = {
+            t.id: res.Test(id=t.id, title=t.title, why=t.why, sources=pack.cite(t.cite))
             for t in pack.tests
         }
-        self._exercise_dicts = {
-            x.id: {
-                **x.model_dump(exclude={"cite"}, exclude_none=True),
-                "sources": pack.cite(x.cite),
-            }
-            for x in pack.exercises
-        }
-        self._medicines_by_condition: dict[str, list[dict[str, Any]]] = {}
+        self._exercise_items = {x.id: x.card(pack) for x in pack.exercises}
+        self._medicines_by_condition: dict[str, list[res.MedicineCard]] = {}
         self._medicine_not_with = {m.id: frozenset(m.not_with) for m in pack.medicines}
         for m in pack.medicines:
-            d = {
-                "id": m.id,
-                "name": m.name,
-                "group": m.group,
-                "what_a_doctor_may_consider": m.what_a_doctor_may_consider,
-                "cautions": list(m.cautions),
-                "sources": pack.cite(m.cite),
-            }
+            card = res.MedicineCard(
+                id=m.id,
+                name=m.name,
+                group=m.group,
+                what_a_doctor_may_consider=m.what_a_doctor_may_consider,
+                cautions=tuple(m.cautions),
+                sources=pack.cite(m.cite),
+            )
             for cid in m.conditions:
-                self._medicines_by_condition.setdefault(cid, []).append(d)
+                self._medicines_by_condition.setdefault(cid, []).append(card)
         self._condition_info = {
             c.id: (c.title, c.summary, c.mechanism, pack.cite(c.cite), c.tests, c.advice)
             for c in pack.conditions
@@ -361,6 +308,18 @@ class Engine:
             )
             for c in pack.checks
         ]
+        self._unchecked_items = {
+            c.id: res.UncheckedRedFlag(
+                id=c.id,
+                title=c.title,
+                question=c.question,
+                answers=CHECK_ANSWERS,
+                finding=c.answer,
+                worry=c.worry,
+            )
+            for c in self._checks
+        }
+        self._plain_spans: dict[tuple[str, Observation], res.FindingSpan] = {}
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -398,24 +357,25 @@ class Engine:
             # The catch-all rule speaks only when nothing else does.
             fired = [r for r in fired if r.id != DEFAULT_RULE]
         in_scope = not self._scope.isdisjoint(present)
-        level = fired[0].level if fired else "self_care"
+        level: res.Level = fired[0].level if fired else "self_care"
         fired_ids = {r.id for r in fired}
         unchecked, worries = self._unchecked(facts, present, fired_ids)
-        floor_reasons: list[dict[str, Any]] = []
+        floor_reasons: list[res.Reason] = []
         if worries and RANK[level] < RANK["urgent"]:
             # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
             level = "urgent"
             floor_reasons = [
-                {
-                    "rule": f"unknown_{c.id}",
-                    "level": "urgent",
-                    "text": (
+                res.Reason(
+                    rule=f"unknown_{c.id}",
+                    level="urgent",
+                    text=(
                         f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
                         "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
                     ),
-                    "findings": [c.answer],
-                    "sources": list(c.sources),
-                }
+                    findings=(c.answer,),
+                    finding_labels=(self._labels[c.answer],),
+                    sources=c.sources,
+                )
                 for c in worries
             ]
         if not in_scope and RANK[level] < RANK["doctor"]:
@@ -425,42 +385,36 @@ class Engine:
         # Conditions: sum of evidence weights over present (or explicitly absent) findings,
         # visiting only the evidence that names a known finding.
         totals, supported = self._totals(facts)
-        evidence: dict[int, list[dict[str, Any]]] = {}
+        evidence: dict[int, list[res.Evidence]] = {}
         for fid, o in facts.items():
             if o.present is None:
                 continue
-            for ci, weight, when_present in self._evidence_by_finding.get(fid, ()):
+            for ci, when_present, item in self._evidence_items.get(fid, ()):
                 if o.present is when_present:
-                    evidence.setdefault(ci, []).append(
-                        {
-                            "finding": fid,
-                            "label": self._labels[fid],
-                            "present": when_present,
-                            "weight": weight,
-                        }
-                    )
-        scored: list[tuple[float, int, str, list[dict[str, Any]]]] = []
+                    evidence.setdefault(ci, []).append(item)
+        scored: list[tuple[float, int, str, list[res.Evidence]]] = []
         for ci in supported:
             cond = self._conditions[ci]
             total = cond.prior + totals[ci]
             if total > 0:
-                ev = sorted(evidence[ci], key=lambda e: self._evidence_order[ci][e["finding"]])
+                order = self._evidence_order[ci]
+                ev = sorted(evidence[ci], key=lambda e: order[e.finding])
                 scored.append((total, ci, cond.id, ev))
         scored.sort(key=lambda t: (-t[0], t[1]))
-        conditions: list[dict[str, Any]] = []
+        conditions: list[res.ConditionScore] = []
         for total, _, cid, ev in scored:
             title, summary, mechanism, sources, _, _ = self._condition_info[cid]
             conditions.append(
-                {
-                    "id": cid,
-                    "title": title,
-                    "score": round(_sigmoid(total - 1.0), 3),
-                    "raw_score": round(total, 3),
-                    "summary": summary,
-                    "mechanism": mechanism,
-                    "evidence": ev,
-                    "sources": sources,
-                }
+                res.ConditionScore(
+                    id=cid,
+                    title=title,
+                    score=round(_sigmoid(total - 1.0), 3),
+                    raw_score=round(total, 3),
+                    summary=summary,
+                    mechanism=mechanism,
+                    evidence=tuple(ev),
+                    sources=sources,
+                )
             )
 
         top_rule = fired[0] if fired else None
@@ -469,26 +423,24 @@ class Engine:
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = (
-                self._condition_by_id(str(conditions[0]["id"])).specialist
-                if conditions
-                else "therapist"
+                self._condition_by_id(conditions[0].id).specialist if conditions else "therapist"
             )
 
-        reasons = [
-            {
-                "rule": r.id,
-                "level": r.level,
-                "text": r.reason,
-                "findings": list(dict.fromkeys(explain(r.when, facts, present))),
-                "sources": list(r.sources),
-            }
-            for r in fired
-        ]
-        reasons = floor_reasons + reasons
-        for reason in reasons:
-            reason["finding_labels"] = [self._labels[f] for f in reason["findings"]]
+        reasons = list(floor_reasons)
+        for r in fired:
+            fids = tuple(dict.fromkeys(explain(r.when, facts, present)))
+            reasons.append(
+                res.Reason(
+                    rule=r.id,
+                    level=r.level,
+                    text=r.reason,
+                    findings=fids,
+                    finding_labels=tuple(self._labels[f] for f in fids),
+                    sources=r.sources,
+                )
+            )
         red_flags = [
-            {"id": r.id, "title": r.title, "level": r.level, "sources": list(r.sources)}
+            res.RedFlag(id=r.id, title=r.title, level=r.level, sources=r.sources)
             for r in fired
             if r.red_flag
         ]
@@ -505,31 +457,30 @@ class Engine:
             advice_ids.extend(
                 a
                 for a in r.advice
-                if r.level == level or self._advice_dicts[a]["kind"] in ("first_aid", "caution")
+                if r.level == level or self._advice_items[a].kind in ("first_aid", "caution")
             )
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
-        medicines: list[dict[str, Any]] = []
+        medicines: dict[str, res.MedicineCard] = {}
         # Self-help, exercises and medicines only for what SpasmNav assesses, at routine levels.
         routine = in_scope and level in ("self_care", "doctor")
         if level != "emergency" and in_scope:
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
-                cid = str(c["id"])
-                _, _, _, _, tests, advice = self._condition_info[cid]
+                _, _, _, _, tests, advice = self._condition_info[c.id]
                 test_ids.extend(tests)
                 if routine:
                     advice_ids.extend(advice)
-                    exercise_ids.extend(self._condition_exercises[cid])
+                    exercise_ids.extend(self._condition_exercises[c.id])
         if routine and conditions:
             leading = leading_conditions(conditions)
             for cid in leading:
                 for m in self._medicines_by_condition.get(cid, []):
-                    if m not in medicines and self._medicine_not_with[m["id"]].isdisjoint(leading):
-                        medicines.append(m)
+                    if self._medicine_not_with[m.id].isdisjoint(leading):
+                        medicines.setdefault(m.id, m)
         advice_ids.extend(
             aid
             for aid, pred in self._advice_when
-            if (routine or self._advice_dicts[aid]["kind"] in ("first_aid", "caution"))
+            if (routine or self._advice_items[aid].kind in ("first_aid", "caution"))
             and pred(facts, present)
         )
 
@@ -539,57 +490,34 @@ class Engine:
                 for a in advice_ids
                 if not (p := self._unless.get(f"advice:{a}")) or not p(facts, present)
             ]
-            medicines = [
-                m
-                for m in medicines
-                if not (p := self._unless.get(f"medicine:{m['id']}")) or not p(facts, present)
-            ]
-
-        findings_out = [
-            {
-                "id": fid,
-                "label": self._labels.get(fid, fid),
-                "present": o.present,
-                "value": o.value,
-                "text": o.text,
-                "start": o.start,
-                "end": o.end,
-                "qualifiers": sorted(o.qualifiers),
-                "cues": list(o.cues),
+            medicines = {
+                mid: m
+                for mid, m in medicines.items()
+                if not (p := self._unless.get(f"medicine:{mid}")) or not p(facts, present)
             }
-            for fid, o in facts.items()
-        ]
+
+        findings_out = tuple(self._span(fid, o) for fid, o in facts.items())
         title, action = self._levels[level]
         return Assessment(
             level=level,
-            specialist=specialist,
-            in_scope=in_scope,
-            reasons=reasons,
-            red_flags=red_flags,
-            conditions=conditions,
-            findings=findings_out,
-            tests=[self._test_dicts[t] for t in dict.fromkeys(test_ids)],
-            advice=[self._advice_dicts[a] for a in dict.fromkeys(advice_ids)],
-            exercises=[self._exercise_dicts[x] for x in dict.fromkeys(exercise_ids)],
-            medicines=medicines,
             title=title,
             action=action,
+            specialist=specialist,
             specialist_title=self._specialists.get(specialist, specialist),
+            in_scope=in_scope,
+            reasons=tuple(reasons),
+            red_flags=tuple(red_flags),
+            conditions=tuple(conditions),
+            findings=findings_out,
+            tests=tuple(self._test_items[t] for t in dict.fromkeys(test_ids)),
+            advice=tuple(self._advice_items[a] for a in dict.fromkeys(advice_ids)),
+            exercises=tuple(self._exercise_items[x] for x in dict.fromkeys(exercise_ids)),
+            medicines=tuple(medicines.values()),
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
-            red_flags_unchecked=[
-                {
-                    "id": c.id,
-                    "title": c.title,
-                    "question": c.question,
-                    "answers": list(CHECK_ANSWERS),
-                    "finding": c.answer,
-                    "worry": c.worry,
-                }
-                for c in unchecked
-            ],
-            extra=dict(extra or {}),
+            red_flags_unchecked=tuple(self._unchecked_items[c.id] for c in unchecked),
+            extra=tuple((extra or {}).items()),
         )
 
     def _unchecked(
@@ -612,6 +540,27 @@ class Engine:
             if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
                 worries.append(c)
         return open_checks, worries
+
+    def _span(self, fid: str, o: Observation) -> res.FindingSpan:
+        """The result's view of one observation; the plain ones (no words, no value: the
+        findings path) are few per pack and shared between results."""
+        plain = o.text is None and o.value is None
+        if plain and (span := self._plain_spans.get((fid, o))) is not None:
+            return span
+        span = res.FindingSpan(
+            id=fid,
+            label=self._labels.get(fid, fid),
+            present=o.present,
+            value=o.value,
+            text=o.text,
+            start=o.start,
+            end=o.end,
+            qualifiers=tuple(sorted(o.qualifiers)),
+            cues=o.cues,
+        )
+        if plain and len(self._plain_spans) < 100_000:
+            self._plain_spans[(fid, o)] = span
+        return span
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""

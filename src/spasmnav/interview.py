@@ -57,15 +57,17 @@ import math
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import result as res
 from .content import LEVELS, Pack, Question
-from .engine import Assessment, Engine, Observation, get_engine
+from .engine import Engine, Observation, get_engine
 from .language import MAX_TEXT_CHARS, TextError, understand
+from .result import Assessment
 
 __all__ = [
     "CONDITION_BUDGET",
@@ -240,7 +242,7 @@ class QuestionStep:
     suggested: AnswerValue  # what the opening text already says, to pre-fill
     red_flag: bool
     phase: str  # "subject" | "red_flags" | "triage" | "conditions"
-    sources: tuple[str, ...]
+    sources: tuple[res.Citation, ...]
     unit: str | None = None
     min_value: float | None = None
     max_value: float | None = None
@@ -259,7 +261,7 @@ class QuestionStep:
             "suggested": copy.deepcopy(self.suggested),
             "red_flag": self.red_flag,
             "phase": self.phase,
-            "sources": list(self.sources),
+            "sources": [c.contract() for c in self.sources],
             "unit": self.unit,
             "min": self.min_value,
             "max": self.max_value,
@@ -273,9 +275,9 @@ class EmergencyStep:
     title: str
     action: str
     call: str
-    red_flags: tuple[dict[str, Any], ...]
-    reasons: tuple[dict[str, Any], ...]
-    first_aid: tuple[dict[str, Any], ...]
+    red_flags: tuple[res.RedFlag, ...]
+    reasons: tuple[res.Reason, ...]
+    first_aid: tuple[res.Advice, ...]
     note: str
     kind: Literal["emergency"] = "emergency"
 
@@ -285,9 +287,9 @@ class EmergencyStep:
             "title": self.title,
             "action": self.action,
             "call": self.call,
-            "red_flags": copy.deepcopy(list(self.red_flags)),
-            "reasons": copy.deepcopy(list(self.reasons)),
-            "first_aid": copy.deepcopy(list(self.first_aid)),
+            "red_flags": [r.to_json() for r in self.red_flags],
+            "reasons": [r.to_json() for r in self.reasons],
+            "first_aid": [a.to_json() for a in self.first_aid],
             "note": self.note,
         }
 
@@ -312,13 +314,13 @@ class SummaryStep:
 
 @dataclass(frozen=True, slots=True)
 class DoneStep:
-    """The interview is over; ``assessment`` is the engine's JSON object."""
+    """The interview is over; ``assessment`` is the engine's result."""
 
-    assessment: dict[str, Any] = field(default_factory=dict)
+    assessment: Assessment
     kind: Literal["done"] = "done"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "assessment": copy.deepcopy(self.assessment)}
+        return {"kind": self.kind, "assessment": self.assessment.to_json()}
 
 
 Step: TypeAlias = QuestionStep | EmergencyStep | SummaryStep | DoneStep
@@ -1177,7 +1179,7 @@ def _question_step(state: InterviewState, link: str, phase: str, sit: _Situation
         suggested=suggested,
         red_flag=q.red_flag,
         phase=phase,
-        sources=tuple(cat.pack.cite(q.cite)),
+        sources=cat.pack.cite(q.cite),
         unit=unit,
         min_value=low,
         max_value=high,
@@ -1190,9 +1192,9 @@ def _emergency_step(assessment: Assessment) -> EmergencyStep:
         title=assessment.title,
         action=assessment.action,
         call="103 или 112",
-        red_flags=tuple(assessment.red_flags),
-        reasons=tuple(assessment.reasons),
-        first_aid=tuple(a for a in assessment.advice if a["kind"] == "first_aid"),
+        red_flags=assessment.red_flags,
+        reasons=assessment.reasons,
+        first_aid=assessment.first_aid,
         note=pack.texts.emergency_line,
     )
 
@@ -1249,7 +1251,7 @@ def _step_for(serialised: str) -> Step:
         return _emergency_step(result(state))
     if decision.kind == "summary":
         return _summary_step(state, _situation(state))
-    return DoneStep(assessment=result(state).to_dict())
+    return DoneStep(assessment=result(state))
 
 
 # --- Public API ------------------------------------------------------------------------------
@@ -1327,29 +1329,35 @@ def confirm(state: InterviewState) -> InterviewState:
 def result(state: InterviewState) -> Assessment:
     """The assessment of the interview's findings: what ``spasmnav assess`` gives for them."""
     sit = _situation(state)
-    extra: dict[str, Any] = {"subject": state.subject}
+    matches: tuple[res.TextMatch, ...] | None = None
     if state.text:
-        extra["text"] = state.text
         corrected = set(state.corrections)
         try:
-            matches = understand(state.text).matches
+            found = understand(state.text).matches
         except TextError:  # a carried state with a text start() would have refused
-            matches = []
-        extra["matches"] = [m for m in matches if m.get("finding") not in corrected]
-    extra["interview"] = {
-        "questions": len(state.history),
-        "asked": [
-            {
-                "linkId": link,
-                "question": question_text(link, state.subject),
-                "answer": describe_answer(link, state.answers[link]),
-                "value": state.answers[link],
-            }
+            found = []
+        matches = tuple(
+            res.TextMatch.from_mapping(m) for m in found if m.get("finding") not in corrected
+        )
+    record = res.InterviewRecord(
+        asked=tuple(
+            res.AskedQuestion(
+                link_id=link,
+                question=question_text(link, state.subject),
+                answer=describe_answer(link, state.answers[link]),
+                value=state.answers[link],
+            )
             for link in state.history
-        ],
-        "corrections": dict(state.corrections),
-    }
-    return get_engine().assess(sit.facts, extra=extra)
+        ),
+        corrections=tuple(state.corrections.items()),
+    )
+    return dataclasses.replace(
+        get_engine().assess(sit.facts),
+        subject=state.subject,
+        text=state.text or None,
+        matches=matches,
+        interview=record,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import interview as iv
+from .presenter import source_labels
 from .terminal import print_assessment
 
 __all__ = [
@@ -134,14 +135,15 @@ def render_emergency(console: Console, step: iv.EmergencyStep) -> None:
     head = Text(f" 🚑 СРОЧНО: ЗВОНИТЕ {step.call} ", style="bold white on red")
     parts: list[Any] = [head, Text(""), Text(step.action, style="bold")]
     for r in step.reasons:
-        parts.append(Text(f"• {r['text']}"))
+        parts.append(Text(f"• {r.text}"))
     console.print(Panel(Group(*parts), border_style="red", padding=(1, 2)))
     if step.first_aid:
         console.print("[bold red]Что делать, пока едет скорая[/]")
         for a in step.first_aid:
-            console.print(f"  • [bold]{escape(a['title'])}.[/] {escape(a['text'])}")
-            if a.get("sources"):
-                console.print(f"    [dim]Источник: {escape('; '.join(a['sources']))}[/]")
+            console.print(f"  • [bold]{escape(a.title)}.[/] {escape(a.text)}")
+            if a.sources:
+                labels = "; ".join(source_labels(a.sources))
+                console.print(f"    [dim]Источник: {escape(labels)}[/]")
     console.print("\n[bold]Запишите время, когда начались симптомы: это важно врачам.[/]")
 
 
@@ -308,11 +310,12 @@ class Output:
 
 
 def _finish(console: Console, state: iv.InterviewState, out: Output, *, pretty: bool) -> None:
-    data = iv.result(state).to_dict()
+    assessment = iv.result(state)
+    data = assessment.to_json()
     if out.as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     elif pretty:
-        print_assessment(console, data)
+        print_assessment(console, assessment)
     notes: list[str] = []
     if out.save is not None:
         _save(out.save, data)

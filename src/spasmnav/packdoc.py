@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .content import LEVELS, Citation, Pack
+from .content import LEVELS, SECTIONS, Citation, Pack
+from .presenter import EXERCISE_LABELS
 
 __all__ = ["describe_expr", "pack_summary", "render_pack"]
 
@@ -42,41 +43,15 @@ _SOURCE_KINDS = {
     "reference": "справочник",
 }
 
-_EXERCISE_PARAMS = (
-    ("repetitions", "Повторения"),
-    ("hold_seconds", "Удержание"),
-    ("sets_per_day", "Сколько раз в день"),
-    ("distance", "Расстояние"),
-    ("duration_minutes", "Длительность"),
-    ("per_week", "Сколько раз в неделю"),
-)
 
 _LIST_AFTER = 3  # an «any» of more parts than this is shown as a list
 
 _OPS_RU = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
-# Kinds counted by pack_summary, in the order a reviewer reads them.
-_KINDS = (
-    "sources",
-    "seed_sections",
-    "findings",
-    "conditions",
-    "rules",
-    "specialists",
-    "tests",
-    "advice",
-    "exercises",
-    "medicines",
-    "brain_areas",
-    "scales",
-    "levels",
-    "questions",
-)
-
 
 def pack_summary(pack: Pack) -> dict[str, int]:
     """Counts per kind of item, plus lexicon terms, red-flag rules and citations."""
-    counts = {kind: len(getattr(pack, kind)) for kind in _KINDS}
+    counts = {kind: len(getattr(pack, kind)) for kind in SECTIONS}
     counts["lexicon_terms"] = sum(len(f.lexicon) for f in pack.findings)
     counts["red_flag_rules"] = sum(1 for r in pack.rules if r.red_flag)
     counts["citations"] = sum(1 for _ in pack.citations())
@@ -334,7 +309,7 @@ def _render_exercises(doc: _Doc, pack: Pack) -> None:
         doc.p(f"Как делать: {x.instructions}")
         doc.items(
             f"{label}: {getattr(x, field)}"
-            for field, label in _EXERCISE_PARAMS
+            for field, label in EXERCISE_LABELS.items()
             if getattr(x, field) is not None
         )
         if x.caution:

@@ -173,9 +173,16 @@ def test_trends_json_and_plots(app: typer.Typer, db: str, tmp_path: Path) -> Non
     code, out, _ = run(app, "trends", "--json")
     data = json.loads(out)
     assert code == 0
-    assert data["verdict"] == "more_frequent"
+    assert data["trend"]["verdict"] == "more_frequent"
     assert data["trend"]["frequency"]["verdict"] == "more_frequent"
     assert data["findings"]["symptoms_worsening"] is True
+    # One shape: the CLI prints exactly what the API answers for the same diary.
+    from spasmnav.web.diarykit import analysis_for, analysis_json
+
+    with Store(db) as s:
+        api = json.loads(json.dumps(analysis_json(analysis_for(s, person_id=pid))))
+    assert data == api
+    assert data["assessment"]["schema_version"] == 1
     code, out, _ = run(app, "trends", "--plots", str(tmp_path / "charts"), "--format", "svg")
     assert code == 0 and "Итог: эпизоды учащаются" in out
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [

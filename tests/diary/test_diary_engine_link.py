@@ -41,16 +41,16 @@ def test_worsening_diary_raises_to_a_doctor() -> None:
     assert findings["symptoms_worsening"] is True
     view = assess_diary(findings)
     assert view is not None
-    assert RANK[view["triage"]["level"]] >= RANK["doctor"]
+    assert RANK[view.level] >= RANK["doctor"]
 
 
 def test_sleep_disturbance_raises_to_a_doctor() -> None:
     days = _days([1, 0, 1], sleep=1)
     findings = diary_findings(days=days, trend=None, profile=None, today=days[-1].day)
     view = assess_diary(findings)
-    assert view is not None and RANK[view["triage"]["level"]] >= RANK["doctor"]
+    assert view is not None and RANK[view.level] >= RANK["doctor"]
 
 
 def test_unknown_findings_do_not_break_the_diary() -> None:
     view = assess_diary({"cramp": True, "no_such_finding_anywhere": True})
-    assert view is not None and "triage" in view
+    assert view is not None and view.level == "self_care"

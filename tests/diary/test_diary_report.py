@@ -142,3 +142,27 @@ def test_report_without_assessment_says_so(tmp_path: Path) -> None:
     text = _pdf_text(pdf)
     assert "Сохранённых оценок нет" in text
     assert "пока не записаны" in text
+
+
+def test_report_data_is_gathered_once_from_the_saved_and_the_diary_assessment(
+    tmp_path: Path,
+) -> None:
+    from spasmnav.assessing import assess_text
+    from spasmnav.diary.report import gather_report, render_report
+
+    with Store(f"sqlite:///{tmp_path}/g.db") as store:
+        pid = store.default_person_id()
+        _fill(store, pid)
+        saved = assess_text("После инсульта по вечерам дёргается правая нога")
+        store.save_assessment(person_id=pid, data=saved.to_json(), text="дёргается нога")
+        report = gather_report(store, person_id=pid, today=dt.date(2024, 2, 26))
+    assert report.saved_view == saved.digest()
+    assert report.assessment is not None and report.assessment.level == saved.level
+    assert report.diary_view is not None and report.diary_view.level in (
+        "self_care",
+        "doctor",
+        "urgent",
+        "emergency",
+    )
+    assert report.analysis.total_episodes > 0 and report.today == dt.date(2024, 2, 26)
+    assert render_report(report).startswith(b"%PDF")

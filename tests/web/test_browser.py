@@ -330,7 +330,7 @@ def test_exercise_session_with_timer_is_recorded(page: Any) -> None:
     go(page, "/exercises/knee_flex_extend")
     page.get_by_role("button", name="Повтор сделан").click()
     page.get_by_role("button", name="Повтор сделан").click()
-    page.get_by_role("button", name=re.compile("Начать задержку")).click()
+    page.get_by_role("button", name=re.compile("Начать удержание")).click()
     assert "Держите" in page.locator("[data-timer]").inner_text()
     page.wait_for_function(
         "() => document.querySelector('[data-timer]').textContent.includes('засчитан')",

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
+
+import pytest
 
 from .support import TestClient, csrf
 
@@ -94,6 +97,27 @@ def test_note_with_script_is_shown_as_text(client: TestClient) -> None:
     html = client.get("/diary").text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_trends_page_analyses_the_diary_once_for_itself_and_its_charts(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spasmnav.web import diarykit
+
+    for _ in range(2):
+        client.post("/api/v1/diary/episodes", json={"kind": "cramp", "intensity": 5})
+    calls: list[object] = []
+    real = diarykit.analyse
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(diarykit, "analyse", counting)
+    html = client.get("/diary/trends").text
+    assert len(calls) == 1
+    assert html.count('src="data:image/png;base64,') == 2
+    assert "/diary/charts/" not in html
 
 
 def test_missing_episode_is_404(client: TestClient) -> None:

@@ -135,3 +135,23 @@ def test_interview_link_or_page_exists(client: TestClient) -> None:
     r = client.get("/interview")
     assert r.status_code in (200, 503)
     assert "звоните" in r.text
+
+
+FILE_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+
+
+def test_result_page_names_sources_and_parameters_as_the_terminal_does(
+    client: TestClient,
+) -> None:
+    html = _assess(client, "После инсульта полгода назад правая нога дёргается, мышцы как каменные")
+    assert not FILE_NAME.search(html), "a file name reached the person"
+    assert "Материал «Дёргается нога после инсульта», строк" in html
+    assert "<strong>Удержание:</strong>" in html and "<strong>Повторения:</strong>" in html
+    assert "Задержка:" not in html
+
+
+def test_exercise_pages_use_the_presenters_labels(client: TestClient) -> None:
+    html = client.get("/exercises/knee_flex_extend").text
+    assert "<dt>Удержание</dt>" in html and "Удержание: 3 с" in html
+    assert "Задержка" not in html
+    assert not FILE_NAME.search(client.get("/exercises").text)

@@ -6,7 +6,6 @@ analytics, print in Russian. Bad input exits with code 2 and a clear message, ne
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -706,18 +705,6 @@ def _analysis(
     return analyse(data, today=dt.date.today(), change_date=change_d, change_label=change_label)
 
 
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def trends(
     since: Annotated[str | None, typer.Option(help="С какой даты.")] = None,
     until: Annotated[str | None, typer.Option(help="По какую дату.")] = None,
@@ -748,11 +735,9 @@ def trends(
 
             paths = save_charts(a, plots, fmt=fmt)
     if as_json:
-        payload = _jsonable(a)
-        payload["verdict"] = a.trend.verdict
-        payload["assessment"] = (
-            {k: view["triage"].get(k) for k in ("level", "title", "specialist")} if view else None
-        )
+        from ..presenter import trends_json
+
+        payload = trends_json(a, view)
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     if not a.total_episodes:
@@ -819,10 +804,9 @@ def trends(
         out.print(a.before_after.text)
     out.print(a.adherence.text)
     if view:
-        triage = view.get("triage", {})
-        out.print(f"[bold]Что это значит: {triage.get('title', '')}[/bold]")
-        for reason in triage.get("reasons", [])[:3]:
-            out.print(f"• {reason.get('text', '')}")
+        out.print(f"[bold]Что это значит: {view.title}[/bold]")
+        for reason in view.reasons[:3]:
+            out.print(f"• {reason.text}")
     if plots is not None:
         out.print("Графики: " + ", ".join(str(p) for p in paths))
 

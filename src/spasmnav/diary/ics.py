@@ -13,6 +13,7 @@ from typing import Protocol
 
 from icalendar import Alarm, Calendar, Event
 
+from ..presenter import EXERCISE_LABELS
 from .models import InputError
 
 __all__ = [
@@ -79,7 +80,7 @@ def _details(x: ExerciseLike) -> str:
         p
         for p in (
             x.repetitions,
-            x.hold_seconds and f"удержание: {x.hold_seconds}",
+            x.hold_seconds and f"{EXERCISE_LABELS['hold_seconds'].lower()}: {x.hold_seconds}",
             x.duration_minutes,
         )
         if p

@@ -10,14 +10,15 @@ import datetime as dt
 import io
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from matplotlib.figure import Figure
 
+from ..result import AssessmentDigest
 from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .models import (
@@ -32,15 +33,9 @@ from .models import (
 from .plots import episodes_chart, intensity_chart
 from .store import Store
 
-__all__ = ["FONT_DIR", "build_report", "render_report"]
+__all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-LEVEL_TITLES = {
-    "self_care": "можно наблюдать и помогать себе самостоятельно",
-    "doctor": "запишитесь к врачу",
-    "urgent": "обратитесь к врачу сегодня",
-    "emergency": "срочно вызовите скорую: 103 или 112",
-}
 DISCLAIMER = (
     "Сводка составлена программой SpasmNav по записям самого человека. Это не диагноз и не "
     "назначение: решения о диагнозе, обследовании и лечении принимает врач."
@@ -151,7 +146,7 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
     return rows
 
 
-def _questions(a: Analysis, assessment: dict[str, Any] | None) -> list[str]:
+def _questions(a: Analysis, assessment: AssessmentDigest | None) -> list[str]:
     out = []
     if a.trend.worsening:
         out.append("Эпизоды учащаются или становятся сильнее: с чем это может быть связано?")
@@ -167,26 +162,64 @@ def _questions(a: Analysis, assessment: dict[str, Any] | None) -> list[str]:
     if a.adherence.verdict == "below_plan":
         out.append("Упражнения получается делать реже плана: как их упростить?")
     if assessment:
-        for test in assessment.get("tests") or []:
-            title = test.get("title") if isinstance(test, dict) else None
-            if title:
-                out.append(f"Обсудить обследование: {title}")
+        out.extend(f"Обсудить обследование: {title}" for title in assessment.tests)
     out.append("Нужно ли оценить тонус мышц по шкале Ашворта на приёме?")
     return out
 
 
-def render_report(
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the report shows, gathered once (``gather_report``) for the PDF's pages."""
+
+    analysis: Analysis
+    profile: Profile
+    assessment: Assessment | None  # the latest saved one
+    saved_view: AssessmentDigest | None  # what that saved assessment said
+    diary_view: AssessmentDigest | None  # the engine's reading of the diary itself
+    medicines: Sequence[MedicineIntake]
+    scores: Sequence[ScaleScore]
+    today: dt.date
+
+
+def gather_report(
+    store: Store,
     *,
-    analysis: Analysis,
-    profile: Profile,
-    assessment: Assessment | None,
-    diary_view: dict[str, Any] | None,
-    medicines: Sequence[MedicineIntake],
-    scores: Sequence[ScaleScore],
-    today: dt.date,
-) -> bytes:
+    person_id: int,
+    today: dt.date | None = None,
+    change_date: dt.date | None = None,
+    change_label: str = "изменения",
+) -> ReportData:
+    """Read the person's diary and analyse it: the one place a report's data comes from."""
+    today = today or dt.date.today()
+    data = store.diary_data(person_id=person_id)
+    analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
+    saved = store.latest_assessment(person_id=person_id)
+    view = assess_diary(analysis.findings)
+    return ReportData(
+        analysis=analysis,
+        profile=data.profile or Profile(),
+        assessment=saved,
+        saved_view=AssessmentDigest.from_json(saved.data) if saved is not None else None,
+        diary_view=view.digest() if view is not None else None,
+        medicines=store.list_records(MedicineIntake, person_id=person_id, since=analysis.start),
+        scores=store.list_records(ScaleScore, person_id=person_id),
+        today=today,
+    )
+
+
+def _level_title(level: str) -> str:
+    from ..content import load_pack
+
+    pack = load_pack()
+    return pack.level(level).title if pack.has("levels", level) else level
+
+
+def render_report(report: ReportData) -> bytes:
     """The PDF bytes; pure apart from font files (testable without a database)."""
-    a = analysis
+    a = report.analysis
+    profile, assessment, today = report.profile, report.assessment, report.today
+    diary_view, saved_view = report.diary_view, report.saved_view
+    scores, medicines = report.scores, report.medicines
     pdf = _Doc()
     pdf.set_title("SpasmNav: дневник симптомов для врача")
     pdf.set_creator("SpasmNav")
@@ -209,9 +242,8 @@ def render_report(
     pdf.ln(1)
     pdf.bullets([a.trend.frequency.text, a.trend.intensity.text])
     if diary_view:
-        triage = diary_view.get("triage", {})
         pdf.para(
-            f"Оценка SpasmNav по данным дневника: {triage.get('title', '')}".rstrip(": "),
+            f"Оценка SpasmNav по данным дневника: {diary_view.title}".rstrip(": "),
             bold=True,
         )
 
@@ -226,23 +258,20 @@ def render_report(
         pdf.set_y(y + width * 3 / 7 + 2)
 
     pdf.heading("Последняя сохранённая оценка")
-    if assessment is None:
+    if assessment is None or saved_view is None:
         pdf.para("Сохранённых оценок нет: в дневнике нет ни одной оценки симптомов.")
     else:
-        triage = assessment.data.get("triage") or {}
-        title = triage.get("title") or LEVEL_TITLES.get(assessment.level, assessment.level)
+        title = saved_view.title or _level_title(assessment.level)
         pdf.para(f"{assessment.assessed_at:%d.%m.%Y %H:%M} — {title}", bold=True)
         if assessment.text:
             pdf.para(f"Со слов: «{assessment.text}»")
-        reasons = [str(r.get("text")) for r in triage.get("reasons") or [] if r.get("text")]
-        if reasons:
+        if saved_view.reasons:
             pdf.para("Почему:")
-            pdf.bullets(reasons[:6])
-        conditions = [
-            str(c.get("title")) for c in assessment.data.get("conditions") or [] if c.get("title")
-        ]
-        if conditions:
-            pdf.para("Вероятные причины (по убыванию): " + "; ".join(conditions[:4]) + ".")
+            pdf.bullets(saved_view.reasons[:6])
+        if saved_view.conditions:
+            pdf.para(
+                "Вероятные причины (по убыванию): " + "; ".join(saved_view.conditions[:4]) + "."
+            )
 
     pdf.heading("Провокаторы")
     if a.triggers:
@@ -287,7 +316,7 @@ def render_report(
         pdf.para("Приём лекарств в дневнике не записан.")
 
     pdf.heading("Что обсудить с врачом")
-    pdf.bullets(_questions(a, assessment.data if assessment else None))
+    pdf.bullets(_questions(a, saved_view))
     return bytes(pdf.output())
 
 
@@ -301,19 +330,14 @@ def build_report(
     change_label: str = "изменения",
 ) -> Path:
     """Gather the person's diary and write the PDF to ``out``."""
-    today = today or dt.date.today()
-    data = store.diary_data(person_id=person_id)
-    analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
-    since = analysis.start
-    pdf = render_report(
-        analysis=analysis,
-        profile=data.profile or Profile(),
-        assessment=store.latest_assessment(person_id=person_id),
-        diary_view=assess_diary(analysis.findings),
-        medicines=store.list_records(MedicineIntake, person_id=person_id, since=since),
-        scores=store.list_records(ScaleScore, person_id=person_id),
+    report = gather_report(
+        store,
+        person_id=person_id,
         today=today,
+        change_date=change_date,
+        change_label=change_label,
     )
+    pdf = render_report(report)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(pdf)

@@ -45,6 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from ..result import AssessmentDigest
 from ..settings import Settings, get_settings
 from .analytics import DayAggregate, DiaryData
 from .models import (
@@ -627,9 +628,8 @@ class Store:
         assessed_at: dt.datetime | None = None,
     ) -> Assessment:
         """Keep an assessment (the engine's JSON object) as it is, with its level and time."""
-        triage = data.get("triage")
-        level = triage.get("level") if isinstance(triage, Mapping) else None
-        if not isinstance(level, str) or not level:
+        level = AssessmentDigest.from_json(data).level
+        if not level:
             raise InputError(["в оценке нет уровня срочности (triage.level)"])
         record = Assessment(
             assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)

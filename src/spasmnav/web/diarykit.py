@@ -5,6 +5,7 @@ Everything here takes the store and a ``person_id`` that the caller resolved fro
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
@@ -18,7 +19,7 @@ import numpy as np
 from pydantic import AfterValidator
 
 from ..content import Pack
-from ..diary.analytics import Analysis, RateComparison, analyse
+from ..diary.analytics import Analysis, analyse
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
 from ..diary.io import dump_json, table_name, write_csv
@@ -29,14 +30,12 @@ from ..diary.models import (
     DiaryError,
     Episode,
     InputError,
-    MedicineIntake,
     NotFoundError,
-    Profile,
-    ScaleScore,
 )
 from ..diary.plots import episodes_chart, intensity_chart
-from ..diary.report import render_report
+from ..diary.report import gather_report, render_report
 from ..diary.store import RECORD_TYPES, Store
+from ..presenter import trends_json
 from .problems import Problem
 
 __all__ = [
@@ -45,6 +44,7 @@ __all__ = [
     "PlausibleTime",
     "analysis_for",
     "analysis_json",
+    "chart_data_uri",
     "chart_png",
     "diary_errors",
     "episode_view",
@@ -131,64 +131,9 @@ def analysis_for(
         )
 
 
-def _comparison(c: RateComparison) -> dict[str, Any]:
-    return {
-        "key": c.key,
-        "label": c.label,
-        "verdict": c.verdict,
-        "text": c.text,
-        "ratio": c.ratio,
-        "ci_low": c.ci_low,
-        "ci_high": c.ci_high,
-        "days_with": c.days_with,
-        "episodes_with": c.episodes_with,
-        "days_without": c.days_without,
-        "episodes_without": c.episodes_without,
-    }
-
-
 def analysis_json(a: Analysis) -> dict[str, Any]:
-    """The analysis as plain JSON (for the API), with the engine's view of the diary."""
-    return {
-        "start": a.start.isoformat() if a.start else None,
-        "end": a.end.isoformat() if a.end else None,
-        "days_observed": a.days_observed,
-        "total_episodes": a.total_episodes,
-        "episodes_per_week": a.episodes_per_week,
-        "mean_intensity": a.mean_intensity,
-        "kinds": dict(a.kinds),
-        "weeks": [
-            {
-                "start": w.start.isoformat(),
-                "days": w.days,
-                "episodes": w.episodes,
-                "rate_per_week": w.rate_per_week,
-                "mean_intensity": w.mean_intensity,
-            }
-            for w in a.weeks
-        ],
-        "trend": {
-            "verdict": a.trend.verdict,
-            "title": a.trend.title,
-            "frequency": {
-                "verdict": a.trend.frequency.verdict,
-                "text": a.trend.frequency.text,
-                "weekly_ratio": a.trend.frequency.weekly_ratio,
-                "ci_low": a.trend.frequency.ci_low,
-                "ci_high": a.trend.frequency.ci_high,
-            },
-            "intensity": {
-                "verdict": a.trend.intensity.verdict,
-                "text": a.trend.intensity.text,
-            },
-        },
-        "triggers": [_comparison(c) for c in a.triggers],
-        "triggers_note": a.triggers_note,
-        "before_after": _comparison(a.before_after) if a.before_after else None,
-        "adherence": {"verdict": a.adherence.verdict, "text": a.adherence.text},
-        "findings": dict(a.findings),
-        "assessment": assess_diary(a.findings),
-    }
+    """The analysis as JSON (the one shape the CLI prints too), with the engine's view."""
+    return trends_json(a, assess_diary(a.findings))
 
 
 def chart_png(kind: str, a: Analysis) -> bytes:
@@ -198,20 +143,15 @@ def chart_png(kind: str, a: Analysis) -> bytes:
     return buf.getvalue()
 
 
+def chart_data_uri(kind: str, a: Analysis) -> str:
+    """The chart inlined into the page, drawn from the page's own analysis."""
+    return "data:image/png;base64," + base64.b64encode(chart_png(kind, a)).decode("ascii")
+
+
 def report_pdf(store: Store, *, person_id: int) -> bytes:
-    today = dt.date.today()
-    data = store.diary_data(person_id=person_id)
     with _arithmetic_guard():
-        a = analyse(data, today=today)
-    return render_report(
-        analysis=a,
-        profile=data.profile or Profile(),
-        assessment=store.latest_assessment(person_id=person_id),
-        diary_view=assess_diary(a.findings),
-        medicines=store.list_records(MedicineIntake, person_id=person_id, since=a.start),
-        scores=store.list_records(ScaleScore, person_id=person_id),
-        today=today,
-    )
+        report = gather_report(store, person_id=person_id)
+    return render_report(report)
 
 
 def plan_ics(pack: Pack) -> bytes:

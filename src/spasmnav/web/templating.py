@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from importlib import resources
 from pathlib import Path
@@ -15,12 +14,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
+from ..presenter import exercise_parameters, source_label
+
 if TYPE_CHECKING:
     from .problems import Problem
 
 __all__ = [
-    "LEVEL_BADGES",
-    "highlight_segments",
     "make_templates",
     "phone_links",
     "render",
@@ -29,14 +28,6 @@ __all__ = [
 
 TEMPLATES_DIR = Path(str(resources.files("spasmnav.web") / "templates"))
 
-# Level: (short badge word, icon id). The page shows icon + word + colour, never colour alone.
-LEVEL_BADGES: dict[str, tuple[str, str]] = {
-    "emergency": ("СРОЧНО", "phone"),
-    "urgent": ("СЕГОДНЯ", "alert"),
-    "doctor": ("К ВРАЧУ", "doctor"),
-    "self_care": ("НАБЛЮДАТЬ", "check"),
-}
-
 _PHONE_RE = re.compile(r"\b(103|112)\b")
 
 
@@ -44,46 +35,6 @@ def phone_links(text: str) -> Markup:
     """Escape the text and make 103 / 112 tappable ``tel:`` links."""
     escaped = str(escape(text))
     return Markup(_PHONE_RE.sub(r'<a class="tel" href="tel:\1">\1</a>', escaped))
-
-
-def highlight_segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Split the person's text into plain and highlighted pieces (matches may overlap).
-
-    Each piece: ``{"text", "findings": [labels], "negated": bool}``; a piece is negated when
-    every match covering it is negated («слабости нет»).
-    """
-    from ..content import load_pack
-
-    pack = load_pack()
-    spans: list[tuple[int, int, str, bool]] = []
-    for m in matches:
-        try:
-            start, end = int(m["start"]), int(m["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if 0 <= start < end <= len(text):
-            fid = str(m.get("finding", ""))
-            label = pack.finding(fid).label if pack.has("findings", fid) else fid
-            spans.append((start, end, label, bool(m.get("negated"))))
-    cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
-    pieces: list[dict[str, Any]] = []
-    for a, b in itertools.pairwise(cuts):
-        covering = [s for s in spans if s[0] <= a and b <= s[1]]
-        labels = list(dict.fromkeys(s[2] for s in covering))
-        piece = {
-            "text": text[a:b],
-            "findings": labels,
-            "negated": bool(covering) and all(s[3] for s in covering),
-        }
-        if (
-            pieces
-            and pieces[-1]["findings"] == labels
-            and pieces[-1]["negated"] == piece["negated"]
-        ):
-            pieces[-1]["text"] += piece["text"]
-        else:
-            pieces.append(piece)
-    return pieces
 
 
 _MONTHS = (
@@ -130,9 +81,9 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["phone_links"] = phone_links
     env.filters["ru_date"] = ru_date
-    env.globals["LEVEL_BADGES"] = LEVEL_BADGES
+    env.filters["source_label"] = source_label
+    env.filters["exercise_parameters"] = exercise_parameters
     env.globals["plural"] = plural
-    env.globals["highlight_segments"] = highlight_segments
     return Jinja2Templates(env=env)
 
 

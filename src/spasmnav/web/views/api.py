@@ -131,7 +131,7 @@ async def assess_endpoint(body: AssessRequest) -> Response:
             result = assess(parse_findings({"findings": body.findings}))
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
-    return json_response(result.to_dict())
+    return json_response(result.to_json())
 
 
 @router.get("/pack", response_model=PackInfo, summary="Метаданные клинического пакета")
@@ -152,13 +152,7 @@ def pack_info(core: CoreDep) -> dict[str, Any]:
             for f in pack.findings
         ],
         "conditions": [{"id": c.id, "title": c.title} for c in pack.conditions],
-        "exercises": [
-            {
-                **x.model_dump(exclude={"cite"}, exclude_none=True),
-                "sources": pack.cite(x.cite),
-            }
-            for x in pack.exercises
-        ],
+        "exercises": [x.card(pack).to_json() for x in pack.exercises],
         "emergency_line": pack.texts.emergency_line,
         "disclaimer": pack.texts.disclaimer,
     }

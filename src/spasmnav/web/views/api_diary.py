@@ -302,9 +302,9 @@ def list_assessments(
 def save_assessment(body: SaveAssessmentIn, store: StoreDep, person_id: PersonDep) -> Response:
     try:
         if body.text is not None:
-            result = assess_text(body.text).to_dict()
+            result = assess_text(body.text).to_json()
         else:
-            result = assess(parse_findings({"findings": body.findings})).to_dict()
+            result = assess(parse_findings({"findings": body.findings})).to_json()
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
     with diary_errors():

@@ -133,4 +133,4 @@ def confirm(body: StateIn, core: CoreDep) -> Response:
 def result(body: StateIn, core: CoreDep) -> Response:
     iv = _iv(core)
     state = _load(iv, body.state)
-    return json_response(_run(iv, lambda: iv.result(state)).to_dict())
+    return json_response(_run(iv, lambda: iv.result(state)).to_json())

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from ...assessing import assess_text
+from ...diary.feedback import assess_diary
 from ...diary.models import (
     KIND_TITLES,
     KINDS,
@@ -27,10 +28,12 @@ from ...diary.models import (
     explain_validation,
 )
 from ...language import TextError
+from ...presenter import present
 from ..deps import CoreDep, CsrfProtected, PersonDep, RecordId, StoreDep
 from ..diarykit import (
     CHARTS,
     analysis_for,
+    chart_data_uri,
     chart_png,
     diary_errors,
     episode_view,
@@ -286,6 +289,7 @@ def delete_episode(episode_id: RecordId, store: StoreDep, person_id: PersonDep) 
 @router.get("/diary/trends", response_class=HTMLResponse)
 def trends(
     request: Request,
+    core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
     change: str | None = None,
@@ -299,22 +303,21 @@ def trends(
         except ValueError:
             error = "Дату изменения не понять: выберите её в календаре (например, 2024-05-01)."
     label = (label or "").strip()[:100]
+    # One analysis for the page and its charts: the charts are drawn from it and inlined.
     a = analysis_for(store, person_id=person_id, change_date=change_date, label=label)
-    from ...diary.feedback import assess_diary
-    from ..presenting import present_assessment
-
     view = assess_diary(a.findings)
+    charts = {kind: chart_data_uri(kind, a) for kind in CHARTS} if a.total_episodes else {}
     return render(
         request,
         "trends.html",
         {
             "a": a,
+            "charts": charts,
             "kinds_titles": KIND_TITLES,
-            "diary_view": present_assessment(view) if view and a.total_episodes else None,
+            "diary_view": present(view, core.pack) if view and a.total_episodes else None,
             "change": change or "",
             "label": label,
             "error": error,
-            "chart_version": f"{a.total_episodes}-{a.end}",
         },
     )
 
@@ -339,11 +342,11 @@ def save_assessment(
     trust from the browser."""
     try:
         if text:
-            result = assess_text(text).to_dict()
+            result = assess_text(text).to_json()
         elif state:
             iv = core.services.interview()
             interview_state = iv.InterviewState.from_json(state)
-            result = iv.result(interview_state).to_dict()
+            result = iv.result(interview_state).to_json()
             text = interview_state.text
         else:
             raise Problem(422, "Нечего сохранять: нет ни текста, ни ответов.")

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from ...presenter import present
 from ..deps import CoreDep, CsrfProtected
-from ..presenting import present_assessment, source_label
 from ..problems import Problem
 from ..templating import render
 
@@ -34,20 +34,18 @@ def _iv(core: CoreDep) -> Any:
 
 
 def _page(request: Request, iv: Any, state: Any, error: str | None = None) -> HTMLResponse:
+    pack = request.app.state.core.pack
     step = iv.next_step(state)
-    d = step.to_dict()
-    ctx: dict[str, Any] = {"step": d, "state_json": state.to_json(), "error": error}
-    if d["kind"] == "question":
-        d["sources"] = [source_label(s) for s in d["sources"]]
-        suggested = d.get("suggested")
+    ctx: dict[str, Any] = {"step": step, "state_json": state.to_json(), "error": error}
+    if isinstance(step, iv.QuestionStep):
+        suggested = step.suggested
         ctx["suggested"] = (
             suggested if isinstance(suggested, list) else [] if suggested is None else [suggested]
         )
-    elif d["kind"] == "emergency":
-        assessment = iv.result(state).to_dict()
-        ctx["a"] = present_assessment(assessment)
-    elif d["kind"] == "done":
-        ctx["a"] = present_assessment(d["assessment"])
+    elif isinstance(step, iv.EmergencyStep):
+        ctx["a"] = present(iv.result(state), pack)
+    elif isinstance(step, iv.DoneStep):
+        ctx["a"] = present(step.assessment, pack)
         ctx["save"] = {"state": state.to_json()}
     return render(request, "interview.html", ctx, status_code=422 if error else 200)
 

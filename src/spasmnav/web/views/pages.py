@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from ...assessing import assess_text
 from ...language import MAX_TEXT_CHARS, TextError
+from ...presenter import exercise_view, present
 from ..deps import CoreDep, CsrfProtected
-from ..presenting import present_assessment
 from ..problems import Problem
 from ..templating import render
 
@@ -39,10 +39,10 @@ def assess_form(request: Request) -> HTMLResponse:
 
 @router.post("/assess", response_class=HTMLResponse)
 def assess_page(
-    request: Request, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
+    request: Request, core: CoreDep, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
 ) -> HTMLResponse:
     try:
-        result = assess_text(text).to_dict()
+        result = assess_text(text)
     except TextError as exc:
         return render(
             request,
@@ -50,29 +50,21 @@ def assess_page(
             {"text": text, "error": str(exc), "examples": EXAMPLES},
             status_code=422,
         )
-    return render(request, "result.html", {"a": present_assessment(result), "save": {"text": text}})
+    return render(request, "result.html", {"a": present(result, core.pack), "save": {"text": text}})
 
 
 @router.get("/exercises", response_class=HTMLResponse)
 def exercises(request: Request, core: CoreDep) -> HTMLResponse:
-    from ..presenting import exercise_view
-
-    items = [exercise_view(x.model_dump(), core.pack) for x in core.pack.exercises]
+    items = [exercise_view(x.card(core.pack)) for x in core.pack.exercises]
     return render(request, "exercises.html", {"exercises": items})
 
 
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
 def exercise_player(request: Request, exercise_id: str, core: CoreDep) -> HTMLResponse:
-    from ..presenting import exercise_view
-
     if not core.pack.has("exercises", exercise_id):
         raise Problem(404, "Такого упражнения нет.")
-    x: Any = core.pack.exercise(exercise_id)
-    return render(
-        request,
-        "exercise.html",
-        {"x": exercise_view(x.model_dump(), core.pack), "saved": request.query_params.get("saved")},
-    )
+    x = exercise_view(core.pack.exercise(exercise_id).card(core.pack))
+    return render(request, "exercise.html", {"x": x, "saved": request.query_params.get("saved")})
 
 
 @router.get("/about", response_class=HTMLResponse)

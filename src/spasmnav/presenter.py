@@ -1,0 +1,351 @@
+"""Words for the typed result, shared by every edge: terminal, pages, PDF, API, interview.
+
+Each table a person reads exists here once: the level's badge and icon, the exercise
+parameters' labels, the source titles (a person sees «NICE CKS: судороги в ногах» or
+«Материал «…», строка 44», never a file name), the order of the result page, and the one JSON
+shape of the diary's trends analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .result import (
+    EXERCISE_PARAMETERS,
+    Advice,
+    Assessment,
+    Citation,
+    ConditionScore,
+    Exercise,
+    FindingSpan,
+    Level,
+    MedicineCard,
+    Reason,
+    RedFlag,
+    Test,
+    TextMatch,
+    UncheckedRedFlag,
+)
+
+if TYPE_CHECKING:
+    from .content import Pack
+    from .diary.analytics import Analysis
+
+__all__ = [
+    "EXERCISE_LABELS",
+    "LEVEL_WORDS",
+    "ExerciseView",
+    "LevelWords",
+    "ResultView",
+    "Segment",
+    "exercise_parameters",
+    "exercise_view",
+    "highlight_segments",
+    "level_words",
+    "present",
+    "source_label",
+    "source_labels",
+    "trends_json",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelWords:
+    """How a level is shown: icon and word and colour together, never colour alone."""
+
+    badge: str  # the short word on the badge
+    emoji: str  # the terminal's icon
+    icon: str  # the pages' SVG icon id
+    style: str  # the terminal's Rich style; its last word is the panel colour
+
+
+LEVEL_WORDS: Mapping[Level, LevelWords] = {
+    "emergency": LevelWords("СРОЧНО", "🚑", "phone", "bold white on red"),
+    "urgent": LevelWords("СЕГОДНЯ", "⚠", "alert", "bold black on yellow"),
+    "doctor": LevelWords("К ВРАЧУ", "🩺", "doctor", "bold white on blue"),
+    "self_care": LevelWords("НАБЛЮДАТЬ", "✓", "check", "bold white on green"),
+}
+
+
+def level_words(level: str) -> LevelWords:
+    return LEVEL_WORDS[level]  # type: ignore[index]
+
+
+# The seed says «удерживайте 5 секунд», «фиксируя положение на 3–5 секунд»: a hold, not a pause.
+EXERCISE_LABELS: Mapping[str, str] = {
+    "repetitions": "Повторения",
+    "hold_seconds": "Удержание",
+    "sets_per_day": "Сколько раз в день",
+    "distance": "Расстояние",
+    "duration_minutes": "Длительность",
+    "per_week": "Сколько раз в неделю",
+}
+assert tuple(EXERCISE_LABELS) == EXERCISE_PARAMETERS
+
+
+def exercise_parameters(x: Exercise) -> list[tuple[str, str]]:
+    """``(label, value)`` for each parameter the exercise has, in the standard order."""
+    return [(EXERCISE_LABELS[name], value) for name, value in x.parameters()]
+
+
+def source_label(c: Citation) -> str:
+    """A citation in words: «Материал «…», строка 44», «NICE CKS: судороги в ногах: Red flags»."""
+    lines = c.lines
+    if lines is not None:
+        word = "строки" if "-" in lines else "строка"
+        return f"{c.title}, {word} {lines.replace('-', '–')}"
+    if c.section:
+        return f"{c.title}: {c.section}"
+    return c.title
+
+
+def source_labels(items: Iterable[Citation]) -> list[str]:
+    return [source_label(c) for c in items]
+
+
+# --- The person's words, highlighted -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of the person's text; ``findings`` are the labels of what it matched."""
+
+    text: str
+    findings: tuple[str, ...] = ()
+    negated: bool = False
+
+
+def highlight_segments(
+    text: str, matches: Sequence[TextMatch], labels: Mapping[str, str]
+) -> list[Segment]:
+    """Split the text into plain and highlighted pieces (matches may overlap); a piece is
+    negated when every match covering it is negated («слабости нет»)."""
+    spans = [
+        (m.start, m.end, labels.get(m.finding, m.finding), m.negated)
+        for m in matches
+        if 0 <= m.start < m.end <= len(text)
+    ]
+    cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
+    pieces: list[Segment] = []
+    for a, b in itertools.pairwise(cuts):
+        covering = [s for s in spans if s[0] <= a and b <= s[1]]
+        found = tuple(dict.fromkeys(s[2] for s in covering))
+        negated = bool(covering) and all(s[3] for s in covering)
+        if pieces and pieces[-1].findings == found and pieces[-1].negated == negated:
+            pieces[-1] = Segment(pieces[-1].text + text[a:b], found, negated)
+        else:
+            pieces.append(Segment(text[a:b], found, negated))
+    return pieces
+
+
+# --- The result, in the order a tired person needs it ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """What the result page, the interview's last screen and the diary's trend card show.
+
+    The level first; in an emergency only the call and first aid, the rest folded below.
+    """
+
+    assessment: Assessment
+    words: LevelWords
+    first_aid: tuple[Advice, ...]
+    advice: tuple[Advice, ...]  # everything but first aid
+    conditions: tuple[ConditionScore, ...]  # the three most likely
+    segments: tuple[Segment, ...]
+
+    @property
+    def level(self) -> Level:
+        return self.assessment.level
+
+    @property
+    def badge(self) -> str:
+        return self.words.badge
+
+    @property
+    def icon(self) -> str:
+        return self.words.icon
+
+    @property
+    def emergency(self) -> bool:
+        return self.assessment.level == "emergency"
+
+    @property
+    def title(self) -> str:
+        return self.assessment.title
+
+    @property
+    def action(self) -> str:
+        return self.assessment.action
+
+    @property
+    def specialist(self) -> str:
+        return self.assessment.specialist
+
+    @property
+    def specialist_title(self) -> str:
+        return self.assessment.specialist_title
+
+    @property
+    def shows_specialist(self) -> bool:
+        """«Кто поможет» is said unless it is the default: self-care with the therapist."""
+        return self.specialist != "therapist" or self.level != "self_care"
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.assessment.reasons
+
+    @property
+    def red_flags(self) -> tuple[RedFlag, ...]:
+        return self.assessment.red_flags
+
+    @property
+    def red_flags_unchecked(self) -> tuple[UncheckedRedFlag, ...]:
+        return self.assessment.red_flags_unchecked
+
+    @property
+    def tests(self) -> tuple[Test, ...]:
+        return self.assessment.tests
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return self.assessment.exercises
+
+    @property
+    def medicines(self) -> tuple[MedicineCard, ...]:
+        return self.assessment.medicines
+
+    @property
+    def message(self) -> str | None:
+        return self.assessment.message
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.assessment.notes
+
+    @property
+    def text(self) -> str | None:
+        return self.assessment.text
+
+    @property
+    def present(self) -> tuple[FindingSpan, ...]:
+        return self.assessment.present_findings
+
+    @property
+    def absent(self) -> tuple[FindingSpan, ...]:
+        return self.assessment.absent_findings
+
+    @property
+    def disclaimer(self) -> str:
+        return self.assessment.disclaimer
+
+    @property
+    def in_scope(self) -> bool:
+        return self.assessment.in_scope
+
+
+def present(a: Assessment, pack: Pack) -> ResultView:
+    labels = {f.id: f.label for f in pack.findings}
+    segments = highlight_segments(a.text, a.matches or (), labels) if a.text else []
+    return ResultView(
+        assessment=a,
+        words=level_words(a.level),
+        first_aid=a.first_aid,
+        advice=tuple(x for x in a.advice if x.kind != "first_aid"),
+        conditions=a.conditions[:3],
+        segments=tuple(segments),
+    )
+
+
+# --- Exercises --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseView:
+    """An exercise with its labelled parameters and the numbers the session player counts.
+
+    Ranges («10–15 раз», «3–5 секунд») start the player at the lower, gentler number.
+    """
+
+    exercise: Exercise
+    params: tuple[tuple[str, str], ...]
+    target_reps: int | None
+    hold: int | None
+
+    @property
+    def hold_label(self) -> str:
+        return EXERCISE_LABELS["hold_seconds"]
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id
+
+    @property
+    def title(self) -> str:
+        return self.exercise.title
+
+    @property
+    def goal(self) -> str:
+        return self.exercise.goal
+
+    @property
+    def instructions(self) -> str:
+        return self.exercise.instructions
+
+    @property
+    def caution(self) -> str | None:
+        return self.exercise.caution
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        return self.exercise.sources
+
+
+_NUM = re.compile(r"\d+")
+
+
+def _first_number(value: str | None) -> int | None:
+    m = _NUM.search(value or "")
+    return int(m.group()) if m else None
+
+
+def exercise_view(x: Exercise) -> ExerciseView:
+    return ExerciseView(
+        exercise=x,
+        params=tuple(exercise_parameters(x)),
+        target_reps=_first_number(x.repetitions),
+        hold=_first_number(x.hold_seconds),
+    )
+
+
+# --- The diary's trends: one JSON shape for the API and the CLI -------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def trends_json(a: Analysis, view: Assessment | None) -> dict[str, Any]:
+    """The analysis as JSON: every field of it, the derived words (``trend.verdict``,
+    ``trend.title``, ``episodes_per_week``) and the engine's assessment of the diary."""
+    out: dict[str, Any] = _plain(a)
+    out["episodes_per_week"] = a.episodes_per_week
+    out["trend"]["verdict"] = a.trend.verdict
+    out["trend"]["title"] = a.trend.title
+    out["assessment"] = view.to_json() if view is not None else None
+    return out

@@ -1,0 +1,589 @@
+"""The typed result of an assessment, and its JSON contract (DESIGN.md).
+
+The engine builds these objects; every edge (terminal, pages, API, PDF, interview) reads their
+attributes. ``Assessment.to_json()`` is the only place that knows the JSON shape, so the contract
+is written once. Citations stay objects (source id, locator, the source's human title) until an
+edge renders them: ``Citation.contract()`` for the JSON, ``presenter.source_label`` for people.
+
+Frozen dataclasses with slots rather than pydantic models: one assessment builds a few dozen of
+them, and the engine's rate from findings must stay in the tens of thousands per second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Advice",
+    "AskedQuestion",
+    "Assessment",
+    "AssessmentDigest",
+    "Citation",
+    "ConditionScore",
+    "Evidence",
+    "Exercise",
+    "FindingSpan",
+    "InterviewRecord",
+    "Level",
+    "MedicineCard",
+    "Reason",
+    "RedFlag",
+    "Test",
+    "TextMatch",
+    "UncheckedRedFlag",
+]
+
+SCHEMA_VERSION = 1
+
+Level: TypeAlias = Literal["self_care", "doctor", "urgent", "emergency"]
+AnswerValue: TypeAlias = bool | float | int | str | list[str] | None
+JsonObject: TypeAlias = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A pointer into a source: a seed line (range) or a named section of a guideline.
+
+    ``title`` is the source's short human title from ``pack/sources.yaml``; ``file`` is the seed's
+    file name, kept because the JSON contract names seed lines as ``file:line``.
+    """
+
+    source: str
+    title: str
+    line: int | None = None
+    end_line: int | None = None
+    section: str | None = None
+    file: str | None = None
+    # The contract's string, derived once: citations are built once per pack, written often.
+    _contract: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lines = self.lines
+        if self.file and lines is not None:
+            text = f"{self.file}:{lines}"
+        elif self.section:
+            text = f"{self.title}: {self.section}"
+        else:
+            text = self.title
+        object.__setattr__(self, "_contract", text)
+
+    @property
+    def lines(self) -> str | None:
+        """The seed line locator: ``"44"`` or ``"44-46"`` (None for a section or a whole source)."""
+        if self.line is None:
+            return None
+        return f"{self.line}" if self.end_line is None else f"{self.line}-{self.end_line}"
+
+    def contract(self) -> str:
+        """The citation as the JSON contract writes it (``000_….txt:44``, «Short: section»)."""
+        return self._contract
+
+
+def _cites(items: Sequence[Citation]) -> list[str]:
+    return [c._contract for c in items]
+
+
+def _memo(item: Any) -> JsonObject:
+    """An item's JSON, built on first use and kept: the engine shares the items that depend on
+    the pack only (advice, tests, evidence, …) between results, so each is written once per
+    process. The objects returned are shared: read them, copy before changing."""
+    out: JsonObject | None = item._json
+    if out is None:
+        out = item._build()
+        object.__setattr__(item, "_json", out)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the level is what it is: one fired rule, the findings that made it fire."""
+
+    rule: str
+    level: Level
+    text: str
+    findings: tuple[str, ...]
+    finding_labels: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "text": self.text,
+            "findings": list(self.findings),
+            "sources": _cites(self.sources),
+            "finding_labels": list(self.finding_labels),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    id: str
+    title: str
+    level: Level
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "sources": _cites(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UncheckedRedFlag:
+    """A red flag the text and the answers neither confirmed nor excluded: ask it first."""
+
+    id: str
+    title: str
+    question: str
+    answers: tuple[str, ...]
+    finding: str  # the check's own finding, which an answer sets
+    worry: bool = False  # «не знаю» keeps the level at least `urgent`
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "question": self.question,
+            "answers": list(self.answers),
+            "finding": self.finding,
+            "worry": self.worry,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One finding's weight in a condition's score (``present`` False: weight for absence)."""
+
+    finding: str
+    label: str
+    present: bool
+    weight: float
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "finding": self.finding,
+            "label": self.label,
+            "present": self.present,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionScore:
+    id: str
+    title: str
+    score: float
+    raw_score: float
+    summary: str
+    mechanism: str
+    evidence: tuple[Evidence, ...]
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "raw_score": self.raw_score,
+            "summary": self.summary,
+            "mechanism": self.mechanism,
+            "evidence": [e.to_json() for e in self.evidence],
+            "sources": _cites(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FindingSpan:
+    """What is known about one finding, and where in the person's text it was said.
+
+    ``qualifiers`` say how it was said (ConText: negated, historical, hypothetical, other);
+    ``cues`` are the words that set them.
+    """
+
+    id: str
+    label: str
+    present: bool | None
+    value: float | None = None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    qualifiers: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "present": self.present,
+            "value": self.value,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "qualifiers": list(self.qualifiers),
+            "cues": list(self.cues),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    id: str
+    kind: str  # first_aid, self_help, lifestyle, visit, caution, info
+    title: str
+    text: str
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "sources": _cites(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    id: str
+    title: str
+    why: str
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "why": self.why,
+            "sources": _cites(self.sources),
+        }
+
+
+# The exercise's parameters in the order the pack, the JSON and every edge list them.
+EXERCISE_PARAMETERS: tuple[str, ...] = (
+    "repetitions",
+    "hold_seconds",
+    "sets_per_day",
+    "distance",
+    "duration_minutes",
+    "per_week",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    id: str
+    title: str
+    goal: str
+    instructions: str
+    repetitions: str | None = None
+    hold_seconds: str | None = None
+    sets_per_day: str | None = None
+    distance: str | None = None
+    duration_minutes: str | None = None
+    per_week: str | None = None
+    caution: str | None = None
+    sources: tuple[Citation, ...] = ()
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """``(name, value)`` of the parameters this exercise has, in the standard order."""
+        out = []
+        for name in EXERCISE_PARAMETERS:
+            value = getattr(self, name)
+            if value:
+                out.append((name, str(value)))
+        return out
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        out: JsonObject = {
+            "id": self.id,
+            "title": self.title,
+            "goal": self.goal,
+            "instructions": self.instructions,
+        }
+        for name in (*EXERCISE_PARAMETERS, "caution"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        out["sources"] = _cites(self.sources)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class MedicineCard:
+    """What a doctor may consider; never a prescription or a dose."""
+
+    id: str
+    name: str
+    group: str
+    what_a_doctor_may_consider: str
+    cautions: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_json(self) -> JsonObject:
+        return _memo(self)
+
+    def _build(self) -> JsonObject:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "group": self.group,
+            "what_a_doctor_may_consider": self.what_a_doctor_may_consider,
+            "cautions": list(self.cautions),
+            "sources": _cites(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """Words of the person's text that the reader matched to a finding.
+
+    ``extra`` keeps any further keys the language layer adds, so the JSON carries them unchanged.
+    """
+
+    finding: str
+    term: str
+    negated: bool
+    start: int
+    end: int
+    text: str
+    qualifiers: tuple[str, ...] = ()  # how it was said (ConText), "negated" included
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    _KEYS = frozenset({"finding", "term", "negated", "qualifiers", "start", "end", "text"})
+
+    @classmethod
+    def from_mapping(cls, m: Mapping[str, Any]) -> TextMatch:
+        return cls(
+            finding=str(m["finding"]),
+            term=str(m["term"]),
+            negated=bool(m["negated"]),
+            qualifiers=tuple(m.get("qualifiers") or ()),
+            start=int(m["start"]),
+            end=int(m["end"]),
+            text=str(m["text"]),
+            extra=tuple((k, v) for k, v in m.items() if k not in cls._KEYS),
+        )
+
+    def to_json(self) -> JsonObject:
+        out: JsonObject = {
+            "finding": self.finding,
+            "term": self.term,
+            "negated": self.negated,
+            "qualifiers": list(self.qualifiers),
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    link_id: str
+    question: str
+    answer: str  # the answer in words
+    value: AnswerValue
+
+    def to_json(self) -> JsonObject:
+        value = list(self.value) if isinstance(self.value, list) else self.value
+        return {
+            "linkId": self.link_id,
+            "question": self.question,
+            "answer": self.answer,
+            "value": value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewRecord:
+    """The questions an interview asked on the way to the assessment."""
+
+    asked: tuple[AskedQuestion, ...]
+    corrections: tuple[tuple[str, bool | None], ...] = ()
+
+    def to_json(self) -> JsonObject:
+        return {
+            "questions": len(self.asked),
+            "asked": [q.to_json() for q in self.asked],
+            "corrections": dict(self.corrections),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The result of one assessment. ``to_json`` gives the contract of DESIGN.md.
+
+    The last group of fields says what the assessment was made from: the person's text and what
+    the reader matched in it, or the questions of an interview. They are in the JSON only when
+    set, as they always were.
+    """
+
+    level: Level
+    title: str
+    action: str
+    specialist: str
+    specialist_title: str
+    in_scope: bool
+    reasons: tuple[Reason, ...]
+    red_flags: tuple[RedFlag, ...]
+    conditions: tuple[ConditionScore, ...]
+    findings: tuple[FindingSpan, ...]
+    tests: tuple[Test, ...]
+    advice: tuple[Advice, ...]
+    exercises: tuple[Exercise, ...]
+    medicines: tuple[MedicineCard, ...]
+    message: str | None
+    disclaimer: str
+    pack_version: str
+    red_flags_unchecked: tuple[UncheckedRedFlag, ...] = ()
+    subject: str | None = None
+    text: str | None = None
+    matches: tuple[TextMatch, ...] | None = None
+    notes: tuple[str, ...] = ()
+    interview: InterviewRecord | None = None
+    # Keys an older caller passed as ``extra`` that have no typed field yet (kept in the JSON).
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def first_aid(self) -> tuple[Advice, ...]:
+        return tuple(a for a in self.advice if a.kind == "first_aid")
+
+    @property
+    def present_findings(self) -> tuple[FindingSpan, ...]:
+        return tuple(f for f in self.findings if f.present is True)
+
+    @property
+    def absent_findings(self) -> tuple[FindingSpan, ...]:
+        return tuple(f for f in self.findings if f.present is False)
+
+    def digest(self) -> AssessmentDigest:
+        return AssessmentDigest(
+            level=self.level,
+            title=self.title,
+            specialist=self.specialist,
+            reasons=tuple(r.text for r in self.reasons),
+            conditions=tuple(c.title for c in self.conditions),
+            tests=tuple(t.title for t in self.tests),
+        )
+
+    def to_json(self) -> JsonObject:
+        out: JsonObject = {
+            "schema_version": SCHEMA_VERSION,
+            "in_scope": self.in_scope,
+            "triage": {
+                "level": self.level,
+                "title": self.title,
+                "action": self.action,
+                "specialist": self.specialist,
+                "specialist_title": self.specialist_title,
+                "reasons": [_memo(r) for r in self.reasons],
+            },
+            "red_flags": [_memo(r) for r in self.red_flags],
+            "red_flags_unchecked": [_memo(r) for r in self.red_flags_unchecked],
+            "conditions": [_memo(c) for c in self.conditions],
+            "findings": [_memo(f) for f in self.findings],
+            "tests": [_memo(t) for t in self.tests],
+            "advice": [_memo(a) for a in self.advice],
+            "exercises": [_memo(x) for x in self.exercises],
+            "medicines": [_memo(m) for m in self.medicines],
+            "message": self.message,
+            "disclaimer": self.disclaimer,
+            "pack_version": self.pack_version,
+        }
+        if self.subject is not None:
+            out["subject"] = self.subject
+        if self.text is not None:
+            out["text"] = self.text
+        if self.matches is not None:
+            out["matches"] = [m.to_json() for m in self.matches]
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.interview is not None:
+            out["interview"] = self.interview.to_json()
+        out.update(self.extra)
+        return out
+
+    # Kept for callers written before the typed result.
+    to_dict = to_json
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentDigest:
+    """What a report shows of an assessment; read from a live one or from a saved JSON object
+    (saved assessments are JSON in the diary, possibly from an older version)."""
+
+    level: str
+    title: str
+    specialist: str | None
+    reasons: tuple[str, ...]
+    conditions: tuple[str, ...]
+    tests: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AssessmentDigest:
+        """Read a saved assessment; missing or malformed parts are left empty, never guessed."""
+        triage = data.get("triage")
+        triage = triage if isinstance(triage, Mapping) else {}
+
+        def texts(items: Any, key: str) -> tuple[str, ...]:
+            if not isinstance(items, list):
+                return ()
+            return tuple(
+                str(x[key]) for x in items if isinstance(x, Mapping) and x.get(key) is not None
+            )
+
+        specialist = triage.get("specialist")
+        level = triage.get("level")
+        return cls(
+            level=level if isinstance(level, str) else "",
+            title=str(triage.get("title") or ""),
+            specialist=str(specialist) if specialist is not None else None,
+            reasons=texts(triage.get("reasons"), "text"),
+            conditions=texts(data.get("conditions"), "title"),
+            tests=texts(data.get("tests"), "title"),
+        )
