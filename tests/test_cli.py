@@ -176,11 +176,15 @@ def test_pack_check_reports_a_broken_pack(tmp_path: Path) -> None:
 
 
 def test_vignettes_meet_the_quality_targets(shared_dir: Path) -> None:
+    # Every visible set at once, as the quality bar is stated. The sets disagree in a few
+    # labels (the first-round vignettes call a clot without a contraction in scope and
+    # symptomatic low calcium after neck surgery urgent; the later sets and the clinical
+    # review say out of scope, and SfE 2016 says emergency): the contract and the review win.
     scorer = shared_dir / "eval" / "score_vignettes.py"
-    cases = shared_dir / "eval" / "vignettes-dev.jsonl"
+    cases = sorted(str(p) for p in (shared_dir / "eval").glob("*.jsonl"))
     cmd = f"{sys.executable} -m spasmnav assess --batch"
     proc = subprocess.run(
-        [sys.executable, str(scorer), str(cases), "--run", cmd], capture_output=True, text=True
+        [sys.executable, str(scorer), *cases, "--run", cmd], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all targets met" in proc.stdout
