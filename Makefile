@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench pytest fmt clean
+.PHONY: run test lint bench pytest fmt clean golden fast
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: lint pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Record today's behaviour as the golden files (after a deliberate change; review the diff).
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden_update
 
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench
