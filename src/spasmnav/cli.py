@@ -9,6 +9,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .assessing import FindingsError, assess_text, parse_findings
 from .content import PackError, load_pack, load_pack_from
@@ -27,6 +28,7 @@ pack_app = typer.Typer(help="Клинический контент: провер
 app.add_typer(pack_app, name="pack")
 
 EXIT_BAD_INPUT = 2
+EXIT_BAD_PACK = 3
 
 
 def _console() -> Console:
@@ -146,17 +148,23 @@ def pack_check(
         Path | None, typer.Argument(help="Каталог пакета (по умолчанию — встроенный).")
     ] = None,
 ) -> None:
-    """Проверить клинический пакет: ссылки, источники, строки исходных материалов."""
+    """Проверить клинический пакет: ссылки, источники, строки, условия правил.
+
+    Отвергает всё, что отверг бы движок, и правила, которые никогда не сработают;
+    код выхода 3, если есть ошибки (каждая названа с файлом и правилом).
+    """
+    from importlib import resources
+
     from .packdoc import pack_summary
 
     try:
-        pack = load_pack_from(directory) if directory else load_pack()
+        pack = load_pack_from(directory or resources.files("spasmnav") / "pack", lint=True)
     except PackError as exc:
-        console = Console(stderr=True, highlight=False)
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
         console.print(f"[bold red]Пакет содержит ошибки ({len(exc.problems)}):[/]")
         for p in exc.problems:
-            console.print(f"  • {p}")
-        raise typer.Exit(1) from None
+            console.print(f"  • {escape(p)}")
+        raise typer.Exit(EXIT_BAD_PACK) from None
     console = _console()
     console.print(f"[bold green]Пакет в порядке[/] (версия {pack.version})")
     for kind, n in pack_summary(pack).items():
@@ -221,7 +229,7 @@ def main() -> None:
         sys.exit(130)
     except PackError as exc:
         Console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
-        sys.exit(3)
+        sys.exit(EXIT_BAD_PACK)
     except Exception as exc:  # never a traceback for the person; the type helps a bug report
         Console(stderr=True).print(
             f"Внутренняя ошибка SpasmNav ({type(exc).__name__}). Ваши данные не изменены. "

@@ -16,7 +16,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+
+from . import expr as ex
 
 __all__ = [
     "LEVELS",
@@ -119,7 +131,14 @@ class SeedSection(_Model):
     title: str
 
 
-Expr = Any  # validated structurally by the engine's compiler (see engine.compile_expr)
+# A rule condition, parsed once at load into the typed tree of :mod:`spasmnav.expr`; an
+# unreadable one (a misspelled operator, a wrong value type) is a load error naming where.
+Expr = Annotated[
+    ex.Expr,
+    PlainValidator(ex.parse),
+    PlainSerializer(ex.to_raw),
+    WithJsonSchema({"description": "a rule condition (see spasmnav.expr)"}),
+]
 
 
 class Finding(_Model):
@@ -378,17 +397,16 @@ class Pack(_Model):
             yield "texts", c
 
 
-def _expr_findings(expr: Any) -> Iterator[str]:
-    if isinstance(expr, str):
-        yield expr
-    elif isinstance(expr, dict):
-        if "finding" in expr:
-            yield expr["finding"]
-        for key in ("all", "any", "of"):
-            for sub in expr.get(key, []):
-                yield from _expr_findings(sub)
-        if "not" in expr:
-            yield from _expr_findings(expr["not"])
+def _expr_problems(where: str, e: ex.Expr, findings: set[str], numeric: set[str]) -> Iterator[str]:
+    """Unknown finding ids, and comparisons of a finding that has no value."""
+    for leaf, _ in ex.literals(e):
+        if leaf.finding not in findings:
+            yield f"{where}: condition names unknown finding {leaf.finding!r}"
+        elif isinstance(leaf, ex.Compare) and leaf.finding not in numeric:
+            yield (
+                f"{where}: compares {leaf.finding!r} with {leaf.value:g}, but that finding has "
+                "no value (it is not numeric)"
+            )
 
 
 def _reference_problems(pack: Pack) -> Iterator[str]:
@@ -416,6 +434,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     if len(set(qids)) != len(qids):
         yield "questions: duplicate linkId"
     findings = ids["findings"]
+    numeric = {f.id for f in pack.findings if f.numeric}
     specialists = ids["specialists"] | {"by_condition"}
 
     for attr, c in pack.citations():
@@ -439,9 +458,8 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for i in [*f.implies, *f.overrides]:
             if i not in findings:
                 yield f"findings.{f.id}: names unknown finding {i!r}"
-        for fid in _expr_findings(f.derived) if f.derived is not None else ():
-            if fid not in findings:
-                yield f"findings.{f.id}: derived from unknown finding {fid!r}"
+        if f.derived is not None:
+            yield from _expr_problems(f"findings.{f.id}", f.derived, findings, numeric)
     for cond in pack.conditions:
         if cond.specialist not in specialists:
             yield f"conditions.{cond.id}: unknown specialist {cond.specialist!r}"
@@ -460,9 +478,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     for r in pack.rules:
         if r.specialist not in specialists:
             yield f"rules.{r.id}: unknown specialist {r.specialist!r}"
-        for fid in _expr_findings(r.when):
-            if fid not in findings:
-                yield f"rules.{r.id}: condition names unknown finding {fid!r}"
+        yield from _expr_problems(f"rules.{r.id}", r.when, findings, numeric)
         for a in r.advice:
             if a not in ids["advice"]:
                 yield f"rules.{r.id}: unknown advice {a!r}"
@@ -470,9 +486,8 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             if t not in ids["tests"]:
                 yield f"rules.{r.id}: unknown test {t!r}"
     for adv in pack.advice:
-        for fid in _expr_findings(adv.when) if adv.when is not None else ():
-            if fid not in findings:
-                yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
+        if adv.when is not None:
+            yield from _expr_problems(f"advice.{adv.id}", adv.when, findings, numeric)
     for m in pack.medicines:
         for cid in m.conditions:
             if cid not in ids["conditions"]:
@@ -508,35 +523,164 @@ PACK_FILES = (
 )
 
 
-def _read_yaml_dir(directory: Path | Any) -> dict[str, Any]:
+def settable_findings(pack: Pack) -> frozenset[str]:
+    """The findings a person's words or answers can set.
+
+    A finding is settable when it has lexicon terms (the text), is numeric (a quantity read
+    from the text, an answer or the diary), is set by a question (``finding`` or an answer's
+    ``sets``), is implied by a settable finding, or is derived from a condition that settable
+    findings can make true. Structured input (``assess --findings``) can set any finding, but a
+    rule only such input can reach never helps a person, so ``pack check`` reports it.
+    """
+    out = {f.id for f in pack.findings if f.lexicon or f.numeric}
+    for q in pack.questions:
+        if q.finding is not None:
+            out.add(q.finding)
+        for opt in q.answerOption:
+            out.update(opt.sets)
+    changed = True
+    while changed:
+        changed = False
+        for f in pack.findings:
+            if f.id in out:
+                new = set(f.implies) - out
+            elif f.derived is not None and ex.satisfiable(f.derived, out.__contains__):
+                new = {f.id}
+            else:
+                continue
+            if new:
+                out |= new
+                changed = True
+    return frozenset(out)
+
+
+def lint_pack(pack: Pack) -> list[str]:
+    """Problems the loader lets through because the engine runs regardless, but a reviewer must
+    fix: a rule, an advice condition or a derived finding that can never hold.
+
+    "Can never hold" is decided by :func:`spasmnav.expr.satisfiable`: no assignment of the
+    findings makes the condition true (``{all: [x, {not: x}]}``), counting a finding that
+    nothing can set (see :func:`settable_findings`) as always unknown. Each problem names the
+    item, like the loader's problems do.
+    """
+    can_set = settable_findings(pack).__contains__
+    problems: list[str] = []
+    for r in pack.rules:
+        if not ex.satisfiable(r.when, can_set):
+            problems.append(f"rules.{r.id}: the condition can never hold, so the rule never fires")
+    for a in pack.advice:
+        if a.when is not None and not ex.satisfiable(a.when, can_set):
+            problems.append(f"advice.{a.id}: the condition can never hold")
+    for f in pack.findings:
+        if f.derived is not None and not ex.satisfiable(f.derived):
+            problems.append(f"findings.{f.id}: the derived condition can never hold")
+    return problems
+
+
+# The C loader is about five times faster than the pure-Python one (0.1 s against 0.5 s for
+# the pack, on every cold start); the pure-Python one stays as a fallback where libyaml is absent.
+_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Origins:
+    """Which file each part of the pack came from, so problems can name it."""
+
+    def __init__(self) -> None:
+        self.by_index: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self.by_id: dict[tuple[str, str], str] = {}
+        self.section: dict[str, str] = {}
+
+    def add(self, section: str, items: list[Any], file: str) -> None:
+        self.section.setdefault(section, file)
+        offset = sum(1 for s, _ in self.by_index if s == section)
+        for i, item in enumerate(items):
+            key = item.get("linkId", item.get("id")) if isinstance(item, dict) else None
+            ident = str(key) if key is not None else None
+            self.by_index[(section, offset + i)] = (file, ident)
+            if ident is not None:
+                self.by_id.setdefault((section, ident), file)
+
+    def locate_error(self, loc: tuple[int | str, ...]) -> str:
+        """``rules.yaml: rules.stroke_signs.when`` for a pydantic location ``(rules, 3, when)``."""
+        parts = [str(p) for p in loc]
+        if len(loc) >= 2 and isinstance(loc[1], int):
+            file, ident = self.by_index.get((str(loc[0]), loc[1]), (None, None))
+            if ident is not None:
+                parts[1] = ident
+            if file:
+                return f"{file}: " + ".".join(parts)
+        if loc and str(loc[0]) in self.section:
+            return f"{self.section[str(loc[0])]}: " + ".".join(parts)
+        return ".".join(parts)
+
+    def locate_problem(self, problem: str) -> str:
+        """Prefix a reference problem (``rules.some_id: …``) with its file."""
+        head = problem.split(":", 1)[0]
+        section, _, ident = head.partition(".")
+        file = self.by_id.get((section, ident)) or self.section.get(section)
+        return f"{file}: {problem}" if file else problem
+
+
+def _read_yaml_dir(directory: Path | Any, origins: _Origins | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in PACK_FILES:
         node = directory / f"{name}.yaml"
         if not node.is_file():
             continue
-        loaded = yaml.safe_load(node.read_text(encoding="utf-8")) or {}
+        file = f"{name}.yaml"
+        try:
+            loaded = yaml.load(node.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+        except yaml.YAMLError as exc:
+            raise PackError([f"{file}: YAML: {exc}"]) from exc
+        if not isinstance(loaded, dict):
+            raise PackError([f"{file}: expected sections (a mapping) at the top level"])
         for key, value in loaded.items():
-            if key in data and isinstance(data[key], list):
+            if origins is not None:
+                if isinstance(value, list):
+                    origins.add(key, value, file)
+                else:
+                    origins.section.setdefault(key, file)
+            if key in data and isinstance(data[key], list) and isinstance(value, list):
                 data[key].extend(value)
             else:
                 data[key] = value
     return data
 
 
-def load_pack_from(directory: Path | Any) -> Pack:
-    """Load and validate a pack from a directory of YAML files; raise PackError on problems."""
-    try:
-        data = _read_yaml_dir(directory)
-    except yaml.YAMLError as exc:
-        raise PackError([f"YAML: {exc}"]) from exc
+def load_pack_from(directory: Path | Any, *, lint: bool = False) -> Pack:
+    """Load and validate a pack from a directory of YAML files; raise PackError on problems.
+
+    Each problem names the file it is in and the item (``rules.yaml: rules.some_rule: …``).
+    ``lint=True`` (``spasmnav pack check``) also rejects what :func:`lint_pack` finds.
+    """
+    origins = _Origins()
+    pack = _validate(directory, origins)
+    if lint:
+        problems = lint_pack(pack)
+        if problems:
+            raise PackError([origins.locate_problem(p) for p in problems])
+    return pack
+
+
+def _validate(directory: Path | Any, origins: _Origins) -> Pack:
+    data = _read_yaml_dir(directory, origins)
     try:
         return Pack.model_validate(data)
     except ValidationError as exc:
         problems: list[str] = []
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            problems.extend(f"{loc}: {m}" for m in str(err["msg"]).split("; "))
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["loc"]:
+                where = origins.locate_error(tuple(err["loc"]))
+                problems.extend(f"{where}: {m}" for m in msg.split("; "))
+            else:  # the whole-pack reference checks
+                problems.extend(origins.locate_problem(m) for m in msg.split("; "))
         raise PackError(problems) from exc
+
+
+def read_shipped_pack() -> Pack:
+    """Read and validate the pack inside the package (each call reads the files again)."""
+    return load_pack_from(resources.files("spasmnav") / "pack")
 
 
 @lru_cache(maxsize=1)

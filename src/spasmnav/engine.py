@@ -9,13 +9,14 @@ keeps one assessment in the tens of microseconds.
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from . import expr as ex
 from .content import LEVELS, Pack, load_pack
+from .facts import Facts, Observation
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -35,108 +36,14 @@ TOP_CONDITIONS_FOR_CARE = 3
 DEFAULT_RULE = "default_self_care"
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """What is known about one finding: present, absent (False) or unknown (None), a value."""
-
-    present: bool | None = True
-    value: float | None = None
-    text: str | None = None
-    start: int | None = None
-    end: int | None = None
+ExprError = ex.ExprError
+Predicate = ex.Predicate
 
 
-Facts = Mapping[str, Observation]
-Predicate = Callable[[Facts, frozenset[str]], bool]
-
-
-class ExprError(ValueError):
-    pass
-
-
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "=": operator.eq,
-}
-
-
-def compile_expr(expr: Any) -> Predicate:
-    """Compile a rule condition written in the pack into a predicate over facts.
-
-    Forms: ``"finding_id"`` (present), ``true``, ``{all: [...]}``, ``{any: [...]}``,
-    ``{not: e}``, ``{min: n, of: [...]}``, ``{finding: id, present: false}`` (explicitly
-    absent) and ``{finding: id, op: ">=", value: 21}`` (a known value compared). The predicate
-    takes the facts and the frozen set of present finding ids; lists of plain ids compile to set
-    operations, which keeps a whole assessment in the tens of microseconds.
-    """
-    if expr is True:
-        return lambda facts, present: True
-    if isinstance(expr, str):
-        fid = expr
-        return lambda facts, present: fid in present
-    if not isinstance(expr, dict):
-        raise ExprError(f"cannot read condition {expr!r}")
-    if "all" in expr or "any" in expr:
-        key = "all" if "all" in expr else "any"
-        items = expr[key]
-        ids = frozenset(e for e in items if isinstance(e, str))
-        parts = [compile_expr(e) for e in items if not isinstance(e, str)]
-        if key == "all":
-            return lambda facts, present: ids <= present and all(p(facts, present) for p in parts)
-        return lambda facts, present: (
-            (not ids.isdisjoint(present)) or any(p(facts, present) for p in parts)
-        )
-    if "not" in expr:
-        inner = compile_expr(expr["not"])
-        return lambda facts, present: not inner(facts, present)
-    if "min" in expr and "of" in expr:
-        n = int(expr["min"])
-        parts = [compile_expr(e) for e in expr["of"]]
-        return lambda facts, present: sum(1 for p in parts if p(facts, present)) >= n
-    if "finding" in expr:
-        fid = str(expr["finding"])
-        if "op" in expr:
-            if expr["op"] not in _OPS:
-                raise ExprError(f"unknown operator {expr['op']!r}")
-            op, bound = _OPS[expr["op"]], float(expr["value"])
-
-            def compare(facts: Facts, present: frozenset[str]) -> bool:
-                o = facts.get(fid)
-                return o is not None and o.value is not None and op(o.value, bound)
-
-            return compare
-        if bool(expr.get("present", True)):
-            return lambda facts, present: fid in present
-
-        def absent(facts: Facts, present: frozenset[str]) -> bool:
-            o = facts.get(fid)
-            return o is not None and o.present is False
-
-        return absent
-    raise ExprError(f"cannot read condition {expr!r}")
-
-
-def explain(expr: Any, facts: Facts, present: frozenset[str]) -> list[str]:
-    """The findings that actually make the expression true (satisfied branches only)."""
-    if expr is True:
-        return []
-    if isinstance(expr, str):
-        return [expr] if expr in present else []
-    if "all" in expr or "any" in expr:
-        out: list[str] = []
-        for sub in expr.get("all", expr.get("any", [])):
-            if compile_expr(sub)(facts, present):
-                out.extend(explain(sub, facts, present))
-        return out
-    if "min" in expr:
-        return [f for sub in expr["of"] for f in explain(sub, facts, present)]
-    if "finding" in expr:
-        fid = str(expr["finding"])
-        return [fid] if compile_expr(expr)(facts, present) else []
-    return []  # a `not` explains by absence, which is not a finding to show
+def compile_expr(raw: Any) -> Predicate:
+    """Compile a rule condition (as written in the pack, or already parsed) into a predicate
+    over ``(facts, present ids)``; see :mod:`spasmnav.expr` for the forms."""
+    return ex.compile(ex.parse(raw)).test
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +54,7 @@ class _CompiledRule:
     priority: int
     red_flag: bool
     predicate: Predicate
-    when: Any
+    explain: ex.Explainer  # precompiled: the findings that made the rule fire
     specialist: str
     title: str
     reason: str
@@ -224,11 +131,12 @@ class Engine:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self._derived: list[tuple[str, Predicate]] = [
-            (f.id, compile_expr(f.derived)) for f in pack.findings if f.derived is not None
+            (f.id, ex.compile(f.derived).test) for f in pack.findings if f.derived is not None
         ]
         self._implies = {f.id: tuple(f.implies) for f in pack.findings if f.implies}
         self._scope = frozenset(f.id for f in pack.findings if f.scope)
         self._labels = {f.id: f.label for f in pack.findings}
+        compiled = {r.id: ex.compile(r.when) for r in pack.rules}
         rules = [
             _CompiledRule(
                 id=r.id,
@@ -236,8 +144,8 @@ class Engine:
                 rank=RANK[r.level],
                 priority=r.priority,
                 red_flag=r.red_flag,
-                predicate=compile_expr(r.when),
-                when=r.when,
+                predicate=compiled[r.id].test,
+                explain=compiled[r.id].explain,
                 specialist=r.specialist,
                 title=r.title,
                 reason=r.reason,
@@ -266,7 +174,7 @@ class Engine:
                 self._evidence_by_finding.setdefault(fid, []).append((ci, weight, when_present))
                 self._evidence_order[ci].setdefault(fid, order)
         self._advice_when = [
-            (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
+            (a.id, ex.compile(a.when).test) for a in pack.advice if a.when is not None
         ]
         self._advice_dicts = {
             a.id: {
@@ -400,7 +308,7 @@ class Engine:
                 "rule": r.id,
                 "level": r.level,
                 "text": r.reason,
-                "findings": list(dict.fromkeys(explain(r.when, facts, present))),
+                "findings": list(dict.fromkeys(r.explain(facts, present))),
                 "sources": list(r.sources),
             }
             for r in fired

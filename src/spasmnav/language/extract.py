@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..content import Pack, load_pack
-from ..engine import Observation
+from ..facts import Observation
 from .context import is_negated
 from .lexicon import Lexicon, Match
 from .morph import normalize, tokenize
