@@ -18,12 +18,17 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/spasmnav
+	$(BIN)/mypy src/spasmnav tests bench
+	$(BIN)/lint-imports
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint pytest
+
+# The quick suites: no browser, no PostgreSQL, nothing marked slow.
+fast: $(STAMP)
+	$(BIN)/pytest -q -m "not browser and not postgres and not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spasmnav import understand
 from spasmnav.assessing import assess_text
 from spasmnav.engine import RANK
-from spasmnav.language import MAX_TEXT_CHARS, TextError, understand
+from spasmnav.language import MAX_TEXT_CHARS, TextError
 
 CASES = [
     json.loads(line)

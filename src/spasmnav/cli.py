@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .assessing import FindingsError, assess_text, parse_findings
-from .content import PackError, load_pack, load_pack_from
-from .engine import assess
+from .assessing import FindingsError
+from .content import PackError, load_pack_from
+from .core import Navigator, default_navigator
 from .language import TextError
 from .terminal import print_assessment
 
@@ -57,7 +57,7 @@ def _read_json_file(path: Path) -> Any:
         fail(f"в файле {path} не JSON (строка {exc.lineno}, позиция {exc.colno}).")
 
 
-def _assess_line(line: str) -> dict[str, Any]:
+def _assess_line(nav: Navigator, line: str) -> dict[str, Any]:
     """One batch line to one output object; errors become an error object for that id."""
     try:
         item = json.loads(line)
@@ -68,12 +68,12 @@ def _assess_line(line: str) -> dict[str, Any]:
     ident = item.get("id")
     try:
         if "findings" in item:
-            result = assess(parse_findings(item["findings"])).to_dict()
+            result = nav.assess(nav.parse_findings(item["findings"])).to_dict()
         else:
             text = item.get("text")
             if not isinstance(text, str):
                 raise TextError("В строке нет поля «text» с текстом.")
-            result = assess_text(text).to_dict()
+            result = nav.assess_text(text).to_dict()
     except (TextError, FindingsError) as exc:
         return {"id": ident, "error": {"code": "bad_input", "message": str(exc)}}
     except Exception as exc:  # one bad line must not stop the batch
@@ -104,16 +104,17 @@ def assess_cmd(
     chosen = sum(x is not None for x in (text, findings, batch))
     if chosen != 1:
         fail("укажите ровно одно: --text, --findings или --batch.")
+    nav = default_navigator()
     if batch is not None:
-        _run_batch(batch)
+        _run_batch(nav, batch)
         return
     try:
         if findings is not None:
-            result = assess(parse_findings(_read_json_file(findings)))
+            result = nav.assess(nav.parse_findings(_read_json_file(findings)))
         else:
             assert text is not None
             source = sys.stdin.read() if text == "-" else text
-            result = assess_text(source)
+            result = nav.assess_text(source)
     except (TextError, FindingsError) as exc:
         fail(str(exc))
     if as_json:
@@ -122,7 +123,7 @@ def assess_cmd(
         print_assessment(_console(), result.to_dict())
 
 
-def _run_batch(path: Path) -> None:
+def _run_batch(nav: Navigator, path: Path) -> None:
     try:
         handle = path.open(encoding="utf-8", errors="replace")
     except FileNotFoundError:
@@ -134,7 +135,7 @@ def _run_batch(path: Path) -> None:
         for line in handle:
             if not line.strip():
                 continue
-            out = _assess_line(line)
+            out = _assess_line(nav, line)
             failed += "error" in out
             _emit(out)
     if failed:
@@ -178,7 +179,7 @@ def pack_show() -> None:
 
     from .packdoc import render_pack
 
-    _console().print(Markdown(render_pack(load_pack())))
+    _console().print(Markdown(render_pack(default_navigator().pack)))
 
 
 @app.command("run")

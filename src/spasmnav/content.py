@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -49,7 +48,11 @@ __all__ = [
     "Source",
     "Specialist",
     "Test",
+    "lint_pack",
     "load_pack",
+    "load_pack_from",
+    "read_shipped_pack",
+    "settable_findings",
 ]
 
 LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
@@ -683,7 +686,9 @@ def read_shipped_pack() -> Pack:
     return load_pack_from(resources.files("spasmnav") / "pack")
 
 
-@lru_cache(maxsize=1)
 def load_pack() -> Pack:
-    """The pack shipped inside the package (validated once per process)."""
-    return load_pack_from(resources.files("spasmnav") / "pack")
+    """The shipped pack, as the default navigator holds it (read and validated once per
+    process; see :mod:`spasmnav.core`)."""
+    from .core import default_navigator
+
+    return default_navigator().pack

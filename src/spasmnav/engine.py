@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from . import expr as ex
-from .content import LEVELS, Pack, load_pack
+from .content import LEVELS, Pack
 from .facts import Facts, Observation
 
 __all__ = [
@@ -428,9 +427,11 @@ class Engine:
         raise KeyError(cid)
 
 
-@lru_cache(maxsize=1)
 def get_engine() -> Engine:
-    return Engine(load_pack())
+    """The default navigator's engine (the pack compiled once per process)."""
+    from .core import default_navigator
+
+    return default_navigator().engine
 
 
 def assess(facts: Facts, *, extra: dict[str, Any] | None = None) -> Assessment:
@@ -442,14 +443,6 @@ def assess_findings(findings: Mapping[str, bool | float | None]) -> Assessment:
 
     Raises KeyError naming the first unknown finding id.
     """
-    engine = get_engine()
-    known = engine.known_findings()
-    facts: dict[str, Observation] = {}
-    for fid, v in findings.items():
-        if fid not in known:
-            raise KeyError(fid)
-        if isinstance(v, bool) or v is None:
-            facts[fid] = Observation(v)
-        else:
-            facts[fid] = Observation(True, float(v))
-    return engine.assess(facts)
+    from .core import default_navigator
+
+    return default_navigator().assess_findings(findings)

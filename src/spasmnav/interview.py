@@ -58,19 +58,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import expr as ex
 from .content import LEVELS, Pack, Question
-from .engine import Assessment, Engine, Observation, get_engine
-from .language import MAX_TEXT_CHARS, TextError, understand
+from .engine import Assessment, Engine, Observation
+from .language import MAX_TEXT_CHARS, TextError, Understanding
+
+if TYPE_CHECKING:
+    from .core import Navigator
 
 __all__ = [
     "CONDITION_BUDGET",
     "UNKNOWN",
     "AnswerValue",
+    "Catalogue",
     "DoneStep",
     "EmergencyStep",
     "InterviewError",
@@ -522,13 +526,21 @@ class _Catalog:
         return tuple(reps)
 
 
-@lru_cache(maxsize=4)
-def _catalog_for(engine: Engine) -> _Catalog:
-    return _Catalog(engine)
+Catalogue = _Catalog  # what a Navigator builds once and owns
+
+
+def _navigator() -> Navigator:
+    from .core import default_navigator
+
+    return default_navigator()
 
 
 def _catalog() -> _Catalog:
-    return _catalog_for(get_engine())
+    return _navigator().catalogue
+
+
+def understand(text: str) -> Understanding:
+    return _navigator().understand(text)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -1143,7 +1155,8 @@ def _summary_step(state: InterviewState, sit: _Situation) -> SummaryStep:
 
 
 @lru_cache(maxsize=512)
-def _step_for(serialised: str) -> Step:
+def _step_for(catalogue: _Catalog, serialised: str) -> Step:
+    # A memo of the pure step computation, keyed by the catalogue it was computed with.
     state = InterviewState.model_validate_json(serialised)
     decision = _decide(state)
     if decision.kind == "question" and decision.link_id is not None:
@@ -1181,7 +1194,7 @@ def start(text: str | None = None, subject: str | None = None) -> InterviewState
 
 def next_step(state: InterviewState) -> Step:
     """The next question, the emergency screen, the summary before the result, or done."""
-    return _step_for(state.to_json())
+    return _step_for(_catalog(), state.to_json())
 
 
 def answer(state: InterviewState, link_id: str, value: Any) -> InterviewState:
@@ -1252,7 +1265,7 @@ def result(state: InterviewState) -> Assessment:
         ],
         "corrections": dict(state.corrections),
     }
-    return get_engine().assess(sit.facts, extra=extra)
+    return _catalog().engine.assess(sit.facts, extra=extra)
 
 
 @dataclass(frozen=True, slots=True)

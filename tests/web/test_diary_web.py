@@ -11,7 +11,7 @@ from .support import TestClient, csrf
 
 def _post(client: TestClient, path: str, data: dict[str, str], **kw: object) -> object:
     token = csrf(client, "/diary")
-    return client.post(path, data={**data, "csrf_token": token}, **kw)  # type: ignore[arg-type]
+    return client.post(path, data={**data, "csrf_token": token}, **kw)
 
 
 def test_quick_add_is_one_tap_from_the_diary_page(client: TestClient) -> None:

@@ -7,20 +7,27 @@ are findings like any other; the engine's rules decide what they mean (usually: 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..core import Navigator
 
 __all__ = ["assess_diary"]
 
 
-def assess_diary(findings: Mapping[str, bool | float]) -> dict[str, Any] | None:
+def assess_diary(
+    findings: Mapping[str, bool | float], navigator: Navigator | None = None
+) -> dict[str, Any] | None:
     """The engine's assessment of the diary findings, or None when the engine is unavailable.
 
-    Finding ids the loaded pack does not know are left out rather than failing the diary.
+    Finding ids the pack does not know are left out rather than failing the diary. Without a
+    ``navigator``, the default one's.
     """
     try:
-        from ..engine import assess_findings, get_engine
+        from ..core import default_navigator
 
-        known = get_engine().known_findings()
-        return assess_findings({k: v for k, v in findings.items() if k in known}).to_dict()
+        nav = navigator or default_navigator()
+        known = nav.engine.known_findings()
+        return nav.assess_findings({k: v for k, v in findings.items() if k in known}).to_dict()
     except Exception:  # the diary must work while the engine or pack is being changed
         return None

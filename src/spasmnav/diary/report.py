@@ -11,7 +11,7 @@ import io
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from fpdf import FPDF
@@ -31,6 +31,9 @@ from .models import (
 )
 from .plots import episodes_chart, intensity_chart
 from .store import Store
+
+if TYPE_CHECKING:
+    from ..core import Navigator
 
 __all__ = ["FONT_DIR", "build_report", "render_report"]
 
@@ -299,8 +302,10 @@ def build_report(
     today: dt.date | None = None,
     change_date: dt.date | None = None,
     change_label: str = "изменения",
+    navigator: Navigator | None = None,
 ) -> Path:
-    """Gather the person's diary and write the PDF to ``out``."""
+    """Gather the person's diary and write the PDF to ``out`` (the diary's own assessment by
+    ``navigator``, the default one when not given)."""
     today = today or dt.date.today()
     data = store.diary_data(person_id=person_id)
     analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
@@ -309,7 +314,7 @@ def build_report(
         analysis=analysis,
         profile=data.profile or Profile(),
         assessment=store.latest_assessment(person_id=person_id),
-        diary_view=assess_diary(analysis.findings),
+        diary_view=assess_diary(analysis.findings, navigator),
         medicines=store.list_records(MedicineIntake, person_id=person_id, since=since),
         scores=store.list_records(ScaleScore, person_id=person_id),
         today=today,

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ..content import Pack, load_pack
 from ..facts import Observation
 from .context import is_negated
 from .lexicon import Lexicon, Match
 from .morph import normalize, tokenize
 from .quantities import extract_quantities
 
-__all__ = ["MAX_TEXT_CHARS", "TextError", "Understanding", "understand"]
+if TYPE_CHECKING:
+    from ..content import Pack
+
+__all__ = ["MAX_TEXT_CHARS", "Reader", "TextError", "Understanding"]
 
 MAX_TEXT_CHARS = 5000
 NUMERIC = (
@@ -131,12 +133,3 @@ class Reader:
                 f"Текст длиннее {MAX_TEXT_CHARS} знаков: разобраны первые {MAX_TEXT_CHARS}."
             )
         return Understanding(facts, shown, subject, truncated, notes)
-
-
-@lru_cache(maxsize=1)
-def get_reader() -> Reader:
-    return Reader(load_pack())
-
-
-def understand(text: str) -> Understanding:
-    return get_reader().read(text)

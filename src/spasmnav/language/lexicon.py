@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..content import Pack
 from .morph import Token, lemmas, normalize
+
+if TYPE_CHECKING:
+    from ..content import Pack
 
 __all__ = ["Lexicon", "Match", "Term"]
 

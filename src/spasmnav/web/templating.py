@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from importlib import resources
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 if TYPE_CHECKING:
-    from .problems import Problem
+    from ..content import Pack
 
 __all__ = [
     "LEVEL_BADGES",
@@ -24,7 +25,6 @@ __all__ = [
     "make_templates",
     "phone_links",
     "render",
-    "render_error",
 ]
 
 TEMPLATES_DIR = Path(str(resources.files("spasmnav.web") / "templates"))
@@ -46,15 +46,14 @@ def phone_links(text: str) -> Markup:
     return Markup(_PHONE_RE.sub(r'<a class="tel" href="tel:\1">\1</a>', escaped))
 
 
-def highlight_segments(text: str, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def highlight_segments(
+    text: str, matches: list[dict[str, Any]], pack: Pack
+) -> list[dict[str, Any]]:
     """Split the person's text into plain and highlighted pieces (matches may overlap).
 
     Each piece: ``{"text", "findings": [labels], "negated": bool}``; a piece is negated when
-    every match covering it is negated («слабости нет»).
+    every match covering it is negated («слабости нет»). Labels come from ``pack``.
     """
-    from ..content import load_pack
-
-    pack = load_pack()
     spans: list[tuple[int, int, str, bool]] = []
     for m in matches:
         try:
@@ -120,7 +119,8 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(pack: Pack) -> Jinja2Templates:
+    """The page templates, with ``pack`` behind the labels they show."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -132,7 +132,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["ru_date"] = ru_date
     env.globals["LEVEL_BADGES"] = LEVEL_BADGES
     env.globals["plural"] = plural
-    env.globals["highlight_segments"] = highlight_segments
+    env.globals["highlight_segments"] = functools.partial(highlight_segments, pack=pack)
     return Jinja2Templates(env=env)
 
 
@@ -153,8 +153,6 @@ def render(
         "csrf_token": core.csrf_token(request),
         "user": core.current_user(request),
         "multi_user": core.settings.multi_user,
-        "diary_ready": core.diary_ready,
-        "interview_ready": core.interview_ready,
         "path": request.url.path,
     }
     ctx.update(context or {})
@@ -163,22 +161,3 @@ def render(
     )
     assert isinstance(response, HTMLResponse)
     return response
-
-
-def render_error(request: Request, problem: Problem) -> HTMLResponse:
-    from .problems import STATUS_TITLES
-
-    return render(
-        request,
-        "error.html",
-        {
-            "status": problem.status,
-            "title": STATUS_TITLES.get(problem.status, "Ошибка"),
-            "detail": problem.detail,
-            "errors": problem.errors,
-            # Never lose what the person typed: show it back so it can be sent again.
-            "saved": problem.saved,
-        },
-        status_code=problem.status,
-        headers=problem.headers,
-    )

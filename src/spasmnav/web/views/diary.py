@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from ...assessing import assess_text
 from ...diary.models import (
     KIND_TITLES,
     KINDS,
@@ -286,6 +285,7 @@ def delete_episode(episode_id: RecordId, store: StoreDep, person_id: PersonDep) 
 @router.get("/diary/trends", response_class=HTMLResponse)
 def trends(
     request: Request,
+    core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
     change: str | None = None,
@@ -303,14 +303,16 @@ def trends(
     from ...diary.feedback import assess_diary
     from ..presenting import present_assessment
 
-    view = assess_diary(a.findings)
+    view = assess_diary(a.findings, core.navigator)
     return render(
         request,
         "trends.html",
         {
             "a": a,
             "kinds_titles": KIND_TITLES,
-            "diary_view": present_assessment(view) if view and a.total_episodes else None,
+            "diary_view": (
+                present_assessment(view, core.pack) if view and a.total_episodes else None
+            ),
             "change": change or "",
             "label": label,
             "error": error,
@@ -339,9 +341,10 @@ def save_assessment(
     trust from the browser."""
     try:
         if text:
-            result = assess_text(text).to_dict()
+            result = core.navigator.assess_text(text).to_dict()
         elif state:
-            iv = core.services.interview()
+            from ... import interview as iv
+
             interview_state = iv.InterviewState.from_json(state)
             result = iv.result(interview_state).to_dict()
             text = interview_state.text

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from ... import interview
 from ..deps import CoreDep, CsrfProtected
 from ..presenting import present_assessment, source_label
 from ..problems import Problem
@@ -26,28 +27,25 @@ MAX_STATE = 64_000
 
 
 def _iv(core: CoreDep) -> Any:
-    if not core.interview_ready:
-        raise Problem(
-            503, "Опрос пока недоступен. Опишите ситуацию своими словами на странице «Описать»."
-        )
-    return core.services.interview()
+    return interview
 
 
 def _page(request: Request, iv: Any, state: Any, error: str | None = None) -> HTMLResponse:
+    pack = request.app.state.core.pack
     step = iv.next_step(state)
     d = step.to_dict()
     ctx: dict[str, Any] = {"step": d, "state_json": state.to_json(), "error": error}
     if d["kind"] == "question":
-        d["sources"] = [source_label(s) for s in d["sources"]]
+        d["sources"] = [source_label(s, pack) for s in d["sources"]]
         suggested = d.get("suggested")
         ctx["suggested"] = (
             suggested if isinstance(suggested, list) else [] if suggested is None else [suggested]
         )
     elif d["kind"] == "emergency":
         assessment = iv.result(state).to_dict()
-        ctx["a"] = present_assessment(assessment)
+        ctx["a"] = present_assessment(assessment, pack)
     elif d["kind"] == "done":
-        ctx["a"] = present_assessment(d["assessment"])
+        ctx["a"] = present_assessment(d["assessment"], pack)
         ctx["save"] = {"state": state.to_json()}
     return render(request, "interview.html", ctx, status_code=422 if error else 200)
 

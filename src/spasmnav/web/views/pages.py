@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from ...assessing import assess_text
 from ...language import MAX_TEXT_CHARS, TextError
 from ..deps import CoreDep, CsrfProtected
 from ..presenting import present_assessment
@@ -39,10 +38,10 @@ def assess_form(request: Request) -> HTMLResponse:
 
 @router.post("/assess", response_class=HTMLResponse)
 def assess_page(
-    request: Request, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
+    request: Request, core: CoreDep, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
 ) -> HTMLResponse:
     try:
-        result = assess_text(text).to_dict()
+        result = core.navigator.assess_text(text).to_dict()
     except TextError as exc:
         return render(
             request,
@@ -50,7 +49,9 @@ def assess_page(
             {"text": text, "error": str(exc), "examples": EXAMPLES},
             status_code=422,
         )
-    return render(request, "result.html", {"a": present_assessment(result), "save": {"text": text}})
+    return render(
+        request, "result.html", {"a": present_assessment(result, core.pack), "save": {"text": text}}
+    )
 
 
 @router.get("/exercises", response_class=HTMLResponse)
