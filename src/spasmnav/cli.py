@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from .assessing import FindingsError
 from .content import PackError, load_pack_from
 from .core import Navigator, default_navigator
 from .language import TextError
-from .terminal import print_assessment
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="spasmnav",
@@ -31,12 +31,18 @@ EXIT_BAD_INPUT = 2
 EXIT_BAD_PACK = 3
 
 
-def _console() -> Console:
-    return Console(highlight=False)
+# Rich (about 40 ms to import) is loaded only when something is printed for a person: the JSON
+# path of `assess` does without it.
+
+
+def _console(*, stderr: bool = False, **kwargs: Any) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, **kwargs)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    _console(stderr=True).print(f"[bold red]Ошибка:[/] {message}")
     raise typer.Exit(code)
 
 
@@ -120,6 +126,8 @@ def assess_cmd(
     if as_json:
         _emit(result.to_dict())
     else:
+        from .terminal import print_assessment
+
         print_assessment(_console(), result.to_dict())
 
 
@@ -139,7 +147,7 @@ def _run_batch(nav: Navigator, path: Path) -> None:
             failed += "error" in out
             _emit(out)
     if failed:
-        Console(stderr=True).print(f"Строк с ошибками: {failed}")
+        _console(stderr=True).print(f"Строк с ошибками: {failed}")
         raise typer.Exit(1)
 
 
@@ -154,14 +162,15 @@ def pack_check(
     Отвергает всё, что отверг бы движок, и правила, которые никогда не сработают;
     код выхода 3, если есть ошибки (каждая названа с файлом и правилом).
     """
-    from importlib import resources
-
+    from .content import SHIPPED_PACK_DIR
     from .packdoc import pack_summary
 
     try:
-        pack = load_pack_from(directory or resources.files("spasmnav") / "pack", lint=True)
+        pack = load_pack_from(directory or SHIPPED_PACK_DIR, lint=True)
     except PackError as exc:
-        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        console = _console(stderr=True, soft_wrap=True)
         console.print(f"[bold red]Пакет содержит ошибки ({len(exc.problems)}):[/]")
         for p in exc.problems:
             console.print(f"  • {escape(p)}")
@@ -226,13 +235,13 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        Console(stderr=True).print("\nПрервано.")
+        _console(stderr=True).print("\nПрервано.")
         sys.exit(130)
     except PackError as exc:
-        Console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
+        _console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
         sys.exit(EXIT_BAD_PACK)
     except Exception as exc:  # never a traceback for the person; the type helps a bug report
-        Console(stderr=True).print(
+        _console(stderr=True).print(
             f"Внутренняя ошибка SpasmNav ({type(exc).__name__}). Ваши данные не изменены. "
             "Сообщите разработчикам, что вы делали."
         )

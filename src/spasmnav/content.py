@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -50,12 +48,18 @@ __all__ = [
     "Test",
     "lint_pack",
     "load_pack",
+    "load_pack_cached",
     "load_pack_from",
     "read_shipped_pack",
     "settable_findings",
 ]
 
 LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
+# The pack inside the package (a plain path: importlib.resources costs a cold start ~10 ms).
+SHIPPED_PACK_DIR = Path(__file__).resolve().parent / "pack"
+# Part of the snapshot key: bump when the pack's Python shape changes in a way the sources of
+# content.py, expr.py and facts.py do not show (a dependency's behaviour).
+PACK_SCHEMA_VERSION = "1"
 Level = Literal["self_care", "doctor", "urgent", "emergency"]
 
 _CITE_RE = re.compile(
@@ -72,7 +76,9 @@ class PackError(Exception):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first validation, so a start that reads the
+    # pack from the snapshot cache (see read_shipped_pack) never builds them at all.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(_Model):
@@ -580,9 +586,13 @@ def lint_pack(pack: Pack) -> list[str]:
     return problems
 
 
-# The C loader is about five times faster than the pure-Python one (0.1 s against 0.5 s for
-# the pack, on every cold start); the pure-Python one stays as a fallback where libyaml is absent.
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml_loader() -> Any:
+    # The C loader is about five times faster than the pure-Python one (0.1 s against 0.5 s
+    # for the pack); the pure-Python one stays as a fallback where libyaml is absent. PyYAML is
+    # imported here: a start that finds the pack in the snapshot cache never needs it.
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Origins:
@@ -625,6 +635,9 @@ class _Origins:
 
 
 def _read_yaml_dir(directory: Path | Any, origins: _Origins | None = None) -> dict[str, Any]:
+    import yaml
+
+    loader = _yaml_loader()
     data: dict[str, Any] = {}
     for name in PACK_FILES:
         node = directory / f"{name}.yaml"
@@ -632,7 +645,7 @@ def _read_yaml_dir(directory: Path | Any, origins: _Origins | None = None) -> di
             continue
         file = f"{name}.yaml"
         try:
-            loaded = yaml.load(node.read_text(encoding="utf-8"), Loader=_YamlLoader) or {}
+            loaded = yaml.load(node.read_text(encoding="utf-8"), Loader=loader) or {}
         except yaml.YAMLError as exc:
             raise PackError([f"{file}: YAML: {exc}"]) from exc
         if not isinstance(loaded, dict):
@@ -682,8 +695,24 @@ def _validate(directory: Path | Any, origins: _Origins) -> Pack:
 
 
 def read_shipped_pack() -> Pack:
-    """Read and validate the pack inside the package (each call reads the files again)."""
-    return load_pack_from(resources.files("spasmnav") / "pack")
+    """Read and validate the pack inside the package (see :func:`load_pack_cached`)."""
+    return load_pack_cached(SHIPPED_PACK_DIR)
+
+
+def load_pack_cached(directory: Path) -> Pack:
+    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
+    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
+    and validated again by the next process; any edit is validated afresh."""
+    from . import facts, snapshot
+
+    parts: list[bytes | str] = [PACK_SCHEMA_VERSION]
+    for name in PACK_FILES:
+        node = directory / f"{name}.yaml"
+        parts += [name, node.read_bytes() if node.is_file() else b""]
+    for module in (__file__, ex.__file__, facts.__file__):
+        parts.append(Path(module).read_bytes())
+    key = snapshot.fingerprint(parts)
+    return snapshot.cached("pack", key, lambda: load_pack_from(directory), Pack)
 
 
 def load_pack() -> Pack:

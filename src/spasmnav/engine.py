@@ -191,7 +191,13 @@ class Engine:
         }
         self._exercise_dicts = {
             x.id: {
-                **x.model_dump(exclude={"cite"}, exclude_none=True),
+                # the fields read directly: model_dump would build pydantic's serializer (and
+                # scan for plugins) on every cold start, for plain strings
+                **{
+                    k: getattr(x, k)
+                    for k in type(x).model_fields
+                    if k != "cite" and getattr(x, k) is not None
+                },
                 "sources": pack.cite(x.cite),
             }
             for x in pack.exercises

@@ -22,7 +22,6 @@ can fire at all (:func:`satisfiable`).
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import operator
@@ -166,6 +165,8 @@ def parse(raw: object, where: str = "") -> Expr:
     keys = set(raw)
     unknown = sorted(str(k) for k in keys - set(_FORMS))
     if unknown:
+        import difflib  # only for the error message
+
         hints = []
         for k in unknown:
             close = difflib.get_close_matches(k, _FORMS, n=1)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .morph import Token, lemmas, normalize
+from .morph import Token, analyse, lemmas, normalize, seed_analyses
 
 if TYPE_CHECKING:
     from ..content import Pack
@@ -70,8 +70,37 @@ def _word(raw: str) -> Word:
     return Word(lemmas(raw), None)
 
 
+def _lexicon_words(pack: Pack) -> list[str]:
+    words: set[str] = set()
+    for f in pack.findings:
+        for phrase in [*f.near, *f.lexicon]:
+            for raw in phrase.lstrip("^").split():
+                w = normalize(raw.strip())
+                if w and not w.startswith("=") and not w.endswith("*") and w.isalpha():
+                    words.add(w)
+    return sorted(words)
+
+
+def _seed_from_snapshot(pack: Pack) -> None:
+    """Lemmatising the lexicon's ~700 words is a third of a cold start; the analyses depend only
+    on the words, this module's rules and pymorphy3's dictionaries, so they are kept in the
+    snapshot cache under a key of exactly those."""
+    from pathlib import Path
+
+    from .. import snapshot
+    from . import morph
+
+    words = _lexicon_words(pack)
+    key = snapshot.fingerprint(
+        [morph.analyser_version(), Path(morph.__file__).read_bytes(), "\n".join(words)]
+    )
+    table = snapshot.cached("lemmas", key, lambda: {w: analyse(w) for w in words}, dict)
+    seed_analyses(table)
+
+
 class Lexicon:
     def __init__(self, pack: Pack) -> None:
+        _seed_from_snapshot(pack)
         self.terms: list[Term] = []
         self._near: dict[str, tuple[Word, ...]] = {
             f.id: tuple(_word(w) for w in f.near) for f in pack.findings if f.near

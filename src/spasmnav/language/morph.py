@@ -9,7 +9,17 @@ from functools import lru_cache
 import pymorphy3
 import razdel
 
-__all__ = ["NOMINAL_POS", "Token", "lemmas", "normalize", "pos", "tokenize"]
+__all__ = [
+    "NOMINAL_POS",
+    "Token",
+    "analyse",
+    "analyser_version",
+    "lemmas",
+    "normalize",
+    "pos",
+    "seed_analyses",
+    "tokenize",
+]
 
 _PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
 # Parts of speech that continue a list («слабости, боли и онемения нет»).
@@ -58,8 +68,30 @@ def _genitive(word: str) -> bool:
     return any("gent" in p.tag for p in _morph().parse(word)[:4])
 
 
+Analysis = tuple[frozenset[str], str | None]
+# Analyses computed by an earlier process (the lexicon's words, see Lexicon); consulted first.
+_seeded: dict[str, Analysis] = {}
+
+
+def seed_analyses(table: dict[str, Analysis]) -> None:
+    """Adopt analyses computed earlier with the same dictionaries (see ``analyser_version``)."""
+    _seeded.update(table)
+
+
+def analyser_version() -> str:
+    """What an analysis depends on besides the word: pymorphy3 and its dictionaries."""
+    import pymorphy3_dicts_ru
+
+    return f"{pymorphy3.__version__}/{pymorphy3_dicts_ru.__version__}"
+
+
+def _analyse(word: str) -> Analysis:
+    hit = _seeded.get(word)
+    return hit if hit is not None else _analyse_live(word)
+
+
 @lru_cache(maxsize=200_000)
-def _analyse(word: str) -> tuple[frozenset[str], str | None]:
+def _analyse_live(word: str) -> Analysis:
     # pymorphy3 raises on some exotic code points; only Russian and Latin words are analysed,
     # anything else stands for itself.
     if not _ANALYSABLE.match(word):
@@ -77,6 +109,11 @@ def _analyse(word: str) -> tuple[frozenset[str], str | None]:
                 top = str(vp[0].tag.POS) if vp[0].tag.POS else top
                 break
     return frozenset(forms), top
+
+
+def analyse(word: str) -> Analysis:
+    """The word's plausible normal forms and its most likely part of speech."""
+    return _analyse(word)
 
 
 def lemmas(word: str) -> frozenset[str]:
