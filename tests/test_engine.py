@@ -159,7 +159,25 @@ def _negated_in_rules() -> set[str]:
     }
 
 
-MONOTONE_FINDINGS = sorted(set(BOOLEAN_FINDINGS) - _negated_in_rules())
+SCOPE_FINDINGS = {f.id for f in PACK.findings if f.scope}
+# Scope findings are the second designed exception: without one, the text is out of scope and
+# the level is held at `doctor` at least, so the first scope finding may bring it back down.
+MONOTONE_FINDINGS = sorted(set(BOOLEAN_FINDINGS) - _negated_in_rules() - SCOPE_FINDINGS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=facts_strategy, extra=st.sampled_from(sorted(SCOPE_FINDINGS)))
+def test_a_scope_finding_lowers_a_level_only_to_lift_the_out_of_scope_floor(
+    facts: dict[str, Observation], extra: str
+) -> None:
+    without = {k: v for k, v in facts.items() if k not in SCOPE_FINDINGS}
+    before = assess(without)
+    after = assess({**without, extra: Observation(True)})
+    assert not before.in_scope and after.in_scope
+    assert RANK[before.level] >= RANK["doctor"]
+    assert not before.medicines and not before.exercises
+    if RANK[after.level] < RANK[before.level]:
+        assert before.level == "doctor"
 
 
 def test_only_bilateral_swelling_may_lower_a_level() -> None:

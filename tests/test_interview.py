@@ -226,8 +226,13 @@ def test_not_knowing_everything_still_ends_with_a_result() -> None:
     assert isinstance(run.step, iv.SummaryStep)
     assert len(run.asked) == len(set(run.asked))  # nothing is asked twice
     assert all(v is None for v in run.state.answers.values())
-    assert iv.facts(run.state) == {}
-    assert iv.result(run.state).level == "self_care"
+    # «Не знаю» to the red-flag questions leaves their checks explicitly open, and not knowing
+    # about consciousness, one-sided weakness or a cold leg is itself a worry: «сегодня».
+    known = iv.facts(run.state)
+    assert known and all(k.startswith("check_") and o.present is None for k, o in known.items())
+    res = iv.result(run.state)
+    assert res.level == "urgent"
+    assert {"stroke_signs", "seizure", "cold_leg"} <= {c["id"] for c in res.red_flags_unchecked}
 
 
 # --- Answers, «не знаю», back ----------------------------------------------------------------

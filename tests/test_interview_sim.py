@@ -38,6 +38,23 @@ class Patient:
     expected: str | None = None
 
 
+def _knows_own_red_flags(truth: dict[str, Observation]) -> dict[str, Observation]:
+    """A person knows whether their face droops or they can breathe: the red flags of the
+    pack's checks that are not present are absent for them, not «не знаю»."""
+    out = dict(truth)
+    pack = load_pack()
+    for check in pack.checks:
+        for fid in check.findings:
+            out.setdefault(fid, Observation(False))
+    for q in pack.questions:
+        if q.red_flag:
+            for o in q.answerOption:
+                for fid, v in o.sets.items():
+                    if v is False:
+                        out.setdefault(fid, Observation(False))
+    return out
+
+
 def _vignettes() -> list[Patient]:
     if not VIGNETTES.is_file():
         return []
@@ -46,7 +63,8 @@ def _vignettes() -> list[Patient]:
         if line.strip():
             item = json.loads(line)
             u = understand(item["text"])
-            out.append(Patient(str(item["id"]), dict(u.facts), u.subject, item["text"]))
+            truth = _knows_own_red_flags(dict(u.facts))
+            out.append(Patient(str(item["id"]), truth, u.subject, item["text"]))
     return out
 
 
@@ -58,7 +76,7 @@ def _own() -> list[Patient]:
             out.append(
                 Patient(
                     item["id"],
-                    parse_findings(item["findings"]),
+                    _knows_own_red_flags(parse_findings(item["findings"])),
                     item["subject"],
                     expected=item["level"],
                 )

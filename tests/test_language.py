@@ -62,15 +62,16 @@ def value(text: str, name: str) -> float | None:
 @pytest.mark.parametrize(
     ("text", "finding", "present"),
     [
-        ("нет слабости", "leg_weakness", False),
-        ("слабости нет", "leg_weakness", False),
-        ("Слабости, боли и онемения нет", "leg_numbness", False),
+        # Weakness, pain and numbness are the leg's only beside a leg word («общая слабость»).
+        ("нет слабости в ноге", "leg_weakness", False),
+        ("в ноге слабости нет", "leg_weakness", False),
+        ("В ногах слабости, боли и онемения нет", "leg_numbness", False),
         ("Отёка и покраснения нет", "calf_redness", False),
         ("отека и покраснения нет, икра мягкая", "calf_swelling", False),
         ("не терял сознание", "loss_of_consciousness", False),
         ("сознание не терял", "loss_of_consciousness", False),
-        ("без слабости", "leg_weakness", False),
-        ("ни слабости, ни онемения", "leg_numbness", False),
+        ("ноги без слабости", "leg_weakness", False),
+        ("в ногах ни слабости, ни онемения", "leg_numbness", False),
         ("судорог не было", "cramp", False),
         ("слабости нет, но немеет стопа", "leg_numbness", True),
         ("слабости нет, а нога немеет", "leg_numbness", True),

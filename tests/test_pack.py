@@ -177,10 +177,21 @@ def test_every_advice_condition_compiles(pack: Pack) -> None:
             assert describe_expr(pack, a.when)
 
 
-def test_specific_first_aid_has_conditions(pack: Pack) -> None:
-    for aid in ("stroke_wait", "seizure_first_aid", "dvt_no_massage", "ischaemia_wait"):
-        assert pack.advice_item(aid).kind == "first_aid"
-        assert pack.advice_item(aid).when is not None, aid
+def test_specific_first_aid_is_shown_by_its_rule_only(pack: Pack) -> None:
+    # First aid that says «пока едет скорая» or «врач сегодня» must never show itself below the
+    # level of the rule it belongs to: it has no `when` and a rule at that level names it.
+    expected = {
+        "stroke_wait": "emergency",
+        "seizure_first_aid": "emergency",
+        "ischaemia_wait": "emergency",
+        "dvt_no_massage": "urgent",
+    }
+    for aid, level in expected.items():
+        item = pack.advice_item(aid)
+        assert item.kind == "first_aid"
+        assert item.when is None, f"{aid} shows itself by its own condition"
+        levels = {r.level for r in pack.rules if aid in r.advice}
+        assert level in levels, f"no {level} rule names {aid}"
 
 
 # --- (b) seed citations point at real, non-blank lines -------------------------------------

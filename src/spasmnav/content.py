@@ -31,11 +31,15 @@ __all__ = [
     "LEVELS",
     "Advice",
     "BrainArea",
+    "Check",
     "Citation",
     "Condition",
+    "ContextRule",
+    "ContextRules",
     "Evidence",
     "Exercise",
     "Finding",
+    "Frame",
     "Medicine",
     "Pack",
     "PackError",
@@ -153,7 +157,9 @@ Expr = Annotated[
 class Finding(_Model):
     id: str
     label: str
-    kind: Literal["movement", "symptom", "sign", "history", "risk_factor", "trigger", "context"]
+    kind: Literal[
+        "movement", "symptom", "sign", "history", "risk_factor", "trigger", "context", "check"
+    ]
     # True: this finding alone shows the text is about what SpasmNav covers (leg contractions
     # and the leg emergencies that mimic or complicate them).
     scope: bool = False
@@ -163,12 +169,18 @@ class Finding(_Model):
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
     near: list[str] = Field(default_factory=list)
+    # Body parts that, in the same clause and with no leg word beside them, show the movement
+    # is somewhere else («дёргается веко», «спазм при дыхании»): out of scope.
+    elsewhere: list[str] = Field(default_factory=list)
     # A match of this finding hides matches of these findings that lie inside it: in
     # «судороги всего тела» the word «судороги» is not a calf cramp.
     overrides: list[str] = Field(default_factory=list)
     implies: list[str] = Field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
+    # What an old or residual mention of this finding means («год назад был приступ»): the
+    # history finding it becomes. Without it, an old mention counts for nothing.
+    history_as: str | None = None
     note: str | None = None
 
 
@@ -205,6 +217,63 @@ class Rule(_Model):
     advice: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
     cite: Cites
+
+
+class Check(_Model):
+    """A red flag to rule out explicitly: unknown is not absent (see DESIGN.md)."""
+
+    id: str
+    title: str
+    question: str
+    # The finding an answer sets: «да» = present, «нет» = absent, «не знаю» = unknown.
+    answer_finding: str
+    # Any of these present confirms the red flag; all of them absent excludes it.
+    findings: list[str]
+    rule: str
+    # «Не знаю» is itself a worry (consciousness, one-sided weakness, a cold leg): the level
+    # stays at least `urgent`.
+    unknown_is_worry: bool = False
+    # Listed as unchecked only when this holds (e.g. only after thyroid surgery).
+    relevant: Expr | None = None
+    # The interview items that settle it; «не знаю» to one of them leaves the check open.
+    questions: list[str] = Field(default_factory=list)
+
+
+class ContextRule(_Model):
+    """One family of ConText triggers (medspaCy style): what they mark, which way they reach."""
+
+    category: Literal["negated", "historical", "hypothetical", "other"]
+    direction: Literal["forward", "backward", "both"]
+    # Words a trigger reaches over; the clause (or sentence) end stops it earlier.
+    reach: int = 8
+    scope: Literal["clause", "sentence"] = "clause"
+    # Counts only in a sentence that ends with «?» («а это не тромб?»).
+    question: bool = False
+    triggers: list[str]
+    note: str | None = None
+
+
+class Frame(_Model):
+    """A red flag said in any words: one word of each slot in one clause (``clause``), plus one
+    of each ``sentence`` slot anywhere in the sentence («вдруг» … «ослабла» … «нога»)."""
+
+    id: str
+    finding: str
+    clause: list[list[str]]
+    sentence: list[list[str]] = Field(default_factory=list)
+    # Words that, in the same clause, show the frame means something else («в икре»).
+    unless: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ContextRules(_Model):
+    # Words that end a qualifier's scope («но», «а», «сейчас»): the present breaks the past.
+    terminators: list[str]
+    rules: list[ContextRule]
+    # Words naming a person other than the writer («соседка», «бабушка»).
+    persons: list[str] = Field(default_factory=list)
+    # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
+    leg_words: list[str] = Field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -252,6 +321,8 @@ class Medicine(_Model):
     what_a_doctor_may_consider: str
     cautions: list[str] = Field(min_length=1)
     conditions: list[str]
+    # Conditions that, when among the leading explanations, keep the card off the screen.
+    not_with: list[str] = Field(default_factory=list)
     cite: Cites
 
 
@@ -333,6 +404,9 @@ class Pack(_Model):
     scales: list[Scale]
     levels: list[LevelText]
     questions: list[Question] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    context: ContextRules | None = None
+    frames: list[Frame] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -498,7 +572,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         if adv.when is not None:
             yield from _expr_problems(f"advice.{adv.id}", adv.when, findings, numeric)
     for m in pack.medicines:
-        for cid in m.conditions:
+        for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
     for b in pack.brain_areas:
@@ -518,10 +592,41 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for ew in q.enableWhen:
             if ew.question not in qids:
                 yield f"questions.{q.linkId}: enableWhen names unknown question {ew.question!r}"
+    rules_by_id = {r.id: r for r in pack.rules}
+    seen_checks: set[str] = set()
+    for ch in pack.checks:
+        where = f"checks.{ch.id}"
+        if ch.id in seen_checks:
+            yield f"checks: duplicate id {ch.id!r}"
+        seen_checks.add(ch.id)
+        relevant = ex.findings(ch.relevant) if ch.relevant is not None else ()
+        for fid in [ch.answer_finding, *ch.findings, *relevant]:
+            if fid not in findings:
+                yield f"{where}: unknown finding {fid!r}"
+        rule = rules_by_id.get(ch.rule)
+        if rule is None:
+            yield f"{where}: unknown rule {ch.rule!r}"
+        for link in ch.questions:
+            if link not in qids:
+                yield f"{where}: unknown question {link!r}"
+        if rule is None:
+            pass
+        elif ch.answer_finding not in set(ex.findings(rule.when)):
+            yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    for fr in pack.frames:
+        if fr.finding not in findings:
+            yield f"frames.{fr.id}: unknown finding {fr.finding!r}"
+        if not fr.clause or any(not slot for slot in [*fr.clause, *fr.sentence]):
+            yield f"frames.{fr.id}: every slot needs at least one word"
+    for f in pack.findings:
+        if f.history_as is not None and f.history_as not in findings:
+            yield f"findings.{f.id}: history_as names unknown finding {f.history_as!r}"
 
 
 PACK_FILES = (
     "sources",
+    "context",
+    "frames",
     "findings",
     "conditions",
     "rules",
@@ -529,6 +634,8 @@ PACK_FILES = (
     "exercises",
     "medicines",
     "questions",
+    "checks",
+    "emergencies",
 )
 
 
@@ -536,12 +643,17 @@ def settable_findings(pack: Pack) -> frozenset[str]:
     """The findings a person's words or answers can set.
 
     A finding is settable when it has lexicon terms (the text), is numeric (a quantity read
-    from the text, an answer or the diary), is set by a question (``finding`` or an answer's
-    ``sets``), is implied by a settable finding, or is derived from a condition that settable
-    findings can make true. Structured input (``assess --findings``) can set any finding, but a
-    rule only such input can reach never helps a person, so ``pack check`` reports it.
+    from the text, an answer or the diary), is a frame's finding or a finding's ``history_as``
+    (the language layer sets both), answers a red-flag check, is set by a question
+    (``finding`` or an answer's ``sets``), is implied by a settable finding, or is derived
+    from a condition that settable findings can make true. Structured input (``assess
+    --findings``) can set any finding, but a rule only such input can reach never helps a
+    person, so ``pack check`` reports it.
     """
     out = {f.id for f in pack.findings if f.lexicon or f.numeric}
+    out |= {f.history_as for f in pack.findings if f.history_as}  # an old mention's meaning
+    out |= {fr.finding for fr in pack.frames}  # red flags said in any words
+    out |= {ch.answer_finding for ch in pack.checks}  # the answer to a red-flag check
     for q in pack.questions:
         if q.finding is not None:
             out.add(q.finding)

@@ -27,11 +27,15 @@ __all__ = [
     "assess_findings",
     "compile_expr",
     "get_engine",
+    "leading_conditions",
 ]
 
 SCHEMA_VERSION = 1
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 TOP_CONDITIONS_FOR_CARE = 3
+# Medicine cards follow only the leading explanation: the top condition plus any whose raw
+# score is within this margin of it (about half a typical clue), never a third-ranked guess.
+LEADING_MARGIN = 0.5
 DEFAULT_RULE = "default_self_care"
 
 
@@ -70,6 +74,22 @@ class _CompiledCondition:
     specialist: str
 
 
+@dataclass(frozen=True, slots=True)
+class _CompiledCheck:
+    id: str
+    title: str
+    question: str
+    answer: str
+    findings: frozenset[str]
+    rule: str
+    worry: bool
+    relevant: Predicate | None
+    sources: tuple[str, ...]
+
+
+CHECK_ANSWERS = ("да", "нет", "не знаю")
+
+
 @dataclass(slots=True)
 class Assessment:
     """The result of one assessment; ``to_dict`` gives the JSON contract of DESIGN.md."""
@@ -91,6 +111,7 @@ class Assessment:
     message: str | None
     disclaimer: str
     pack_version: str
+    red_flags_unchecked: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +127,7 @@ class Assessment:
                 "reasons": self.reasons,
             },
             "red_flags": self.red_flags,
+            "red_flags_unchecked": self.red_flags_unchecked,
             "conditions": self.conditions,
             "findings": self.findings,
             "tests": self.tests,
@@ -118,6 +140,14 @@ class Assessment:
         }
         out.update(self.extra)
         return out
+
+
+def leading_conditions(conditions: list[dict[str, Any]]) -> list[str]:
+    """The ids of the leading explanations of a ranked condition list (see LEADING_MARGIN)."""
+    if not conditions:
+        return []
+    best = float(conditions[0]["raw_score"])
+    return [str(c["id"]) for c in conditions if float(c["raw_score"]) >= best - LEADING_MARGIN]
 
 
 def _sigmoid(x: float) -> float:
@@ -203,6 +233,7 @@ class Engine:
             for x in pack.exercises
         }
         self._medicines_by_condition: dict[str, list[dict[str, Any]]] = {}
+        self._medicine_not_with = {m.id: frozenset(m.not_with) for m in pack.medicines}
         for m in pack.medicines:
             d = {
                 "id": m.id,
@@ -219,6 +250,20 @@ class Engine:
             for c in pack.conditions
         }
         self._condition_exercises = {c.id: c.exercises for c in pack.conditions}
+        self._checks = [
+            _CompiledCheck(
+                id=c.id,
+                title=c.title,
+                question=c.question,
+                answer=c.answer_finding,
+                findings=frozenset(c.findings),
+                rule=c.rule,
+                worry=c.unknown_is_worry,
+                relevant=ex.compile(c.relevant).test if c.relevant is not None else None,
+                sources=tuple(pack.cite(next(r.cite for r in pack.rules if r.id == c.rule))),
+            )
+            for c in pack.checks
+        ]
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -257,6 +302,28 @@ class Engine:
             fired = [r for r in fired if r.id != DEFAULT_RULE]
         in_scope = not self._scope.isdisjoint(present)
         level = fired[0].level if fired else "self_care"
+        fired_ids = {r.id for r in fired}
+        unchecked, worries = self._unchecked(facts, present, fired_ids)
+        floor_reasons: list[dict[str, Any]] = []
+        if worries and RANK[level] < RANK["urgent"]:
+            # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
+            level = "urgent"
+            floor_reasons = [
+                {
+                    "rule": f"unknown_{c.id}",
+                    "level": "urgent",
+                    "text": (
+                        f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
+                        "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
+                    ),
+                    "findings": [c.answer],
+                    "sources": list(c.sources),
+                }
+                for c in worries
+            ]
+        if not in_scope and RANK[level] < RANK["doctor"]:
+            # SpasmNav does not reassure about what it does not assess.
+            level = "doctor"
 
         # Conditions: sum of evidence weights over present (or explicitly absent) findings,
         # visiting only the evidence that names a known finding.
@@ -300,6 +367,8 @@ class Engine:
             )
 
         top_rule = fired[0] if fired else None
+        if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
+            top_rule = None
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = (
@@ -318,6 +387,7 @@ class Engine:
             }
             for r in fired
         ]
+        reasons = floor_reasons + reasons
         for reason in reasons:
             reason["finding_labels"] = [self._labels[f] for f in reason["findings"]]
         red_flags = [
@@ -333,12 +403,19 @@ class Engine:
         advice_ids: list[str] = []
         test_ids: list[str] = []
         for r in fired:
-            advice_ids.extend(r.advice)
+            # A lower-level rule's visit or self-help advice («запишитесь», «ведите дневник»)
+            # would contradict the level on the same screen; its first aid and cautions stay.
+            advice_ids.extend(
+                a
+                for a in r.advice
+                if r.level == level or self._advice_dicts[a]["kind"] in ("first_aid", "caution")
+            )
             test_ids.extend(r.tests)
         exercise_ids: list[str] = []
         medicines: list[dict[str, Any]] = []
-        routine = level in ("self_care", "doctor")
-        if level != "emergency":
+        # Self-help, exercises and medicines only for what SpasmNav assesses, at routine levels.
+        routine = in_scope and level in ("self_care", "doctor")
+        if level != "emergency" and in_scope:
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
                 cid = str(c["id"])
                 _, _, _, _, tests, advice = self._condition_info[cid]
@@ -346,9 +423,12 @@ class Engine:
                 if routine:
                     advice_ids.extend(advice)
                     exercise_ids.extend(self._condition_exercises[cid])
-                    for m in self._medicines_by_condition.get(cid, []):
-                        if m not in medicines:
-                            medicines.append(m)
+        if routine and conditions:
+            leading = leading_conditions(conditions)
+            for cid in leading:
+                for m in self._medicines_by_condition.get(cid, []):
+                    if m not in medicines and self._medicine_not_with[m["id"]].isdisjoint(leading):
+                        medicines.append(m)
         advice_ids.extend(
             aid
             for aid, pred in self._advice_when
@@ -365,6 +445,8 @@ class Engine:
                 "text": o.text,
                 "start": o.start,
                 "end": o.end,
+                "qualifiers": sorted(o.qualifiers),
+                "cues": list(o.cues),
             }
             for fid, o in facts.items()
         ]
@@ -387,8 +469,40 @@ class Engine:
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
+            red_flags_unchecked=[
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "question": c.question,
+                    "answers": list(CHECK_ANSWERS),
+                    "finding": c.answer,
+                    "worry": c.worry,
+                }
+                for c in unchecked
+            ],
             extra=dict(extra or {}),
         )
+
+    def _unchecked(
+        self, facts: Facts, present: frozenset[str], fired: set[str]
+    ) -> tuple[list[_CompiledCheck], list[_CompiledCheck]]:
+        """Red flags neither confirmed nor excluded, and those whose «не знаю» is a worry."""
+        open_checks: list[_CompiledCheck] = []
+        worries: list[_CompiledCheck] = []
+        for c in self._checks:
+            if c.rule in fired or not c.findings.isdisjoint(present):
+                continue
+            answer = facts.get(c.answer)
+            if answer is not None and answer.present is False:
+                continue
+            if all((o := facts.get(f)) is not None and o.present is False for f in c.findings):
+                continue
+            if c.relevant is not None and not c.relevant(facts, present):
+                continue
+            open_checks.append(c)
+            if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
+                worries.append(c)
+        return open_checks, worries
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""
@@ -410,10 +524,18 @@ class Engine:
     def level_rank(self, completed: Facts) -> int:
         """The triage level's rank for facts already passed through ``complete``."""
         present = frozenset(k for k, o in completed.items() if o.present is True)
+        rank = 0
         for r in self._rules:
             if r.predicate(completed, present):
-                return r.rank
-        return 0
+                rank = r.rank
+                break
+        if rank < RANK["urgent"]:
+            fired = {r.id for r in self._rules if r.predicate(completed, present)}
+            if self._unchecked(completed, present, fired)[1]:
+                rank = RANK["urgent"]
+        if rank < RANK["doctor"] and self._scope.isdisjoint(present):
+            rank = RANK["doctor"]
+        return rank
 
     def ranking(self, completed: Facts, k: int) -> list[str]:
         """The ids of the ``k`` most likely conditions, ties broken as in ``assess``."""

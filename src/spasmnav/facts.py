@@ -21,6 +21,10 @@ class Observation:
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # How it was said (ConText): "negated", "historical", "hypothetical", "other"; and the
+    # words that said so. A qualified mention is not a current finding.
+    qualifiers: frozenset[str] = frozenset()
+    cues: tuple[str, ...] = ()
 
 
 Facts: TypeAlias = Mapping[str, Observation]

@@ -51,6 +51,7 @@ findings it would have set stay unknown (the engine treats them as not present).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import math
 import random
@@ -349,6 +350,8 @@ class _Q:
     settable: frozenset[str]
     none: _Opt | None
     unpicked: tuple[tuple[str, str], ...]  # (code, primary) of list options that set a finding
+    # «Не знаю» to this red-flag question leaves these check answers explicitly unknown.
+    unknown_sets: tuple[str, ...] = ()
 
 
 Facts: TypeAlias = dict[str, Observation]
@@ -383,6 +386,16 @@ class _Catalog:
         self.pack = pack
         self.questions: list[_Q] = [
             self._compile_question(i, q) for i, q in enumerate(pack.questions)
+        ]
+        unknown_sets: dict[str, list[str]] = {}
+        for check in pack.checks:
+            for link in check.questions:
+                unknown_sets.setdefault(link, []).append(check.answer_finding)
+        self.questions = [
+            dataclasses.replace(cq, unknown_sets=tuple(unknown_sets[cq.q.linkId]))
+            if cq.q.linkId in unknown_sets
+            else cq
+            for cq in self.questions
         ]
         self.by_link = {cq.q.linkId: cq for cq in self.questions}
         derived = {f.id: f.derived for f in pack.findings if f.derived is not None}
@@ -608,8 +621,12 @@ def _validate(q: _Q, value: Any) -> AnswerValue:
 
 
 def _apply(q: _Q, value: AnswerValue, facts: Facts) -> None:
-    """Add what an answer says to the facts (in place). «Не знаю» adds nothing."""
+    """Add what an answer says to the facts (in place). «Не знаю» adds nothing, except to a
+    red-flag question: then its check stays explicitly open (unknown is not absent)."""
     if value is None:
+        for fid in q.unknown_sets:
+            if fid not in facts:
+                facts[fid] = Observation(None)
         return
     if q.kind == "boolean" and q.q.finding:
         facts[q.q.finding] = Observation(bool(value))

@@ -63,7 +63,7 @@ MIN_BEFORE_AFTER_DAYS = 7
 MIN_COMPARISON_EPISODES = 10
 SESSION_GAP = dt.timedelta(minutes=60)
 RUN_GAP_DAYS = 30
-PERSISTENCE_DAYS = 21
+PERSISTENCE_DAYS = 14  # the seed's «2–3 weeks», read at its cautious end
 
 # Diary episode kinds → the engine's finding ids.
 KIND_FINDINGS: dict[str, str] = {

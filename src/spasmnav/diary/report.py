@@ -18,7 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from matplotlib.figure import Figure
 
-from .analytics import Analysis, analyse, fmt_number
+from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .models import (
     KIND_TITLES,
@@ -158,8 +158,8 @@ def _questions(a: Analysis, assessment: dict[str, Any] | None) -> list[str]:
     out = []
     if a.trend.worsening:
         out.append("Эпизоды учащаются или становятся сильнее: с чем это может быть связано?")
-    if a.duration_days is not None and a.duration_days >= 21:
-        out.append("Симптомы держатся дольше трёх недель: какое обследование нужно?")
+    if a.duration_days is not None and a.duration_days >= PERSISTENCE_DAYS:
+        out.append("Симптомы держатся две недели и дольше: какое обследование нужно?")
     if a.sleep_episodes:
         out.append("Эпизоды мешают спать: что можно сделать?")
     if a.walking_episodes:

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..facts import Observation
 from .context import is_negated
+from .frames import Frames
 from .lexicon import Lexicon, Match
 from .morph import normalize, tokenize
+from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ NUMERIC = (
     "pregnancy_weeks",
     "episode_minutes",
     "episodes_per_week",
+    "onset_hours_ago",
 )
 
 
@@ -52,6 +55,19 @@ class Reader:
         self.history = frozenset(
             f.id for f in pack.findings if f.kind in ("history", "risk_factor")
         )
+        self.qualifiers = Qualifiers(pack.context)
+        self.frames = Frames(pack.frames)
+        kinds = {f.id: f.kind for f in pack.findings}
+        # Which qualifiers change what a finding means. A movement stays the complaint whatever
+        # is said of it; an old mention of a history item is still history.
+        self._qualifiable = {
+            "other": frozenset(f for f, k in kinds.items() if k not in ("context", "check")),
+            "hypothetical": frozenset(
+                f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
+            ),
+            "historical": frozenset(f for f, k in kinds.items() if k in ("sign", "symptom")),
+        }
+        self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
@@ -74,44 +90,79 @@ class Reader:
         if truncated:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
-        tokens = tokenize(norm)
+        # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
+        tokens = self.lexicon.with_typos(tokenize(norm))
         sentence_of: list[int] = []
         s = 0
         for tok in tokens:
             sentence_of.append(s)
             if tok.ends_sentence:
                 s += 1
-        matches = self._drop_overridden(self.lexicon.find(tokens, sentence_of))
-        by_finding: dict[str, list[tuple[Match, bool]]] = {}
+        clause_of = clauses(tokens, sentence_of)
+        found = self.lexicon.find(tokens, sentence_of, clause_of)
+        found.extend(self.frames.find(tokens, sentence_of, clause_of))
+        matches = self._drop_overridden(found)
+        by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
         listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
-        for m in matches:
+        qualified = self.qualifiers.qualify(
+            tokens, matches, sentence_of, self.movement, self.symptoms
+        )
+        for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)
-            by_finding.setdefault(m.finding, []).append((m, neg))
-            if not neg:
+            effective = frozenset(
+                q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
+            )
+            by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
+            if not neg and not effective:
                 for p in m.positions:
                     at_token.setdefault(p, set()).add(m.finding)
         facts: dict[str, Observation] = {}
         shown: list[dict[str, object]] = []
+        history: dict[str, Observation] = {}
         for fid, ms in by_finding.items():
-            positive = [m for m, neg in ms if not neg]
-            chosen = positive[0] if positive else ms[0][0]
+            current = [m for m, neg, q, _ in ms if not neg and not q]
+            negated = [m for m, neg, _, _ in ms if neg]
+            if current:
+                chosen, present, quals, cues = current[0], True, frozenset[str](), ()
+            elif negated:
+                chosen, present = negated[0], False
+                quals, cues = frozenset({"negated"}), ()
+            else:
+                # Only qualified mentions: old, hypothetical or someone else's — not current.
+                chosen, _, quals, cues = ms[0]
+                present = None
             start, end = tokens[chosen.first].start, tokens[chosen.last].end
             facts[fid] = Observation(
-                present=bool(positive), text=text[start:end], start=start, end=end
+                present=present,
+                text=text[start:end],
+                start=start,
+                end=end,
+                qualifiers=quals,
+                cues=cues,
             )
-            for m, neg in ms:
+            if present is None and "historical" in quals and "other" not in quals:
+                target = self.history_as.get(fid)
+                if target is not None:
+                    history[target] = Observation(
+                        True, text=text[start:end], start=start, end=end, cues=cues
+                    )
+            for m, neg, mq, _ in ms:
                 a, b = tokens[m.first].start, tokens[m.last].end
                 shown.append(
                     {
                         "finding": fid,
                         "term": m.term,
                         "negated": neg,
+                        "qualifiers": sorted(mq | ({"negated"} if neg else set())),
                         "start": a,
                         "end": b,
                         "text": text[a:b],
                     }
                 )
+        for fid, obs in history.items():
+            if facts.get(fid) is None or facts[fid].present is not True:
+                facts[fid] = obs
         q = extract_quantities(tokens, at_token, self.movement, self.history)
         for name in NUMERIC:
             value = getattr(q, name)
@@ -125,6 +176,9 @@ class Reader:
                 start=span[0] if span else None,
                 end=span[1] if span else None,
             )
+        if q.pregnancy_weeks is not None and not facts.get("pregnancy", Observation(None)).present:
+            weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant
+            facts["pregnancy"] = Observation(True, None, weeks.text, weeks.start, weeks.end)
         subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
         shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
         notes = []

@@ -8,10 +8,11 @@ term, inside one sentence: «лицо перекосило» and «переко�
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .morph import Token, analyse, lemmas, normalize, seed_analyses
+from .morph import Token, analyse, lemmas, seed_analyses, word_is_known
+from .normalise import fold
 
 if TYPE_CHECKING:
     from ..content import Pack
@@ -19,6 +20,19 @@ if TYPE_CHECKING:
 __all__ = ["Lexicon", "Match", "Term"]
 
 EXTRA_WINDOW = 2
+# Typo tolerance: a word pymorphy3 does not know matches a lexicon word of this many letters or
+# more at edit distance 1, sharing the first letter («перекасило», «судароги»); prefixes need
+# one letter more and allow only one vowel written for another («перекас…» for «перекос*»),
+# the commonest slip, since the rest of the word is not checked («спастич…» is not «спастик*»).
+TYPO_MIN_LEN = 5
+TYPO_MIN_PREFIX = 6
+_VOWELS = frozenset("аеиоуыэюя")
+
+
+def _vowel_slip(a: str, b: str) -> bool:
+    """Do two strings of one length differ in exactly one place, a vowel for a vowel?"""
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +75,7 @@ class Match:
 
 
 def _word(raw: str) -> Word:
-    raw = normalize(raw.strip())
+    raw = fold(raw.strip())
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
         return Word(frozenset({raw[1:]}), None, raw[1:])
@@ -71,13 +85,19 @@ def _word(raw: str) -> Word:
 
 
 def _lexicon_words(pack: Pack) -> list[str]:
-    words: set[str] = set()
+    """The words ``_word`` lemmatises (folded as it folds them). A word missed here is only
+    analysed live, so this list needs to be complete for speed, never for correctness."""
+    phrases: list[str] = []
     for f in pack.findings:
-        for phrase in [*f.near, *f.lexicon]:
-            for raw in phrase.lstrip("^").split():
-                w = normalize(raw.strip())
-                if w and not w.startswith("=") and not w.endswith("*") and w.isalpha():
-                    words.add(w)
+        phrases += [*f.near, *f.elsewhere, *f.lexicon]
+    if pack.context is not None:
+        phrases += pack.context.leg_words
+    words: set[str] = set()
+    for phrase in phrases:
+        for raw in phrase.lstrip("^").split():
+            w = fold(raw.strip())
+            if w and not w.startswith("=") and not w.endswith("*") and w.isalpha():
+                words.add(w)
     return sorted(words)
 
 
@@ -99,12 +119,18 @@ def _seed_from_snapshot(pack: Pack) -> None:
 
 
 class Lexicon:
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, typos: bool = True) -> None:
         _seed_from_snapshot(pack)
+        self.typos = typos
         self.terms: list[Term] = []
         self._near: dict[str, tuple[Word, ...]] = {
             f.id: tuple(_word(w) for w in f.near) for f in pack.findings if f.near
         }
+        self._elsewhere: dict[str, tuple[Word, ...]] = {
+            f.id: tuple(_word(w) for w in f.elsewhere) for f in pack.findings if f.elsewhere
+        }
+        legs = pack.context.leg_words if pack.context is not None else []
+        self._legs = tuple(_word(w) for w in legs)
         for f in pack.findings:
             for phrase in f.lexicon:
                 contiguous = phrase.startswith("^")
@@ -121,6 +147,69 @@ class Lexicon:
                 else:
                     for lem in w.lemmas:
                         self._by_lemma[lem].add(i)
+        # Typo index: lexicon lemmas and forms by length; long prefixes by length.
+        self._by_len: dict[int, list[str]] = defaultdict(list)
+        for lem in sorted(self._by_lemma):
+            if len(lem) >= TYPO_MIN_LEN and lem.isalpha():
+                self._by_len[len(lem)].append(lem)
+        self._long_prefixes: dict[int, list[str]] = defaultdict(list)
+        for prefix in sorted({p for p, _ in self._prefixes}):
+            if len(prefix) >= TYPO_MIN_PREFIX:
+                self._long_prefixes[len(prefix)].append(prefix)
+        self._typo_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+    def typo_lemmas(self, token: Token) -> frozenset[str]:
+        """Lexicon lemmas (or prefixes) an unknown word is one typo away from; empty for a word
+        pymorphy3 knows: a known word is not a typo («свет» is not «свело»)."""
+        word = token.text
+        if token.punct or len(word) < TYPO_MIN_LEN or not word.isalpha() or word_is_known(word):
+            return frozenset()
+        key = (word, token.lemmas)
+        hit = self._typo_cache.get(key)
+        if hit is not None:
+            return hit
+        # Imported here: most texts never need it, and a cold start should not pay for it.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        found: set[str] = set()
+        for form in token.lemmas | {word}:
+            if len(form) < TYPO_MIN_LEN or form in self._by_lemma:
+                continue
+            for n in (len(form) - 1, len(form), len(form) + 1):
+                bucket = self._by_len.get(n)
+                if not bucket:
+                    continue
+                for cand, _, _ in process.extract(
+                    form, bucket, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                ):
+                    if cand[0] == form[0]:
+                        found |= lemmas(cand)  # read the word as the one it misspells
+        for n, prefixes in self._long_prefixes.items():
+            head = word[:n]
+            if len(head) < n:
+                continue
+            for prefix in prefixes:
+                if head[0] == prefix[0] and _vowel_slip(head, prefix):
+                    found.add(prefix)
+        out = frozenset(found)
+        if len(self._typo_cache) > 100_000:
+            self._typo_cache.clear()
+        self._typo_cache[key] = out
+        return out
+
+    def with_typos(self, tokens: list[Token]) -> list[Token]:
+        """The tokens, unknown words given the lexicon lemmas they are one typo away from."""
+        if not self.typos:
+            return tokens
+        out = tokens
+        for i, tok in enumerate(tokens):
+            extra = self.typo_lemmas(tok)
+            if extra:
+                if out is tokens:
+                    out = list(tokens)
+                out[i] = replace(tok, lemmas=tok.lemmas | extra)
+        return out
 
     def _candidates(self, tokens: list[Token]) -> set[int]:
         cands: set[int] = set()
@@ -132,12 +221,35 @@ class Lexicon:
                 if hit:
                     cands |= hit
             for prefix, i in self._prefixes:
-                if tok.text.startswith(prefix):
+                if tok.text.startswith(prefix) or prefix in tok.lemmas:
                     cands.add(i)
         return cands
 
-    def find(self, tokens: list[Token], sentence_of: list[int]) -> list[Match]:
-        """All term matches; ``sentence_of[i]`` is the sentence number of token i."""
+    def _elsewhere_clauses(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int]
+    ) -> dict[str, set[int]]:
+        """Per finding, the clauses naming a body part other than the leg, in a text that names
+        no leg at all (a text that does — even «не веко, а мышца на голени» — keeps them)."""
+        if not self._elsewhere or any(w.matches(t) for t in tokens for w in self._legs):
+            return {}
+        legged: set[int] = set()
+        out: dict[str, set[int]] = {}
+        for fid, words in self._elsewhere.items():
+            out[fid] = {
+                clause_of[i]
+                for i, t in enumerate(tokens)
+                if not t.punct and clause_of[i] not in legged and any(w.matches(t) for w in words)
+            }
+        return out
+
+    def find(
+        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int] | None = None
+    ) -> list[Match]:
+        """All term matches; ``sentence_of[i]`` is the sentence number of token i, and
+        ``clause_of[i]`` its clause (for findings that name where they are not)."""
+        elsewhere = (
+            self._elsewhere_clauses(tokens, sentence_of, clause_of) if clause_of is not None else {}
+        )
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
         for ti in sorted(self._candidates(tokens)):
@@ -187,4 +299,7 @@ class Lexicon:
                 if key not in seen:
                     seen.add(key)
                     out.append(Match(term.finding, term.source, pos))
+        if elsewhere:
+            assert clause_of is not None
+            out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]
         return out

@@ -9,6 +9,8 @@ from functools import lru_cache
 import pymorphy3
 import razdel
 
+from .normalise import Normalised, normalise
+
 __all__ = [
     "NOMINAL_POS",
     "Token",
@@ -19,6 +21,7 @@ __all__ = [
     "pos",
     "seed_analyses",
     "tokenize",
+    "word_is_known",
 ]
 
 _PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
@@ -28,20 +31,23 @@ NOMINAL_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMR"})
 VERB_POS = frozenset({"VERB", "INFN", "GRND", "PRTF", "PRTS"})
 
 
-def normalize(text: str) -> str:
-    """Lower case and ё→е, keeping every character's offset (one char in, one char out)."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        out.append("е" if low == "ё" else low)
-    return "".join(out)
+def normalize(text: str) -> Normalised:
+    """Lower case and ё→е, lookalike letters and transliterated Russian fixed (see
+    ``normalise``); the result maps each character back to ``text``."""
+    return normalise(text)
 
 
 @lru_cache(maxsize=1)
 def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def word_is_known(word: str) -> bool:
+    """Is the (normalised) word in pymorphy3's dictionary, as it is or by a common misspelling
+    of its ending («дергаеться»)? Unknown words are the ones typo tolerance looks at."""
+    morph = _morph()
+    return bool(morph.word_is_known(word)) or any(morph.word_is_known(v) for v in _variants(word))
 
 
 def _variants(word: str) -> list[str]:
@@ -54,6 +60,19 @@ def _variants(word: str) -> list[str]:
     if word.endswith("ца") and len(word) > 4:
         out.append(word[:-2] + "тся")
     return out
+
+
+_WEAK_TAGS = frozenset({"Dist", "Arch", "Infr", "Slng", "Abbr", "Erro", "Name", "Surn", "Patr"})
+
+
+@lru_cache(maxsize=50_000)
+def strongly_known(word: str) -> bool:
+    """Known with at least one ordinary reading (not only a distorted, archaic, informal form,
+    an abbreviation or a name): «ето» is known to pymorphy3 only as a distorted «это»."""
+    return any(
+        _morph().word_is_known(word) and _WEAK_TAGS.isdisjoint(p.tag.grammemes)
+        for p in _morph().parse(word)
+    )
 
 
 _ANALYSABLE = re.compile(r"^[а-яa-z]+(?:-[а-яa-z]+)*$")
@@ -157,15 +176,22 @@ class Token:
 
 
 def tokenize(norm_text: str) -> list[Token]:
-    """Tokens of normalised text; offsets index the original text too (see ``normalize``)."""
+    """Tokens of normalised text. Their offsets index the original text: ``normalize`` keeps a
+    map when it changed lengths (translit «litso» → «лицо» spans the five original letters)."""
     tokens = []
+    origin = (
+        norm_text.origin
+        if isinstance(norm_text, Normalised) and not norm_text.length_preserving
+        else None
+    )
     for t in razdel.tokenize(norm_text):
         word = t.text
+        start, end = (t.start, t.stop) if origin is None else (origin(t.start), origin(t.stop))
         is_punct = all(c in _PUNCT for c in word)
         if is_punct:
-            tokens.append(Token(word, t.start, t.stop, frozenset({word}), None, True))
+            tokens.append(Token(word, start, end, frozenset({word}), None, True))
             continue
         # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
         lem, p = _analyse(word) if word.isalpha() else (frozenset({word}), None)
-        tokens.append(Token(word, t.start, t.stop, lem, p, False))
+        tokens.append(Token(word, start, end, lem, p, False))
     return tokens
