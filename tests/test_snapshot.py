@@ -71,11 +71,18 @@ def test_the_cache_can_be_turned_off_and_survives_an_unwritable_place(
     assert snapshot.cached("x", "k", compute, dict) == {"n": 3}
 
 
-def test_the_lexicon_analyses_are_cached_and_equal_live_ones(cache_dir: Path) -> None:
-    from spasmnav.language import lexicon, morph
+def test_a_reader_built_from_cached_analyses_reads_the_same(cache_dir: Path) -> None:
+    from spasmnav.language import morph
+    from spasmnav.language.extract import Reader
 
     pack = content.load_pack()
-    lexicon._seed_from_snapshot(pack)  # stores
-    assert list(cache_dir.glob("lemmas-*.pickle"))
-    for word in lexicon._lexicon_words(pack)[:200]:
-        assert morph.analyse(word) == morph._analyse_live(word)
+    fresh = Reader(pack)  # builds, recording the analyses, and stores them
+    (path,) = cache_dir.glob("analyses-*.pickle")
+    table = snapshot.cached("analyses", path.stem.split("-", 1)[1], dict, dict)
+    assert len(table) > 100
+    for word, analysis in list(table.items())[:300]:
+        assert analysis == morph._analyse_live(word)
+    again = Reader(pack)  # from the cache
+    text = "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет"
+    a, b = fresh.read(text), again.read(text)
+    assert a.facts == b.facts and a.matches == b.matches

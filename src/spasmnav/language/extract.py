@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..facts import Observation
+from . import morph
 from .context import is_negated
 from .frames import Frames
 from .lexicon import Lexicon, Match
@@ -43,8 +44,46 @@ class Understanding:
     notes: list[str] = field(default_factory=list)
 
 
+def _snapshot_key(pack: Pack) -> str:
+    """What the analyses made while building a Reader depend on: the pack's words, the code
+    that picks and lemmatises them, and pymorphy3's dictionaries."""
+    from pathlib import Path
+
+    from .. import snapshot
+    from . import frames, lexicon, normalise, qualifiers
+
+    words = [(f.id, f.lexicon, f.near, f.elsewhere) for f in pack.findings]
+    parts: list[bytes | str] = [morph.analyser_version(), repr(words)]
+    parts += [repr(pack.context), repr(pack.frames)]
+    for module in (morph, normalise, lexicon, qualifiers, frames):
+        parts.append(Path(str(module.__file__)).read_bytes())
+    parts.append(Path(__file__).read_bytes())
+    return snapshot.fingerprint(parts)
+
+
 class Reader:
     def __init__(self, pack: Pack) -> None:
+        # Lemmatising the pack's own words (lexicon, qualifier triggers, frames) is most of a
+        # cold start after pymorphy3's dictionaries; the analyses are kept in the snapshot cache
+        # (spasmnav.snapshot) and adopted before building. They are exactly what pymorphy3
+        # would say, so a reader built either way is the same.
+        from .. import snapshot
+
+        built = False
+
+        def build_and_record() -> dict[str, morph.Analysis]:
+            nonlocal built
+            with morph.recording() as table:
+                self._build(pack)
+            built = True
+            return table
+
+        table = snapshot.cached("analyses", _snapshot_key(pack), build_and_record, dict)
+        if not built:
+            morph.seed_analyses(table)
+            self._build(pack)
+
+    def _build(self, pack: Pack) -> None:
         self.pack = pack
         self.lexicon = Lexicon(pack)
         self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .morph import Token, analyse, lemmas, seed_analyses, word_is_known
+from .morph import Token, lemmas, word_is_known
 from .normalise import fold
 
 if TYPE_CHECKING:
@@ -84,43 +84,8 @@ def _word(raw: str) -> Word:
     return Word(lemmas(raw), None)
 
 
-def _lexicon_words(pack: Pack) -> list[str]:
-    """The words ``_word`` lemmatises (folded as it folds them). A word missed here is only
-    analysed live, so this list needs to be complete for speed, never for correctness."""
-    phrases: list[str] = []
-    for f in pack.findings:
-        phrases += [*f.near, *f.elsewhere, *f.lexicon]
-    if pack.context is not None:
-        phrases += pack.context.leg_words
-    words: set[str] = set()
-    for phrase in phrases:
-        for raw in phrase.lstrip("^").split():
-            w = fold(raw.strip())
-            if w and not w.startswith("=") and not w.endswith("*") and w.isalpha():
-                words.add(w)
-    return sorted(words)
-
-
-def _seed_from_snapshot(pack: Pack) -> None:
-    """Lemmatising the lexicon's ~700 words is a third of a cold start; the analyses depend only
-    on the words, this module's rules and pymorphy3's dictionaries, so they are kept in the
-    snapshot cache under a key of exactly those."""
-    from pathlib import Path
-
-    from .. import snapshot
-    from . import morph
-
-    words = _lexicon_words(pack)
-    key = snapshot.fingerprint(
-        [morph.analyser_version(), Path(morph.__file__).read_bytes(), "\n".join(words)]
-    )
-    table = snapshot.cached("lemmas", key, lambda: {w: analyse(w) for w in words}, dict)
-    seed_analyses(table)
-
-
 class Lexicon:
     def __init__(self, pack: Pack, typos: bool = True) -> None:
-        _seed_from_snapshot(pack)
         self.typos = typos
         self.terms: list[Term] = []
         self._near: dict[str, tuple[Word, ...]] = {

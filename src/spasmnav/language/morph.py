@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +21,7 @@ __all__ = [
     "lemmas",
     "normalize",
     "pos",
+    "recording",
     "seed_analyses",
     "tokenize",
     "word_is_known",
@@ -88,8 +91,21 @@ def _genitive(word: str) -> bool:
 
 
 Analysis = tuple[frozenset[str], str | None]
-# Analyses computed by an earlier process (the lexicon's words, see Lexicon); consulted first.
+# Analyses computed by an earlier process (the pack's own words, see extract.Reader); consulted
+# first. And the tables that record live analyses while a Reader is built.
 _seeded: dict[str, Analysis] = {}
+_recording: list[dict[str, Analysis]] = []
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, Analysis]]:
+    """Collect every word analysed live inside the ``with`` block, with its analysis."""
+    table: dict[str, Analysis] = {}
+    _recording.append(table)
+    try:
+        yield table
+    finally:
+        _recording.pop()
 
 
 def seed_analyses(table: dict[str, Analysis]) -> None:
@@ -106,7 +122,15 @@ def analyser_version() -> str:
 
 def _analyse(word: str) -> Analysis:
     hit = _seeded.get(word)
-    return hit if hit is not None else _analyse_live(word)
+    if hit is not None:
+        return hit
+    out = _analyse_live(word)
+    if _recording:
+        # plain strings: a word may arrive as a str subclass (normalise.Normalised) that does
+        # not pickle; it compares and hashes as the same string
+        forms, tag = out
+        _recording[-1][str(word)] = (frozenset(str(f) for f in forms), tag)
+    return out
 
 
 @lru_cache(maxsize=200_000)
