@@ -71,10 +71,13 @@ def test_the_cache_can_be_turned_off_and_survives_an_unwritable_place(
     assert snapshot.cached("x", "k", compute, dict) == {"n": 3}
 
 
-def test_a_reader_built_from_cached_analyses_reads_the_same(cache_dir: Path) -> None:
+def test_a_reader_built_from_cached_analyses_reads_the_same(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from spasmnav.language import morph
     from spasmnav.language.extract import Reader
 
+    monkeypatch.setattr(morph, "_seeded", {})  # as in a fresh process: nothing adopted yet
     pack = content.load_pack()
     fresh = Reader(pack)  # builds, recording the analyses, and stores them
     (path,) = cache_dir.glob("analyses-*.pickle")
