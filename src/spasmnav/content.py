@@ -249,6 +249,8 @@ class ContextRule(_Model):
     scope: Literal["clause", "sentence"] = "clause"
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
     question: bool = False
+    # Marks only these findings (empty: any finding the category applies to).
+    only: list[str] = Field(default_factory=list)
     triggers: list[str]
     note: str | None = None
 
@@ -272,6 +274,10 @@ class ContextRules(_Model):
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = Field(default_factory=list)
+    # Persons who are never the patient (neighbours, friends, colleagues).
+    strangers: list[str] = Field(default_factory=list)
+    # Verbs that make the person just before them a reporter, not the one affected.
+    reporting_verbs: list[str] = Field(default_factory=list)
     # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
     leg_words: list[str] = Field(default_factory=list)
 
@@ -613,6 +619,11 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             pass
         elif ch.answer_finding not in set(ex.findings(rule.when)):
             yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
+    if pack.context is not None:
+        for cr in pack.context.rules:
+            for fid in cr.only:
+                if fid not in findings:
+                    yield f"context: rule {cr.category!r} names unknown finding {fid!r}"
     for fr in pack.frames:
         if fr.finding not in findings:
             yield f"frames.{fr.id}: unknown finding {fr.finding!r}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import expr as ex
 from ..facts import Observation
 from . import morph
 from .context import is_negated
@@ -97,6 +98,10 @@ class Reader:
         self.qualifiers = Qualifiers(pack.context)
         self.frames = Frames(pack.frames)
         kinds = {f.id: f.kind for f in pack.findings}
+        red_flag_findings = frozenset(
+            fid for r in pack.rules if r.red_flag for fid in ex.findings(r.when)
+        )
+        frame_findings = frozenset(fr.finding for fr in pack.frames)
         # Which qualifiers change what a finding means. A movement stays the complaint whatever
         # is said of it; an old mention of a history item is still history.
         self._qualifiable = {
@@ -104,7 +109,13 @@ class Reader:
             "hypothetical": frozenset(
                 f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
             ),
-            "historical": frozenset(f for f, k in kinds.items() if k in ("sign", "symptom")),
+            # Only a red flag is downgraded by an old mention: «поясница ноет давно» is still
+            # the back pain the person has.
+            "historical": frozenset(
+                f
+                for f, k in kinds.items()
+                if k in ("sign", "symptom") and (f in red_flag_findings or f in frame_findings)
+            ),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
 

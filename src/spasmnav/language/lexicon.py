@@ -7,6 +7,7 @@ term, inside one sentence: «лицо перекосило» and «переко�
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -40,8 +41,11 @@ class Word:
     lemmas: frozenset[str]
     prefix: str | None
     exact: str | None = None
+    pattern: re.Pattern[str] | None = None
 
     def matches(self, token: Token) -> bool:
+        if self.pattern is not None:
+            return self.pattern.fullmatch(token.text) is not None
         if self.exact is not None:
             return token.text == self.exact
         if self.prefix is not None:
@@ -75,6 +79,9 @@ class Match:
 
 
 def _word(raw: str) -> Word:
+    if raw.startswith("~"):
+        # A regular expression over the word («~[0-9]{1,2}:[0-9]{2}», a clock time).
+        return Word(frozenset(), None, None, re.compile(raw[1:]))
     raw = fold(raw.strip())
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
@@ -135,7 +142,7 @@ class Lexicon:
             return hit
         # Imported here: most texts never need it, and a cold start should not pay for it.
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA  # a swap of two letters is one typo («чувтсвует»)
 
         found: set[str] = set()
         for form in token.lemmas | {word}:
@@ -146,7 +153,7 @@ class Lexicon:
                 if not bucket:
                     continue
                 for cand, _, _ in process.extract(
-                    form, bucket, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                    form, bucket, scorer=OSA.distance, score_cutoff=1, limit=None
                 ):
                     if cand[0] == form[0]:
                         found |= lemmas(cand)  # read the word as the one it misspells

@@ -67,6 +67,7 @@ class _Rule:
     reach: int
     sentence: bool
     question: bool
+    only: frozenset[str]
     triggers: tuple[tuple[_TWord, ...], ...]
     sources: tuple[str, ...]
 
@@ -103,10 +104,14 @@ class Qualifiers:
         self._rules: list[_Rule] = []
         self._terminators: tuple[tuple[_TWord, ...], ...] = ()
         self._persons: tuple[_TWord, ...] = ()
+        self._strangers: tuple[_TWord, ...] = ()
+        self._reporting: tuple[_TWord, ...] = ()
         if rules is None:
             return
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
-        self._persons = tuple(_tword(p) for p in rules.persons)
+        self._strangers = tuple(_tword(p) for p in rules.strangers)
+        self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
+        self._reporting = tuple(_tword(v) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
                 _Rule(
@@ -116,6 +121,7 @@ class Qualifiers:
                     reach=r.reach,
                     sentence=r.scope == "sentence",
                     question=r.question,
+                    only=frozenset(r.only),
                     triggers=tuple(_phrase(t) for t in r.triggers),
                     sources=tuple(r.triggers),
                 )
@@ -139,7 +145,7 @@ class Qualifiers:
                 stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
-        cues: list[tuple[str, int, int, str, bool, bool, int, bool]] = []
+        cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         for rule in self._rules:
             for phrase in rule.triggers:
                 for a, b in _occurrences(tokens, phrase):
@@ -156,6 +162,7 @@ class Qualifiers:
                             rule.backward,
                             rule.reach,
                             rule.sentence,
+                            rule.only,
                         )
                     )
 
@@ -177,8 +184,8 @@ class Qualifiers:
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            for cat, a, b, text, fwd, bwd, reach, sent in cues:
-                if own & set(range(a, b + 1)):
+            for cat, a, b, text, fwd, bwd, reach, sent, only in cues:
+                if own & set(range(a, b + 1)) or (only and m.finding not in only):
                     continue
                 if cat == "historical" and clause_of[m.first] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
@@ -191,6 +198,17 @@ class Qualifiers:
                 words.append(owner)
             out.append((frozenset(quals), tuple(dict.fromkeys(words))))
         return out
+
+    def _reports(self, tokens: list[Token], i: int) -> bool:
+        """«Сестра говорит, …», «муж заметил …»: the person reports what someone else has."""
+        return any(
+            w.matches(tokens[k])
+            for k in range(i + 1, min(i + 3, len(tokens)))
+            for w in self._reporting
+        )
+
+    def _stranger(self, name: str) -> bool:
+        return any(name in w.lemmas for w in self._strangers)
 
     def _person_at(self, tok: Token) -> str | None:
         if tok.text in SELF_WORDS:
@@ -210,7 +228,11 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        persons = [(i, p) for i, t in enumerate(tokens) if (p := self._person_at(t)) is not None]
+        persons = [
+            (i, p)
+            for i, t in enumerate(tokens)
+            if (p := self._person_at(t)) is not None and not self._reports(tokens, i)
+        ]
         if not persons:
             return [None] * len(matches)
         by_clause: dict[int, list[tuple[int, str]]] = {}
@@ -228,15 +250,17 @@ class Qualifiers:
         )
         patient: str | None = None
         writer_speaks = any(p == "я" for _, p in persons)
+        family = [(i, p) for i, p in persons if not self._stranger(p)]
         if first_move is not None:
             patient = person_of(first_move.first)
-            if patient is None:
-                before = [p for i, p in persons if i < first_move.first]
+            if patient is None or self._stranger(patient):
+                before = [p for i, p in family if i < first_move.first]
                 # A carer who never says «я» writes about the person they name
                 # («дёргается нога, а сейчас у мамы перекосило лицо»).
-                patient = before[0] if before else ("я" if writer_speaks else persons[0][1])
+                fallback = family[0][1] if family and not writer_speaks else "я"
+                patient = before[0] if before else fallback
         else:
-            patient = persons[0][1]
+            patient = family[0][1] if family else "я"
         out: list[str | None] = []
         for m in matches:
             p = person_of(m.first)
