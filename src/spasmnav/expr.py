@@ -336,7 +336,13 @@ def compile(e: Expr) -> Compiled:
             explains = [p.explain for p in parts]
 
             def at_least(facts: Facts, present: frozenset[str]) -> bool:
-                return sum(1 for t in tests if t(facts, present)) >= n
+                count = 0
+                for t in tests:
+                    if t(facts, present):
+                        count += 1
+                        if count >= n:
+                            return True
+                return False
 
             # Every item's own explanation, as the engine has always shown it.
             def why_min(facts: Facts, present: frozenset[str]) -> list[str]:
@@ -372,8 +378,22 @@ def _compile_list(items: tuple[Expr, ...], *, every: bool) -> Compiled:
 
             return Compiled(all_ids, why)
 
+        if len(tests) == 1:
+            (only,) = tests
+
+            def all_of_one(facts: Facts, present: frozenset[str]) -> bool:
+                return ids <= present and only(facts, present)
+
+            return Compiled(all_of_one, why)
+
+        # explicit loops: a generator inside all()/any() costs more than the test itself
         def all_of(facts: Facts, present: frozenset[str]) -> bool:
-            return ids <= present and all(t(facts, present) for t in tests)
+            if not ids <= present:
+                return False
+            for t in tests:  # noqa: SIM110 - the loop is faster than all(<generator>)
+                if not t(facts, present):
+                    return False
+            return True
 
         return Compiled(all_of, why)
     if not tests:
@@ -384,7 +404,12 @@ def _compile_list(items: tuple[Expr, ...], *, every: bool) -> Compiled:
         return Compiled(any_id, why)
 
     def any_of(facts: Facts, present: frozenset[str]) -> bool:
-        return (not ids.isdisjoint(present)) or any(t(facts, present) for t in tests)
+        if not ids.isdisjoint(present):
+            return True
+        for t in tests:  # noqa: SIM110 - the loop is faster than any(<generator>)
+            if t(facts, present):
+                return True
+        return False
 
     return Compiled(any_of, why)
 
