@@ -27,6 +27,11 @@ VIGNETTES = EVAL / "vignettes-dev.jsonl"
 PATIENTS = Path(__file__).parent / "cases" / "interview_patients.jsonl"
 EMERGENCY_WITHIN = 5
 TYPICAL_LENGTH = 12
+# An emergency that needs context first (a medicine, a condition, a wound, an age, a
+# pregnancy) is asked about only after the first-line red flags (stroke, seizure, breathing,
+# a cold leg, a swollen calf, tingling), the movement and the context question that enables
+# its own red-flag question. Own patients marked "context" get this bound.
+EMERGENCY_WITHIN_CONTEXT = TYPICAL_LENGTH + 4
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Patient:
     subject: str
     text: str | None = None
     expected: str | None = None
+    context: bool = False
 
 
 def _knows_own_red_flags(truth: dict[str, Observation]) -> dict[str, Observation]:
@@ -79,6 +85,7 @@ def _own() -> list[Patient]:
                     _knows_own_red_flags(parse_findings(item["findings"])),
                     item["subject"],
                     expected=item["level"],
+                    context=bool(item.get("context", False)),
                 )
             )
     return out
@@ -106,7 +113,8 @@ def _check(patient: Patient, run: iv.Run) -> None:
     assert got == full, f"{patient.id}: interview {got}, full information {full}; {run.asked}"
     if full == "emergency":
         assert isinstance(run.step, iv.EmergencyStep), patient.id
-        assert len(run.asked) <= EMERGENCY_WITHIN, f"{patient.id}: {run.asked}"
+        within = EMERGENCY_WITHIN_CONTEXT if patient.context else EMERGENCY_WITHIN
+        assert len(run.asked) <= within, f"{patient.id}: {run.asked}"
     else:
         assert isinstance(run.step, iv.SummaryStep), patient.id
         assert isinstance(iv.next_step(iv.confirm(run.state)), iv.DoneStep)

@@ -302,6 +302,8 @@ class Advice(_Model):
     title: str
     text: str
     when: Expr | None = None
+    # Never shown while this holds (no potassium foods with kidney failure), whatever showed it.
+    unless: Expr | None = None
     cite: Cites
 
 
@@ -327,6 +329,9 @@ class Medicine(_Model):
     what_a_doctor_may_consider: str
     cautions: list[str] = Field(min_length=1)
     conditions: list[str]
+    # Never shown while this holds (no adult medicine cards for a child, no magnesium with
+    # kidney failure).
+    unless: Expr | None = None
     # Conditions that, when among the leading explanations, keep the card off the screen.
     not_with: list[str] = Field(default_factory=list)
     cite: Cites
@@ -575,12 +580,16 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             if t not in ids["tests"]:
                 yield f"rules.{r.id}: unknown test {t!r}"
     for adv in pack.advice:
-        if adv.when is not None:
-            yield from _expr_problems(f"advice.{adv.id}", adv.when, findings, numeric)
+        for expr in (adv.when, adv.unless):
+            if expr is not None:
+                yield from _expr_problems(f"advice.{adv.id}", expr, findings, numeric)
     for m in pack.medicines:
         for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
+        if m.unless is not None:
+            yield from _expr_problems(f"medicines.{m.id}", m.unless, findings, numeric)
+    yield from _check_problems(pack)
     for b in pack.brain_areas:
         if b.condition not in ids["conditions"]:
             yield f"brain_areas.{b.id}: unknown condition {b.condition!r}"
@@ -632,6 +641,18 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     for f in pack.findings:
         if f.history_as is not None and f.history_as not in findings:
             yield f"findings.{f.id}: history_as names unknown finding {f.history_as!r}"
+
+
+def _check_problems(pack: Pack) -> Iterator[str]:
+    """What main's reference check leaves out: the answer is a `check` finding, the rule a
+    red flag."""
+    kinds = {f.id: f.kind for f in pack.findings}
+    rules = {r.id: r for r in pack.rules}
+    for ch in pack.checks:
+        if kinds.get(ch.answer_finding, "check") != "check":
+            yield f"checks.{ch.id}: answer_finding {ch.answer_finding!r} must be of kind `check`"
+        if ch.rule in rules and not rules[ch.rule].red_flag:
+            yield f"checks.{ch.id}: rule {ch.rule!r} is not a red flag"
 
 
 PACK_FILES = (

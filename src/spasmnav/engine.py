@@ -205,6 +205,12 @@ class Engine:
         self._advice_when = [
             (a.id, ex.compile(a.when).test) for a in pack.advice if a.when is not None
         ]
+        # Items never shown while their `unless` holds (potassium foods with kidney failure,
+        # adult medicine cards for a child), whichever rule or condition brought them.
+        self._unless: dict[str, Predicate] = {
+            **{f"advice:{a.id}": ex.compile(a.unless).test for a in pack.advice if a.unless},
+            **{f"medicine:{m.id}": ex.compile(m.unless).test for m in pack.medicines if m.unless},
+        }
         self._advice_dicts = {
             a.id: {
                 "id": a.id,
@@ -435,6 +441,18 @@ class Engine:
             if (routine or self._advice_dicts[aid]["kind"] in ("first_aid", "caution"))
             and pred(facts, present)
         )
+
+        if self._unless:
+            advice_ids = [
+                a
+                for a in advice_ids
+                if not (p := self._unless.get(f"advice:{a}")) or not p(facts, present)
+            ]
+            medicines = [
+                m
+                for m in medicines
+                if not (p := self._unless.get(f"medicine:{m['id']}")) or not p(facts, present)
+            ]
 
         findings_out = [
             {

@@ -199,6 +199,23 @@ class Token:
         return self.ends_sentence or (self.punct and not _CLAUSE_CHARS.isdisjoint(self.text))
 
 
+_ORDINAL_ENDINGS = frozenset(
+    {"й", "я", "ой", "ая", "ей", "ю", "ую", "го", "ого", "ом", "ем", "е", "х", "ти", "ть"}
+)
+
+
+def _join_ordinals(pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """razdel splits «24й» into «24» + «й»: join a number and an ordinal ending it touches."""
+    out: list[tuple[str, int, int]] = []
+    for word, start, stop in pieces:
+        if out and word in _ORDINAL_ENDINGS and out[-1][0].isdigit() and out[-1][2] == start:
+            prev = out.pop()
+            out.append((prev[0] + word, prev[1], stop))
+        else:
+            out.append((word, start, stop))
+    return out
+
+
 def tokenize(norm_text: str) -> list[Token]:
     """Tokens of normalised text. Their offsets index the original text: ``normalize`` keeps a
     map when it changed lengths (translit «litso» → «лицо» spans the five original letters)."""
@@ -208,9 +225,9 @@ def tokenize(norm_text: str) -> list[Token]:
         if isinstance(norm_text, Normalised) and not norm_text.length_preserving
         else None
     )
-    for t in razdel.tokenize(norm_text):
-        word = t.text
-        start, end = (t.start, t.stop) if origin is None else (origin(t.start), origin(t.stop))
+    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(norm_text)])
+    for word, t_start, t_stop in pieces:
+        start, end = (t_start, t_stop) if origin is None else (origin(t_start), origin(t_stop))
         is_punct = all(c in _PUNCT for c in word)
         if is_punct:
             tokens.append(Token(word, start, end, frozenset({word}), None, True))
