@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench pytest fmt clean
+.PHONY: run test lint bench pytest fmt clean golden fast
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,15 +18,24 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/spasmnav
+	$(BIN)/mypy src/spasmnav tests bench
+	$(BIN)/lint-imports
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint pytest
 
+# The quick suites: no browser, no PostgreSQL, nothing marked slow.
+fast: $(STAMP)
+	$(BIN)/pytest -q -m "not browser and not postgres and not slow"
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Record today's behaviour as the golden files (after a deliberate change; review the diff).
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden_update
 
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from spasmnav import interview as iv
+from spasmnav import understand
 from spasmnav.assessing import parse_findings
 from spasmnav.engine import Observation, get_engine
-from spasmnav.language import understand
 
 ROOT = Path(__file__).resolve().parents[1]
 VIGNETTES = ROOT.parent / "shared" / "eval" / "vignettes-dev.jsonl"

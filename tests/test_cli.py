@@ -171,8 +171,8 @@ def test_pack_check_reports_a_broken_pack(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(rules.read_text("utf-8").replace("- face_droop", "- face_dropp", 1), "utf-8")
     r = runner.invoke(app, ["pack", "check", str(tmp_path)])
-    assert r.exit_code == 1
-    assert "face_dropp" in r.stderr
+    assert r.exit_code == 3
+    assert "face_dropp" in r.stderr and "rules.yaml" in r.stderr
 
 
 def test_vignettes_meet_the_quality_targets(shared_dir: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from spasmnav import expr as ex
 from spasmnav import interview as iv
 from spasmnav.assessing import assess_text
 from spasmnav.content import LEVELS, load_pack
@@ -467,7 +468,7 @@ def test_each_family_has_a_check_that_its_rule_names() -> None:
             assert assess_findings({c.answer_finding: True}).level == RULES[c.rule].level
             assert c.question.endswith("?") and c.findings
     assert checks["baclofen_withdrawal"].relevant is not None
-    assert checks["child_fever"].relevant == "child"
+    assert checks["child_fever"].relevant == ex.Present("child")
 
 
 def test_the_pack_rejects_a_check_whose_rule_does_not_name_its_answer() -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmnav import expr as ex
 from spasmnav.content import load_pack
 from spasmnav.engine import RANK, Observation, assess, assess_findings, compile_expr, get_engine
 
@@ -37,37 +38,10 @@ RED_FLAG_FINDINGS = sorted(
 BOOLEAN_FINDINGS = sorted(f.id for f in PACK.findings if not f.numeric)
 
 
-def witness(expr: Any) -> dict[str, Observation] | None:
-    """A minimal set of findings that makes the expression true (None if it needs absence)."""
-    if expr is True:
-        return {}
-    if isinstance(expr, str):
-        return {expr: Observation(True)}
-    if "all" in expr:
-        out: dict[str, Observation] = {}
-        for sub in expr["all"]:
-            w = witness(sub)
-            if w is None:
-                continue  # a `not` part: satisfied by leaving its findings out
-            out.update(w)
-        return out
-    if "any" in expr:
-        for sub in expr["any"]:
-            w = witness(sub)
-            if w is not None:
-                return w
-        return None
-    if "min" in expr:
-        out = {}
-        for sub in expr["of"][: expr["min"]]:
-            out.update(witness(sub) or {})
-        return out
-    if "finding" in expr:
-        if "op" in expr:
-            bump = {">=": 0, "<=": 0, "=": 0, ">": 1, "<": -1}[expr["op"]]
-            return {expr["finding"]: Observation(True, float(expr["value"]) + bump)}
-        return {expr["finding"]: Observation(bool(expr.get("present", True)))}
-    return None
+def witness(e: ex.Expr) -> dict[str, Observation] | None:
+    """A minimal set of findings that makes the condition true (the ``not`` parts satisfied by
+    leaving their findings out)."""
+    return ex.witness(e)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
@@ -177,22 +151,12 @@ def test_adding_a_red_flag_never_lowers_urgency(facts: dict[str, Observation], f
 
 def _negated_in_rules() -> set[str]:
     """Findings a rule uses under `not`: their presence may lower a level by design."""
-    out: set[str] = set()
-
-    def walk(expr: Any, under_not: bool) -> None:
-        if isinstance(expr, str):
-            if under_not:
-                out.add(expr)
-        elif isinstance(expr, dict):
-            for key in ("all", "any", "of"):
-                for sub in expr.get(key, []):
-                    walk(sub, under_not)
-            if "not" in expr:
-                walk(expr["not"], not under_not)
-
-    for r in PACK.rules:
-        walk(r.when, False)
-    return out
+    return {
+        leaf.finding
+        for r in PACK.rules
+        for leaf, positive in ex.literals(r.when)
+        if isinstance(leaf, ex.Present) and not positive
+    }
 
 
 SCOPE_FINDINGS = {f.id for f in PACK.findings if f.scope}

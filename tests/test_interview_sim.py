@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from spasmnav import interview as iv
+from spasmnav import understand
 from spasmnav.assessing import parse_findings
 from spasmnav.content import load_pack
 from spasmnav.engine import Observation, get_engine
-from spasmnav.language import understand
 
 EVAL = Path(__file__).parents[1].parent / "shared" / "eval"
 VIGNETTES = EVAL / "vignettes-dev.jsonl"

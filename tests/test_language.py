@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spasmnav import understand
 from spasmnav.assessing import assess_text
 from spasmnav.engine import RANK
-from spasmnav.language import MAX_TEXT_CHARS, TextError, understand
+from spasmnav.language import MAX_TEXT_CHARS, TextError
 
 CASES = [
     json.loads(line)
@@ -253,4 +254,4 @@ def test_emergency_paraphrases_are_caught(text: str) -> None:
 @pytest.mark.parametrize("text", _lines("negated_red_flags.txt"))
 def test_negated_red_flags_do_not_escalate(text: str) -> None:
     a = assess_text(text)
-    assert a.level in ("self_care", "doctor"), [r["rule"] for r in a.reasons]
+    assert a.level in ("self_care", "doctor"), [r.rule for r in a.reasons]

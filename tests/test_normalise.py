@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import rapidfuzz.process
 
+from spasmnav import understand
 from spasmnav.assessing import assess_text
 from spasmnav.content import load_pack
+from spasmnav.core import default_navigator
 from spasmnav.engine import assess
-from spasmnav.language import understand
-from spasmnav.language.extract import Reader, get_reader
+from spasmnav.language.extract import Reader
 from spasmnav.language.morph import normalize, tokenize, word_is_known
 from spasmnav.language.normalise import Normalised, normalise, transliterate
 
@@ -235,7 +236,7 @@ def test_known_near_words_are_not_typos(text: str, word: str, finding: str) -> N
     assert finding in {f.id for f in load_pack().findings}
     assert word_is_known(word)
     tokens = tokenize(normalize(text))
-    lex = get_reader().lexicon
+    lex = default_navigator().reader.lexicon
     assert all(not lex.typo_lemmas(t) for t in tokens if t.text == word)
     assert facts(text).get(finding) is not True
     strict = {k: v.present for k, v in _strict_reader().read(text).facts.items()}
@@ -243,11 +244,12 @@ def test_known_near_words_are_not_typos(text: str, word: str, finding: str) -> N
 
 
 def test_a_typo_keeps_the_first_letter_and_five_letters() -> None:
-    lex = get_reader().lexicon
+    lex = default_navigator().reader.lexicon
 
     def typo(word: str) -> frozenset[str]:
         (tok,) = tokenize(normalize(word))
-        return lex.typo_lemmas(tok)
+        found: frozenset[str] = lex.typo_lemmas(tok)
+        return found
 
     assert "судорога" in typo("судароги")
     assert not typo("вудороги")  # first letter differs
@@ -256,7 +258,7 @@ def test_a_typo_keeps_the_first_letter_and_five_letters() -> None:
 
 
 def test_prefixes_take_only_a_vowel_slip() -> None:
-    lex = get_reader().lexicon
+    lex = default_navigator().reader.lexicon
     (tok,) = tokenize(normalize("спастичность"))  # «спастик*»: ч for к is not a slip
     assert "спастик" not in lex.typo_lemmas(tok)
 
@@ -287,7 +289,7 @@ def _cases() -> list[dict[str, Any]]:
 def test_typo_tolerance_adds_no_red_flag_to_a_non_emergency_case() -> None:
     cases = _cases()
     assert len(cases) >= 100
-    fuzzy, strict = get_reader(), _strict_reader()
+    fuzzy, strict = default_navigator().reader, _strict_reader()
     gained = {}
     for case in cases:
         with_typos = {r.id for r in assess(fuzzy.read(case["text"]).facts).red_flags}
@@ -317,7 +319,7 @@ def test_ordinary_cyrillic_text_takes_the_fast_path(monkeypatch: pytest.MonkeyPa
 
 
 def test_typo_search_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    lex = get_reader().lexicon
+    lex = default_navigator().reader.lexicon
     (tok,) = tokenize(normalize("перекасилось"))
     first = lex.typo_lemmas(tok)
     monkeypatch.setattr(rapidfuzz.process, "extract", lambda *a, **k: [])

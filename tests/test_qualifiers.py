@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from spasmnav import understand
 from spasmnav.assessing import assess_text
-from spasmnav.language import understand
 
 CASES: list[tuple[str, str, str]] = [
     # historical: an explicit past

@@ -212,7 +212,7 @@ CONTEXT_KEYS = {"subject", "text", "matches", "notes", "interview"}
 
 
 def test_the_api_schema_documents_exactly_what_to_json_writes() -> None:
-    items = {
+    items: dict[str, type[BaseModel]] = {
         "red_flags": schemas.RedFlag,
         "red_flags_unchecked": schemas.UncheckedRedFlag,
         "conditions": schemas.Condition,

@@ -12,6 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmnav import expr as ex
 from spasmnav.assessing import assess_text
 from spasmnav.content import load_pack
 from spasmnav.engine import RANK, Assessment, Observation, assess
@@ -145,7 +146,7 @@ def test_not_knowing_a_worrying_red_flag_is_a_worry() -> None:
     base = {"cramp": Observation(True)}
     for check in CHECKS.values():
         if check.relevant is not None:
-            base.update({f: Observation(True) for f in _ids(check.relevant)})
+            base.update({f: Observation(True) for f in ex.findings(check.relevant)})
     plain = assess(base).level
     for cid, check in CHECKS.items():
         a = _answer(base, cid, None)
@@ -155,16 +156,6 @@ def test_not_knowing_a_worrying_red_flag_is_a_worry() -> None:
             assert any(r.rule == f"unknown_{cid}" for r in a.reasons)
         else:
             assert a.level == plain, cid
-
-
-def _ids(expr: object) -> list[str]:
-    if isinstance(expr, str):
-        return [expr]
-    if isinstance(expr, dict):
-        return [i for v in expr.values() if isinstance(v, list | dict | str) for i in _ids(v)]
-    if isinstance(expr, list):
-        return [i for e in expr for i in _ids(e)]
-    return []
 
 
 def test_every_answer_settles_its_check() -> None:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spasmnav import expr as ex
 from spasmnav.content import load_pack
 from spasmnav.engine import RANK, Observation, assess, leading_conditions
 from spasmnav.result import ConditionScore
@@ -46,36 +47,10 @@ def _scores(conditions: list[dict[str, Any]]) -> list[ConditionScore]:
     ]
 
 
-def witness(expr: Any) -> dict[str, Observation] | None:
-    """A minimal set of findings that makes the expression true (None if it needs absence)."""
-    if expr is True:
-        return {}
-    if isinstance(expr, str):
-        return {expr: Observation(True)}
-    if "all" in expr:
-        out: dict[str, Observation] = {}
-        for sub in expr["all"]:
-            w = witness(sub)
-            if w is not None:
-                out.update(w)
-        return out
-    if "any" in expr:
-        for sub in expr["any"]:
-            w = witness(sub)
-            if w is not None:
-                return w
-        return None
-    if "min" in expr:
-        out = {}
-        for sub in expr["of"][: expr["min"]]:
-            out.update(witness(sub) or {})
-        return out
-    if "finding" in expr:
-        if "op" in expr:
-            bump = {">=": 0, "<=": 0, "=": 0, ">": 1, "<": -1}[expr["op"]]
-            return {expr["finding"]: Observation(True, float(expr["value"]) + bump)}
-        return {expr["finding"]: Observation(bool(expr.get("present", True)))}
-    return None
+def witness(e: ex.Expr) -> dict[str, Observation] | None:
+    """A minimal set of findings that makes the condition true (``not`` parts satisfied by
+    leaving their findings out), or None when it cannot hold."""
+    return ex.witness(e)
 
 
 def screen_problems(a: dict[str, Any]) -> list[str]:

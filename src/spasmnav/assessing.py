@@ -1,27 +1,39 @@
-"""One entry point for an assessment from text or from findings (used by CLI, web, interview)."""
+"""Assessment from text or from findings, for one engine; the edges call these through a
+:class:`spasmnav.core.Navigator` (``assess_text`` and ``parse_findings`` here are thin
+compatibility functions over the default navigator)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import Observation, assess, get_engine
-from .language import Understanding, understand
+from .engine import Engine
+from .facts import Observation
 from .result import Assessment, TextMatch
 
-__all__ = ["FindingsError", "assess_text", "parse_findings"]
+if TYPE_CHECKING:
+    from .language.extract import Understanding
+
+__all__ = [
+    "FindingsError",
+    "assess_text",
+    "assess_understood",
+    "facts_from_values",
+    "parse_findings",
+    "parse_findings_for",
+    "understand",
+]
 
 
 class FindingsError(ValueError):
     """Structured findings are invalid; the message names the bad ids or values, in Russian."""
 
 
-def assess_text(text: str) -> Assessment:
-    """Assess a person's own words (raises ``language.TextError`` for unusable text)."""
-    u: Understanding = understand(text)
+def assess_understood(engine: Engine, u: Understanding, text: str) -> Assessment:
+    """The assessment of what was read from ``text``, with the words shown."""
     return dataclasses.replace(
-        assess(u.facts),
+        engine.assess(u.facts),
         subject=u.subject,
         text=text,
         matches=tuple(TextMatch.from_mapping(m) for m in u.matches),
@@ -29,7 +41,45 @@ def assess_text(text: str) -> Assessment:
     )
 
 
+def assess_text(text: str) -> Assessment:
+    """Assess a person's own words with the default navigator (``language.TextError`` for
+    unusable text)."""
+    from .core import default_navigator
+
+    return default_navigator().assess_text(text)
+
+
+def understand(text: str) -> Understanding:
+    """Read a person's words with the default navigator's reader."""
+    from .core import default_navigator
+
+    return default_navigator().understand(text)
+
+
+def facts_from_values(
+    engine: Engine, findings: Mapping[str, bool | float | None]
+) -> dict[str, Observation]:
+    """Plain values as observations; KeyError names the first id the engine does not know."""
+    known = engine.known_findings()
+    facts: dict[str, Observation] = {}
+    for fid, v in findings.items():
+        if fid not in known:
+            raise KeyError(fid)
+        if isinstance(v, bool) or v is None:
+            facts[fid] = Observation(v)
+        else:
+            facts[fid] = Observation(True, float(v))
+    return facts
+
+
 def parse_findings(data: Any) -> dict[str, Observation]:
+    """:func:`parse_findings_for` the default navigator's engine."""
+    from .core import default_navigator
+
+    return parse_findings_for(default_navigator().engine, data)
+
+
+def parse_findings_for(engine: Engine, data: Any) -> dict[str, Observation]:
     """Read ``{"findings": {id: true|false|null|number}}`` (or the inner mapping, or a list of
     ``{"id", "present", "value"}``) into observations, rejecting unknown ids and bad values."""
     if isinstance(data, Mapping) and "findings" in data:
@@ -48,7 +98,7 @@ def parse_findings(data: Any) -> dict[str, Observation]:
         raise FindingsError(
             'Ожидается объект JSON вида {"findings": {"id находки": true/false/число}}.'
         )
-    known = get_engine().known_findings()
+    known = engine.known_findings()
     unknown = sorted(str(k) for k, _ in items if k not in known)
     if unknown:
         raise FindingsError("Неизвестные находки: " + ", ".join(unknown))

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
-from .assessing import FindingsError, assess_text, parse_findings
-from .content import PackError, load_pack, load_pack_from
-from .engine import assess
+from .assessing import FindingsError
+from .content import PackError, load_pack_from
+from .core import Navigator, default_navigator
 from .language import TextError
-from .terminal import print_assessment
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="spasmnav",
@@ -27,14 +28,21 @@ pack_app = typer.Typer(help="Клинический контент: провер
 app.add_typer(pack_app, name="pack")
 
 EXIT_BAD_INPUT = 2
+EXIT_BAD_PACK = 3
 
 
-def _console() -> Console:
-    return Console(highlight=False)
+# Rich (about 40 ms to import) is loaded only when something is printed for a person: the JSON
+# path of `assess` does without it.
+
+
+def _console(*, stderr: bool = False, **kwargs: Any) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, **kwargs)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    _console(stderr=True).print(f"[bold red]Ошибка:[/] {message}")
     raise typer.Exit(code)
 
 
@@ -55,7 +63,7 @@ def _read_json_file(path: Path) -> Any:
         fail(f"в файле {path} не JSON (строка {exc.lineno}, позиция {exc.colno}).")
 
 
-def _assess_line(line: str) -> dict[str, Any]:
+def _assess_line(nav: Navigator, line: str) -> dict[str, Any]:
     """One batch line to one output object; errors become an error object for that id."""
     try:
         item = json.loads(line)
@@ -66,12 +74,12 @@ def _assess_line(line: str) -> dict[str, Any]:
     ident = item.get("id")
     try:
         if "findings" in item:
-            result = assess(parse_findings(item["findings"])).to_json()
+            result = nav.assess(nav.parse_findings(item["findings"])).to_json()
         else:
             text = item.get("text")
             if not isinstance(text, str):
                 raise TextError("В строке нет поля «text» с текстом.")
-            result = assess_text(text).to_json()
+            result = nav.assess_text(text).to_json()
     except (TextError, FindingsError) as exc:
         return {"id": ident, "error": {"code": "bad_input", "message": str(exc)}}
     except Exception as exc:  # one bad line must not stop the batch
@@ -102,25 +110,28 @@ def assess_cmd(
     chosen = sum(x is not None for x in (text, findings, batch))
     if chosen != 1:
         fail("укажите ровно одно: --text, --findings или --batch.")
+    nav = default_navigator()
     if batch is not None:
-        _run_batch(batch)
+        _run_batch(nav, batch)
         return
     try:
         if findings is not None:
-            result = assess(parse_findings(_read_json_file(findings)))
+            result = nav.assess(nav.parse_findings(_read_json_file(findings)))
         else:
             assert text is not None
             source = sys.stdin.read() if text == "-" else text
-            result = assess_text(source)
+            result = nav.assess_text(source)
     except (TextError, FindingsError) as exc:
         fail(str(exc))
     if as_json:
         _emit(result.to_json())
     else:
+        from .terminal import print_assessment
+
         print_assessment(_console(), result)
 
 
-def _run_batch(path: Path) -> None:
+def _run_batch(nav: Navigator, path: Path) -> None:
     try:
         handle = path.open(encoding="utf-8", errors="replace")
     except FileNotFoundError:
@@ -132,11 +143,11 @@ def _run_batch(path: Path) -> None:
         for line in handle:
             if not line.strip():
                 continue
-            out = _assess_line(line)
+            out = _assess_line(nav, line)
             failed += "error" in out
             _emit(out)
     if failed:
-        Console(stderr=True).print(f"Строк с ошибками: {failed}")
+        _console(stderr=True).print(f"Строк с ошибками: {failed}")
         raise typer.Exit(1)
 
 
@@ -146,17 +157,24 @@ def pack_check(
         Path | None, typer.Argument(help="Каталог пакета (по умолчанию — встроенный).")
     ] = None,
 ) -> None:
-    """Проверить клинический пакет: ссылки, источники, строки исходных материалов."""
+    """Проверить клинический пакет: ссылки, источники, строки, условия правил.
+
+    Отвергает всё, что отверг бы движок, и правила, которые никогда не сработают;
+    код выхода 3, если есть ошибки (каждая названа с файлом и правилом).
+    """
+    from .content import SHIPPED_PACK_DIR
     from .packdoc import pack_summary
 
     try:
-        pack = load_pack_from(directory) if directory else load_pack()
+        pack = load_pack_from(directory or SHIPPED_PACK_DIR, lint=True)
     except PackError as exc:
-        console = Console(stderr=True, highlight=False)
+        from rich.markup import escape
+
+        console = _console(stderr=True, soft_wrap=True)
         console.print(f"[bold red]Пакет содержит ошибки ({len(exc.problems)}):[/]")
         for p in exc.problems:
-            console.print(f"  • {p}")
-        raise typer.Exit(1) from None
+            console.print(f"  • {escape(p)}")
+        raise typer.Exit(EXIT_BAD_PACK) from None
     console = _console()
     console.print(f"[bold green]Пакет в порядке[/] (версия {pack.version})")
     for kind, n in pack_summary(pack).items():
@@ -170,7 +188,7 @@ def pack_show() -> None:
 
     from .packdoc import render_pack
 
-    _console().print(Markdown(render_pack(load_pack())))
+    _console().print(Markdown(render_pack(default_navigator().pack)))
 
 
 @app.command("run")
@@ -217,13 +235,13 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        Console(stderr=True).print("\nПрервано.")
+        _console(stderr=True).print("\nПрервано.")
         sys.exit(130)
     except PackError as exc:
-        Console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
-        sys.exit(3)
+        _console(stderr=True).print(f"Клинический пакет повреждён: {exc}")
+        sys.exit(EXIT_BAD_PACK)
     except Exception as exc:  # never a traceback for the person; the type helps a bug report
-        Console(stderr=True).print(
+        _console(stderr=True).print(
             f"Внутренняя ошибка SpasmNav ({type(exc).__name__}). Ваши данные не изменены. "
             "Сообщите разработчикам, что вы делали."
         )

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
+from . import expr as ex
 from . import result
 
 __all__ = [
@@ -46,10 +54,20 @@ __all__ = [
     "Source",
     "Specialist",
     "Test",
+    "lint_pack",
     "load_pack",
+    "load_pack_cached",
+    "load_pack_from",
+    "read_shipped_pack",
+    "settable_findings",
 ]
 
 LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
+# The pack inside the package (a plain path: importlib.resources costs a cold start ~10 ms).
+SHIPPED_PACK_DIR = Path(__file__).resolve().parent / "pack"
+# Part of the snapshot key: bump when the pack's Python shape changes in a way the sources of
+# content.py, expr.py and facts.py do not show (a dependency's behaviour).
+PACK_SCHEMA_VERSION = "1"
 Level = Literal["self_care", "doctor", "urgent", "emergency"]
 
 _CITE_RE = re.compile(
@@ -66,7 +84,9 @@ class PackError(Exception):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on first validation, so a start that reads the
+    # pack from the snapshot cache (see read_shipped_pack) never builds them at all.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(_Model):
@@ -135,7 +155,14 @@ class SeedSection(_Model):
     title: str
 
 
-Expr = Any  # validated structurally by the engine's compiler (see engine.compile_expr)
+# A rule condition, parsed once at load into the typed tree of :mod:`spasmnav.expr`; an
+# unreadable one (a misspelled operator, a wrong value type) is a load error naming where.
+Expr = Annotated[
+    ex.Expr,
+    PlainValidator(ex.parse),
+    PlainSerializer(ex.to_raw),
+    WithJsonSchema({"description": "a rule condition (see spasmnav.expr)"}),
+]
 
 
 class Finding(_Model):
@@ -501,17 +528,16 @@ CITED_SECTIONS: tuple[str, ...] = tuple(
 )
 
 
-def _expr_findings(expr: Any) -> Iterator[str]:
-    if isinstance(expr, str):
-        yield expr
-    elif isinstance(expr, dict):
-        if "finding" in expr:
-            yield expr["finding"]
-        for key in ("all", "any", "of"):
-            for sub in expr.get(key, []):
-                yield from _expr_findings(sub)
-        if "not" in expr:
-            yield from _expr_findings(expr["not"])
+def _expr_problems(where: str, e: ex.Expr, findings: set[str], numeric: set[str]) -> Iterator[str]:
+    """Unknown finding ids, and comparisons of a finding that has no value."""
+    for leaf, _ in ex.literals(e):
+        if leaf.finding not in findings:
+            yield f"{where}: condition names unknown finding {leaf.finding!r}"
+        elif isinstance(leaf, ex.Compare) and leaf.finding not in numeric:
+            yield (
+                f"{where}: compares {leaf.finding!r} with {leaf.value:g}, but that finding has "
+                "no value (it is not numeric)"
+            )
 
 
 def _reference_problems(pack: Pack) -> Iterator[str]:
@@ -527,6 +553,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     if len(set(qids)) != len(qids):
         yield "questions: duplicate linkId"
     findings = ids["findings"]
+    numeric = {f.id for f in pack.findings if f.numeric}
     specialists = ids["specialists"] | {"by_condition"}
 
     for attr, c in pack.citations():
@@ -550,9 +577,8 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         for i in [*f.implies, *f.overrides]:
             if i not in findings:
                 yield f"findings.{f.id}: names unknown finding {i!r}"
-        for fid in _expr_findings(f.derived) if f.derived is not None else ():
-            if fid not in findings:
-                yield f"findings.{f.id}: derived from unknown finding {fid!r}"
+        if f.derived is not None:
+            yield from _expr_problems(f"findings.{f.id}", f.derived, findings, numeric)
     for cond in pack.conditions:
         if cond.specialist not in specialists:
             yield f"conditions.{cond.id}: unknown specialist {cond.specialist!r}"
@@ -571,9 +597,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     for r in pack.rules:
         if r.specialist not in specialists:
             yield f"rules.{r.id}: unknown specialist {r.specialist!r}"
-        for fid in _expr_findings(r.when):
-            if fid not in findings:
-                yield f"rules.{r.id}: condition names unknown finding {fid!r}"
+        yield from _expr_problems(f"rules.{r.id}", r.when, findings, numeric)
         for a in r.advice:
             if a not in ids["advice"]:
                 yield f"rules.{r.id}: unknown advice {a!r}"
@@ -582,16 +606,14 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 yield f"rules.{r.id}: unknown test {t!r}"
     for adv in pack.advice:
         for expr in (adv.when, adv.unless):
-            for fid in _expr_findings(expr) if expr is not None else ():
-                if fid not in findings:
-                    yield f"advice.{adv.id}: condition names unknown finding {fid!r}"
+            if expr is not None:
+                yield from _expr_problems(f"advice.{adv.id}", expr, findings, numeric)
     for m in pack.medicines:
         for cid in [*m.conditions, *m.not_with]:
             if cid not in ids["conditions"]:
                 yield f"medicines.{m.id}: unknown condition {cid!r}"
-        for fid in _expr_findings(m.unless) if m.unless is not None else ():
-            if fid not in findings:
-                yield f"medicines.{m.id}: condition names unknown finding {fid!r}"
+        if m.unless is not None:
+            yield from _expr_problems(f"medicines.{m.id}", m.unless, findings, numeric)
     yield from _check_problems(pack)
     for b in pack.brain_areas:
         if b.condition not in ids["conditions"]:
@@ -617,7 +639,8 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
         if ch.id in seen_checks:
             yield f"checks: duplicate id {ch.id!r}"
         seen_checks.add(ch.id)
-        for fid in [ch.answer_finding, *ch.findings, *_expr_findings(ch.relevant)]:
+        relevant = ex.findings(ch.relevant) if ch.relevant is not None else ()
+        for fid in [ch.answer_finding, *ch.findings, *relevant]:
             if fid not in findings:
                 yield f"{where}: unknown finding {fid!r}"
         rule = rules_by_id.get(ch.rule)
@@ -628,7 +651,7 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 yield f"{where}: unknown question {link!r}"
         if rule is None:
             pass
-        elif ch.answer_finding not in set(_expr_findings(rule.when)):
+        elif ch.answer_finding not in set(ex.findings(rule.when)):
             yield f"{where}: rule {ch.rule!r} does not use its answer {ch.answer_finding!r}"
     if pack.context is not None:
         for cr in pack.context.rules:
@@ -673,38 +696,197 @@ PACK_FILES = (
 )
 
 
-def _read_yaml_dir(directory: Path | Any) -> dict[str, Any]:
+def settable_findings(pack: Pack) -> frozenset[str]:
+    """The findings a person's words or answers can set.
+
+    A finding is settable when it has lexicon terms (the text), is numeric (a quantity read
+    from the text, an answer or the diary), is a frame's finding or a finding's ``history_as``
+    (the language layer sets both), answers a red-flag check, is set by a question
+    (``finding`` or an answer's ``sets``), is implied by a settable finding, or is derived
+    from a condition that settable findings can make true. Structured input (``assess
+    --findings``) can set any finding, but a rule only such input can reach never helps a
+    person, so ``pack check`` reports it.
+    """
+    out = {f.id for f in pack.findings if f.lexicon or f.numeric}
+    out |= {f.history_as for f in pack.findings if f.history_as}  # an old mention's meaning
+    out |= {fr.finding for fr in pack.frames}  # red flags said in any words
+    out |= {ch.answer_finding for ch in pack.checks}  # the answer to a red-flag check
+    for q in pack.questions:
+        if q.finding is not None:
+            out.add(q.finding)
+        for opt in q.answerOption:
+            out.update(opt.sets)
+    changed = True
+    while changed:
+        changed = False
+        for f in pack.findings:
+            if f.id in out:
+                new = set(f.implies) - out
+            elif f.derived is not None and ex.satisfiable(f.derived, out.__contains__):
+                new = {f.id}
+            else:
+                continue
+            if new:
+                out |= new
+                changed = True
+    return frozenset(out)
+
+
+def lint_pack(pack: Pack) -> list[str]:
+    """Problems the loader lets through because the engine runs regardless, but a reviewer must
+    fix: a rule, an advice condition or a derived finding that can never hold.
+
+    "Can never hold" is decided by :func:`spasmnav.expr.satisfiable`: no assignment of the
+    findings makes the condition true (``{all: [x, {not: x}]}``), counting a finding that
+    nothing can set (see :func:`settable_findings`) as always unknown. Each problem names the
+    item, like the loader's problems do.
+    """
+    can_set = settable_findings(pack).__contains__
+    problems: list[str] = []
+    for r in pack.rules:
+        if not ex.satisfiable(r.when, can_set):
+            problems.append(f"rules.{r.id}: the condition can never hold, so the rule never fires")
+    for a in pack.advice:
+        if a.when is not None and not ex.satisfiable(a.when, can_set):
+            problems.append(f"advice.{a.id}: the condition can never hold")
+    for f in pack.findings:
+        if f.derived is not None and not ex.satisfiable(f.derived):
+            problems.append(f"findings.{f.id}: the derived condition can never hold")
+    return problems
+
+
+def _yaml_loader() -> Any:
+    # The C loader is about five times faster than the pure-Python one (0.1 s against 0.5 s
+    # for the pack); the pure-Python one stays as a fallback where libyaml is absent. PyYAML is
+    # imported here: a start that finds the pack in the snapshot cache never needs it.
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Origins:
+    """Which file each part of the pack came from, so problems can name it."""
+
+    def __init__(self) -> None:
+        self.by_index: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self.by_id: dict[tuple[str, str], str] = {}
+        self.section: dict[str, str] = {}
+
+    def add(self, section: str, items: list[Any], file: str) -> None:
+        self.section.setdefault(section, file)
+        offset = sum(1 for s, _ in self.by_index if s == section)
+        for i, item in enumerate(items):
+            key = item.get("linkId", item.get("id")) if isinstance(item, dict) else None
+            ident = str(key) if key is not None else None
+            self.by_index[(section, offset + i)] = (file, ident)
+            if ident is not None:
+                self.by_id.setdefault((section, ident), file)
+
+    def locate_error(self, loc: tuple[int | str, ...]) -> str:
+        """``rules.yaml: rules.stroke_signs.when`` for a pydantic location ``(rules, 3, when)``."""
+        parts = [str(p) for p in loc]
+        if len(loc) >= 2 and isinstance(loc[1], int):
+            file, ident = self.by_index.get((str(loc[0]), loc[1]), (None, None))
+            if ident is not None:
+                parts[1] = ident
+            if file:
+                return f"{file}: " + ".".join(parts)
+        if loc and str(loc[0]) in self.section:
+            return f"{self.section[str(loc[0])]}: " + ".".join(parts)
+        return ".".join(parts)
+
+    def locate_problem(self, problem: str) -> str:
+        """Prefix a reference problem (``rules.some_id: …``) with its file."""
+        head = problem.split(":", 1)[0]
+        section, _, ident = head.partition(".")
+        file = self.by_id.get((section, ident)) or self.section.get(section)
+        return f"{file}: {problem}" if file else problem
+
+
+def _read_yaml_dir(directory: Path | Any, origins: _Origins | None = None) -> dict[str, Any]:
+    import yaml
+
+    loader = _yaml_loader()
     data: dict[str, Any] = {}
     for name in PACK_FILES:
         node = directory / f"{name}.yaml"
         if not node.is_file():
             continue
-        loaded = yaml.safe_load(node.read_text(encoding="utf-8")) or {}
+        file = f"{name}.yaml"
+        try:
+            loaded = yaml.load(node.read_text(encoding="utf-8"), Loader=loader) or {}
+        except yaml.YAMLError as exc:
+            raise PackError([f"{file}: YAML: {exc}"]) from exc
+        if not isinstance(loaded, dict):
+            raise PackError([f"{file}: expected sections (a mapping) at the top level"])
         for key, value in loaded.items():
-            if key in data and isinstance(data[key], list):
+            if origins is not None:
+                if isinstance(value, list):
+                    origins.add(key, value, file)
+                else:
+                    origins.section.setdefault(key, file)
+            if key in data and isinstance(data[key], list) and isinstance(value, list):
                 data[key].extend(value)
             else:
                 data[key] = value
     return data
 
 
-def load_pack_from(directory: Path | Any) -> Pack:
-    """Load and validate a pack from a directory of YAML files; raise PackError on problems."""
-    try:
-        data = _read_yaml_dir(directory)
-    except yaml.YAMLError as exc:
-        raise PackError([f"YAML: {exc}"]) from exc
+def load_pack_from(directory: Path | Any, *, lint: bool = False) -> Pack:
+    """Load and validate a pack from a directory of YAML files; raise PackError on problems.
+
+    Each problem names the file it is in and the item (``rules.yaml: rules.some_rule: …``).
+    ``lint=True`` (``spasmnav pack check``) also rejects what :func:`lint_pack` finds.
+    """
+    origins = _Origins()
+    pack = _validate(directory, origins)
+    if lint:
+        problems = lint_pack(pack)
+        if problems:
+            raise PackError([origins.locate_problem(p) for p in problems])
+    return pack
+
+
+def _validate(directory: Path | Any, origins: _Origins) -> Pack:
+    data = _read_yaml_dir(directory, origins)
     try:
         return Pack.model_validate(data)
     except ValidationError as exc:
         problems: list[str] = []
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            problems.extend(f"{loc}: {m}" for m in str(err["msg"]).split("; "))
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["loc"]:
+                where = origins.locate_error(tuple(err["loc"]))
+                problems.extend(f"{where}: {m}" for m in msg.split("; "))
+            else:  # the whole-pack reference checks
+                problems.extend(origins.locate_problem(m) for m in msg.split("; "))
         raise PackError(problems) from exc
 
 
-@lru_cache(maxsize=1)
+def read_shipped_pack() -> Pack:
+    """Read and validate the pack inside the package (see :func:`load_pack_cached`)."""
+    return load_pack_cached(SHIPPED_PACK_DIR)
+
+
+def load_pack_cached(directory: Path) -> Pack:
+    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
+    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
+    and validated again by the next process; any edit is validated afresh."""
+    from . import facts, snapshot
+
+    parts: list[bytes | str] = [PACK_SCHEMA_VERSION]
+    for name in PACK_FILES:
+        node = directory / f"{name}.yaml"
+        parts += [name, node.read_bytes() if node.is_file() else b""]
+    for module in (__file__, ex.__file__, facts.__file__):
+        parts.append(Path(module).read_bytes())
+    key = snapshot.fingerprint(parts)
+    return snapshot.cached("pack", key, lambda: load_pack_from(directory), Pack)
+
+
 def load_pack() -> Pack:
-    """The pack shipped inside the package (validated once per process)."""
-    return load_pack_from(resources.files("spasmnav") / "pack")
+    """The shipped pack, as the default navigator holds it (read and validated once per
+    process; see :mod:`spasmnav.core`)."""
+    from .core import default_navigator
+
+    return default_navigator().pack

@@ -9,14 +9,14 @@ keeps one assessment in the tens of microseconds.
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from . import expr as ex
 from . import result as res
-from .content import LEVELS, Pack, load_pack
+from .content import LEVELS, Pack
+from .facts import Facts, Observation
 from .result import SCHEMA_VERSION, Assessment
 
 __all__ = [
@@ -40,112 +40,14 @@ LEADING_MARGIN = 0.5
 DEFAULT_RULE = "default_self_care"
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """What is known about one finding: present, absent (False) or unknown (None), a value."""
-
-    present: bool | None = True
-    value: float | None = None
-    text: str | None = None
-    start: int | None = None
-    end: int | None = None
-    # How it was said (ConText): "negated", "historical", "hypothetical", "other"; and the
-    # words that said so. A qualified mention is not a current finding.
-    qualifiers: frozenset[str] = frozenset()
-    cues: tuple[str, ...] = ()
+ExprError = ex.ExprError
+Predicate = ex.Predicate
 
 
-Facts = Mapping[str, Observation]
-Predicate = Callable[[Facts, frozenset[str]], bool]
-
-
-class ExprError(ValueError):
-    pass
-
-
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "=": operator.eq,
-}
-
-
-def compile_expr(expr: Any) -> Predicate:
-    """Compile a rule condition written in the pack into a predicate over facts.
-
-    Forms: ``"finding_id"`` (present), ``true``, ``{all: [...]}``, ``{any: [...]}``,
-    ``{not: e}``, ``{min: n, of: [...]}``, ``{finding: id, present: false}`` (explicitly
-    absent) and ``{finding: id, op: ">=", value: 21}`` (a known value compared). The predicate
-    takes the facts and the frozen set of present finding ids; lists of plain ids compile to set
-    operations, which keeps a whole assessment in the tens of microseconds.
-    """
-    if expr is True:
-        return lambda facts, present: True
-    if isinstance(expr, str):
-        fid = expr
-        return lambda facts, present: fid in present
-    if not isinstance(expr, dict):
-        raise ExprError(f"cannot read condition {expr!r}")
-    if "all" in expr or "any" in expr:
-        key = "all" if "all" in expr else "any"
-        items = expr[key]
-        ids = frozenset(e for e in items if isinstance(e, str))
-        parts = [compile_expr(e) for e in items if not isinstance(e, str)]
-        if key == "all":
-            return lambda facts, present: ids <= present and all(p(facts, present) for p in parts)
-        return lambda facts, present: (
-            (not ids.isdisjoint(present)) or any(p(facts, present) for p in parts)
-        )
-    if "not" in expr:
-        inner = compile_expr(expr["not"])
-        return lambda facts, present: not inner(facts, present)
-    if "min" in expr and "of" in expr:
-        n = int(expr["min"])
-        parts = [compile_expr(e) for e in expr["of"]]
-        return lambda facts, present: sum(1 for p in parts if p(facts, present)) >= n
-    if "finding" in expr:
-        fid = str(expr["finding"])
-        if "op" in expr:
-            if expr["op"] not in _OPS:
-                raise ExprError(f"unknown operator {expr['op']!r}")
-            op, bound = _OPS[expr["op"]], float(expr["value"])
-
-            def compare(facts: Facts, present: frozenset[str]) -> bool:
-                o = facts.get(fid)
-                return o is not None and o.value is not None and op(o.value, bound)
-
-            return compare
-        if bool(expr.get("present", True)):
-            return lambda facts, present: fid in present
-
-        def absent(facts: Facts, present: frozenset[str]) -> bool:
-            o = facts.get(fid)
-            return o is not None and o.present is False
-
-        return absent
-    raise ExprError(f"cannot read condition {expr!r}")
-
-
-def explain(expr: Any, facts: Facts, present: frozenset[str]) -> list[str]:
-    """The findings that actually make the expression true (satisfied branches only)."""
-    if expr is True:
-        return []
-    if isinstance(expr, str):
-        return [expr] if expr in present else []
-    if "all" in expr or "any" in expr:
-        out: list[str] = []
-        for sub in expr.get("all", expr.get("any", [])):
-            if compile_expr(sub)(facts, present):
-                out.extend(explain(sub, facts, present))
-        return out
-    if "min" in expr:
-        return [f for sub in expr["of"] for f in explain(sub, facts, present)]
-    if "finding" in expr:
-        fid = str(expr["finding"])
-        return [fid] if compile_expr(expr)(facts, present) else []
-    return []  # a `not` explains by absence, which is not a finding to show
+def compile_expr(raw: Any) -> Predicate:
+    """Compile a rule condition (as written in the pack, or already parsed) into a predicate
+    over ``(facts, present ids)``; see :mod:`spasmnav.expr` for the forms."""
+    return ex.compile(ex.parse(raw)).test
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +58,7 @@ class _CompiledRule:
     priority: int
     red_flag: bool
     predicate: Predicate
-    when: Any
+    explain: ex.Explainer  # precompiled: the findings that made the rule fire
     specialist: str
     title: str
     reason: str
@@ -207,11 +109,12 @@ class Engine:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self._derived: list[tuple[str, Predicate]] = [
-            (f.id, compile_expr(f.derived)) for f in pack.findings if f.derived is not None
+            (f.id, ex.compile(f.derived).test) for f in pack.findings if f.derived is not None
         ]
         self._implies = {f.id: tuple(f.implies) for f in pack.findings if f.implies}
         self._scope = frozenset(f.id for f in pack.findings if f.scope)
         self._labels = {f.id: f.label for f in pack.findings}
+        compiled = {r.id: ex.compile(r.when) for r in pack.rules}
         rules = [
             _CompiledRule(
                 id=r.id,
@@ -219,8 +122,8 @@ class Engine:
                 rank=RANK[r.level],
                 priority=r.priority,
                 red_flag=r.red_flag,
-                predicate=compile_expr(r.when),
-                when=r.when,
+                predicate=compiled[r.id].test,
+                explain=compiled[r.id].explain,
                 specialist=r.specialist,
                 title=r.title,
                 reason=r.reason,
@@ -257,13 +160,13 @@ class Engine:
             for fid, items in self._evidence_by_finding.items()
         }
         self._advice_when = [
-            (a.id, compile_expr(a.when)) for a in pack.advice if a.when is not None
+            (a.id, ex.compile(a.when).test) for a in pack.advice if a.when is not None
         ]
         # Items never shown while their `unless` holds (potassium foods with kidney failure,
         # adult medicine cards for a child), whichever rule or condition brought them.
         self._unless: dict[str, Predicate] = {
-            **{f"advice:{a.id}": compile_expr(a.unless) for a in pack.advice if a.unless},
-            **{f"medicine:{m.id}": compile_expr(m.unless) for m in pack.medicines if m.unless},
+            **{f"advice:{a.id}": ex.compile(a.unless).test for a in pack.advice if a.unless},
+            **{f"medicine:{m.id}": ex.compile(m.unless).test for m in pack.medicines if m.unless},
         }
         self._advice_items = {
             a.id: res.Advice(
@@ -303,7 +206,7 @@ class Engine:
                 findings=frozenset(c.findings),
                 rule=c.rule,
                 worry=c.unknown_is_worry,
-                relevant=compile_expr(c.relevant) if c.relevant is not None else None,
+                relevant=ex.compile(c.relevant).test if c.relevant is not None else None,
                 sources=tuple(pack.cite(next(r.cite for r in pack.rules if r.id == c.rule))),
             )
             for c in pack.checks
@@ -428,7 +331,7 @@ class Engine:
 
         reasons = list(floor_reasons)
         for r in fired:
-            fids = tuple(dict.fromkeys(explain(r.when, facts, present)))
+            fids = tuple(dict.fromkeys(r.explain(facts, present)))
             reasons.append(
                 res.Reason(
                     rule=r.id,
@@ -613,9 +516,11 @@ class Engine:
         raise KeyError(cid)
 
 
-@lru_cache(maxsize=1)
 def get_engine() -> Engine:
-    return Engine(load_pack())
+    """The default navigator's engine (the pack compiled once per process)."""
+    from .core import default_navigator
+
+    return default_navigator().engine
 
 
 def assess(facts: Facts, *, extra: dict[str, Any] | None = None) -> Assessment:
@@ -627,14 +532,6 @@ def assess_findings(findings: Mapping[str, bool | float | None]) -> Assessment:
 
     Raises KeyError naming the first unknown finding id.
     """
-    engine = get_engine()
-    known = engine.known_findings()
-    facts: dict[str, Observation] = {}
-    for fid, v in findings.items():
-        if fid not in known:
-            raise KeyError(fid)
-        if isinstance(v, bool) or v is None:
-            facts[fid] = Observation(v)
-        else:
-            facts[fid] = Observation(True, float(v))
-    return engine.assess(facts)
+    from .core import default_navigator
+
+    return default_navigator().assess_findings(findings)

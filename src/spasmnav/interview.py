@@ -59,20 +59,25 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import expr as ex
 from . import result as res
 from .content import LEVELS, Pack, Question
-from .engine import Engine, Observation, get_engine
-from .language import MAX_TEXT_CHARS, TextError, understand
+from .engine import Engine, Observation
+from .language import MAX_TEXT_CHARS, TextError, Understanding
 from .result import Assessment
+
+if TYPE_CHECKING:
+    from .core import Navigator
 
 __all__ = [
     "CONDITION_BUDGET",
     "UNKNOWN",
     "AnswerValue",
+    "Catalogue",
     "DoneStep",
     "EmergencyStep",
     "InterviewError",
@@ -370,57 +375,8 @@ class _View:
 Pred3: TypeAlias = Callable[[_View], T3]
 
 
-def _and3(values: Iterable[T3]) -> T3:
-    out: T3 = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            out = None
-    return out
-
-
-def _or3(values: Iterable[T3]) -> T3:
-    out: T3 = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            out = None
-    return out
-
-
-_CMP: dict[str, Callable[[float, float], bool]] = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    "=": lambda a, b: a == b,
-}
-
-
-def _expr_findings(expr: Any) -> Iterable[str]:
-    if isinstance(expr, str):
-        yield expr
-    elif isinstance(expr, dict):
-        if "finding" in expr:
-            yield str(expr["finding"])
-        for key in ("all", "any", "of"):
-            for sub in expr.get(key, []):
-                yield from _expr_findings(sub)
-        if "not" in expr:
-            yield from _expr_findings(expr["not"])
-
-
-def _expr_thresholds(expr: Any) -> Iterable[tuple[str, float]]:
-    if isinstance(expr, dict):
-        if "finding" in expr and "op" in expr:
-            yield str(expr["finding"]), float(expr["value"])
-        for key in ("all", "any", "of"):
-            for sub in expr.get(key, []):
-                yield from _expr_thresholds(sub)
-        if "not" in expr:
-            yield from _expr_thresholds(expr["not"])
+_and3 = ex.and3
+_or3 = ex.or3
 
 
 class _Catalog:
@@ -447,7 +403,7 @@ class _Catalog:
         derived = {f.id: f.derived for f in pack.findings if f.derived is not None}
         self.derived3: dict[str, Pred3] = {}
         for fid, expr in derived.items():
-            self.derived3[fid] = self._compile3(expr)
+            self.derived3[fid] = ex.compile3(expr, self)
         self.implied_by: dict[str, tuple[str, ...]] = {}
         for f in pack.findings:
             for target in f.implies:
@@ -462,21 +418,21 @@ class _Catalog:
                     continue
                 out.add(fid)
                 if fid in derived:
-                    todo.extend(_expr_findings(derived[fid]))
+                    todo.extend(ex.findings(derived[fid]))
                 todo.extend(self.implied_by.get(fid, ()))
             return frozenset(out)
 
         # Rules, most urgent first (as the engine orders them).
         ordered = sorted(pack.rules, key=lambda r: (-RANK[r.level], -r.priority))
         self.rules3: list[tuple[int, Pred3, frozenset[str]]] = [
-            (RANK[r.level], self._compile3(r.when), expand(_expr_findings(r.when))) for r in ordered
+            (RANK[r.level], ex.compile3(r.when, self), expand(ex.findings(r.when))) for r in ordered
         ]
         self.evidence_findings = expand(e.finding for c in pack.conditions for e in c.evidence)
         thresholds: dict[str, set[float]] = {}
         exprs = [r.when for r in pack.rules] + list(derived.values())
         exprs += [a.when for a in pack.advice if a.when is not None]
         for expr in exprs:
-            for fid, value in _expr_thresholds(expr):
+            for fid, value in ex.thresholds(expr):
                 thresholds.setdefault(fid, set()).add(value)
         self.thresholds = {fid: tuple(sorted(vs)) for fid, vs in thresholds.items()}
 
@@ -519,54 +475,13 @@ class _Catalog:
 
     # Three-valued rules ----------------------------------------------------------------------
 
-    def _compile3(self, expr: Any) -> Pred3:
-        if expr is True:
-            return lambda v: True
-        if isinstance(expr, str):
-            return self._present3(expr)
-        if not isinstance(expr, dict):
-            raise ValueError(f"cannot read condition {expr!r}")
-        if "all" in expr:
-            parts = [self._compile3(e) for e in expr["all"]]
-            return lambda v: _and3(p(v) for p in parts)
-        if "any" in expr:
-            parts = [self._compile3(e) for e in expr["any"]]
-            return lambda v: _or3(p(v) for p in parts)
-        if "not" in expr:
-            inner = self._compile3(expr["not"])
+    # The leaves of expr.compile3: a finding is true when known, and unknown (None) while a
+    # question could still set it (``v.free``); derived and implied findings follow their sources.
 
-            def negate(v: _View) -> T3:
-                r = inner(v)
-                return None if r is None else not r
+    def present3(self, fid: str) -> Pred3:
+        return self._present3(fid)
 
-            return negate
-        if "min" in expr and "of" in expr:
-            n = int(expr["min"])
-            parts = [self._compile3(e) for e in expr["of"]]
-
-            def at_least(v: _View) -> T3:
-                values = [p(v) for p in parts]
-                yes = sum(1 for x in values if x is True)
-                maybe = sum(1 for x in values if x is None)
-                if yes >= n:
-                    return True
-                return None if yes + maybe >= n else False
-
-            return at_least
-        fid = str(expr["finding"])
-        if "op" in expr:
-            op, bound = _CMP[expr["op"]], float(expr["value"])
-
-            def compare(v: _View) -> T3:
-                o = v.facts.get(fid)
-                if o is not None and o.value is not None:
-                    return op(o.value, bound)
-                return None if fid in v.free else False
-
-            return compare
-        if bool(expr.get("present", True)):
-            return self._present3(fid)
-
+    def absent3(self, fid: str) -> Pred3:
         def absent(v: _View) -> T3:
             o = v.facts.get(fid)
             if o is not None and o.present is not None:
@@ -574,6 +489,15 @@ class _Catalog:
             return None if fid in v.free else False
 
         return absent
+
+    def compare3(self, fid: str, op: Callable[[float, float], bool], bound: float) -> Pred3:
+        def compare(v: _View) -> T3:
+            o = v.facts.get(fid)
+            if o is not None and o.value is not None:
+                return op(o.value, bound)
+            return None if fid in v.free else False
+
+        return compare
 
     def _present3(self, fid: str) -> Pred3:
         def present(v: _View) -> T3:
@@ -617,13 +541,21 @@ class _Catalog:
         return tuple(reps)
 
 
-@lru_cache(maxsize=4)
-def _catalog_for(engine: Engine) -> _Catalog:
-    return _Catalog(engine)
+Catalogue = _Catalog  # what a Navigator builds once and owns
+
+
+def _navigator() -> Navigator:
+    from .core import default_navigator
+
+    return default_navigator()
 
 
 def _catalog() -> _Catalog:
-    return _catalog_for(get_engine())
+    return _navigator().catalogue
+
+
+def understand(text: str) -> Understanding:
+    return _navigator().understand(text)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -900,8 +832,8 @@ def _check(operator: str, value: AnswerValue, expected: str | float | bool) -> b
                 expected = float(expected)
             except ValueError:
                 return False
-        if operator in _CMP and operator != "=":
-            return _CMP[operator](float(value), float(expected))
+        if operator in ex.OPS and operator != "=":
+            return ex.OPS[operator](float(value), float(expected))
         same = float(value) == float(expected)
     else:
         same = str(value) == str(expected)
@@ -1242,7 +1174,8 @@ def _summary_step(state: InterviewState, sit: _Situation) -> SummaryStep:
 
 
 @lru_cache(maxsize=512)
-def _step_for(serialised: str) -> Step:
+def _step_for(catalogue: _Catalog, serialised: str) -> Step:
+    # A memo of the pure step computation, keyed by the catalogue it was computed with.
     state = InterviewState.model_validate_json(serialised)
     decision = _decide(state)
     if decision.kind == "question" and decision.link_id is not None:
@@ -1280,7 +1213,7 @@ def start(text: str | None = None, subject: str | None = None) -> InterviewState
 
 def next_step(state: InterviewState) -> Step:
     """The next question, the emergency screen, the summary before the result, or done."""
-    return _step_for(state.to_json())
+    return _step_for(_catalog(), state.to_json())
 
 
 def answer(state: InterviewState, link_id: str, value: Any) -> InterviewState:
@@ -1352,7 +1285,7 @@ def result(state: InterviewState) -> Assessment:
         corrections=tuple(state.corrections.items()),
     )
     return dataclasses.replace(
-        get_engine().assess(sit.facts),
+        _catalog().engine.assess(sit.facts),
         subject=state.subject,
         text=state.text or None,
         matches=matches,

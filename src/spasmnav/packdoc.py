@@ -10,8 +10,8 @@ A clinician reads this instead of the YAML; the CLI prints it with Rich (``spasm
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
+from . import expr as ex
 from .content import LEVELS, SECTIONS, Citation, Pack
 from .presenter import EXERCISE_LABELS
 
@@ -75,42 +75,36 @@ def _join(parts: Sequence[str], word: str) -> str:
     return f" {word} ".join(parts)
 
 
-def _expr(pack: Pack, expr: Any, nested: bool) -> str:
-    if expr is True:
-        return "всегда"
-    if expr is False:
-        return "никогда"
-    if isinstance(expr, str):
-        return _label(pack, expr)
-    if not isinstance(expr, dict):
-        return f"(непонятное условие: {expr!r})"
-    if "all" in expr or "any" in expr:
-        key = "all" if "all" in expr else "any"
-        parts = [_expr(pack, e, True) for e in expr[key]]
-        if key == "any" and len(parts) > _LIST_AFTER:
-            # A long chain of «или» is hard to read; a list is not.
-            return "одно из [" + "; ".join(parts) + "]"
-        text = _join(parts, "и" if key == "all" else "или")
-        return f"({text})" if nested and len(parts) > 1 else text
-    if "not" in expr:
-        return f"не {_expr(pack, expr['not'], True)}"
-    if "min" in expr and "of" in expr:
-        parts = [_expr(pack, e, True) for e in expr["of"]]
-        return f"не меньше {expr['min']} из: " + "; ".join(parts)
-    if "finding" in expr:
-        label = _label(pack, str(expr["finding"]))
-        if "op" in expr:
-            op = _OPS_RU.get(str(expr["op"]), str(expr["op"]))
-            return f"{label} {op} {expr.get('value')}"
-        if expr.get("present", True) is False:
-            return f"точно нет: {label}"
-        return label
-    return f"(непонятное условие: {expr!r})"
+def _expr(pack: Pack, e: ex.Expr, nested: bool) -> str:
+    match e:
+        case ex.TrueExpr():
+            return "всегда"
+        case ex.Present(fid):
+            return _label(pack, fid)
+        case ex.Absent(fid):
+            return f"точно нет: {_label(pack, fid)}"
+        case ex.Compare(fid, op, value):
+            return f"{_label(pack, fid)} {_OPS_RU.get(op, op)} {value:g}"
+        case ex.All(items) | ex.AnyOf(items):
+            every = isinstance(e, ex.All)
+            parts = [_expr(pack, i, True) for i in items]
+            if not every and len(parts) > _LIST_AFTER:
+                # A long chain of «или» is hard to read; a list is not.
+                return "одно из [" + "; ".join(parts) + "]"
+            text = _join(parts, "и" if every else "или")
+            return f"({text})" if nested and len(parts) > 1 else text
+        case ex.Not(item):
+            return f"не {_expr(pack, item, True)}"
+        case ex.MinOf(n, items):
+            parts = [_expr(pack, i, True) for i in items]
+            return f"не меньше {n} из: " + "; ".join(parts)
 
 
-def describe_expr(pack: Pack, expr: Any) -> str:
-    """A rule or advice condition in plain Russian: «Отёк икры» и («Боль» или «Жар»)."""
-    return _expr(pack, expr, nested=False)
+def describe_expr(pack: Pack, expr: ex.Expr | object) -> str:
+    """A rule or advice condition in plain Russian: «Отёк икры» и («Боль» или «Жар»).
+
+    Takes a parsed condition, or one as written in YAML (parsed here)."""
+    return _expr(pack, ex.parse(expr), nested=False)
 
 
 def _cites(pack: Pack, cites: Iterable[Citation]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -232,7 +233,7 @@ def test_plan_ics_from_the_real_pack(app: typer.Typer, tmp_path: Path) -> None:
     ids = {x.id for x in pack.exercises}
     assert "knee_flex_extend" in ids
     assert pack.exercise("knee_flex_extend").title in str(exercises[0]["DESCRIPTION"])
-    rule = exercises[0]["RRULE"]
+    rule: Any = exercises[0]["RRULE"]
     assert rule["FREQ"] == ["DAILY"]
     assert rule["UNTIL"][0].date() == dt.date(2024, 10, 13)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ def _engine() -> None:
         pytest.skip(f"движок недоступен: {exc}")
 
 
-def _days(counts: list[int], **kw: int) -> list[DayAggregate]:
+def _days(counts: list[int], **kw: Any) -> list[DayAggregate]:
     start = dt.date(2024, 1, 1)
     return [
         DayAggregate(day=start + dt.timedelta(days=i), episodes=c, kinds={"cramp": c}, **kw)

@@ -125,7 +125,7 @@ def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
 
     r = client.post(
         "/api/v1/assess",
-        content=chunks(),  # type: ignore[arg-type]
+        content=chunks(),
         headers={"content-type": "application/json"},
     )
     assert_problem(r, 413)

@@ -150,7 +150,7 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     pg = context.new_page()
     watch = Watch(server)
     watch.attach(pg)
-    pg.base = server  # type: ignore[attr-defined]
+    pg.base = server
     yield pg
     context.close()
     watch.check()

@@ -134,7 +134,7 @@ def _text_of(r: Any) -> str:
     try:
         return str(r.text)
     except UnicodeDecodeError:
-        return r.content.decode("latin-1")
+        return bytes(r.content).decode("latin-1")
 
 
 def test_one_person_never_reads_or_changes_anothers_data(

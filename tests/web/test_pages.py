@@ -16,7 +16,7 @@ PAGES = ["/", "/assess", "/exercises", "/exercises/knee_flex_extend", "/diary", 
 def _assess(client: TestClient, text: str) -> str:
     r = client.post("/assess", data={"text": text, "csrf_token": csrf(client, "/assess")})
     assert r.status_code == 200, r.text
-    return r.text
+    return str(r.text)
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/diary/trends", "/downloads", "/diary/episodes/new"])

@@ -105,7 +105,7 @@ def _login(c: TestClient, username: str, password: str) -> int:
         data={"username": username, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
-    return r.status_code
+    return int(r.status_code)
 
 
 def test_login_and_logout(multi_client: ClientFactory) -> None:
@@ -217,12 +217,10 @@ def test_nothing_personal_in_the_logs(client: TestClient, caplog: pytest.LogCapt
 def test_unexpected_errors_are_a_russian_500_without_details(
     app: Any, client: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from spasmnav.web.views import api
-
     def boom(text: str) -> None:
         raise RuntimeError("secret: " + text)
 
-    monkeypatch.setattr(api, "assess_text", boom)
+    monkeypatch.setattr(app.state.core.navigator, "assess_text", boom)
     r = client.post("/api/v1/assess", json={"text": "Агриппина"})
     assert r.status_code == 500
     assert r.headers["content-type"] == "application/problem+json"

@@ -10,20 +10,25 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..core import Navigator
     from ..result import Assessment
 
 __all__ = ["assess_diary"]
 
 
-def assess_diary(findings: Mapping[str, bool | float]) -> Assessment | None:
+def assess_diary(
+    findings: Mapping[str, bool | float], navigator: Navigator | None = None
+) -> Assessment | None:
     """The engine's assessment of the diary findings, or None when the engine is unavailable.
 
-    Finding ids the loaded pack does not know are left out rather than failing the diary.
+    Finding ids the pack does not know are left out rather than failing the diary. Without a
+    ``navigator``, the default one's.
     """
     try:
-        from ..engine import assess_findings, get_engine
+        from ..core import default_navigator
 
-        known = get_engine().known_findings()
-        return assess_findings({k: v for k, v in findings.items() if k in known})
+        nav = navigator or default_navigator()
+        known = nav.engine.known_findings()
+        return nav.assess_findings({k: v for k, v in findings.items() if k in known})
     except Exception:  # the diary must work while the engine or pack is being changed
         return None

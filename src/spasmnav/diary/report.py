@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 from fpdf import FPDF
@@ -32,6 +33,9 @@ from .models import (
 )
 from .plots import episodes_chart, intensity_chart
 from .store import Store
+
+if TYPE_CHECKING:
+    from ..core import Navigator
 
 __all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
 
@@ -188,13 +192,14 @@ def gather_report(
     today: dt.date | None = None,
     change_date: dt.date | None = None,
     change_label: str = "изменения",
+    navigator: Navigator | None = None,
 ) -> ReportData:
     """Read the person's diary and analyse it: the one place a report's data comes from."""
     today = today or dt.date.today()
     data = store.diary_data(person_id=person_id)
     analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
     saved = store.latest_assessment(person_id=person_id)
-    view = assess_diary(analysis.findings)
+    view = assess_diary(analysis.findings, navigator)
     return ReportData(
         analysis=analysis,
         profile=data.profile or Profile(),
@@ -328,11 +333,14 @@ def build_report(
     today: dt.date | None = None,
     change_date: dt.date | None = None,
     change_label: str = "изменения",
+    navigator: Navigator | None = None,
 ) -> Path:
-    """Gather the person's diary and write the PDF to ``out``."""
+    """Gather the person's diary and write the PDF to ``out`` (the diary's own assessment by
+    ``navigator``, the default one when not given)."""
     report = gather_report(
         store,
         person_id=person_id,
+        navigator=navigator,
         today=today,
         change_date=change_date,
         change_label=change_label,

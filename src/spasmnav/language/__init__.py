@@ -1,5 +1,9 @@
-"""Russian free text to findings: lemmas, lexicon, negation, quantities."""
+"""Russian free text to findings: lemmas, lexicon, negation, quantities.
 
-from .extract import MAX_TEXT_CHARS, TextError, Understanding, understand
+A :class:`Reader` is built for one pack (a :class:`spasmnav.core.Navigator` owns one); this
+package never imports the engine.
+"""
 
-__all__ = ["MAX_TEXT_CHARS", "TextError", "Understanding", "understand"]
+from .extract import MAX_TEXT_CHARS, Reader, TextError, Understanding
+
+__all__ = ["MAX_TEXT_CHARS", "Reader", "TextError", "Understanding"]

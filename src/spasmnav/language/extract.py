@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ..content import Pack, load_pack
-from ..engine import Observation
+from .. import expr as ex
+from ..facts import Observation
+from . import morph
 from .context import is_negated
 from .frames import Frames
 from .lexicon import Lexicon, Match
@@ -14,7 +15,10 @@ from .morph import normalize, tokenize
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
 
-__all__ = ["MAX_TEXT_CHARS", "TextError", "Understanding", "understand"]
+if TYPE_CHECKING:
+    from ..content import Pack
+
+__all__ = ["MAX_TEXT_CHARS", "Reader", "TextError", "Understanding"]
 
 MAX_TEXT_CHARS = 5000
 NUMERIC = (
@@ -41,8 +45,46 @@ class Understanding:
     notes: list[str] = field(default_factory=list)
 
 
+def _snapshot_key(pack: Pack) -> str:
+    """What the analyses made while building a Reader depend on: the pack's words, the code
+    that picks and lemmatises them, and pymorphy3's dictionaries."""
+    from pathlib import Path
+
+    from .. import snapshot
+    from . import frames, lexicon, normalise, qualifiers
+
+    words = [(f.id, f.lexicon, f.near, f.elsewhere) for f in pack.findings]
+    parts: list[bytes | str] = [morph.analyser_version(), repr(words)]
+    parts += [repr(pack.context), repr(pack.frames)]
+    for module in (morph, normalise, lexicon, qualifiers, frames):
+        parts.append(Path(str(module.__file__)).read_bytes())
+    parts.append(Path(__file__).read_bytes())
+    return snapshot.fingerprint(parts)
+
+
 class Reader:
     def __init__(self, pack: Pack) -> None:
+        # Lemmatising the pack's own words (lexicon, qualifier triggers, frames) is most of a
+        # cold start after pymorphy3's dictionaries; the analyses are kept in the snapshot cache
+        # (spasmnav.snapshot) and adopted before building. They are exactly what pymorphy3
+        # would say, so a reader built either way is the same.
+        from .. import snapshot
+
+        built = False
+
+        def build_and_record() -> dict[str, morph.Analysis]:
+            nonlocal built
+            with morph.recording() as table:
+                self._build(pack)
+            built = True
+            return table
+
+        table = snapshot.cached("analyses", _snapshot_key(pack), build_and_record, dict)
+        if not built:
+            morph.seed_analyses(table)
+            self._build(pack)
+
+    def _build(self, pack: Pack) -> None:
         self.pack = pack
         self.lexicon = Lexicon(pack)
         self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)
@@ -57,7 +99,7 @@ class Reader:
         self.frames = Frames(pack.frames)
         kinds = {f.id: f.kind for f in pack.findings}
         red_flag_findings = frozenset(
-            fid for r in pack.rules if r.red_flag for fid in _finding_ids(r.when)
+            fid for r in pack.rules if r.red_flag for fid in ex.findings(r.when)
         )
         frame_findings = frozenset(fr.finding for fr in pack.frames)
         # Which qualifiers change what a finding means. A movement stays the complaint whatever
@@ -195,26 +237,3 @@ class Reader:
                 f"Текст длиннее {MAX_TEXT_CHARS} знаков: разобраны первые {MAX_TEXT_CHARS}."
             )
         return Understanding(facts, shown, subject, truncated, notes)
-
-
-def _finding_ids(expr: object) -> list[str]:
-    if isinstance(expr, str):
-        return [expr]
-    if isinstance(expr, dict):
-        out = [str(expr["finding"])] if "finding" in expr else []
-        for key in ("all", "any", "of"):
-            for sub in expr.get(key, []):
-                out.extend(_finding_ids(sub))
-        if "not" in expr:
-            out.extend(_finding_ids(expr["not"]))
-        return out
-    return []
-
-
-@lru_cache(maxsize=1)
-def get_reader() -> Reader:
-    return Reader(load_pack())
-
-
-def understand(text: str) -> Understanding:
-    return get_reader().read(text)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..content import Pack
 from .morph import Token, lemmas, word_is_known
 from .normalise import fold
+
+if TYPE_CHECKING:
+    from ..content import Pack
 
 __all__ = ["Lexicon", "Match", "Term"]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,7 +13,19 @@ import razdel
 
 from .normalise import Normalised, normalise
 
-__all__ = ["NOMINAL_POS", "Token", "lemmas", "normalize", "pos", "tokenize", "word_is_known"]
+__all__ = [
+    "NOMINAL_POS",
+    "Token",
+    "analyse",
+    "analyser_version",
+    "lemmas",
+    "normalize",
+    "pos",
+    "recording",
+    "seed_analyses",
+    "tokenize",
+    "word_is_known",
+]
 
 _PUNCT = frozenset(".,;:!?—–-()[]\"'«»…/")
 # Parts of speech that continue a list («слабости, боли и онемения нет»).
@@ -76,8 +90,51 @@ def _genitive(word: str) -> bool:
     return any("gent" in p.tag for p in _morph().parse(word)[:4])
 
 
+Analysis = tuple[frozenset[str], str | None]
+# Analyses computed by an earlier process (the pack's own words, see extract.Reader); consulted
+# first. And the tables that record live analyses while a Reader is built.
+_seeded: dict[str, Analysis] = {}
+_recording: list[dict[str, Analysis]] = []
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, Analysis]]:
+    """Collect every word analysed live inside the ``with`` block, with its analysis."""
+    table: dict[str, Analysis] = {}
+    _recording.append(table)
+    try:
+        yield table
+    finally:
+        _recording.pop()
+
+
+def seed_analyses(table: dict[str, Analysis]) -> None:
+    """Adopt analyses computed earlier with the same dictionaries (see ``analyser_version``)."""
+    _seeded.update(table)
+
+
+def analyser_version() -> str:
+    """What an analysis depends on besides the word: pymorphy3 and its dictionaries."""
+    import pymorphy3_dicts_ru
+
+    return f"{pymorphy3.__version__}/{pymorphy3_dicts_ru.__version__}"
+
+
+def _analyse(word: str) -> Analysis:
+    hit = _seeded.get(word)
+    if hit is not None:
+        return hit
+    out = _analyse_live(word)
+    if _recording:
+        # plain strings: a word may arrive as a str subclass (normalise.Normalised) that does
+        # not pickle; it compares and hashes as the same string
+        forms, tag = out
+        _recording[-1][str(word)] = (frozenset(str(f) for f in forms), tag)
+    return out
+
+
 @lru_cache(maxsize=200_000)
-def _analyse(word: str) -> tuple[frozenset[str], str | None]:
+def _analyse_live(word: str) -> Analysis:
     # pymorphy3 raises on some exotic code points; only Russian and Latin words are analysed,
     # anything else stands for itself.
     if not _ANALYSABLE.match(word):
@@ -95,6 +152,11 @@ def _analyse(word: str) -> tuple[frozenset[str], str | None]:
                 top = str(vp[0].tag.POS) if vp[0].tag.POS else top
                 break
     return frozenset(forms), top
+
+
+def analyse(word: str) -> Analysis:
+    """The word's plausible normal forms and its most likely part of speech."""
+    return _analyse(word)
 
 
 def lemmas(word: str) -> frozenset[str]:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from ..settings import Settings, get_settings
-from .app import is_loopback
+from .webcore import is_loopback
 
 __all__ = ["register", "run_default", "serve"]
 
@@ -45,9 +45,9 @@ def _free_port(host: str) -> int:
 
 def _prepare(settings: Settings) -> None:
     """Everything that must happen once, before workers start: the signing key and the schema."""
-    from .app import _load_secret
+    from .webcore import load_secret
 
-    _load_secret(settings)
+    load_secret(settings)
     try:
         from ..diary.store import Store
     except ModuleNotFoundError:

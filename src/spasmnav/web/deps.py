@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Path, Request
 
 from ..settings import Settings
-from .app import WebCore
 from .problems import Problem
 from .security import csrf_valid
+from .webcore import WebCore
 
 if TYPE_CHECKING:
     from ..diary.store import Store

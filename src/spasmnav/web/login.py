@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from .accounts import Account, AccountError, check_new_credentials, normalize_username
-from .app import WebCore
+from .webcore import WebCore
 
 __all__ = ["LoginFailed", "log_in", "sign_up"]
 

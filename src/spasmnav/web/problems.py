@@ -14,6 +14,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import HTMLResponse
+
+from .templating import render
 
 __all__ = [
     "PROBLEM_JSON",
@@ -21,6 +24,7 @@ __all__ = [
     "Problem",
     "install_problem_handlers",
     "problem_body",
+    "render_error",
     "validation_messages",
     "wants_problem",
 ]
@@ -209,8 +213,6 @@ def _problem_response(request: Request, problem: Problem) -> Response:
         from fastapi.responses import RedirectResponse
 
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    from .templating import render_error
-
     return render_error(request, problem)
 
 
@@ -252,3 +254,21 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def _is_russian(text: str) -> bool:
     return any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in text)
+
+
+def render_error(request: Request, problem: Problem) -> HTMLResponse:
+    """The error page (the person's typed text shown back, so nothing is lost)."""
+    return render(
+        request,
+        "error.html",
+        {
+            "status": problem.status,
+            "title": STATUS_TITLES.get(problem.status, "Ошибка"),
+            "detail": problem.detail,
+            "errors": problem.errors,
+            # Never lose what the person typed: show it back so it can be sent again.
+            "saved": problem.saved,
+        },
+        status_code=problem.status,
+        headers=problem.headers,
+    )

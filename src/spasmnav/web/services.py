@@ -6,45 +6,34 @@ assessment, the interview) work even while the database is unreachable.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .problems import Problem
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..diary.store import Store
     from .accounts import Accounts
-    from .app import WebCore
 
 __all__ = ["Services"]
 
 
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 class Services:
-    def __init__(self, core: WebCore) -> None:
-        self.core = core
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._accounts: Accounts | None = None
-        self.diary_ready = _module_exists("spasmnav.diary.store")
-        self.interview_ready = _module_exists("spasmnav.interview")
 
     def store(self) -> Store:
         if self._store is None:
-            if not self.diary_ready:
-                raise Problem(503, "Дневник пока недоступен в этой версии.", code="no-diary")
             with self._lock:
                 if self._store is None:
+                    # Imported here: SQLAlchemy and the migrations load only once a page
+                    # needs the diary.
                     from ..diary.store import Store
 
-                    self._store = Store(settings=self.core.settings)
+                    self._store = Store(settings=self.settings)
         return self._store
 
     def accounts(self) -> Accounts:
@@ -61,10 +50,3 @@ class Services:
         if self._store is not None:
             self._store.close()
             self._store = None
-
-    def interview(self) -> Any:
-        if not self.interview_ready:
-            raise Problem(503, "Опрос пока недоступен в этой версии.", code="no-interview")
-        from .. import interview
-
-        return interview

@@ -17,13 +17,12 @@ from starlette.responses import HTMLResponse
 from ..presenter import exercise_parameters, source_label
 
 if TYPE_CHECKING:
-    from .problems import Problem
+    from ..content import Pack
 
 __all__ = [
     "make_templates",
     "phone_links",
     "render",
-    "render_error",
 ]
 
 TEMPLATES_DIR = Path(str(resources.files("spasmnav.web") / "templates"))
@@ -71,7 +70,8 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(pack: Pack) -> Jinja2Templates:
+    """The page templates, with ``pack`` behind the labels they show."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -104,8 +104,6 @@ def render(
         "csrf_token": core.csrf_token(request),
         "user": core.current_user(request),
         "multi_user": core.settings.multi_user,
-        "diary_ready": core.diary_ready,
-        "interview_ready": core.interview_ready,
         "path": request.url.path,
     }
     ctx.update(context or {})
@@ -114,22 +112,3 @@ def render(
     )
     assert isinstance(response, HTMLResponse)
     return response
-
-
-def render_error(request: Request, problem: Problem) -> HTMLResponse:
-    from .problems import STATUS_TITLES
-
-    return render(
-        request,
-        "error.html",
-        {
-            "status": problem.status,
-            "title": STATUS_TITLES.get(problem.status, "Ошибка"),
-            "detail": problem.detail,
-            "errors": problem.errors,
-            # Never lose what the person typed: show it back so it can be sent again.
-            "saved": problem.saved,
-        },
-        status_code=problem.status,
-        headers=problem.headers,
-    )

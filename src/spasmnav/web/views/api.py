@@ -23,9 +23,8 @@ from pydantic import (
 )
 
 from ... import __version__
-from ...assessing import FindingsError, assess_text, parse_findings
+from ...assessing import FindingsError
 from ...content import LEVELS
-from ...engine import assess
 from ...language import MAX_TEXT_CHARS, TextError
 from ..deps import CoreDep, JsonOnly
 from ..problems import PROBLEM_JSON, Problem, problem_body
@@ -120,15 +119,16 @@ _HEALTH = json.dumps({"status": "ok", "version": __version__}).encode()
     response_model=AssessmentOut,
     responses={200: {"description": "Оценка: контракт DESIGN.md (schema_version 1)"}},
 )
-async def assess_endpoint(body: AssessRequest) -> Response:
+async def assess_endpoint(body: AssessRequest, core: CoreDep) -> Response:
     # Pure CPU for about a millisecond and no I/O: run it on the event loop. A thread pool
     # would add a hand-off per request and, under the GIL, no parallelism (bench/web.py:
     # about 1.4x the throughput this way).
     try:
+        nav = core.navigator
         if body.text is not None:
-            result = assess_text(body.text)
+            result = nav.assess_text(body.text)
         else:
-            result = assess(parse_findings({"findings": body.findings}))
+            result = nav.assess(nav.parse_findings({"findings": body.findings}))
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
     return json_response(result.to_json())

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ...assessing import FindingsError, assess_text, parse_findings
+from ...assessing import FindingsError
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
@@ -25,7 +25,6 @@ from ...diary.models import (
     Trigger,
     explain_validation,
 )
-from ...engine import assess
 from ...language import TextError
 from ..deps import CoreDep, JsonOnly, PersonDep, RecordId, StoreDep
 from ..diarykit import (
@@ -299,12 +298,15 @@ def list_assessments(
     dependencies=[JsonOnly],
     summary="Оценить и сохранить в дневник",
 )
-def save_assessment(body: SaveAssessmentIn, store: StoreDep, person_id: PersonDep) -> Response:
+def save_assessment(
+    body: SaveAssessmentIn, core: CoreDep, store: StoreDep, person_id: PersonDep
+) -> Response:
     try:
+        nav = core.navigator
         if body.text is not None:
-            result = assess_text(body.text).to_json()
+            result = nav.assess_text(body.text).to_json()
         else:
-            result = assess(parse_findings({"findings": body.findings})).to_json()
+            result = nav.assess(nav.parse_findings({"findings": body.findings})).to_json()
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
     with diary_errors():

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ... import interview
 from ..deps import CoreDep, JsonOnly
 from ..problems import Problem
 from .api import MAX_API_TEXT, PROBLEM_RESPONSES, _problem, json_response
@@ -71,9 +72,7 @@ class StepOut(BaseModel):
 
 
 def _iv(core: CoreDep) -> Any:
-    if not core.interview_ready:
-        raise Problem(503, "Опрос пока недоступен в этой версии.")
-    return core.services.interview()
+    return interview
 
 
 def _load(iv: Any, raw: dict[str, Any]) -> Any:

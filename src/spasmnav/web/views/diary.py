@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from ...assessing import assess_text
 from ...diary.feedback import assess_diary
 from ...diary.models import (
     KIND_TITLES,
@@ -305,7 +304,7 @@ def trends(
     label = (label or "").strip()[:100]
     # One analysis for the page and its charts: the charts are drawn from it and inlined.
     a = analysis_for(store, person_id=person_id, change_date=change_date, label=label)
-    view = assess_diary(a.findings)
+    view = assess_diary(a.findings, core.navigator)
     charts = {kind: chart_data_uri(kind, a) for kind in CHARTS} if a.total_episodes else {}
     return render(
         request,
@@ -342,9 +341,10 @@ def save_assessment(
     trust from the browser."""
     try:
         if text:
-            result = assess_text(text).to_json()
+            result = core.navigator.assess_text(text).to_json()
         elif state:
-            iv = core.services.interview()
+            from ... import interview as iv
+
             interview_state = iv.InterviewState.from_json(state)
             result = iv.result(interview_state).to_json()
             text = interview_state.text

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from ... import interview
 from ...presenter import present
 from ..deps import CoreDep, CsrfProtected
 from ..problems import Problem
@@ -26,11 +27,7 @@ MAX_STATE = 64_000
 
 
 def _iv(core: CoreDep) -> Any:
-    if not core.interview_ready:
-        raise Problem(
-            503, "Опрос пока недоступен. Опишите ситуацию своими словами на странице «Описать»."
-        )
-    return core.services.interview()
+    return interview
 
 
 def _page(request: Request, iv: Any, state: Any, error: str | None = None) -> HTMLResponse:

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from ...assessing import assess_text
 from ...language import MAX_TEXT_CHARS, TextError
 from ...presenter import exercise_view, present
 from ..deps import CoreDep, CsrfProtected
@@ -42,7 +41,7 @@ def assess_page(
     request: Request, core: CoreDep, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
 ) -> HTMLResponse:
     try:
-        result = assess_text(text)
+        result = core.navigator.assess_text(text)
     except TextError as exc:
         return render(
             request,

@@ -1,0 +1,1 @@
+"""The symptom diary: records, storage, statistics, plots, the report and the calendar."""

@@ -1,0 +1,120 @@
+"""The web app's one core object, :class:`WebCore`: what lives as long as the process.
+
+It holds the settings, the :class:`spasmnav.core.Navigator` (pack, engine, reader), the
+templates, the signing secret and the lazily opened services (diary store, accounts), and is
+usable in-process without HTTP (tests, embedding). Route modules reach it through
+``deps.CoreDep``; nothing here imports the app or the views, so the web package has no cycle.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+from ..content import Pack
+from ..core import Navigator, default_navigator
+from ..settings import Settings, default_data_dir
+from .security import (
+    SESSION_SCOPE_KEY,
+    LazySession,
+    Passwords,
+    RateLimiter,
+    Session,
+    SessionCodec,
+    csrf_token_for,
+)
+from .services import Services
+from .templating import make_templates
+
+__all__ = ["LOOPBACK", "WebCore", "is_loopback", "load_secret"]
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK or host.startswith("127.")
+
+
+def load_secret(settings: Settings) -> bytes:
+    """The configured key, else one created once and kept (0600) in the data directory, so
+    forms and logins survive a restart."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = default_data_dir() / "secret_key"
+    try:
+        return path.read_bytes().strip() or _write_secret(path)
+    except FileNotFoundError:
+        return _write_secret(path)
+
+
+def _write_secret(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+class WebCore:
+    """Everything the routes share; usable in-process without HTTP (tests, embedding)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        pack: Pack | None = None,
+        navigator: Navigator | None = None,
+    ) -> None:
+        """``navigator`` (or a ``pack`` to build one from) defaults to the process-wide one."""
+        self.settings = settings
+        if navigator is None:
+            navigator = Navigator(pack) if pack is not None else default_navigator()
+        self.navigator = navigator
+        self.pack = navigator.pack
+        self.templates = make_templates(self.pack)
+        self.secret = load_secret(settings)
+        secure = (
+            settings.secure_cookies if settings.secure_cookies is not None else settings.multi_user
+        )
+        self.secure_cookies = secure
+        self.codec = SessionCodec(self.secret, settings.session_max_age_seconds)
+        self.passwords = Passwords() if settings.multi_user else None
+        self.login_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
+        self.signup_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
+        self.services = Services(settings)
+
+    # Sessions ----------------------------------------------------------------------------
+
+    @staticmethod
+    def session(request: Request) -> Session:
+        lazy: LazySession = request.scope[SESSION_SCOPE_KEY]
+        return lazy.get()
+
+    @staticmethod
+    def peek_session(request: Request) -> Session | None:
+        lazy: LazySession | None = request.scope.get(SESSION_SCOPE_KEY)
+        return lazy.peek() if lazy is not None else None
+
+    def csrf_token(self, request: Request) -> str:
+        return csrf_token_for(self.secret, self.session(request).sid)
+
+    def current_user(self, request: Request) -> Any:
+        """The logged-in account in multi-user mode (``None`` otherwise or when logged out)."""
+        if not self.settings.multi_user:
+            return None
+        cached = request.scope.get("spasmnav.user", False)
+        if cached is not False:
+            return cached
+        session = self.peek_session(request)
+        user = None
+        if session is not None and session.user_id is not None:
+            user = self.services.accounts().get(session.user_id)
+            if user is not None and user.epoch != session.epoch:
+                user = None
+        request.scope["spasmnav.user"] = user
+        return user
