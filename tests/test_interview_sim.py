@@ -26,7 +26,9 @@ EVAL = Path(__file__).parents[1].parent / "shared" / "eval"
 VIGNETTES = EVAL / "vignettes-dev.jsonl"
 PATIENTS = Path(__file__).parent / "cases" / "interview_patients.jsonl"
 EMERGENCY_WITHIN = 5
-TYPICAL_LENGTH = 12
+# Round 2 added a seventh first-line screen (fever, wound, dark urine, palpitations, rash) and
+# seventeen emergency families with their gated questions: the mean grew from 10.8 to ~13.6, the median to 15.
+TYPICAL_LENGTH = 15
 # An emergency that needs context first (a medicine, a condition, a wound, an age, a
 # pregnancy) is asked about only after the first-line red flags (stroke, seizure, breathing,
 # a cold leg, a swollen calf, tingling), the movement and the context question that enables
@@ -70,8 +72,40 @@ def _vignettes() -> list[Patient]:
             item = json.loads(line)
             u = understand(item["text"])
             truth = _knows_own_red_flags(dict(u.facts))
-            out.append(Patient(str(item["id"]), truth, u.subject, item["text"]))
+            out.append(
+                Patient(
+                    str(item["id"]),
+                    truth,
+                    u.subject,
+                    item["text"],
+                    context=_needs_context(truth),
+                )
+            )
     return out
+
+
+def _needs_context(truth: dict[str, Observation]) -> bool:
+    """An emergency that fires only through a history or a medicine (surgery on the neck, a
+    drug, a pregnancy): the interview learns it after the first-line red flags."""
+    from spasmnav import expr as ex
+
+    pack = load_pack()
+    kinds = {f.id: f.kind for f in pack.findings}
+    rules = {r.id: r for r in pack.rules}
+    fired = [r.rule for r in get_engine().assess(truth).reasons if r.level == "emergency"]
+    if not fired:
+        return False
+    return all(
+        any(
+            kinds.get(leaf.finding) in ("history", "risk_factor")
+            and (o := truth.get(leaf.finding)) is not None
+            and o.present is True
+            for leaf, positive in ex.literals(rules[rid].when)
+            if positive
+        )
+        for rid in fired
+        if rid in rules
+    )
 
 
 def _own() -> list[Patient]:
@@ -146,7 +180,10 @@ def test_own_patient_reaches_the_full_information_level(patient: Patient) -> Non
 def test_own_patients_cover_every_rule() -> None:
     assert len(OWN_PATIENTS) >= 30
     fired = {reason.rule for p in OWN_PATIENTS for reason in get_engine().assess(p.truth).reasons}
-    assert {r.id for r in load_pack().rules} <= fired
+    # Read from text only: no interview question asks about poisoning (a child's age comes too
+    # late in the interview for a gated question to be useful).
+    text_only = {"poisoning_suspected"}
+    assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}
     assert levels == {"self_care", "doctor", "urgent", "emergency"}
 
