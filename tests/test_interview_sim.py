@@ -27,7 +27,8 @@ VIGNETTES = EVAL / "vignettes-dev.jsonl"
 PATIENTS = Path(__file__).parent / "cases" / "interview_patients.jsonl"
 EMERGENCY_WITHIN = 5
 # Round 2 added a seventh first-line screen (fever, wound, dark urine, palpitations, rash) and
-# seventeen emergency families with their gated questions: the mean grew from 10.8 to ~13.6, the median to 15.
+# seventeen emergency families with their gated questions: the mean grew from 10.8 to ~13.6,
+# the median to 15.
 TYPICAL_LENGTH = 15
 # An emergency that needs context first (a medicine, a condition, a wound, an age, a
 # pregnancy) is asked about only after the first-line red flags (stroke, seizure, breathing,

@@ -19,6 +19,7 @@ __all__ = [
     "FindingsError",
     "assess_text",
     "assess_understood",
+    "check_facts",
     "facts_from_values",
     "parse_findings",
     "parse_findings_for",
@@ -30,10 +31,47 @@ class FindingsError(ValueError):
     """Structured findings are invalid; the message names the bad ids or values, in Russian."""
 
 
-def assess_understood(engine: Engine, u: Understanding, text: str) -> Assessment:
-    """The assessment of what was read from ``text``, with the words shown."""
+CHECK_ANSWERS: dict[str, bool | None] = {
+    "yes": True,
+    "да": True,
+    "no": False,
+    "нет": False,
+    "unknown": None,
+    "не знаю": None,
+}
+
+
+def check_facts(engine: Engine, answers: Mapping[str, str]) -> dict[str, Observation]:
+    """Answers to the red-flag checks («да» / «нет» / «не знаю», or yes / no / unknown) as
+    the findings they settle; FindingsError names an unknown check or answer, in Russian."""
+    by_id = {c.id: c for c in engine.pack.checks}
+    unknown = sorted(k for k in answers if k not in by_id)
+    if unknown:
+        raise FindingsError("Неизвестные проверки: " + ", ".join(unknown))
+    facts: dict[str, Observation] = {}
+    bad = []
+    for cid, raw in answers.items():
+        key = str(raw).strip().lower()
+        if key not in CHECK_ANSWERS:
+            bad.append(f"{cid}={raw!r}")
+            continue
+        facts[by_id[cid].answer_finding] = Observation(CHECK_ANSWERS[key])
+    if bad:
+        raise FindingsError("Ответ на проверку — «да», «нет» или «не знаю»: " + ", ".join(bad))
+    return facts
+
+
+def assess_understood(
+    engine: Engine,
+    u: Understanding,
+    text: str,
+    checks: Mapping[str, str] | None = None,
+) -> Assessment:
+    """The assessment of what was read from ``text``, with the words shown; ``checks`` are
+    the person's answers to the red-flag checks (answering re-assesses)."""
+    facts = {**u.facts, **check_facts(engine, checks)} if checks else u.facts
     return dataclasses.replace(
-        engine.assess(u.facts),
+        engine.assess(facts),
         subject=u.subject,
         text=text,
         matches=tuple(TextMatch.from_mapping(m) for m in u.matches),

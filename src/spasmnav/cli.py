@@ -102,6 +102,17 @@ def assess_cmd(
         Path | None, typer.Option("--batch", "-b", help='JSONL: по строке {"id", "text"}.')
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON (контракт).")] = False,
+    check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            "-c",
+            help="Ответ на проверку опасного признака: id=да|нет|не знаю (можно несколько).",
+        ),
+    ] = None,
+    ask: Annotated[
+        bool, typer.Option("--ask", help="Задать вопросы проверки и пересчитать оценку.")
+    ] = False,
     batch_file: Annotated[Path | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """Оценить ситуацию: по тексту, по находкам (JSON) или пакетом (JSONL)."""
@@ -120,7 +131,10 @@ def assess_cmd(
         else:
             assert text is not None
             source = sys.stdin.read() if text == "-" else text
-            result = nav.assess_text(source)
+            answers = _check_answers(check or [])
+            result = nav.assess_text(source, answers)
+            if ask and not as_json:
+                result = _ask_checks(nav, source, answers, result)
     except (TextError, FindingsError) as exc:
         fail(str(exc))
     if as_json:
@@ -129,6 +143,38 @@ def assess_cmd(
         from .terminal import print_assessment
 
         print_assessment(_console(), result)
+
+
+def _check_answers(raw: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in raw:
+        cid, sep, answer = item.partition("=")
+        if not sep or not cid.strip():
+            fail(f"--check ждёт id=да|нет|не знаю, а получено «{item}».")
+        out[cid.strip()] = answer.strip()
+    return out
+
+
+def _ask_checks(nav: Navigator, text: str, answers: dict[str, str], result: Any) -> Any:
+    """Ask the open red-flag checks one by one in the terminal, then re-assess."""
+    console = _console()
+    asked = dict(answers)
+    if not result.red_flags_unchecked or result.level == "emergency":
+        return result
+    console.print("[bold yellow]Проверьте, нет ли сейчас:[/] (да / нет / не знаю)")
+    for c in result.red_flags_unchecked:
+        while True:
+            try:
+                reply = input(f"  {c.question} ").strip().lower()
+            except EOFError:
+                reply = "не знаю"
+            if reply in ("да", "нет", "не знаю", "yes", "no", "unknown", ""):
+                break
+            console.print("  Ответьте «да», «нет» или «не знаю».")
+        asked[c.id] = reply or "не знаю"
+        if asked[c.id] in ("да", "yes"):
+            break  # one red flag is enough: the level is settled
+    return nav.assess_text(text, asked)
 
 
 def _run_batch(nav: Navigator, path: Path) -> None:

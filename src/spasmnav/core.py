@@ -70,9 +70,10 @@ class Navigator:
     def assess(self, facts: Facts, *, extra: dict[str, Any] | None = None) -> Assessment:
         return self.engine.assess(facts, extra=extra)
 
-    def assess_text(self, text: str) -> Assessment:
-        """Assess a person's own words (raises ``language.TextError`` for unusable text)."""
-        return assess_understood(self.engine, self.understand(text), text)
+    def assess_text(self, text: str, checks: Mapping[str, str] | None = None) -> Assessment:
+        """Assess a person's own words (raises ``language.TextError`` for unusable text), with
+        the answers to the red-flag checks if given (``assessing.FindingsError`` if invalid)."""
+        return assess_understood(self.engine, self.understand(text), text, checks)
 
     def assess_findings(self, findings: Mapping[str, bool | float | None]) -> Assessment:
         """Assess plain values (``True``/``False``/``None`` or a number); KeyError names the

@@ -143,3 +143,18 @@ def test_bad_query_parameter_is_422(client: TestClient) -> None:
 
 def test_auth_routes_do_not_exist_for_one_person(client: TestClient) -> None:
     assert_problem(client.post("/api/v1/auth/login", json={"username": "a", "password": "b"}), 404)
+
+
+def test_answers_to_the_checks_reassess(client: TestClient) -> None:
+    base = {"text": "Ночью свело икру, потянул носок — прошло"}
+    calm = client.post("/api/v1/assess", json=base).json()
+    assert calm["triage"]["level"] == "self_care"
+    assert "stroke_signs" in {c["id"] for c in calm["red_flags_unchecked"]}
+    yes = client.post("/api/v1/assess", json={**base, "checks": {"stroke_signs": "yes"}}).json()
+    assert yes["triage"]["level"] == "emergency"
+    no = client.post("/api/v1/assess", json={**base, "checks": {"stroke_signs": "no"}}).json()
+    assert "stroke_signs" not in {c["id"] for c in no["red_flags_unchecked"]}
+    bad = client.post("/api/v1/assess", json={**base, "checks": {"nope": "yes"}})
+    assert bad.status_code == 422 and "Неизвестные проверки" in bad.json()["detail"]
+    wrong = client.post("/api/v1/assess", json={**base, "checks": {"stroke_signs": "maybe"}})
+    assert wrong.status_code == 422

@@ -253,6 +253,26 @@ def test_self_care_free_text_with_the_keyboard_only(page: Any) -> None:
     assert "Оценка сохранена" in page.locator("[role=status]").inner_text()
 
 
+def test_the_red_flag_check_is_shown_and_answering_it_changes_the_level(page: Any) -> None:
+    go(page, "/assess")
+    page.get_by_label("Что происходит с ногой?").fill("Ночью свело икру, потянул носок — прошло")
+    page.get_by_role("button", name="Оценить").click()
+    assert "level-self_care" in (page.locator(".level").get_attribute("class") or "")
+    check = page.locator(".check")
+    assert check.is_visible() and "Проверьте, нет ли сейчас" in check.inner_text()
+    shoot(page, "result-check")
+    # Answer: a sudden weakness — yes; everything else — no. No script is needed.
+    for item in check.locator("fieldset").all():
+        name = item.locator("input").first.get_attribute("name") or ""
+        value = "yes" if name == "check_stroke_signs" else "no"
+        item.locator(f"input[value={value}]").check()
+    check.get_by_role("button", name="Проверить и пересчитать").click()
+    page.wait_for_selector(".level")
+    assert "level-emergency" in (page.locator(".level").get_attribute("class") or "")
+    assert page.get_by_role("link", name="Позвонить 103").is_visible()
+    shoot(page, "result-check-answered")
+
+
 def test_full_interview(page: Any) -> None:
     go(page, "/")
     page.get_by_role("link", name="Ответить на вопросы").click()

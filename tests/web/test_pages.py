@@ -155,3 +155,35 @@ def test_exercise_pages_use_the_presenters_labels(client: TestClient) -> None:
     assert "<dt>Удержание</dt>" in html and "Удержание: 3 с" in html
     assert "Задержка" not in html
     assert not FILE_NAME.search(client.get("/exercises").text)
+
+
+def test_a_calm_result_asks_the_red_flag_check_first_and_answering_reassesses(
+    client: TestClient,
+) -> None:
+    text = "Ночью свело икру, потянула носок на себя — прошло"
+    html = _assess(client, text)
+    check = html.index('class="check"')
+    assert check < html.index('id="exercises"')
+    assert "Проверьте, нет ли сейчас:" in html
+    assert 'name="check_stroke_signs" value="yes"' in html
+    # «Да» to one-sided weakness or a droop: the same text is now an emergency.
+    token = csrf(client, "/assess")
+    r = client.post(
+        "/assess", data={"text": text, "csrf_token": token, "check_stroke_signs": "yes"}
+    )
+    assert r.status_code == 200 and "level-emergency" in r.text
+    # «Нет» to everything: still calm, and nothing is left to check.
+    answers = {f"check_{c}": "no" for c in ("stroke_signs", "seizure", "breathing_chest")}
+    answers |= {"check_cold_leg": "no", "check_calf_clot": "no"}
+    r = client.post("/assess", data={"text": text, "csrf_token": token, **answers})
+    assert r.status_code == 200 and "level-self_care" in r.text
+    assert 'class="check"' not in r.text
+    # «Не знаю» about consciousness keeps the check open and the level at «today».
+    r = client.post("/assess", data={"text": text, "csrf_token": token, "check_seizure": "unknown"})
+    assert "level-urgent" in r.text and 'name="check_seizure" value="yes"' in r.text
+
+
+def test_a_bad_check_answer_is_a_russian_error_and_keeps_the_text(client: TestClient) -> None:
+    token = csrf(client, "/assess")
+    r = client.post("/assess", data={"text": "сводит икру", "csrf_token": token, "check_x": "yes"})
+    assert r.status_code == 422 and "Неизвестные проверки" in r.text and "сводит икру" in r.text

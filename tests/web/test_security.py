@@ -217,7 +217,7 @@ def test_nothing_personal_in_the_logs(client: TestClient, caplog: pytest.LogCapt
 def test_unexpected_errors_are_a_russian_500_without_details(
     app: Any, client: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(text: str) -> None:
+    def boom(text: str, checks: object = None) -> None:
         raise RuntimeError("secret: " + text)
 
     monkeypatch.setattr(app.state.core.navigator, "assess_text", boom)

@@ -8,7 +8,7 @@ hot path).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from ... import __version__
-from ...assessing import FindingsError
+from ...assessing import FindingsError, check_facts
 from ...content import LEVELS
 from ...language import MAX_TEXT_CHARS, TextError
 from ..deps import CoreDep, JsonOnly
@@ -91,6 +91,13 @@ class AssessRequest(BaseModel):
         default=None,
         description="Находки по id из пакета: true/false/null или число (для числовых).",
     )
+    checks: dict[str, Literal["yes", "no", "unknown"]] | None = Field(
+        default=None,
+        description=(
+            "Ответы на проверки опасных признаков из red_flags_unchecked: id проверки → "
+            "yes / no / unknown («не знаю» оставляет проверку открытой). Только вместе с text."
+        ),
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> AssessRequest:
@@ -126,9 +133,12 @@ async def assess_endpoint(body: AssessRequest, core: CoreDep) -> Response:
     try:
         nav = core.navigator
         if body.text is not None:
-            result = nav.assess_text(body.text)
+            result = nav.assess_text(body.text, body.checks)
         else:
-            result = nav.assess(nav.parse_findings({"findings": body.findings}))
+            facts = nav.parse_findings({"findings": body.findings})
+            if body.checks:
+                facts = {**facts, **check_facts(nav.engine, body.checks)}
+            result = nav.assess(facts)
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
     return json_response(result.to_json())

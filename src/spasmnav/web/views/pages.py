@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from ...assessing import FindingsError
 from ...language import MAX_TEXT_CHARS, TextError
 from ...presenter import exercise_view, present
 from ..deps import CoreDep, CsrfProtected
@@ -37,19 +38,31 @@ def assess_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/assess", response_class=HTMLResponse)
-def assess_page(
+async def assess_page(
     request: Request, core: CoreDep, text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = ""
 ) -> HTMLResponse:
+    # Answers to the red-flag checks come as ``check_<id>`` fields (one form, no script):
+    # answering re-assesses the same text.
+    form = await request.form()
+    checks = {
+        str(k)[len("check_") :]: str(v)
+        for k, v in form.multi_items()
+        if str(k).startswith("check_") and isinstance(v, str)
+    }
     try:
-        result = core.navigator.assess_text(text)
-    except TextError as exc:
+        result = core.navigator.assess_text(text, checks or None)
+    except (TextError, FindingsError) as exc:
         return render(
             request,
             "assess.html",
             {"text": text, "error": str(exc), "examples": EXAMPLES},
             status_code=422,
         )
-    return render(request, "result.html", {"a": present(result, core.pack), "save": {"text": text}})
+    return render(
+        request,
+        "result.html",
+        {"a": present(result, core.pack), "save": {"text": text}, "checks": checks},
+    )
 
 
 @router.get("/exercises", response_class=HTMLResponse)
