@@ -193,3 +193,28 @@ def test_vignettes_meet_the_quality_targets(shared_dir: Path) -> None:
 def test_python_dash_m_works() -> None:
     proc = subprocess.run([*SPASMNAV, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "assess" in proc.stdout
+
+
+def test_assess_asks_the_checks_and_reassesses() -> None:
+    text = "Ночью свело икру, потянул носок — прошло"
+    proc = subprocess.run(
+        [*SPASMNAV, "assess", "--text", text, "--ask"],
+        input="да\n",
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Проверьте, нет ли сейчас" in proc.stdout and "103" in proc.stdout
+    out = subprocess.run(
+        [*SPASMNAV, "assess", "--text", text, "--check", "stroke_signs=нет", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(out.stdout)
+    assert "stroke_signs" not in {c["id"] for c in data["red_flags_unchecked"]}
+    bad = subprocess.run(
+        [*SPASMNAV, "assess", "--text", text, "--check", "stroke_signs"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "--check ждёт" in bad.stderr

@@ -243,6 +243,11 @@ class ResultView:
         return self.assessment.absent_findings
 
     @property
+    def qualified(self) -> tuple[tuple[FindingSpan, str], ...]:
+        """Findings said not as current ones, each with how it was said, in Russian."""
+        return tuple((f, qualifier_words(f)) for f in self.assessment.qualified_findings)
+
+    @property
     def disclaimer(self) -> str:
         return self.assessment.disclaimer
 
@@ -349,3 +354,18 @@ def trends_json(a: Analysis, view: Assessment | None) -> dict[str, Any]:
     out["trend"]["title"] = a.trend.title
     out["assessment"] = view.to_json() if view is not None else None
     return out
+
+
+QUALIFIER_WORDS = {
+    "historical": "в прошлом или осталось после",
+    "hypothetical": "опасение или вопрос, не проверено",
+    "other": "о другом человеке",
+    "negated": "нет",
+}
+
+
+def qualifier_words(f: FindingSpan) -> str:
+    """«в прошлом или осталось после („год назад“)»: how a finding was said, and the cue."""
+    words = "; ".join(QUALIFIER_WORDS.get(q, q) for q in f.qualifiers if q != "negated")
+    cues = ", ".join(f"„{c}“" for c in f.cues)
+    return f"{words} ({cues})" if cues else words

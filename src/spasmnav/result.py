@@ -501,6 +501,11 @@ class Assessment:
     def absent_findings(self) -> tuple[FindingSpan, ...]:
         return tuple(f for f in self.findings if f.present is False)
 
+    @property
+    def qualified_findings(self) -> tuple[FindingSpan, ...]:
+        """Said, but not as a current finding: old, feared or asked about, or someone else's."""
+        return tuple(f for f in self.findings if f.present is None and f.qualifiers)
+
     def digest(self) -> AssessmentDigest:
         return AssessmentDigest(
             level=self.level,

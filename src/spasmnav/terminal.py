@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from .presenter import exercise_parameters, level_words, source_labels
+from .presenter import exercise_parameters, level_words, qualifier_words, source_labels
 from .result import Assessment, Citation, TextMatch
 
 __all__ = ["highlighted_text", "print_assessment"]
@@ -46,6 +46,16 @@ def print_assessment(console: Console, a: Assessment) -> None:
     if a.message:
         console.print(Panel(a.message, title="Что мы рассматриваем", border_style="yellow"))
 
+    if a.red_flags_unchecked and a.level != "emergency":
+        # Unknown is not absent: what the text did not say is asked before anything else.
+        console.print("\n[bold yellow]Проверьте, нет ли сейчас:[/] (ответ: да / нет / не знаю)")
+        for u in a.red_flags_unchecked:
+            console.print(f"  ? [bold]{u.title}[/]: {u.question}")
+        console.print(
+            "  [dim]Ответы пересчитают оценку: spasmnav assess --ask …, или --check "
+            "id=да|нет|не знаю[/]"
+        )
+
     if a.red_flags:
         console.print("[bold red]Опасные признаки:[/]")
         for rf in a.red_flags:
@@ -57,11 +67,6 @@ def print_assessment(console: Console, a: Assessment) -> None:
         if r.finding_labels:
             console.print(f"    [cyan]Что указывает: {', '.join(r.finding_labels)}[/]")
         console.print(f"    [dim]{_sources(r.sources)}[/]")
-
-    if a.red_flags_unchecked:
-        console.print("\n[bold yellow]Сначала ответьте на эти вопросы[/]")
-        for u in a.red_flags_unchecked:
-            console.print(f"  ? [bold]{u.title}[/]: {u.question}")
 
     if a.text and a.matches:
         console.print("\n[bold]Что мы поняли из вашего описания[/]")
@@ -75,6 +80,8 @@ def print_assessment(console: Console, a: Assessment) -> None:
             console.print(f"  Есть: {'; '.join(present)}")
         if absent:
             console.print(f"  [dim]Нет: {'; '.join(absent)}[/]")
+        for f in a.qualified_findings:
+            console.print(f"  [dim]Не сейчас: {f.label} — {qualifier_words(f)}[/]")
 
     if a.conditions:
         console.print("\n[bold]Что, вероятно, происходит[/]")

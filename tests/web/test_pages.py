@@ -187,3 +187,9 @@ def test_a_bad_check_answer_is_a_russian_error_and_keeps_the_text(client: TestCl
     token = csrf(client, "/assess")
     r = client.post("/assess", data={"text": "сводит икру", "csrf_token": token, "check_x": "yes"})
     assert r.status_code == 422 and "Неизвестные проверки" in r.text and "сводит икру" in r.text
+
+
+def test_the_result_page_shows_how_each_finding_was_said(client: TestClient) -> None:
+    html = _assess(client, "Год назад был эпилептический приступ. Боюсь инсульта. Сводит икру.")
+    assert "Не сейчас: Судороги всего тела" in html and "в прошлом" in html
+    assert "опасение или вопрос" in html and "„боюсь“" in html
