@@ -10,7 +10,7 @@ from ..facts import Observation
 from . import morph
 from .context import is_negated
 from .frames import Frames
-from .lexicon import Lexicon, Match
+from .lexicon import Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
@@ -149,14 +149,15 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
         clause_of = clauses(tokens, sentence_of)
-        found = self.lexicon.find(tokens, sentence_of, clause_of)
-        found.extend(self.frames.find(tokens, sentence_of, clause_of))
+        index = TokenIndex(tokens)  # where each word stands, shared by every matcher below
+        found = self.lexicon.find(tokens, sentence_of, clause_of, index)
+        found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
         listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
         qualified = self.qualifiers.qualify(
-            tokens, matches, sentence_of, self.movement, self.symptoms
+            tokens, matches, sentence_of, self.movement, self.symptoms, index
         )
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content import Frame
-from .lexicon import Match, Word, _word
+from .lexicon import Match, TokenIndex, Word, _word
 from .morph import Token
 
 __all__ = ["Frames"]
@@ -33,15 +33,10 @@ class _Frame:
     unless: tuple[Phrase, ...]
 
 
-def _hits(tokens: list[Token], slot: tuple[Phrase, ...]) -> list[tuple[int, ...]]:
+def _hits(index: TokenIndex, slot: tuple[Phrase, ...]) -> list[tuple[int, ...]]:
     out: list[tuple[int, ...]] = []
     for phrase in slot:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(
-                not tokens[i + k].punct and w.matches(tokens[i + k]) for k, w in enumerate(phrase)
-            ):
-                out.append(tuple(range(i, i + n)))
+        out.extend(index.phrase(phrase))
     return out
 
 
@@ -63,17 +58,22 @@ class Frames:
         ]
 
     def find(
-        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int]
+        self,
+        tokens: list[Token],
+        sentence_of: list[int],
+        clause_of: list[int],
+        index: TokenIndex | None = None,
     ) -> list[Match]:
+        idx = index if index is not None else TokenIndex(tokens)
         out: list[Match] = []
         for fr in self._frames:
-            clause_hits = [_hits(tokens, slot) for slot in fr.clause]
+            clause_hits = [_hits(idx, slot) for slot in fr.clause]
             if any(not h for h in clause_hits):
                 continue
-            sentence_hits = [_hits(tokens, slot) for slot in fr.sentence]
+            sentence_hits = [_hits(idx, slot) for slot in fr.sentence]
             if any(not h for h in sentence_hits):
                 continue
-            blockers = {clause_of[h[0]] for h in _hits(tokens, fr.unless)} if fr.unless else set()
+            blockers = {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless else set()
             seen: set[tuple[int, ...]] = set()
             anchored = {clause_of[h[0]] for h in clause_hits[0]}
             for anchor in clause_hits[0]:

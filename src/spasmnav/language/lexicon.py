@@ -18,7 +18,7 @@ from .normalise import fold
 if TYPE_CHECKING:
     from ..content import Pack
 
-__all__ = ["Lexicon", "Match", "Term"]
+__all__ = ["Lexicon", "Match", "Term", "TokenIndex"]
 
 EXTRA_WINDOW = 2
 # Typo tolerance: a word pymorphy3 does not know matches a lexicon word of this many letters or
@@ -53,6 +53,52 @@ class Word:
                 lem.startswith(self.prefix) for lem in token.lemmas
             )
         return not self.lemmas.isdisjoint(token.lemmas)
+
+
+class TokenIndex:
+    """Where each word of a text stands, built once per text: lexicon terms, frames and
+    qualifier triggers look their words up here instead of scanning every token again."""
+
+    __slots__ = ("_cache", "by_lemma", "by_text", "tokens")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.by_lemma: dict[str, list[int]] = defaultdict(list)
+        self.by_text: dict[str, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            if tok.punct:
+                continue
+            self.by_text[tok.text].append(i)
+            for lem in tok.lemmas:
+                self.by_lemma[lem].append(i)
+        self._cache: dict[Word, list[int]] = {}
+
+    def positions(self, w: Word) -> list[int]:
+        """Sorted positions of the non-punctuation tokens the word matches."""
+        hit = self._cache.get(w)
+        if hit is None:
+            if w.pattern is None and w.exact is None and w.prefix is None:
+                found: set[int] = set()
+                for lem in w.lemmas:
+                    found.update(self.by_lemma.get(lem, ()))
+                hit = sorted(found)
+            elif w.exact is not None and w.pattern is None:
+                hit = list(self.by_text.get(w.exact, ()))
+            else:
+                hit = [i for i, t in enumerate(self.tokens) if not t.punct and w.matches(t)]
+            self._cache[w] = hit
+        return hit
+
+    def phrase(self, words: tuple[Word, ...]) -> list[tuple[int, ...]]:
+        """Every place where the words stand side by side, in order."""
+        if not words:
+            return []
+        rest = [set(self.positions(w)) for w in words[1:]]
+        return [
+            tuple(range(i, i + len(words)))
+            for i in self.positions(words[0])
+            if all(i + k + 1 in r for k, r in enumerate(rest))
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +170,14 @@ class Lexicon:
         for lem in sorted(self._by_lemma):
             if len(lem) >= TYPO_MIN_LEN and lem.isalpha():
                 self._by_len[len(lem)].append(lem)
+        self._prefix_buckets: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._short_prefixes: list[tuple[str, int]] = []
+        for prefix, i in self._prefixes:
+            if len(prefix) >= 2:
+                self._prefix_buckets[prefix[:2]].append((prefix, i))
+            else:
+                self._short_prefixes.append((prefix, i))
+        self._prefix_set = frozenset(p for p, _ in self._prefixes)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
             if len(prefix) >= TYPO_MIN_PREFIX:
@@ -192,7 +246,12 @@ class Lexicon:
                 hit = self._by_lemma.get(lem)
                 if hit:
                     cands |= hit
-            for prefix, i in self._prefixes:
+            # Prefixes by their first two letters: only those a word can start with are tried.
+            for key in {tok.text[:2], *(lem[:2] for lem in tok.lemmas if lem in self._prefix_set)}:
+                for prefix, i in self._prefix_buckets.get(key, ()):
+                    if tok.text.startswith(prefix) or prefix in tok.lemmas:
+                        cands.add(i)
+            for prefix, i in self._short_prefixes:
                 if tok.text.startswith(prefix) or prefix in tok.lemmas:
                     cands.add(i)
         return cands
@@ -215,21 +274,23 @@ class Lexicon:
         return out
 
     def find(
-        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int] | None = None
+        self,
+        tokens: list[Token],
+        sentence_of: list[int],
+        clause_of: list[int] | None = None,
+        index: TokenIndex | None = None,
     ) -> list[Match]:
         """All term matches; ``sentence_of[i]`` is the sentence number of token i, and
         ``clause_of[i]`` its clause (for findings that name where they are not)."""
         elsewhere = (
             self._elsewhere_clauses(tokens, sentence_of, clause_of) if clause_of is not None else {}
         )
+        idx = index if index is not None else TokenIndex(tokens)
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
         for ti in sorted(self._candidates(tokens)):
             term = self.terms[ti]
-            positions = [
-                [i for i, tok in enumerate(tokens) if not tok.punct and w.matches(tok)]
-                for w in term.words
-            ]
+            positions = [idx.positions(w) for w in term.words]
             if any(not p for p in positions):
                 continue
             window = len(term.words) + EXTRA_WINDOW

@@ -11,12 +11,11 @@ writer), and findings of anybody else are ``other``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..content import ContextRules
-from .lexicon import Match
-from .morph import Token, lemmas, normalize
+from .lexicon import Match, TokenIndex, Word, _word
+from .morph import Token
 
 __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 
@@ -25,37 +24,11 @@ CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
 
 
-@dataclass(frozen=True, slots=True)
-class _TWord:
-    lemmas: frozenset[str]
-    prefix: str | None = None
-    exact: str | None = None
-    pattern: re.Pattern[str] | None = None
-
-    def matches(self, tok: Token) -> bool:
-        if tok.punct:
-            return False
-        if self.pattern is not None:
-            return self.pattern.fullmatch(tok.text) is not None
-        if self.exact is not None:
-            return tok.text == self.exact
-        if self.prefix is not None:
-            return tok.text.startswith(self.prefix)
-        return not self.lemmas.isdisjoint(tok.lemmas)
+def _tword(raw: str) -> Word:
+    return _word(raw)
 
 
-def _tword(raw: str) -> _TWord:
-    if raw.startswith("~"):
-        return _TWord(frozenset(), pattern=re.compile(raw[1:]))
-    raw = normalize(raw)
-    if raw.startswith("="):
-        return _TWord(frozenset(), exact=raw[1:])
-    if raw.endswith("*"):
-        return _TWord(frozenset(), prefix=raw[:-1])
-    return _TWord(lemmas(raw) | {raw})
-
-
-def _phrase(raw: str) -> tuple[_TWord, ...]:
+def _phrase(raw: str) -> tuple[Word, ...]:
     return tuple(_tword(w) for w in raw.lstrip("^").split())
 
 
@@ -68,17 +41,12 @@ class _Rule:
     sentence: bool
     question: bool
     only: frozenset[str]
-    triggers: tuple[tuple[_TWord, ...], ...]
+    triggers: tuple[tuple[Word, ...], ...]
     sources: tuple[str, ...]
 
 
-def _occurrences(tokens: list[Token], phrase: tuple[_TWord, ...]) -> list[tuple[int, int]]:
-    out = []
-    n = len(phrase)
-    for i in range(len(tokens) - n + 1):
-        if all(w.matches(tokens[i + k]) for k, w in enumerate(phrase)):
-            out.append((i, i + n - 1))
-    return out
+def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
+    return [(seq[0], seq[-1]) for seq in index.phrase(phrase)]
 
 
 def clauses(tokens: list[Token], sentence_of: list[int]) -> list[int]:
@@ -102,10 +70,10 @@ class Qualifiers:
 
     def __init__(self, rules: ContextRules | None) -> None:
         self._rules: list[_Rule] = []
-        self._terminators: tuple[tuple[_TWord, ...], ...] = ()
-        self._persons: tuple[_TWord, ...] = ()
-        self._strangers: tuple[_TWord, ...] = ()
-        self._reporting: tuple[_TWord, ...] = ()
+        self._terminators: tuple[tuple[Word, ...], ...] = ()
+        self._persons: tuple[Word, ...] = ()
+        self._strangers: tuple[Word, ...] = ()
+        self._reporting: tuple[Word, ...] = ()
         if rules is None:
             return
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
@@ -134,21 +102,23 @@ class Qualifiers:
         sentence_of: list[int],
         movement: frozenset[str],
         anchors: frozenset[str] = frozenset(),
+        index: TokenIndex | None = None,
     ) -> list[tuple[frozenset[str], tuple[str, ...]]]:
         """Qualifiers and the cue words that set them, for each match (same order)."""
         if not matches:
             return []
         clause_of = clauses(tokens, sentence_of)
+        tindex = index if index is not None else TokenIndex(tokens)
         stops: set[int] = set()
         for phrase in self._terminators:
-            for a, b in _occurrences(tokens, phrase):
+            for a, b in _occurrences(tindex, phrase):
                 stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         for rule in self._rules:
             for phrase in rule.triggers:
-                for a, b in _occurrences(tokens, phrase):
+                for a, b in _occurrences(tindex, phrase):
                     if rule.question and sentence_of[a] not in questions:
                         continue
                     text = " ".join(tokens[k].text for k in range(a, b + 1))
