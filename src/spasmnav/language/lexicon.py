@@ -71,11 +71,14 @@ class TokenIndex:
             self.by_text[tok.text].append(i)
             for lem in tok.lemmas:
                 self.by_lemma[lem].append(i)
-        self._cache: dict[Word, list[int]] = {}
+        # Keyed by identity: the words are the lexicon's own long-lived objects, and hashing a
+        # frozen dataclass of frozensets on every lookup cost more than the lookup.
+        self._cache: dict[int, list[int]] = {}
 
     def positions(self, w: Word) -> list[int]:
         """Sorted positions of the non-punctuation tokens the word matches."""
-        hit = self._cache.get(w)
+        key = id(w)
+        hit = self._cache.get(key)
         if hit is None:
             if w.pattern is None and w.exact is None and w.prefix is None:
                 found: set[int] = set()
@@ -86,7 +89,7 @@ class TokenIndex:
                 hit = list(self.by_text.get(w.exact, ()))
             else:
                 hit = [i for i, t in enumerate(self.tokens) if not t.punct and w.matches(t)]
-            self._cache[w] = hit
+            self._cache[key] = hit
         return hit
 
     def phrase(self, words: tuple[Word, ...]) -> list[tuple[int, ...]]:
