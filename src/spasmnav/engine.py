@@ -110,6 +110,8 @@ def _sigmoid(x: float) -> float:
 
 
 MaskPredicate = Callable[[int], bool]
+_PRESENT = Observation(True)
+_UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence)
 # stop growing here: their keys are few for real finding sets, but a caller exploring random
 # combinations must not make a server's memory grow without bound.
@@ -191,6 +193,27 @@ class _MaskCode:
             case ex.MinOf(n, items):
                 terms = " + ".join(f"(1 if {self.source(i)} else 0)" for i in items)
                 return f"(({terms}) >= {n})"
+
+    def leaves(self, e: ex.Expr) -> int:
+        """The bits of every leaf of ``e``: what its truth and its explanation depend on."""
+        out = 0
+        for leaf, _ in ex.literals(e):
+            match leaf:
+                case ex.Present(fid):
+                    out |= self.present(fid)
+                case ex.Absent(fid):
+                    out |= self.absent(fid)
+                case ex.Compare(fid, op, bound):
+                    out |= self.compare(fid, op, bound)
+        return out
+
+    def all_bits(self, fid: str) -> int:
+        """Every bit about ``fid`` (present, absent, its comparisons)."""
+        p, a, cmps = self._bit(fid)
+        out = p | a
+        for bit, _, _ in cmps:
+            out |= bit
+        return out
 
     def predicate(self, e: ex.Expr) -> MaskPredicate:
         # The source holds integers and operators only (no pack text): safe to evaluate.
@@ -336,7 +359,7 @@ class Engine:
             )
             for c in self._checks
         }
-        self._plain_spans: dict[tuple[str, Observation], res.FindingSpan] = {}
+        self._plain_spans: dict[tuple[str, bool | None], res.FindingSpan] = {}
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
@@ -391,6 +414,14 @@ class Engine:
         # Integers and operators only (no pack text): safe to execute.
         exec("\n".join(lines), namespace)
         self._decide: Callable[[int], tuple[list[int], list[int]]] = namespace["decide"]
+        self._derived_mask = [
+            (f.id, code.predicate(ex.parse(f.derived)), code.present(f.id), code.all_bits(f.id))
+            for f in pack.findings
+            if f.derived is not None
+        ]
+        self._rule_leaves = [
+            code.leaves(ex.parse(next(x.when for x in pack.rules if x.id == r.id))) for r in rules
+        ]
         self._advice_when_mask = [
             (a.id, code.predicate(ex.parse(a.when))) for a in pack.advice if a.when is not None
         ]
@@ -433,7 +464,7 @@ class Engine:
         ]
         self._unchecked_list = [self._unchecked_items[c.id] for c in self._checks]
         self._condition_specialist = {c.id: c.specialist for c in self._conditions}
-        self._reason_memo: dict[tuple[int, tuple[str, ...]], res.Reason] = {}
+        self._reason_memo: dict[tuple[int, int], res.Reason] = {}
         self._score_memo: dict[
             tuple[int, tuple[int, ...]], tuple[float, res.ConditionScore | None]
         ] = {}
@@ -451,19 +482,24 @@ class Engine:
 
     def complete(self, facts: Facts) -> dict[str, Observation]:
         """Add implied and derived findings (never removing what was observed)."""
+        return self._complete(facts)[0]
+
+    def _complete(self, facts: Facts) -> tuple[dict[str, Observation], int]:
+        """:meth:`complete`, and the bit mask of the completed facts."""
         out = dict(facts)
-        for fid, obs in facts.items():
-            if obs.present is True:
-                for implied in self._implies.get(fid, ()):
-                    if out.get(implied, Observation(None)).present is not True:
-                        out[implied] = Observation(True)
-        if self._derived:
-            present = frozenset(k for k, o in out.items() if o.present is True)
-            for fid, pred in self._derived:
-                if pred(out, present) and fid not in present:
-                    out[fid] = Observation(True)
-                    present = present | {fid}
-        return out
+        if self._implies:
+            for fid, obs in facts.items():
+                if obs.present is True:
+                    for implied in self._implies.get(fid, ()):
+                        if out.get(implied, _UNKNOWN).present is not True:
+                            out[implied] = _PRESENT
+        m = self._mask.mask(out)
+        # In pack order, each seeing the ones before it (as the rules then see them all).
+        for fid, pred, bit, clear in self._derived_mask:
+            if pred(m) and not (m & bit):
+                out[fid] = _PRESENT
+                m = (m & ~clear) | bit
+        return out, m
 
     def assess(
         self,
@@ -471,8 +507,7 @@ class Engine:
         *,
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
-        facts = self.complete(facts)
-        m = self._mask.mask(facts)
+        facts, m = self._complete(facts)
         fired_idx, open_idx = self._decide(m)
         rules = self._rules
         fired = [rules[i] for i in fired_idx]
@@ -510,12 +545,17 @@ class Engine:
         advice_ids: list[str] = []
         test_ids: list[str] = []
         if fired:
-            present = frozenset(k for k, o in facts.items() if o.present is True)
+            present: frozenset[str] | None = None
             memo = self._reason_memo
+            leaves = self._rule_leaves
             for i, r in zip(fired_idx, fired, strict=True):
-                fids = tuple(dict.fromkeys(r.explain(facts, present)))
-                reason = memo.get((i, fids))
+                # A rule's explanation depends on its own leaves only: one per combination.
+                key = (i, m & leaves[i])
+                reason = memo.get(key)
                 if reason is None:
+                    if present is None:
+                        present = frozenset(k for k, o in facts.items() if o.present is True)
+                    fids = tuple(dict.fromkeys(r.explain(facts, present)))
                     reason = res.Reason(
                         rule=r.id,
                         level=r.level,
@@ -525,7 +565,7 @@ class Engine:
                         sources=r.sources,
                     )
                     if len(memo) < _MEMO_LIMIT:
-                        memo[(i, fids)] = reason
+                        memo[key] = reason
                 reasons.append(reason)
                 flag = self._red_flag_items[i]
                 if flag is not None:
@@ -668,12 +708,17 @@ class Engine:
         return open_checks, worries
 
     def _span(self, fid: str, o: Observation) -> res.FindingSpan:
-        """The result's view of one observation; the plain ones (no words, no value: the
-        findings path) are few per pack and shared between results."""
-        plain = o.text is None and o.value is None
-        if plain and (span := self._plain_spans.get((fid, o))) is not None:
+        """The result's view of one observation; the bare ones (no words, no value, no
+        qualifier: the findings path) are few per pack and shared between results."""
+        bare = o.text is None and o.value is None and o.start is None and o.end is None
+        if bare and not o.qualifiers and not o.cues:
+            key = (fid, o.present)
+            span = self._plain_spans.get(key)
+            if span is None:
+                span = res.FindingSpan(id=fid, label=self._labels.get(fid, fid), present=o.present)
+                self._plain_spans[key] = span
             return span
-        span = res.FindingSpan(
+        return res.FindingSpan(
             id=fid,
             label=self._labels.get(fid, fid),
             present=o.present,
@@ -681,12 +726,9 @@ class Engine:
             text=o.text,
             start=o.start,
             end=o.end,
-            qualifiers=tuple(sorted(o.qualifiers)),
+            qualifiers=tuple(sorted(o.qualifiers)) if o.qualifiers else (),
             cues=o.cues,
         )
-        if plain and len(self._plain_spans) < 100_000:
-            self._plain_spans[(fid, o)] = span
-        return span
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""
