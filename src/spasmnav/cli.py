@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from . import assess_cli as _commands
-from .content import PackError, load_pack_from
-from .core import default_navigator
+
+# The pack and the engine are imported by the commands that use them: the diary's quick
+# commands need neither.
 
 app = typer.Typer(
     name="spasmnav",
@@ -68,7 +69,7 @@ def pack_check(
     Отвергает всё, что отверг бы движок, и правила, которые никогда не сработают;
     код выхода 3, если есть ошибки (каждая названа с файлом и правилом).
     """
-    from .content import SHIPPED_PACK_DIR
+    from .content import SHIPPED_PACK_DIR, PackError, load_pack_from
     from .packdoc import pack_summary
 
     try:
@@ -92,6 +93,7 @@ def pack_show() -> None:
     """Показать весь клинический пакет как читаемый документ для проверки врачом."""
     from rich.markdown import Markdown
 
+    from .core import default_navigator
     from .packdoc import render_pack
 
     _console().print(Markdown(render_pack(default_navigator().pack)))
