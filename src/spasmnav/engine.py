@@ -718,16 +718,17 @@ class Engine:
                 span = res.FindingSpan(id=fid, label=self._labels.get(fid, fid), present=o.present)
                 self._plain_spans[key] = span
             return span
+        # Positional: measurably cheaper than keywords, and this is per finding per result.
         return res.FindingSpan(
-            id=fid,
-            label=self._labels.get(fid, fid),
-            present=o.present,
-            value=o.value,
-            text=o.text,
-            start=o.start,
-            end=o.end,
-            qualifiers=tuple(sorted(o.qualifiers)) if o.qualifiers else (),
-            cues=o.cues,
+            fid,
+            self._labels.get(fid, fid),
+            o.present,
+            o.value,
+            o.text,
+            o.start,
+            o.end,
+            tuple(sorted(o.qualifiers)) if o.qualifiers else (),
+            o.cues,
         )
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
