@@ -122,15 +122,24 @@ class Reader:
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
             return matches
-        spans = [
-            (set(m.positions), self.overrides[m.finding])
-            for m in matches
-            if m.finding in self.overrides
-        ]
+        # A match is hidden by an overriding one whose words include all of its own: only the
+        # overriding matches standing on the match's first word are looked at.
+        covering: dict[int, list[tuple[set[int], frozenset[str]]]] = {}
+        for m in matches:
+            hidden = self.overrides.get(m.finding)
+            if hidden is not None:
+                span = (set(m.positions), hidden)
+                for p in m.positions:
+                    covering.setdefault(p, []).append(span)
+        if not covering:
+            return matches
         return [
             m
             for m in matches
-            if not any(m.finding in hidden and set(m.positions) <= pos for pos, hidden in spans)
+            if not any(
+                m.finding in hidden and pos.issuperset(m.positions)
+                for pos, hidden in covering.get(m.first, ())
+            )
         ]
 
     def read(self, text: str) -> Understanding:

@@ -302,7 +302,7 @@ class Lexicon:
         self._term_always: list[bool] = []
         self._term_prefixes: list[tuple[int, ...]] = []
         self._by_first: dict[int, list[int]] = defaultdict(list)
-        for i, term in enumerate(self.terms):
+        for term in self.terms:
             ids = tuple(vocab.number(w) for w in term.words)
             self._term_ids.append(ids)
             self._term_always.append(
@@ -315,7 +315,15 @@ class Lexicon:
                     if w.pattern is None and w.exact is None and w.prefix is not None
                 )
             )
-            self._by_first[ids[0]].append(i)
+        # Each term keyed by its rarest word (the one in fewest terms): a term is only looked at
+        # when that word stands in the text, then kept when all of its words do.
+        uses: dict[int, int] = defaultdict(int)
+        for ids in self._term_ids:
+            for n in set(ids):
+                uses[n] += 1
+        self._term_sets: list[frozenset[int]] = [frozenset(ids) for ids in self._term_ids]
+        for i, ids in enumerate(self._term_ids):
+            self._by_first[min(ids, key=lambda n: uses[n])].append(i)
         self._near_ids = {
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._near.items()
         }
@@ -409,12 +417,13 @@ class Lexicon:
         idx = index if index is not None else TokenIndex(tokens)
         elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
         pos = idx.pos
+        present = pos.keys()
         weak = idx.weak
+        sets = self._term_sets
         candidates: list[int] = []
-        for n in self._by_first.keys() & pos.keys():
+        for n in self._by_first.keys() & present:
             for ti in self._by_first[n]:
-                ids = self._term_ids[ti]
-                if all(m in pos for m in ids) and (
+                if sets[ti] <= present and (
                     self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])
                 ):
                     candidates.append(ti)
