@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spasmnav.language.morph import Token, lemmas, word_is_known
@@ -237,7 +237,7 @@ class Lexicon:
             if extra:
                 if out is tokens:
                     out = list(tokens)
-                out[i] = replace(tok, lemmas=tok.lemmas | extra)
+                out[i] = tok._replace(lemmas=tok.lemmas | extra)
         return out
 
     def _candidates(self, tokens: list[Token]) -> set[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .morph import Token, lemmas, word_is_known
@@ -387,7 +387,7 @@ class Lexicon:
             if extra:
                 if out is tokens:
                     out = list(tokens)
-                out[i] = replace(tok, lemmas=tok.lemmas | extra)
+                out[i] = tok._replace(lemmas=tok.lemmas | extra)
         return out
 
     def _elsewhere_clauses(self, index: TokenIndex, clause_of: list[int]) -> dict[str, set[int]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import pymorphy3
 import razdel
@@ -176,8 +176,9 @@ _SENTENCE_END_CHARS = frozenset(".!?;…")
 _CLAUSE_CHARS = frozenset("—–:()")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word or punctuation mark (a named tuple: tens of them are made per text)."""
+
     text: str  # normalised surface form
     start: int
     end: int
@@ -225,11 +226,12 @@ def tokenize(norm_text: str) -> list[Token]:
         if isinstance(norm_text, Normalised) and not norm_text.length_preserving
         else None
     )
-    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(norm_text)])
+    # razdel on a plain string: on a str subclass its regular expressions run markedly slower
+    plain = str(norm_text)
+    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(plain)])
     for word, t_start, t_stop in pieces:
         start, end = (t_start, t_stop) if origin is None else (origin(t_start), origin(t_stop))
-        is_punct = all(c in _PUNCT for c in word)
-        if is_punct:
+        if _PUNCT.issuperset(word):
             tokens.append(Token(word, start, end, frozenset({word}), None, True))
             continue
         # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
