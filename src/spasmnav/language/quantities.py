@@ -350,6 +350,36 @@ def _clauses(tokens: list[Token]) -> list[tuple[int, int, bool]]:
     return out
 
 
+_STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS = (1 << i for i in range(7))
+_KINDS = (
+    (STROKE_LEMMAS, _STROKE),
+    (EPISODE_LEMMAS, _EPISODE),
+    (EVENT_LEMMAS, _EVENT),
+    (ACTIVITY_LEMMAS, _ACTIVITY),
+    (RESOLVED_LEMMAS, _RESOLVED),
+    (NOTHING_LEMMAS, _NOTHING),
+)
+_kind_cache: dict[tuple[str, frozenset[str]], int] = {}
+
+
+def _kind(tok: Token) -> int:
+    """The kinds of word a token is, as bits; ``_COUNTS``: a number, a unit or a frequency can
+    start at it (digits, or a number word, ordinal, unit or frequency word)."""
+    key = (tok.text, tok.lemmas)
+    bits = _kind_cache.get(key)
+    if bits is None:
+        bits = 0
+        for lemmas, bit in _KINDS:
+            if not lemmas.isdisjoint(tok.lemmas):
+                bits |= bit
+        if tok.text[:1].isdigit() or tok.text in UNIT_DAYS or not _COUNTING.isdisjoint(tok.lemmas):
+            bits |= _COUNTS
+        if len(_kind_cache) > 100_000:
+            _kind_cache.clear()
+        _kind_cache[key] = bits
+    return bits
+
+
 def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
     """A frequency starting at token i, in episodes per week, and the index after it."""
     tok = tokens[i]
@@ -444,15 +474,15 @@ def extract_quantities(
             spans[name] = (tokens[lo].start, tokens[hi - 1].end)
 
     clauses = _clauses(tokens)
-    # Every lemma of each clause, once: «does the clause have a word of this kind?» is then one
-    # set operation.
-    lemmas_of = [set().union(*(t.lemmas for t in tokens[lo:hi])) for lo, hi, _ in clauses]
-    stroke_clause = [not STROKE_LEMMAS.isdisjoint(lem) for lem in lemmas_of]
-    # The tokens a number, a unit or a frequency can start at (the loop below skips the rest).
-    counting = [
-        tok.text[:1].isdigit() or tok.text in UNIT_DAYS or not _COUNTING.isdisjoint(tok.lemmas)
-        for tok in tokens
-    ]
+    # What kinds of word each clause has (stroke, episode, event...), one bit per kind.
+    kinds = [_kind(tok) for tok in tokens]
+    clause_kinds = []
+    for lo, hi, _ in clauses:
+        bits = 0
+        for k in range(lo, hi):
+            bits |= kinds[k]
+        clause_kinds.append(bits)
+    stroke_clause = [bool(b & _STROKE) for b in clause_kinds]
     # Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»).
     # Once one clause of a sentence is episodic, all of them are.
     episodic: list[bool] = []
@@ -461,7 +491,7 @@ def extract_quantities(
         if starts_sentence or not episodic:
             sentence_start, sentence_episodic = len(episodic), False
         episodic.append(
-            not EPISODE_LEMMAS.isdisjoint(lemmas_of[ci])
+            bool(clause_kinds[ci] & _EPISODE)
             or any(not movement.isdisjoint(clause_findings.get(j, ())) for j in range(lo, hi))
             # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
             or (hi - lo <= 4 and bool(episodic) and episodic[-1])
@@ -473,7 +503,7 @@ def extract_quantities(
         elif sentence_episodic:
             episodic[-1] = True
     for ci, (lo, hi, starts_sentence) in enumerate(clauses):
-        if not any(counting[lo:hi]):
+        if not clause_kinds[ci] & _COUNTS:
             continue  # nothing here can be a quantity
         found: set[str] = set()
         for k in range(lo, hi):
@@ -483,12 +513,12 @@ def extract_quantities(
         if not has_stroke and not found and not starts_sentence and ci > 0:
             # «после инсульта (3 года назад)»: a bare time leans on the clause before it.
             has_stroke = stroke_clause[ci - 1]
-        here = lemmas_of[ci]
-        has_event = not EVENT_LEMMAS.isdisjoint(here)
+        here = clause_kinds[ci]
+        has_event = bool(here & _EVENT)
         has_episode_word = episodic[ci]
-        activity = not ACTIVITY_LEMMAS.isdisjoint(here)
-        resolved = not RESOLVED_LEMMAS.isdisjoint(here)
-        says_nothing = not NOTHING_LEMMAS.isdisjoint(here) and not has_movement
+        activity = bool(here & _ACTIVITY)
+        resolved = bool(here & _RESOLVED)
+        says_nothing = bool(here & _NOTHING) and not has_movement
         pregnant = "pregnancy" in found or any(
             tokens[j].text.startswith(PREGNANCY_PREFIX) for j in range(lo, hi)
         )
@@ -496,7 +526,7 @@ def extract_quantities(
         bare_clause = not found and not has_event and not has_stroke
         k = lo
         while k < hi:
-            if not counting[k]:
+            if not kinds[k] & _COUNTS:
                 k += 1
                 continue
             tok = tokens[k]
