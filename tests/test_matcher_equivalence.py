@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reference.extract import Reader as ReferenceReader
@@ -120,3 +120,78 @@ def test_joined_and_cut_texts_read_the_same(
     text = text[: max(1, len(text) - cut)]
     if text.strip():
         _same(readers, text)
+
+
+def test_the_vocabulary_matches_exactly_what_each_word_matches(
+    readers: tuple[Reader, ReferenceReader],
+) -> None:
+    # Every word of every matcher against every distinct token of the cases: the inverted
+    # lookup (lemma, exact form, prefix, pattern) gives exactly Word.matches.
+    from spasmnav.language.lexicon import VOCABULARY
+    from spasmnav.language.morph import Token, normalize, tokenize
+
+    new, _ = readers
+    tokens: dict[tuple[str, frozenset[str]], Token] = {}
+    for text in TEXTS[::3]:
+        for tok in new.lexicon.with_typos(tokenize(normalize(text))):
+            tokens.setdefault((tok.text, tok.lemmas), tok)
+    words = list(enumerate(VOCABULARY.words))
+    assert len(words) > 1000 and len(tokens) > 500
+    wrong = []
+    for tok in tokens.values():
+        full, _ = VOCABULARY.match(tok)
+        expected = {n for n, w in words if w.matches(tok)}
+        if set(full) != expected:
+            wrong.append((tok.text, set(full) ^ expected))
+    assert wrong == []
+
+
+def _nearest_by_scan(
+    plist: list[int], anchor: int, lo: int, hi: int, chosen: list[int]
+) -> int | None:
+    # The old matcher's loop: the first of the nearest, in order.
+    best = None
+    for p in plist:
+        if p in chosen or not lo <= p < hi:
+            continue
+        if best is None or abs(p - anchor) < abs(best - anchor):
+            best = p
+    return best
+
+
+@given(
+    plist=st.lists(st.integers(min_value=0, max_value=60), unique=True).map(sorted),
+    anchor=st.integers(min_value=0, max_value=60),
+    lo=st.integers(min_value=0, max_value=30),
+    span=st.integers(min_value=0, max_value=40),
+    extra=st.lists(st.integers(min_value=0, max_value=60), max_size=3),
+)
+@example(plist=[3, 7], anchor=5, lo=0, span=10, extra=[])  # as near on both sides: the earlier
+@example(plist=[3, 4, 7], anchor=5, lo=0, span=10, extra=[4])  # a chosen one is skipped
+def test_nearest_by_bisection_is_the_nearest_by_scan(
+    plist: list[int], anchor: int, lo: int, span: int, extra: list[int]
+) -> None:
+    from spasmnav.language.lexicon import _nearest_in
+
+    hi = lo + span
+    anchor = min(max(anchor, lo), max(lo, hi - 1))
+    chosen = [anchor, *extra]
+    assert _nearest_in(plist, anchor, lo, hi, chosen) == _nearest_by_scan(
+        plist, anchor, lo, hi, chosen
+    )
+
+
+def _fold_by_character(text: str) -> str:
+    out = []
+    for ch in text:
+        low = ch.lower()
+        out.append("е" if low == "ё" else (low if len(low) == 1 else ch))
+    return "".join(out)
+
+
+@given(st.text(max_size=40) | st.text(alphabet="ΣσАаЁёİIiẞß Σ.", max_size=12))
+def test_fold_is_character_by_character(text: str) -> None:
+    from spasmnav.language.normalise import fold
+
+    assert fold(text) == _fold_by_character(text)
+    assert len(fold(text)) == len(text)
