@@ -143,7 +143,7 @@ class TokenIndex:
     ``at[i]`` are the numbers of the words token i matches; ``pos[n]`` the sorted positions of
     the (non-punctuation) tokens word n matches; ``ppos`` the same for punctuation tokens."""
 
-    __slots__ = ("at", "pos", "ppos", "tokens", "vocabulary", "weak")
+    __slots__ = ("_present", "at", "pos", "ppos", "tokens", "vocabulary", "weak")
 
     def __init__(self, tokens: list[Token], vocabulary: Vocabulary | None = None) -> None:
         vocab = vocabulary if vocabulary is not None else VOCABULARY
@@ -167,6 +167,14 @@ class TokenIndex:
             if wk and not tok.punct:
                 weak.update(wk)
         self.weak = weak
+        self._present: frozenset[int] | None = None
+
+    def present(self) -> frozenset[int]:
+        """The numbers of the words standing in the text (outside punctuation), as a set:
+        intersected with a matcher's (far larger) key set, only this one is walked."""
+        if self._present is None:
+            self._present = frozenset(self.pos)
+        return self._present
 
     def positions(self, w: Word) -> list[int]:
         """Sorted positions of the non-punctuation tokens the word matches."""
@@ -331,6 +339,7 @@ class Lexicon:
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._elsewhere.items()
         }
         self._leg_ids = tuple(vocab.number(w) for w in self._legs)
+        self._first_words = frozenset(self._by_first)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
             if len(prefix) >= TYPO_MIN_PREFIX:
@@ -421,7 +430,7 @@ class Lexicon:
         weak = idx.weak
         sets = self._term_sets
         candidates: list[int] = []
-        for n in self._by_first.keys() & present:
+        for n in idx.present() & self._first_words:
             for ti in self._by_first[n]:
                 if sets[ti] <= present and (
                     self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])

@@ -85,6 +85,8 @@ class Qualifiers:
         self._person_ids: frozenset[int] = frozenset()
         self._reporting_ids: frozenset[int] = frozenset()
         self._reach = 0
+        self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
+        self._trigger_firsts: frozenset[int] = frozenset()
         if rules is None:
             return
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
@@ -110,11 +112,11 @@ class Qualifiers:
             )
         self._reach = max((r.reach for r in self._rules), default=0)
         # Triggers by their first word, each as (rule, trigger) in the rules' order.
-        self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
         for ri, rule in enumerate(self._rules):
             for pi, ids in enumerate(rule.triggers):
                 if ids:
                     self._triggers_by_first.setdefault(ids[0], []).append((ri, pi))
+        self._trigger_firsts = frozenset(self._triggers_by_first)
 
     def qualify(
         self,
@@ -138,9 +140,7 @@ class Qualifiers:
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         standing = sorted(
-            at
-            for n in self._triggers_by_first.keys() & tindex.pos.keys()
-            for at in self._triggers_by_first[n]
+            at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
         )
         for ri, pi in standing:
             rule = self._rules[ri]
