@@ -170,8 +170,10 @@ class Reader:
         )
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)
-            effective = frozenset(
-                q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
+            effective = (
+                frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
+                if quals
+                else quals
             )
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
@@ -214,7 +216,7 @@ class Reader:
                         "finding": fid,
                         "term": m.term,
                         "negated": neg,
-                        "qualifiers": sorted(mq | ({"negated"} if neg else set())),
+                        "qualifiers": sorted(mq | {"negated"}) if neg else sorted(mq),
                         "start": a,
                         "end": b,
                         "text": text[a:b],

@@ -233,10 +233,14 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
+        pids = self._person_ids
+        tokens = index.tokens
         persons = [
             (i, p)
-            for i in range(len(index.tokens))
-            if (p := self._person_at(index, i)) is not None and not self._reports(index, i)
+            for i, ids in enumerate(index.at)
+            if (tokens[i].text in SELF_WORDS or not ids.isdisjoint(pids))
+            and (p := self._person_at(index, i)) is not None
+            and not self._reports(index, i)
         ]
         if not persons:
             return [None] * len(matches)
