@@ -340,6 +340,7 @@ class Lexicon:
         }
         self._leg_ids = tuple(vocab.number(w) for w in self._legs)
         self._first_words = frozenset(self._by_first)
+        self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
             if len(prefix) >= TYPO_MIN_PREFIX:
@@ -402,7 +403,10 @@ class Lexicon:
     def _elsewhere_clauses(self, index: TokenIndex, clause_of: list[int]) -> dict[str, set[int]]:
         """Per finding, the clauses naming a body part other than the leg, in a text that names
         no leg at all (a text that does — even «не веко, а мышца на голени» — keeps them)."""
-        if not self._elsewhere_ids or any(index.anywhere(n) for n in self._leg_ids):
+        if not self._elsewhere_ids:
+            return {}
+        legs = self._leg_set
+        if not legs.isdisjoint(index.present()) or not legs.isdisjoint(index.ppos):
             return {}
         pos = index.pos
         return {
@@ -426,11 +430,11 @@ class Lexicon:
         idx = index if index is not None else TokenIndex(tokens)
         elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
         pos = idx.pos
-        present = pos.keys()
+        present = idx.present()
         weak = idx.weak
         sets = self._term_sets
         candidates: list[int] = []
-        for n in idx.present() & self._first_words:
+        for n in present & self._first_words:
             for ti in self._by_first[n]:
                 if sets[ti] <= present and (
                     self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])
@@ -439,13 +443,10 @@ class Lexicon:
         if not candidates:
             return []
         candidates.sort()
-        # Where each sentence begins and ends (token indices).
+        # Where each sentence begins and ends (token indices), once a term of several words
+        # needs it.
         sent_lo: dict[int, int] = {}
         sent_hi: dict[int, int] = {}
-        for i, s in enumerate(sentence_of):
-            if s not in sent_lo:
-                sent_lo[s] = i
-            sent_hi[s] = i + 1
         near_sentences: dict[str, set[int]] = {}
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
@@ -465,10 +466,16 @@ class Lexicon:
                 continue
             window = size + EXTRA_WINDOW
             near = self._near_ids.get(term.finding)
+            if size > 1 and not sent_lo:
+                for i, s in enumerate(sentence_of):
+                    if s not in sent_lo:
+                        sent_lo[s] = i
+                    sent_hi[s] = i + 1
             for anchor in positions[0]:
                 s = sentence_of[anchor]
-                lo, hi = sent_lo[s], sent_hi[s]
                 chosen = [anchor]
+                if size > 1:
+                    lo, hi = sent_lo[s], sent_hi[s]
                 for plist in positions[1:]:
                     best = _nearest_in(plist, anchor, lo, hi, chosen)
                     if best is None:
