@@ -62,7 +62,16 @@ class Vocabulary:
     words it can be. The answer depends on the token's text and lemmas only, so it is cached
     across texts; a word added later clears the cache."""
 
-    __slots__ = ("_by_exact", "_by_lemma", "_by_prefix", "_cache", "_ids", "_patterns", "words")
+    __slots__ = (
+        "_by_exact",
+        "_by_lemma",
+        "_by_prefix",
+        "_cache",
+        "_generation",
+        "_ids",
+        "_patterns",
+        "words",
+    )
 
     def __init__(self) -> None:
         self.words: list[Word] = []
@@ -72,6 +81,7 @@ class Vocabulary:
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
         self._patterns: list[tuple[re.Pattern[str], int]] = []
         self._cache: dict[tuple[str, frozenset[str]], tuple[frozenset[int], frozenset[int]]] = {}
+        self._generation = 0  # words added so far: an answer computed before one is not kept
 
     def number(self, w: Word) -> int:
         """The word's number (the same for equal words)."""
@@ -91,6 +101,7 @@ class Vocabulary:
         else:
             for lem in w.lemmas:
                 self._by_lemma[lem].append(n)
+        self._generation += 1
         self._cache.clear()
         return n
 
@@ -101,6 +112,7 @@ class Vocabulary:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
+        generation = self._generation
         text = token.text
         full: set[int] = set()
         weak: set[int] = set()
@@ -128,7 +140,8 @@ class Vocabulary:
         out = (frozenset(full), frozenset(weak))
         if len(self._cache) > 200_000:
             self._cache.clear()
-        self._cache[key] = out
+        if generation == self._generation:  # no word was added meanwhile (another thread)
+            self._cache[key] = out
         return out
 
 
