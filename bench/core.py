@@ -151,39 +151,6 @@ def bench_engine(passes: int = 40, n: int = 50_000) -> None:
     print(line)
 
 
-def bench_text(n: int = 10_000) -> None:
-    import pymorphy3
-    import razdel
-
-    from spasmnav.assessing import assess_text
-
-    msgs = texts(n)
-    assess_text("прогрев")
-    lat = []
-    t0 = time.perf_counter()
-    for m in msgs:
-        t = time.perf_counter()
-        assess_text(m).to_dict()
-        lat.append(time.perf_counter() - t)
-    total = time.perf_counter() - t0
-    # Baseline: pymorphy3 alone lemmatising every token of the same texts, uncached.
-    morph = pymorphy3.MorphAnalyzer()
-    t1 = time.perf_counter()
-    for m in msgs:
-        for tok in razdel.tokenize(m.lower()):
-            morph.parse(tok.text)[0].normal_form  # noqa: B018
-    base = time.perf_counter() - t1
-    print(
-        f"free text, {n:,} messages: p50 {pct(lat, 50) * 1e3:.2f} ms, "
-        f"p99 {pct(lat, 99) * 1e3:.2f} ms (target p50 ≤ 2 ms); "
-        f"throughput {n / total:,.0f} messages/s on one core (target ≥ 500/s)"
-    )
-    print(
-        f"  pymorphy3 alone lemmatising the same texts: {base:.2f} s; "
-        f"SpasmNav end to end: {total:.2f} s; ratio {total / base:.2f}×"
-    )
-
-
 def bench_batch(n: int = 10_000) -> None:
     import tempfile
 
@@ -301,7 +268,6 @@ def bench_diary_add(runs: int = 9) -> None:
 def run() -> None:
     print("== Assessment core")
     bench_engine()
-    bench_text()
     bench_batch()
     bench_cold_start()
     bench_diary_add()
