@@ -733,7 +733,25 @@ def validate_resource(resource: Mapping[str, Any]) -> Any:
         model = get_fhir_model_class(rtype)
     except (ValueError, KeyError, AttributeError):
         raise ValueError(f"неизвестный тип ресурса «{rtype}»") from None
-    return model.model_validate(dict(resource))
+    return model.model_validate(_for_validation(dict(resource)))
+
+
+# FHIR's string pattern ``[ \r\n\t\S]+`` is XML Schema's, where only those four characters are
+# white space; the models check it with Unicode's ``\s``, which would reject a thin or a
+# no-break space a person typed. The copy that is validated has them as a plain letter.
+_UNICODE_SPACES = {
+    c: "_" for c in range(0x3000 + 1) if chr(c).isspace() and chr(c) not in " \r\n\t"
+}
+
+
+def _for_validation(node: Any) -> Any:
+    if isinstance(node, str):
+        return node.translate(_UNICODE_SPACES)
+    if isinstance(node, Mapping):
+        return {k: _for_validation(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_for_validation(v) for v in node]
+    return node
 
 
 # --- import ------------------------------------------------------------------------------------
