@@ -70,8 +70,11 @@ __all__ = [
     "CODE_SYSTEM_URL",
     "QUESTIONNAIRE_URL",
     "bundle_for",
+    "cds_cards",
+    "cds_services",
     "code_system",
     "import_bundle",
+    "patient_id",
     "questionnaire",
     "read_bundle",
     "validate_resource",
@@ -605,6 +608,98 @@ def _reasons(reasons: Any) -> str | None:
         sources = [str(s) for s in r.get("sources") or () if s]
         lines.append(str(r["text"]) + (f" (источники: {'; '.join(sources)})" if sources else ""))
     return "\n".join(lines) or None
+
+
+def patient_id(store: Store, person_id: int) -> str:
+    """The person's pseudonym: the uuid of the Patient in their Bundle (CDS Hooks' patientId)."""
+    seed, _ = _person(store, person_id)
+    return _urn("patient", seed).removeprefix("urn:uuid:")
+
+
+# CDS Hooks indicator of each level (info | warning | critical).
+INDICATORS = {
+    "self_care": "info",
+    "doctor": "warning",
+    "urgent": "warning",
+    "emergency": "critical",
+}
+CDS_SERVICE_ID = "spasmnav-latest-assessment"
+
+
+def cds_services() -> dict[str, Any]:
+    """The CDS Hooks discovery document."""
+    return {
+        "services": [
+            {
+                "hook": "patient-view",
+                "id": CDS_SERVICE_ID,
+                "title": "SpasmNav: последняя оценка срочности",
+                "description": (
+                    "Последняя сохранённая оценка SpasmNav пациента (подёргивания, судороги и "
+                    "спазмы в ногах): уровень срочности, причины с источниками и признаки "
+                    "опасности, которые ещё не проверены."
+                ),
+                "prefetch": {},
+            }
+        ]
+    }
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def cds_cards(store: Store, person_id: int, *, pack: Pack | None = None) -> list[dict[str, Any]]:
+    """The latest saved assessment as CDS Hooks cards (summary, indicator, source): one for the
+    level with its reasons, one per red flag that was neither confirmed nor excluded."""
+    pack = pack or _pack()
+    latest = store.latest_assessment(person_id=person_id)
+    if latest is None:
+        return []
+    data = latest.data
+    triage = data.get("triage") if isinstance(data.get("triage"), Mapping) else {}
+    assert isinstance(triage, Mapping)
+    title = str(triage.get("title") or _level_titles(pack).get(latest.level, latest.level))
+    source = {
+        "label": f"SpasmNav, пакет {data.get('pack_version') or pack.version}",
+        "topic": {
+            "system": CODE_SYSTEM_URL,
+            "code": f"level-{latest.level}",
+            "display": _level_titles(pack).get(latest.level, latest.level),
+        },
+    }
+    when = latest.assessed_at.strftime("%d.%m.%Y %H:%M")
+    lines = [f"Оценка от {when}."]
+    for r in triage.get("reasons") or ():
+        if isinstance(r, Mapping) and r.get("text"):
+            sources = "; ".join(str(x) for x in r.get("sources") or ())
+            lines.append(f"- {r['text']}" + (f" *(источники: {sources})*" if sources else ""))
+    if isinstance(data.get("disclaimer"), str):
+        lines.append("")
+        lines.append(str(data["disclaimer"]))
+    cards = [
+        {
+            "uuid": str(uuid.uuid5(_NS, f"cds|{latest.uid}")),
+            "summary": _clip(f"SpasmNav: {title}"),
+            "indicator": INDICATORS.get(latest.level, "info"),
+            "detail": "\n".join(lines),
+            "source": source,
+        }
+    ]
+    for flag in data.get("red_flags_unchecked") or ():
+        if not isinstance(flag, Mapping) or not flag.get("title"):
+            continue
+        detail = str(flag.get("question") or "")
+        cards.append(
+            {
+                "uuid": str(uuid.uuid5(_NS, f"cds|{latest.uid}|{flag.get('id')}")),
+                "summary": _clip(f"Не проверено: {flag['title']}"),
+                "indicator": "warning",
+                "detail": detail or "Этот признак опасности не подтверждён и не исключён.",
+                "source": source,
+            }
+        )
+    return cards
 
 
 def bundle_for(store: Store, person_id: int, *, pack: Pack | None = None) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from .views import (
     api_diary,
     api_fhir,
     api_interview,
+    cds,
     diary,
     interview,
     pages,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     app.include_router(api_interview.router, prefix=API_PREFIX)
     app.include_router(api_diary.router, prefix=API_PREFIX)
     app.include_router(api_fhir.router, prefix=API_PREFIX)
+    app.include_router(cds.router, prefix=API_PREFIX)
     app.include_router(diary.router)
 
     async def on_error(scope: Any, exc: Exception) -> Response:
