@@ -558,6 +558,11 @@ def test_the_cli_exports_and_imports_fhir(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0 and "Загружено записей: 10" in result.stdout, result.output
     with Store(target) as s:
         assert _snapshot(s, s.default_person_id()) == before
+    # A Bundle saved as .json is recognised without --format.
+    third = f"sqlite:///{tmp_path}/c.db"
+    monkeypatch.setenv("SPASMNAV_DATABASE_URL", third)
+    result = runner.invoke(app, ["diary", "import", str(out)])
+    assert result.exit_code == 0 and "Загружено записей: 10" in result.stdout, result.output
     bad = tmp_path / "bad.json"
     bundle = json.loads(out.read_text(encoding="utf-8"))
     bundle["entry"].append({"resource": {"resourceType": "Spaceship"}})

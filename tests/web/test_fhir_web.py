@@ -60,8 +60,10 @@ def test_the_diary_as_a_bundle(client: TestClient) -> None:
 
 
 def test_a_clinic_needs_a_login_for_the_diary_but_not_for_the_definitions(
-    multi_client: ClientFactory,
+    clinic_client: ClientFactory,
 ) -> None:
+    """On SQLite and on PostgreSQL (a clinic's database)."""
+    multi_client = clinic_client
     stranger = multi_client()
     assert stranger.get("/api/v1/diary/fhir").status_code == 401
     assert stranger.get("/api/v1/fhir/Questionnaire").status_code == 200

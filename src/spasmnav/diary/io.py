@@ -279,6 +279,8 @@ def import_file(
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError([f"строка {exc.lineno}: неверный JSON ({exc.msg})"]) from exc
+    if kind == "json" and isinstance(data, Mapping) and data.get("resourceType") == "Bundle":
+        kind = "fhir"  # a FHIR Bundle saved as .json: read it as one
     if kind == "fhir":
         from .fhir import import_bundle
 
