@@ -452,8 +452,13 @@ class _Exporter:
         predictions = [level]
         for c in data.get("conditions") or ():
             if isinstance(c, Mapping) and isinstance(c.get("id"), str):
+                title = str(c.get("title") or c["id"])
+                known = self.pack.has("conditions", c["id"])
                 p: dict[str, Any] = {
-                    "outcome": self.codes.cc(f"condition-{c['id']}", str(c.get("title") or c["id"]))
+                    # A condition of an older pack that this one no longer has: words only.
+                    "outcome": self.codes.cc(f"condition-{c['id']}", title)
+                    if known
+                    else {"text": title}
                 }
                 _put(p, "rationale", self.evidence(c))
                 predictions.append(p)
@@ -510,6 +515,8 @@ class _Exporter:
             if question is not None and question.type == "integer" and value == int(value):
                 return [{"valueInteger": int(value)}]
             return [{"valueDecimal": value}]
+        if isinstance(value, str) and question is not None and question.type == "string":
+            return [{"valueString": value}]
         if isinstance(value, str):
             display = displays.get(value) or (words if isinstance(words, str) else value)
             return [{"valueCoding": {"code": value, "display": display}}]
@@ -1141,7 +1148,7 @@ def read_bundle(data: Any) -> tuple[Profile | None, list[Record], str | None]:
             reader.read(res)
         except ValidationError as exc:
             problems.extend(f"{name}: {p}" for p in explain_validation(exc))
-        except (_Bad, TypeError, AttributeError) as exc:
+        except (_Bad, TypeError, AttributeError, KeyError, IndexError) as exc:
             msg = str(exc) if isinstance(exc, _Bad) else "неожиданная форма данных"
             problems.append(f"{name}: {msg}")
         if len(problems) >= MAX_PROBLEMS:
