@@ -7,8 +7,8 @@ CSP is never violated, and screenshots at phone and desktop widths go to tests/a
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import re
 import shutil
 import socket
