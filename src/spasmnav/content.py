@@ -53,6 +53,7 @@ __all__ = [
     "SeedSection",
     "Source",
     "Specialist",
+    "StandardCode",
     "Test",
     "lint_pack",
     "load_pack",
@@ -421,6 +422,21 @@ class Question(_Model):
     cite: list[Cite] = Field(default_factory=list)
 
 
+class StandardCode(_Model):
+    """A code of a standard terminology used by the FHIR export, with where it is defined."""
+
+    id: str
+    system: Literal[
+        "http://snomed.info/sct",
+        "http://loinc.org",
+        "http://unitsofmeasure.org",
+        "http://terminology.hl7.org/CodeSystem/observation-category",
+    ]
+    code: str = Field(min_length=1, pattern=r"^[^\s]+( [^\s]+)*$")
+    display: str
+    cite: Cites
+
+
 class Texts(_Model):
     disclaimer: str
     out_of_scope: str
@@ -447,6 +463,7 @@ class Pack(_Model):
     checks: list[Check] = Field(default_factory=list)
     context: ContextRules | None = None
     frames: list[Frame] = Field(default_factory=list)
+    codes: list[StandardCode] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -490,6 +507,9 @@ class Pack(_Model):
 
     def level(self, id: str) -> LevelText:
         return self._index("levels")[id]  # type: ignore[no-any-return]
+
+    def code(self, id: str) -> StandardCode:
+        return self._index("codes")[id]  # type: ignore[no-any-return]
 
     def has(self, attr: str, id: str) -> bool:
         return id in self._index(attr)
@@ -550,6 +570,9 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 yield f"{attr}: duplicate id {item.id!r}"
             seen.add(item.id)
         ids[attr] = seen
+    pairs = [(c.system, c.code) for c in pack.codes]
+    for system, code in {p for p in pairs if pairs.count(p) > 1}:
+        yield f"codes: the code {code!r} of {system} is listed twice"
     qids = [q.linkId for q in pack.questions]
     if len(set(qids)) != len(qids):
         yield "questions: duplicate linkId"
@@ -694,6 +717,7 @@ PACK_FILES = (
     "questions",
     "checks",
     "emergencies",
+    "codes",
 )
 
 

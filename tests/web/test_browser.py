@@ -7,6 +7,7 @@ CSP is never violated, and screenshots at phone and desktop widths go to tests/a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -375,3 +376,14 @@ def test_download_the_doctors_pdf(page: Any, tmp_path: Path) -> None:
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     assert info.value.suggested_filename.endswith(".pdf")
+
+
+def test_download_the_diary_as_fhir(page: Any, tmp_path: Path) -> None:
+    go(page, "/downloads")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("для клиники")).click()
+    path = tmp_path / "diary.json"
+    info.value.save_as(path)
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert info.value.suggested_filename == "spasmnav-fhir.json"

@@ -461,8 +461,10 @@ def delete(
 
 @diary_app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="Файл CSV или JSON.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    path: Annotated[Path, typer.Argument(help="Файл CSV, JSON или FHIR (Bundle в JSON).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json или fhir (FHIR R4 Bundle).")
+    ] = None,
     table: Annotated[
         str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
@@ -484,19 +486,21 @@ def import_(
 @diary_app.command("export")
 def export(
     path: Annotated[str, typer.Argument(help="Куда сохранить (- — на экран).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json или fhir (FHIR R4 Bundle).")
+    ] = None,
     table: Annotated[
         str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
     db: DbOption = None,
 ) -> None:
-    """Сохранить дневник в CSV (один вид записей) или JSON (всё)."""
-    from .io import detect_format, export_file, table_name
+    """Сохранить дневник в CSV (один вид записей), JSON или FHIR R4 (всё)."""
+    from .io import FORMATS, detect_format, export_file, table_name
 
     with _guard():
         kind = detect_format(Path(path), fmt) if path != "-" else (fmt or "json").lower()
-        if kind not in ("csv", "json"):
-            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json"])
+        if kind not in FORMATS:
+            raise InputError([f"формат «{fmt}» не поддерживается; можно: {', '.join(FORMATS)}"])
         table = table_name(table)
     with _store(db) as (store, person):
         if path == "-":

@@ -361,6 +361,11 @@ class Store:
             with self.reading() as s:
                 return s.scalars(select(PersonRow.id).where(PersonRow.key == key)).one()
 
+    def display_name(self, *, person_id: int) -> str | None:
+        """The name the person gave, if any (the diary is pseudonymous otherwise)."""
+        with self.reading() as s:
+            return s.scalar(select(PersonRow.display_name).where(PersonRow.id == person_id))
+
     def default_person_id(self) -> int:
         if self._default_person is None:
             self._default_person = self.ensure_person(key=DEFAULT_PERSON)
@@ -483,11 +488,17 @@ class Store:
                 raise NotFoundError(f"запись №{record_id} не найдена")
 
     def import_records(
-        self, records: Sequence[Record], *, person_id: int, profile: Profile | None = None
+        self,
+        records: Sequence[Record],
+        *,
+        person_id: int,
+        profile: Profile | None = None,
+        display_name: str | None = None,
     ) -> ImportResult:
         """Add many records in ONE transaction: all of them or, on any error, none.
 
-        ``profile`` fills in what the stored profile does not know yet (nothing is overwritten).
+        ``profile`` fills in what the stored profile does not know yet (nothing is overwritten),
+        and so does ``display_name`` (the name the person gave, kept only if none is stored).
 
         A record whose ``uid`` this person already has is skipped (importing the same file twice
         adds nothing); a ``uid`` that belongs to another person gets a fresh one (a copy). A
@@ -505,6 +516,10 @@ class Store:
         with self.writing() as s:
             if profile is not None:
                 self._merge_profile(s, profile, person_id)
+            if display_name:
+                person = s.get(PersonRow, person_id)
+                if person is not None and not person.display_name:
+                    person.display_name = display_name
             for table, recs in by_table.items():
                 row_cls: Any = _ROWS[table]
                 owners = self._uid_owners(s, row_cls, [r.uid for r in recs])

@@ -28,7 +28,18 @@ from .problems import (
 )
 from .security import SESSION_SCOPE_KEY, WebGuard
 from .templating import TEMPLATES_DIR
-from .views import account, api, api_auth, api_diary, api_interview, diary, interview, pages
+from .views import (
+    account,
+    api,
+    api_auth,
+    api_diary,
+    api_fhir,
+    api_interview,
+    cds,
+    diary,
+    interview,
+    pages,
+)
 from .webcore import WebCore, is_loopback
 
 __all__ = ["WebCore", "app_from_env", "create_app", "is_loopback"]
@@ -68,6 +79,8 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     app.include_router(interview.router)
     app.include_router(api_interview.router, prefix=API_PREFIX)
     app.include_router(api_diary.router, prefix=API_PREFIX)
+    app.include_router(api_fhir.router, prefix=API_PREFIX)
+    app.include_router(cds.router, prefix=API_PREFIX)
     app.include_router(diary.router)
 
     async def on_error(scope: Any, exc: Exception) -> Response:
