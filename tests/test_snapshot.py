@@ -122,3 +122,44 @@ def test_the_navigators_reader_from_the_snapshot_reads_the_same(cache_dir: Path)
     ):
         a, b = fresh.read(text), cached.read(text)
         assert a.facts == b.facts and a.matches == b.matches and a.notes == b.notes
+
+
+_EMERGENCIES = (
+    "внезапно перекосило лицо и нога не слушается",
+    "судороги всего тела, потерял сознание",
+    "Вдруг онемела левая рука и нога, речь стала невнятной",
+)
+
+
+def _levels(env: dict[str, str]) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    out = []
+    for text in _EMERGENCIES:
+        done = subprocess.run(
+            [sys.executable, "-m", "spasmnav", "assess", "--text", text, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.append(json.loads(done.stdout)["triage"]["level"])
+    return out
+
+
+def test_a_process_that_reads_the_cached_reader_triages_like_one_that_builds_it(
+    cache_dir: Path,
+) -> None:
+    # The reader's matchers hold word numbers of a vocabulary: a reader read back in another
+    # process (whose global vocabulary is empty) must carry its own, or texts are misread.
+    import os
+
+    env = {**os.environ, "SPASMNAV_CACHE_DIR": str(cache_dir)}
+    env.pop("SPASMNAV_CACHE", None)
+    built = _levels(env)  # the first process builds and stores the reader
+    assert list(cache_dir.glob("reader-*.pickle"))
+    from_cache = _levels(env)
+    uncached = _levels({**env, "SPASMNAV_CACHE": "0"})
+    assert built == from_cache == uncached == ["emergency"] * len(_EMERGENCIES)

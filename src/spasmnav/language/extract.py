@@ -10,7 +10,7 @@ from ..facts import Observation
 from . import morph
 from .context import is_negated
 from .frames import Frames
-from .lexicon import Lexicon, Match, TokenIndex
+from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
@@ -97,6 +97,7 @@ class Reader:
         )
         self.qualifiers = Qualifiers(pack.context)
         self.frames = Frames(pack.frames)
+        self.vocabulary = VOCABULARY
         kinds = {f.id: f.kind for f in pack.findings}
         red_flag_findings = frozenset(
             fid for r in pack.rules if r.red_flag for fid in ex.findings(r.when)
@@ -158,7 +159,9 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
         clause_of = clauses(tokens, sentence_of)
-        index = TokenIndex(tokens)  # where each word stands, shared by every matcher below
+        # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
+        # the matchers hold: a reader read back from the snapshot cache carries its own copy.
+        index = TokenIndex(tokens, self.vocabulary)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)

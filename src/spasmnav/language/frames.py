@@ -58,6 +58,9 @@ def _possible(index: TokenIndex, slots: tuple[Slot, ...]) -> bool:
 
 class Frames:
     def __init__(self, frames: list[Frame]) -> None:
+        # The numbers below are this vocabulary's: it travels with the frames (a pickled reader
+        # carries its own copy, which the process's global one need not equal).
+        self._vocabulary = VOCABULARY
         self._frames = [
             _Frame(
                 id=f.id,
@@ -76,7 +79,7 @@ class Frames:
         clause_of: list[int],
         index: TokenIndex | None = None,
     ) -> list[Match]:
-        idx = index if index is not None else TokenIndex(tokens)
+        idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
         out: list[Match] = []
         for fr in self._frames:
             if not _possible(idx, fr.clause) or not _possible(idx, fr.sentence):

@@ -440,7 +440,7 @@ class Lexicon:
         Only terms whose every word stands in the text are tried; a word of a term is looked
         for in the anchor's sentence only, by bisection, so a long text costs in proportion to
         its length."""
-        idx = index if index is not None else TokenIndex(tokens)
+        idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
         elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
         pos = idx.pos
         present = idx.present()

@@ -76,6 +76,7 @@ class Qualifiers:
     """The pack's qualifier rules, compiled once."""
 
     def __init__(self, rules: ContextRules | None) -> None:
+        self._vocabulary = VOCABULARY  # whose numbers the compiled rules hold (see Frames)
         self._rules: list[_Rule] = []
         self._terminators: tuple[tuple[int, ...], ...] = ()
         self._persons: tuple[Word, ...] = ()
@@ -131,7 +132,7 @@ class Qualifiers:
         if not matches:
             return []
         clause_of = clauses(tokens, sentence_of)
-        tindex = index if index is not None else TokenIndex(tokens)
+        tindex = index if index is not None else TokenIndex(tokens, self._vocabulary)
         stops: set[int] = set()
         for phrase in self._terminators:
             for a, b in _occurrences(tindex, phrase):
