@@ -126,3 +126,24 @@ def test_the_page_view_puts_first_aid_apart_and_keeps_three_conditions() -> None
 def test_level_words_style_names_a_colour(level: str) -> None:
     style = LEVEL_WORDS[level].style  # type: ignore[index]
     assert style.split()[-1] in {"red", "yellow", "blue", "green"}
+
+
+def test_first_screen_has_the_level_one_sentence_of_why_and_at_most_three_things() -> None:
+    from spasmnav.presenter import NOW_LIMIT, first_sentence, present
+
+    pack = load_pack()
+    for text in (
+        "ночью свело икру, потянула носок и прошло",
+        "После инсульта полгода, правая нога тугая, трудно согнуть",
+        "Опухла и болит правая икра, горячая на ощупь",
+    ):
+        view = present(assess_text(text), pack)
+        assert view.why and view.why.count(". ") == 0 and view.why.endswith((".", "!", "?"))
+        things = len(view.now) + (1 if view.red_flags_unchecked else 0)
+        assert 1 <= things <= NOW_LIMIT, (text, view.now)
+        # First aid comes first; the rest of the advice is in the order a person needs it.
+        kinds = [x.kind for x in view.advice]
+        order = ["self_help", "visit", "caution", "lifestyle", "info"]
+        assert kinds == sorted(kinds, key=order.index), kinds
+    assert first_sentence("Выпрямите ногу. Потом встаньте.") == "Выпрямите ногу."
+    assert first_sentence("Т. е. «так». Дальше") == "Т. е. «так»."

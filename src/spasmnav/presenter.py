@@ -42,10 +42,13 @@ __all__ = [
     "LEVEL_WORDS",
     "ExerciseView",
     "LevelWords",
+    "NOW_LIMIT",
+    "NowItem",
     "ResultView",
     "Segment",
     "exercise_parameters",
     "exercise_view",
+    "first_sentence",
     "highlight_segments",
     "level_words",
     "present",
@@ -147,6 +150,55 @@ def highlight_segments(
 # --- The result, in the order a tired person needs it ------------------------------------------
 
 
+# What a person needs first, after first aid: what to do themselves now, when to see a doctor,
+# then what to change in daily life, cautions and background.
+ADVICE_ORDER: Mapping[str, int] = {
+    "first_aid": 0,
+    "self_help": 1,
+    "visit": 2,
+    "caution": 3,
+    "lifestyle": 4,
+    "info": 5,
+}
+NOW_LIMIT = 3  # things to do now on the first screen; everything else is under «Подробнее»
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«„\"(]?[А-ЯЁA-Z0-9])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text («Выпрямите ногу и потяните носок на себя.»)."""
+    text = " ".join(text.split())
+    return _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NowItem:
+    """One thing to do now, in one sentence; ``href`` opens it (an exercise's player)."""
+
+    title: str
+    text: str
+    kind: str
+    href: str | None = None
+
+
+def _now_items(a: Assessment, advice: Sequence[Advice], *, check: bool) -> tuple[NowItem, ...]:
+    """At most ``NOW_LIMIT`` things to do now: first aid, self-help, the first exercise, then
+    when to see a doctor. An open red-flag check is the first of them (``check``)."""
+    limit = NOW_LIMIT - (1 if check else 0)
+    out: list[NowItem] = [
+        NowItem(x.title, first_sentence(x.text), x.kind) for x in a.first_aid[:limit]
+    ]
+    helps = [x for x in advice if x.kind == "self_help"]
+    visits = [x for x in advice if x.kind == "visit"]
+    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in helps[:1]]
+    if a.exercises and a.level in ("self_care", "doctor"):
+        x = a.exercises[0]
+        out.append(NowItem(f"С таймером: {x.title}", "", "exercise", f"/exercises/{x.id}"))
+    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in visits[:1]]
+    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in helps[1:]]
+    return tuple(out[:limit])
+
+
 @dataclass(frozen=True, slots=True)
 class ResultView:
     """What the result page, the interview's last screen and the diary's trend card show.
@@ -160,6 +212,13 @@ class ResultView:
     advice: tuple[Advice, ...]  # everything but first aid
     conditions: tuple[ConditionScore, ...]  # the three most likely
     segments: tuple[Segment, ...]
+    now: tuple[NowItem, ...] = ()  # the first screen's things to do now (not in an emergency)
+
+    @property
+    def why(self) -> str:
+        """One sentence of why: the first sentence of the leading reason."""
+        reasons = self.assessment.reasons
+        return first_sentence(reasons[0].text) if reasons else ""
 
     @property
     def level(self) -> Level:
@@ -259,13 +318,20 @@ class ResultView:
 def present(a: Assessment, pack: Pack) -> ResultView:
     labels = {f.id: f.label for f in pack.findings}
     segments = highlight_segments(a.text, a.matches or (), labels) if a.text else []
+    advice = sorted(
+        (x for x in a.advice if x.kind != "first_aid"),
+        key=lambda x: ADVICE_ORDER.get(x.kind, len(ADVICE_ORDER)),
+    )
     return ResultView(
         assessment=a,
         words=level_words(a.level),
         first_aid=a.first_aid,
-        advice=tuple(x for x in a.advice if x.kind != "first_aid"),
+        advice=tuple(advice),
         conditions=a.conditions[:3],
         segments=tuple(segments),
+        now=_now_items(a, advice, check=bool(a.red_flags_unchecked))
+        if a.level != "emergency"
+        else (),
     )
 
 

@@ -45,13 +45,22 @@ def test_home_offers_two_ways_in(client: TestClient) -> None:
     assert 'href="/assess"' in html and 'href="/interview"' in html
 
 
-def test_result_puts_the_level_first_then_words_then_why(client: TestClient) -> None:
+def test_result_puts_the_level_first_then_what_to_do_now_then_the_details(
+    client: TestClient,
+) -> None:
     html = _assess(client, "После инсульта по вечерам дёргается правая нога, слабости нет")
     level = html.index('class="level level-')
+    now = html.index('id="now-title"')
+    more = html.index('<details class="more more-details"')
+    todo = html.index('id="what-to-do"')
     words = html.index('id="your-words"')
     why = html.index('id="why"')
-    todo = html.index('id="what-to-do"')
-    assert level < words < why < todo
+    assert level < now < more < todo < words < why
+    # One sentence of why in the level card, at most three things to do now.
+    card = html[level : html.index("</section>", level)]
+    assert len(re.findall(r'class="level-action level-why"', card)) == 1
+    first = html[now:more]
+    assert 1 <= first.count("<li class=") <= 3
     # Colour is never alone: an icon and a word go with it.
     assert re.search(r'class="level-badge"><svg[^>]*aria-hidden="true"', html)
     assert "К ВРАЧУ" in html or "НАБЛЮДАТЬ" in html or "СЕГОДНЯ" in html
@@ -193,3 +202,10 @@ def test_the_result_page_shows_how_each_finding_was_said(client: TestClient) -> 
     html = _assess(client, "Год назад был эпилептический приступ. Боюсь инсульта. Сводит икру.")
     assert "Не сейчас: Судороги всего тела" in html and "в прошлом" in html
     assert "опасение или вопрос" in html and "„боюсь“" in html
+
+
+def test_a_notice_about_the_text_is_at_the_top_of_the_result(client: TestClient) -> None:
+    text = "Ночью свело икру, потянула носок — прошло. " * 200  # longer than what is read
+    html = _assess(client, text)
+    notice = html.index('class="note" role="note"')
+    assert notice < html.index('id="now-title"') < html.index('id="your-words"')
