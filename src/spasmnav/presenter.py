@@ -51,6 +51,7 @@ __all__ = [
     "first_sentence",
     "highlight_segments",
     "level_words",
+    "player_plan",
     "present",
     "source_label",
     "source_labels",
@@ -338,6 +339,72 @@ def present(a: Assessment, pack: Pack) -> ResultView:
 # --- Exercises --------------------------------------------------------------------------------
 
 
+# The player's words for each timed position; the numbers always come from the pack.
+PLAYER_POSITIONS: Mapping[str, tuple[str, ...]] = {
+    "knee_flex_extend": ("Согните ногу в колене и держите", "Выпрямите ногу и держите"),
+    "straight_leg_raise": ("Поднимите прямую ногу и держите",),
+    "isometric_heel_press": ("Упритесь пяткой и напрягите ногу — держите",),
+}
+PLAYER_RELEASE: Mapping[str, str] = {
+    "knee_flex_extend": "Повтор сделан. Отдохните и начните следующий.",
+    "straight_leg_raise": "Медленно опустите ногу. Повтор засчитан.",
+    "isometric_heel_press": "Полностью расслабьтесь. Повтор засчитан.",
+}
+_BREATH = {
+    "inhale": re.compile(r"вд[оы]х\w*\D{0,20}?(\d+)\s*сек", re.I),
+    "hold": re.compile(r"задерж\w*\s+дыхани\w*\D{0,20}?(\d+)\s*сек", re.I),
+    "exhale": re.compile(r"выд[оы]х\w*\D{0,20}?(\d+)\s*сек", re.I),
+}
+BREATH_WORDS = {"inhale": "Вдох", "hold": "Задержите дыхание", "exhale": "Выдох"}
+_PER_LEG = re.compile(r"для каждой ноги|смените ногу|другой ногой", re.I)
+_MINUTES = re.compile(r"(\d+)(?:\s*[–-]\s*\d+)?\s*мин", re.I)
+
+
+def player_plan(x: Exercise) -> dict[str, Any]:
+    """What the exercise player runs, from the exercise's own parameters (never a made-up
+    number): ``phases`` of one repetition (``seconds`` ``None`` = untimed), the target
+    ``reps``, how many ``sides`` (legs), a ``countdown`` in seconds for a timed activity, and
+    ``mode``: ``breathing`` (phases run on by themselves), ``hold`` (each repetition timed),
+    ``count`` (repetitions tapped), ``stopwatch`` (an open hold or activity), ``timer``."""
+    text = " ".join(filter(None, (x.hold_seconds, x.instructions)))
+    reps = _first_number(x.repetitions)
+    hold = _first_number(x.hold_seconds)
+    sides = 2 if _PER_LEG.search(" ".join(filter(None, (x.repetitions, x.instructions)))) else 1
+    breath = {k: int(m.group(1)) for k, rx in _BREATH.items() if (m := rx.search(text))}
+    plan: dict[str, Any] = {"reps": reps, "sides": sides, "phases": [], "countdown": None}
+    if len(breath) == 3:
+        plan["mode"] = "breathing"
+        plan["sides"] = 1
+        plan["phases"] = [
+            {"say": BREATH_WORDS[k], "seconds": breath[k], "cue": k}
+            for k in ("inhale", "hold", "exhale")
+        ]
+    elif hold:
+        plan["mode"] = "hold"
+        positions = PLAYER_POSITIONS.get(x.id, ("Держите",))
+        plan["phases"] = [{"say": p, "seconds": hold, "cue": "hold"} for p in positions]
+        plan["release"] = PLAYER_RELEASE.get(x.id, "Отпустите. Повтор засчитан.")
+    elif x.duration_minutes and (m := _MINUTES.search(x.duration_minutes)):
+        plan["mode"] = "timer"
+        plan["countdown"] = int(m.group(1)) * 60
+        plan["sides"] = 1
+    elif x.id in PLAYER_OPEN_HOLD:
+        plan["mode"] = "stopwatch"
+        plan["say"] = PLAYER_OPEN_HOLD[x.id]
+    elif reps or not (x.distance or x.per_week):
+        plan["mode"] = "count"
+    else:
+        plan["mode"] = "stopwatch"
+        plan["sides"] = 1
+    return plan
+
+
+# Holds whose length the sources do not give: the player counts the time up, per leg.
+PLAYER_OPEN_HOLD: Mapping[str, str] = {
+    "calf_stretch": "Растяните икру и держите, пока чувствуете мягкое растяжение",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ExerciseView:
     """An exercise with its labelled parameters and the numbers the session player counts.
@@ -349,6 +416,13 @@ class ExerciseView:
     params: tuple[tuple[str, str], ...]
     target_reps: int | None
     hold: int | None
+    plan: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def plan_json(self) -> str:
+        import json
+
+        return json.dumps(self.plan, ensure_ascii=False)
 
     @property
     def hold_label(self) -> str:
@@ -393,6 +467,7 @@ def exercise_view(x: Exercise) -> ExerciseView:
         params=tuple(exercise_parameters(x)),
         target_reps=_first_number(x.repetitions),
         hold=_first_number(x.hold_seconds),
+        plan=player_plan(x),
     )
 
 
