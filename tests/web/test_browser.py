@@ -574,7 +574,12 @@ def test_every_exercise_plays_to_its_finish_and_records_a_session(
         for _ in range(200):
             if pg.locator("[data-player][data-finished]").count():
                 break
-            for sel in ("[data-start]", "[data-rep]", "[data-next-side]", "[data-stop]"):
+            order = ["[data-start]", "[data-rep]", "[data-next-side]", "[data-stop]"]
+            if plan["mode"] == "count" and not plan["reps"]:
+                # An untargeted count: three repetitions, then «Закончить».
+                if int(pg.locator("[data-reps]").inner_text()) >= 3:
+                    order = ["[data-stop]"]
+            for sel in order:
                 b = pg.locator(sel)
                 if b.count() and b.is_visible():
                     if sel in ("[data-next-side]", "[data-stop]"):
@@ -589,8 +594,9 @@ def test_every_exercise_plays_to_its_finish_and_records_a_session(
         assert status.startswith("Готово"), status
         reps = plan["reps"] or 0
         sides = plan["sides"]
-        if reps:
-            assert pg.get_by_label("Сколько повторений сделали").input_value() == str(reps * sides)
+        if reps or plan["mode"] == "count":
+            done = str(reps * sides) if reps else "3"
+            assert pg.get_by_label("Сколько повторений сделали").input_value() == done
         assert pg.get_by_label("Сколько подходов").input_value() == str(sides)
         if plan["mode"] == "breathing":
             for cue in ("Вдох: 4 с", "Задержите дыхание: 4 с", "Выдох: 6 с"):
@@ -612,8 +618,8 @@ def test_every_exercise_plays_to_its_finish_and_records_a_session(
         latest = max(sessions, key=lambda x: x["id"])
         assert latest["exercise_id"] == exercise_id
         assert latest["sets"] == sides
-        if reps:
-            assert latest["repetitions"] == reps * sides
+        if reps or plan["mode"] == "count":
+            assert latest["repetitions"] == (reps * sides if reps else 3)
     finally:
         context.close()
     watch.check()
