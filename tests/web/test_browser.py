@@ -246,6 +246,9 @@ def test_self_care_free_text_with_the_keyboard_only(page: Any) -> None:
     page.wait_for_selector(".level")
     assert "level-self_care" in (page.locator(".level").get_attribute("class") or "")
     assert page.locator("mark.hit").count() >= 1
+    assert page.locator("a.button-now[href^='/exercises/']").is_visible()
+    assert not page.locator("#exercises").is_visible()  # under «Подробнее»
+    page.locator("details.more-details > summary").click()
     assert page.locator("#exercises").is_visible()
     shoot(page, "result-self-care")
     page.get_by_role("button", name="Сохранить оценку в дневник").click()
@@ -261,6 +264,7 @@ def test_the_red_flag_check_is_shown_and_answering_it_changes_the_level(page: An
     check = page.locator(".check")
     assert check.is_visible() and "Проверьте, нет ли сейчас" in check.inner_text()
     shoot(page, "result-check")
+    check.get_by_text("Ответить и пересчитать").click()
     # Answer: a sudden weakness — yes; everything else — no. No script is needed.
     for item in check.locator("fieldset").all():
         name = item.locator("input").first.get_attribute("name") or ""
@@ -442,12 +446,12 @@ def test_focus_lands_on_the_next_question_with_and_without_javascript(
     page: Any, browser: Any
 ) -> None:
     _to_first_list_question(page)
-    assert page.evaluate("document.activeElement.id") == "question"
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
     assert re.fullmatch(r"Вопрос 2 из примерно \d+", page.locator(".progress").inner_text())
     page.locator("input[type=checkbox][value=none]").check()
     page.get_by_role("button", name="Дальше").first.click()
     page.wait_for_function("() => document.querySelector('.progress').textContent.includes('3')")
-    assert page.evaluate("document.activeElement.id") == "question"
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
     # One Tab from the heading reaches the first answer.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('fieldset') !== null")
