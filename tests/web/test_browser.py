@@ -286,6 +286,14 @@ def test_full_interview(page: Any) -> None:
         if page.locator("#question").count() == 0:
             if page.get_by_role("button", name="Всё верно — показать результат").count():
                 shoot(page, "interview-summary")
+                # «Изменить» next to an answer asks that question again, the others stay.
+                page.get_by_role("button", name=re.compile("^Изменить")).first.click()
+                page.wait_for_selector("#question")
+                assert page.locator(".progress").inner_text() == "Изменить ответ на вопрос 1"
+                page.wait_for_function("() => document.activeElement.id === 'question'")
+                shoot(page, "interview-edit")
+                page.get_by_role("button", name="Оставить как было").click()
+                page.wait_for_selector("text=Проверьте ответы")
                 page.get_by_role("button", name="Всё верно — показать результат").click()
                 page.wait_for_selector(".level")
             break
@@ -676,6 +684,8 @@ def test_every_tap_target_is_at_least_44_px(page: Any, width: dict[str, int]) ->
     small: dict[str, Any] = {}
     for path in pages:
         go(page, path)
+        if width == DESKTOP:
+            shoot(page, "page" + path.replace("/", "-").rstrip("-"))
         bad = page.evaluate(TARGETS)
         if bad:
             small[path] = bad
