@@ -438,7 +438,7 @@ def test_the_interview_shows_the_same_error_with_and_without_javascript(
     assert "нельзя отметить вместе" in with_js[1]
     # The error is announced and has the focus.
     assert page.locator("#answer-error").get_attribute("role") == "alert"
-    assert page.evaluate("document.activeElement.id") == "answer-error"
+    page.wait_for_function("() => document.activeElement.id === 'answer-error'", timeout=5000)
     shoot(page, "interview-error")
     context = browser.new_context(viewport=PHONE, locale="ru-RU", java_script_enabled=False)
     try:
@@ -485,7 +485,7 @@ def test_the_browsers_back_returns_to_the_previous_question_with_its_answers(pag
     assert page.url.endswith("/interview")
     state = page.locator("input[name=state]").first.get_attribute("value") or ""
     assert '"subject":"self"' in state.replace(" ", "")  # the first answer is kept
-    assert page.evaluate("document.activeElement.id") == "question"
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
     page.go_forward()
     page.wait_for_function("t => document.querySelector('#question').textContent === t", arg=second)
     assert '"rf_stroke":["none"]' in (
