@@ -147,3 +147,45 @@ def test_first_screen_has_the_level_one_sentence_of_why_and_at_most_three_things
         assert kinds == sorted(kinds, key=order.index), kinds
     assert first_sentence("Выпрямите ногу. Потом встаньте.") == "Выпрямите ногу."
     assert first_sentence("Т. е. «так». Дальше") == "Т. е. «так»."
+    from spasmnav.presenter import short_text
+
+    text = "Потяните носок. Разотрите. Не делайте этого, если икра опухла. Потом лягте."
+    assert short_text(text) == "Потяните носок. Не делайте этого, если икра опухла."
+    # Nothing shown now loses the warning its full advice carries.
+    view = present(assess_text("ночью свело икру, потянула носок и прошло"), pack)
+    for item in view.now:
+        full = next((x.text for x in view.advice if x.title == item.title), "")
+        for sentence in full.split(". "):
+            if sentence.startswith("Не "):
+                assert sentence.rstrip(".") in item.text
+
+
+def test_every_exercise_has_a_player_plan_from_its_own_parameters() -> None:
+    from spasmnav.presenter import exercise_view
+
+    pack = load_pack()
+    plans = {x.id: exercise_view(x.card(pack)).plan for x in pack.exercises}
+    assert set(plans) == {x.id for x in pack.exercises}
+    for xid, plan in plans.items():
+        x = pack.exercise(xid)
+        assert plan["mode"] in ("breathing", "hold", "count", "stopwatch", "timer"), xid
+        # Every number the player counts is in the exercise's own words.
+        numbers = " ".join(
+            filter(None, (x.repetitions, x.hold_seconds, x.instructions, x.duration_minutes))
+        )
+        if plan["reps"]:
+            assert str(plan["reps"]) in (x.repetitions or "")
+        for phase in plan["phases"]:
+            assert str(phase["seconds"]) in numbers, (xid, phase)
+        if plan["countdown"]:
+            assert str(plan["countdown"] // 60) in (x.duration_minutes or "")
+    breathing = plans["breathing_446"]
+    assert [(p["cue"], p["seconds"]) for p in breathing["phases"]] == [
+        ("inhale", 4),
+        ("hold", 4),
+        ("exhale", 6),
+    ]
+    assert plans["straight_leg_raise"]["sides"] == 2  # «8–10 раз для каждой ноги»
+    assert plans["calf_stretch"]["mode"] == "stopwatch"  # no hold length in the sources
+    assert plans["calf_stretch"]["sides"] == 2  # «затем смените ногу»
+    assert plans["daily_walking"]["countdown"] == 20 * 60

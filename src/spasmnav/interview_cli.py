@@ -59,6 +59,7 @@ def _forms(raw: str) -> frozenset[str]:
     text = " ".join(raw.strip().lower().split())
     return frozenset({text, text.translate(_LOOKALIKES)})
 
+
 Reader = Callable[[str], str]
 
 

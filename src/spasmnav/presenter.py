@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 __all__ = [
     "EXERCISE_LABELS",
     "LEVEL_WORDS",
+    "NOW_LIMIT",
     "ExerciseView",
     "LevelWords",
-    "NOW_LIMIT",
     "NowItem",
     "ResultView",
     "Segment",
@@ -53,6 +53,7 @@ __all__ = [
     "level_words",
     "player_plan",
     "present",
+    "short_text",
     "source_label",
     "source_labels",
     "trends_json",
@@ -172,6 +173,15 @@ def first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
 
 
+def short_text(text: str) -> str:
+    """The first sentence, and every warning sentence («Не делайте этого, если…»): a shortened
+    advice never loses its «не»."""
+    text = " ".join(text.split())
+    sentences = _SENTENCE_END.split(text) if text else []
+    keep = [s for i, s in enumerate(sentences) if i == 0 or s.startswith("Не ")]
+    return " ".join(keep)
+
+
 @dataclass(frozen=True, slots=True)
 class NowItem:
     """One thing to do now, in one sentence; ``href`` opens it (an exercise's player)."""
@@ -186,17 +196,15 @@ def _now_items(a: Assessment, advice: Sequence[Advice], *, check: bool) -> tuple
     """At most ``NOW_LIMIT`` things to do now: first aid, self-help, the first exercise, then
     when to see a doctor. An open red-flag check is the first of them (``check``)."""
     limit = NOW_LIMIT - (1 if check else 0)
-    out: list[NowItem] = [
-        NowItem(x.title, first_sentence(x.text), x.kind) for x in a.first_aid[:limit]
-    ]
+    out: list[NowItem] = [NowItem(x.title, short_text(x.text), x.kind) for x in a.first_aid[:limit]]
     helps = [x for x in advice if x.kind == "self_help"]
     visits = [x for x in advice if x.kind == "visit"]
-    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in helps[:1]]
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in helps[:1]]
     if a.exercises and a.level in ("self_care", "doctor"):
         x = a.exercises[0]
         out.append(NowItem(f"С таймером: {x.title}", "", "exercise", f"/exercises/{x.id}"))
-    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in visits[:1]]
-    out += [NowItem(x.title, first_sentence(x.text), x.kind) for x in helps[1:]]
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in visits[:1]]
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in helps[1:]]
     return tuple(out[:limit])
 
 

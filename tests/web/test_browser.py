@@ -426,6 +426,8 @@ def _answer_errors(page: Any) -> list[str]:
         arg=out[0],
     )
     out.append(page.locator("#answer-error").inner_text())
+    # What was ticked stays ticked, so it can be corrected.
+    assert page.locator("input[type=checkbox][value=none]").is_checked()
     return out
 
 
@@ -587,10 +589,9 @@ def test_every_exercise_plays_to_its_finish_and_records_a_session(
             if pg.locator("[data-player][data-finished]").count():
                 break
             order = ["[data-start]", "[data-rep]", "[data-next-side]", "[data-stop]"]
-            if plan["mode"] == "count" and not plan["reps"]:
-                # An untargeted count: three repetitions, then «Закончить».
-                if int(pg.locator("[data-reps]").inner_text()) >= 3:
-                    order = ["[data-stop]"]
+            untargeted = plan["mode"] == "count" and not plan["reps"]
+            if untargeted and int(pg.locator("[data-reps]").inner_text()) >= 3:
+                order = ["[data-stop]"]  # an untargeted count: three repetitions, then stop
             for sel in order:
                 b = pg.locator(sel)
                 if b.count() and b.is_visible():
@@ -600,7 +601,9 @@ def test_every_exercise_plays_to_its_finish_and_records_a_session(
                     break
             else:
                 pg.wait_for_timeout(20)
-        assert pg.locator("[data-player][data-finished]").count(), pg.locator("[data-status]").inner_text()
+        assert pg.locator("[data-player][data-finished]").count(), pg.locator(
+            "[data-status]"
+        ).inner_text()
         said = pg.evaluate("window.__said")
         status = pg.locator("[data-status]").inner_text()
         assert status.startswith("Готово"), status
@@ -685,7 +688,7 @@ def test_every_tap_target_is_at_least_44_px(page: Any, width: dict[str, int]) ->
     for path in pages:
         go(page, path)
         if width == DESKTOP:
-            shoot(page, "page" + path.replace("/", "-").rstrip("-"))
+            shoot(page, "page" + (path.replace("/", "-").rstrip("-") or "-home"))
         bad = page.evaluate(TARGETS)
         if bad:
             small[path] = bad

@@ -16,7 +16,7 @@ def _fields(page: str) -> dict[str, str]:
         return htmllib.unescape(m.group(1))
 
     out = {"csrf_token": get("csrf_token"), "state": get("state")}
-    if 'name="link_id"' in page:
+    if 'id="question"' in page:
         out["link_id"] = get("link_id")
         out["repeats"] = get("repeats")
     return out
@@ -158,7 +158,12 @@ def test_changing_one_answer_from_the_summary_keeps_the_others(client: TestClien
     token = csrf(client, "/interview")
     r = client.post(
         "/interview",
-        data={"csrf_token": token, "state": state.to_json(), "action": "edit", "link_id": "rf_stroke"},
+        data={
+            "csrf_token": token,
+            "state": state.to_json(),
+            "action": "edit",
+            "link_id": "rf_stroke",
+        },
     )
     assert r.status_code == 200
     assert "Изменить ответ на вопрос 1" in r.text and 'name="editing" value="1"' in r.text
@@ -181,7 +186,9 @@ def test_changing_one_answer_from_the_summary_keeps_the_others(client: TestClien
         data={"csrf_token": token, "state": state.to_json(), "action": "edit", "link_id": "nope"},
     )
     assert r.status_code == 422 and "Такого ответа" in r.text
-    r = client.post("/interview", data={"csrf_token": token, "state": state.to_json(), "action": "show"})
+    r = client.post(
+        "/interview", data={"csrf_token": token, "state": state.to_json(), "action": "show"}
+    )
     assert r.status_code == 200 and "Вопрос 3 из примерно" in r.text
 
 

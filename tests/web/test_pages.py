@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import re
 
 import pytest
@@ -133,7 +135,11 @@ def test_unknown_page_is_a_russian_404_page(client: TestClient) -> None:
 
 def test_exercise_player_works_without_javascript(client: TestClient) -> None:
     html = client.get("/exercises/knee_flex_extend").text
-    assert 'data-player data-target="10" data-hold="3"' in html
+    m = re.search(r'data-player data-plan="([^"]*)"', html)
+    assert m
+    plan = json.loads(htmllib.unescape(m.group(1)))
+    # The seed's numbers: 10–15 times (the player starts at 10), 3–5 s in each position.
+    assert plan["reps"] == 10 and [p["seconds"] for p in plan["phases"]] == [3, 3]
     # Without JS the counter stays hidden and the plain form records the session.
     assert 'class="player-js" hidden' in html
     assert 'action="/diary/sessions"' in html
@@ -161,7 +167,7 @@ def test_result_page_names_sources_and_parameters_as_the_terminal_does(
 
 def test_exercise_pages_use_the_presenters_labels(client: TestClient) -> None:
     html = client.get("/exercises/knee_flex_extend").text
-    assert "<dt>Удержание</dt>" in html and "Удержание: 3 с" in html
+    assert "<dt>Удержание</dt>" in html and "3–5 секунд в каждом положении" in html
     assert "Задержка" not in html
     assert not FILE_NAME.search(client.get("/exercises").text)
 

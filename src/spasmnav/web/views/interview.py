@@ -31,7 +31,12 @@ def _iv(core: CoreDep) -> Any:
 
 
 def _page(
-    request: Request, iv: Any, state: Any, error: str | None = None, edit: str | None = None
+    request: Request,
+    iv: Any,
+    state: Any,
+    error: str | None = None,
+    edit: str | None = None,
+    posted: dict[str, list[str]] | None = None,
 ) -> HTMLResponse:
     pack = request.app.state.core.pack
     step = iv.question_step(state, edit) if edit else iv.next_step(state)
@@ -47,6 +52,8 @@ def _page(
         ctx["suggested"] = (
             suggested if isinstance(suggested, list) else [] if suggested is None else [suggested]
         )
+        if error and posted and step.link_id in posted:
+            ctx["suggested"] = posted[step.link_id]  # what the person ticked stays ticked
     elif isinstance(step, iv.EmergencyStep):
         ctx["a"] = present(iv.result(state), pack)
     elif isinstance(step, iv.DoneStep):
@@ -95,6 +102,7 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
     state = _state(iv, raw)
     action = str(form.get("action") or "answer")
     edit: str | None = None
+    posted: dict[str, list[str]] = {}
     try:
         if action == "show":  # the browser's Back and Forward: the page of a carried state
             pass
@@ -116,6 +124,7 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
             if form.get("editing") == "1":
                 edit = link_id
             values = [v for v in form.getlist("value") if isinstance(v, str)]
+            posted[link_id] = values
             value: Any
             if form.get("unknown") or values == ["unknown"]:
                 value = None
@@ -127,5 +136,5 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
         else:
             raise Problem(400, "Неизвестное действие.")
     except iv.InterviewError as exc:
-        return _page(request, iv, state, error=str(exc), edit=edit)
+        return _page(request, iv, state, error=str(exc), edit=edit, posted=posted)
     return _page(request, iv, state)
