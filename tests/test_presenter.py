@@ -189,3 +189,17 @@ def test_every_exercise_has_a_player_plan_from_its_own_parameters() -> None:
     assert plans["calf_stretch"]["mode"] == "stopwatch"  # no hold length in the sources
     assert plans["calf_stretch"]["sides"] == 2  # «затем смените ногу»
     assert plans["daily_walking"]["countdown"] == 20 * 60
+
+
+def test_the_terminal_says_why_and_what_to_do_now_before_the_details() -> None:
+    out = _terminal("ночью свело икру, потянула носок и прошло")
+    why = out.index("В том, что вы описали, нет признаков")
+    now = out.index("Что сделать сейчас")
+    assert why < now < out.index("Почему такой вывод") < out.index("Что делать\n")
+    assert "Не делайте этого, если икра опухла" in out[now : out.index("Почему такой вывод")]
+
+
+def test_the_terminal_puts_the_notice_about_a_long_text_at_the_top() -> None:
+    out = _terminal("Ночью свело икру, потянула носок — прошло. " * 200)
+    notice = next(line for line in out.splitlines() if "знаков" in line)
+    assert out.index(notice) < out.index("Почему такой вывод")

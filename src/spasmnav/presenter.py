@@ -51,9 +51,11 @@ __all__ = [
     "first_sentence",
     "highlight_segments",
     "level_words",
+    "now_items",
     "player_plan",
     "present",
     "short_text",
+    "sorted_advice",
     "source_label",
     "source_labels",
     "trends_json",
@@ -192,6 +194,23 @@ class NowItem:
     href: str | None = None
 
 
+def sorted_advice(a: Assessment) -> tuple[Advice, ...]:
+    """The advice but first aid, in the order a person needs it (``ADVICE_ORDER``)."""
+    return tuple(
+        sorted(
+            (x for x in a.advice if x.kind != "first_aid"),
+            key=lambda x: ADVICE_ORDER.get(x.kind, len(ADVICE_ORDER)),
+        )
+    )
+
+
+def now_items(a: Assessment) -> tuple[NowItem, ...]:
+    """The first screen's things to do now (none in an emergency: the call comes first)."""
+    if a.level == "emergency":
+        return ()
+    return _now_items(a, sorted_advice(a), check=bool(a.red_flags_unchecked))
+
+
 def _now_items(a: Assessment, advice: Sequence[Advice], *, check: bool) -> tuple[NowItem, ...]:
     """At most ``NOW_LIMIT`` things to do now: first aid, self-help, the first exercise, then
     when to see a doctor. An open red-flag check is the first of them (``check``)."""
@@ -327,20 +346,14 @@ class ResultView:
 def present(a: Assessment, pack: Pack) -> ResultView:
     labels = {f.id: f.label for f in pack.findings}
     segments = highlight_segments(a.text, a.matches or (), labels) if a.text else []
-    advice = sorted(
-        (x for x in a.advice if x.kind != "first_aid"),
-        key=lambda x: ADVICE_ORDER.get(x.kind, len(ADVICE_ORDER)),
-    )
     return ResultView(
         assessment=a,
         words=level_words(a.level),
         first_aid=a.first_aid,
-        advice=tuple(advice),
+        advice=sorted_advice(a),
         conditions=a.conditions[:3],
         segments=tuple(segments),
-        now=_now_items(a, advice, check=bool(a.red_flags_unchecked))
-        if a.level != "emergency"
-        else (),
+        now=now_items(a),
     )
 
 
