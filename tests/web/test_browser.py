@@ -475,12 +475,18 @@ def test_focus_lands_on_the_next_question_with_and_without_javascript(
         context.close()
 
 
+PUSHED = """() => history.state && history.state.spasmnavInterview ===
+  document.querySelector('#interview input[name=state]').value"""
+
+
 def test_the_browsers_back_returns_to_the_previous_question_with_its_answers(page: Any) -> None:
     _to_first_list_question(page)
+    page.wait_for_function(PUSHED)
     first = page.locator("#question").inner_text()
     page.locator("input[type=checkbox][value=none]").check()
     page.get_by_role("button", name="Дальше").first.click()
     page.wait_for_function("t => document.querySelector('#question').textContent !== t", arg=first)
+    page.wait_for_function(PUSHED)  # the new question is in the browser's history
     second = page.locator("#question").inner_text()
     page.go_back()
     page.wait_for_function("t => document.querySelector('#question').textContent === t", arg=first)
