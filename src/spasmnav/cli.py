@@ -264,6 +264,7 @@ def _register_optional() -> None:
         ("spasmnav.diary.cli", "register"),
         ("spasmnav.interview_cli", "register"),
         ("spasmnav.web.cli", "register"),
+        ("spasmnav.web.clinic_cli", "register"),
     ):
         try:
             mod = __import__(module, fromlist=[attr])
