@@ -46,7 +46,6 @@ def link(clinician: TestClient, code: str) -> Any:
     )
 
 
-
 def linked_patient(clinician: TestClient, code: str) -> int:
     """Link by code; the patient's id from the redirect to the patient page."""
     r = link(clinician, code)

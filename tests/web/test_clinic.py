@@ -68,9 +68,7 @@ def test_share_by_code_list_revoke_and_the_access_log(clinic: dict[str, Any]) ->
     assert page.status_code == 200 and "Анна К." in page.text
     assert "Анна К." in doc.get("/clinic").text
     # The code works once only.
-    r = doc.post(
-        "/clinic/link", data={"code": code, "csrf_token": csrf(doc, "/clinic")}
-    )
+    r = doc.post("/clinic/link", data={"code": code, "csrf_token": csrf(doc, "/clinic")})
     assert r.status_code == 422 and "Такого кода нет" in r.text
     # The patient sees who looked and what.
     mine = anna.get("/diary/sharing").text
@@ -96,7 +94,9 @@ def _share_id(app: Any, pid: int) -> int:
     with store.reading() as s:
         return int(
             s.scalars(
-                select(ShareRow.id).where(ShareRow.person_id == pid, ShareRow.linked_at.is_not(None))
+                select(ShareRow.id).where(
+                    ShareRow.person_id == pid, ShareRow.linked_at.is_not(None)
+                )
             ).one()
         )
 
@@ -170,7 +170,12 @@ def test_scales_ashworth_by_the_clinician_penn_by_the_patient(clinic: dict[str, 
     pa = linked_patient(doc, share_code(anna))
     r = doc.post(
         f"/clinic/patients/{pa}/ashworth",
-        data={"score": "1+", "leg": "left", "muscle": "икроножная", "csrf_token": csrf(doc, "/clinic")},
+        data={
+            "score": "1+",
+            "leg": "left",
+            "muscle": "икроножная",
+            "csrf_token": csrf(doc, "/clinic"),
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -202,7 +207,9 @@ def test_the_report_is_the_patients_and_logged(clinic: dict[str, Any]) -> None:
     assert fhir.status_code in (200, 501)
 
 
-def test_the_administrator_makes_clinicians(clinic: dict[str, Any], clinic_client: ClientFactory) -> None:
+def test_the_administrator_makes_clinicians(
+    clinic: dict[str, Any], clinic_client: ClientFactory
+) -> None:
     admin = clinic["admin"]
     page = admin.get("/admin")
     assert page.status_code == 200 and "Иванова А. П." in page.text
@@ -245,6 +252,7 @@ def test_rollups_follow_every_write(tmp_path: Any) -> None:
             r = s.get(RollupRow, pid)
             assert r is not None and r.total_episodes == 1 and r.sleep_day == today.date()
             assert r.last_entry_at == today
+        assert e.id is not None
         store.update_episode(person_id=pid, episode_id=e.id, changes={"disturbs_sleep": False})
         with store.reading() as s:
             r = s.get(RollupRow, pid)

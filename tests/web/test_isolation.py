@@ -293,9 +293,7 @@ def test_an_unlinked_clinician_and_another_clinicians_patient(
     assert r.status_code == 403 and MARK not in r.text
 
 
-def test_a_revoked_share_closes_everything(
-    clinic_app: Any, clinic_people: dict[str, Any]
-) -> None:
+def test_a_revoked_share_closes_everything(clinic_app: Any, clinic_people: dict[str, Any]) -> None:
     anna, doc, ids = clinic_people["anna"], clinic_people["dr.a"], clinic_people["ids"]
     page = anna.get("/diary/sharing").text
     live = re.findall(r"/diary/sharing/(\d+)/revoke", page)
@@ -317,7 +315,9 @@ def test_a_patient_cannot_use_clinician_or_admin_routes(
     _anna_untouched(clinic_app, ids["patient"])
 
 
-def test_clinic_routes_need_a_login(clinic_people: dict[str, Any], clinic_client: ClientFactory) -> None:
+def test_clinic_routes_need_a_login(
+    clinic_people: dict[str, Any], clinic_client: ClientFactory
+) -> None:
     stranger = clinic_client()
     stranger.follow_redirects = False
     stranger.get("/")

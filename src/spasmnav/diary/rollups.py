@@ -91,8 +91,8 @@ def _lock_row(s: Session, person_id: int, now: dt.datetime) -> dt.datetime | Non
 
 # Statements built once: a write's rollup costs a dozen small index lookups, not the
 # construction of a dozen SELECTs in Python.
-_PID = bindparam("pid")
-_SINCE = bindparam("since")
+_PID: Any = bindparam("pid")
+_SINCE: Any = bindparam("since")
 _e = EpisodeRow
 _DAYS = (
     select(
@@ -111,15 +111,15 @@ _NOTES = select(func.min(DayNoteRow.day), func.max(DayNoteRow.day)).where(
     DayNoteRow.person_id == _PID
 )
 _x = ExerciseSessionRow
-_SESSIONS = select(_x.done_at).where(_x.person_id == _PID, _x.done_at >= _SINCE).order_by(_x.done_at)
+_SESSIONS = (
+    select(_x.done_at).where(_x.person_id == _PID, _x.done_at >= _SINCE).order_by(_x.done_at)
+)
 _LAST_SESSION = select(func.max(_x.done_at)).where(_x.person_id == _PID)
 _LAST_INTAKE = select(func.max(MedicineIntakeRow.taken_at)).where(
     MedicineIntakeRow.person_id == _PID
 )
 _a = AssessmentRow
-_URGENT = select(func.max(_a.assessed_at)).where(
-    _a.person_id == _PID, _a.level.in_(URGENT_LEVELS)
-)
+_URGENT = select(func.max(_a.assessed_at)).where(_a.person_id == _PID, _a.level.in_(URGENT_LEVELS))
 # A clinician's Ashworth score is not the patient writing; their own Penn score is.
 _LAST_SCALE = select(func.max(ScaleScoreRow.recorded_at)).where(
     ScaleScoreRow.person_id == _PID, ScaleScoreRow.recorded_by == "self"
@@ -224,7 +224,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
             DayAggregate(
                 day=_as_date(r[0]) or since,
                 episodes=int(r[1]),
-                intensity_sum=int(r[2]),
+                intensity_sum=int(r[2] or 0),
                 intensity_n=int(r[3]),
                 sleep=int(r[4]),
                 walking=int(r[5]),
@@ -256,7 +256,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         if t is not None
     ]
     values: dict[str, Any] = {
-        "total_episodes": int(total or 0),
+        "total_episodes": int(total) if total else 0,
         "recent_episodes": (
             sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
         ),
@@ -266,9 +266,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         # covers this run of worsening; a new run raises the alert again).
         "worsening_since": (worsening_since or now) if tr.worsening else None,
         "duration_days": duration,
-        "run_start": (
-            days[-1].day - dt.timedelta(days=duration) if duration is not None else None
-        ),
+        "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
         "sleep_day": max((d.day for d in days if d.sleep), default=None),
         "walking_day": max((d.day for d in days if d.walking), default=None),
         "adherence_pct": adherence_pct,

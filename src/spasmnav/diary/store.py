@@ -713,9 +713,7 @@ def diary_data_in(
             sleep=int(row[4]),
             walking=int(row[5]),
             triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
-            kinds={
-                k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]
-            },
+            kinds={k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]},
         )
         for row in s.execute(stmt)
     ]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     ForeignKey,
     Index,
@@ -184,7 +185,11 @@ def open_alerts(
             )
         if r.duration_days is not None and r.duration_days >= PERSISTENT_DAYS and r.run_start:
             found.append(
-                ("persistent", _day_start(r.run_start), f"{r.duration_days} дн. с {_ru(r.run_start)}")
+                (
+                    "persistent",
+                    _day_start(r.run_start),
+                    f"{r.duration_days} дн. с {_ru(r.run_start)}",
+                )
             )
         if r.last_entry_at is None:
             found.append(("silent", None, "В дневнике нет ни одной записи."))
@@ -274,7 +279,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _active(clinician_id: int) -> list[object]:
+def _active(clinician_id: int) -> list[ColumnElement[bool]]:
     return [
         ShareRow.clinician_id == clinician_id,
         ShareRow.revoked_at.is_(None),
@@ -429,7 +434,9 @@ class Clinic:
 
     # The list ----------------------------------------------------------------------------
 
-    def patients(self, *, clinician: Account, now: dt.datetime | None = None) -> list[PatientSummary]:
+    def patients(
+        self, *, clinician: Account, now: dt.datetime | None = None
+    ) -> list[PatientSummary]:
         """The clinician's patients with their figures and open alerts, most in need first."""
         now = now or dt.datetime.now()
         stmt = (

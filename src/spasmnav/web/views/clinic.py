@@ -242,7 +242,9 @@ def link(
 
 
 def _linked(core: Any, clinician: Any, patient_id: int) -> PatientSummary:
-    summary = core.services.clinic().summary(clinician=clinician, person_id=patient_id)
+    summary: PatientSummary | None = core.services.clinic().summary(
+        clinician=clinician, person_id=patient_id
+    )
     if summary is None:
         raise Problem(404, "Такого пациента в вашем списке нет.")
     return summary
