@@ -122,15 +122,24 @@ class Reader:
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
             return matches
-        spans = [
-            (set(m.positions), self.overrides[m.finding])
-            for m in matches
-            if m.finding in self.overrides
-        ]
+        # A match is hidden by an overriding one whose words include all of its own: only the
+        # overriding matches standing on the match's first word are looked at.
+        covering: dict[int, list[tuple[set[int], frozenset[str]]]] = {}
+        for m in matches:
+            hidden = self.overrides.get(m.finding)
+            if hidden is not None:
+                span = (set(m.positions), hidden)
+                for p in m.positions:
+                    covering.setdefault(p, []).append(span)
+        if not covering:
+            return matches
         return [
             m
             for m in matches
-            if not any(m.finding in hidden and set(m.positions) <= pos for pos, hidden in spans)
+            if not any(
+                m.finding in hidden and pos.issuperset(m.positions)
+                for pos, hidden in covering.get(m.first, ())
+            )
         ]
 
     def read(self, text: str) -> Understanding:
@@ -161,8 +170,10 @@ class Reader:
         )
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)
-            effective = frozenset(
-                q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
+            effective = (
+                frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
+                if quals
+                else quals
             )
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
@@ -205,7 +216,7 @@ class Reader:
                         "finding": fid,
                         "term": m.term,
                         "negated": neg,
-                        "qualifiers": sorted(mq | ({"negated"} if neg else set())),
+                        "qualifiers": sorted(mq | {"negated"}) if neg else sorted(mq),
                         "start": a,
                         "end": b,
                         "text": text[a:b],
