@@ -116,6 +116,7 @@ SUB_APPS: tuple[tuple[str, frozenset[str]], ...] = (
     ("spasmnav.diary.cli", frozenset({"diary", "trends", "report", "plan"})),
     ("spasmnav.interview_cli", frozenset({"interview"})),
     ("spasmnav.web.cli", frozenset({"serve"})),
+    ("spasmnav.web.clinic_cli", frozenset({"clinic", "db"})),
 )
 
 

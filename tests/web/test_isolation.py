@@ -48,6 +48,12 @@ CASES: dict[tuple[str, str], Request] = {
     ("POST", "/diary/sessions"): lambda c, ids: _form(
         c, "/diary/sessions", {"exercise_id": "calf_stretch", "repetitions": "3"}
     ),
+    ("GET", "/diary/sharing"): lambda c, ids: c.get("/diary/sharing"),
+    ("POST", "/diary/sharing/codes"): lambda c, ids: _form(c, "/diary/sharing/codes", {}),
+    ("POST", "/diary/sharing/{share_id}/revoke"): lambda c, ids: _form(
+        c, f"/diary/sharing/{ids['share']}/revoke", {}
+    ),
+    ("POST", "/diary/scales"): lambda c, ids: _form(c, "/diary/scales", {"score": "1"}),
     ("GET", "/downloads"): lambda c, ids: c.get("/downloads"),
     ("GET", "/downloads/report.pdf"): lambda c, ids: c.get("/downloads/report.pdf"),
     ("GET", "/downloads/plan.ics"): lambda c, ids: c.get("/downloads/plan.ics"),
@@ -88,7 +94,7 @@ CASES: dict[tuple[str, str], Request] = {
 }
 
 # Routes that take a record id of the person: someone else's must look like a missing one.
-BY_ID = {key for key in CASES if "{episode_id}" in key[1]}
+BY_ID = {key for key in CASES if "{episode_id}" in key[1] or "{share_id}" in key[1]}
 
 
 def _personal(method: str, path: str) -> bool:
@@ -119,7 +125,11 @@ def _seed_anna(c: TestClient) -> dict[str, Any]:
         c.put("/api/v1/diary/profile", json={"birth_year": 1941, "medicines": [MARK]}).status_code
         == 200
     )
-    return {"episode": episode["id"], "snapshot": episode}
+    token = csrf(c, "/diary/sharing")
+    page = c.post("/diary/sharing/codes", data={"label": "Анна " + MARK, "csrf_token": token})
+    share = re.search(r"/diary/sharing/(\d+)/revoke", page.text)
+    assert share, page.text
+    return {"episode": episode["id"], "snapshot": episode, "share": int(share.group(1))}
 
 
 @pytest.fixture
@@ -156,6 +166,7 @@ def test_one_person_never_reads_or_changes_anothers_data(
     assert mine.status_code == 200 and mine.json() == ids["snapshot"]
     assert anna.get("/api/v1/diary/profile").json()["birth_year"] == 1941
     assert anna.get("/api/v1/diary/episodes").json()["total"] == 1
+    assert "ещё не использован" in anna.get("/diary/sharing").text  # Anna's code still stands
     # And Boris sees only what Boris wrote.
     theirs = boris.get("/api/v1/diary/episodes").json()
     assert {e["kind"] for e in theirs["items"]} <= {"spasm", "twitch"}
@@ -178,3 +189,140 @@ def test_everything_personal_needs_a_login(multi_client: ClientFactory) -> None:
         else:
             assert r.status_code == 303, f"{key}: {r.status_code}"
             assert re.match(r"/login\?next=", r.headers["location"])
+
+
+# --- The clinic: clinicians see only the patients who shared with them -----------------------
+
+# (method, path) -> how someone tries a clinic route with Anna's ids ({"patient": person id}).
+CLINIC_CASES: dict[tuple[str, str], Request] = {
+    ("GET", "/clinic"): lambda c, ids: c.get("/clinic"),
+    ("POST", "/clinic/link"): lambda c, ids: _form(c, "/clinic/link", {"code": "AAAA-BBBB"}),
+    ("GET", "/clinic/patients/{patient_id}"): lambda c, ids: c.get(
+        f"/clinic/patients/{ids['patient']}"
+    ),
+    ("GET", "/clinic/patients/{patient_id}/report.pdf"): lambda c, ids: c.get(
+        f"/clinic/patients/{ids['patient']}/report.pdf"
+    ),
+    ("GET", "/clinic/patients/{patient_id}/fhir.json"): lambda c, ids: c.get(
+        f"/clinic/patients/{ids['patient']}/fhir.json"
+    ),
+    ("POST", "/clinic/patients/{patient_id}/ashworth"): lambda c, ids: _form(
+        c, f"/clinic/patients/{ids['patient']}/ashworth", {"score": "2"}
+    ),
+    ("POST", "/clinic/patients/{patient_id}/alerts/{alert}/ack"): lambda c, ids: _form(
+        c, f"/clinic/patients/{ids['patient']}/alerts/sleep/ack", {"note": "взлом"}
+    ),
+    ("GET", "/admin"): lambda c, ids: c.get("/admin"),
+    ("POST", "/admin/clinicians"): lambda c, ids: _form(
+        c, "/admin/clinicians", {"username": "intruder", "password": "a long password 1"}
+    ),
+}
+PATIENT_ROUTES = {key for key in CLINIC_CASES if "{patient_id}" in key[1]}
+ADMIN_ROUTES = {key for key in CLINIC_CASES if key[1].startswith("/admin")}
+
+
+def test_every_clinic_route_is_covered() -> None:
+    routes = {r for r in page_routes() if r[1].startswith(("/clinic", "/admin"))}
+    assert routes == set(CLINIC_CASES), sorted(routes ^ set(CLINIC_CASES))
+
+
+@pytest.fixture
+def clinic_people(clinic_app: Any, clinic_client: ClientFactory) -> dict[str, Any]:
+    from .clinicsupport import linked_patient, login, make_staff, share_code
+
+    for name, role in (("dr.a", "clinician"), ("dr.b", "clinician"), ("dr.c", "clinician")):
+        make_staff(clinic_app, name, role, name.upper())
+    people: dict[str, Any] = {}
+    for name in ("anna", "boris"):
+        people[name] = clinic_client()
+        register(people[name], name)
+    for name in ("dr.a", "dr.b", "dr.c"):
+        people[name] = clinic_client()
+        login(people[name], name)
+    ids = _seed_anna(people["anna"])
+    r = people["anna"].post(
+        "/api/v1/diary/episodes", json={"kind": "cramp", "disturbs_sleep": True, "note": MARK}
+    )
+    assert r.status_code == 201
+    ids["patient"] = linked_patient(people["dr.a"], share_code(people["anna"], "Анна " + MARK))
+    linked_patient(people["dr.b"], share_code(people["boris"], "Борис"))  # dr.b has his own
+    people["ids"] = ids
+    return people
+
+
+def _refused(c: TestClient, ids: dict[str, Any], expect: dict[tuple[str, str], int]) -> None:
+    for key, attempt in CLINIC_CASES.items():
+        r = attempt(c, ids)
+        assert MARK not in _text_of(r), f"{key} showed Anna's data"
+        if key in expect:
+            assert r.status_code == expect[key], f"{key}: {r.status_code}"
+        assert r.status_code < 500, f"{key}: {r.status_code}"
+
+
+def _anna_untouched(app: Any, pid: int) -> None:
+    from spasmnav.diary.models import ScaleScore
+    from spasmnav.web.clinic import AlertAckRow
+
+    store = app.state.core.services.store()
+    assert store.count_records(ScaleScore, person_id=pid) == 0
+    with store.reading() as s:
+        from sqlalchemy import select
+
+        assert s.scalar(select(AlertAckRow.id).where(AlertAckRow.person_id == pid)) is None
+
+
+def test_the_linked_clinician_sees_the_patient(clinic_people: dict[str, Any]) -> None:
+    doc, ids = clinic_people["dr.a"], clinic_people["ids"]
+    assert MARK in doc.get("/clinic").text
+    assert MARK in doc.get(f"/clinic/patients/{ids['patient']}").text
+    assert doc.get(f"/clinic/patients/{ids['patient']}/report.pdf").content.startswith(b"%PDF")
+
+
+def test_an_unlinked_clinician_and_another_clinicians_patient(
+    clinic_app: Any, clinic_people: dict[str, Any]
+) -> None:
+    ids = clinic_people["ids"]
+    for name in ("dr.b", "dr.c"):  # dr.b follows Boris only; dr.c follows no one
+        expect = {key: 404 for key in PATIENT_ROUTES}
+        expect |= {key: 403 for key in ADMIN_ROUTES}
+        expect[("GET", "/clinic")] = 200
+        expect[("POST", "/clinic/link")] = 422
+        _refused(clinic_people[name], ids, expect)
+    _anna_untouched(clinic_app, ids["patient"])
+    # Nor through the patient's own routes: a clinician has no diary of anyone's.
+    r = clinic_people["dr.b"].get(f"/api/v1/diary/episodes/{ids['episode']}")
+    assert r.status_code == 403 and MARK not in r.text
+
+
+def test_a_revoked_share_closes_everything(clinic_app: Any, clinic_people: dict[str, Any]) -> None:
+    anna, doc, ids = clinic_people["anna"], clinic_people["dr.a"], clinic_people["ids"]
+    page = anna.get("/diary/sharing").text
+    live = re.findall(r"/diary/sharing/(\d+)/revoke", page)
+    for share_id in live:
+        r = _form(anna, f"/diary/sharing/{share_id}/revoke", {})
+        assert r.status_code == 303
+    expect = {key: 404 for key in PATIENT_ROUTES} | {key: 403 for key in ADMIN_ROUTES}
+    _refused(doc, ids, expect)
+    _anna_untouched(clinic_app, ids["patient"])
+    assert MARK not in doc.get("/clinic").text
+
+
+def test_a_patient_cannot_use_clinician_or_admin_routes(
+    clinic_app: Any, clinic_people: dict[str, Any]
+) -> None:
+    ids = clinic_people["ids"]
+    _refused(clinic_people["boris"], ids, {key: 403 for key in CLINIC_CASES})
+    _refused(clinic_people["anna"], ids, {key: 403 for key in CLINIC_CASES})
+    _anna_untouched(clinic_app, ids["patient"])
+
+
+def test_clinic_routes_need_a_login(
+    clinic_people: dict[str, Any], clinic_client: ClientFactory
+) -> None:
+    stranger = clinic_client()
+    stranger.follow_redirects = False
+    stranger.get("/")
+    for key, attempt in CLINIC_CASES.items():
+        r = attempt(stranger, clinic_people["ids"])
+        assert MARK not in _text_of(r), key
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), key

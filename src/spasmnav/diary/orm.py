@@ -40,6 +40,7 @@ __all__ = [
     "MedicineIntakeRow",
     "PersonRow",
     "ProfileRow",
+    "RollupRow",
     "ScaleScoreRow",
 ]
 
@@ -216,3 +217,36 @@ class ScaleScoreRow(_Record, Base):
     recorded_by: Mapped[str] = mapped_column(String(16))
     leg: Mapped[str | None] = mapped_column(String(8))
     muscle: Mapped[str | None] = mapped_column(String(200))
+
+
+class RollupRow(Base):
+    """Per-person figures for the clinician's list, kept up to date on every diary write.
+
+    One row per person (``spasmnav.diary.rollups.refresh``), so the list of a clinician's
+    patients reads a few hundred small rows instead of analysing every diary on each view.
+    What depends on today's date alone (no entries for 14 days) is derived when shown.
+    """
+
+    __tablename__ = "patient_rollups"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_entry_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    total_episodes: Mapped[int] = mapped_column(Integer, default=0)
+    # Episodes in the 28 days up to the last entry (the rate the list shows).
+    recent_episodes: Mapped[int] = mapped_column(Integer, default=0)
+    level: Mapped[str | None] = mapped_column(String(16))
+    level_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The latest assessment at the urgent or emergency level.
+    urgent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    trend: Mapped[str] = mapped_column(String(24), default="not_enough_data")
+    trend_text: Mapped[str | None] = mapped_column(Text)
+    worsening_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    duration_days: Mapped[int | None] = mapped_column(Integer)
+    run_start: Mapped[dt.date | None] = mapped_column(Date)
+    sleep_day: Mapped[dt.date | None] = mapped_column(Date)
+    walking_day: Mapped[dt.date | None] = mapped_column(Date)
+    # Share of the last 14 diary days with the exercise plan met, percent (None: no sessions).
+    adherence_pct: Mapped[int | None] = mapped_column(Integer)

@@ -74,6 +74,7 @@ from .orm import (
     MedicineIntakeRow,
     PersonRow,
     ProfileRow,
+    RollupRow,
     ScaleScoreRow,
 )
 
@@ -411,6 +412,7 @@ class Store:
             row = row_cls(**_values(record, person_id))
             s.add(row)
             s.flush()
+            self._after_write(s, person_id)
             return _record(type(record), row)
 
     def get_record(self, model: type[R], *, person_id: int, record_id: int) -> R:
@@ -476,6 +478,7 @@ class Store:
             for name, value in _values(updated, person_id).items():
                 setattr(row, name, value)
             s.flush()
+            self._after_write(s, person_id)
             return _record(model, row)
 
     def delete_record(self, model: type[Record], *, person_id: int, record_id: int) -> None:
@@ -486,6 +489,7 @@ class Store:
             )
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFoundError(f"запись №{record_id} не найдена")
+            self._after_write(s, person_id)
 
     def import_records(
         self,
@@ -544,6 +548,8 @@ class Store:
                     # Core insert: the ORM's per-row bookkeeping would double the time.
                     s.execute(insert(row_cls.__table__), batch)
                 added += len(fresh)
+            if added or merged:
+                self._after_write(s, person_id)
         return ImportResult(added=added, skipped=skipped, merged=merged)
 
     @staticmethod
@@ -621,6 +627,7 @@ class Store:
         """Record a day's triggers; a second note for the same day is merged into the first."""
         with self.writing() as s:
             self._merge_day_note(s, note, person_id)
+            self._after_write(s, person_id)
             row = s.scalars(
                 select(DayNoteRow).where(
                     DayNoteRow.person_id == person_id, DayNoteRow.day == note.day
@@ -690,82 +697,115 @@ class Store:
         until: dt.date | None = None,
     ) -> DiaryData:
         """Per-day aggregates computed by the database, ready for :func:`analytics.analyse`."""
-        from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
-
-        e = EpisodeRow
-        columns: list[Any] = [
-            e.day,
-            func.count(),
-            func.coalesce(func.sum(e.intensity), 0),
-            func.count(e.intensity),
-            _sum_flag(e.disturbs_sleep),
-            _sum_flag(e.disturbs_walking),
-            *(_sum_flag(getattr(e, TRIGGER_COLUMNS[t])) for t in TRIGGERS),
-            *(func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0) for k in KINDS),
-        ]
-        stmt = select(*columns).where(e.person_id == person_id)
-        if since is not None:
-            stmt = stmt.where(e.day >= since)
-        if until is not None:
-            stmt = stmt.where(e.day <= until)
-        stmt = stmt.group_by(e.day).order_by(e.day)
-        n_t = len(TRIGGERS)
         with self.reading() as s:
-            days = [
-                DayAggregate(
-                    day=_as_date(row[0]),
-                    episodes=int(row[1]),
-                    intensity_sum=int(row[2]),
-                    intensity_n=int(row[3]),
-                    sleep=int(row[4]),
-                    walking=int(row[5]),
-                    triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
-                    kinds={
-                        k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]
-                    },
-                )
-                for row in s.execute(stmt)
-            ]
-            notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
-            if since is not None:
-                notes_stmt = notes_stmt.where(DayNoteRow.day >= since)
-            if until is not None:
-                notes_stmt = notes_stmt.where(DayNoteRow.day <= until)
-            day_triggers = {
-                n.day: frozenset(t for t, c in TRIGGER_COLUMNS.items() if getattr(n, c))
-                for n in s.scalars(notes_stmt)
-            }
-            x = ExerciseSessionRow
-            sessions_stmt = select(x.done_at).where(x.person_id == person_id)
-            if since is not None:
-                sessions_stmt = sessions_stmt.where(x.done_at >= _as_start(since))
-            if until is not None:
-                sessions_stmt = sessions_stmt.where(x.done_at < _as_end(until))
-            session_times = list(s.scalars(sessions_stmt.order_by(x.done_at)))
-            m = MedicineIntakeRow
-            last_intake = s.scalar(select(func.max(m.taken_at)).where(m.person_id == person_id))
-        firsts = [d for d in (days[0].day if days else None, min(day_triggers, default=None)) if d]
-        start = min(firsts) if firsts else None
-        if start is not None and since is not None:
-            start = max(start, since)
-        lasts = [
-            days[-1].day if days else None,
-            max(day_triggers, default=None),
-            session_times[-1].date() if session_times else None,
-            _as_date(last_intake) if last_intake is not None else None,
-        ]
-        present = [d for d in lasts if d is not None]
-        end = max(present) if present and start is not None else None
-        if end is not None and until is not None:
-            end = min(end, until)
-        return DiaryData(
-            days=days,
-            start=start,
-            end=end,
-            day_triggers=day_triggers,
-            session_times=session_times,
-            profile=self.get_profile(person_id=person_id),
+            return diary_data_in(s, person_id=person_id, since=since, until=until)
+
+    # --- rollups for the clinic ---------------------------------------------------------------
+
+    def refresh_rollup(self, *, person_id: int, only_missing: bool = False) -> None:
+        """Recompute the person's figures for the clinician's list (``patient_rollups``)."""
+        from .rollups import refresh
+
+        with self.writing() as s:
+            if only_missing and s.get(RollupRow, person_id) is not None:
+                return
+            refresh(s, person_id=person_id)
+
+    def _after_write(self, s: Session, person_id: int) -> None:
+        """Every diary write keeps the person's rollup in step, in the same transaction."""
+        from .rollups import refresh
+
+        refresh(s, person_id=person_id)
+
+
+def diary_data_in(
+    s: Session,
+    *,
+    person_id: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> DiaryData:
+    """:meth:`Store.diary_data` inside an open session (a write may read its own changes)."""
+    from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+
+    e = EpisodeRow
+    columns: list[Any] = [
+        e.day,
+        func.count(),
+        func.coalesce(func.sum(e.intensity), 0),
+        func.count(e.intensity),
+        _sum_flag(e.disturbs_sleep),
+        _sum_flag(e.disturbs_walking),
+        *(_sum_flag(getattr(e, TRIGGER_COLUMNS[t])) for t in TRIGGERS),
+        *(func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0) for k in KINDS),
+    ]
+    stmt = select(*columns).where(e.person_id == person_id)
+    if since is not None:
+        stmt = stmt.where(e.day >= since)
+    if until is not None:
+        stmt = stmt.where(e.day <= until)
+    stmt = stmt.group_by(e.day).order_by(e.day)
+    n_t = len(TRIGGERS)
+    days = [
+        DayAggregate(
+            day=_as_date(row[0]),
+            episodes=int(row[1]),
+            intensity_sum=int(row[2]),
+            intensity_n=int(row[3]),
+            sleep=int(row[4]),
+            walking=int(row[5]),
+            triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
+            kinds={k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]},
         )
+        for row in s.execute(stmt)
+    ]
+    notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
+    if since is not None:
+        notes_stmt = notes_stmt.where(DayNoteRow.day >= since)
+    if until is not None:
+        notes_stmt = notes_stmt.where(DayNoteRow.day <= until)
+    day_triggers = {
+        n.day: frozenset(t for t, c in TRIGGER_COLUMNS.items() if getattr(n, c))
+        for n in s.scalars(notes_stmt)
+    }
+    x = ExerciseSessionRow
+    sessions_stmt = select(x.done_at).where(x.person_id == person_id)
+    if since is not None:
+        sessions_stmt = sessions_stmt.where(x.done_at >= _as_start(since))
+    if until is not None:
+        sessions_stmt = sessions_stmt.where(x.done_at < _as_end(until))
+    session_times = list(s.scalars(sessions_stmt.order_by(x.done_at)))
+    m = MedicineIntakeRow
+    last_intake = s.scalar(select(func.max(m.taken_at)).where(m.person_id == person_id))
+    firsts = [d for d in (days[0].day if days else None, min(day_triggers, default=None)) if d]
+    start = min(firsts) if firsts else None
+    if start is not None and since is not None:
+        start = max(start, since)
+    lasts = [
+        days[-1].day if days else None,
+        max(day_triggers, default=None),
+        session_times[-1].date() if session_times else None,
+        _as_date(last_intake) if last_intake is not None else None,
+    ]
+    present = [d for d in lasts if d is not None]
+    end = max(present) if present and start is not None else None
+    if end is not None and until is not None:
+        end = min(end, until)
+    return DiaryData(
+        days=days,
+        start=start,
+        end=end,
+        day_triggers=day_triggers,
+        session_times=session_times,
+        profile=_profile_in(s, person_id),
+    )
+
+
+def _profile_in(s: Session, person_id: int) -> Profile:
+    row = s.get(ProfileRow, person_id)
+    if row is None:
+        return Profile()
+    return Profile.model_validate({name: getattr(row, name) for name in Profile.model_fields})
 
 
 def _as_date(value: Any) -> dt.date:

@@ -20,11 +20,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..diary.orm import Base
 from ..diary.store import Store
 
-__all__ = ["Account", "AccountError", "Accounts", "UserRow", "normalize_username"]
+__all__ = [
+    "ROLES",
+    "ROLE_TITLES",
+    "Account",
+    "AccountError",
+    "Accounts",
+    "UserRow",
+    "normalize_username",
+]
 
 USERNAME_RE = re.compile(r"^[a-zа-яё0-9._@-]{3,64}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
+
+# A patient keeps a diary; a clinician follows the patients who shared theirs; an
+# administrator creates clinicians' accounts. Sign-up makes patients only.
+ROLES = ("patient", "clinician", "admin")
+ROLE_TITLES = {"patient": "пациент", "clinician": "врач", "admin": "администратор"}
 
 
 class UserRow(Base):
@@ -37,6 +50,9 @@ class UserRow(Base):
     # Raised at logout: every session cookie issued before stops working.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    role: Mapped[str] = mapped_column(String(16), default="patient", server_default="patient")
+    # The name a clinician is shown by to patients (a patient's stays private).
+    display_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class AccountError(ValueError):
@@ -50,6 +66,16 @@ class Account:
     person_id: int
     epoch: int
     password_hash: str
+    role: str = "patient"
+    display_name: str | None = None
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == "patient"
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
 
 
 def normalize_username(name: str) -> str:
@@ -70,7 +96,15 @@ def check_new_credentials(username: str, password: str) -> str:
 
 
 def _account(row: UserRow) -> Account:
-    return Account(row.id, row.username, row.person_id, row.session_epoch, row.password_hash)
+    return Account(
+        row.id,
+        row.username,
+        row.person_id,
+        row.session_epoch,
+        row.password_hash,
+        row.role or "patient",
+        row.display_name,
+    )
 
 
 class Accounts:
@@ -89,8 +123,21 @@ class Accounts:
             row = s.scalar(select(UserRow).where(UserRow.username == normalize_username(username)))
             return _account(row) if row is not None else None
 
-    def create(self, *, username: str, password_hash: str) -> Account:
-        """A new account and its own new diary person; AccountError if the name is taken."""
+    def create(
+        self,
+        *,
+        username: str,
+        password_hash: str,
+        role: str = "patient",
+        display_name: str | None = None,
+    ) -> Account:
+        """A new account and its own new diary person; AccountError if the name is taken.
+
+        Every account owns a person row (the schema wants one), but only a patient's is a diary:
+        the diary routes refuse clinicians and administrators.
+        """
+        if role not in ROLES:
+            raise AccountError(f"Нет такой роли: {role}.")
         name = normalize_username(username)
         if self.by_username(name) is not None:
             raise AccountError("Такое имя уже занято. Выберите другое.")
@@ -104,6 +151,8 @@ class Accounts:
                     person_id=person_id,
                     session_epoch=0,
                     created_at=dt.datetime.now().replace(microsecond=0),
+                    role=role,
+                    display_name=(display_name or "").strip()[:200] or None,
                 )
                 s.add(row)
                 s.flush()
@@ -125,3 +174,8 @@ class Accounts:
                 .where(UserRow.id == user_id)
                 .values(session_epoch=UserRow.session_epoch + 1)
             )
+
+    def list_by_role(self, role: str) -> list[Account]:
+        with self.store.reading() as s:
+            rows = s.scalars(select(UserRow).where(UserRow.role == role).order_by(UserRow.id))
+            return [_account(r) for r in rows]

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from ..diary.store import Store
 
 __all__ = [
+    "AdminDep",
+    "ClinicianDep",
     "CoreDep",
     "CsrfProtected",
     "JsonOnly",
@@ -74,11 +76,43 @@ def get_person_id(request: Request, core: CoreDep) -> int:
     user = core.current_user(request)
     if user is None:
         raise Problem(401, "Войдите, чтобы открыть свой дневник.", code="login-required")
+    if getattr(user, "role", "patient") != "patient":
+        raise Problem(
+            403,
+            "Это учётная запись сотрудника клиники: своего дневника у неё нет. "
+            "Пациенты — на странице «Пациенты».",
+            code="not-a-patient",
+        )
     person_id: int = user.person_id
     return person_id
 
 
 PersonDep = Annotated[int, Depends(get_person_id)]
+
+
+def _staff(request: Request, core: WebCore, role: str) -> Any:
+    if not core.settings.multi_user:
+        raise Problem(404, "Страницы клиники есть только в режиме для клиники (--multi-user).")
+    user = core.current_user(request)
+    if user is None:
+        raise Problem(401, "Войдите, чтобы открыть страницы клиники.", code="login-required")
+    if user.role != role:
+        title = "врачей" if role == "clinician" else "администраторов"
+        raise Problem(403, f"Эта страница только для {title} клиники.", code="wrong-role")
+    return user
+
+
+def get_clinician(request: Request, core: CoreDep) -> Any:
+    """The logged-in clinician (401 when logged out, 403 for any other role)."""
+    return _staff(request, core, "clinician")
+
+
+def get_admin(request: Request, core: CoreDep) -> Any:
+    return _staff(request, core, "admin")
+
+
+ClinicianDep = Annotated[Any, Depends(get_clinician)]
+AdminDep = Annotated[Any, Depends(get_admin)]
 
 
 async def check_csrf(request: Request, core: CoreDep) -> None:

@@ -14,6 +14,7 @@ from ..settings import Settings
 if TYPE_CHECKING:
     from ..diary.store import Store
     from .accounts import Accounts
+    from .clinic import Clinic
 
 __all__ = ["Services"]
 
@@ -24,6 +25,7 @@ class Services:
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._accounts: Accounts | None = None
+        self._clinic: Clinic | None = None
 
     def store(self) -> Store:
         if self._store is None:
@@ -45,6 +47,16 @@ class Services:
 
                     self._accounts = Accounts(store)
         return self._accounts
+
+    def clinic(self) -> Clinic:
+        if self._clinic is None:
+            store = self.store()
+            with self._lock:
+                if self._clinic is None:
+                    from .clinic import Clinic
+
+                    self._clinic = Clinic(store)
+        return self._clinic
 
     def close(self) -> None:
         if self._store is not None:

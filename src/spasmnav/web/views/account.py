@@ -48,7 +48,7 @@ def login(
 ) -> Response:
     _multi_user_only(core)
     try:
-        log_in(core, request, username=username, password=password)
+        account = log_in(core, request, username=username, password=password)
     except LoginFailed as exc:
         return render(
             request,
@@ -57,7 +57,11 @@ def login(
             status_code=exc.status,
             headers=exc.headers,
         )
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if target == "/diary" and account.role != "patient":
+        # Staff have no diary of their own: their home is the clinic's page.
+        target = "/clinic" if account.role == "clinician" else "/admin"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")

@@ -1,0 +1,280 @@
+"""Per-person figures for the clinician's list, recomputed on every write to that diary.
+
+The figures are the ones the person's own trends page shows (the same aggregates and the same
+trend test from :mod:`spasmnav.diary.analytics`), so the clinician's list never disagrees with
+the diary. They are written in the transaction of the diary write that changed them; a
+clinician's list then reads one small row per patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Integer, bindparam, cast, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .analytics import DayAggregate, adherence, symptom_duration_days, trend
+from .orm import (
+    AssessmentRow,
+    DayNoteRow,
+    EpisodeRow,
+    ExerciseSessionRow,
+    MedicineIntakeRow,
+    RollupRow,
+    ScaleScoreRow,
+)
+
+__all__ = ["ADHERENCE_DAYS", "RECENT_DAYS", "URGENT_LEVELS", "WINDOW_DAYS", "refresh"]
+
+RECENT_DAYS = 28
+WINDOW_DAYS = 180
+ADHERENCE_DAYS = 14
+URGENT_LEVELS = ("urgent", "emergency")
+
+
+_FIGURES = (
+    "total_episodes",
+    "recent_episodes",
+    "trend",
+    "trend_text",
+    "worsening_since",
+    "duration_days",
+    "run_start",
+    "sleep_day",
+    "walking_day",
+    "adherence_pct",
+    "level",
+    "level_at",
+    "urgent_at",
+    "last_entry_at",
+    "updated_at",
+)
+_UPDATE = (
+    update(RollupRow)
+    .where(RollupRow.person_id == bindparam("row_person"))
+    .values({name: bindparam(name) for name in _FIGURES})
+    .execution_options(synchronize_session=False)
+)
+_NEW_ROW = {
+    "person_id": bindparam("pid"),
+    "updated_at": bindparam("now"),
+    "total_episodes": 0,
+    "recent_episodes": 0,
+    "trend": "not_enough_data",
+}
+_CREATE = {
+    "postgresql": postgresql.insert(RollupRow).values(_NEW_ROW).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(RollupRow).values(_NEW_ROW).on_conflict_do_nothing(),
+}
+_LOCK = (
+    select(RollupRow.worsening_since)
+    .where(RollupRow.person_id == bindparam("pid"))
+    .with_for_update()
+)
+
+
+def _lock_row(s: Session, person_id: int, now: dt.datetime) -> dt.datetime | None:
+    """Create the person's rollup row if missing (without a race: two writers of one new
+    diary both succeed), lock it for this transaction; its ``worsening_since``."""
+    c = s.connection()
+    dialect = c.dialect.name
+    params = {"pid": person_id, "now": now}
+    if dialect in _CREATE:
+        c.execute(_CREATE[dialect], params)
+    elif s.get(RollupRow, person_id) is None:  # pragma: no cover - other engines
+        c.execute(insert(RollupRow).values(_NEW_ROW), params)
+    found = c.execute(_LOCK, params).first()
+    return _as_datetime(found[0]) if found else None
+
+
+# Statements built once: a write's rollup costs a dozen small index lookups, not the
+# construction of a dozen SELECTs in Python.
+_PID: Any = bindparam("pid")
+_SINCE: Any = bindparam("since")
+_e = EpisodeRow
+_DAYS = (
+    select(
+        _e.day,
+        func.count(),
+        func.coalesce(func.sum(_e.intensity), 0),
+        func.count(_e.intensity),
+        func.coalesce(func.sum(cast(_e.disturbs_sleep, Integer)), 0),
+        func.coalesce(func.sum(cast(_e.disturbs_walking, Integer)), 0),
+    )
+    .where(_e.person_id == _PID, _e.day >= _SINCE)
+    .group_by(_e.day)
+    .order_by(_e.day)
+)
+_NOTES = select(func.min(DayNoteRow.day), func.max(DayNoteRow.day)).where(
+    DayNoteRow.person_id == _PID
+)
+_x = ExerciseSessionRow
+_SESSIONS = (
+    select(_x.done_at).where(_x.person_id == _PID, _x.done_at >= _SINCE).order_by(_x.done_at)
+)
+_LAST_SESSION = select(func.max(_x.done_at)).where(_x.person_id == _PID)
+_LAST_INTAKE = select(func.max(MedicineIntakeRow.taken_at)).where(
+    MedicineIntakeRow.person_id == _PID
+)
+_a = AssessmentRow
+_URGENT = select(func.max(_a.assessed_at)).where(_a.person_id == _PID, _a.level.in_(URGENT_LEVELS))
+# A clinician's Ashworth score is not the patient writing; their own Penn score is.
+_LAST_SCALE = select(func.max(ScaleScoreRow.recorded_at)).where(
+    ScaleScoreRow.person_id == _PID, ScaleScoreRow.recorded_by == "self"
+)
+
+_LATEST_LEVEL = (
+    select(_a.level)
+    .where(_a.person_id == _PID)
+    .order_by(_a.assessed_at.desc(), _a.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LATEST_AT = (
+    select(_a.assessed_at)
+    .where(_a.person_id == _PID)
+    .order_by(_a.assessed_at.desc(), _a.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+# Everything but the per-day rows in one round trip (a write pays for each one).
+_FACTS = select(
+    select(func.count()).where(_e.person_id == _PID).scalar_subquery(),
+    select(func.min(_e.day)).where(_e.person_id == _PID).scalar_subquery(),
+    select(func.max(_e.started_at)).where(_e.person_id == _PID).scalar_subquery(),
+    _NOTES.with_only_columns(func.min(DayNoteRow.day)).scalar_subquery(),
+    _NOTES.with_only_columns(func.max(DayNoteRow.day)).scalar_subquery(),
+    _LAST_SESSION.scalar_subquery(),
+    _LAST_INTAKE.scalar_subquery(),
+    _LATEST_LEVEL,
+    _LATEST_AT,
+    _URGENT.scalar_subquery(),
+    _LAST_SCALE.scalar_subquery(),
+)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value))
+
+
+def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Recompute one person's rollup inside ``s`` (it sees the write it accompanies).
+
+    The trend is the one the trends page computes (the same test over the same last
+    ``TREND_WEEKS`` weeks up to the last entry); only the days of the last ``WINDOW_DAYS``
+    are read, so the cost does not grow with the diary. A run of symptoms is therefore
+    counted back at most ``WINDOW_DAYS`` days, far beyond the three weeks the alert needs.
+    """
+    now = now or dt.datetime.now().replace(microsecond=0)
+    worsening_since = _lock_row(s, person_id, now)
+    # Core execution on the session's connection: the same transaction without the ORM's
+    # per-statement bookkeeping (a third of the cost of a write).
+    c = s.connection()
+    p = {"pid": person_id}
+    (
+        total,
+        first_day,
+        last_started,
+        note_first,
+        note_last,
+        last_session,
+        last_intake,
+        level,
+        level_at,
+        urgent_at,
+        last_scale,
+    ) = c.execute(_FACTS, p).one()
+    last_session = _as_datetime(last_session)
+    last_intake = _as_datetime(last_intake)
+    level_at = _as_datetime(level_at)
+    firsts = [d for d in (_as_date(first_day), _as_date(note_first)) if d is not None]
+    start = min(firsts) if firsts else None
+    lasts = [
+        d
+        for d in (
+            _as_date(last_started),
+            _as_date(note_last),
+            _as_date(last_session),
+            _as_date(last_intake),
+        )
+        if d is not None
+    ]
+    end = max(lasts) if lasts and start is not None else None
+    days: list[DayAggregate] = []
+    sessions: list[dt.datetime] = []
+    if end is not None:
+        since = end - dt.timedelta(days=WINDOW_DAYS)
+        days = [
+            DayAggregate(
+                day=_as_date(r[0]) or since,
+                episodes=int(r[1]),
+                intensity_sum=int(r[2] or 0),
+                intensity_n=int(r[3]),
+                sleep=int(r[4]),
+                walking=int(r[5]),
+            )
+            for r in c.execute(_DAYS, {"pid": person_id, "since": since})
+        ]
+        window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
+        found = c.scalars(_SESSIONS, {**p, "since": window})
+        sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
+    tr = trend(days, start=start, end=end)
+    recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
+    duration = symptom_duration_days(days)
+    if last_session is None or end is None:
+        adherence_pct: int | None = None
+    elif sessions:
+        adherence_pct = round(100 * adherence(sessions, end=end).share_on_target)
+    else:
+        adherence_pct = 0
+    entries = [
+        t
+        for t in (
+            _as_datetime(last_started),
+            last_session,
+            last_intake,
+            level_at,
+            _as_datetime(last_scale),
+            _as_datetime(note_last),
+        )
+        if t is not None
+    ]
+    values: dict[str, Any] = {
+        "total_episodes": int(total) if total else 0,
+        "recent_episodes": (
+            sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
+        ),
+        "trend": tr.verdict,
+        "trend_text": f"{tr.title}: {tr.frequency.text} {tr.intensity.text}".strip(),
+        # The moment worsening was first seen, kept while it lasts (an acknowledgement
+        # covers this run of worsening; a new run raises the alert again).
+        "worsening_since": (worsening_since or now) if tr.worsening else None,
+        "duration_days": duration,
+        "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
+        "sleep_day": max((d.day for d in days if d.sleep), default=None),
+        "walking_day": max((d.day for d in days if d.walking), default=None),
+        "adherence_pct": adherence_pct,
+        "level": level,
+        "level_at": level_at,
+        "urgent_at": _as_datetime(urgent_at),
+        "last_entry_at": max(entries) if entries else None,
+        "updated_at": now,
+    }
+    c.execute(_UPDATE, {**values, "row_person": person_id})
+    return values
