@@ -4,7 +4,6 @@ patient page, alerts and their acknowledgement, scale scores, rollups kept on wr
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from typing import Any
 
 import pytest
@@ -205,12 +204,8 @@ def test_the_report_is_the_patients_and_logged(clinic: dict[str, Any]) -> None:
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert "скачал(а) отчёт PDF" in anna.get("/diary/sharing").text
     fhir = doc.get(f"/clinic/patients/{pa}/fhir.json")
-    if importlib.util.find_spec("spasmnav.diary.fhir") is None:
-        assert fhir.status_code == 501 and "FHIR" in fhir.text
-        assert "выгрузил(а) данные (FHIR)" not in anna.get("/diary/sharing").text
-    else:  # the fhir module has landed: the clinician gets the patient's Bundle, logged
-        assert fhir.status_code == 200 and fhir.json()["resourceType"] == "Bundle"
-        assert "выгрузил(а) данные (FHIR)" in anna.get("/diary/sharing").text
+    assert fhir.status_code == 200 and fhir.json()["resourceType"] == "Bundle"
+    assert "выгрузил(а) данные (FHIR)" in anna.get("/diary/sharing").text
 
 
 def test_the_administrator_makes_clinicians(

@@ -35,7 +35,7 @@ from ..diarykit import CHARTS, analysis_for, chart_data_uri, diary_errors, episo
 from ..problems import Problem
 from ..templating import render
 
-__all__ = ["FHIR_HOOK", "router"]
+__all__ = ["router"]
 
 router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
 
@@ -252,19 +252,6 @@ def _linked(core: Any, clinician: Any, patient_id: int) -> PatientSummary:
 
 # The name of the FHIR export the patient page links to. The ``fhir`` branch builds
 # ``spasmnav.diary.fhir.bundle_for(store, person_id)``; until it lands this route answers 501.
-FHIR_HOOK = "spasmnav.diary.fhir.bundle_for"
-
-
-def fhir_bundle(store: Any, person_id: int) -> dict[str, Any] | None:
-    """The patient's FHIR Bundle through the fhir module when it is installed, else None."""
-    try:
-        from ...diary import fhir  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    bundle: dict[str, Any] = fhir.bundle_for(store, person_id)
-    return bundle
-
-
 @router.get("/clinic/patients/{patient_id}", response_class=HTMLResponse)
 def patient_page(
     request: Request,
@@ -349,9 +336,9 @@ def patient_fhir(
     patient_id: PatientId, core: CoreDep, store: StoreDep, clinician: ClinicianDep
 ) -> Response:
     _linked(core, clinician, patient_id)
-    bundle = fhir_bundle(store, patient_id)
-    if bundle is None:
-        raise Problem(501, "Выгрузка FHIR в этой версии SpasmNav ещё не установлена.")
+    from ...diary import fhir
+
+    bundle = fhir.bundle_for(store, patient_id, pack=core.pack)
     core.services.clinic().log(clinician=clinician, person_ids=[patient_id], what="fhir")
     import json
 
