@@ -127,4 +127,18 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
 
 def app_from_env() -> FastAPI:
     """ASGI factory for servers: ``uvicorn --factory spasmnav.web.app:app_from_env``."""
+    _log_security_events()
     return create_app(get_settings())
+
+
+def _log_security_events() -> None:
+    """Security events (logins, refusals, denied look-ups, exports) as one line each on stderr,
+    ``<time> spasmnav.security event=… user=…``, whatever uvicorn's log level."""
+    events = logging.getLogger("spasmnav.security")
+    if events.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    events.addHandler(handler)
+    events.setLevel(logging.INFO)
+    events.propagate = False

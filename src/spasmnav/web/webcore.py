@@ -22,9 +22,9 @@ from .security import (
     SESSION_SCOPE_KEY,
     LazySession,
     Passwords,
-    RateLimiter,
     Session,
     SessionCodec,
+    address_tag,
     csrf_token_for,
 )
 from .services import Services
@@ -83,9 +83,11 @@ class WebCore:
         )
         self.secure_cookies = secure
         self.codec = SessionCodec(self.secret, settings.session_max_age_seconds)
-        self.passwords = Passwords() if settings.multi_user else None
-        self.login_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
-        self.signup_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
+        self.passwords = (
+            Passwords(concurrency=settings.password_hash_concurrency)
+            if settings.multi_user
+            else None
+        )
         self.services = Services(settings)
 
     # Sessions ----------------------------------------------------------------------------
@@ -100,6 +102,9 @@ class WebCore:
         lazy: LazySession | None = request.scope.get(SESSION_SCOPE_KEY)
         return lazy.peek() if lazy is not None else None
 
+    def address_tag(self, address: str) -> str:
+        return address_tag(self.secret, address)
+
     def csrf_token(self, request: Request) -> str:
         return csrf_token_for(self.secret, self.session(request).sid)
 
@@ -112,9 +117,9 @@ class WebCore:
             return cached
         session = self.peek_session(request)
         user = None
-        if session is not None and session.user_id is not None:
-            user = self.services.accounts().get(session.user_id)
-            if user is not None and user.epoch != session.epoch:
-                user = None
+        if session is not None:
+            user_id = self.services.sessions().resolve(session.sid)
+            if user_id is not None:
+                user = self.services.accounts().get(user_id)
         request.scope["spasmnav.user"] = user
         return user
