@@ -138,7 +138,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description=(
             "Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are "
-            "believed (JSON list, e.g. [\"127.0.0.1\"]). Empty: the headers are ignored and the "
+            'believed (JSON list, e.g. ["127.0.0.1"]). Empty: the headers are ignored and the '
             "peer address is the client's."
         ),
     )

@@ -70,9 +70,27 @@ def csv_columns(model: type[Record]) -> list[str]:
     return [name for name in model.model_fields if name != "id"]
 
 
+# OWASP's rule against formula injection: a text cell that a spreadsheet would read as a
+# formula (= + - @, tab, CR) gets a leading apostrophe; a leading apostrophe is doubled, so
+# reading the file back (read_csv) removes exactly one and every text comes back as it was.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralise_formula(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def restore_formula(text: str) -> str:
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise_formula(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
@@ -86,19 +104,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_row(record: Record, columns: list[str]) -> list[str]:
+    """One record as CSV cells (formulas neutralised, see ``neutralise_formula``)."""
+    dumped = record.model_dump()
+    return [_cell(dumped[c]) for c in columns]
+
+
 def write_csv(records: Iterable[Record], out: TextIO, *, model: type[Record]) -> int:
     columns = csv_columns(model)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     n = 0
     for rec in records:
-        dumped = rec.model_dump()
-        writer.writerow([_cell(dumped[c]) for c in columns])
+        writer.writerow(csv_row(rec, columns))
         n += 1
     return n
 
 
 def _from_cell(model: type[Record], name: str, raw: str) -> Any:
+    raw = restore_formula(raw)
     annotation = str(model.model_fields[name].annotation)
     if name == "data":
         return json.loads(raw) if raw.strip() else None

@@ -421,6 +421,22 @@ class Store:
         with self.reading() as s:
             return [_record(model, row) for row in s.scalars(stmt)]
 
+    def iter_records(self, model: type[R], *, person_id: int, chunk: int = 1000) -> Iterator[R]:
+        """All records of one person in time order, read ``chunk`` rows at a time (a server-side
+        cursor on PostgreSQL): an export of millions of rows never sits in memory at once."""
+        row_cls: Any = _ROWS[model.table]
+        time_col = getattr(row_cls, model.time_field)
+        stmt = (
+            select(row_cls)
+            .where(row_cls.person_id == person_id)
+            .order_by(time_col, row_cls.id)
+            .execution_options(yield_per=chunk)
+        )
+        with self.reading() as s:
+            for row in s.scalars(stmt):
+                yield _record(model, row)
+                s.expunge(row)
+
     def count_records(self, model: type[Record], *, person_id: int) -> int:
         row_cls: Any = _ROWS[model.table]
         with self.reading() as s:

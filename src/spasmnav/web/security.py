@@ -33,15 +33,16 @@ from itsdangerous import BadSignature, Signer
 
 __all__ = [
     "CSP",
-    "Busy",
     "DEVICE_COOKIE",
     "HOST_SESSION_COOKIE",
     "SESSION_COOKIE",
+    "Busy",
+    "ExportSlots",
     "Passwords",
     "Session",
     "WebGuard",
-    "csrf_token_for",
     "address_tag",
+    "csrf_token_for",
     "csrf_valid",
     "read_cookie",
     "security_event",
@@ -383,6 +384,34 @@ class Passwords:
 
     def needs_rehash(self, stored: str) -> bool:
         return bool(self._hasher.check_needs_rehash(stored))
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+class ExportSlots:
+    """How many exports each person has running in this process: a second big export of the
+    same diary waits its turn (the caller answers 429) instead of doubling the work."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._running: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, person_id: int) -> bool:
+        with self._lock:
+            if self._running.get(person_id, 0) >= self.limit:
+                return False
+            self._running[person_id] = self._running.get(person_id, 0) + 1
+            return True
+
+    def release(self, person_id: int) -> None:
+        with self._lock:
+            left = self._running.get(person_id, 1) - 1
+            if left <= 0:
+                self._running.pop(person_id, None)
+            else:
+                self._running[person_id] = left
 
 
 # Security events -----------------------------------------------------------------------------

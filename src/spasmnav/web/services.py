@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from ..diary.store import Store
     from .accounts import Accounts
     from .sessions import ServerSessions, Throttle
-    from .sessions import ServerSessions, Throttle
 
 __all__ = ["Services"]
 

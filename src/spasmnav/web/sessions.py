@@ -46,9 +46,7 @@ class SessionRow(Base):
     __tablename__ = "web_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the token
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey(UserRow.id, ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey(UserRow.id, ondelete="CASCADE"), index=True)
     created_at: Mapped[float] = mapped_column(Float)
     seen_at: Mapped[float] = mapped_column(Float)
 
@@ -185,4 +183,6 @@ class Throttle:
 
     def prune(self, *, older_than: float) -> None:
         with self.store.writing() as s:
-            s.execute(delete(ThrottleRow).where(ThrottleRow.window_start < time.time() - older_than))
+            s.execute(
+                delete(ThrottleRow).where(ThrottleRow.window_start < time.time() - older_than)
+            )

@@ -20,6 +20,7 @@ from ..core import Navigator, default_navigator
 from ..settings import Settings, default_data_dir
 from .security import (
     SESSION_SCOPE_KEY,
+    ExportSlots,
     LazySession,
     Passwords,
     Session,
@@ -89,6 +90,7 @@ class WebCore:
             else None
         )
         self.services = Services(settings)
+        self.export_slots = ExportSlots(settings.export_concurrency)
 
     # Sessions ----------------------------------------------------------------------------
 

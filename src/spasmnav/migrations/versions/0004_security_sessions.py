@@ -63,7 +63,9 @@ def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("username_skeleton", sa.String(length=64), nullable=True))
     users = sa.table(
-        "users", sa.column("id", sa.Integer), sa.column("username", sa.String),
+        "users",
+        sa.column("id", sa.Integer),
+        sa.column("username", sa.String),
         sa.column("username_skeleton", sa.String),
     )
     bind = op.get_bind()
@@ -73,9 +75,7 @@ def upgrade() -> None:
         if skeleton in seen:  # an older look-alike keeps its name; only new ones are refused
             continue
         seen.add(skeleton)
-        bind.execute(
-            sa.update(users).where(users.c.id == uid).values(username_skeleton=skeleton)
-        )
+        bind.execute(sa.update(users).where(users.c.id == uid).values(username_skeleton=skeleton))
     with op.batch_alter_table("users") as batch:
         batch.create_unique_constraint("uq_users_username_skeleton", ["username_skeleton"])
 

@@ -99,9 +99,7 @@ def password_change(
             headers=exc.headers,
         )
     except AccountError as exc:
-        return render(
-            request, "password.html", {"error": str(exc), "done": False}, status_code=422
-        )
+        return render(request, "password.html", {"error": str(exc), "done": False}, status_code=422)
     return RedirectResponse("/account/password?done=1", status_code=303)
 
 

@@ -33,10 +33,11 @@ from ..diarykit import (
     analysis_for,
     analysis_json,
     diary_errors,
-    export_csv,
-    export_json,
+    exporting,
     plan_ics,
     report_pdf,
+    stream_csv,
+    stream_json,
 )
 from ..problems import Problem
 from .api import MAX_API_TEXT, PROBLEM_RESPONSES, FindingValue, _problem, json_response
@@ -357,8 +358,11 @@ def _file(body: bytes, media_type: str, filename: str) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def report(store: StoreDep, person_id: PersonDep) -> Response:
-    return _file(report_pdf(store, person_id=person_id), "application/pdf", "spasmnav-report.pdf")
+def report(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    body = report_pdf(store, person_id=person_id)
+    return exporting(
+        core.export_slots, person_id, "pdf", [body], "application/pdf", "spasmnav-report.pdf"
+    )
 
 
 @router.get(
@@ -372,8 +376,11 @@ def plan(core: CoreDep, person_id: PersonDep) -> Response:
 
 
 @router.get("/export.json", summary="Весь дневник (JSON)")
-def export_all(store: StoreDep, person_id: PersonDep) -> Response:
-    return _file(export_json(store, person_id=person_id), "application/json", "spasmnav.json")
+def export_all(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    chunks = stream_json(store, person_id=person_id)
+    return exporting(
+        core.export_slots, person_id, "json", chunks, "application/json", "spasmnav.json"
+    )
 
 
 @router.get(
@@ -383,9 +390,17 @@ def export_all(store: StoreDep, person_id: PersonDep) -> Response:
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_table(
+    core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
     table: Annotated[str, Query(max_length=40)] = "episodes",
 ) -> Response:
-    name, body = export_csv(store, person_id=person_id, table=table)
-    return _file(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")
+    name, chunks = stream_csv(store, person_id=person_id, table=table)
+    return exporting(
+        core.export_slots,
+        person_id,
+        "csv",
+        chunks,
+        "text/csv; charset=utf-8",
+        f"spasmnav-{name}.csv",
+    )
