@@ -192,16 +192,16 @@ def test_idle_and_absolute_timeouts(
         offset = 0.0
         while offset + step < settings.session_max_age_seconds:
             offset += step
-            monkeypatch.setattr(sessions_module.time, "time", lambda o=offset: real() + o)
+            monkeypatch.setattr(sessions_module, "clock", lambda o=offset: real() + o)
             assert c.get("/api/v1/auth/me").status_code == 200, offset
         monkeypatch.setattr(
-            sessions_module.time, "time", lambda: real() + settings.session_max_age_seconds + 1
+            sessions_module, "clock", lambda: real() + settings.session_max_age_seconds + 1
         )
         assert c.get("/api/v1/auth/me").status_code == 401
-        monkeypatch.setattr(sessions_module.time, "time", real)
+        monkeypatch.setattr(sessions_module, "clock", real)
         assert _api_login(c, "sleepy", PASSWORD) == 200
         monkeypatch.setattr(
-            sessions_module.time, "time", lambda: real() + settings.session_idle_seconds + 5
+            sessions_module, "clock", lambda: real() + settings.session_idle_seconds + 5
         )
         assert c.get("/api/v1/auth/me").status_code == 401
 
@@ -224,15 +224,16 @@ def test_strangers_cannot_lock_the_owner_out_of_a_known_device(clinic: tuple[Any
         assert _api_login(other, "owner", PASSWORD) == 200
 
 
-def test_an_address_that_keeps_guessing_waits_longer(tmp_path: Path) -> None:
+def test_an_address_that_keeps_guessing_waits_longer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from spasmnav.diary.store import Store
 
     store = Store(f"sqlite:///{tmp_path}/t.db")
     throttle = Throttle(store)
-    real = time.time
+    now = time.time()
+    monkeypatch.setattr(sessions_module, "clock", lambda: now)
     try:
-        now = real()
-        sessions_module.time.time = lambda: now  # type: ignore[assignment]
         assert all(throttle.take("ip:x", limit=2, window=10, grow=True) is None for _ in range(2))
         first = throttle.take("ip:x", limit=2, window=10, grow=True)
         assert first is not None and first <= 10
@@ -247,7 +248,6 @@ def test_an_address_that_keeps_guessing_waits_longer(tmp_path: Path) -> None:
         now += 200
         assert throttle.take("ip:x", limit=2, window=10, grow=True) is None
     finally:
-        sessions_module.time.time = real  # type: ignore[assignment]
         store.close()
 
 
