@@ -647,9 +647,12 @@ class Store:
         level = AssessmentDigest.from_json(data).level
         if not level:
             raise InputError(["в оценке нет уровня срочности (triage.level)"])
-        record = Assessment(
-            assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)
-        )
+        try:
+            record = Assessment(
+                assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)
+            )
+        except ValidationError as exc:
+            raise InputError(explain_validation(exc)) from exc
         return self.add_record(record, person_id=person_id)
 
     def latest_assessment(self, *, person_id: int) -> Assessment | None:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import numpy as np
 from fastapi.responses import StreamingResponse
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
@@ -54,6 +54,7 @@ __all__ = [
     "export_json",
     "exporting",
     "plan_ics",
+    "with_offset",
     "report_pdf",
     "stream_csv",
     "stream_json",
@@ -85,8 +86,46 @@ def plausible_date(value: dt.date) -> dt.date:
     return value
 
 
-PlausibleTime = Annotated[dt.datetime, AfterValidator(plausible_time)]
-PlausibleDate = Annotated[dt.date, AfterValidator(plausible_date)]
+def _no_number(value: Any) -> Any:
+    # JSON numbers would be read as Unix seconds ("started_at": -1 → 1969): times are text.
+    if isinstance(value, int | float):
+        raise ValueError("время нужно текстом, например 2024-05-01T23:30:00+03:00, а не числом")
+    return value
+
+
+PlausibleTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_no_number),
+    AfterValidator(plausible_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339; без смещения — местное время. С 1900 года до завтра.",
+            "examples": ["2024-05-01T23:30:00+03:00"],
+        }
+    ),
+]
+PlausibleDate = Annotated[
+    dt.date,
+    BeforeValidator(_no_number),
+    AfterValidator(plausible_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2024-05-01"]}),
+]
+
+
+def with_offset(data: Any) -> Any:
+    """Stored times are local wall-clock times without an offset; answers give them as RFC 3339
+    with this machine's offset (what a client needs to read them unambiguously)."""
+    if isinstance(data, dict):
+        return {k: with_offset(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_offset(v) for v in data]
+    if isinstance(data, dt.datetime):
+        return (data if data.tzinfo else data.astimezone()).isoformat()
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
 
 
 @contextmanager

@@ -7,6 +7,7 @@ against it by the store, and someone else's record looks exactly like a missing 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -136,7 +137,12 @@ def _episode_from_form(form: FormData, base: dict[str, Any] | None = None) -> di
     if "duration_minutes" in form:
         raw = text("duration_minutes")
         try:
-            data["duration_seconds"] = round(float(raw.replace(",", ".")) * 60) if raw else None
+            minutes = float(raw.replace(",", ".")) if raw else None
+            # inf, nan and 1e308 (whose seconds overflow) are typos too: validation names them.
+            ok = minutes is None or (math.isfinite(minutes) and abs(minutes) < 1e9)
+            data["duration_seconds"] = (
+                (round(minutes * 60) if minutes is not None else None) if ok else raw
+            )
         except ValueError:
             data["duration_seconds"] = raw  # let validation name the field
     if "full" in form:
