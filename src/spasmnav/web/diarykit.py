@@ -54,10 +54,10 @@ __all__ = [
     "export_json",
     "exporting",
     "plan_ics",
-    "with_offset",
     "report_pdf",
     "stream_csv",
     "stream_json",
+    "with_offset",
 ]
 
 log = logging.getLogger("spasmnav.web")

@@ -66,6 +66,8 @@ DEVICE_MAX_AGE = 180 * 24 * 3600
 # A route may set the device cookie (see login.py) by putting its value here.
 DEVICE_SCOPE_KEY = "spasmnav.device"
 SESSION_SCOPE_KEY = "spasmnav.session"
+# The texts a form carried (set by the CSRF check), for error pages to show back.
+SAVED_SCOPE_KEY = "spasmnav.saved"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -185,6 +185,4 @@ class Throttle:
 
     def prune(self, *, older_than: float) -> None:
         with self.store.writing() as s:
-            s.execute(
-                delete(ThrottleRow).where(ThrottleRow.window_start < clock() - older_than)
-            )
+            s.execute(delete(ThrottleRow).where(ThrottleRow.window_start < clock() - older_than))
