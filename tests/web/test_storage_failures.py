@@ -126,3 +126,12 @@ def test_database_files_are_private(tmp_path: Path) -> None:
     os.chmod(db, 0o644)
     Store(f"sqlite:///{db}").close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_loopback_check_is_by_address_not_by_prefix() -> None:
+    from spasmnav.web.app import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("127.1.2.3") and is_loopback("::1")
+    assert not is_loopback("127.attacker.example")
+    assert not is_loopback("127.0.0.1.nip.io")
+    assert not is_loopback("0.0.0.0")

@@ -273,6 +273,37 @@ def detect_format(path: Path, fmt: str | None) -> str:
     raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv или json"])
 
 
+# An import file is read whole before anything is written (all or nothing): these caps keep
+# ``diary import /dev/zero`` or a file of one endless line from filling the memory.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+MAX_IMPORT_LINE = 1024 * 1024
+
+
+def _read_limited(path: Path) -> str:
+    with path.open("rb") as fh:
+        data = fh.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputError(
+            [
+                f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
+                "не поддерживается (разделите файл на части)"
+            ]
+        )
+    start, line = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_IMPORT_LINE:
+            raise InputError(
+                [
+                    f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
+                    "(или он испорчен)"
+                ]
+            )
+        start, line = end + 1, line + 1
+    return data.decode("utf-8-sig")
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -284,7 +315,7 @@ def import_file(
     """Validate the whole file, then write it in one transaction (all or nothing)."""
     kind = detect_format(path, fmt)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = _read_limited(path)
     except FileNotFoundError:
         raise InputError([f"файл не найден: {path}"]) from None
     except UnicodeDecodeError:

@@ -8,6 +8,7 @@ usable in-process without HTTP (tests, embedding). Route modules reach it throug
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -37,7 +38,13 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")
+    """A loopback address or ``localhost``; a name such as ``127.attacker.example`` is not."""
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_secret(settings: Settings) -> bytes:
