@@ -8,7 +8,7 @@ import pytest
 
 from spasmnav.diary import io as diary_io
 from spasmnav.diary.io import import_file
-from spasmnav.diary.models import InputError
+from spasmnav.diary.models import Episode, InputError
 from spasmnav.diary.store import Store
 
 
@@ -18,7 +18,7 @@ def test_an_endless_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     try:
         with pytest.raises(InputError, match="больше 2 МБ"):
             import_file(store, Path("/dev/zero"), person_id=store.default_person_id(), fmt="csv")
-        assert store.count_records(diary_io.RECORD_TYPES["episodes"], person_id=1) == 0
+        assert store.count_records(Episode, person_id=store.default_person_id()) == 0
     finally:
         store.close()
 

@@ -87,7 +87,7 @@ def _fallbacks() -> tuple[tuple[str, Path], ...]:
 @functools.cache
 def _covered() -> frozenset[int]:
     """Every code point the report's fonts can draw."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     points: set[int] = set()
     for path in (FONT_DIR / "DejaVuSans.ttf", *(p for _, p in _fallbacks())):
