@@ -295,3 +295,49 @@ def test_security_events_are_logged_without_personal_text(
     text_all = "\n".join(lines)
     for secret in ("agrippina", "Пантелеевна", "nobody", "10.0.0.1", PASSWORD):
         assert secret not in text_all
+
+
+def test_web_tables_match_their_migration(tmp_path: Path) -> None:
+    """The ORM models of accounts, sessions and the throttle agree with revision 0004."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from spasmnav.diary.orm import Base
+    from spasmnav.diary.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path}/m.db")
+    try:
+        upgrade(engine)
+        with engine.connect() as c:
+            diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
+        assert {"users", "web_sessions", "login_throttle"} <= set(Base.metadata.tables)
+        assert diff == [], diff
+    finally:
+        engine.dispose()
+
+
+def test_migration_gives_existing_names_their_skeleton(tmp_path: Path) -> None:
+    from spasmnav.diary.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as c:
+            for i, name in enumerate(["admin", "аdmin"], start=1):  # the second is Cyrillic
+                c.execute(
+                    text("INSERT INTO people (id, key, created_at) VALUES (:i, :k, '2024-01-01')"),
+                    {"i": i, "k": f"user:{i}"},
+                )
+                c.execute(
+                    text(
+                        "INSERT INTO users (username, password_hash, person_id, session_epoch,"
+                        " created_at) VALUES (:n, 'x', :i, 0, '2024-01-01')"
+                    ),
+                    {"n": name, "i": i},
+                )
+        upgrade(engine)
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT username, username_skeleton FROM users ORDER BY id"))
+            assert list(rows) == [("admin", "admin"), ("аdmin", None)]
+    finally:
+        engine.dispose()
