@@ -74,7 +74,14 @@ class Settings(BaseSettings):
         description="Multi-user mode: anyone who can reach the page may create an account.",
     )
     session_max_age_seconds: int = Field(
-        default=14 * 24 * 3600, ge=60, description="How long a login lasts, seconds."
+        default=12 * 3600,
+        ge=60,
+        description="How long a login lasts at most, however active, seconds (ASVS L2: 12 h).",
+    )
+    session_idle_seconds: int = Field(
+        default=30 * 60,
+        ge=60,
+        description="A login ends after this long without a request, seconds (ASVS L2: 30 min).",
     )
     secure_cookies: bool | None = Field(
         default=None,
@@ -88,11 +95,60 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted, bytes; larger requests get 413.",
     )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A client must send its whole request head within this time, s.",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A request body must have arrived this long after its head, s.",
+    )
+    max_connections: int = Field(
+        default=500,
+        ge=1,
+        description=(
+            "Open connections per server process; more are closed at once (keep it below the "
+            "file-descriptor limit, `ulimit -n`)."
+        ),
+    )
+    export_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="Exports (CSV, JSON, PDF) one account may download at the same time.",
+    )
     login_attempts: int = Field(
-        default=5, ge=1, description="Failed logins allowed per address and name per window."
+        default=5,
+        ge=1,
+        description=(
+            "Login attempts checked per window, per client address and per account (counted "
+            "before the password is checked; a successful login clears the account's count)."
+        ),
     )
     login_window_seconds: int = Field(
-        default=300, ge=1, description="The window over which failed logins are counted, s."
+        default=300,
+        ge=1,
+        description=(
+            "The window over which login attempts are counted, s. An address that reaches the "
+            "limit in consecutive windows waits twice as long each time (up to 64 windows)."
+        ),
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are "
+            'believed (JSON list, e.g. ["127.0.0.1"]). Empty: the headers are ignored and the '
+            "peer address is the client's."
+        ),
+    )
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Password hashes (argon2, 64 MiB each) computed at once per server process; "
+            "further logins wait up to 10 s, then get 503."
+        ),
     )
 
 

@@ -71,9 +71,27 @@ def csv_columns(model: type[Record]) -> list[str]:
     return [name for name in model.model_fields if name != "id"]
 
 
+# OWASP's rule against formula injection: a text cell that a spreadsheet would read as a
+# formula (= + - @, tab, CR) gets a leading apostrophe; a leading apostrophe is doubled, so
+# reading the file back (read_csv) removes exactly one and every text comes back as it was.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralise_formula(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def restore_formula(text: str) -> str:
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise_formula(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
@@ -87,19 +105,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_row(record: Record, columns: list[str]) -> list[str]:
+    """One record as CSV cells (formulas neutralised, see ``neutralise_formula``)."""
+    dumped = record.model_dump()
+    return [_cell(dumped[c]) for c in columns]
+
+
 def write_csv(records: Iterable[Record], out: TextIO, *, model: type[Record]) -> int:
     columns = csv_columns(model)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     n = 0
     for rec in records:
-        dumped = rec.model_dump()
-        writer.writerow([_cell(dumped[c]) for c in columns])
+        writer.writerow(csv_row(rec, columns))
         n += 1
     return n
 
 
 def _from_cell(model: type[Record], name: str, raw: str) -> Any:
+    raw = restore_formula(raw)
     annotation = str(model.model_fields[name].annotation)
     if name == "data":
         return json.loads(raw) if raw.strip() else None
@@ -254,6 +278,37 @@ def detect_format(path: Path, fmt: str | None) -> str:
     raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv, json или fhir"])
 
 
+# An import file is read whole before anything is written (all or nothing): these caps keep
+# ``diary import /dev/zero`` or a file of one endless line from filling the memory.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+MAX_IMPORT_LINE = 1024 * 1024
+
+
+def _read_limited(path: Path) -> str:
+    with path.open("rb") as fh:
+        data = fh.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputError(
+            [
+                f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
+                "не поддерживается (разделите файл на части)"
+            ]
+        )
+    start, line = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_IMPORT_LINE:
+            raise InputError(
+                [
+                    f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
+                    "(или он испорчен)"
+                ]
+            )
+        start, line = end + 1, line + 1
+    return data.decode("utf-8-sig")
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -265,7 +320,7 @@ def import_file(
     """Validate the whole file, then write it in one transaction (all or nothing)."""
     kind = detect_format(path, fmt)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = _read_limited(path)
     except FileNotFoundError:
         raise InputError([f"файл не найден: {path}"]) from None
     except UnicodeDecodeError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import (
@@ -204,10 +204,38 @@ def _local_naive(value: Any) -> Any:
     return value
 
 
+_NUL_TEXT = (
+    "в тексте есть невидимый символ NUL (\\0), его нельзя сохранить; удалите его "
+    "(обычно он попадает при копировании из другой программы)"
+)
+
+
+def _has_nul(value: Any) -> bool:
+    """A NUL character anywhere in a text, a list or a JSON object (PostgreSQL stores none)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul(data: Any) -> Any:
+    if isinstance(data, Mapping) and _has_nul(data):
+        raise ValueError(_NUL_TEXT)
+    return data
+
+
 class Record(BaseModel):
     """Fields every diary record has. ``id`` is local to a database; ``uid`` travels with it."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return _refuse_nul(data)
 
     table: ClassVar[str]
     time_field: ClassVar[str]
@@ -407,6 +435,11 @@ class Profile(BaseModel):
     pregnancy: bool | None = None
     diuretics: bool | None = None
     medicines: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return _refuse_nul(data)
 
     @field_validator("medicines", mode="before")
     @classmethod

@@ -7,7 +7,9 @@ It states facts from the diary and the saved assessment; it never suggests a dru
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,14 +63,69 @@ def _png(fig: Figure) -> io.BytesIO:
     return buf
 
 
+# Fallback fonts for characters DejaVu lacks: STIX (math letters, symbols; shipped with
+# matplotlib) and, when the system has them, Noto (CJK, more scripts) and Symbola (emoji in
+# outline). A character none of them has is printed as MISSING_GLYPH, visibly, never dropped.
+_FALLBACKS: tuple[tuple[str, Path], ...] = (
+    ("STIX", FONT_DIR / "STIXGeneral.ttf"),
+    ("NotoSans", Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")),
+    ("NotoSansSymbols", Path("/usr/share/fonts/truetype/noto/NotoSansSymbols-Regular.ttf")),
+    ("NotoSansSymbols2", Path("/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf")),
+    ("NotoSansCJK", Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")),
+    ("Symbola", Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")),
+)
+MISSING_GLYPH = "□"
+
+
+@functools.cache
+def _fallbacks() -> tuple[tuple[str, Path], ...]:
+    return tuple(
+        (name, path) for name, path in _FALLBACKS if path.suffix == ".ttf" and path.exists()
+    )
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """Every code point the report's fonts can draw."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    points: set[int] = set()
+    for path in (FONT_DIR / "DejaVuSans.ttf", *(p for _, p in _fallbacks())):
+        font = TTFont(str(path), lazy=True)
+        points.update(font.getBestCmap() or {})
+        font.close()
+    return frozenset(points)
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character no font has replaced by MISSING_GLYPH (line breaks kept)."""
+    covered = _covered()
+    return "".join(c if ord(c) in covered or c in "\n\r\t" else MISSING_GLYPH for c in text)
+
+
+class _NoGlyphNames(logging.Filter):
+    # fpdf2 lists the characters a font lacks: the person's own text must never reach a log.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "missing the following glyphs" not in str(record.msg)
+
+
+logging.getLogger("fpdf.output").addFilter(_NoGlyphNames())
+
+
 class _Doc(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4")
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        for name, path in _fallbacks():
+            self.add_font(name, "", str(path))
+        self.set_fallback_fonts([name for name, _ in _fallbacks()], exact_match=False)
         self.set_margins(15, 12, 15)
         self.set_auto_page_break(True, margin=14)
         self.alias_nb_pages()
+
+    def normalize_text(self, text: str) -> str:
+        return str(super().normalize_text(drawable(text)))
 
     def footer(self) -> None:
         self.set_y(-11)

@@ -12,10 +12,11 @@ single-user mode, one per account in a clinic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -43,7 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from ..result import AssessmentDigest
-from ..settings import Settings, get_settings
+from ..settings import Settings, default_data_dir, get_settings
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -54,6 +55,7 @@ from .models import (
     TRIGGERS,
     Assessment,
     DayNote,
+    DiaryError,
     Episode,
     ExerciseSession,
     InputError,
@@ -82,12 +84,14 @@ __all__ = [
     "DEFAULT_PERSON",
     "RECORD_TYPES",
     "ImportResult",
+    "StorageError",
     "Store",
     "alembic_config",
     "check_exercise_id",
     "current_revision",
     "head_revision",
     "make_engine",
+    "storage_problem",
     "upgrade",
 ]
 
@@ -124,6 +128,63 @@ class ImportResult:
     merged: int = 0
 
 
+class StorageError(DiaryError):
+    """The database cannot be used as it is (the message is Russian; nothing was changed)."""
+
+
+# How long a zero-length database file must have existed before it is taken for a truncated one
+# rather than one another process is creating this very moment.
+_EMPTY_FILE_GRACE_S = 5.0
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """A zero-length file is a diary lost (a truncated copy, a failed restore), not a new one."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    old = time.time() - st.st_mtime > _EMPTY_FILE_GRACE_S
+    if st.st_size == 0 and old and not Path(f"{path}-wal").exists():
+        raise StorageError(
+            f"файл базы дневника {path} пуст (0 байт): похоже, он обрезан или испорчен. "
+            "Ничего не изменено. Восстановите его из резервной копии или укажите другой "
+            "файл (--db). Чтобы начать новый дневник, удалите этот пустой файл."
+        )
+
+
+def _secure_sqlite_files(path: Path) -> None:
+    """Health data and password hashes: only the owner may read them (0600; the directory
+    SpasmNav made, 0700). Files left readable by an older version are fixed on start."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = candidate.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(candidate, mode & 0o700 | 0o600)
+        except (FileNotFoundError, PermissionError):
+            continue
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """A Russian sentence for a database failure the person can act on, else None."""
+    orig = getattr(exc, "orig", None) or exc
+    text_ = str(orig).lower()
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if "disk is full" in text_ or sqlstate == "53100" or "no space left" in text_:
+        return "На диске кончилось место, поэтому запись не сохранена. Освободите место и "
+    if "readonly" in text_ or "read-only" in text_ or sqlstate == "25006":
+        return "База дневника открыта только для чтения, поэтому запись не сохранена. "
+    if "locked" in text_ or "busy" in text_:
+        return (
+            "База дневника сейчас занята (например, идёт большой импорт), поэтому запись не "
+            "сохранена. Подождите минуту и "
+        )
+    if "disk i/o error" in text_:
+        return "Ошибка чтения или записи диска, поэтому запись не сохранена. Проверьте диск и "
+    if "unable to open database" in text_:
+        return "Не удалось открыть файл базы дневника (нет доступа к папке?). "
+    return None
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -148,7 +209,18 @@ def make_engine(url: str | None = None, *, settings: Settings | None = None) -> 
         )
     else:
         if not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            db_path = Path(database).expanduser()
+            if not db_path.parent.exists():
+                db_path.parent.mkdir(parents=True, mode=0o700)
+            elif db_path.parent == default_data_dir():
+                os.chmod(db_path.parent, 0o700)
+            _check_sqlite_file(db_path)
+            if not db_path.exists():
+                # Created here, owner-only, before SQLite makes it with the umask's 0644 (the
+                # WAL and shared-memory files take the database file's mode).
+                with suppress(FileExistsError):
+                    os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            _secure_sqlite_files(db_path)
         engine = create_engine(
             parsed, connect_args={"timeout": timeout_ms / 1000}, echo=settings.database_echo
         )
@@ -236,11 +308,20 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; concurrent callers wait for each other."""
-    if revision == "head" and current_revision(engine) == head_revision():
+    current = current_revision(engine)
+    if revision == "head" and current == head_revision():
         return
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     cfg = alembic_config()
+    if current is not None:
+        known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+        if current not in known:
+            raise StorageError(
+                f"база дневника создана более новой версией SpasmNav (ревизия схемы {current}). "
+                "Ничего не изменено: обновите программу (pip install -U spasmnav)."
+            )
     with engine.execution_options(spasmnav_write=True).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
@@ -452,6 +533,22 @@ class Store:
             stmt = stmt.limit(limit)
         with self.reading() as s:
             return [_record(model, row) for row in s.scalars(stmt)]
+
+    def iter_records(self, model: type[R], *, person_id: int, chunk: int = 1000) -> Iterator[R]:
+        """All records of one person in time order, read ``chunk`` rows at a time (a server-side
+        cursor on PostgreSQL): an export of millions of rows never sits in memory at once."""
+        row_cls: Any = _ROWS[model.table]
+        time_col = getattr(row_cls, model.time_field)
+        stmt = (
+            select(row_cls)
+            .where(row_cls.person_id == person_id)
+            .order_by(time_col, row_cls.id)
+            .execution_options(yield_per=chunk)
+        )
+        with self.reading() as s:
+            for row in s.scalars(stmt):
+                yield _record(model, row)
+                s.expunge(row)
 
     def count_records(self, model: type[Record], *, person_id: int) -> int:
         row_cls: Any = _ROWS[model.table]
@@ -678,9 +775,12 @@ class Store:
         level = AssessmentDigest.from_json(data).level
         if not level:
             raise InputError(["в оценке нет уровня срочности (triage.level)"])
-        record = Assessment(
-            assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)
-        )
+        try:
+            record = Assessment(
+                assessed_at=assessed_at or _now(), level=level, text=text, data=dict(data)
+            )
+        except ValidationError as exc:
+            raise InputError(explain_validation(exc)) from exc
         return self.add_record(record, person_id=person_id)
 
     def latest_assessment(self, *, person_id: int) -> Assessment | None:

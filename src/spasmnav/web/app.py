@@ -26,7 +26,7 @@ from .problems import (
     render_error,
     wants_problem,
 )
-from .security import SESSION_SCOPE_KEY, WebGuard
+from .security import SAVED_SCOPE_KEY, SESSION_SCOPE_KEY, WebGuard
 from .templating import TEMPLATES_DIR
 from .views import (
     account,
@@ -96,12 +96,25 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
             ref,
         )
         request = Request(scope)
+        # What the person typed (kept by the CSRF check): shown back, never lost.
+        saved = scope.get(SAVED_SCOPE_KEY) or {}
+        again = "То, что вы ввели, показано ниже: отправьте его ещё раз. " if saved else ""
         problem = Problem(
             500,
-            "Что-то пошло не так на нашей стороне. Ваши данные не потеряны; попробуйте ещё раз. "
-            f"Код ошибки: {ref}.",
+            "Что-то пошло не так на нашей стороне, и ничего не сохранено. "
+            f"{again}Попробуйте ещё раз. Код ошибки: {ref}.",
             code="internal",
+            saved=saved,
         )
+        cause = _storage_cause(exc)
+        if cause is not None:
+            problem = Problem(
+                503,
+                f"{cause}попробуйте ещё раз. {again}Код ошибки: {ref}.",
+                code="storage",
+                saved=saved,
+                headers={"Retry-After": "30"},
+            )
         return _respond(request, problem)
 
     async def on_refuse(scope: Any, status: int, code: str, detail: str) -> Response:
@@ -140,6 +153,35 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     return app
 
 
+def _storage_cause(exc: BaseException) -> str | None:
+    """The Russian cause of a database failure (disk full, read-only, busy), if it is one."""
+    module = type(exc).__module__
+    if module.startswith("spasmnav.diary"):
+        from ..diary.models import DiaryError
+
+        if isinstance(exc, DiaryError):
+            return f"{str(exc).rstrip('.')}. Ничего не сохранено; исправьте это и "
+    if not module.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        return None
+    from ..diary.store import storage_problem
+
+    return storage_problem(exc)
+
+
 def app_from_env() -> FastAPI:
     """ASGI factory for servers: ``uvicorn --factory spasmnav.web.app:app_from_env``."""
+    _log_security_events()
     return create_app(get_settings())
+
+
+def _log_security_events() -> None:
+    """Security events (logins, refusals, denied look-ups, exports) as one line each on stderr,
+    ``<time> spasmnav.security event=… user=…``, whatever uvicorn's log level."""
+    events = logging.getLogger("spasmnav.security")
+    if events.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    events.addHandler(handler)
+    events.setLevel(logging.INFO)
+    events.propagate = False

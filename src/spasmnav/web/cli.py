@@ -101,6 +101,7 @@ def serve(
             "Вход работает только по HTTPS (cookies с флагом Secure): поставьте SpasmNav за "
             "HTTPS-прокси. Для проверки без HTTPS: SPASMNAV_SECURE_COOKIES=false."
         )
+    trusted = settings.trusted_proxies
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -111,8 +112,24 @@ def serve(
         access_log=False,
         log_level="warning",
         server_header=False,
-        proxy_headers=multi_user,
+        # X-Forwarded-For is believed only from the proxies named in the settings (none by
+        # default): otherwise any client could pick its own address for the login throttle.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=",".join(trusted) if trusted else "",
+        http=_http_protocol(),
+        timeout_keep_alive=5,
     )
+
+
+def _http_protocol() -> str:
+    """Read deadlines and a connection cap (serverproto.py) when httptools is there."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings it
+        return "auto"
+    from .serverproto import PROTOCOL
+
+    return PROTOCOL
 
 
 def run_default() -> None:

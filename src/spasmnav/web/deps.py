@@ -8,7 +8,7 @@ from fastapi import Depends, Path, Request
 
 from ..settings import Settings
 from .problems import Problem
-from .security import csrf_valid
+from .security import SAVED_SCOPE_KEY, csrf_valid, security_event
 from .webcore import WebCore
 
 if TYPE_CHECKING:
@@ -132,7 +132,9 @@ async def check_csrf(request: Request, core: CoreDep) -> None:
             item = form.get(key)
             if isinstance(item, str) and item.strip():
                 saved[key] = item
+        request.scope[SAVED_SCOPE_KEY] = saved
     if not csrf_valid(core.secret, core.peek_session(request), token):
+        security_event("csrf_refused")
         raise Problem(
             403,
             "Страница устарела или открыта с другого сайта, поэтому мы ничего не изменили. "

@@ -11,18 +11,19 @@ import datetime as dt
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator
+from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
-from ..diary.io import dump_json, table_name, write_csv
+from ..diary.io import FORMAT, FORMAT_VERSION, csv_columns, csv_row, table_name
 from ..diary.models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -35,6 +36,7 @@ from ..diary.models import (
 from ..diary.store import RECORD_TYPES, Store
 from ..presenter import trends_json
 from .problems import Problem
+from .security import ExportSlots, security_event
 
 __all__ = [
     "CHARTS",
@@ -48,8 +50,12 @@ __all__ = [
     "episode_view",
     "export_csv",
     "export_json",
+    "exporting",
     "plan_ics",
     "report_pdf",
+    "stream_csv",
+    "stream_json",
+    "with_offset",
 ]
 
 log = logging.getLogger("spasmnav.web")
@@ -78,8 +84,46 @@ def plausible_date(value: dt.date) -> dt.date:
     return value
 
 
-PlausibleTime = Annotated[dt.datetime, AfterValidator(plausible_time)]
-PlausibleDate = Annotated[dt.date, AfterValidator(plausible_date)]
+def _no_number(value: Any) -> Any:
+    # JSON numbers would be read as Unix seconds ("started_at": -1 → 1969): times are text.
+    if isinstance(value, int | float):
+        raise ValueError("время нужно текстом, например 2024-05-01T23:30:00+03:00, а не числом")
+    return value
+
+
+PlausibleTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_no_number),
+    AfterValidator(plausible_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339; без смещения — местное время. С 1900 года до завтра.",
+            "examples": ["2024-05-01T23:30:00+03:00"],
+        }
+    ),
+]
+PlausibleDate = Annotated[
+    dt.date,
+    BeforeValidator(_no_number),
+    AfterValidator(plausible_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2024-05-01"]}),
+]
+
+
+def with_offset(data: Any) -> Any:
+    """Stored times are local wall-clock times without an offset; answers give them as RFC 3339
+    with this machine's offset (what a client needs to read them unambiguously)."""
+    if isinstance(data, dict):
+        return {k: with_offset(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_offset(v) for v in data]
+    if isinstance(data, dt.datetime):
+        return (data if data.tzinfo else data.astimezone()).isoformat()
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
 
 
 @contextmanager
@@ -95,6 +139,8 @@ def diary_errors() -> Iterator[None]:
             422, "Данные не подходят: " + "; ".join(exc.problems[:5]), errors=exc.problems
         ) from None
     except NotFoundError:
+        # Also what another person's record looks like: worth a line in the security log.
+        security_event("record_not_found")
         raise Problem(404, "Такой записи нет.") from None
     except DiaryError as exc:
         raise Problem(400, str(exc)) from None
@@ -165,18 +211,95 @@ def plan_ics(pack: Pack) -> bytes:
 
 
 def export_json(store: Store, *, person_id: int) -> bytes:
-    data = dump_json(store, person_id=person_id)
-    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return b"".join(stream_json(store, person_id=person_id))
 
 
 def export_csv(store: Store, *, person_id: int, table: str) -> tuple[str, bytes]:
+    name, chunks = stream_csv(store, person_id=person_id, table=table)
+    return name, b"".join(chunks)
+
+
+_STREAM_ROWS = 500
+
+
+def stream_json(store: Store, *, person_id: int) -> Iterator[bytes]:
+    """The lossless JSON export (the same object as ``diary.io.dump_json``), written piece by
+    piece as the rows are read: memory stays flat however long the diary."""
+    head = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "profile": store.get_profile(person_id=person_id).model_dump(mode="json"),
+    }
+    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2].encode()
+    for table, model in RECORD_TYPES.items():
+        parts: list[str] = []
+        first = True
+        yield f',\n  "{table}": ['.encode()
+        for rec in store.iter_records(model, person_id=person_id):
+            item = json.dumps(rec.model_dump(mode="json", exclude={"id"}), ensure_ascii=False)
+            parts.append(("\n    " if first else ",\n    ") + item)
+            first = False
+            if len(parts) >= _STREAM_ROWS:
+                yield "".join(parts).encode()
+                parts = []
+        parts.append("]" if first else "\n  ]")
+        yield "".join(parts).encode()
+    yield b"\n}\n"
+
+
+def stream_csv(store: Store, *, person_id: int, table: str) -> tuple[str, Iterator[bytes]]:
+    """One table as CSV for a spreadsheet (formulas neutralised), streamed in chunks."""
     with diary_errors():
         name = table_name(table)
     model = RECORD_TYPES[name]
-    out = io.StringIO()
-    write_csv(store.list_records(model, person_id=person_id), out, model=model)
-    # A BOM so that Excel opens Cyrillic correctly.
-    return name, ("\ufeff" + out.getvalue()).encode()
+
+    def chunks() -> Iterator[bytes]:
+        columns = csv_columns(model)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        # A BOM so that Excel opens Cyrillic correctly.
+        out.write("\ufeff")
+        writer.writerow(columns)
+        for n, rec in enumerate(store.iter_records(model, person_id=person_id), start=1):
+            writer.writerow(csv_row(rec, columns))
+            if n % _STREAM_ROWS == 0:
+                yield out.getvalue().encode()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue().encode()
+
+    return name, chunks()
+
+
+def exporting(
+    slots: ExportSlots,
+    person_id: int,
+    kind: str,
+    chunks: Iterable[bytes],
+    media_type: str,
+    filename: str,
+) -> StreamingResponse:
+    """A streamed attachment holding one of the person's export slots until it is sent."""
+    if not slots.acquire(person_id):
+        raise Problem(
+            429,
+            "Выгрузка вашего дневника уже идёт. Дождитесь её конца и попробуйте снова.",
+            headers={"Retry-After": "10"},
+        )
+    security_event("export", kind=kind)
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            slots.release(person_id)
+
+    return StreamingResponse(
+        body(),
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def episode_view(e: Episode) -> dict[str, Any]:

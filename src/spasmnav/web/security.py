@@ -17,10 +17,9 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -30,20 +29,28 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import HTTPException
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer
 
 __all__ = [
     "CSP",
+    "DEVICE_COOKIE",
+    "HOST_SESSION_COOKIE",
     "SESSION_COOKIE",
+    "Busy",
+    "ExportSlots",
     "Passwords",
-    "RateLimiter",
     "Session",
     "WebGuard",
+    "address_tag",
     "csrf_token_for",
     "csrf_valid",
+    "read_cookie",
+    "security_event",
+    "session_cookie_name",
 ]
 
 log = logging.getLogger("spasmnav.web")
+security_log = logging.getLogger("spasmnav.security")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -52,7 +59,15 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SESSION_COOKIE = "spasmnav_session"
+HOST_SESSION_COOKIE = "__Host-spasmnav_session"
+DEVICE_COOKIE = "spasmnav_device"
+HOST_DEVICE_COOKIE = "__Host-spasmnav_device"
+DEVICE_MAX_AGE = 180 * 24 * 3600
+# A route may set the device cookie (see login.py) by putting its value here.
+DEVICE_SCOPE_KEY = "spasmnav.device"
 SESSION_SCOPE_KEY = "spasmnav.session"
+# The texts a form carried (set by the CSRF check), for error pages to show back.
+SAVED_SCOPE_KEY = "spasmnav.saved"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -77,57 +92,52 @@ _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Sessions ------------------------------------------------------------------------------------
 
+_SID_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def session_cookie_name(secure: bool) -> str:
+    """``__Host-`` when the cookie is Secure (browsers then refuse it from a sub-domain or a
+    plain-HTTP page); the plain name on http://127.0.0.1, where a prefixed cookie is refused."""
+    return HOST_SESSION_COOKIE if secure else SESSION_COOKIE
+
 
 @dataclass(slots=True)
 class Session:
-    """What the signed cookie carries: a random id (for CSRF), the user and the user's epoch.
+    """What the cookie carries: one random id, nothing else.
 
-    The epoch is stored with the account and raised at logout, which invalidates every cookie
-    issued before (a stateless cookie cannot otherwise be revoked).
+    The id keys the CSRF token; once logged in, it is also the login, looked up server-side
+    (:class:`spasmnav.web.sessions.ServerSessions`): the cookie reveals neither the user nor any
+    time, and a login ends when its row is deleted (logout, password change, timeouts).
     """
 
-    sid: str = field(default_factory=lambda: secrets.token_urlsafe(18))
-    user_id: int | None = None
-    epoch: int = 0
+    sid: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     changed: bool = False
-    cleared: bool = False
 
-    def login(self, user_id: int, epoch: int) -> None:
-        # A fresh id at login: a session fixed by someone else before login is worthless after.
-        self.sid = secrets.token_urlsafe(18)
-        self.user_id = user_id
-        self.epoch = epoch
+    def rotate(self) -> str:
+        """A fresh id (at login and logout: an id fixed by someone else before is worthless)."""
+        self.sid = secrets.token_urlsafe(32)
         self.changed = True
-
-    def logout(self) -> None:
-        self.sid = secrets.token_urlsafe(18)
-        self.user_id = None
-        self.epoch = 0
-        self.changed = True
+        return self.sid
 
 
 class SessionCodec:
+    """The cookie value: the random id, signed (junk is refused before any database look-up)."""
+
     def __init__(self, secret: bytes, max_age: int) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="spasmnav.session")
+        self._signer = Signer(secret, salt="spasmnav.session.v2")
         self.max_age = max_age
 
     def dumps(self, session: Session) -> str:
-        data = {"s": session.sid, "u": session.user_id, "e": session.epoch}
-        return str(self._serializer.dumps(data))
+        return str(self._signer.sign(session.sid).decode())
 
     def loads(self, raw: str) -> Session | None:
         try:
-            data = self._serializer.loads(raw, max_age=self.max_age)
-        except (BadSignature, ValueError, TypeError):
+            sid = self._signer.unsign(raw).decode()
+        except (BadSignature, ValueError, TypeError, UnicodeError):
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("s"), str):
+        if not _SID_RE.match(sid):
             return None
-        uid, epoch = data.get("u"), data.get("e", 0)
-        if uid is not None and not isinstance(uid, int):
-            return None
-        if not isinstance(epoch, int):
-            return None
-        return Session(sid=data["s"], user_id=uid, epoch=epoch)
+        return Session(sid=sid)
 
 
 class LazySession:
@@ -176,6 +186,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def read_cookie(scope: Scope, name: str) -> str | None:
+    """One cookie's value from the request (None when absent or the header is malformed)."""
+    cookie_header = _header(scope, b"cookie")
+    if not cookie_header or name not in cookie_header:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except Exception:  # a malformed cookie header is the client's problem, not ours
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
 def _host_only(host: str) -> str:
     host = host.strip().lower()
     if host.startswith("["):
@@ -205,8 +229,10 @@ class WebGuard:
         self.on_error = on_error
         self.on_refuse = on_refuse
         attrs = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure_cookies else "")
+        self.cookie_name = session_cookie_name(secure_cookies)
+        self.device_cookie_name = HOST_DEVICE_COOKIE if secure_cookies else DEVICE_COOKIE
         self._cookie_attrs = attrs + f"; Max-Age={codec.max_age}"
-        self._clear_attrs = attrs + "; Max-Age=0"
+        self._device_attrs = attrs + f"; Max-Age={DEVICE_MAX_AGE}"
         self._headers = list(_BASE_HEADERS)
         if secure_cookies:
             self._headers.append((b"strict-transport-security", b"max-age=31536000"))
@@ -219,16 +245,7 @@ class WebGuard:
         if refusal is not None:
             await self._respond(scope, receive, send, *refusal)
             return
-        raw = None
-        cookie_header = _header(scope, b"cookie")
-        if cookie_header and SESSION_COOKIE in cookie_header:
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(cookie_header)
-            except Exception:  # a malformed cookie header is the client's problem, not ours
-                jar = SimpleCookie()
-            morsel = jar.get(SESSION_COOKIE)
-            raw = morsel.value if morsel is not None else None
+        raw = read_cookie(scope, self.cookie_name)
         lazy = LazySession(self.codec, raw)
         scope[SESSION_SCOPE_KEY] = lazy
         static = scope["path"].startswith("/static/")
@@ -260,8 +277,12 @@ class WebGuard:
                 if session is not None and session.changed:
                     value = self.codec.dumps(session)
                     headers.append(
-                        (b"set-cookie", f"{SESSION_COOKIE}={value}{self._cookie_attrs}".encode())
+                        (b"set-cookie", f"{self.cookie_name}={value}{self._cookie_attrs}".encode())
                     )
+                device = scope.get(DEVICE_SCOPE_KEY)
+                if isinstance(device, str):
+                    cookie = f"{self.device_cookie_name}={device}{self._device_attrs}"
+                    headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -322,71 +343,109 @@ class WebGuard:
         await response(scope, receive, send_with_headers)
 
 
-# Login throttling ----------------------------------------------------------------------------
-
-
-class RateLimiter:
-    """Counts failures per key in a sliding window; in memory, per process."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        q = self._hits.setdefault(key, deque())
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
-
-    def retry_after(self, *keys: str) -> int | None:
-        """Seconds to wait if any key is over the limit, else None."""
-        now = time.monotonic()
-        worst: float | None = None
-        with self._lock:
-            for key in keys:
-                q = self._prune(key, now)
-                if len(q) >= self.limit:
-                    wait = q[0] + self.window - now
-                    worst = wait if worst is None else max(worst, wait)
-        return None if worst is None else max(1, int(worst + 0.999))
-
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._prune(key, now).append(now)
-            if len(self._hits) > 100_000:  # bound memory under a flood of distinct keys
-                self._hits = {k: q for k, q in self._hits.items() if q}
-
-    def reset(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._hits.pop(key, None)
-
-
 # Passwords -----------------------------------------------------------------------------------
 
 
-class Passwords:
-    """argon2id hashing; checking an unknown user costs the same as a known one."""
+class Busy(Exception):
+    """Every password-hashing slot stayed taken: the server is overloaded (503)."""
 
-    def __init__(self) -> None:
+
+class Passwords:
+    """argon2id hashing; checking an unknown user costs the same as a known one.
+
+    At most ``concurrency`` hashes run at once in a process (each takes 64 MiB), so a flood of
+    logins queues instead of exhausting memory; a request that waits longer than ``wait``
+    seconds gets :class:`Busy`.
+    """
+
+    def __init__(self, *, concurrency: int = 2, wait: float = 10.0) -> None:
         self._hasher = PasswordHasher()
         self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._wait = wait
+
+    def _slot(self) -> None:
+        if not self._slots.acquire(timeout=self._wait):
+            raise Busy
 
     def hash(self, password: str) -> str:
-        return str(self._hasher.hash(password))
+        self._slot()
+        try:
+            return str(self._hasher.hash(password))
+        finally:
+            self._slots.release()
 
     def verify(self, stored: str | None, password: str) -> bool:
+        self._slot()
         try:
             return bool(self._hasher.verify(stored or self._dummy, password)) and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+        finally:
+            self._slots.release()
 
     def needs_rehash(self, stored: str) -> bool:
         return bool(self._hasher.check_needs_rehash(stored))
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+class ExportSlots:
+    """How many exports each person has running in this process: a second big export of the
+    same diary waits its turn (the caller answers 429) instead of doubling the work."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._running: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, person_id: int) -> bool:
+        with self._lock:
+            if self._running.get(person_id, 0) >= self.limit:
+                return False
+            self._running[person_id] = self._running.get(person_id, 0) + 1
+            return True
+
+    def release(self, person_id: int) -> None:
+        with self._lock:
+            left = self._running.get(person_id, 1) - 1
+            if left <= 0:
+                self._running.pop(person_id, None)
+            else:
+                self._running[person_id] = left
+
+
+# Security events -----------------------------------------------------------------------------
+
+_EVENT_VALUE = re.compile(r"^[A-Za-z0-9_.:/{}-]{1,80}$")
+
+
+def security_event(event: str, **fields: int | str | None) -> None:
+    """One structured line (logfmt) per security decision: ``event=login_failed user=4 …``.
+
+    Only ids, fixed words, route templates and keyed address tags go in (never a name, a
+    password, an address or anything the person typed): a value that is not a plain token is
+    written as ``?``.
+    """
+    parts = [f"event={event}"]
+    for key, value in fields.items():
+        if value is None:
+            text = "-"
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = value if _EVENT_VALUE.match(value) else "?"
+        parts.append(f"{key}={text}")
+    security_log.info(" ".join(parts))
+
+
+def address_tag(secret: bytes, address: str) -> str:
+    """A keyed pseudonym of a client address: events from one address can be matched up, the
+    address itself is not in the log."""
+    return hmac.new(secret, b"addr:" + address.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def dumps_json(obj: Any) -> str:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..diary.store import Store
     from .accounts import Accounts
     from .clinic import Clinic
+    from .sessions import ServerSessions, Throttle
 
 __all__ = ["Services"]
 
@@ -26,6 +27,8 @@ class Services:
         self._store: Store | None = None
         self._accounts: Accounts | None = None
         self._clinic: Clinic | None = None
+        self._sessions: ServerSessions | None = None
+        self._throttle: Throttle | None = None
 
     def store(self) -> Store:
         if self._store is None:
@@ -57,6 +60,32 @@ class Services:
 
                     self._clinic = Clinic(store)
         return self._clinic
+
+    def sessions(self) -> ServerSessions:
+        """Logins, server-side (shared by every worker through the database)."""
+        if self._sessions is None:
+            store = self.store()
+            with self._lock:
+                if self._sessions is None:
+                    from .sessions import ServerSessions
+
+                    self._sessions = ServerSessions(
+                        store,
+                        absolute=self.settings.session_max_age_seconds,
+                        idle=self.settings.session_idle_seconds,
+                    )
+        return self._sessions
+
+    def throttle(self) -> Throttle:
+        """The login and sign-up throttle (in the database, shared by every worker)."""
+        if self._throttle is None:
+            store = self.store()
+            with self._lock:
+                if self._throttle is None:
+                    from .sessions import Throttle
+
+                    self._throttle = Throttle(store)
+        return self._throttle
 
     def close(self) -> None:
         if self._store is not None:

@@ -8,6 +8,7 @@ usable in-process without HTTP (tests, embedding). Route modules reach it throug
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -20,11 +21,12 @@ from ..core import Navigator, default_navigator
 from ..settings import Settings, default_data_dir
 from .security import (
     SESSION_SCOPE_KEY,
+    ExportSlots,
     LazySession,
     Passwords,
-    RateLimiter,
     Session,
     SessionCodec,
+    address_tag,
     csrf_token_for,
 )
 from .services import Services
@@ -36,7 +38,13 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")
+    """A loopback address or ``localhost``; a name such as ``127.attacker.example`` is not."""
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -83,10 +91,13 @@ class WebCore:
         )
         self.secure_cookies = secure
         self.codec = SessionCodec(self.secret, settings.session_max_age_seconds)
-        self.passwords = Passwords() if settings.multi_user else None
-        self.login_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
-        self.signup_limiter = RateLimiter(settings.login_attempts, settings.login_window_seconds)
+        self.passwords = (
+            Passwords(concurrency=settings.password_hash_concurrency)
+            if settings.multi_user
+            else None
+        )
         self.services = Services(settings)
+        self.export_slots = ExportSlots(settings.export_concurrency)
 
     # Sessions ----------------------------------------------------------------------------
 
@@ -100,6 +111,9 @@ class WebCore:
         lazy: LazySession | None = request.scope.get(SESSION_SCOPE_KEY)
         return lazy.peek() if lazy is not None else None
 
+    def address_tag(self, address: str) -> str:
+        return address_tag(self.secret, address)
+
     def csrf_token(self, request: Request) -> str:
         return csrf_token_for(self.secret, self.session(request).sid)
 
@@ -112,9 +126,9 @@ class WebCore:
             return cached
         session = self.peek_session(request)
         user = None
-        if session is not None and session.user_id is not None:
-            user = self.services.accounts().get(session.user_id)
-            if user is not None and user.epoch != session.epoch:
-                user = None
+        if session is not None:
+            user_id = self.services.sessions().resolve(session.sid)
+            if user_id is not None:
+                user = self.services.accounts().get(user_id)
         request.scope["spasmnav.user"] = user
         return user

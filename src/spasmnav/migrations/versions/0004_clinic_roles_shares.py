@@ -4,7 +4,7 @@ Owned by the web app (spasmnav.web.accounts, spasmnav.web.clinic) and the diary
 (spasmnav.diary.orm.RollupRow, kept up to date on every diary write).
 
 Revision ID: 0004_clinic
-Revises: 0003
+Revises: 0004_security
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_clinic"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

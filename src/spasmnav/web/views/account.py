@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..accounts import AccountError
 from ..deps import CoreDep, CsrfProtected
-from ..login import LoginFailed, log_in, sign_up
+from ..login import LoginFailed, change_password, end_session, log_in, sign_up
 from ..problems import Problem
 from ..templating import render
 
@@ -67,11 +67,44 @@ def login(
 @router.post("/logout")
 def logout(request: Request, core: CoreDep) -> Response:
     _multi_user_only(core)
-    user = core.current_user(request)
-    if user is not None:
-        core.services.accounts().end_sessions(user_id=user.id)
-    core.session(request).logout()
+    end_session(core, request)
     return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, core: CoreDep, done: bool = False) -> Response:
+    _multi_user_only(core)
+    if core.current_user(request) is None:
+        return RedirectResponse("/login?next=/account/password", status_code=303)
+    return render(request, "password.html", {"error": None, "done": done})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def password_change(
+    request: Request,
+    core: CoreDep,
+    current: Annotated[str, Form(max_length=1000)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    password2: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    _multi_user_only(core)
+    if core.current_user(request) is None:
+        return RedirectResponse("/login?next=/account/password", status_code=303)
+    try:
+        if password != password2:
+            raise AccountError("Новые пароли не совпадают.")
+        change_password(core, request, current=current, new=password)
+    except LoginFailed as exc:
+        return render(
+            request,
+            "password.html",
+            {"error": exc.detail, "done": False},
+            status_code=exc.status,
+            headers=exc.headers,
+        )
+    except AccountError as exc:
+        return render(request, "password.html", {"error": str(exc), "done": False}, status_code=422)
+    return RedirectResponse("/account/password?done=1", status_code=303)
 
 
 @router.get("/register", response_class=HTMLResponse)

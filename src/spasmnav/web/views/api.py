@@ -77,7 +77,7 @@ class AssessRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {"text": "После инсульта по вечерам дёргается правая нога"},
-                {"findings": {"cramp": True, "night": True}},
+                {"findings": {"cramp": True, "at_night": True}},
             ]
         },
     )

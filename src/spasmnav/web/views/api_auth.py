@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..accounts import AccountError
 from ..deps import CoreDep, JsonOnly
-from ..login import LoginFailed, log_in, sign_up
+from ..login import LoginFailed, change_password, end_session, log_in, sign_up
 from ..problems import Problem
 from .api import PROBLEM_RESPONSES, _problem, json_response
 
@@ -71,10 +71,32 @@ def register(body: Credentials, request: Request, core: CoreDep) -> Response:
 @router.post("/logout", status_code=204, summary="Выйти (на всех устройствах)")
 def logout(request: Request, core: CoreDep) -> Response:
     _multi_user(core)
-    user = core.current_user(request)
-    if user is not None:
-        core.services.accounts().end_sessions(user_id=user.id)
-    core.session(request).logout()
+    end_session(core, request)
+    return Response(status_code=204)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+@router.post(
+    "/password",
+    status_code=204,
+    dependencies=[JsonOnly],
+    summary="Сменить пароль (вход на других устройствах закончится)",
+    responses={403: _problem("Текущий пароль неверен")},
+)
+def password(body: PasswordChange, request: Request, core: CoreDep) -> Response:
+    _multi_user(core)
+    try:
+        change_password(core, request, current=body.current_password, new=body.new_password)
+    except LoginFailed as exc:
+        raise Problem(exc.status, exc.detail, headers=exc.headers) from None
+    except AccountError as exc:
+        raise Problem(422, str(exc)) from None
     return Response(status_code=204)
 
 

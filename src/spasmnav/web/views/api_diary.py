@@ -13,7 +13,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 
 from ...assessing import FindingsError
 from ...diary.fhir import bundle_for
@@ -35,10 +43,12 @@ from ..diarykit import (
     analysis_for,
     analysis_json,
     diary_errors,
-    export_csv,
-    export_json,
+    exporting,
     plan_ics,
     report_pdf,
+    stream_csv,
+    stream_json,
+    with_offset,
 )
 from ..problems import Problem
 from .api import MAX_API_TEXT, PROBLEM_RESPONSES, FindingValue, _problem, json_response
@@ -78,12 +88,12 @@ class EpisodeIn(BaseModel):
     started_at: PlausibleTime | None = None
     leg: Leg | None = None
     place: str | None = Field(default=None, max_length=200)
-    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
-    intensity: int | None = Field(default=None, ge=0, le=10)
+    duration_seconds: StrictInt | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    intensity: StrictInt | None = Field(default=None, ge=0, le=10)
     helped: str | None = Field(default=None, max_length=2000)
     triggers: list[Trigger] = Field(default_factory=list, max_length=8)
-    disturbs_sleep: bool = False
-    disturbs_walking: bool = False
+    disturbs_sleep: StrictBool = False
+    disturbs_walking: StrictBool = False
     note: str | None = Field(default=None, max_length=5000)
 
 
@@ -96,12 +106,12 @@ class EpisodePatch(BaseModel):
     started_at: PlausibleTime | None = None
     leg: Leg | None = None
     place: str | None = Field(default=None, max_length=200)
-    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
-    intensity: int | None = Field(default=None, ge=0, le=10)
+    duration_seconds: StrictInt | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    intensity: StrictInt | None = Field(default=None, ge=0, le=10)
     helped: str | None = Field(default=None, max_length=2000)
     triggers: list[Trigger] | None = Field(default=None, max_length=8)
-    disturbs_sleep: bool | None = None
-    disturbs_walking: bool | None = None
+    disturbs_sleep: StrictBool | None = None
+    disturbs_walking: StrictBool | None = None
     note: str | None = Field(default=None, max_length=5000)
 
 
@@ -132,8 +142,8 @@ class SessionIn(BaseModel):
 
     exercise_id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
     done_at: PlausibleTime | None = None
-    repetitions: int | None = Field(default=None, ge=0, le=10_000)
-    sets: int | None = Field(default=None, ge=0, le=100)
+    repetitions: StrictInt | None = Field(default=None, ge=0, le=10_000)
+    sets: StrictInt | None = Field(default=None, ge=0, le=100)
     note: str | None = Field(default=None, max_length=5000)
 
 
@@ -173,19 +183,19 @@ class SavedAssessmentOut(BaseModel):
 class ProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    birth_year: StrictInt | None = Field(default=None, ge=1900, le=2100)
     stroke_date: PlausibleDate | None = None
-    diabetes: bool | None = None
-    thyroid_surgery: bool | None = None
-    pregnancy: bool | None = None
-    diuretics: bool | None = None
+    diabetes: StrictBool | None = None
+    thyroid_surgery: StrictBool | None = None
+    pregnancy: StrictBool | None = None
+    diuretics: StrictBool | None = None
     medicines: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=50
     )
 
 
 def _episode(e: Episode) -> dict[str, Any]:
-    return e.model_dump(mode="json")
+    return dict(with_offset(e.model_dump()))
 
 
 @router.get("/episodes", response_model=EpisodeList, summary="Эпизоды, новые сначала")
@@ -260,7 +270,7 @@ def list_sessions(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> Response:
     items = store.list_records(ExerciseSession, person_id=person_id, limit=limit, newest_first=True)
-    return json_response([s.model_dump(mode="json") for s in items])
+    return json_response([with_offset(s.model_dump()) for s in items])
 
 
 @router.post(
@@ -276,7 +286,7 @@ def add_session(body: SessionIn, store: StoreDep, person_id: PersonDep) -> Respo
     session = _validate(ExerciseSession, data)
     with diary_errors():
         saved = store.add_exercise_session(person_id=person_id, session=session)
-    return json_response(saved.model_dump(mode="json"), status_code=201)
+    return json_response(with_offset(saved.model_dump()), status_code=201)
 
 
 @router.get("/assessments", response_model=list[SavedAssessmentOut], summary="Сохранённые оценки")
@@ -288,7 +298,7 @@ def list_assessments(
     items = store.list_records(SavedAssessment, person_id=person_id, limit=limit, newest_first=True)
     return json_response(
         [
-            a.model_dump(mode="json", include={"id", "assessed_at", "level", "text", "data"})
+            with_offset(a.model_dump(include={"id", "assessed_at", "level", "text", "data"}))
             for a in items
         ]
     )
@@ -315,14 +325,14 @@ def save_assessment(
     with diary_errors():
         saved = store.save_assessment(person_id=person_id, data=result, text=body.text)
     return json_response(
-        saved.model_dump(mode="json", include={"id", "assessed_at", "level", "text", "data"}),
+        with_offset(saved.model_dump(include={"id", "assessed_at", "level", "text", "data"})),
         status_code=201,
     )
 
 
 @router.get("/profile", response_model=ProfileIn, summary="Профиль (всё необязательно)")
 def get_profile(store: StoreDep, person_id: PersonDep) -> Response:
-    return json_response(store.get_profile(person_id=person_id).model_dump(mode="json"))
+    return json_response(with_offset(store.get_profile(person_id=person_id).model_dump()))
 
 
 @router.put(
@@ -332,7 +342,7 @@ def put_profile(body: ProfileIn, store: StoreDep, person_id: PersonDep) -> Respo
     profile = _validate(Profile, body.model_dump())
     with diary_errors():
         saved = store.set_profile(person_id=person_id, profile=profile)
-    return json_response(saved.model_dump(mode="json"))
+    return json_response(with_offset(saved.model_dump()))
 
 
 @router.get("/trends", summary="Тренды, провокаторы, до/после, оценка по дневнику")
@@ -360,8 +370,11 @@ def _file(body: bytes, media_type: str, filename: str) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def report(store: StoreDep, person_id: PersonDep) -> Response:
-    return _file(report_pdf(store, person_id=person_id), "application/pdf", "spasmnav-report.pdf")
+def report(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    body = report_pdf(store, person_id=person_id)
+    return exporting(
+        core.export_slots, person_id, "pdf", [body], "application/pdf", "spasmnav-report.pdf"
+    )
 
 
 @router.get(
@@ -375,8 +388,11 @@ def plan(core: CoreDep, person_id: PersonDep) -> Response:
 
 
 @router.get("/export.json", summary="Весь дневник (JSON)")
-def export_all(store: StoreDep, person_id: PersonDep) -> Response:
-    return _file(export_json(store, person_id=person_id), "application/json", "spasmnav.json")
+def export_all(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    chunks = stream_json(store, person_id=person_id)
+    return exporting(
+        core.export_slots, person_id, "json", chunks, "application/json", "spasmnav.json"
+    )
 
 
 @router.get(
@@ -386,12 +402,20 @@ def export_all(store: StoreDep, person_id: PersonDep) -> Response:
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_table(
+    core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
     table: Annotated[str, Query(max_length=40)] = "episodes",
 ) -> Response:
-    name, body = export_csv(store, person_id=person_id, table=table)
-    return _file(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")
+    name, chunks = stream_csv(store, person_id=person_id, table=table)
+    return exporting(
+        core.export_slots,
+        person_id,
+        "csv",
+        chunks,
+        "text/csv; charset=utf-8",
+        f"spasmnav-{name}.csv",
+    )
 
 
 @router.get(

@@ -225,8 +225,12 @@ def link(
     clinician: ClinicianDep,
     code: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
+    # Every attempt is counted before the code is tried, in the database (shared by workers);
+    # a code that links is given back.
     key = f"code:{clinician.id}"
-    wait = core.login_limiter.retry_after(key)
+    settings = core.settings
+    throttle = core.services.throttle()
+    wait = throttle.take(key, limit=settings.login_attempts, window=settings.login_window_seconds)
     if wait is not None:
         raise Problem(
             429,
@@ -236,8 +240,8 @@ def link(
     try:
         person_id = core.services.clinic().redeem(clinician=clinician, code=code)
     except ClinicError as exc:
-        core.login_limiter.fail(key)
         raise Problem(422, str(exc)) from None
+    throttle.refund(key)
     return RedirectResponse(f"/clinic/patients/{person_id}?done=linked", status_code=303)
 
 

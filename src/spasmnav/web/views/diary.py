@@ -7,6 +7,7 @@ against it by the store, and someone else's record looks exactly like a missing 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -36,12 +37,13 @@ from ..diarykit import (
     chart_png,
     diary_errors,
     episode_view,
-    export_csv,
-    export_json,
+    exporting,
     plan_ics,
     plausible_date,
     plausible_time,
     report_pdf,
+    stream_csv,
+    stream_json,
 )
 from ..problems import Problem
 from ..templating import render
@@ -135,7 +137,12 @@ def _episode_from_form(form: FormData, base: dict[str, Any] | None = None) -> di
     if "duration_minutes" in form:
         raw = text("duration_minutes")
         try:
-            data["duration_seconds"] = round(float(raw.replace(",", ".")) * 60) if raw else None
+            minutes = float(raw.replace(",", ".")) if raw else None
+            # inf, nan and 1e308 (whose seconds overflow) are typos too: validation names them.
+            ok = minutes is None or (math.isfinite(minutes) and abs(minutes) < 1e9)
+            data["duration_seconds"] = (
+                (round(minutes * 60) if minutes is not None else None) if ok else raw
+            )
         except ValueError:
             data["duration_seconds"] = raw  # let validation name the field
     if "full" in form:
@@ -399,10 +406,16 @@ def _attachment(body: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/downloads/report.pdf")
-def download_report(store: StoreDep, person_id: PersonDep) -> Response:
+def download_report(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
     stamp = dt.date.today().isoformat()
-    return _attachment(
-        report_pdf(store, person_id=person_id), "application/pdf", f"spasmnav-report-{stamp}.pdf"
+    body = report_pdf(store, person_id=person_id)
+    return exporting(
+        core.export_slots,
+        person_id,
+        "pdf",
+        [body],
+        "application/pdf",
+        f"spasmnav-report-{stamp}.pdf",
     )
 
 
@@ -412,16 +425,26 @@ def download_plan(core: CoreDep, person_id: PersonDep) -> Response:
 
 
 @router.get("/downloads/diary.json")
-def download_json(store: StoreDep, person_id: PersonDep) -> Response:
+def download_json(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
     stamp = dt.date.today().isoformat()
-    return _attachment(
-        export_json(store, person_id=person_id),
+    return exporting(
+        core.export_slots,
+        person_id,
+        "json",
+        stream_json(store, person_id=person_id),
         "application/json",
         f"spasmnav-diary-{stamp}.json",
     )
 
 
 @router.get("/downloads/{table}.csv")
-def download_csv(table: str, store: StoreDep, person_id: PersonDep) -> Response:
-    name, body = export_csv(store, person_id=person_id, table=table)
-    return _attachment(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")
+def download_csv(table: str, core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    name, chunks = stream_csv(store, person_id=person_id, table=table)
+    return exporting(
+        core.export_slots,
+        person_id,
+        "csv",
+        chunks,
+        "text/csv; charset=utf-8",
+        f"spasmnav-{name}.csv",
+    )
