@@ -3,6 +3,7 @@ through any route, page or API. The test fails if a diary route is added without
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,21 @@ CASES: dict[tuple[str, str], Request] = {
     ),
     ("POST", "/diary/episodes/{episode_id}/delete"): lambda c, ids: _form(
         c, f"/diary/episodes/{ids['episode']}/delete", {}
+    ),
+    ("POST", "/diary/episodes/{episode_id}/undo"): lambda c, ids: _form(
+        c, f"/diary/episodes/{ids['episode']}/undo", {}
+    ),
+    ("GET", "/diary/day"): lambda c, ids: c.get(f"/diary/day?day={ids['day']}"),
+    ("POST", "/diary/day"): lambda c, ids: _form(
+        c, "/diary/day", {"day": ids["day"], "note": "взлом", "penn": "2"}
+    ),
+    ("GET", "/diary/profile"): lambda c, ids: c.get("/diary/profile"),
+    ("POST", "/diary/profile"): lambda c, ids: _form(c, "/diary/profile", {"birth_year": "1990"}),
+    ("GET", "/diary/medicines"): lambda c, ids: c.get("/diary/medicines"),
+    ("POST", "/diary/medicines"): lambda c, ids: _form(c, "/diary/medicines", {"name": "взлом"}),
+    ("GET", "/diary/scores"): lambda c, ids: c.get("/diary/scores"),
+    ("POST", "/diary/scores"): lambda c, ids: _form(
+        c, "/diary/scores", {"scale": "penn", "penn": "3"}
     ),
     ("GET", "/diary/trends"): lambda c, ids: c.get("/diary/trends"),
     ("GET", "/diary/charts/{kind}.png"): lambda c, ids: c.get("/diary/charts/episodes.png"),
@@ -118,7 +134,15 @@ def _seed_anna(c: TestClient) -> dict[str, Any]:
         c.put("/api/v1/diary/profile", json={"birth_year": 1941, "medicines": [MARK]}).status_code
         == 200
     )
-    return {"episode": episode["id"], "snapshot": episode}
+    # Through the web pages too: a marked day, a medicine taken, a scale score.
+    day = dt.date.today().isoformat()
+    for path, data in (
+        ("/diary/day", {"day": day, "note": MARK, "medicine_other": MARK, "penn": "1"}),
+        ("/diary/medicines", {"name": MARK, "amount": MARK}),
+        ("/diary/scores", {"scale": "ashworth", "ashworth": "2", "muscle": MARK}),
+    ):
+        assert _form(c, path, data).status_code == 303, path
+    return {"episode": episode["id"], "snapshot": episode, "day": day}
 
 
 @pytest.fixture
@@ -155,6 +179,9 @@ def test_one_person_never_reads_or_changes_anothers_data(
     assert mine.status_code == 200 and mine.json() == ids["snapshot"]
     assert anna.get("/api/v1/diary/profile").json()["birth_year"] == 1941
     assert anna.get("/api/v1/diary/episodes").json()["total"] == 1
+    for path in ("/diary/medicines", "/diary/scores", f"/diary/day?day={ids['day']}"):
+        page = anna.get(path).text
+        assert MARK in page and "взлом" not in page, path
     # And Boris sees only what Boris wrote.
     theirs = boris.get("/api/v1/diary/episodes").json()
     assert {e["kind"] for e in theirs["items"]} <= {"spasm", "twitch"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,10 @@ from .models import (
     KIND_TITLES,
     LEG_TITLES,
     SCALE_TITLES,
+    TRIGGER_TITLES,
     Assessment,
+    DayNote,
+    Episode,
     MedicineIntake,
     Profile,
     ScaleScore,
@@ -38,6 +41,9 @@ if TYPE_CHECKING:
     from ..core import Navigator
 
 __all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
+
+EPISODE_ROWS = 40
+DAY_ROWS = 14
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 DISCLAIMER = (
@@ -124,6 +130,65 @@ def _who(profile: Profile, today: dt.date) -> list[tuple[str, str]]:
     return rows
 
 
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} с"
+    return f"{minutes} мин" if not rest else f"{minutes} мин {rest} с"
+
+
+def _episode_row(e: Episode) -> tuple[str, ...]:
+    return (
+        f"{e.started_at:%d.%m.%Y %H:%M}",
+        LEG_TITLES[e.leg] if e.leg else "—",
+        KIND_TITLES.get(e.kind, e.kind),
+        "—" if e.intensity is None else f"{e.intensity} из 10",
+        _duration(e.duration_seconds),
+        e.helped or "—",
+        ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
+    )
+
+
+EPISODE_COLUMNS = ("Когда", "Нога", "Что", "Сила", "Сколько", "Что помогло", "Провокаторы")
+EPISODE_WIDTHS = (27, 13, 26, 14, 17, 44, 39)
+
+
+def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
+    shown = len(episodes)
+    if total > shown:
+        pdf.para(f"Последние {shown} из {total} эпизодов, по времени.", size=8.5)
+    pdf.set_font("DejaVu", "", 8)
+    with pdf.table(
+        col_widths=EPISODE_WIDTHS,
+        text_align="LEFT",
+        line_height=4,
+        first_row_as_headings=True,
+        repeat_headings=1,
+    ) as table:
+        head = table.row()
+        for title in EPISODE_COLUMNS:
+            head.cell(title)
+        for e in episodes:
+            row = table.row()
+            for value in _episode_row(e):
+                row.cell(value)
+    pdf.set_font("DejaVu", "", 9.5)
+
+
+def _day_note_line(n: DayNote, episodes_by_day: Mapping[dt.date, int]) -> str:
+    count = episodes_by_day.get(n.day, 0)
+    said = "без эпизодов" if not count else f"эпизодов: {count}"
+    triggers = ", ".join(TRIGGER_TITLES[t] for t in n.triggers)
+    parts = [f"{n.day:%d.%m.%Y} — {said}"]
+    if triggers:
+        parts.append(f"провокаторы: {triggers}")
+    if n.note:
+        parts.append(f"«{n.note}»")
+    return "; ".join(parts)
+
+
 def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
     if not a.total_episodes:
         return [("Эпизоды", "пока не записаны")]
@@ -133,10 +198,7 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
             "Период дневника",
             f"{_date(a.start)} — {_date(a.end)} ({a.days_observed} дн.)",
         ),
-        (
-            "Эпизодов",
-            f"{a.total_episodes}; в среднем {fmt_number(a.episodes_per_week or 0, 1)} в неделю",
-        ),
+        ("Эпизодов", a.rate_text),
         ("Виды", kinds),
         (
             "Средняя сила",
@@ -183,6 +245,11 @@ class ReportData:
     medicines: Sequence[MedicineIntake]
     scores: Sequence[ScaleScore]
     today: dt.date
+    # The latest episodes and marked days, oldest first (at most EPISODE_ROWS / DAY_ROWS).
+    episodes: Sequence[Episode] = ()
+    day_notes: Sequence[DayNote] = ()
+    episodes_total: int = 0
+    day_counts: Mapping[dt.date, int] = field(default_factory=dict)  # episodes of those days
 
 
 def gather_report(
@@ -200,6 +267,8 @@ def gather_report(
     analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
     saved = store.latest_assessment(person_id=person_id)
     view = assess_diary(analysis.findings, navigator)
+    latest = store.list_episodes(person_id=person_id, limit=EPISODE_ROWS, newest_first=True)
+    notes = store.list_records(DayNote, person_id=person_id, limit=DAY_ROWS, newest_first=True)
     return ReportData(
         analysis=analysis,
         profile=data.profile or Profile(),
@@ -209,6 +278,10 @@ def gather_report(
         medicines=store.list_records(MedicineIntake, person_id=person_id, since=analysis.start),
         scores=store.list_records(ScaleScore, person_id=person_id),
         today=today,
+        episodes=latest[::-1],
+        day_notes=notes[::-1],
+        episodes_total=analysis.total_episodes,
+        day_counts={d.day: d.episodes for d in data.days if d.day in {n.day for n in notes}},
     )
 
 
@@ -261,6 +334,14 @@ def render_report(report: ReportData) -> bytes:
         pdf.image(_png(episodes_chart(a.weeks)), x=pdf.l_margin, y=y, w=width)
         pdf.image(_png(intensity_chart(a.weeks)), x=pdf.l_margin + width + 4, y=y, w=width)
         pdf.set_y(y + width * 3 / 7 + 2)
+
+    if report.episodes:
+        pdf.heading("Эпизоды")
+        _episode_table(pdf, report.episodes, report.episodes_total)
+
+    if report.day_notes:
+        pdf.heading("Отмеченные дни")
+        pdf.bullets([_day_note_line(n, report.day_counts) for n in report.day_notes])
 
     pdf.heading("Последняя сохранённая оценка")
     if assessment is None or saved_view is None:

@@ -94,6 +94,7 @@ R = TypeVar("R", bound=Record)
 DEFAULT_PERSON = "default"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _PG_MIGRATION_LOCK = 7_301_417
+_PG_QUICK_LOCK = 7_301_418
 
 RECORD_TYPES: dict[str, type[Record]] = {
     "episodes": Episode,
@@ -573,6 +574,64 @@ class Store:
 
     def delete_episode(self, *, person_id: int, episode_id: int) -> None:
         self.delete_record(Episode, person_id=person_id, record_id=episode_id)
+
+    def add_quick_episode(
+        self, *, person_id: int, episode: Episode, within: dt.timedelta
+    ) -> tuple[Episode, bool]:
+        """A one-tap entry, counted once: when the same person recorded the same quick entry
+        (kind and leg, nothing else) less than ``within`` ago, that one is returned instead
+        of a new one. Returns (the episode, whether it is new). The check and the insert are
+        one write transaction (SQLite's write lock, a per-person advisory lock on
+        PostgreSQL), so two submits of one tap racing each other still make one record."""
+        e = EpisodeRow
+        now = _now()
+        with self.writing() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                s.execute(
+                    text("SELECT pg_advisory_xact_lock(:k, :p)"),
+                    {"k": _PG_QUICK_LOCK, "p": person_id},
+                )
+            leg = e.leg.is_(None) if episode.leg is None else e.leg == episode.leg
+            found = s.scalars(
+                select(e)
+                .where(
+                    e.person_id == person_id,
+                    e.kind == episode.kind,
+                    leg,
+                    e.created_at >= now - within,
+                    e.intensity.is_(None),
+                    e.duration_seconds.is_(None),
+                    e.note.is_(None),
+                )
+                .order_by(e.created_at.desc(), e.id.desc())
+                .limit(1)
+            ).first()
+            if found is not None:
+                return _record(Episode, found), False
+            row = e(**_values(episode.model_copy(update={"created_at": now}), person_id))
+            s.add(row)
+            s.flush()
+            return _record(Episode, row), True
+
+    def undo_episode(self, *, person_id: int, episode_id: int, within: dt.timedelta) -> Episode:
+        """Delete an episode recorded less than ``within`` ago (the undo after a quick entry).
+
+        Raises NotFoundError for a missing record or someone else's, and InputError when
+        the time to undo is over (the record stays; «Удалить» still removes it)."""
+        with self.writing() as s:
+            row = s.get(EpisodeRow, episode_id, with_for_update=True)
+            if row is None or row.person_id != person_id:
+                raise NotFoundError(f"запись №{episode_id} не найдена")
+            if row.created_at < _now() - within:
+                raise InputError(
+                    [
+                        f"отменить можно только в первые {int(within.total_seconds())} секунд; "
+                        "запись осталась — её можно удалить кнопкой «Удалить»"
+                    ]
+                )
+            episode = _record(Episode, row)
+            s.delete(row)
+            return episode
 
     def add_episodes(self, *, person_id: int, episodes: Sequence[Episode]) -> ImportResult:
         return self.import_records(episodes, person_id=person_id)

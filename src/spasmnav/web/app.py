@@ -28,7 +28,17 @@ from .problems import (
 )
 from .security import SESSION_SCOPE_KEY, WebGuard
 from .templating import TEMPLATES_DIR
-from .views import account, api, api_auth, api_diary, api_interview, diary, interview, pages
+from .views import (
+    account,
+    api,
+    api_auth,
+    api_diary,
+    api_interview,
+    checkin,
+    diary,
+    interview,
+    pages,
+)
 from .webcore import WebCore, is_loopback
 
 __all__ = ["WebCore", "app_from_env", "create_app", "is_loopback"]
@@ -69,6 +79,7 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     app.include_router(api_interview.router, prefix=API_PREFIX)
     app.include_router(api_diary.router, prefix=API_PREFIX)
     app.include_router(diary.router)
+    app.include_router(checkin.router)
 
     async def on_error(scope: Any, exc: Exception) -> Response:
         ref = secrets.token_hex(4)

@@ -32,7 +32,7 @@ from ..diary.models import (
     InputError,
     NotFoundError,
 )
-from ..diary.plots import episodes_chart, intensity_chart
+from ..diary.plots import PHONE, episodes_chart, intensity_chart
 from ..diary.report import gather_report, render_report
 from ..diary.store import RECORD_TYPES, Store
 from ..presenter import trends_json
@@ -137,9 +137,11 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
 
 
 def chart_png(kind: str, a: Analysis) -> bytes:
-    fig = episodes_chart(a.weeks) if kind == "episodes" else intensity_chart(a.weeks)
+    """A chart for the web: phone-first size and type, the last 26 weeks."""
+    chart = episodes_chart if kind == "episodes" else intensity_chart
+    fig = chart(a.weeks, PHONE)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=150)
     return buf.getvalue()
 
 
