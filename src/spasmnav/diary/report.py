@@ -1,4 +1,6 @@
-"""A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows.
+"""A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows;
+then, as an appendix, the latest episodes (date, leg, kind, strength, duration, what helped,
+triggers) and the days marked in the check-in.
 
 Built with fpdf2 and the DejaVu Sans font that matplotlib ships, so no system font is needed.
 It states facts from the diary and the saved assessment; it never suggests a drug or a dose.
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
 
-EPISODE_ROWS = 40
+EPISODE_ROWS = 30
 DAY_ROWS = 14
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -144,26 +146,27 @@ def _episode_row(e: Episode) -> tuple[str, ...]:
         f"{e.started_at:%d.%m.%Y %H:%M}",
         LEG_TITLES[e.leg] if e.leg else "—",
         KIND_TITLES.get(e.kind, e.kind),
-        "—" if e.intensity is None else f"{e.intensity} из 10",
+        "—" if e.intensity is None else str(e.intensity),
         _duration(e.duration_seconds),
         e.helped or "—",
         ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
     )
 
 
-EPISODE_COLUMNS = ("Когда", "Нога", "Что", "Сила", "Сколько", "Что помогло", "Провокаторы")
-EPISODE_WIDTHS = (27, 13, 26, 14, 17, 44, 39)
+EPISODE_COLUMNS = ("Когда", "Нога", "Что", "Сила 0–10", "Сколько", "Что помогло", "Провокаторы")
+EPISODE_WIDTHS = (29, 13, 30, 15, 17, 40, 36)
 
 
 def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
     shown = len(episodes)
     if total > shown:
-        pdf.para(f"Последние {shown} из {total} эпизодов, по времени.", size=8.5)
-    pdf.set_font("DejaVu", "", 8)
+        pdf.para(f"Показаны последние {shown}, всего в дневнике — {total}.", size=8.5)
+    pdf.set_font("DejaVu", "", 7.5)
     with pdf.table(
         col_widths=EPISODE_WIDTHS,
         text_align="LEFT",
-        line_height=4,
+        line_height=3.6,
+        padding=0.8,
         first_row_as_headings=True,
         repeat_headings=1,
     ) as table:
@@ -335,14 +338,6 @@ def render_report(report: ReportData) -> bytes:
         pdf.image(_png(intensity_chart(a.weeks)), x=pdf.l_margin + width + 4, y=y, w=width)
         pdf.set_y(y + width * 3 / 7 + 2)
 
-    if report.episodes:
-        pdf.heading("Эпизоды")
-        _episode_table(pdf, report.episodes, report.episodes_total)
-
-    if report.day_notes:
-        pdf.heading("Отмеченные дни")
-        pdf.bullets([_day_note_line(n, report.day_counts) for n in report.day_notes])
-
     pdf.heading("Последняя сохранённая оценка")
     if assessment is None or saved_view is None:
         pdf.para("Сохранённых оценок нет: в дневнике нет ни одной оценки симптомов.")
@@ -403,6 +398,19 @@ def render_report(report: ReportData) -> bytes:
 
     pdf.heading("Что обсудить с врачом")
     pdf.bullets(_questions(a, saved_view))
+
+    # The summary above stays within two pages; the records themselves follow as an appendix.
+    if report.episodes or report.day_notes:
+        pdf.add_page()
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.cell(0, 7, "Приложение: записи дневника", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "", 9.5)
+    if report.episodes:
+        pdf.heading("Эпизоды")
+        _episode_table(pdf, report.episodes, report.episodes_total)
+    if report.day_notes:
+        pdf.heading("Отмеченные дни («Как прошёл день»)")
+        pdf.bullets([_day_note_line(n, report.day_counts) for n in report.day_notes])
     return bytes(pdf.output())
 
 

@@ -68,6 +68,7 @@ from .orm import (
     AssessmentRow,
     Base,
     DayNoteRow,
+    EpisodeDayRow,
     EpisodeRow,
     ExerciseSessionRow,
     MedicineIntakeRow,
@@ -701,14 +702,15 @@ class Store:
 
     # --- analytics input ----------------------------------------------------------------------
 
-    def diary_data(
+    def diary_days_scan(
         self,
         *,
         person_id: int,
         since: dt.date | None = None,
         until: dt.date | None = None,
-    ) -> DiaryData:
-        """Per-day aggregates computed by the database, ready for :func:`analytics.analyse`."""
+    ) -> list[DayAggregate]:
+        """The per-day aggregates computed from every episode row (what ``episode_days``
+        holds, the slow way): the reference the tests compare the kept table with."""
         e = EpisodeRow
         columns: list[Any] = [
             e.day,
@@ -728,7 +730,7 @@ class Store:
         stmt = stmt.group_by(e.day).order_by(e.day)
         n_t = len(TRIGGERS)
         with self.reading() as s:
-            days = [
+            return [
                 DayAggregate(
                     day=_as_date(row[0]),
                     episodes=int(row[1]),
@@ -742,6 +744,48 @@ class Store:
                     },
                 )
                 for row in s.execute(stmt)
+            ]
+
+    def diary_data(
+        self,
+        *,
+        person_id: int,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> DiaryData:
+        """Per-day aggregates, ready for :func:`analytics.analyse`.
+
+        They come from ``episode_days``, which the database keeps in step with ``episodes``
+        (triggers of revision 0004_ux_diary): one row a day, whatever the number of episodes.
+        :meth:`diary_days_scan` computes the same from the episodes themselves."""
+        d = EpisodeDayRow
+        columns = [c.name for c in EpisodeDayRow.__table__.columns]
+        i_day = columns.index("day")
+        i_n, i_isum, i_in = (columns.index(c) for c in ("episodes", "intensity_sum", "intensity_n"))
+        i_sleep, i_walk = columns.index("sleep"), columns.index("walking")
+        i_trig = [(t, columns.index(TRIGGER_COLUMNS[t])) for t in TRIGGERS]
+        i_kind = [(k, columns.index(f"kind_{k}")) for k in KINDS]
+        raw = select(*EpisodeDayRow.__table__.columns).where(
+            d.person_id == person_id, d.episodes > 0
+        )
+        if since is not None:
+            raw = raw.where(d.day >= since)
+        if until is not None:
+            raw = raw.where(d.day <= until)
+        raw = raw.order_by(d.day)
+        with self.reading() as s:
+            days = [
+                DayAggregate(
+                    day=_as_date(row[i_day]),
+                    episodes=int(row[i_n]),
+                    intensity_sum=int(row[i_isum]),
+                    intensity_n=int(row[i_in]),
+                    sleep=int(row[i_sleep]),
+                    walking=int(row[i_walk]),
+                    triggers={t: int(row[i]) for t, i in i_trig if row[i]},
+                    kinds={k: int(row[i]) for k, i in i_kind if row[i]},
+                )
+                for row in s.execute(raw)
             ]
             notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
             if since is not None:
