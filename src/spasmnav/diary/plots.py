@@ -41,7 +41,7 @@ class ChartSize:
 
 
 PAPER = ChartSize()
-PHONE = ChartSize(width=4.8, height=3.4, font=12.0, ticks=6, weeks=26)
+PHONE = ChartSize(width=4.4, height=3.3, font=13.0, ticks=5, weeks=26)
 
 
 def _figure(width: float = 7.0, height: float = 3.0, font: float = 9.0) -> tuple[Figure, Axes]:
@@ -94,7 +94,7 @@ def episodes_chart(weeks: Sequence[WeekStat], size: ChartSize = PAPER) -> Figure
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("эпизодов за неделю")
     if any(not w.complete for w in shown):
-        ax.set_xlabel("неделя с понедельника; штриховка — неделя не полная")
+        ax.set_xlabel("штриховка — неделя не полная")
     else:
         ax.set_xlabel("неделя (с понедельника)")
     return fig

@@ -580,10 +580,10 @@ class Store:
         self, *, person_id: int, episode: Episode, within: dt.timedelta
     ) -> tuple[Episode, bool]:
         """A one-tap entry, counted once: when the same person recorded the same quick entry
-        (kind and leg, nothing else) less than ``within`` ago, that one is returned instead
-        of a new one. Returns (the episode, whether it is new). The check and the insert are
-        one write transaction (SQLite's write lock, a per-person advisory lock on
-        PostgreSQL), so two submits of one tap racing each other still make one record."""
+        (the kind, the leg when one is given, nothing else) less than ``within`` ago, that one
+        is returned instead of a new one. Returns (the episode, whether it is new). The check
+        and the insert are one write transaction (SQLite's write lock, a per-person advisory
+        lock on PostgreSQL), so two submits of one tap racing each other make one record."""
         e = EpisodeRow
         now = _now()
         with self.writing() as s:
@@ -592,13 +592,15 @@ class Store:
                     text("SELECT pg_advisory_xact_lock(:k, :p)"),
                     {"k": _PG_QUICK_LOCK, "p": person_id},
                 )
-            leg = e.leg.is_(None) if episode.leg is None else e.leg == episode.leg
+            # A tap without a leg repeats any tap of that kind: the quick form forgets the leg
+            # once the first tap is saved, so a double tap's second half arrives without it.
+            same = [e.person_id == person_id, e.kind == episode.kind]
+            if episode.leg is not None:
+                same.append(e.leg == episode.leg)
             found = s.scalars(
                 select(e)
                 .where(
-                    e.person_id == person_id,
-                    e.kind == episode.kind,
-                    leg,
+                    *same,
                     e.created_at >= now - within,
                     e.intensity.is_(None),
                     e.duration_seconds.is_(None),

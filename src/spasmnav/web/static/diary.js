@@ -10,7 +10,7 @@
     var out = form.querySelector("[data-undo-left]");
     var timer = window.setInterval(function () {
       left -= 1;
-      if (out && left > 0) out.textContent = " (осталось " + left + " с)";
+      if (out && left > 0) out.textContent = "Отменить можно ещё " + left + " с.";
       if (left <= 0) {
         window.clearInterval(timer);
         if (document.activeElement && form.contains(document.activeElement)) {

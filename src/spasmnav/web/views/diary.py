@@ -276,10 +276,13 @@ def undo_episode(
         store.undo_episode(person_id=person_id, episode_id=episode_id, within=UNDO_GRACE)
     except NotFoundError:
         raise Problem(404, "Такой записи нет.") from None
-    except InputError as exc:
+    except InputError:
         ctx = _diary_context(store, person_id, 0)
         ctx["message"] = None
-        ctx["error"] = "Не отменено: " + "; ".join(exc.problems) + "."
+        ctx["error"] = (
+            f"Не отменено: отменить можно только в первые {UNDO_SECONDS} секунд. Запись "
+            "осталась в списке — если она лишняя, нажмите у неё «Удалить»."
+        )
         if _is_htmx(request):
             # htmx swaps only 2xx answers; the fragment carries the alert itself.
             return render(request, "_diary_live.html", ctx)
