@@ -594,7 +594,12 @@ class Store:
                 )
             # A tap without a leg repeats any tap of that kind: the quick form forgets the leg
             # once the first tap is saved, so a double tap's second half arrives without it.
-            same = [e.person_id == person_id, e.kind == episode.kind]
+            minute = dt.timedelta(minutes=1)
+            same = [
+                e.person_id == person_id,
+                e.kind == episode.kind,
+                e.started_at.between(episode.started_at - minute, episode.started_at + minute),
+            ]
             if episode.leg is not None:
                 same.append(e.leg == episode.leg)
             found = s.scalars(
