@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = ("bench.core", "bench.interview", "bench.diary", "bench.web")
+SUITES = ("bench.core", "bench.text", "bench.interview", "bench.diary", "bench.web")
 
 
 def main() -> int:

@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VIGNETTES = ROOT.parent / "shared" / "eval" / "vignettes-dev.jsonl"
 PATIENTS = ROOT / "tests" / "cases" / "interview_patients.jsonl"
 EMERGENCY_WITHIN = 5
+# The targets of issue 11 («From a new user's chair»): typical (mean and median) and maximum.
+TYPICAL_TARGET = 10
+MAX_TARGET = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,26 @@ class Outcome:
     step_seconds: tuple[float, ...]
 
 
+def knows_own_red_flags(truth: dict[str, Observation]) -> dict[str, Observation]:
+    """A person knows whether their face droops or they can breathe: the red flags of the
+    pack's checks that are not present are absent for them, not «не знаю» (as in
+    ``tests/test_interview_sim.py``)."""
+    from spasmnav.content import load_pack
+
+    out = dict(truth)
+    pack = load_pack()
+    for check in pack.checks:
+        for fid in check.findings:
+            out.setdefault(fid, Observation(False))
+    for q in pack.questions:
+        if q.red_flag:
+            for o in q.answerOption:
+                for fid, v in o.sets.items():
+                    if v is False:
+                        out.setdefault(fid, Observation(False))
+    return out
+
+
 def vignette_patients() -> list[Patient]:
     if not VIGNETTES.is_file():
         return []
@@ -52,7 +75,8 @@ def vignette_patients() -> list[Patient]:
         if line.strip():
             item = json.loads(line)
             u = understand(item["text"])
-            out.append(Patient(str(item["id"]), dict(u.facts), u.subject, item["text"]))
+            truth = knows_own_red_flags(dict(u.facts))
+            out.append(Patient(str(item["id"]), truth, u.subject, item["text"]))
     return out
 
 
@@ -61,7 +85,8 @@ def own_patients() -> list[Patient]:
     for line in PATIENTS.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            out.append(Patient(item["id"], parse_findings(item["findings"]), item["subject"]))
+            truth = knows_own_red_flags(parse_findings(item["findings"]))
+            out.append(Patient(item["id"], truth, item["subject"]))
     return out
 
 
@@ -99,9 +124,11 @@ def _report(title: str, outcomes: list[Outcome]) -> None:
     agree = sum(o.level == o.full_level for o in outcomes)
     emergencies = [o for o in outcomes if o.full_level == "emergency"]
     fast = sum(o.emergency_screen and o.questions <= EMERGENCY_WITHIN for o in emergencies)
+    over = sum(q > MAX_TARGET for q in n)
     print(
         f"  {title}: {len(outcomes)} patients, questions mean {statistics.mean(n):.1f} "
-        f"(median {statistics.median(n):g}, max {max(n)}; target: typical <= 12), "
+        f"(median {statistics.median(n):g}, max {max(n)}; targets: typical <= {TYPICAL_TARGET}, "
+        f"max <= {MAX_TARGET}, over the max {over}/{len(outcomes)}), "
         f"same level as full information {agree}/{len(outcomes)}, "
         f"emergencies within {EMERGENCY_WITHIN} questions {fast}/{len(emergencies)}"
     )

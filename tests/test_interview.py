@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -602,21 +601,6 @@ def test_the_policy_mirror_of_the_engine_agrees_with_it(values: dict[str, Any]) 
     assert leader == (a.conditions[0].id if a.conditions else None)
 
 
-def test_a_step_is_fast_enough_for_the_web() -> None:
-    iv.next_step(iv.start())  # warm up
-    state = _calm(iv.start(subject="self"))
-    times = []
-    for _ in range(6):
-        iv._step_for.cache_clear()
-        t0 = time.perf_counter()
-        step = iv.next_step(state)
-        times.append(time.perf_counter() - t0)
-        if not isinstance(step, iv.QuestionStep):
-            break
-        state = iv.answer(state, step.link_id, None)
-    assert sum(times) / len(times) < 0.05, times
-
-
 # --- The command line: replay and the interactive loop ---------------------------------------
 
 runner = CliRunner()
@@ -689,6 +673,25 @@ def test_typed_answers_are_parsed_like_a_person_types_them() -> None:
     for bad in ("abc", "1 99", ""):
         with pytest.raises(ValueError):
             parse_answer(step, bad)
+    assert parse_answer(step, "нет") == ["none"]  # a list with «Ничего из этого»
+
+
+@pytest.mark.parametrize("typed", ["Н", "н", "H", "h", "N", "назад"])
+def test_back_is_understood_in_cyrillic_and_in_latin_lookalikes(typed: str) -> None:
+    from spasmnav.interview_cli import _Back
+
+    step = iv.next_step(iv.start(subject="self"))
+    assert isinstance(step, iv.QuestionStep)
+    with pytest.raises(_Back):
+        parse_answer(step, typed)
+
+
+def test_yes_and_no_typed_with_latin_lookalikes() -> None:
+    step = iv.question_step(iv.start(subject="self"), "hx_smoking")
+    assert step.type == "boolean"
+    assert parse_answer(step, "HET") is False  # Latin H, E, T
+    assert parse_answer(step, "дa") is True  # a Latin «a»
+    assert parse_answer(step, "Да") is True
 
 
 def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:

@@ -126,3 +126,80 @@ def test_the_page_view_puts_first_aid_apart_and_keeps_three_conditions() -> None
 def test_level_words_style_names_a_colour(level: str) -> None:
     style = LEVEL_WORDS[level].style  # type: ignore[index]
     assert style.split()[-1] in {"red", "yellow", "blue", "green"}
+
+
+def test_first_screen_has_the_level_one_sentence_of_why_and_at_most_three_things() -> None:
+    from spasmnav.presenter import NOW_LIMIT, first_sentence, present
+
+    pack = load_pack()
+    for text in (
+        "ночью свело икру, потянула носок и прошло",
+        "После инсульта полгода, правая нога тугая, трудно согнуть",
+        "Опухла и болит правая икра, горячая на ощупь",
+    ):
+        view = present(assess_text(text), pack)
+        assert view.why and view.why.count(". ") == 0 and view.why.endswith((".", "!", "?"))
+        things = len(view.now) + (1 if view.red_flags_unchecked else 0)
+        assert 1 <= things <= NOW_LIMIT, (text, view.now)
+        # First aid comes first; the rest of the advice is in the order a person needs it.
+        kinds = [x.kind for x in view.advice]
+        order = ["self_help", "visit", "caution", "lifestyle", "info"]
+        assert kinds == sorted(kinds, key=order.index), kinds
+    assert first_sentence("Выпрямите ногу. Потом встаньте.") == "Выпрямите ногу."
+    assert first_sentence("Т. е. «так». Дальше") == "Т. е. «так»."
+    from spasmnav.presenter import short_text
+
+    text = "Потяните носок. Разотрите. Не делайте этого, если икра опухла. Потом лягте."
+    assert short_text(text) == "Потяните носок. Не делайте этого, если икра опухла."
+    # Nothing shown now loses the warning its full advice carries.
+    view = present(assess_text("ночью свело икру, потянула носок и прошло"), pack)
+    for item in view.now:
+        full = next((x.text for x in view.advice if x.title == item.title), "")
+        for sentence in full.split(". "):
+            if sentence.startswith("Не "):
+                assert sentence.rstrip(".") in item.text
+
+
+def test_every_exercise_has_a_player_plan_from_its_own_parameters() -> None:
+    from spasmnav.presenter import exercise_view
+
+    pack = load_pack()
+    plans = {x.id: exercise_view(x.card(pack)).plan for x in pack.exercises}
+    assert set(plans) == {x.id for x in pack.exercises}
+    for xid, plan in plans.items():
+        x = pack.exercise(xid)
+        assert plan["mode"] in ("breathing", "hold", "count", "stopwatch", "timer"), xid
+        # Every number the player counts is in the exercise's own words.
+        numbers = " ".join(
+            filter(None, (x.repetitions, x.hold_seconds, x.instructions, x.duration_minutes))
+        )
+        if plan["reps"]:
+            assert str(plan["reps"]) in (x.repetitions or "")
+        for phase in plan["phases"]:
+            assert str(phase["seconds"]) in numbers, (xid, phase)
+        if plan["countdown"]:
+            assert str(plan["countdown"] // 60) in (x.duration_minutes or "")
+    breathing = plans["breathing_446"]
+    assert [(p["cue"], p["seconds"]) for p in breathing["phases"]] == [
+        ("inhale", 4),
+        ("hold", 4),
+        ("exhale", 6),
+    ]
+    assert plans["straight_leg_raise"]["sides"] == 2  # «8–10 раз для каждой ноги»
+    assert plans["calf_stretch"]["mode"] == "stopwatch"  # no hold length in the sources
+    assert plans["calf_stretch"]["sides"] == 2  # «затем смените ногу»
+    assert plans["daily_walking"]["countdown"] == 20 * 60
+
+
+def test_the_terminal_says_why_and_what_to_do_now_before_the_details() -> None:
+    out = _terminal("ночью свело икру, потянула носок и прошло")
+    why = out.index("В том, что вы описали, нет признаков")
+    now = out.index("Что сделать сейчас")
+    assert why < now < out.index("Почему такой вывод") < out.index("Что делать\n")
+    assert "Не делайте этого, если икра опухла" in out[now : out.index("Почему такой вывод")]
+
+
+def test_the_terminal_puts_the_notice_about_a_long_text_at_the_top() -> None:
+    out = _terminal("Ночью свело икру, потянула носок — прошло. " * 200)
+    notice = next(line for line in out.splitlines() if "знаков" in line)
+    assert out.index(notice) < out.index("Почему такой вывод")

@@ -89,3 +89,77 @@ def test_a_reader_built_from_cached_analyses_reads_the_same(
     text = "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет"
     a, b = fresh.read(text), again.read(text)
     assert a.facts == b.facts and a.matches == b.matches
+
+
+def test_shared_objects_are_put_back_not_copied(cache_dir: Path) -> None:
+    owner = {"big": list(range(10))}
+    value = snapshot.cached("y", "k", lambda: {"ref": owner, "n": 1}, dict, {"owner": owner})
+    again = snapshot.cached("y", "k", lambda: {}, dict, {"owner": owner})
+    assert again == value and again["ref"] is owner
+    # Read with the shared object missing: recomputed, never a wrong reference.
+    assert snapshot.cached("y", "k", lambda: {"n": 2}, dict, {}) == {"n": 2}
+    assert not list(cache_dir.glob(".*.tmp"))
+
+
+def test_an_unpicklable_result_leaves_no_temporary_file(cache_dir: Path) -> None:
+    assert snapshot.cached("z", "k", lambda: {"f": lambda: 1}, dict)["f"]() == 1
+    assert not list(cache_dir.glob(".*")) and not list(cache_dir.glob("z-*"))
+
+
+def test_the_navigators_reader_from_the_snapshot_reads_the_same(cache_dir: Path) -> None:
+    from spasmnav.core import Navigator
+
+    first = Navigator()
+    fresh = first.reader  # built and stored
+    assert len(list(cache_dir.glob("reader-*.pickle"))) == 1
+    second = Navigator()
+    cached = second.reader  # read back, referring to the second navigator's own pack
+    assert cached.pack is second.pack and cached is not fresh
+    for text in (
+        "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет",
+        "перекосило лицо и нога дергается",
+        "ночью свело икру, потянула носок — прошло; пью мочегонные",
+    ):
+        a, b = fresh.read(text), cached.read(text)
+        assert a.facts == b.facts and a.matches == b.matches and a.notes == b.notes
+
+
+_EMERGENCIES = (
+    "внезапно перекосило лицо и нога не слушается",
+    "судороги всего тела, потерял сознание",
+    "Вдруг онемела левая рука и нога, речь стала невнятной",
+)
+
+
+def _levels(env: dict[str, str]) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    out = []
+    for text in _EMERGENCIES:
+        done = subprocess.run(
+            [sys.executable, "-m", "spasmnav", "assess", "--text", text, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.append(json.loads(done.stdout)["triage"]["level"])
+    return out
+
+
+def test_a_process_that_reads_the_cached_reader_triages_like_one_that_builds_it(
+    cache_dir: Path,
+) -> None:
+    # The reader's matchers hold word numbers of a vocabulary: a reader read back in another
+    # process (whose global vocabulary is empty) must carry its own, or texts are misread.
+    import os
+
+    env = {**os.environ, "SPASMNAV_CACHE_DIR": str(cache_dir)}
+    env.pop("SPASMNAV_CACHE", None)
+    built = _levels(env)  # the first process builds and stores the reader
+    assert list(cache_dir.glob("reader-*.pickle"))
+    from_cache = _levels(env)
+    uncached = _levels({**env, "SPASMNAV_CACHE": "0"})
+    assert built == from_cache == uncached == ["emergency"] * len(_EMERGENCIES)

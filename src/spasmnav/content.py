@@ -53,11 +53,13 @@ __all__ = [
     "SeedSection",
     "Source",
     "Specialist",
+    "StandardCode",
     "Test",
     "lint_pack",
     "load_pack",
     "load_pack_cached",
     "load_pack_from",
+    "pack_fingerprint",
     "read_shipped_pack",
     "settable_findings",
 ]
@@ -420,6 +422,21 @@ class Question(_Model):
     cite: list[Cite] = Field(default_factory=list)
 
 
+class StandardCode(_Model):
+    """A code of a standard terminology used by the FHIR export, with where it is defined."""
+
+    id: str
+    system: Literal[
+        "http://snomed.info/sct",
+        "http://loinc.org",
+        "http://unitsofmeasure.org",
+        "http://terminology.hl7.org/CodeSystem/observation-category",
+    ]
+    code: str = Field(min_length=1, pattern=r"^[^\s]+( [^\s]+)*$")
+    display: str
+    cite: Cites
+
+
 class Texts(_Model):
     disclaimer: str
     out_of_scope: str
@@ -446,6 +463,7 @@ class Pack(_Model):
     checks: list[Check] = Field(default_factory=list)
     context: ContextRules | None = None
     frames: list[Frame] = Field(default_factory=list)
+    codes: list[StandardCode] = Field(default_factory=list)
     texts: Texts
 
     @model_validator(mode="after")
@@ -489,6 +507,9 @@ class Pack(_Model):
 
     def level(self, id: str) -> LevelText:
         return self._index("levels")[id]  # type: ignore[no-any-return]
+
+    def code(self, id: str) -> StandardCode:
+        return self._index("codes")[id]  # type: ignore[no-any-return]
 
     def has(self, attr: str, id: str) -> bool:
         return id in self._index(attr)
@@ -549,6 +570,9 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                 yield f"{attr}: duplicate id {item.id!r}"
             seen.add(item.id)
         ids[attr] = seen
+    pairs = [(c.system, c.code) for c in pack.codes]
+    for system, code in {p for p in pairs if pairs.count(p) > 1}:
+        yield f"codes: the code {code!r} of {system} is listed twice"
     qids = [q.linkId for q in pack.questions]
     if len(set(qids)) != len(qids):
         yield "questions: duplicate linkId"
@@ -693,6 +717,7 @@ PACK_FILES = (
     "questions",
     "checks",
     "emergencies",
+    "codes",
 )
 
 
@@ -868,10 +893,8 @@ def read_shipped_pack() -> Pack:
     return load_pack_cached(SHIPPED_PACK_DIR)
 
 
-def load_pack_cached(directory: Path) -> Pack:
-    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
-    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
-    and validated again by the next process; any edit is validated afresh."""
+def pack_fingerprint(directory: Path) -> str:
+    """The snapshot key of the pack in ``directory``: its YAML files and this schema's source."""
     from . import facts, snapshot
 
     parts: list[bytes | str] = [PACK_SCHEMA_VERSION]
@@ -880,7 +903,17 @@ def load_pack_cached(directory: Path) -> Pack:
         parts += [name, node.read_bytes() if node.is_file() else b""]
     for module in (__file__, ex.__file__, facts.__file__):
         parts.append(Path(module).read_bytes())
-    key = snapshot.fingerprint(parts)
+    return snapshot.fingerprint(parts)
+
+
+def load_pack_cached(directory: Path, key: str | None = None) -> Pack:
+    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
+    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
+    and validated again by the next process; any edit is validated afresh. ``key`` is
+    :func:`pack_fingerprint` of ``directory`` when the caller has it already."""
+    from . import snapshot
+
+    key = key or pack_fingerprint(directory)
     return snapshot.cached("pack", key, lambda: load_pack_from(directory), Pack)
 
 

@@ -93,9 +93,11 @@ __all__ = [
     "correct",
     "describe_answer",
     "drive",
+    "expected_length",
     "facts",
     "next_step",
     "question_ids",
+    "question_step",
     "question_text",
     "result",
     "start",
@@ -1209,6 +1211,50 @@ def start(text: str | None = None, subject: str | None = None) -> InterviewState
         for fid, o in u.facts.items()
     }
     return InterviewState(text=opening, text_facts=established, subject_hint=hint)
+
+
+def question_step(state: InterviewState, link_id: str) -> QuestionStep:
+    """A given question as a step, pre-filled with its current answer (to change one answer
+    from the summary: answering it again replaces the old answer, the others stay)."""
+    cq = _catalog().by_link.get(link_id) if isinstance(link_id, str) else None
+    if cq is None:
+        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+    step = _question_step(state, link_id, "edit", _situation(state))
+    if link_id in state.answers:
+        value = state.answers[link_id]
+        number = state.history.index(link_id) + 1
+        step = dataclasses.replace(step, suggested=copy.deepcopy(value), number=number)
+    return step
+
+
+def _calm_answer(step: QuestionStep) -> AnswerValue:
+    # The answer of a person with nothing more to tell: «нет», «ничего из этого», «не знаю».
+    if step.type == "boolean":
+        return False
+    if step.repeats and any(o.code == NONE for o in step.options):
+        return [NONE]
+    return None
+
+
+@lru_cache(maxsize=512)
+def _expected_for(catalogue: _Catalog, serialised: str) -> int:
+    state = InterviewState.model_validate_json(serialised)
+    try:
+        run = drive(state, _calm_answer, limit=60)
+    except InterviewError:
+        return len(state.history)
+    return len(run.state.history)
+
+
+def expected_length(state: InterviewState) -> int:
+    """About how many questions the interview will have in all, from this state: the
+    questions so far plus those a person with nothing more to tell would still be asked
+    (for «Вопрос 3 из примерно 8»)."""
+    step = next_step(state)
+    done = len(state.history)
+    if not isinstance(step, QuestionStep):
+        return done
+    return max(done + 1, _expected_for(_catalog(), state.to_json()))
 
 
 def next_step(state: InterviewState) -> Step:

@@ -45,6 +45,20 @@ EXIT_INTERRUPTED = 130
 _BACK_WORDS = frozenset({"н", "n", "назад", "back", "b"})
 _QUIT_WORDS = frozenset({"выход", "выйти", "quit", "exit", "q"})
 _UNKNOWN_WORDS = frozenset({"0", "не знаю", "незнаю", "?", "unknown"})
+_YES = frozenset({"1", "да", "д", "yes", "y"})
+_NO = frozenset({"2", "нет", "no"})
+_NONE_WORDS = frozenset({"нет", "ничего", "ничего из этого", "no", "none"})
+
+# Latin letters that look like Cyrillic ones: a Latin «H» typed for «Н», «HET» for «нет».
+_LOOKALIKES = str.maketrans("aehkmoptcxyb3", "аенкмортсхув3")
+
+
+def _forms(raw: str) -> frozenset[str]:
+    """What the person typed, lower-cased, as typed and with Latin lookalikes read as Cyrillic
+    (so «H», «Н» and «n» all go back, and «HET» is «нет»)."""
+    text = " ".join(raw.strip().lower().split())
+    return frozenset({text, text.translate(_LOOKALIKES)})
+
 
 Reader = Callable[[str], str]
 
@@ -187,11 +201,12 @@ def render_understood(console: Console, state: iv.InterviewState) -> list[str]:
 def parse_answer(step: iv.QuestionStep, raw: str) -> Any:
     """What the person typed as an answer value; ``ValueError`` with a Russian hint."""
     text = raw.strip().lower()
-    if text in _BACK_WORDS:
+    forms = _forms(raw)
+    if forms & _BACK_WORDS:
         raise _Back
-    if text in _QUIT_WORDS:
+    if forms & _QUIT_WORDS:
         raise _Quit
-    if text in _UNKNOWN_WORDS:
+    if forms & _UNKNOWN_WORDS:
         return None
     choices = [o for o in step.options if o.code != iv.UNKNOWN]
     if step.type in ("integer", "decimal"):
@@ -200,12 +215,14 @@ def parse_answer(step: iv.QuestionStep, raw: str) -> Any:
         except ValueError:
             raise ValueError("Введите число, 0 — не знаю, Н — назад.") from None
     if step.type == "boolean":
-        if text in ("1", "да", "д", "yes", "y"):
+        if forms & _YES:
             return True
-        if text in ("2", "нет", "no"):
+        if forms & _NO:
             return False
         raise ValueError("Введите 1 — да, 2 — нет, 0 — не знаю или Н — назад.")
     hint = f"Введите номер от 1 до {len(choices)}, 0 — не знаю или Н — назад."
+    if step.repeats and forms & _NONE_WORDS and any(o.code == iv.NONE for o in choices):
+        return [iv.NONE]
     tokens = [t for t in re.split(r"[\s,;.]+", text) if t]
     if not tokens or not all(t.isdigit() for t in tokens):
         raise ValueError("Не понял ответ. " + hint)
@@ -377,7 +394,7 @@ def _interactive(console: Console, read: Reader, *, text: str | None, out: Outpu
                 "\nЕсли вы ошиблись в ответе, введите Н, чтобы вернуться.\n"
                 "Иначе нажмите Enter и звоните 103 или 112: "
             )
-            if raw.strip().lower() in _BACK_WORDS and state.history:
+            if _forms(raw) & _BACK_WORDS and state.history:
                 state = iv.back(state)
                 continue
             _finish(console, state, out, pretty=False)
@@ -385,10 +402,10 @@ def _interactive(console: Console, read: Reader, *, text: str | None, out: Outpu
         elif isinstance(step, iv.SummaryStep):
             render_summary(console, step)
             raw = read("\n1 — Показать результат,  Н — вернуться и изменить последний ответ: ")
-            choice = raw.strip().lower()
-            if choice in _BACK_WORDS:
+            choice = _forms(raw)
+            if choice & _BACK_WORDS:
                 state = iv.back(state)
-            elif choice in ("1", "", "да"):
+            elif choice & {"1", "", "да", "д"}:
                 state = iv.confirm(state)
             else:
                 console.print("[yellow]Введите 1 или Н.[/]")

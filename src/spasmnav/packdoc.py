@@ -366,6 +366,20 @@ def _render_questions(doc: _Doc, pack: Pack) -> None:
             doc.p(_cites(pack, q.cite))
 
 
+def _render_codes(doc: _Doc, pack: Pack) -> None:
+    if not pack.codes:
+        return
+    doc.h(2, "Стандартные коды для обмена FHIR")
+    doc.p(
+        "Только коды, в которых нет сомнений, с источником; всё остальное — в собственной "
+        "системе кодов SpasmNav."
+    )
+    for c in pack.codes:
+        doc.h(3, f"{c.display} ({_code(c.id)})")
+        doc.p(f"Код {_code(c.code)} в системе {c.system}")
+        doc.p(_cites(pack, c.cite))
+
+
 def _value_ru(value: bool | float) -> str:
     if value is True:
         return "да"
@@ -403,5 +417,6 @@ def render_pack(pack: Pack) -> str:
     _render_medicines(doc, pack)
     _render_brain_and_scales(doc, pack)
     _render_questions(doc, pack)
+    _render_codes(doc, pack)
     _render_sources(doc, pack)
     return doc.text()

@@ -40,15 +40,22 @@ if TYPE_CHECKING:
 __all__ = [
     "EXERCISE_LABELS",
     "LEVEL_WORDS",
+    "NOW_LIMIT",
     "ExerciseView",
     "LevelWords",
+    "NowItem",
     "ResultView",
     "Segment",
     "exercise_parameters",
     "exercise_view",
+    "first_sentence",
     "highlight_segments",
     "level_words",
+    "now_items",
+    "player_plan",
     "present",
+    "short_text",
+    "sorted_advice",
     "source_label",
     "source_labels",
     "trends_json",
@@ -147,6 +154,79 @@ def highlight_segments(
 # --- The result, in the order a tired person needs it ------------------------------------------
 
 
+# What a person needs first, after first aid: what to do themselves now, when to see a doctor,
+# then what to change in daily life, cautions and background.
+ADVICE_ORDER: Mapping[str, int] = {
+    "first_aid": 0,
+    "self_help": 1,
+    "visit": 2,
+    "caution": 3,
+    "lifestyle": 4,
+    "info": 5,
+}
+NOW_LIMIT = 3  # things to do now on the first screen; everything else is under «Подробнее»
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«„\"(]?[А-ЯЁA-Z0-9])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text («Выпрямите ногу и потяните носок на себя.»)."""
+    text = " ".join(text.split())
+    return _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+
+
+def short_text(text: str) -> str:
+    """The first sentence, and every warning sentence («Не делайте этого, если…»): a shortened
+    advice never loses its «не»."""
+    text = " ".join(text.split())
+    sentences = _SENTENCE_END.split(text) if text else []
+    keep = [s for i, s in enumerate(sentences) if i == 0 or s.startswith("Не ")]
+    return " ".join(keep)
+
+
+@dataclass(frozen=True, slots=True)
+class NowItem:
+    """One thing to do now, in one sentence; ``href`` opens it (an exercise's player)."""
+
+    title: str
+    text: str
+    kind: str
+    href: str | None = None
+
+
+def sorted_advice(a: Assessment) -> tuple[Advice, ...]:
+    """The advice but first aid, in the order a person needs it (``ADVICE_ORDER``)."""
+    return tuple(
+        sorted(
+            (x for x in a.advice if x.kind != "first_aid"),
+            key=lambda x: ADVICE_ORDER.get(x.kind, len(ADVICE_ORDER)),
+        )
+    )
+
+
+def now_items(a: Assessment) -> tuple[NowItem, ...]:
+    """The first screen's things to do now (none in an emergency: the call comes first)."""
+    if a.level == "emergency":
+        return ()
+    return _now_items(a, sorted_advice(a), check=bool(a.red_flags_unchecked))
+
+
+def _now_items(a: Assessment, advice: Sequence[Advice], *, check: bool) -> tuple[NowItem, ...]:
+    """At most ``NOW_LIMIT`` things to do now: first aid, self-help, the first exercise, then
+    when to see a doctor. An open red-flag check is the first of them (``check``)."""
+    limit = NOW_LIMIT - (1 if check else 0)
+    out: list[NowItem] = [NowItem(x.title, short_text(x.text), x.kind) for x in a.first_aid[:limit]]
+    helps = [x for x in advice if x.kind == "self_help"]
+    visits = [x for x in advice if x.kind == "visit"]
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in helps[:1]]
+    if a.exercises and a.level in ("self_care", "doctor"):
+        x = a.exercises[0]
+        out.append(NowItem(f"С таймером: {x.title}", "", "exercise", f"/exercises/{x.id}"))
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in visits[:1]]
+    out += [NowItem(x.title, short_text(x.text), x.kind) for x in helps[1:]]
+    return tuple(out[:limit])
+
+
 @dataclass(frozen=True, slots=True)
 class ResultView:
     """What the result page, the interview's last screen and the diary's trend card show.
@@ -160,6 +240,13 @@ class ResultView:
     advice: tuple[Advice, ...]  # everything but first aid
     conditions: tuple[ConditionScore, ...]  # the three most likely
     segments: tuple[Segment, ...]
+    now: tuple[NowItem, ...] = ()  # the first screen's things to do now (not in an emergency)
+
+    @property
+    def why(self) -> str:
+        """One sentence of why: the first sentence of the leading reason."""
+        reasons = self.assessment.reasons
+        return first_sentence(reasons[0].text) if reasons else ""
 
     @property
     def level(self) -> Level:
@@ -263,13 +350,80 @@ def present(a: Assessment, pack: Pack) -> ResultView:
         assessment=a,
         words=level_words(a.level),
         first_aid=a.first_aid,
-        advice=tuple(x for x in a.advice if x.kind != "first_aid"),
+        advice=sorted_advice(a),
         conditions=a.conditions[:3],
         segments=tuple(segments),
+        now=now_items(a),
     )
 
 
 # --- Exercises --------------------------------------------------------------------------------
+
+
+# The player's words for each timed position; the numbers always come from the pack.
+PLAYER_POSITIONS: Mapping[str, tuple[str, ...]] = {
+    "knee_flex_extend": ("Согните ногу в колене и держите", "Выпрямите ногу и держите"),
+    "straight_leg_raise": ("Поднимите прямую ногу и держите",),
+    "isometric_heel_press": ("Упритесь пяткой и напрягите ногу — держите",),
+}
+PLAYER_RELEASE: Mapping[str, str] = {
+    "knee_flex_extend": "Повтор сделан. Отдохните и начните следующий.",
+    "straight_leg_raise": "Медленно опустите ногу. Повтор засчитан.",
+    "isometric_heel_press": "Полностью расслабьтесь. Повтор засчитан.",
+}
+_BREATH = {
+    "inhale": re.compile(r"вд[оы]х\w*\D{0,20}?(\d+)\s*сек", re.I),
+    "hold": re.compile(r"задерж\w*\s+дыхани\w*\D{0,20}?(\d+)\s*сек", re.I),
+    "exhale": re.compile(r"выд[оы]х\w*\D{0,20}?(\d+)\s*сек", re.I),
+}
+BREATH_WORDS = {"inhale": "Вдох", "hold": "Задержите дыхание", "exhale": "Выдох"}
+_PER_LEG = re.compile(r"для каждой ноги|смените ногу|другой ногой", re.I)
+_MINUTES = re.compile(r"(\d+)(?:\s*[–-]\s*\d+)?\s*мин", re.I)
+
+
+def player_plan(x: Exercise) -> dict[str, Any]:
+    """What the exercise player runs, from the exercise's own parameters (never a made-up
+    number): ``phases`` of one repetition (``seconds`` ``None`` = untimed), the target
+    ``reps``, how many ``sides`` (legs), a ``countdown`` in seconds for a timed activity, and
+    ``mode``: ``breathing`` (phases run on by themselves), ``hold`` (each repetition timed),
+    ``count`` (repetitions tapped), ``stopwatch`` (an open hold or activity), ``timer``."""
+    text = " ".join(filter(None, (x.hold_seconds, x.instructions)))
+    reps = _first_number(x.repetitions)
+    hold = _first_number(x.hold_seconds)
+    sides = 2 if _PER_LEG.search(" ".join(filter(None, (x.repetitions, x.instructions)))) else 1
+    breath = {k: int(m.group(1)) for k, rx in _BREATH.items() if (m := rx.search(text))}
+    plan: dict[str, Any] = {"reps": reps, "sides": sides, "phases": [], "countdown": None}
+    if len(breath) == 3:
+        plan["mode"] = "breathing"
+        plan["sides"] = 1
+        plan["phases"] = [
+            {"say": BREATH_WORDS[k], "seconds": breath[k], "cue": k}
+            for k in ("inhale", "hold", "exhale")
+        ]
+    elif hold:
+        plan["mode"] = "hold"
+        positions = PLAYER_POSITIONS.get(x.id, ("Держите",))
+        plan["phases"] = [{"say": p, "seconds": hold, "cue": "hold"} for p in positions]
+        plan["release"] = PLAYER_RELEASE.get(x.id, "Отпустите. Повтор засчитан.")
+    elif x.duration_minutes and (m := _MINUTES.search(x.duration_minutes)):
+        plan["mode"] = "timer"
+        plan["countdown"] = int(m.group(1)) * 60
+        plan["sides"] = 1
+    elif x.id in PLAYER_OPEN_HOLD:
+        plan["mode"] = "stopwatch"
+        plan["say"] = PLAYER_OPEN_HOLD[x.id]
+    elif reps or not (x.distance or x.per_week):
+        plan["mode"] = "count"
+    else:
+        plan["mode"] = "stopwatch"
+        plan["sides"] = 1
+    return plan
+
+
+# Holds whose length the sources do not give: the player counts the time up, per leg.
+PLAYER_OPEN_HOLD: Mapping[str, str] = {
+    "calf_stretch": "Растяните икру и держите, пока чувствуете мягкое растяжение",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +437,13 @@ class ExerciseView:
     params: tuple[tuple[str, str], ...]
     target_reps: int | None
     hold: int | None
+    plan: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def plan_json(self) -> str:
+        import json
+
+        return json.dumps(self.plan, ensure_ascii=False)
 
     @property
     def hold_label(self) -> str:
@@ -327,6 +488,7 @@ def exercise_view(x: Exercise) -> ExerciseView:
         params=tuple(exercise_parameters(x)),
         target_reps=_first_number(x.repetitions),
         hold=_first_number(x.hold_seconds),
+        plan=player_plan(x),
     )
 
 

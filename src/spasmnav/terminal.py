@@ -13,7 +13,15 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from .presenter import exercise_parameters, level_words, qualifier_words, source_labels
+from .presenter import (
+    exercise_parameters,
+    first_sentence,
+    level_words,
+    now_items,
+    qualifier_words,
+    sorted_advice,
+    source_labels,
+)
 from .result import Assessment, Citation, TextMatch
 
 __all__ = ["highlighted_text", "print_assessment"]
@@ -38,11 +46,16 @@ def print_assessment(console: Console, a: Assessment) -> None:
     head = Text()
     head.append(f" {words.emoji} {words.badge} ", style=words.style)
     head.append(f"  {a.title}", style="bold")
-    body = [head, Text(a.action)]
+    body = [head]
+    if a.level != "emergency" and a.reasons:
+        body.append(Text(first_sentence(a.reasons[0].text), style="bold"))  # one sentence of why
+    body.append(Text(a.action))
     if a.level != "self_care" or a.specialist != "therapist":
         body.append(Text(f"Кто поможет: {a.specialist_title}", style="bold"))
     console.print(Panel(Group(*body), border_style=words.style.split()[-1], expand=True))
 
+    for note in a.notes:  # notices first: what was not read changes how to read the rest
+        console.print(f"[yellow]{escape(note)}[/]")
     if a.message:
         console.print(Panel(a.message, title="Что мы рассматриваем", border_style="yellow"))
 
@@ -55,6 +68,16 @@ def print_assessment(console: Console, a: Assessment) -> None:
             "  [dim]Ответы пересчитают оценку: spasmnav assess --ask …, или --check "
             "id=да|нет|не знаю[/]"
         )
+
+    now = now_items(a)
+    if now:
+        console.print("\n[bold]Что сделать сейчас[/]")
+        for item in now:
+            title = item.title
+            if item.kind == "exercise":  # the page's timer is not in the terminal
+                title = "Упражнение: " + title.split(": ", 1)[-1] + " (см. «Упражнения» ниже)"
+            text = f". {escape(item.text)}" if item.text else ""
+            console.print(f"  • [bold]{escape(title)}[/]{text}")
 
     if a.red_flags:
         console.print("[bold red]Опасные признаки:[/]")
@@ -95,7 +118,7 @@ def print_assessment(console: Console, a: Assessment) -> None:
 
     if a.advice:
         console.print("\n[bold]Что делать[/]")
-        for adv in a.advice:
+        for adv in (*a.first_aid, *sorted_advice(a)):
             console.print(f"  • [bold]{adv.title}[/]. {adv.text}")
             console.print(f"    [dim]{_sources(adv.sources)}[/]")
     if a.tests:
@@ -116,6 +139,4 @@ def print_assessment(console: Console, a: Assessment) -> None:
             console.print(f"  • {m.name} — {m.what_a_doctor_may_consider}")
             console.print(f"    [yellow]Осторожно: {' '.join(m.cautions)}[/]")
             console.print(f"    [dim]{_sources(m.sources)}[/]")
-    for note in a.notes:
-        console.print(f"\n[yellow]{note}[/]")
     console.print(f"\n[dim]{a.disclaimer}[/]")

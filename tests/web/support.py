@@ -66,11 +66,11 @@ def page_routes() -> list[tuple[str, str]]:
 
 def api_routes() -> list[tuple[str, str]]:
     """(method, path) of every API route under /api/v1."""
-    from spasmnav.web.views import api, api_auth, api_diary, api_interview
+    from spasmnav.web.views import api, api_auth, api_diary, api_fhir, api_interview
 
     return [
         (method, "/api/v1" + route.path)
-        for module in (api, api_auth, api_diary, api_interview)
+        for module in (api, api_auth, api_diary, api_interview, api_fhir)
         for route in module.router.routes
         for method in sorted(getattr(route, "methods", ()) or ())
     ]

@@ -8,6 +8,7 @@ CSP is never violated, and screenshots at phone and desktop widths go to tests/a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -247,6 +248,9 @@ def test_self_care_free_text_with_the_keyboard_only(page: Any) -> None:
     page.wait_for_selector(".level")
     assert "level-self_care" in (page.locator(".level").get_attribute("class") or "")
     assert page.locator("mark.hit").count() >= 1
+    assert page.locator("a.button-now[href^='/exercises/']").is_visible()
+    assert not page.locator("#exercises").is_visible()  # under «Подробнее»
+    page.locator("details.more-details > summary").click()
     assert page.locator("#exercises").is_visible()
     shoot(page, "result-self-care")
     page.get_by_role("button", name="Сохранить оценку в дневник").click()
@@ -262,6 +266,7 @@ def test_the_red_flag_check_is_shown_and_answering_it_changes_the_level(page: An
     check = page.locator(".check")
     assert check.is_visible() and "Проверьте, нет ли сейчас" in check.inner_text()
     shoot(page, "result-check")
+    check.get_by_text("Ответить и пересчитать").click()
     # Answer: a sudden weakness — yes; everything else — no. No script is needed.
     for item in check.locator("fieldset").all():
         name = item.locator("input").first.get_attribute("name") or ""
@@ -283,6 +288,14 @@ def test_full_interview(page: Any) -> None:
         if page.locator("#question").count() == 0:
             if page.get_by_role("button", name="Всё верно — показать результат").count():
                 shoot(page, "interview-summary")
+                # «Изменить» next to an answer asks that question again, the others stay.
+                page.get_by_role("button", name=re.compile("^Изменить")).first.click()
+                page.wait_for_selector("#question")
+                assert page.locator(".progress").inner_text() == "Изменить ответ на вопрос 1"
+                page.wait_for_function("() => document.activeElement.id === 'question'")
+                shoot(page, "interview-edit")
+                page.get_by_role("button", name="Оставить как было").click()
+                page.wait_for_selector("text=Проверьте ответы")
                 page.get_by_role("button", name="Всё верно — показать результат").click()
                 page.wait_for_selector(".level")
             break
@@ -345,28 +358,6 @@ def test_diary_note_with_script_is_shown_as_text(page: Any) -> None:
     page.wait_for_url(re.compile(r"/diary\?deleted="))
 
 
-def test_exercise_session_with_timer_is_recorded(page: Any) -> None:
-    go(page, "/exercises")
-    shoot(page, "exercises")
-    go(page, "/exercises/knee_flex_extend")
-    page.get_by_role("button", name="Повтор сделан").click()
-    page.get_by_role("button", name="Повтор сделан").click()
-    page.get_by_role("button", name=re.compile("Начать удержание")).click()
-    assert "Держите" in page.locator("[data-timer]").inner_text()
-    page.wait_for_function(
-        "() => document.querySelector('[data-timer]').textContent.includes('засчитан')",
-        timeout=8000,
-    )
-    assert page.locator("[data-reps]").inner_text() == "3"
-    assert page.get_by_label("Сколько повторений сделали").input_value() == "3"
-    shoot(page, "exercise-player")
-    page.get_by_role("button", name="Закончить и записать в дневник").click()
-    page.wait_for_url(re.compile(r"saved=1"))
-    assert "Занятие записано" in page.locator("[role=status]").inner_text()
-    sessions = page.request.get(page.base + "/api/v1/diary/sessions").json()
-    assert sessions[0]["exercise_id"] == "knee_flex_extend" and sessions[0]["repetitions"] == 3
-
-
 def test_download_the_doctors_pdf(page: Any, tmp_path: Path) -> None:
     go(page, "/downloads")
     shoot(page, "downloads")
@@ -376,6 +367,356 @@ def test_download_the_doctors_pdf(page: Any, tmp_path: Path) -> None:
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     assert info.value.suggested_filename.endswith(".pdf")
+
+
+def test_download_the_diary_as_fhir(page: Any, tmp_path: Path) -> None:
+    go(page, "/downloads")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("для клиники")).click()
+    path = tmp_path / "diary.json"
+    info.value.save_as(path)
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert info.value.suggested_filename == "spasmnav-fhir.json"
+
+
+# --- From a new user's chair: the result's first screen, the interview, the player ----------
+
+SELF_CARE = "ночью свело икру, потянула носок и прошло"
+
+
+def _assess(page: Any, text: str) -> None:
+    go(page, "/assess")
+    page.locator("#text").fill(text)
+    page.get_by_role("button", name="Оценить").click()
+    page.wait_for_selector(".level")
+
+
+def test_the_first_screen_of_a_self_care_result_fits_a_phone(page: Any) -> None:
+    page.set_viewport_size(PHONE)
+    _assess(page, SELF_CARE)
+    assert "level-self_care" in (page.locator(".level").get_attribute("class") or "")
+    more = page.locator("details.more-details")
+    assert more.get_attribute("open") is None
+    summary = more.locator("> summary")
+    assert summary.inner_text().strip() == "Подробнее"
+    box = summary.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    # The level, one sentence of why, and at most three things to do now.
+    why = page.locator(".level-why").inner_text()
+    assert why.count(". ") == 0 and why.endswith(".")
+    things = page.locator(".now-list > li")
+    assert 1 <= things.count() <= 3
+    for i in range(things.count()):
+        b = things.nth(i).bounding_box()
+        assert b is not None and b["y"] + b["height"] <= PHONE["height"]
+    # Everything else is folded: the tests, the reasons, the advice cards.
+    assert not page.locator("#tests").is_visible() and not page.locator("#why").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "result-self-care-first-screen-phone.png"))
+    summary.click()
+    assert page.locator("#why").is_visible() and page.locator("#exercises").is_visible()
+    shoot(page, "result-self-care-details")
+
+
+def _to_first_list_question(page: Any) -> None:
+    go(page, "/interview")
+    page.get_by_role("button", name="О себе", exact=False).first.click()
+    page.wait_for_selector("input[type=checkbox][value=none]")
+
+
+def _answer_errors(page: Any) -> list[str]:
+    """The errors for «Дальше» with nothing ticked, then with «Ничего из этого» and another."""
+    out = []
+    page.get_by_role("button", name="Дальше").first.click()
+    page.wait_for_selector("#answer-error")
+    out.append(page.locator("#answer-error").inner_text())
+    page.locator("input[type=checkbox]").first.check()
+    page.locator("input[type=checkbox][value=none]").check()
+    page.get_by_role("button", name="Дальше").first.click()
+    page.wait_for_function(
+        "t => document.querySelector('#answer-error') &&"
+        " document.querySelector('#answer-error').textContent !== t",
+        arg=out[0],
+    )
+    out.append(page.locator("#answer-error").inner_text())
+    # What was ticked stays ticked, so it can be corrected.
+    assert page.locator("input[type=checkbox][value=none]").is_checked()
+    return out
+
+
+def test_the_interview_shows_the_same_error_with_and_without_javascript(
+    page: Any, browser: Any
+) -> None:
+    _to_first_list_question(page)
+    with_js = _answer_errors(page)
+    assert "Отметьте хотя бы один" in with_js[0]
+    assert "нельзя отметить вместе" in with_js[1]
+    # The error is announced and has the focus.
+    assert page.locator("#answer-error").get_attribute("role") == "alert"
+    page.wait_for_function("() => document.activeElement.id === 'answer-error'", timeout=5000)
+    shoot(page, "interview-error")
+    context = browser.new_context(viewport=PHONE, locale="ru-RU", java_script_enabled=False)
+    try:
+        nojs = context.new_page()
+        nojs.base = page.base
+        _to_first_list_question(nojs)
+        assert _answer_errors(nojs) == with_js
+    finally:
+        context.close()
+
+
+def test_focus_lands_on_the_next_question_with_and_without_javascript(
+    page: Any, browser: Any
+) -> None:
+    _to_first_list_question(page)
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
+    assert re.fullmatch(r"Вопрос 2 из примерно \d+", page.locator(".progress").inner_text())
+    page.locator("input[type=checkbox][value=none]").check()
+    page.get_by_role("button", name="Дальше").first.click()
+    page.wait_for_function("() => document.querySelector('.progress').textContent.includes('3')")
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
+    # One Tab from the heading reaches the first answer.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('fieldset') !== null")
+    context = browser.new_context(viewport=PHONE, locale="ru-RU", java_script_enabled=False)
+    try:
+        nojs = context.new_page()
+        nojs.base = page.base
+        _to_first_list_question(nojs)
+        assert nojs.evaluate("document.activeElement.id") == "question"
+    finally:
+        context.close()
+
+
+PUSHED = """() => history.state && history.state.spasmnavInterview ===
+  document.querySelector('#interview input[name=state]').value"""
+
+
+def test_the_browsers_back_returns_to_the_previous_question_with_its_answers(page: Any) -> None:
+    _to_first_list_question(page)
+    page.wait_for_function(PUSHED)
+    first = page.locator("#question").inner_text()
+    page.locator("input[type=checkbox][value=none]").check()
+    page.get_by_role("button", name="Дальше").first.click()
+    page.wait_for_function("t => document.querySelector('#question').textContent !== t", arg=first)
+    page.wait_for_function(PUSHED)  # the new question is in the browser's history
+    second = page.locator("#question").inner_text()
+    page.go_back()
+    page.wait_for_function("t => document.querySelector('#question').textContent === t", arg=first)
+    assert page.url.endswith("/interview")
+    state = page.locator("input[name=state]").first.get_attribute("value") or ""
+    assert '"subject":"self"' in state.replace(" ", "")  # the first answer is kept
+    page.wait_for_function("() => document.activeElement.id === 'question'", timeout=5000)
+    page.go_forward()
+    page.wait_for_function("t => document.querySelector('#question').textContent === t", arg=second)
+    assert '"rf_stroke":["none"]' in (
+        page.locator("input[name=state]").first.get_attribute("value") or ""
+    ).replace(" ", "")
+
+
+def test_read_aloud_uses_only_a_local_russian_voice(browser: Any, server: str) -> None:
+    stub = """
+      (() => {
+        const spoken = [];
+        window.__spoken = spoken;
+        const voices = VOICES;
+        Object.defineProperty(window, 'speechSynthesis', {value: {
+          getVoices: () => voices, speak: u => spoken.push([u.text, u.lang, u.voice.name]),
+          cancel: () => {}, addEventListener: () => {},
+        }});
+        window.SpeechSynthesisUtterance = function (t) { this.text = t; };
+      })();
+    """
+    cases = {
+        "local": '[{"name": "ru-local", "lang": "ru-RU", "localService": true},'
+        ' {"name": "ru-cloud", "lang": "ru-RU", "localService": false}]',
+        "cloud": '[{"name": "ru-cloud", "lang": "ru-RU", "localService": false},'
+        ' {"name": "en", "lang": "en-US", "localService": true}]',
+    }
+    for name, voices in cases.items():
+        context = browser.new_context(viewport=PHONE, locale="ru-RU")
+        context.add_init_script(stub.replace("VOICES", voices))
+        pg = context.new_page()
+        pg.base = server
+        try:
+            _assess(pg, SELF_CARE)
+            button = pg.get_by_role("button", name="Прочитать вслух")
+            if name == "cloud":
+                assert button.count() == 0 or not button.first.is_visible()
+                continue
+            button.first.click()
+            spoken = pg.evaluate("window.__spoken")
+            assert spoken and spoken[-1][2] == "ru-local" and spoken[-1][1] == "ru-RU"
+            assert "Можно наблюдать" in spoken[-1][0]
+            for path in ("/interview", "/exercises/breathing_446"):
+                go(pg, path)
+                pg.get_by_role("button", name="Прочитать вслух").first.click()
+                text = pg.evaluate("window.__spoken")[-1][0]
+                assert text and ("О ком" in text or "Начать" in text), text
+        finally:
+            context.close()
+
+
+AUDIO_STUB = """
+  (() => {
+    window.__beeps = 0; window.__buzz = 0;
+    navigator.vibrate = () => { window.__buzz += 1; return true; };
+    window.AudioContext = function () {
+      this.currentTime = 0; this.state = 'running'; this.destination = {};
+      const param = {value: 0, setValueAtTime() {}, exponentialRampToValueAtTime() {}};
+      this.createGain = () => ({gain: param, connect() {}});
+      this.createOscillator = () => ({frequency: {value: 0}, connect() {},
+        start() { window.__beeps += 1; }, stop() {}});
+    };
+    window.__said = [];
+    new MutationObserver(() => {
+      const s = document.querySelector('[data-status]');
+      if (s && window.__said[window.__said.length - 1] !== s.textContent)
+        window.__said.push(s.textContent);
+    }).observe(document, {subtree: true, childList: true, characterData: true});
+  })();
+"""
+
+
+def _exercise_ids() -> list[str]:
+    from spasmnav.content import load_pack
+
+    return [x.id for x in load_pack().exercises]
+
+
+@pytest.mark.parametrize("exercise_id", _exercise_ids())
+def test_every_exercise_plays_to_its_finish_and_records_a_session(
+    browser: Any, server: str, exercise_id: str
+) -> None:
+    import json
+
+    from spasmnav.content import load_pack
+    from spasmnav.presenter import exercise_view
+
+    pack = load_pack()
+    plan = exercise_view(pack.exercise(exercise_id).card(pack)).plan
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    context.add_init_script(AUDIO_STUB)
+    pg = context.new_page()
+    watch = Watch(server)
+    watch.attach(pg)
+    pg.base = server
+    try:
+        go(pg, f"/exercises/{exercise_id}?speed=400")
+        assert json.loads(pg.locator("[data-player]").get_attribute("data-plan") or "") == plan
+        for _ in range(200):
+            if pg.locator("[data-player][data-finished]").count():
+                break
+            order = ["[data-start]", "[data-rep]", "[data-next-side]", "[data-stop]"]
+            untargeted = plan["mode"] == "count" and not plan["reps"]
+            if untargeted and int(pg.locator("[data-reps]").inner_text()) >= 3:
+                order = ["[data-stop]"]  # an untargeted count: three repetitions, then stop
+            for sel in order:
+                b = pg.locator(sel)
+                if b.count() and b.is_visible():
+                    if sel in ("[data-next-side]", "[data-stop]"):
+                        pg.wait_for_timeout(30)  # let the clock run a little
+                    b.click()
+                    break
+            else:
+                pg.wait_for_timeout(20)
+        assert pg.locator("[data-player][data-finished]").count(), pg.locator(
+            "[data-status]"
+        ).inner_text()
+        said = pg.evaluate("window.__said")
+        status = pg.locator("[data-status]").inner_text()
+        assert status.startswith("Готово"), status
+        reps = plan["reps"] or 0
+        sides = plan["sides"]
+        if reps or plan["mode"] == "count":
+            done = str(reps * sides) if reps else "3"
+            assert pg.get_by_label("Сколько повторений сделали").input_value() == done
+        assert pg.get_by_label("Сколько подходов").input_value() == str(sides)
+        if plan["mode"] == "breathing":
+            for cue in ("Вдох: 4 с", "Задержите дыхание: 4 с", "Выдох: 6 с"):
+                assert cue in said, said
+            assert pg.locator("[data-cue]").get_attribute("data-phase") == ""
+        if plan["mode"] == "hold":
+            hold = plan["phases"][0]["seconds"]
+            for n in range(hold, 0, -1):
+                assert f"{plan['phases'][0]['say']}: {n} с" in said, said
+        # A sound and a vibration at each change.
+        changes = pg.evaluate("[window.__beeps, window.__buzz]")
+        assert changes[0] >= 2 and changes[1] >= 2, changes
+        if exercise_id == "breathing_446":
+            shoot(pg, "exercise-player-finished")
+        pg.get_by_role("button", name="Закончить и записать в дневник").click()
+        pg.wait_for_url(re.compile(r"saved=1"))
+        assert "Занятие записано" in pg.locator("[role=status]").first.inner_text()
+        sessions = pg.request.get(server + "/api/v1/diary/sessions").json()
+        latest = max(sessions, key=lambda x: x["id"])
+        assert latest["exercise_id"] == exercise_id
+        assert latest["sets"] == sides
+        if reps or plan["mode"] == "count":
+            assert latest["repetitions"] == (reps * sides if reps else 3)
+    finally:
+        context.close()
+    watch.check()
+
+
+def test_the_mute_switch_silences_the_player(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    context.add_init_script(AUDIO_STUB)
+    pg = context.new_page()
+    pg.base = server
+    try:
+        go(pg, "/exercises/breathing_446?speed=400")
+        shoot(pg, "exercise-player")
+        pg.get_by_label("Без звука и вибрации").check()
+        pg.get_by_role("button", name="Начать").click()
+        pg.wait_for_selector("[data-player][data-finished]")
+        assert pg.evaluate("[window.__beeps, window.__buzz]") == [0, 0]
+        go(pg, "/exercises/breathing_446")  # the choice is remembered
+        assert pg.get_by_label("Без звука и вибрации").is_checked()
+    finally:
+        context.close()
+
+
+TARGETS = """() => {
+  const out = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll('a, button, summary, select, textarea, input')) {
+    let box = el;
+    if (el.matches('input[type=hidden]')) continue;
+    if (el.matches('input[type=radio], input[type=checkbox]')) box = el.closest('label') || el;
+    if (seen.has(box)) continue;
+    seen.add(box);
+    const r = box.getBoundingClientRect();
+    const st = getComputedStyle(box);
+    if (!r.width || !r.height || st.visibility === 'hidden' || box.closest('[hidden]')) continue;
+    if (el.classList.contains('skip-link') || r.right < 0) continue;
+    if (r.width < 44 || r.height < 44)
+      out.push([box.tagName, (box.textContent || box.name || '').trim().slice(0, 40),
+                Math.round(r.width), Math.round(r.height)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_tap_target_is_at_least_44_px(page: Any, width: dict[str, int]) -> None:
+    page.set_viewport_size(width)
+    pages = ["/", "/assess", "/interview", "/exercises", "/exercises/straight_leg_raise"]
+    pages += ["/diary", "/diary/trends", "/downloads", "/about", "/diary/episodes/new"]
+    small: dict[str, Any] = {}
+    for path in pages:
+        go(page, path)
+        if width == DESKTOP:
+            shoot(page, "page" + (path.replace("/", "-").rstrip("-") or "-home"))
+        bad = page.evaluate(TARGETS)
+        if bad:
+            small[path] = bad
+    _assess(page, SELF_CARE)
+    page.locator("details.more-details > summary").click()
+    bad = page.evaluate(TARGETS)
+    if bad:
+        small["result"] = bad
+    assert not small, small
 
 
 # --- The diary beyond episodes: check-in, profile, medicines, scales, undo, double tap --------

@@ -6,7 +6,7 @@ import html as htmllib
 import re
 from typing import Any
 
-from .support import TestClient
+from .support import TestClient, csrf
 
 
 def _fields(page: str) -> dict[str, str]:
@@ -16,7 +16,7 @@ def _fields(page: str) -> dict[str, str]:
         return htmllib.unescape(m.group(1))
 
     out = {"csrf_token": get("csrf_token"), "state": get("state")}
-    if 'name="link_id"' in page:
+    if 'id="question"' in page:
         out["link_id"] = get("link_id")
         out["repeats"] = get("repeats")
     return out
@@ -147,3 +147,56 @@ def test_api_interview_errors(client: TestClient) -> None:
     assert r.status_code == 422
     r = client.post("/api/v1/interview/start", json={"subject": "cat"})
     assert r.status_code == 422
+
+
+def test_changing_one_answer_from_the_summary_keeps_the_others(client: TestClient) -> None:
+    from spasmnav import interview as iv
+
+    state = iv.start(subject="self")
+    state = iv.answer(state, "rf_stroke", ["none"])
+    state = iv.answer(state, "rf_seizure", ["none"])
+    token = csrf(client, "/interview")
+    r = client.post(
+        "/interview",
+        data={
+            "csrf_token": token,
+            "state": state.to_json(),
+            "action": "edit",
+            "link_id": "rf_stroke",
+        },
+    )
+    assert r.status_code == 200
+    assert "Изменить ответ на вопрос 1" in r.text and 'name="editing" value="1"' in r.text
+    assert 'value="none" checked' in r.text  # the current answer is pre-selected
+    r = client.post(
+        "/interview",
+        data={
+            "csrf_token": token,
+            "state": state.to_json(),
+            "link_id": "rf_stroke",
+            "repeats": "1",
+            "editing": "1",
+            "value": ["none", "face"],
+        },
+    )
+    assert r.status_code == 422 and "нельзя отметить вместе" in r.text
+    assert "Изменить ответ на вопрос 1" in r.text  # the same question, with the error
+    r = client.post(
+        "/interview",
+        data={"csrf_token": token, "state": state.to_json(), "action": "edit", "link_id": "nope"},
+    )
+    assert r.status_code == 422 and "Такого ответа" in r.text
+    r = client.post(
+        "/interview", data={"csrf_token": token, "state": state.to_json(), "action": "show"}
+    )
+    assert r.status_code == 200 and "Вопрос 3 из примерно" in r.text
+
+
+def test_expected_length_is_at_least_the_questions_so_far() -> None:
+    from spasmnav import interview as iv
+
+    state = iv.start(subject="self")
+    assert iv.expected_length(state) >= 1
+    for link in ("rf_stroke", "rf_seizure"):
+        state = iv.answer(state, link, ["none"])
+        assert iv.expected_length(state) >= len(state.history) + 1

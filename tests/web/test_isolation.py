@@ -100,6 +100,7 @@ CASES: dict[tuple[str, str], Request] = {
     ("GET", "/api/v1/diary/plan.ics"): lambda c, ids: c.get("/api/v1/diary/plan.ics"),
     ("GET", "/api/v1/diary/export.json"): lambda c, ids: c.get("/api/v1/diary/export.json"),
     ("GET", "/api/v1/diary/export.csv"): lambda c, ids: c.get("/api/v1/diary/export.csv"),
+    ("GET", "/api/v1/diary/fhir"): lambda c, ids: c.get("/api/v1/diary/fhir"),
 }
 
 # Routes that take a record id of the person: someone else's must look like a missing one.

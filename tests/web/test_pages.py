@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import re
 
 import pytest
@@ -45,13 +47,22 @@ def test_home_offers_two_ways_in(client: TestClient) -> None:
     assert 'href="/assess"' in html and 'href="/interview"' in html
 
 
-def test_result_puts_the_level_first_then_words_then_why(client: TestClient) -> None:
+def test_result_puts_the_level_first_then_what_to_do_now_then_the_details(
+    client: TestClient,
+) -> None:
     html = _assess(client, "После инсульта по вечерам дёргается правая нога, слабости нет")
     level = html.index('class="level level-')
+    now = html.index('id="now-title"')
+    more = html.index('<details class="more more-details"')
+    todo = html.index('id="what-to-do"')
     words = html.index('id="your-words"')
     why = html.index('id="why"')
-    todo = html.index('id="what-to-do"')
-    assert level < words < why < todo
+    assert level < now < more < todo < words < why
+    # One sentence of why in the level card, at most three things to do now.
+    card = html[level : html.index("</section>", level)]
+    assert len(re.findall(r'class="level-action level-why"', card)) == 1
+    first = html[now:more]
+    assert 1 <= first.count("<li class=") <= 3
     # Colour is never alone: an icon and a word go with it.
     assert re.search(r'class="level-badge"><svg[^>]*aria-hidden="true"', html)
     assert "К ВРАЧУ" in html or "НАБЛЮДАТЬ" in html or "СЕГОДНЯ" in html
@@ -124,7 +135,11 @@ def test_unknown_page_is_a_russian_404_page(client: TestClient) -> None:
 
 def test_exercise_player_works_without_javascript(client: TestClient) -> None:
     html = client.get("/exercises/knee_flex_extend").text
-    assert 'data-player data-target="10" data-hold="3"' in html
+    m = re.search(r'data-player data-plan="([^"]*)"', html)
+    assert m
+    plan = json.loads(htmllib.unescape(m.group(1)))
+    # The seed's numbers: 10–15 times (the player starts at 10), 3–5 s in each position.
+    assert plan["reps"] == 10 and [p["seconds"] for p in plan["phases"]] == [3, 3]
     # Without JS the counter stays hidden and the plain form records the session.
     assert 'class="player-js" hidden' in html
     assert 'action="/diary/sessions"' in html
@@ -152,7 +167,7 @@ def test_result_page_names_sources_and_parameters_as_the_terminal_does(
 
 def test_exercise_pages_use_the_presenters_labels(client: TestClient) -> None:
     html = client.get("/exercises/knee_flex_extend").text
-    assert "<dt>Удержание</dt>" in html and "Удержание: 3 с" in html
+    assert "<dt>Удержание</dt>" in html and "3–5 секунд в каждом положении" in html
     assert "Задержка" not in html
     assert not FILE_NAME.search(client.get("/exercises").text)
 
@@ -193,3 +208,10 @@ def test_the_result_page_shows_how_each_finding_was_said(client: TestClient) -> 
     html = _assess(client, "Год назад был эпилептический приступ. Боюсь инсульта. Сводит икру.")
     assert "Не сейчас: Судороги всего тела" in html and "в прошлом" in html
     assert "опасение или вопрос" in html and "„боюсь“" in html
+
+
+def test_a_notice_about_the_text_is_at_the_top_of_the_result(client: TestClient) -> None:
+    text = "Ночью свело икру, потянула носок — прошло. " * 200  # longer than what is read
+    html = _assess(client, text)
+    notice = html.index('class="note" role="note"')
+    assert notice < html.index('id="now-title"') < html.index('id="your-words"')

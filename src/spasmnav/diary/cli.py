@@ -13,17 +13,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from .analytics import Analysis, analyse, fmt_number
-from .feedback import assess_diary
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
-from .io import detect_format, export_file, import_file, table_name
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -44,6 +41,12 @@ from .models import (
     parse_trigger,
 )
 from .store import RECORD_TYPES, Store
+
+if TYPE_CHECKING:
+    from .analytics import Analysis
+
+# The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
+# export formats are imported by the commands that use them: a quick `diary add` needs none.
 
 __all__ = ["diary_app", "parse_duration", "parse_when", "register"]
 
@@ -458,14 +461,18 @@ def delete(
 
 @diary_app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="Файл CSV или JSON.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    path: Annotated[Path, typer.Argument(help="Файл CSV, JSON или FHIR (Bundle в JSON).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json или fhir (FHIR R4 Bundle).")
+    ] = None,
     table: Annotated[
         str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
     db: DbOption = None,
 ) -> None:
     """Загрузить записи из файла: всё или ничего; ошибки — с номерами строк."""
+    from .io import import_file
+
     with _store(db) as (store, person):
         result = import_file(store, path, person_id=person, fmt=fmt, table=table)
     msg = f"Загружено записей: {result.added}"
@@ -479,17 +486,21 @@ def import_(
 @diary_app.command("export")
 def export(
     path: Annotated[str, typer.Argument(help="Куда сохранить (- — на экран).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json или fhir (FHIR R4 Bundle).")
+    ] = None,
     table: Annotated[
         str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
     db: DbOption = None,
 ) -> None:
-    """Сохранить дневник в CSV (один вид записей) или JSON (всё)."""
+    """Сохранить дневник в CSV (один вид записей), JSON или FHIR R4 (всё)."""
+    from .io import FORMATS, detect_format, export_file, table_name
+
     with _guard():
         kind = detect_format(Path(path), fmt) if path != "-" else (fmt or "json").lower()
-        if kind not in ("csv", "json"):
-            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json"])
+        if kind not in FORMATS:
+            raise InputError([f"формат «{fmt}» не поддерживается; можно: {', '.join(FORMATS)}"])
         table = table_name(table)
     with _store(db) as (store, person):
         if path == "-":
@@ -701,6 +712,8 @@ def _analysis(
     since_d = parse_date(since, what="--since") if since else None
     until_d = parse_date(until, what="--until") if until else None
     change_d = parse_date(change, what="--change") if change else None
+    from .analytics import analyse
+
     data = store.diary_data(person_id=person, since=since_d, until=until_d)
     return analyse(data, today=dt.date.today(), change_date=change_d, change_label=change_label)
 
@@ -728,6 +741,9 @@ def trends(
         a = _analysis(
             store, person, since=since, until=until, change=change, change_label=change_label
         )
+    from .analytics import fmt_number
+    from .feedback import assess_diary
+
     view = assess_diary(a.findings)
     if plots is not None:
         with _guard():

@@ -22,6 +22,7 @@ from .store import RECORD_TYPES, ImportResult, Store
 
 __all__ = [
     "FORMAT",
+    "FORMATS",
     "FORMAT_VERSION",
     "MAX_PROBLEMS",
     "TABLE_TITLES",
@@ -237,16 +238,20 @@ def read_json(data: Any) -> tuple[Profile | None, list[Record]]:
     return profile, records
 
 
+FORMATS = ("csv", "json", "fhir")
+
+
 def detect_format(path: Path, fmt: str | None) -> str:
+    """``csv``, ``json`` or ``fhir`` (a FHIR R4 Bundle in JSON; never guessed from the name)."""
     if fmt:
         key = fmt.strip().lower()
-        if key not in ("csv", "json"):
-            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json"])
+        if key not in FORMATS:
+            raise InputError([f"формат «{fmt}» не поддерживается; можно: {', '.join(FORMATS)}"])
         return key
     suffix = path.suffix.lower()
     if suffix in (".csv", ".json"):
         return suffix[1:]
-    raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv или json"])
+    raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv, json или fhir"])
 
 
 def import_file(
@@ -274,6 +279,12 @@ def import_file(
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError([f"строка {exc.lineno}: неверный JSON ({exc.msg})"]) from exc
+    if kind == "json" and isinstance(data, Mapping) and data.get("resourceType") == "Bundle":
+        kind = "fhir"  # a FHIR Bundle saved as .json: read it as one
+    if kind == "fhir":
+        from .fhir import import_bundle
+
+        return import_bundle(store, person_id, data)
     profile, records = read_json(data)
     return store.import_records(records, person_id=person_id, profile=profile)
 
@@ -290,6 +301,13 @@ def export_file(
     if fmt == "csv":
         model = RECORD_TYPES[table_name(table)]
         return write_csv(store.list_records(model, person_id=person_id), out, model=model)
+    if fmt == "fhir":
+        from .fhir import bundle_for
+
+        bundle = bundle_for(store, person_id)
+        json.dump(bundle, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return len(bundle["entry"])
     data = dump_json(store, person_id=person_id)
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -18,12 +18,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
@@ -34,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -47,7 +44,11 @@ from sqlalchemy.pool import StaticPool
 
 from ..result import AssessmentDigest
 from ..settings import Settings, get_settings
-from .analytics import DayAggregate, DiaryData
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from .analytics import DayAggregate, DiaryData
 from .models import (
     KINDS,
     TRIGGERS,
@@ -194,28 +195,52 @@ def _ensure_wal(cursor: Any, timeout_s: float) -> None:
             time.sleep(0.05)
 
 
+# Alembic (a third of a second to import) is needed only when the schema must change: a store
+# opening an up-to-date database compares the revision it reads with the head remembered in the
+# snapshot cache (keyed by the migration files themselves).
+
+
 def alembic_config() -> Config:
     """Alembic configuration pointing at the migrations shipped in the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
-def head_revision() -> str:
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+def head_revision() -> str:
+    from .. import snapshot
+
+    parts: list[bytes | str] = ["alembic-head"]
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    return snapshot.cached("alembic-head", snapshot.fingerprint(parts), _head_revision, str)
+
+
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: none yet, or more than one to reconcile)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; concurrent callers wait for each other."""
     if revision == "head" and current_revision(engine) == head_revision():
         return
+    from alembic import command
+
     cfg = alembic_config()
     with engine.execution_options(spasmnav_write=True).begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -337,6 +362,11 @@ class Store:
         except IntegrityError:
             with self.reading() as s:
                 return s.scalars(select(PersonRow.id).where(PersonRow.key == key)).one()
+
+    def display_name(self, *, person_id: int) -> str | None:
+        """The name the person gave, if any (the diary is pseudonymous otherwise)."""
+        with self.reading() as s:
+            return s.scalar(select(PersonRow.display_name).where(PersonRow.id == person_id))
 
     def default_person_id(self) -> int:
         if self._default_person is None:
@@ -460,11 +490,17 @@ class Store:
                 raise NotFoundError(f"запись №{record_id} не найдена")
 
     def import_records(
-        self, records: Sequence[Record], *, person_id: int, profile: Profile | None = None
+        self,
+        records: Sequence[Record],
+        *,
+        person_id: int,
+        profile: Profile | None = None,
+        display_name: str | None = None,
     ) -> ImportResult:
         """Add many records in ONE transaction: all of them or, on any error, none.
 
-        ``profile`` fills in what the stored profile does not know yet (nothing is overwritten).
+        ``profile`` fills in what the stored profile does not know yet (nothing is overwritten),
+        and so does ``display_name`` (the name the person gave, kept only if none is stored).
 
         A record whose ``uid`` this person already has is skipped (importing the same file twice
         adds nothing); a ``uid`` that belongs to another person gets a fresh one (a copy). A
@@ -482,6 +518,10 @@ class Store:
         with self.writing() as s:
             if profile is not None:
                 self._merge_profile(s, profile, person_id)
+            if display_name:
+                person = s.get(PersonRow, person_id)
+                if person is not None and not person.display_name:
+                    person.display_name = display_name
             for table, recs in by_table.items():
                 row_cls: Any = _ROWS[table]
                 owners = self._uid_owners(s, row_cls, [r.uid for r in recs])
@@ -718,6 +758,8 @@ class Store:
     ) -> list[DayAggregate]:
         """The per-day aggregates computed from every episode row (what ``episode_days``
         holds, the slow way): the reference the tests compare the kept table with."""
+        from .analytics import DayAggregate  # numpy: only when analysing
+
         e = EpisodeRow
         columns: list[Any] = [
             e.day,
@@ -765,6 +807,8 @@ class Store:
         They come from ``episode_days``, which the database keeps in step with ``episodes``
         (triggers of revision 0004_ux_diary): one row a day, whatever the number of episodes.
         :meth:`diary_days_scan` computes the same from the episodes themselves."""
+        from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+
         d = EpisodeDayRow
         columns = [c.name for c in EpisodeDayRow.__table__.columns]
         i_day = columns.index("day")

@@ -10,7 +10,7 @@ from ..facts import Observation
 from . import morph
 from .context import is_negated
 from .frames import Frames
-from .lexicon import Lexicon, Match, TokenIndex
+from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
@@ -97,6 +97,7 @@ class Reader:
         )
         self.qualifiers = Qualifiers(pack.context)
         self.frames = Frames(pack.frames)
+        self.vocabulary = VOCABULARY
         kinds = {f.id: f.kind for f in pack.findings}
         red_flag_findings = frozenset(
             fid for r in pack.rules if r.red_flag for fid in ex.findings(r.when)
@@ -122,15 +123,24 @@ class Reader:
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
             return matches
-        spans = [
-            (set(m.positions), self.overrides[m.finding])
-            for m in matches
-            if m.finding in self.overrides
-        ]
+        # A match is hidden by an overriding one whose words include all of its own: only the
+        # overriding matches standing on the match's first word are looked at.
+        covering: dict[int, list[tuple[set[int], frozenset[str]]]] = {}
+        for m in matches:
+            hidden = self.overrides.get(m.finding)
+            if hidden is not None:
+                span = (set(m.positions), hidden)
+                for p in m.positions:
+                    covering.setdefault(p, []).append(span)
+        if not covering:
+            return matches
         return [
             m
             for m in matches
-            if not any(m.finding in hidden and set(m.positions) <= pos for pos, hidden in spans)
+            if not any(
+                m.finding in hidden and pos.issuperset(m.positions)
+                for pos, hidden in covering.get(m.first, ())
+            )
         ]
 
     def read(self, text: str) -> Understanding:
@@ -149,7 +159,9 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
         clause_of = clauses(tokens, sentence_of)
-        index = TokenIndex(tokens)  # where each word stands, shared by every matcher below
+        # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
+        # the matchers hold: a reader read back from the snapshot cache carries its own copy.
+        index = TokenIndex(tokens, self.vocabulary)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)
@@ -161,8 +173,10 @@ class Reader:
         )
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)
-            effective = frozenset(
-                q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
+            effective = (
+                frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
+                if quals
+                else quals
             )
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
@@ -205,7 +219,7 @@ class Reader:
                         "finding": fid,
                         "term": m.term,
                         "negated": neg,
-                        "qualifiers": sorted(mq | ({"negated"} if neg else set())),
+                        "qualifiers": sorted(mq | {"negated"}) if neg else sorted(mq),
                         "start": a,
                         "end": b,
                         "text": text[a:b],

@@ -11,48 +11,63 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content import Frame
-from .lexicon import Match, TokenIndex, Word, _word
+from .lexicon import VOCABULARY, Match, TokenIndex, Word, _word
 from .morph import Token
 
 __all__ = ["Frames"]
 
 
 Phrase = tuple[Word, ...]
+Ids = tuple[int, ...]  # a phrase's words by their numbers in the vocabulary
+Slot = tuple[tuple[Ids, ...], frozenset[int]]  # its phrases, and the first word of each
 
 
 def _phrase(raw: str) -> Phrase:
     return tuple(_word(w) for w in raw.lstrip("^").split())
 
 
+def _slot(raws: list[str]) -> Slot:
+    phrases = tuple(tuple(VOCABULARY.number(w) for w in _phrase(raw)) for raw in raws)
+    return phrases, frozenset(p[0] for p in phrases if p)
+
+
 @dataclass(frozen=True, slots=True)
 class _Frame:
     id: str
     finding: str
-    clause: tuple[tuple[Phrase, ...], ...]
-    sentence: tuple[tuple[Phrase, ...], ...]
-    unless: tuple[Phrase, ...]
+    clause: tuple[Slot, ...]
+    sentence: tuple[Slot, ...]
+    unless: Slot | None
 
 
-def _hits(index: TokenIndex, slot: tuple[Phrase, ...]) -> list[tuple[int, ...]]:
+def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
+    """Where the slot's phrases stand: phrase by phrase, each in text order."""
     out: list[tuple[int, ...]] = []
-    for phrase in slot:
-        out.extend(index.phrase(phrase))
+    pos = index.pos
+    for phrase in slot[0]:
+        if phrase and phrase[0] in pos:
+            out.extend(index.phrase_ids(phrase))
     return out
 
 
-def _nearest(hits: list[tuple[int, ...]], at: int) -> tuple[int, ...]:
-    return min(hits, key=lambda h: abs(h[0] - at))
+def _possible(index: TokenIndex, slots: tuple[Slot, ...]) -> bool:
+    """Can every slot be filled: does the first word of one of its phrases stand in the text?"""
+    keys = index.pos.keys()
+    return all(not keys.isdisjoint(first) for _, first in slots)
 
 
 class Frames:
     def __init__(self, frames: list[Frame]) -> None:
+        # The numbers below are this vocabulary's: it travels with the frames (a pickled reader
+        # carries its own copy, which the process's global one need not equal).
+        self._vocabulary = VOCABULARY
         self._frames = [
             _Frame(
                 id=f.id,
                 finding=f.finding,
-                clause=tuple(tuple(_phrase(w) for w in slot) for slot in f.clause),
-                sentence=tuple(tuple(_phrase(w) for w in slot) for slot in f.sentence),
-                unless=tuple(_phrase(w) for w in f.unless),
+                clause=tuple(_slot(slot) for slot in f.clause),
+                sentence=tuple(_slot(slot) for slot in f.sentence),
+                unless=_slot(f.unless) if f.unless else None,
             )
             for f in frames
         ]
@@ -64,16 +79,34 @@ class Frames:
         clause_of: list[int],
         index: TokenIndex | None = None,
     ) -> list[Match]:
-        idx = index if index is not None else TokenIndex(tokens)
+        idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
         out: list[Match] = []
         for fr in self._frames:
+            if not _possible(idx, fr.clause) or not _possible(idx, fr.sentence):
+                continue
             clause_hits = [_hits(idx, slot) for slot in fr.clause]
             if any(not h for h in clause_hits):
                 continue
             sentence_hits = [_hits(idx, slot) for slot in fr.sentence]
             if any(not h for h in sentence_hits):
                 continue
-            blockers = {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless else set()
+            blockers = (
+                {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless is not None else set()
+            )
+            # The other slots' hits by clause and by sentence, each hit with its rank in the
+            # slot's list (the nearest hit wins; of two as near, the one listed first).
+            by_clause: list[dict[int, list[tuple[int, tuple[int, ...]]]]] = []
+            for hits in clause_hits[1:]:
+                groups: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+                for rank, h in enumerate(hits):
+                    groups.setdefault(clause_of[h[0]], []).append((rank, h))
+                by_clause.append(groups)
+            by_sentence: list[dict[int, list[tuple[int, ...]]]] = []
+            for hits in sentence_hits:
+                sgroups: dict[int, list[tuple[int, ...]]] = {}
+                for h in hits:
+                    sgroups.setdefault(sentence_of[h[0]], []).append(h)
+                by_sentence.append(sgroups)
             seen: set[tuple[int, ...]] = set()
             anchored = {clause_of[h[0]] for h in clause_hits[0]}
             for anchor in clause_hits[0]:
@@ -84,28 +117,29 @@ class Frames:
                 ok = True
                 # The next clause continues this one when it names no site of its own
                 # («левая нога как чужая, не слушается»).
-                reach = {c} if (c + 1) in anchored else {c, c + 1}
+                reach = (c,) if (c + 1) in anchored else (c, c + 1)
                 s_of = sentence_of[anchor[0]]
-                for hits in clause_hits[1:]:
-                    same = [
-                        h
-                        for h in hits
-                        if clause_of[h[0]] in reach
-                        and sentence_of[h[0]] == s_of
-                        and chosen.isdisjoint(h)
-                    ]
-                    if not same:
+                at = anchor[0]
+                for groups in by_clause:
+                    best: tuple[int, int, tuple[int, ...]] | None = None
+                    for cl in reach:
+                        for rank, h in groups.get(cl, ()):
+                            if sentence_of[h[0]] != s_of or not chosen.isdisjoint(h):
+                                continue
+                            key = (abs(h[0] - at), rank, h)
+                            if best is None or key[:2] < best[:2]:
+                                best = key
+                    if best is None:
                         ok = False
                         break
-                    chosen.update(_nearest(same, anchor[0]))
+                    chosen.update(best[2])
                 if not ok:
                     continue
                 # Sentence slots are context («вдруг»): they must be there, but the match spans
                 # only the clause, so negation and qualifiers read the clause itself.
-                s = sentence_of[anchor[0]]
                 if not all(
-                    any(sentence_of[h[0]] == s and chosen.isdisjoint(h) for h in hits)
-                    for hits in sentence_hits
+                    any(chosen.isdisjoint(h) for h in sgroups.get(s_of, ()))
+                    for sgroups in by_sentence
                 ):
                     continue
                 pos = tuple(sorted(chosen))

@@ -8,8 +8,9 @@ term, inside one sentence: «лицо перекосило» and «переко�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .morph import Token, lemmas, word_is_known
@@ -18,7 +19,7 @@ from .normalise import fold
 if TYPE_CHECKING:
     from ..content import Pack
 
-__all__ = ["Lexicon", "Match", "Term", "TokenIndex"]
+__all__ = ["VOCABULARY", "Lexicon", "Match", "Term", "TokenIndex", "Vocabulary"]
 
 EXTRA_WINDOW = 2
 # Typo tolerance: a word pymorphy3 does not know matches a lexicon word of this many letters or
@@ -55,53 +56,191 @@ class Word:
         return not self.lemmas.isdisjoint(token.lemmas)
 
 
+class Vocabulary:
+    """Every distinct word of the pack's matchers (lexicon terms, frames, qualifier triggers),
+    numbered, and the inverse: from a token's text and lemmas straight to the numbers of the
+    words it can be. The answer depends on the token's text and lemmas only, so it is cached
+    across texts; a word added later clears the cache."""
+
+    __slots__ = (
+        "_by_exact",
+        "_by_lemma",
+        "_by_prefix",
+        "_cache",
+        "_generation",
+        "_ids",
+        "_patterns",
+        "words",
+    )
+
+    def __init__(self) -> None:
+        self.words: list[Word] = []
+        self._ids: dict[Word, int] = {}
+        self._by_lemma: dict[str, list[int]] = defaultdict(list)
+        self._by_exact: dict[str, list[int]] = defaultdict(list)
+        self._by_prefix: dict[str, list[int]] = defaultdict(list)
+        self._patterns: list[tuple[re.Pattern[str], int]] = []
+        self._cache: dict[tuple[str, frozenset[str]], tuple[frozenset[int], frozenset[int]]] = {}
+        self._generation = 0  # words added so far: an answer computed before one is not kept
+
+    def number(self, w: Word) -> int:
+        """The word's number (the same for equal words)."""
+        hit = self._ids.get(w)
+        if hit is not None:
+            return hit
+        n = len(self.words)
+        self.words.append(w)
+        self._ids[w] = n
+        # The same precedence as Word.matches: a pattern, else an exact form, else a prefix.
+        if w.pattern is not None:
+            self._patterns.append((w.pattern, n))
+        elif w.exact is not None:
+            self._by_exact[w.exact].append(n)
+        elif w.prefix is not None:
+            self._by_prefix[w.prefix].append(n)
+        else:
+            for lem in w.lemmas:
+                self._by_lemma[lem].append(n)
+        self._generation += 1
+        self._cache.clear()
+        return n
+
+    def match(self, token: Token) -> tuple[frozenset[int], frozenset[int]]:
+        """The words the token matches (``Word.matches``), and the prefix words that start its
+        text or equal one of its lemmas (what makes a term worth trying, see Lexicon.find)."""
+        key = (token.text, token.lemmas)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        generation = self._generation
+        text = token.text
+        full: set[int] = set()
+        weak: set[int] = set()
+        for lem in token.lemmas:
+            full.update(self._by_lemma.get(lem, ()))
+        full.update(self._by_exact.get(text, ()))
+        by_prefix = self._by_prefix
+        if by_prefix:
+            for n in range(len(text) + 1):
+                ids = by_prefix.get(text[:n])
+                if ids:
+                    full.update(ids)
+                    weak.update(ids)
+            for lem in token.lemmas:
+                if lem == text:
+                    continue
+                for n in range(len(lem) + 1):
+                    ids = by_prefix.get(lem[:n])
+                    if ids:
+                        full.update(ids)
+                weak.update(by_prefix.get(lem, ()))
+        for pattern, n in self._patterns:
+            if pattern.fullmatch(text) is not None:
+                full.add(n)
+        out = (frozenset(full), frozenset(weak))
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        if generation == self._generation:  # no word was added meanwhile (another thread)
+            self._cache[key] = out
+        return out
+
+
+# One vocabulary for every matcher: a token is looked up once per text for all of them.
+VOCABULARY = Vocabulary()
+
+
 class TokenIndex:
     """Where each word of a text stands, built once per text: lexicon terms, frames and
-    qualifier triggers look their words up here instead of scanning every token again."""
+    qualifier triggers look their words up here instead of scanning the tokens again.
 
-    __slots__ = ("_cache", "by_lemma", "by_text", "tokens")
+    ``at[i]`` are the numbers of the words token i matches; ``pos[n]`` the sorted positions of
+    the (non-punctuation) tokens word n matches; ``ppos`` the same for punctuation tokens."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    __slots__ = ("_present", "at", "pos", "ppos", "tokens", "vocabulary", "weak")
+
+    def __init__(self, tokens: list[Token], vocabulary: Vocabulary | None = None) -> None:
+        vocab = vocabulary if vocabulary is not None else VOCABULARY
+        self.vocabulary = vocab
         self.tokens = tokens
-        self.by_lemma: dict[str, list[int]] = defaultdict(list)
-        self.by_text: dict[str, list[int]] = defaultdict(list)
+        self.at: list[frozenset[int]] = []
+        self.pos: dict[int, list[int]] = {}
+        self.ppos: dict[int, list[int]] = {}
+        weak: set[int] = set()
+        match = vocab.match
         for i, tok in enumerate(tokens):
-            if tok.punct:
-                continue
-            self.by_text[tok.text].append(i)
-            for lem in tok.lemmas:
-                self.by_lemma[lem].append(i)
-        # Keyed by identity: the words are the lexicon's own long-lived objects, and hashing a
-        # frozen dataclass of frozensets on every lookup cost more than the lookup.
-        self._cache: dict[int, list[int]] = {}
+            full, wk = match(tok)
+            self.at.append(full)
+            where = self.ppos if tok.punct else self.pos
+            for n in full:
+                plist = where.get(n)
+                if plist is None:
+                    where[n] = [i]
+                else:
+                    plist.append(i)
+            if wk and not tok.punct:
+                weak.update(wk)
+        self.weak = weak
+        self._present: frozenset[int] | None = None
+
+    def present(self) -> frozenset[int]:
+        """The numbers of the words standing in the text (outside punctuation), as a set:
+        intersected with a matcher's (far larger) key set, only this one is walked."""
+        if self._present is None:
+            self._present = frozenset(self.pos)
+        return self._present
 
     def positions(self, w: Word) -> list[int]:
         """Sorted positions of the non-punctuation tokens the word matches."""
-        key = id(w)
-        hit = self._cache.get(key)
-        if hit is None:
-            if w.pattern is None and w.exact is None and w.prefix is None:
-                found: set[int] = set()
-                for lem in w.lemmas:
-                    found.update(self.by_lemma.get(lem, ()))
-                hit = sorted(found)
-            elif w.exact is not None and w.pattern is None:
-                hit = list(self.by_text.get(w.exact, ()))
-            else:
-                hit = [i for i, t in enumerate(self.tokens) if not t.punct and w.matches(t)]
-            self._cache[key] = hit
-        return hit
+        return self.pos.get(self.vocabulary.number(w), [])
+
+    def anywhere(self, n: int) -> bool:
+        """Does word n match any token, punctuation included?"""
+        return n in self.pos or n in self.ppos
+
+    def phrase_ids(self, ids: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """Every place where the words (by number) stand side by side, in order."""
+        if not ids:
+            return []
+        first = self.pos.get(ids[0])
+        if not first:
+            return []
+        if len(ids) == 1:
+            return [(i,) for i in first]
+        pos = self.pos
+        rest = []
+        for n in ids[1:]:
+            plist = pos.get(n)
+            if not plist:
+                return []
+            rest.append(set(plist))
+        return [
+            tuple(range(i, i + len(ids)))
+            for i in first
+            if all(i + k + 1 in r for k, r in enumerate(rest))
+        ]
 
     def phrase(self, words: tuple[Word, ...]) -> list[tuple[int, ...]]:
         """Every place where the words stand side by side, in order."""
-        if not words:
-            return []
-        rest = [set(self.positions(w)) for w in words[1:]]
-        return [
-            tuple(range(i, i + len(words)))
-            for i in self.positions(words[0])
-            if all(i + k + 1 in r for k, r in enumerate(rest))
-        ]
+        return self.phrase_ids(tuple(self.vocabulary.number(w) for w in words))
+
+
+def _nearest_in(plist: list[int], anchor: int, lo: int, hi: int, chosen: list[int]) -> int | None:
+    """The position in sorted ``plist``, inside ``[lo, hi)`` and not chosen, nearest to the
+    anchor; of two as near, the earlier (as a scan in order keeping the first best would)."""
+    j = bisect_left(plist, anchor)
+    left, right = j - 1, j
+    while left >= 0 and plist[left] >= lo and plist[left] in chosen:
+        left -= 1
+    n = len(plist)
+    while right < n and plist[right] < hi and plist[right] in chosen:
+        right += 1
+    a = plist[left] if left >= 0 and plist[left] >= lo else None
+    b = plist[right] if right < n and plist[right] < hi else None
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if anchor - a <= b - anchor else b
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +312,48 @@ class Lexicon:
         for lem in sorted(self._by_lemma):
             if len(lem) >= TYPO_MIN_LEN and lem.isalpha():
                 self._by_len[len(lem)].append(lem)
-        self._prefix_buckets: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self._short_prefixes: list[tuple[str, int]] = []
-        for prefix, i in self._prefixes:
-            if len(prefix) >= 2:
-                self._prefix_buckets[prefix[:2]].append((prefix, i))
-            else:
-                self._short_prefixes.append((prefix, i))
-        self._prefix_set = frozenset(p for p, _ in self._prefixes)
+        # Matching: every word numbered in the shared vocabulary; each term keyed by its first
+        # word, so only the terms whose first word stands in the text are ever tried.
+        vocab = VOCABULARY
+        self._vocabulary = vocab
+        self._term_ids: list[tuple[int, ...]] = []
+        # A term is tried when one of its words matched a token "weakly" (its lemma, exact form
+        # or — for a prefix — the token's text start or one of its lemmas); every word but a
+        # prefix matches weakly whenever it matches at all.
+        self._term_always: list[bool] = []
+        self._term_prefixes: list[tuple[int, ...]] = []
+        self._by_first: dict[int, list[int]] = defaultdict(list)
+        for term in self.terms:
+            ids = tuple(vocab.number(w) for w in term.words)
+            self._term_ids.append(ids)
+            self._term_always.append(
+                any(w.pattern is None and w.prefix is None for w in term.words)
+            )
+            self._term_prefixes.append(
+                tuple(
+                    n
+                    for n, w in zip(ids, term.words, strict=True)
+                    if w.pattern is None and w.exact is None and w.prefix is not None
+                )
+            )
+        # Each term keyed by its rarest word (the one in fewest terms): a term is only looked at
+        # when that word stands in the text, then kept when all of its words do.
+        uses: dict[int, int] = defaultdict(int)
+        for ids in self._term_ids:
+            for n in set(ids):
+                uses[n] += 1
+        self._term_sets: list[frozenset[int]] = [frozenset(ids) for ids in self._term_ids]
+        for i, ids in enumerate(self._term_ids):
+            self._by_first[min(ids, key=lambda n: uses[n])].append(i)
+        self._near_ids = {
+            fid: tuple(vocab.number(w) for w in words) for fid, words in self._near.items()
+        }
+        self._elsewhere_ids = {
+            fid: tuple(vocab.number(w) for w in words) for fid, words in self._elsewhere.items()
+        }
+        self._leg_ids = tuple(vocab.number(w) for w in self._legs)
+        self._first_words = frozenset(self._by_first)
+        self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
             if len(prefix) >= TYPO_MIN_PREFIX:
@@ -237,44 +410,22 @@ class Lexicon:
             if extra:
                 if out is tokens:
                     out = list(tokens)
-                out[i] = replace(tok, lemmas=tok.lemmas | extra)
+                out[i] = tok._replace(lemmas=tok.lemmas | extra)
         return out
 
-    def _candidates(self, tokens: list[Token]) -> set[int]:
-        cands: set[int] = set()
-        for tok in tokens:
-            if tok.punct:
-                continue
-            for lem in tok.lemmas:
-                hit = self._by_lemma.get(lem)
-                if hit:
-                    cands |= hit
-            # Prefixes by their first two letters: only those a word can start with are tried.
-            for key in {tok.text[:2], *(lem[:2] for lem in tok.lemmas if lem in self._prefix_set)}:
-                for prefix, i in self._prefix_buckets.get(key, ()):
-                    if tok.text.startswith(prefix) or prefix in tok.lemmas:
-                        cands.add(i)
-            for prefix, i in self._short_prefixes:
-                if tok.text.startswith(prefix) or prefix in tok.lemmas:
-                    cands.add(i)
-        return cands
-
-    def _elsewhere_clauses(
-        self, tokens: list[Token], sentence_of: list[int], clause_of: list[int]
-    ) -> dict[str, set[int]]:
+    def _elsewhere_clauses(self, index: TokenIndex, clause_of: list[int]) -> dict[str, set[int]]:
         """Per finding, the clauses naming a body part other than the leg, in a text that names
         no leg at all (a text that does — even «не веко, а мышца на голени» — keeps them)."""
-        if not self._elsewhere or any(w.matches(t) for t in tokens for w in self._legs):
+        if not self._elsewhere_ids:
             return {}
-        legged: set[int] = set()
-        out: dict[str, set[int]] = {}
-        for fid, words in self._elsewhere.items():
-            out[fid] = {
-                clause_of[i]
-                for i, t in enumerate(tokens)
-                if not t.punct and clause_of[i] not in legged and any(w.matches(t) for w in words)
-            }
-        return out
+        legs = self._leg_set
+        if not legs.isdisjoint(index.present()) or not legs.isdisjoint(index.ppos):
+            return {}
+        pos = index.pos
+        return {
+            fid: {clause_of[i] for n in ids for i in pos.get(n, ())}
+            for fid, ids in self._elsewhere_ids.items()
+        }
 
     def find(
         self,
@@ -283,58 +434,86 @@ class Lexicon:
         clause_of: list[int] | None = None,
         index: TokenIndex | None = None,
     ) -> list[Match]:
-        """All term matches; ``sentence_of[i]`` is the sentence number of token i, and
-        ``clause_of[i]`` its clause (for findings that name where they are not)."""
-        elsewhere = (
-            self._elsewhere_clauses(tokens, sentence_of, clause_of) if clause_of is not None else {}
-        )
-        idx = index if index is not None else TokenIndex(tokens)
+        """All term matches; ``sentence_of[i]`` is the sentence number of token i (numbers never
+        decrease), and ``clause_of[i]`` its clause (for findings that name where they are not).
+
+        Only terms whose every word stands in the text are tried; a word of a term is looked
+        for in the anchor's sentence only, by bisection, so a long text costs in proportion to
+        its length."""
+        idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
+        elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
+        pos = idx.pos
+        present = idx.present()
+        weak = idx.weak
+        sets = self._term_sets
+        candidates: list[int] = []
+        for n in present & self._first_words:
+            for ti in self._by_first[n]:
+                if sets[ti] <= present and (
+                    self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])
+                ):
+                    candidates.append(ti)
+        if not candidates:
+            return []
+        candidates.sort()
+        # Where each sentence begins and ends (token indices), once a term of several words
+        # needs it.
+        sent_lo: dict[int, int] = {}
+        sent_hi: dict[int, int] = {}
+        near_sentences: dict[str, set[int]] = {}
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
-        for ti in sorted(self._candidates(tokens)):
+        for ti in candidates:
             term = self.terms[ti]
-            positions = [idx.positions(w) for w in term.words]
-            if any(not p for p in positions):
-                continue
-            window = len(term.words) + EXTRA_WINDOW
+            positions = [pos[m] for m in self._term_ids[ti]]
+            size = len(positions)
             if term.contiguous:
+                rest = [set(p) for p in positions[1:]]
                 for anchor in positions[0]:
-                    seq = tuple(range(anchor, anchor + len(term.words)))
-                    if all(p in plist for p, plist in zip(seq, positions, strict=True)):
+                    if all(anchor + k + 1 in r for k, r in enumerate(rest)):
+                        seq = tuple(range(anchor, anchor + size))
                         key = (term.finding, seq)
                         if key not in seen:
                             seen.add(key)
                             out.append(Match(term.finding, term.source, seq))
                 continue
+            window = size + EXTRA_WINDOW
+            near = self._near_ids.get(term.finding)
+            if size > 1 and not sent_lo:
+                for i, s in enumerate(sentence_of):
+                    if s not in sent_lo:
+                        sent_lo[s] = i
+                    sent_hi[s] = i + 1
             for anchor in positions[0]:
+                s = sentence_of[anchor]
                 chosen = [anchor]
-                ok = True
+                if size > 1:
+                    lo, hi = sent_lo[s], sent_hi[s]
                 for plist in positions[1:]:
-                    best = None
-                    for p in plist:
-                        if p in chosen or sentence_of[p] != sentence_of[anchor]:
-                            continue
-                        if best is None or abs(p - anchor) < abs(best - anchor):
-                            best = p
+                    best = _nearest_in(plist, anchor, lo, hi, chosen)
                     if best is None:
-                        ok = False
                         break
                     chosen.append(best)
-                if not ok:
-                    continue
-                pos = tuple(sorted(chosen))
-                if pos[-1] - pos[0] >= window:
-                    continue
-                near = self._near.get(term.finding)
-                if near and not any(
-                    sentence_of[i] == sentence_of[anchor] and any(w.matches(t) for w in near)
-                    for i, t in enumerate(tokens)
-                ):
-                    continue
-                key = (term.finding, pos)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(Match(term.finding, term.source, pos))
+                else:
+                    pos_t = tuple(sorted(chosen))
+                    if pos_t[-1] - pos_t[0] >= window:
+                        continue
+                    if near:
+                        where = near_sentences.get(term.finding)
+                        if where is None:
+                            where = {
+                                sentence_of[i]
+                                for m in near
+                                for plist in (pos.get(m, ()), idx.ppos.get(m, ()))
+                                for i in plist
+                            }
+                            near_sentences[term.finding] = where
+                        if s not in where:
+                            continue
+                    key = (term.finding, pos_t)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Match(term.finding, term.source, pos_t))
         if elsewhere:
             assert clause_of is not None
             out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]

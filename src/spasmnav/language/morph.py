@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import pymorphy3
 import razdel
@@ -21,6 +21,7 @@ __all__ = [
     "lemmas",
     "normalize",
     "pos",
+    "punctuation",
     "recording",
     "seed_analyses",
     "tokenize",
@@ -176,27 +177,30 @@ _SENTENCE_END_CHARS = frozenset(".!?;…")
 _CLAUSE_CHARS = frozenset("—–:()")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word or punctuation mark (a named tuple: tens of them are made per text)."""
+
     text: str  # normalised surface form
     start: int
     end: int
     lemmas: frozenset[str]
     pos: str | None
     punct: bool
+    # «.», «...», «?!», «;» and the like (razdel keeps runs of dots as one token); see
+    # ``punctuation`` for how they are set.
+    ends_sentence: bool = False
+    breaks_clause: bool = False  # a sentence end, a dash, a colon or a bracket
 
     @property
     def genitive(self) -> bool:
         return not self.punct and _genitive(self.text)
 
-    @property
-    def ends_sentence(self) -> bool:
-        """«.», «...», «?!», «;» and the like (razdel keeps runs of dots as one token)."""
-        return self.punct and not _SENTENCE_END_CHARS.isdisjoint(self.text)
 
-    @property
-    def breaks_clause(self) -> bool:
-        return self.ends_sentence or (self.punct and not _CLAUSE_CHARS.isdisjoint(self.text))
+def punctuation(text: str, start: int, end: int) -> Token:
+    """A punctuation token, with whether it ends a sentence and whether it breaks a clause."""
+    ends = not _SENTENCE_END_CHARS.isdisjoint(text)
+    breaks = ends or not _CLAUSE_CHARS.isdisjoint(text)
+    return Token(text, start, end, frozenset({text}), None, True, ends, breaks)
 
 
 _ORDINAL_ENDINGS = frozenset(
@@ -225,12 +229,13 @@ def tokenize(norm_text: str) -> list[Token]:
         if isinstance(norm_text, Normalised) and not norm_text.length_preserving
         else None
     )
-    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(norm_text)])
+    # razdel on a plain string: on a str subclass its regular expressions run markedly slower
+    plain = str(norm_text)
+    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(plain)])
     for word, t_start, t_stop in pieces:
         start, end = (t_start, t_stop) if origin is None else (origin(t_start), origin(t_stop))
-        is_punct = all(c in _PUNCT for c in word)
-        if is_punct:
-            tokens.append(Token(word, start, end, frozenset({word}), None, True))
+        if _PUNCT.issuperset(word):
+            tokens.append(punctuation(word, start, end))
             continue
         # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
         lem, p = _analyse(word) if word.isalpha() else (frozenset({word}), None)

@@ -56,6 +56,11 @@ class Normalised(str):
 
 def fold(text: str) -> str:
     """Lower case and ё→е, one character in, one character out."""
+    low = text.lower()
+    # No character lowered to several, and no capital sigma (the one letter whose lower case
+    # depends on its neighbours): each character is then its own lower case.
+    if len(low) == len(text) and "Σ" not in text:
+        return low.replace("ё", "е")
     out = []
     for ch in text:
         low = ch.lower()

@@ -11,10 +11,11 @@ writer), and findings of anybody else are ``other``.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..content import ContextRules
-from .lexicon import Match, TokenIndex, Word, _word
+from .lexicon import VOCABULARY, Match, TokenIndex, Word, _word
 from .morph import Token
 
 __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
@@ -41,12 +42,18 @@ class _Rule:
     sentence: bool
     question: bool
     only: frozenset[str]
-    triggers: tuple[tuple[Word, ...], ...]
+    triggers: tuple[tuple[int, ...], ...]  # each trigger's words, by number
     sources: tuple[str, ...]
 
 
-def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
-    return [(seq[0], seq[-1]) for seq in index.phrase(phrase)]
+def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
+    return tuple(VOCABULARY.number(w) for w in phrase)
+
+
+def _occurrences(index: TokenIndex, ids: tuple[int, ...]) -> list[tuple[int, int]]:
+    if not ids or ids[0] not in index.pos:
+        return []
+    return [(seq[0], seq[-1]) for seq in index.phrase_ids(ids)]
 
 
 def clauses(tokens: list[Token], sentence_of: list[int]) -> list[int]:
@@ -69,17 +76,27 @@ class Qualifiers:
     """The pack's qualifier rules, compiled once."""
 
     def __init__(self, rules: ContextRules | None) -> None:
+        self._vocabulary = VOCABULARY  # whose numbers the compiled rules hold (see Frames)
         self._rules: list[_Rule] = []
-        self._terminators: tuple[tuple[Word, ...], ...] = ()
+        self._terminators: tuple[tuple[int, ...], ...] = ()
         self._persons: tuple[Word, ...] = ()
         self._strangers: tuple[Word, ...] = ()
-        self._reporting: tuple[Word, ...] = ()
+        # Person words by number: the first person word of the list a number stands for.
+        self._person_rank: dict[int, int] = {}
+        self._person_ids: frozenset[int] = frozenset()
+        self._reporting_ids: frozenset[int] = frozenset()
+        self._reach = 0
+        self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
+        self._trigger_firsts: frozenset[int] = frozenset()
         if rules is None:
             return
-        self._terminators = tuple(_phrase(t) for t in rules.terminators)
+        self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
         self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
-        self._reporting = tuple(_tword(v) for v in rules.reporting_verbs)
+        for rank, w in enumerate(self._persons):
+            self._person_rank.setdefault(VOCABULARY.number(w), rank)
+        self._person_ids = frozenset(self._person_rank)
+        self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
                 _Rule(
@@ -90,10 +107,17 @@ class Qualifiers:
                     sentence=r.scope == "sentence",
                     question=r.question,
                     only=frozenset(r.only),
-                    triggers=tuple(_phrase(t) for t in r.triggers),
+                    triggers=tuple(_ids(_phrase(t)) for t in r.triggers),
                     sources=tuple(r.triggers),
                 )
             )
+        self._reach = max((r.reach for r in self._rules), default=0)
+        # Triggers by their first word, each as (rule, trigger) in the rules' order.
+        for ri, rule in enumerate(self._rules):
+            for pi, ids in enumerate(rule.triggers):
+                if ids:
+                    self._triggers_by_first.setdefault(ids[0], []).append((ri, pi))
+        self._trigger_firsts = frozenset(self._triggers_by_first)
 
     def qualify(
         self,
@@ -108,7 +132,7 @@ class Qualifiers:
         if not matches:
             return []
         clause_of = clauses(tokens, sentence_of)
-        tindex = index if index is not None else TokenIndex(tokens)
+        tindex = index if index is not None else TokenIndex(tokens, self._vocabulary)
         stops: set[int] = set()
         for phrase in self._terminators:
             for a, b in _occurrences(tindex, phrase):
@@ -116,25 +140,28 @@ class Qualifiers:
         current_clauses = {clause_of[i] for i in stops}
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
-        for rule in self._rules:
-            for phrase in rule.triggers:
-                for a, b in _occurrences(tindex, phrase):
-                    if rule.question and sentence_of[a] not in questions:
-                        continue
-                    text = " ".join(tokens[k].text for k in range(a, b + 1))
-                    cues.append(
-                        (
-                            rule.category,
-                            a,
-                            b,
-                            text,
-                            rule.forward,
-                            rule.backward,
-                            rule.reach,
-                            rule.sentence,
-                            rule.only,
-                        )
+        standing = sorted(
+            at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
+        )
+        for ri, pi in standing:
+            rule = self._rules[ri]
+            for a, b in _occurrences(tindex, rule.triggers[pi]):
+                if rule.question and sentence_of[a] not in questions:
+                    continue
+                text = " ".join(tokens[k].text for k in range(a, b + 1))
+                cues.append(
+                    (
+                        rule.category,
+                        a,
+                        b,
+                        text,
+                        rule.forward,
+                        rule.backward,
+                        rule.reach,
+                        rule.sentence,
+                        rule.only,
                     )
+                )
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
@@ -148,14 +175,22 @@ class Qualifiers:
                 return False
             return not any(k in stops for k in range(lo + 1, hi))
 
-        owners = self._owners(tokens, matches, clause_of, sentence_of, movement, anchors)
+        owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
+        # Only cues near a match can reach it: cues by where they start, so each match looks at
+        # the few around it (in the cues' own order, which sets the order of the cue words).
+        by_start = sorted(range(len(cues)), key=lambda k: cues[k][1])
+        starts = [cues[k][1] for k in by_start]
+        longest = max((c[2] - c[1] for c in cues), default=0)
         out: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for idx, m in enumerate(matches):
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            for cat, a, b, text, fwd, bwd, reach, sent, only in cues:
-                if own & set(range(a, b + 1)) or (only and m.finding not in only):
+            lo_k = bisect_left(starts, m.first - self._reach - longest)
+            hi_k = bisect_right(starts, m.last + self._reach)
+            for ci in sorted(by_start[lo_k:hi_k]):
+                cat, a, b, text, fwd, bwd, reach, sent, only = cues[ci]
+                if not own.isdisjoint(range(a, b + 1)) or (only and m.finding not in only):
                     continue
                 if cat == "historical" and clause_of[m.first] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
@@ -169,28 +204,29 @@ class Qualifiers:
             out.append((frozenset(quals), tuple(dict.fromkeys(words))))
         return out
 
-    def _reports(self, tokens: list[Token], i: int) -> bool:
+    def _reports(self, index: TokenIndex, i: int) -> bool:
         """«Сестра говорит, …», «муж заметил …»: the person reports what someone else has."""
+        at = index.at
         return any(
-            w.matches(tokens[k])
-            for k in range(i + 1, min(i + 3, len(tokens)))
-            for w in self._reporting
+            not at[k].isdisjoint(self._reporting_ids) for k in range(i + 1, min(i + 3, len(at)))
         )
 
     def _stranger(self, name: str) -> bool:
         return any(name in w.lemmas for w in self._strangers)
 
-    def _person_at(self, tok: Token) -> str | None:
+    def _person_at(self, index: TokenIndex, i: int) -> str | None:
+        tok = index.tokens[i]
         if tok.text in SELF_WORDS:
             return "я"
-        for w in self._persons:
-            if w.matches(tok):
-                return next(iter(sorted(w.lemmas))) if w.lemmas else tok.text
-        return None
+        ids = index.at[i] & self._person_ids
+        if not ids:
+            return None
+        w = self._persons[min(self._person_rank[n] for n in ids)]  # the first that matches
+        return next(iter(sorted(w.lemmas))) if w.lemmas else tok.text
 
     def _owners(
         self,
-        tokens: list[Token],
+        index: TokenIndex,
         matches: list[Match],
         clause_of: list[int],
         sentence_of: list[int],
@@ -198,10 +234,14 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
+        pids = self._person_ids
+        tokens = index.tokens
         persons = [
             (i, p)
-            for i, t in enumerate(tokens)
-            if (p := self._person_at(t)) is not None and not self._reports(tokens, i)
+            for i, ids in enumerate(index.at)
+            if (tokens[i].text in SELF_WORDS or not ids.isdisjoint(pids))
+            and (p := self._person_at(index, i)) is not None
+            and not self._reports(index, i)
         ]
         if not persons:
             return [None] * len(matches)

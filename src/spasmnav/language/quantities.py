@@ -279,6 +279,14 @@ ONSET_WORDS: tuple[tuple[tuple[str, ...], float], ...] = (
     (("вчера",), 24),
     (("сегодня",), 12),
 )
+# The same phrases by their first word, in the same order.
+_ONSET_BY_FIRST: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+for _words, _hours in ONSET_WORDS:
+    _ONSET_BY_FIRST.setdefault(_words[0], []).append((_words, _hours))
+# Lemmas a quantity can start at: numbers, ordinals, units, frequency words.
+_COUNTING = frozenset(NUMBER_WORDS) | frozenset(ORDINALS) | frozenset(UNIT_DAYS)
+_COUNTING |= FREQ_CUES_EVERY | {"раз"}
+_YEAR = re.compile(r"(19|20)\d\d")
 _RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)(?:-(\d+(?:[.,]\d+)?))?$")
 _AGED = re.compile(r"^(\d+)-?летн")
 _ORDINAL_NUM = re.compile(r"^(\d{1,2})-?(?:й|я|ой|ая|ей|ю|ую|го|ого|ом|ем|е)$")
@@ -342,15 +350,41 @@ def _clauses(tokens: list[Token]) -> list[tuple[int, int, bool]]:
     return out
 
 
-def _has(tokens: list[Token], lo: int, hi: int, lemmas: frozenset[str]) -> bool:
-    return any(not tokens[k].lemmas.isdisjoint(lemmas) for k in range(lo, hi))
+_STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS = (1 << i for i in range(7))
+_KINDS = (
+    (STROKE_LEMMAS, _STROKE),
+    (EPISODE_LEMMAS, _EPISODE),
+    (EVENT_LEMMAS, _EVENT),
+    (ACTIVITY_LEMMAS, _ACTIVITY),
+    (RESOLVED_LEMMAS, _RESOLVED),
+    (NOTHING_LEMMAS, _NOTHING),
+)
+_kind_cache: dict[tuple[str, frozenset[str]], int] = {}
+
+
+def _kind(tok: Token) -> int:
+    """The kinds of word a token is, as bits; ``_COUNTS``: a number, a unit or a frequency can
+    start at it (digits, or a number word, ordinal, unit or frequency word)."""
+    key = (tok.text, tok.lemmas)
+    bits = _kind_cache.get(key)
+    if bits is None:
+        bits = 0
+        for lemmas, bit in _KINDS:
+            if not lemmas.isdisjoint(tok.lemmas):
+                bits |= bit
+        if tok.text[:1].isdigit() or tok.text in UNIT_DAYS or not _COUNTING.isdisjoint(tok.lemmas):
+            bits |= _COUNTS
+        if len(_kind_cache) > 100_000:
+            _kind_cache.clear()
+        _kind_cache[key] = bits
+    return bits
 
 
 def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
     """A frequency starting at token i, in episodes per week, and the index after it."""
     tok = tokens[i]
-    nxt = [t.lemmas for t in tokens[i + 1 : i + 5]]
     if tok.lemmas & FREQ_CUES_EVERY:
+        nxt = [t.lemmas for t in tokens[i + 1 : i + 5]]
         if tok.text in {"ежедневно", "еженощно"}:
             return 7.0, i + 1
         if nxt and ({"день", "ночь", "вечер", "утро", "сутки"} & nxt[0]):
@@ -440,24 +474,37 @@ def extract_quantities(
             spans[name] = (tokens[lo].start, tokens[hi - 1].end)
 
     clauses = _clauses(tokens)
-    stroke_clause = [_has(tokens, lo, hi, STROKE_LEMMAS) for lo, hi, _ in clauses]
+    # What kinds of word each clause has (stroke, episode, event...), one bit per kind.
+    kinds = [_kind(tok) for tok in tokens]
+    clause_kinds = []
+    for lo, hi, _ in clauses:
+        bits = 0
+        for k in range(lo, hi):
+            bits |= kinds[k]
+        clause_kinds.append(bits)
+    stroke_clause = [bool(b & _STROKE) for b in clause_kinds]
     # Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»).
+    # Once one clause of a sentence is episodic, all of them are.
     episodic: list[bool] = []
-    sentence: list[int] = []
-    for lo, hi, starts_sentence in clauses:
-        if starts_sentence or not sentence:
-            sentence = []
-        sentence.append(len(episodic))
+    sentence_start, sentence_episodic = 0, False
+    for ci, (lo, hi, starts_sentence) in enumerate(clauses):
+        if starts_sentence or not episodic:
+            sentence_start, sentence_episodic = len(episodic), False
         episodic.append(
-            _has(tokens, lo, hi, EPISODE_LEMMAS)
-            or any(clause_findings.get(j, set()) & movement for j in range(lo, hi))
+            bool(clause_kinds[ci] & _EPISODE)
+            or any(not movement.isdisjoint(clause_findings.get(j, ())) for j in range(lo, hi))
             # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
             or (hi - lo <= 4 and bool(episodic) and episodic[-1])
         )
-        if any(episodic[i] for i in sentence):
-            for i in sentence:
+        if episodic[-1] and not sentence_episodic:
+            for i in range(sentence_start, len(episodic)):
                 episodic[i] = True
+            sentence_episodic = True
+        elif sentence_episodic:
+            episodic[-1] = True
     for ci, (lo, hi, starts_sentence) in enumerate(clauses):
+        if not clause_kinds[ci] & _COUNTS:
+            continue  # nothing here can be a quantity
         found: set[str] = set()
         for k in range(lo, hi):
             found |= clause_findings.get(k, set())
@@ -466,11 +513,12 @@ def extract_quantities(
         if not has_stroke and not found and not starts_sentence and ci > 0:
             # «после инсульта (3 года назад)»: a bare time leans on the clause before it.
             has_stroke = stroke_clause[ci - 1]
-        has_event = _has(tokens, lo, hi, EVENT_LEMMAS)
+        here = clause_kinds[ci]
+        has_event = bool(here & _EVENT)
         has_episode_word = episodic[ci]
-        activity = _has(tokens, lo, hi, ACTIVITY_LEMMAS)
-        resolved = _has(tokens, lo, hi, RESOLVED_LEMMAS)
-        says_nothing = _has(tokens, lo, hi, NOTHING_LEMMAS) and not has_movement
+        activity = bool(here & _ACTIVITY)
+        resolved = bool(here & _RESOLVED)
+        says_nothing = bool(here & _NOTHING) and not has_movement
         pregnant = "pregnancy" in found or any(
             tokens[j].text.startswith(PREGNANCY_PREFIX) for j in range(lo, hi)
         )
@@ -478,6 +526,9 @@ def extract_quantities(
         bare_clause = not found and not has_event and not has_stroke
         k = lo
         while k < hi:
+            if not kinds[k] & _COUNTS:
+                k += 1
+                continue
             tok = tokens[k]
             prev = tokens[k - 1] if k > lo else None
             aged = _AGED.match(tok.text)
@@ -504,7 +555,7 @@ def extract_quantities(
                 k += 1
                 continue
             if (
-                re.fullmatch(r"(19|20)\d\d", tok.text)
+                _YEAR.fullmatch(tok.text)
                 and prev is not None
                 and prev.text in {"в", "с"}
                 and not (k + 1 < hi and _unit(tokens[k + 1]) is not None)
@@ -685,7 +736,7 @@ def extract_quantities(
             put("episodes_per_week", 1.0, i, i + 1)
         elif tok.text == "редко" and q.episodes_per_week is None:
             put("episodes_per_week", 0.3, i, i + 1)
-        for words, hours in ONSET_WORDS:
+        for words, hours in _ONSET_BY_FIRST.get(tok.text, ()):
             n = len(words)
             if tuple(t.text for t in tokens[i : i + n]) == words:
                 put("onset_hours_ago", hours, i, i + n, keep="min")

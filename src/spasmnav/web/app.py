@@ -33,7 +33,9 @@ from .views import (
     api,
     api_auth,
     api_diary,
+    api_fhir,
     api_interview,
+    cds,
     checkin,
     diary,
     interview,
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     app.include_router(interview.router)
     app.include_router(api_interview.router, prefix=API_PREFIX)
     app.include_router(api_diary.router, prefix=API_PREFIX)
+    app.include_router(api_fhir.router, prefix=API_PREFIX)
+    app.include_router(cds.router, prefix=API_PREFIX)
     app.include_router(diary.router)
     app.include_router(checkin.router)
 

@@ -8,6 +8,7 @@ another person's record id answers 404 exactly like a missing one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ...assessing import FindingsError
+from ...diary.fhir import bundle_for
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
@@ -40,6 +42,7 @@ from ..diarykit import (
 )
 from ..problems import Problem
 from .api import MAX_API_TEXT, PROBLEM_RESPONSES, FindingValue, _problem, json_response
+from .api_fhir import FHIR_JSON
 
 __all__ = ["router"]
 
@@ -389,3 +392,20 @@ def export_table(
 ) -> Response:
     name, body = export_csv(store, person_id=person_id, table=table)
     return _file(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")
+
+
+@router.get(
+    "/fhir",
+    summary="Весь дневник как FHIR R4 Bundle",
+    response_class=Response,
+    responses={200: {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}},
+)
+def export_fhir(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
+    with diary_errors():
+        bundle = bundle_for(store, person_id, pack=core.pack)
+    body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(
+        body,
+        media_type=FHIR_JSON,
+        headers={"content-disposition": 'attachment; filename="spasmnav-fhir.json"'},
+    )

@@ -30,15 +30,30 @@ def _iv(core: CoreDep) -> Any:
     return interview
 
 
-def _page(request: Request, iv: Any, state: Any, error: str | None = None) -> HTMLResponse:
+def _page(
+    request: Request,
+    iv: Any,
+    state: Any,
+    error: str | None = None,
+    edit: str | None = None,
+    posted: dict[str, list[str]] | None = None,
+) -> HTMLResponse:
     pack = request.app.state.core.pack
-    step = iv.next_step(state)
-    ctx: dict[str, Any] = {"step": step, "state_json": state.to_json(), "error": error}
+    step = iv.question_step(state, edit) if edit else iv.next_step(state)
+    ctx: dict[str, Any] = {
+        "step": step,
+        "state_json": state.to_json(),
+        "error": error,
+        "editing": bool(edit),
+    }
     if isinstance(step, iv.QuestionStep):
+        ctx["expected"] = len(state.history) if edit else iv.expected_length(state)
         suggested = step.suggested
         ctx["suggested"] = (
             suggested if isinstance(suggested, list) else [] if suggested is None else [suggested]
         )
+        if error and posted and step.link_id in posted:
+            ctx["suggested"] = posted[step.link_id]  # what the person ticked stays ticked
     elif isinstance(step, iv.EmergencyStep):
         ctx["a"] = present(iv.result(state), pack)
     elif isinstance(step, iv.DoneStep):
@@ -86,8 +101,17 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
         raise Problem(400, "Нет состояния опроса. Начните заново: /interview.")
     state = _state(iv, raw)
     action = str(form.get("action") or "answer")
+    edit: str | None = None
+    posted: dict[str, list[str]] = {}
     try:
-        if action == "back":
+        if action == "show":  # the browser's Back and Forward: the page of a carried state
+            pass
+        elif action == "edit":  # «Изменить» on the summary: ask that question again
+            link = str(form.get("link_id") or "")
+            if link not in state.answers:
+                raise iv.InterviewError("Такого ответа в опросе нет: выберите ответ из списка.")
+            return _page(request, iv, state, edit=link)
+        elif action == "back":
             state = iv.back(state)
         elif action == "confirm":
             state = iv.confirm(state)
@@ -97,7 +121,10 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
             state = iv.correct(state, str(form.get("finding_id") or ""), present)
         elif action == "answer":
             link_id = str(form.get("link_id") or "")
+            if form.get("editing") == "1":
+                edit = link_id
             values = [v for v in form.getlist("value") if isinstance(v, str)]
+            posted[link_id] = values
             value: Any
             if form.get("unknown") or values == ["unknown"]:
                 value = None
@@ -109,5 +136,5 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
         else:
             raise Problem(400, "Неизвестное действие.")
     except iv.InterviewError as exc:
-        return _page(request, iv, state, error=str(exc))
+        return _page(request, iv, state, error=str(exc), edit=edit, posted=posted)
     return _page(request, iv, state)

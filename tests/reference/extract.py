@@ -1,0 +1,206 @@
+"""The reader as it was before the indexed matcher (frozen copy, for the equivalence test):
+turn a person's own words into findings, each with the span of text it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from spasmnav import expr as ex
+from spasmnav.facts import Observation
+from spasmnav.language.context import is_negated
+from spasmnav.language.morph import normalize, tokenize
+
+from .frames import Frames
+from .lexicon import Lexicon, Match, TokenIndex
+from .qualifiers import Qualifiers, clauses
+from .quantities import extract_quantities
+
+if TYPE_CHECKING:
+    from spasmnav.content import Pack
+
+__all__ = ["MAX_TEXT_CHARS", "Reader", "TextError", "Understanding"]
+
+MAX_TEXT_CHARS = 5000
+NUMERIC = (
+    "symptom_duration_days",
+    "days_since_stroke",
+    "age",
+    "pregnancy_weeks",
+    "episode_minutes",
+    "episodes_per_week",
+    "onset_hours_ago",
+)
+
+
+class TextError(ValueError):
+    """The text cannot be assessed; the message is in Russian, for the person."""
+
+
+@dataclass(slots=True)
+class Understanding:
+    facts: dict[str, Observation]
+    matches: list[dict[str, object]]
+    subject: str  # "self" or "other"
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Reader:
+    def __init__(self, pack: Pack) -> None:
+        self._build(pack)
+
+    def _build(self, pack: Pack) -> None:
+        self.pack = pack
+        self.lexicon = Lexicon(pack)
+        self.movement = frozenset(f.id for f in pack.findings if f.kind == "movement" or f.scope)
+        self.symptoms = frozenset(
+            f.id for f in pack.findings if f.kind in ("symptom", "sign", "movement")
+        )
+        self.overrides = {f.id: frozenset(f.overrides) for f in pack.findings if f.overrides}
+        self.history = frozenset(
+            f.id for f in pack.findings if f.kind in ("history", "risk_factor")
+        )
+        self.qualifiers = Qualifiers(pack.context)
+        self.frames = Frames(pack.frames)
+        kinds = {f.id: f.kind for f in pack.findings}
+        red_flag_findings = frozenset(
+            fid for r in pack.rules if r.red_flag for fid in ex.findings(r.when)
+        )
+        frame_findings = frozenset(fr.finding for fr in pack.frames)
+        # Which qualifiers change what a finding means. A movement stays the complaint whatever
+        # is said of it; an old mention of a history item is still history.
+        self._qualifiable = {
+            "other": frozenset(f for f, k in kinds.items() if k not in ("context", "check")),
+            "hypothetical": frozenset(
+                f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
+            ),
+            # Only a red flag is downgraded by an old mention: «поясница ноет давно» is still
+            # the back pain the person has.
+            "historical": frozenset(
+                f
+                for f, k in kinds.items()
+                if k in ("sign", "symptom") and (f in red_flag_findings or f in frame_findings)
+            ),
+        }
+        self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+
+    def _drop_overridden(self, matches: list[Match]) -> list[Match]:
+        if not self.overrides:
+            return matches
+        spans = [
+            (set(m.positions), self.overrides[m.finding])
+            for m in matches
+            if m.finding in self.overrides
+        ]
+        return [
+            m
+            for m in matches
+            if not any(m.finding in hidden and set(m.positions) <= pos for pos, hidden in spans)
+        ]
+
+    def read(self, text: str) -> Understanding:
+        if not isinstance(text, str) or not text.strip():
+            raise TextError("Пустой текст: опишите, что происходит с ногой, своими словами.")
+        truncated = len(text) > MAX_TEXT_CHARS
+        if truncated:
+            text = text[:MAX_TEXT_CHARS]
+        norm = normalize(text)
+        # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
+        tokens = self.lexicon.with_typos(tokenize(norm))
+        sentence_of: list[int] = []
+        s = 0
+        for tok in tokens:
+            sentence_of.append(s)
+            if tok.ends_sentence:
+                s += 1
+        clause_of = clauses(tokens, sentence_of)
+        index = TokenIndex(tokens)  # where each word stands, shared by every matcher below
+        found = self.lexicon.find(tokens, sentence_of, clause_of, index)
+        found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
+        matches = self._drop_overridden(found)
+        by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
+        at_token: dict[int, set[str]] = {}
+        listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
+        qualified = self.qualifiers.qualify(
+            tokens, matches, sentence_of, self.movement, self.symptoms, index
+        )
+        for m, (quals, cues) in zip(matches, qualified, strict=True):
+            neg = is_negated(tokens, m, listed)  # type: ignore[arg-type]  # same shape
+            effective = frozenset(
+                q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
+            )
+            by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
+            if not neg and not effective:
+                for p in m.positions:
+                    at_token.setdefault(p, set()).add(m.finding)
+        facts: dict[str, Observation] = {}
+        shown: list[dict[str, object]] = []
+        history: dict[str, Observation] = {}
+        for fid, ms in by_finding.items():
+            current = [m for m, neg, q, _ in ms if not neg and not q]
+            negated = [m for m, neg, _, _ in ms if neg]
+            if current:
+                chosen, present, quals, cues = current[0], True, frozenset[str](), ()
+            elif negated:
+                chosen, present = negated[0], False
+                quals, cues = frozenset({"negated"}), ()
+            else:
+                # Only qualified mentions: old, hypothetical or someone else's — not current.
+                chosen, _, quals, cues = ms[0]
+                present = None
+            start, end = tokens[chosen.first].start, tokens[chosen.last].end
+            facts[fid] = Observation(
+                present=present,
+                text=text[start:end],
+                start=start,
+                end=end,
+                qualifiers=quals,
+                cues=cues,
+            )
+            if present is None and "historical" in quals and "other" not in quals:
+                target = self.history_as.get(fid)
+                if target is not None:
+                    history[target] = Observation(
+                        True, text=text[start:end], start=start, end=end, cues=cues
+                    )
+            for m, neg, mq, _ in ms:
+                a, b = tokens[m.first].start, tokens[m.last].end
+                shown.append(
+                    {
+                        "finding": fid,
+                        "term": m.term,
+                        "negated": neg,
+                        "qualifiers": sorted(mq | ({"negated"} if neg else set())),
+                        "start": a,
+                        "end": b,
+                        "text": text[a:b],
+                    }
+                )
+        for fid, obs in history.items():
+            if facts.get(fid) is None or facts[fid].present is not True:
+                facts[fid] = obs
+        q = extract_quantities(tokens, at_token, self.movement, self.history)
+        for name in NUMERIC:
+            value = getattr(q, name)
+            if value is None:
+                continue
+            span = (q.spans or {}).get(name)
+            facts[name] = Observation(
+                present=True,
+                value=float(value),
+                text=text[span[0] : span[1]] if span else None,
+                start=span[0] if span else None,
+                end=span[1] if span else None,
+            )
+        if q.pregnancy_weeks is not None and not facts.get("pregnancy", Observation(None)).present:
+            weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant
+            facts["pregnancy"] = Observation(True, None, weeks.text, weeks.start, weeks.end)
+        subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
+        shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
+        notes = []
+        if truncated:
+            notes.append(
+                f"Текст длиннее {MAX_TEXT_CHARS} знаков: разобраны первые {MAX_TEXT_CHARS}."
+            )
+        return Understanding(facts, shown, subject, truncated, notes)

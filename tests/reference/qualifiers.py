@@ -1,0 +1,239 @@
+"""ConText qualifiers beyond negation: historical, hypothetical and another person's findings.
+
+The rules are pack data (``pack/context.yaml``), after medspaCy's ConText and edsnlp's
+qualifiers: a trigger marks the findings within its reach (forward, backward or both), inside
+its clause or sentence, never past a terminator. A clause that states the present («сейчас»,
+«вдруг», «сегодня») is never historical: undated means current, and only an explicit cue makes
+a sign old. The person a finding belongs to is the nearest person named in its clause; the
+patient is the person of the first involuntary movement (or the first person named, or the
+writer), and findings of anybody else are ``other``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spasmnav.content import ContextRules
+from spasmnav.language.morph import Token
+
+from .lexicon import Match, TokenIndex, Word, _word
+
+__all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
+
+# Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
+CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
+SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
+
+
+def _tword(raw: str) -> Word:
+    return _word(raw)
+
+
+def _phrase(raw: str) -> tuple[Word, ...]:
+    return tuple(_tword(w) for w in raw.lstrip("^").split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    category: str
+    forward: bool
+    backward: bool
+    reach: int
+    sentence: bool
+    question: bool
+    only: frozenset[str]
+    triggers: tuple[tuple[Word, ...], ...]
+    sources: tuple[str, ...]
+
+
+def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
+    return [(seq[0], seq[-1]) for seq in index.phrase(phrase)]
+
+
+def clauses(tokens: list[Token], sentence_of: list[int]) -> list[int]:
+    """Clause number of every token: sentence ends, dashes, colons, brackets, commas and the
+    words «а», «но», «однако» start a new clause."""
+    out = []
+    c = 0
+    prev_sentence = 0
+    for i, tok in enumerate(tokens):
+        if sentence_of[i] != prev_sentence:
+            c += 1
+            prev_sentence = sentence_of[i]
+        if (tok.punct and (tok.breaks_clause or tok.text == ",")) or tok.text in CLAUSE_WORDS:
+            c += 1
+        out.append(c)
+    return out
+
+
+class Qualifiers:
+    """The pack's qualifier rules, compiled once."""
+
+    def __init__(self, rules: ContextRules | None) -> None:
+        self._rules: list[_Rule] = []
+        self._terminators: tuple[tuple[Word, ...], ...] = ()
+        self._persons: tuple[Word, ...] = ()
+        self._strangers: tuple[Word, ...] = ()
+        self._reporting: tuple[Word, ...] = ()
+        if rules is None:
+            return
+        self._terminators = tuple(_phrase(t) for t in rules.terminators)
+        self._strangers = tuple(_tword(p) for p in rules.strangers)
+        self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
+        self._reporting = tuple(_tword(v) for v in rules.reporting_verbs)
+        for r in rules.rules:
+            self._rules.append(
+                _Rule(
+                    category=r.category,
+                    forward=r.direction in ("forward", "both"),
+                    backward=r.direction in ("backward", "both"),
+                    reach=r.reach,
+                    sentence=r.scope == "sentence",
+                    question=r.question,
+                    only=frozenset(r.only),
+                    triggers=tuple(_phrase(t) for t in r.triggers),
+                    sources=tuple(r.triggers),
+                )
+            )
+
+    def qualify(
+        self,
+        tokens: list[Token],
+        matches: list[Match],
+        sentence_of: list[int],
+        movement: frozenset[str],
+        anchors: frozenset[str] = frozenset(),
+        index: TokenIndex | None = None,
+    ) -> list[tuple[frozenset[str], tuple[str, ...]]]:
+        """Qualifiers and the cue words that set them, for each match (same order)."""
+        if not matches:
+            return []
+        clause_of = clauses(tokens, sentence_of)
+        tindex = index if index is not None else TokenIndex(tokens)
+        stops: set[int] = set()
+        for phrase in self._terminators:
+            for a, b in _occurrences(tindex, phrase):
+                stops.update(range(a, b + 1))
+        current_clauses = {clause_of[i] for i in stops}
+        questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
+        cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
+        for rule in self._rules:
+            for phrase in rule.triggers:
+                for a, b in _occurrences(tindex, phrase):
+                    if rule.question and sentence_of[a] not in questions:
+                        continue
+                    text = " ".join(tokens[k].text for k in range(a, b + 1))
+                    cues.append(
+                        (
+                            rule.category,
+                            a,
+                            b,
+                            text,
+                            rule.forward,
+                            rule.backward,
+                            rule.reach,
+                            rule.sentence,
+                            rule.only,
+                        )
+                    )
+
+        def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
+            scope = sentence_of if sent else clause_of
+            if fwd and m.first > b:
+                lo, hi = b, m.first
+            elif bwd and m.last < a:
+                lo, hi = m.last, a
+            else:
+                return False
+            if hi - lo > reach or scope[lo] != scope[hi]:
+                return False
+            return not any(k in stops for k in range(lo + 1, hi))
+
+        owners = self._owners(tokens, matches, clause_of, sentence_of, movement, anchors)
+        out: list[tuple[frozenset[str], tuple[str, ...]]] = []
+        for idx, m in enumerate(matches):
+            quals: set[str] = set()
+            words: list[str] = []
+            own = set(m.positions)
+            for cat, a, b, text, fwd, bwd, reach, sent, only in cues:
+                if own & set(range(a, b + 1)) or (only and m.finding not in only):
+                    continue
+                if cat == "historical" and clause_of[m.first] in current_clauses:
+                    continue  # «сегодня вдруг…»: the present wins
+                if reaches(a, b, m, fwd, bwd, reach, sent):
+                    quals.add(cat)
+                    words.append(text)
+            owner = owners[idx]
+            if owner is not None:
+                quals.add("other")
+                words.append(owner)
+            out.append((frozenset(quals), tuple(dict.fromkeys(words))))
+        return out
+
+    def _reports(self, tokens: list[Token], i: int) -> bool:
+        """«Сестра говорит, …», «муж заметил …»: the person reports what someone else has."""
+        return any(
+            w.matches(tokens[k])
+            for k in range(i + 1, min(i + 3, len(tokens)))
+            for w in self._reporting
+        )
+
+    def _stranger(self, name: str) -> bool:
+        return any(name in w.lemmas for w in self._strangers)
+
+    def _person_at(self, tok: Token) -> str | None:
+        if tok.text in SELF_WORDS:
+            return "я"
+        for w in self._persons:
+            if w.matches(tok):
+                return next(iter(sorted(w.lemmas))) if w.lemmas else tok.text
+        return None
+
+    def _owners(
+        self,
+        tokens: list[Token],
+        matches: list[Match],
+        clause_of: list[int],
+        sentence_of: list[int],
+        movement: frozenset[str],
+        anchors: frozenset[str],
+    ) -> list[str | None]:
+        """For each match: the name of the other person it belongs to, or None (the patient)."""
+        persons = [
+            (i, p)
+            for i, t in enumerate(tokens)
+            if (p := self._person_at(t)) is not None and not self._reports(tokens, i)
+        ]
+        if not persons:
+            return [None] * len(matches)
+        by_clause: dict[int, list[tuple[int, str]]] = {}
+        for i, p in persons:
+            by_clause.setdefault(clause_of[i], []).append((i, p))
+
+        def person_of(pos: int) -> str | None:
+            here = by_clause.get(clause_of[pos])
+            if here:
+                return min(here, key=lambda ip: abs(ip[0] - pos))[1]
+            return None
+
+        first_move = next((m for m in matches if m.finding in movement), None) or next(
+            (m for m in matches if m.finding in anchors), None
+        )
+        patient: str | None = None
+        writer_speaks = any(p == "я" for _, p in persons)
+        family = [(i, p) for i, p in persons if not self._stranger(p)]
+        if first_move is not None:
+            patient = person_of(first_move.first)
+            if patient is None or self._stranger(patient):
+                before = [p for i, p in family if i < first_move.first]
+                # A carer who never says «я» writes about the person they name
+                # («дёргается нога, а сейчас у мамы перекосило лицо»).
+                fallback = family[0][1] if family and not writer_speaks else "я"
+                patient = before[0] if before else fallback
+        else:
+            patient = family[0][1] if family else "я"
+        out: list[str | None] = []
+        for m in matches:
+            p = person_of(m.first)
+            out.append(p if p is not None and p != patient else None)
+        return out
