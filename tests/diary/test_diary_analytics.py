@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spasmnav.diary.analytics import (
     DayAggregate,
@@ -23,6 +25,7 @@ from spasmnav.diary.analytics import (
 from spasmnav.diary.models import Profile
 
 START = dt.date(2024, 1, 1)  # a Monday
+ONE = dt.timedelta(days=1)
 
 
 def _days(
@@ -128,15 +131,81 @@ def test_trend_uses_recent_weeks_only() -> None:
     assert t.frequency.verdict == "no_change"
 
 
-def test_weekly_partial_weeks_are_rated_per_seven_days() -> None:
+def test_weekly_partial_weeks_have_counts_not_rates() -> None:
     start = dt.date(2024, 1, 3)  # Wednesday
     days = [DayAggregate(day=start, episodes=5, intensity_sum=20, intensity_n=5)]
-    weeks = weekly(days, start=start, end=dt.date(2024, 1, 9))
+    weeks = weekly(days, start=start, end=dt.date(2024, 1, 9), today=dt.date(2024, 1, 9))
     assert [w.start for w in weeks] == [dt.date(2024, 1, 1), dt.date(2024, 1, 8)]
     assert weeks[0].days == 5 and weeks[0].episodes == 5
-    assert weeks[0].rate_per_week == pytest.approx(7.0)
+    assert not weeks[0].complete and weeks[0].rate_per_week is None  # never «7 в неделю»
+    assert weeks[0].words == "5 эпизодов за 5 дней (неделя не полная)"
     assert weeks[0].mean_intensity == pytest.approx(4.0)
     assert weeks[1].days == 2 and weeks[1].episodes == 0 and weeks[1].mean_intensity is None
+    assert not weeks[1].complete
+
+
+def test_one_episode_on_a_tuesday_is_one_episode_not_three_and_a_half() -> None:
+    # The audit's case: the week of Monday 30.11 has one episode on Tuesday 1.12, today.
+    monday, tuesday = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+    days = [DayAggregate(day=tuesday, episodes=1)]
+    weeks = weekly(days, start=monday - dt.timedelta(days=7), end=tuesday, today=tuesday)
+    last = weeks[-1]
+    assert last.start == monday and last.episodes == 1 and last.days == 2
+    assert not last.complete and last.rate_per_week is None
+    assert "1 эпизод за 2 дня" in last.words
+    first = weeks[0]
+    assert first.complete and first.rate_per_week == 0.0 and first.days == 7
+
+
+def test_the_current_week_is_incomplete_even_when_recorded_on_every_day_so_far() -> None:
+    monday = dt.date(2024, 1, 1)
+    sunday = monday + dt.timedelta(days=6)
+    days = [DayAggregate(day=monday + dt.timedelta(days=i), episodes=1) for i in range(7)]
+    # Sunday evening: all seven days are in the diary, but the week is not over yet.
+    assert not weekly(days, start=monday, end=sunday, today=sunday)[0].complete
+    done = weekly(days, start=monday, end=sunday, today=sunday + dt.timedelta(days=1))[0]
+    assert done.complete and done.rate_per_week == 7.0 and done.words == "7 эпизодов"
+
+
+def test_four_episodes_in_two_days_are_not_a_weekly_rate() -> None:
+    start = dt.date(2026, 11, 30)
+    data = DiaryData(
+        days=[DayAggregate(day=start, episodes=2), DayAggregate(day=start + ONE, episodes=2)],
+        start=start,
+        end=start + ONE,
+    )
+    a = analyse(data, today=start + ONE)
+    assert a.episodes_per_week is None
+    assert a.rate_text == "4 эпизода за 2 дня"
+    assert "14" not in a.rate_text
+    assert all(not w.complete for w in a.weeks)
+
+
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=60),
+    offset=st.integers(min_value=0, max_value=6),
+    lag=st.integers(min_value=0, max_value=10),
+)
+def test_weeks_add_up_and_only_whole_past_weeks_are_complete(
+    counts: list[int], offset: int, lag: int
+) -> None:
+    start = dt.date(2024, 1, 1) + dt.timedelta(days=offset)
+    days = [
+        DayAggregate(day=start + dt.timedelta(days=i), episodes=c)
+        for i, c in enumerate(counts)
+        if c
+    ]
+    end = start + dt.timedelta(days=len(counts) - 1)
+    today = end + dt.timedelta(days=lag)
+    weeks = weekly(days, start=start, end=end, today=today)
+    assert sum(w.episodes for w in weeks) == sum(counts)
+    assert sum(w.days for w in weeks) == len(counts)
+    for w in weeks:
+        whole = w.days == 7 and w.start + dt.timedelta(days=6) < today
+        assert w.complete == whole
+        assert (w.rate_per_week is not None) == whole
+        if w.rate_per_week is not None:
+            assert w.rate_per_week == w.episodes
 
 
 def test_trigger_with_real_effect() -> None:
@@ -273,3 +342,35 @@ def test_separated_data_gives_an_exact_verdict_not_an_overflow() -> None:
     t = trend(days, start=today - _dt.timedelta(days=30), end=today)
     assert t.frequency.verdict == "more_frequent"
     assert t.frequency.p_value is not None and t.frequency.p_value < 0.05
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [1] * 42,  # flat: no change
+        [0] * 20 + [1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10],  # rising
+        [6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0],  # falling
+    ],
+)
+def test_plain_words_leave_the_statistics_to_the_details(counts: list[int]) -> None:
+    t = trend(_days(counts, intensity=[5.0] * len(counts)), start=START, end=_end(len(counts)))
+    freq = t.frequency
+    assert freq.verdict != "not_enough_data"
+    for jargon in ("ДИ", "p =", "p <", "тау", "×"):
+        assert jargon not in freq.plain
+    assert "95 % ДИ" in freq.text or "p" in freq.text  # the numbers stay, behind «Подробнее»
+
+
+def test_trigger_comparison_in_plain_words() -> None:
+    n = 60
+    coffee = {START + dt.timedelta(days=i) for i in range(0, n, 3)}
+    days = [
+        DayAggregate(day=START + dt.timedelta(days=i), episodes=3 if d in coffee else 1)
+        for i, d in enumerate(START + dt.timedelta(days=k) for k in range(n))
+    ]
+    notes = {d: frozenset({"caffeine"}) for d in coffee}
+    (caffeine,) = trigger_effects(days, start=START, end=_end(n), day_triggers=notes)
+    assert caffeine.plain == (
+        "«кофеин»: в дни с «кофеин» эпизодов больше, примерно в 3,0 раза, чем в остальные дни."
+    )
+    assert "95 % ДИ" in caffeine.text and "ДИ" not in caffeine.plain

@@ -16,11 +16,15 @@ from spasmnav.diary.report import build_report
 from spasmnav.diary.store import Store
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(path: Path, *, first_page: int = 1, last_page: int = 0) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) не установлен")
+    pages = ["-f", str(first_page)] + (["-l", str(last_page)] if last_page else [])
     return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", *pages, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -111,7 +115,15 @@ def test_report_renders_and_is_not_blank(tmp_path: Path) -> None:
         )
     assert pdf.read_bytes().startswith(b"%PDF")
     pages = _render_png(pdf, tmp_path / "page")
-    assert 1 <= len(pages) <= 2, "the report must fit on one or two pages"
+    # The summary fits on one or two pages; the appendix of records follows on its own page.
+    assert 2 <= len(pages) <= 3, len(pages)
+    summary = _pdf_text(pdf, last_page=len(pages) - 1)
+    assert "Что обсудить с врачом" in summary and "Приложение" not in summary
+    appendix = _pdf_text(pdf, first_page=len(pages))
+    assert "Приложение: записи дневника" in appendix
+    assert "Показаны последние 30, всего в дневнике — " in appendix
+    for column in ("Когда", "Нога", "Что", "Сила", "Сколько", "Что помогло", "Провокаторы"):
+        assert column in appendix, column
     img = imread(pages[0])
     gray = img[..., :3].mean(axis=2)
     dark = (gray < 0.5).mean()

@@ -54,11 +54,11 @@ def register(client: TestClient, username: str, password: str = PASSWORD) -> Non
 
 def page_routes() -> list[tuple[str, str]]:
     """(method, path) of every page route, as the app mounts them."""
-    from spasmnav.web.views import account, clinic, diary, interview, pages
+    from spasmnav.web.views import account, checkin, clinic, diary, interview, pages
 
     return [
         (method, route.path)
-        for module in (pages, diary, account, interview, clinic)
+        for module in (pages, diary, checkin, account, interview, clinic)
         for route in module.router.routes
         for method in sorted(getattr(route, "methods", ()) or ())
     ]

@@ -135,7 +135,7 @@ def test_trends_page_and_chart_change(client: TestClient) -> None:
     after = client.get("/diary/charts/episodes.png").content
     assert before != after
     html = client.get("/diary/trends").text
-    assert "Итог:" in html and "Таблица по неделям" in html
+    assert "Итог:" in html and "Эпизоды по неделям" in html and "<table" in html
     html = client.get("/diary/trends?change=2024-01-01&label=начал+упражнения").text
     assert "До и после начал упражнения" in html
     assert "не понять" in client.get("/diary/trends?change=вчера").text

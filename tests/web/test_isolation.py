@@ -3,6 +3,7 @@ through any route, page or API. The test fails if a diary route is added without
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,21 @@ CASES: dict[tuple[str, str], Request] = {
     ),
     ("POST", "/diary/episodes/{episode_id}/delete"): lambda c, ids: _form(
         c, f"/diary/episodes/{ids['episode']}/delete", {}
+    ),
+    ("POST", "/diary/episodes/{episode_id}/undo"): lambda c, ids: _form(
+        c, f"/diary/episodes/{ids['episode']}/undo", {}
+    ),
+    ("GET", "/diary/day"): lambda c, ids: c.get(f"/diary/day?day={ids['day']}"),
+    ("POST", "/diary/day"): lambda c, ids: _form(
+        c, "/diary/day", {"day": ids["day"], "note": "взлом", "penn": "2"}
+    ),
+    ("GET", "/diary/profile"): lambda c, ids: c.get("/diary/profile"),
+    ("POST", "/diary/profile"): lambda c, ids: _form(c, "/diary/profile", {"birth_year": "1990"}),
+    ("GET", "/diary/medicines"): lambda c, ids: c.get("/diary/medicines"),
+    ("POST", "/diary/medicines"): lambda c, ids: _form(c, "/diary/medicines", {"name": "взлом"}),
+    ("GET", "/diary/scores"): lambda c, ids: c.get("/diary/scores"),
+    ("POST", "/diary/scores"): lambda c, ids: _form(
+        c, "/diary/scores", {"scale": "penn", "penn": "3"}
     ),
     ("GET", "/diary/trends"): lambda c, ids: c.get("/diary/trends"),
     ("GET", "/diary/charts/{kind}.png"): lambda c, ids: c.get("/diary/charts/episodes.png"),
@@ -125,11 +141,19 @@ def _seed_anna(c: TestClient) -> dict[str, Any]:
         c.put("/api/v1/diary/profile", json={"birth_year": 1941, "medicines": [MARK]}).status_code
         == 200
     )
+    # Through the web pages too: a marked day, a medicine taken, a scale score.
+    day = dt.date.today().isoformat()
+    for path, data in (
+        ("/diary/day", {"day": day, "note": MARK, "medicine_other": MARK, "penn": "1"}),
+        ("/diary/medicines", {"name": MARK, "amount": MARK}),
+        ("/diary/scores", {"scale": "ashworth", "ashworth": "2", "muscle": MARK}),
+    ):
+        assert _form(c, path, data).status_code == 303, path
     token = csrf(c, "/diary/sharing")
     page = c.post("/diary/sharing/codes", data={"label": "Анна " + MARK, "csrf_token": token})
     share = re.search(r"/diary/sharing/(\d+)/revoke", page.text)
     assert share, page.text
-    return {"episode": episode["id"], "snapshot": episode, "share": int(share.group(1))}
+    return {"episode": episode["id"], "snapshot": episode, "share": int(share.group(1)), "day": day}
 
 
 @pytest.fixture
@@ -167,6 +191,9 @@ def test_one_person_never_reads_or_changes_anothers_data(
     assert anna.get("/api/v1/diary/profile").json()["birth_year"] == 1941
     assert anna.get("/api/v1/diary/episodes").json()["total"] == 1
     assert "ещё не использован" in anna.get("/diary/sharing").text  # Anna's code still stands
+    for path in ("/diary/medicines", "/diary/scores", f"/diary/day?day={ids['day']}"):
+        page = anna.get(path).text
+        assert MARK in page and "взлом" not in page, path
     # And Boris sees only what Boris wrote.
     theirs = boris.get("/api/v1/diary/episodes").json()
     assert {e["kind"] for e in theirs["items"]} <= {"spasm", "twitch"}
@@ -246,6 +273,11 @@ def clinic_people(clinic_app: Any, clinic_client: ClientFactory) -> dict[str, An
     assert r.status_code == 201
     ids["patient"] = linked_patient(people["dr.a"], share_code(people["anna"], "Анна " + MARK))
     linked_patient(people["dr.b"], share_code(people["boris"], "Борис"))  # dr.b has his own
+    from spasmnav.diary.models import ScaleScore
+
+    store = clinic_app.state.core.services.store()
+    # Anna's own scores (her check-in's Penn score and the one she recorded): the baseline.
+    ids["scores"] = store.count_records(ScaleScore, person_id=ids["patient"])
     people["ids"] = ids
     return people
 
@@ -259,12 +291,12 @@ def _refused(c: TestClient, ids: dict[str, Any], expect: dict[tuple[str, str], i
         assert r.status_code < 500, f"{key}: {r.status_code}"
 
 
-def _anna_untouched(app: Any, pid: int) -> None:
+def _anna_untouched(app: Any, pid: int, scores: int) -> None:
     from spasmnav.diary.models import ScaleScore
     from spasmnav.web.clinic import AlertAckRow
 
     store = app.state.core.services.store()
-    assert store.count_records(ScaleScore, person_id=pid) == 0
+    assert store.count_records(ScaleScore, person_id=pid) == scores
     with store.reading() as s:
         from sqlalchemy import select
 
@@ -288,7 +320,7 @@ def test_an_unlinked_clinician_and_another_clinicians_patient(
         expect[("GET", "/clinic")] = 200
         expect[("POST", "/clinic/link")] = 422
         _refused(clinic_people[name], ids, expect)
-    _anna_untouched(clinic_app, ids["patient"])
+    _anna_untouched(clinic_app, ids["patient"], ids["scores"])
     # Nor through the patient's own routes: a clinician has no diary of anyone's.
     r = clinic_people["dr.b"].get(f"/api/v1/diary/episodes/{ids['episode']}")
     assert r.status_code == 403 and MARK not in r.text
@@ -303,7 +335,7 @@ def test_a_revoked_share_closes_everything(clinic_app: Any, clinic_people: dict[
         assert r.status_code == 303
     expect = {key: 404 for key in PATIENT_ROUTES} | {key: 403 for key in ADMIN_ROUTES}
     _refused(doc, ids, expect)
-    _anna_untouched(clinic_app, ids["patient"])
+    _anna_untouched(clinic_app, ids["patient"], ids["scores"])
     assert MARK not in doc.get("/clinic").text
 
 
@@ -313,7 +345,7 @@ def test_a_patient_cannot_use_clinician_or_admin_routes(
     ids = clinic_people["ids"]
     _refused(clinic_people["boris"], ids, {key: 403 for key in CLINIC_CASES})
     _refused(clinic_people["anna"], ids, {key: 403 for key in CLINIC_CASES})
-    _anna_untouched(clinic_app, ids["patient"])
+    _anna_untouched(clinic_app, ids["patient"], ids["scores"])
 
 
 def test_clinic_routes_need_a_login(

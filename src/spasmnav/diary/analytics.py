@@ -46,6 +46,7 @@ __all__ = [
     "adherence",
     "analyse",
     "before_after",
+    "count_words",
     "diary_findings",
     "fmt_number",
     "symptom_duration_days",
@@ -91,6 +92,23 @@ def _plural_weeks(n: int) -> str:
     return f"{n} недель"
 
 
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    """«1 день», «2 дня», «5 дней»: the Russian plural of ``n``."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} {one}"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
+def count_words(episodes: int, days: int) -> str:
+    """«4 эпизода за 2 дня»: a count over the days it was counted in, never extrapolated."""
+    return (
+        f"{_plural(episodes, 'эпизод', 'эпизода', 'эпизодов')} за "
+        f"{_plural(days, 'день', 'дня', 'дней')}"
+    )
+
+
 def _fmt_p(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {fmt_number(p, 3)}"
 
@@ -123,11 +141,23 @@ class DiaryData:
 
 @dataclass(frozen=True, slots=True)
 class WeekStat:
+    """One calendar week (Monday first). ``days`` is how many of its days the diary covers;
+    a week is ``complete`` when the diary covers all seven and the week is over. Only a
+    complete week has a rate per week (its count); a partial one has its count and its days,
+    so one episode on a Tuesday is «1 эпизод за 2 дня», never «3,5 в неделю»."""
+
     start: dt.date
     days: int
     episodes: int
-    rate_per_week: float
+    rate_per_week: float | None
     mean_intensity: float | None
+    complete: bool = True
+
+    @property
+    def words(self) -> str:
+        if self.complete:
+            return _plural(self.episodes, "эпизод", "эпизода", "эпизодов")
+        return f"{count_words(self.episodes, self.days)} (неделя не полная)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +170,13 @@ class FrequencyTrend:
     ci_low: float | None = None
     ci_high: float | None = None
     p_value: float | None = None
+    # The same verdict in plain words, without the statistics (``text`` keeps the numbers,
+    # shown behind «Подробнее»); empty when ``text`` is plain already.
+    summary: str = ""
+
+    @property
+    def plain(self) -> str:
+        return self.summary or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +186,11 @@ class IntensityTrend:
     ratings: int
     tau: float | None = None
     p_value: float | None = None
+    summary: str = ""
+
+    @property
+    def plain(self) -> str:
+        return self.summary or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +245,11 @@ class RateComparison:
     key: str = ""
     mean_intensity_with: float | None = None
     mean_intensity_without: float | None = None
+    summary: str = ""
+
+    @property
+    def plain(self) -> str:
+        return self.summary or self.text
 
     @property
     def rate_with(self) -> float | None:
@@ -254,7 +301,20 @@ class Analysis:
 
     @property
     def episodes_per_week(self) -> float | None:
-        return self.total_episodes / self.days_observed * 7 if self.days_observed else None
+        """The mean weekly rate, only over at least a week of diary (shorter is not a rate)."""
+        if self.days_observed < 7:
+            return None
+        return self.total_episodes / self.days_observed * 7
+
+    @property
+    def rate_text(self) -> str:
+        """«в среднем 3,5 эпизода в неделю (49 эпизодов за 98 дней)», or under a week just
+        «4 эпизода за 2 дня»: rates said over the days actually recorded."""
+        counted = count_words(self.total_episodes, self.days_observed)
+        rate = self.episodes_per_week
+        if rate is None:
+            return counted
+        return f"в среднем {fmt_number(rate, 1)} в неделю ({counted})"
 
 
 def _daily_counts(days: Iterable[DayAggregate], start: dt.date, end: dt.date) -> np.ndarray:
@@ -267,8 +327,18 @@ def _daily_counts(days: Iterable[DayAggregate], start: dt.date, end: dt.date) ->
     return y
 
 
-def weekly(days: Sequence[DayAggregate], *, start: dt.date, end: dt.date) -> list[WeekStat]:
-    """Calendar weeks (Monday first) from start to end; partial weeks are rated per 7 days."""
+def weekly(
+    days: Sequence[DayAggregate],
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+) -> list[WeekStat]:
+    """Calendar weeks (Monday first) from start to end, with their counts.
+
+    A week the diary covers only in part (the first one, the last one, the current one that
+    is not over by ``today``) is marked incomplete and has no rate: its count stands with
+    its days."""
     if end < start:
         return []
     out: list[WeekStat] = []
@@ -284,13 +354,16 @@ def weekly(days: Sequence[DayAggregate], *, start: dt.date, end: dt.date) -> lis
                 count += d.episodes
                 i_sum += d.intensity_sum
                 i_n += d.intensity_n
+        over = today is None or week + dt.timedelta(days=6) < today
+        complete = n_days == 7 and over
         out.append(
             WeekStat(
                 start=week,
                 days=n_days,
                 episodes=count,
-                rate_per_week=count / n_days * 7,
+                rate_per_week=float(count) if complete else None,
                 mean_intensity=i_sum / i_n if i_n else None,
+                complete=complete,
             )
         )
         week += dt.timedelta(days=7)
@@ -370,7 +443,16 @@ def _frequency_trend(
     )
     if p < ALPHA and ratio > 1:
         return FrequencyTrend(
-            "more_frequent", f"Эпизоды учащаются: {stat}.", n_days, total, ratio, ci_low, ci_high, p
+            "more_frequent",
+            f"Эпизоды учащаются: {stat}.",
+            n_days,
+            total,
+            ratio,
+            ci_low,
+            ci_high,
+            p,
+            f"Эпизоды стали чаще {weeks_text}: с каждой неделей их примерно на "
+            f"{round((ratio - 1) * 100)} % больше.",
         )
     if p < ALPHA and ratio < 1:
         return FrequencyTrend(
@@ -382,6 +464,8 @@ def _frequency_trend(
             ci_low,
             ci_high,
             p,
+            f"Эпизодов становится меньше {weeks_text}: с каждой неделей примерно на "
+            f"{round((1 - ratio) * 100)} % меньше.",
         )
     return FrequencyTrend(
         "no_change",
@@ -392,6 +476,7 @@ def _frequency_trend(
         ci_low,
         ci_high,
         p,
+        f"Частота эпизодов {weeks_text} заметно не изменилась.",
     )
 
 
@@ -405,16 +490,32 @@ def _halves_trend(y: np.ndarray, n_days: int, total: int, weeks_text: str) -> Fr
     stat = (
         f"в первой половине периода {first} эп., во второй {second} эп. ({_fmt_p(p)}) {weeks_text}"
     )
+    halves = f"в первой половине — {first}, во второй — {second}"
     if p < ALPHA and second / total > share:
         return FrequencyTrend(
-            "more_frequent", f"Эпизоды резко участились: {stat}.", n_days, total, p_value=p
+            "more_frequent",
+            f"Эпизоды резко участились: {stat}.",
+            n_days,
+            total,
+            p_value=p,
+            summary=f"Эпизоды резко участились {weeks_text} ({halves}).",
         )
     if p < ALPHA:
         return FrequencyTrend(
-            "fewer", f"Эпизодов стало резко меньше: {stat}.", n_days, total, p_value=p
+            "fewer",
+            f"Эпизодов стало резко меньше: {stat}.",
+            n_days,
+            total,
+            p_value=p,
+            summary=f"Эпизодов стало резко меньше {weeks_text} ({halves}).",
         )
     return FrequencyTrend(
-        "no_change", f"Явного изменения частоты нет: {stat}.", n_days, total, p_value=p
+        "no_change",
+        f"Явного изменения частоты нет: {stat}.",
+        n_days,
+        total,
+        p_value=p,
+        summary=f"Частота эпизодов {weeks_text} заметно не изменилась ({halves}).",
     )
 
 
@@ -442,10 +543,31 @@ def _intensity_trend(
     tau, p = float(res.statistic), float(res.pvalue)
     stat = f"тау Кендалла {fmt_number(tau)}, {_fmt_p(p)}, {weeks_text}"
     if p < ALPHA and tau > 0:
-        return IntensityTrend("stronger", f"Эпизоды становятся сильнее ({stat}).", ratings, tau, p)
+        return IntensityTrend(
+            "stronger",
+            f"Эпизоды становятся сильнее ({stat}).",
+            ratings,
+            tau,
+            p,
+            f"Эпизоды становятся сильнее {weeks_text}.",
+        )
     if p < ALPHA and tau < 0:
-        return IntensityTrend("weaker", f"Эпизоды становятся слабее ({stat}).", ratings, tau, p)
-    return IntensityTrend("no_change", f"Явного изменения силы нет ({stat}).", ratings, tau, p)
+        return IntensityTrend(
+            "weaker",
+            f"Эпизоды становятся слабее ({stat}).",
+            ratings,
+            tau,
+            p,
+            f"Эпизоды становятся слабее {weeks_text}.",
+        )
+    return IntensityTrend(
+        "no_change",
+        f"Явного изменения силы нет ({stat}).",
+        ratings,
+        tau,
+        p,
+        f"Сила эпизодов {weeks_text} заметно не изменилась.",
+    )
 
 
 def _dispersion(y: np.ndarray, groups: np.ndarray) -> float:
@@ -507,13 +629,27 @@ def _compare(
     if lo > 1:
         verdict: Literal["higher", "lower", "no_clear_difference"] = "higher"
         text = f"{label}: эпизодов больше в {fmt_number(rr)} раза ({ci}); {rates}."
+        summary = (
+            f"{label}: {phrase_with} эпизодов больше, примерно в {fmt_number(rr, 1)} раза, "
+            f"чем {phrase_without}."
+        )
     elif hi < 1:
         verdict = "lower"
         text = f"{label}: эпизодов меньше — отношение {fmt_number(rr)} ({ci}); {rates}."
+        summary = f"{label}: {phrase_with} эпизодов меньше, чем {phrase_without}."
     else:
         verdict = "no_clear_difference"
         text = f"{label}: явной разницы нет — отношение {fmt_number(rr)} ({ci}); {rates}."
-    return RateComparison(verdict=verdict, text=text, ratio=rr, ci_low=lo, ci_high=hi, **base)  # type: ignore[arg-type]
+        summary = f"{label}: явной разницы не видно."
+    return RateComparison(
+        verdict=verdict,
+        text=text,
+        ratio=rr,
+        ci_low=lo,
+        ci_high=hi,
+        summary=summary,
+        **base,  # type: ignore[arg-type]
+    )
 
 
 def trigger_effects(
@@ -739,7 +875,7 @@ def analyse(
     if effects and not data.day_triggers:
         note = (
             "Провокаторы отмечены только в дни с эпизодами, поэтому связь может казаться "
-            "сильнее, чем есть. Отмечайте их и в спокойные дни (spasmnav diary day)."
+            "сильнее, чем есть. Отмечайте их и в спокойные дни: «Как прошёл день» в дневнике."
         )
     return Analysis(
         start=start,
@@ -750,7 +886,7 @@ def analyse(
         sleep_episodes=sum(d.sleep for d in days),
         walking_episodes=sum(d.walking for d in days),
         kinds=kinds,
-        weeks=weekly(days, start=start, end=end) if start and end else [],
+        weeks=weekly(days, start=start, end=end, today=today) if start and end else [],
         trend=tr,
         triggers=effects,
         before_after=(

@@ -759,27 +759,27 @@ def trends(
     if not a.total_episodes:
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
-    out.print(
-        f"[bold]Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}[/bold] "
-        f"({a.days_observed} дн., {a.total_episodes} эп., "
-        f"{fmt_number(a.episodes_per_week or 0, 1)} в неделю)"
-    )
+    out.print(f"[bold]Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}[/bold] ({a.rate_text})")
     out.print(f"[bold]Итог: {a.trend.title}.[/bold]")
-    out.print(a.trend.frequency.text)
-    out.print(a.trend.intensity.text)
+    from rich.markup import escape
+
+    for part in (a.trend.frequency, a.trend.intensity):
+        out.print(part.plain)
+        if part.summary:  # the statistics behind the plain words, for whoever wants them
+            out.print(f"[dim]  {escape(part.text)}[/dim]")
     if a.duration_days is not None:
         out.print(f"Текущий период симптомов: {a.duration_days} дн.")
     if a.sleep_episodes or a.walking_episodes:
         out.print(f"Мешали спать: {a.sleep_episodes} эп.; мешали ходить: {a.walking_episodes} эп.")
     weeks = Table(title="По неделям (последние 12)")
-    for col in ("Неделя с", "Дней", "Эпизодов", "В неделю", "Средняя сила"):
+    for col in ("Неделя с", "Дней", "Эпизодов", "Неделя", "Средняя сила"):
         weeks.add_column(col, justify="right")
     for w in a.weeks[-12:]:
         weeks.add_row(
             f"{w.start:%d.%m.%Y}",
             str(w.days),
             str(w.episodes),
-            fmt_number(w.rate_per_week, 1),
+            "полная" if w.complete else "не полная",
             "—" if w.mean_intensity is None else fmt_number(w.mean_intensity, 1),
         )
     out.print(weeks)

@@ -35,6 +35,7 @@ __all__ = [
     "AssessmentRow",
     "Base",
     "DayNoteRow",
+    "EpisodeDayRow",
     "EpisodeRow",
     "ExerciseSessionRow",
     "MedicineIntakeRow",
@@ -149,6 +150,37 @@ class EpisodeRow(_Record, Base):
     trigger_long_standing: Mapped[bool] = mapped_column(Boolean, default=False)
     trigger_cold: Mapped[bool] = mapped_column(Boolean, default=False)
     trigger_heat: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EpisodeDayRow(Base):
+    """Per-day sums of one person's episodes, kept exact by database triggers on ``episodes``
+    (revision 0004_ux_diary): trends read one row a day instead of every episode. Never
+    written by the application."""
+
+    __tablename__ = "episode_days"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    episodes: Mapped[int] = mapped_column(Integer, server_default="0")
+    intensity_sum: Mapped[int] = mapped_column(Integer, server_default="0")
+    intensity_n: Mapped[int] = mapped_column(Integer, server_default="0")
+    sleep: Mapped[int] = mapped_column(Integer, server_default="0")
+    walking: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_caffeine: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_alcohol: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_stress: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_poor_sleep: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_exertion: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_long_standing: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_cold: Mapped[int] = mapped_column(Integer, server_default="0")
+    trigger_heat: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_twitch: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_cramp: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_spasm: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_tremor: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_stiffness: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class DayNoteRow(_Record, Base):

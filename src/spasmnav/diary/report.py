@@ -1,4 +1,6 @@
-"""A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows.
+"""A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows;
+then, as an appendix, the latest episodes (date, leg, kind, strength, duration, what helped,
+triggers) and the days marked in the check-in.
 
 Built with fpdf2 and the DejaVu Sans font that matplotlib ships, so no system font is needed.
 It states facts from the diary and the saved assessment; it never suggests a drug or a dose.
@@ -11,8 +13,8 @@ import functools
 import io
 import logging
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,10 @@ from .models import (
     KIND_TITLES,
     LEG_TITLES,
     SCALE_TITLES,
+    TRIGGER_TITLES,
     Assessment,
+    DayNote,
+    Episode,
     MedicineIntake,
     Profile,
     ScaleScore,
@@ -40,6 +45,9 @@ if TYPE_CHECKING:
     from ..core import Navigator
 
 __all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
+
+EPISODE_ROWS = 30
+DAY_ROWS = 14
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 DISCLAIMER = (
@@ -181,6 +189,66 @@ def _who(profile: Profile, today: dt.date) -> list[tuple[str, str]]:
     return rows
 
 
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} с"
+    return f"{minutes} мин" if not rest else f"{minutes} мин {rest} с"
+
+
+def _episode_row(e: Episode) -> tuple[str, ...]:
+    return (
+        f"{e.started_at:%d.%m.%Y %H:%M}",
+        LEG_TITLES[e.leg] if e.leg else "—",
+        KIND_TITLES.get(e.kind, e.kind),
+        "—" if e.intensity is None else str(e.intensity),
+        _duration(e.duration_seconds),
+        e.helped or "—",
+        ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
+    )
+
+
+EPISODE_COLUMNS = ("Когда", "Нога", "Что", "Сила 0–10", "Сколько", "Что помогло", "Провокаторы")
+EPISODE_WIDTHS = (29, 13, 30, 15, 17, 40, 36)
+
+
+def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
+    shown = len(episodes)
+    if total > shown:
+        pdf.para(f"Показаны последние {shown}, всего в дневнике — {total}.", size=8.5)
+    pdf.set_font("DejaVu", "", 7.5)
+    with pdf.table(
+        col_widths=EPISODE_WIDTHS,
+        text_align="LEFT",
+        line_height=3.6,
+        padding=0.8,
+        first_row_as_headings=True,
+        repeat_headings=1,
+    ) as table:
+        head = table.row()
+        for title in EPISODE_COLUMNS:
+            head.cell(title)
+        for e in episodes:
+            row = table.row()
+            for value in _episode_row(e):
+                row.cell(value)
+    pdf.set_font("DejaVu", "", 9.5)
+
+
+def _day_note_line(n: DayNote, episodes_by_day: Mapping[dt.date, int]) -> str:
+    count = episodes_by_day.get(n.day, 0)
+    said = "без эпизодов" if not count else f"эпизодов: {count}"
+    triggers = ", ".join(TRIGGER_TITLES[t] for t in n.triggers)
+    parts = [f"{n.day:%d.%m.%Y} — {said}"]
+    if triggers:
+        parts.append(f"провокаторы: {triggers}")
+    if n.note:
+        parts.append(f"«{n.note}»")
+    return "; ".join(parts)
+
+
 def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
     if not a.total_episodes:
         return [("Эпизоды", "пока не записаны")]
@@ -190,10 +258,7 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
             "Период дневника",
             f"{_date(a.start)} — {_date(a.end)} ({a.days_observed} дн.)",
         ),
-        (
-            "Эпизодов",
-            f"{a.total_episodes}; в среднем {fmt_number(a.episodes_per_week or 0, 1)} в неделю",
-        ),
+        ("Эпизодов", a.rate_text),
         ("Виды", kinds),
         (
             "Средняя сила",
@@ -240,6 +305,11 @@ class ReportData:
     medicines: Sequence[MedicineIntake]
     scores: Sequence[ScaleScore]
     today: dt.date
+    # The latest episodes and marked days, oldest first (at most EPISODE_ROWS / DAY_ROWS).
+    episodes: Sequence[Episode] = ()
+    day_notes: Sequence[DayNote] = ()
+    episodes_total: int = 0
+    day_counts: Mapping[dt.date, int] = field(default_factory=dict)  # episodes of those days
 
 
 def gather_report(
@@ -257,6 +327,8 @@ def gather_report(
     analysis = analyse(data, today=today, change_date=change_date, change_label=change_label)
     saved = store.latest_assessment(person_id=person_id)
     view = assess_diary(analysis.findings, navigator)
+    latest = store.list_episodes(person_id=person_id, limit=EPISODE_ROWS, newest_first=True)
+    notes = store.list_records(DayNote, person_id=person_id, limit=DAY_ROWS, newest_first=True)
     return ReportData(
         analysis=analysis,
         profile=data.profile or Profile(),
@@ -266,6 +338,10 @@ def gather_report(
         medicines=store.list_records(MedicineIntake, person_id=person_id, since=analysis.start),
         scores=store.list_records(ScaleScore, person_id=person_id),
         today=today,
+        episodes=latest[::-1],
+        day_notes=notes[::-1],
+        episodes_total=analysis.total_episodes,
+        day_counts={d.day: d.episodes for d in data.days if d.day in {n.day for n in notes}},
     )
 
 
@@ -379,6 +455,19 @@ def render_report(report: ReportData) -> bytes:
 
     pdf.heading("Что обсудить с врачом")
     pdf.bullets(_questions(a, saved_view))
+
+    # The summary above stays within two pages; the records themselves follow as an appendix.
+    if report.episodes or report.day_notes:
+        pdf.add_page()
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.cell(0, 7, "Приложение: записи дневника", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "", 9.5)
+    if report.episodes:
+        pdf.heading("Эпизоды")
+        _episode_table(pdf, report.episodes, report.episodes_total)
+    if report.day_notes:
+        pdf.heading("Отмеченные дни («Как прошёл день»)")
+        pdf.bullets([_day_note_line(n, report.day_counts) for n in report.day_notes])
     return bytes(pdf.output())
 
 

@@ -49,7 +49,7 @@ from ..settings import Settings, default_data_dir, get_settings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-    from .analytics import DiaryData
+    from .analytics import DayAggregate, DiaryData
 from .models import (
     KINDS,
     TRIGGERS,
@@ -71,6 +71,7 @@ from .orm import (
     AssessmentRow,
     Base,
     DayNoteRow,
+    EpisodeDayRow,
     EpisodeRow,
     ExerciseSessionRow,
     MedicineIntakeRow,
@@ -100,6 +101,7 @@ R = TypeVar("R", bound=Record)
 DEFAULT_PERSON = "default"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _PG_MIGRATION_LOCK = 7_301_417
+_PG_QUICK_LOCK = 7_301_418
 
 RECORD_TYPES: dict[str, type[Record]] = {
     "episodes": Episode,
@@ -717,6 +719,71 @@ class Store:
     def delete_episode(self, *, person_id: int, episode_id: int) -> None:
         self.delete_record(Episode, person_id=person_id, record_id=episode_id)
 
+    def add_quick_episode(
+        self, *, person_id: int, episode: Episode, within: dt.timedelta
+    ) -> tuple[Episode, bool]:
+        """A one-tap entry, counted once: when the same person recorded the same quick entry
+        (the kind, the leg when one is given, nothing else) less than ``within`` ago, that one
+        is returned instead of a new one. Returns (the episode, whether it is new). The check
+        and the insert are one write transaction (SQLite's write lock, a per-person advisory
+        lock on PostgreSQL), so two submits of one tap racing each other make one record."""
+        e = EpisodeRow
+        now = _now()
+        with self.writing() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                s.execute(
+                    text("SELECT pg_advisory_xact_lock(:k, :p)"),
+                    {"k": _PG_QUICK_LOCK, "p": person_id},
+                )
+            # A tap without a leg repeats any tap of that kind: the quick form forgets the leg
+            # once the first tap is saved, so a double tap's second half arrives without it.
+            minute = dt.timedelta(minutes=1)
+            same = [
+                e.person_id == person_id,
+                e.kind == episode.kind,
+                e.started_at.between(episode.started_at - minute, episode.started_at + minute),
+            ]
+            if episode.leg is not None:
+                same.append(e.leg == episode.leg)
+            found = s.scalars(
+                select(e)
+                .where(
+                    *same,
+                    e.created_at >= now - within,
+                    e.intensity.is_(None),
+                    e.duration_seconds.is_(None),
+                    e.note.is_(None),
+                )
+                .order_by(e.created_at.desc(), e.id.desc())
+                .limit(1)
+            ).first()
+            if found is not None:
+                return _record(Episode, found), False
+            row = e(**_values(episode.model_copy(update={"created_at": now}), person_id))
+            s.add(row)
+            s.flush()
+            return _record(Episode, row), True
+
+    def undo_episode(self, *, person_id: int, episode_id: int, within: dt.timedelta) -> Episode:
+        """Delete an episode recorded less than ``within`` ago (the undo after a quick entry).
+
+        Raises NotFoundError for a missing record or someone else's, and InputError when
+        the time to undo is over (the record stays; «Удалить» still removes it)."""
+        with self.writing() as s:
+            row = s.get(EpisodeRow, episode_id, with_for_update=True)
+            if row is None or row.person_id != person_id:
+                raise NotFoundError(f"запись №{episode_id} не найдена")
+            if row.created_at < _now() - within:
+                raise InputError(
+                    [
+                        f"отменить можно только в первые {int(within.total_seconds())} секунд; "
+                        "запись осталась — её можно удалить кнопкой «Удалить»"
+                    ]
+                )
+            episode = _record(Episode, row)
+            s.delete(row)
+            return episode
+
     def add_episodes(self, *, person_id: int, episodes: Sequence[Episode]) -> ImportResult:
         return self.import_records(episodes, person_id=person_id)
 
@@ -789,6 +856,18 @@ class Store:
 
     # --- analytics input ----------------------------------------------------------------------
 
+    def diary_days_scan(
+        self,
+        *,
+        person_id: int,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[DayAggregate]:
+        """The per-day aggregates computed from every episode row (what ``episode_days``
+        holds, the slow way): the reference the tests compare the kept table with."""
+        with self.reading() as s:
+            return _days_scan(s, person_id=person_id, since=since, until=until)
+
     def diary_data(
         self,
         *,
@@ -796,7 +875,11 @@ class Store:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> DiaryData:
-        """Per-day aggregates computed by the database, ready for :func:`analytics.analyse`."""
+        """Per-day aggregates, ready for :func:`analytics.analyse`.
+
+        They come from ``episode_days``, which the database keeps in step with ``episodes``
+        (triggers of revision 0004_ux_diary): one row a day, whatever the number of episodes.
+        :meth:`diary_days_scan` computes the same from the episodes themselves."""
         with self.reading() as s:
             return diary_data_in(s, person_id=person_id, since=since, until=until)
 
@@ -818,15 +901,14 @@ class Store:
         refresh(s, person_id=person_id)
 
 
-def diary_data_in(
+def _days_scan(
     s: Session,
     *,
     person_id: int,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> DiaryData:
-    """:meth:`Store.diary_data` inside an open session (a write may read its own changes)."""
-    from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[DayAggregate]:
+    from .analytics import DayAggregate  # numpy: only when analysing
 
     e = EpisodeRow
     columns: list[Any] = [
@@ -846,7 +928,7 @@ def diary_data_in(
         stmt = stmt.where(e.day <= until)
     stmt = stmt.group_by(e.day).order_by(e.day)
     n_t = len(TRIGGERS)
-    days = [
+    return [
         DayAggregate(
             day=_as_date(row[0]),
             episodes=int(row[1]),
@@ -858,6 +940,44 @@ def diary_data_in(
             kinds={k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]},
         )
         for row in s.execute(stmt)
+    ]
+
+
+def diary_data_in(
+    s: Session,
+    *,
+    person_id: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> DiaryData:
+    """:meth:`Store.diary_data` inside an open session (a write may read its own changes)."""
+    from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+
+    d = EpisodeDayRow
+    columns = [c.name for c in EpisodeDayRow.__table__.columns]
+    i_day = columns.index("day")
+    i_n, i_isum, i_in = (columns.index(c) for c in ("episodes", "intensity_sum", "intensity_n"))
+    i_sleep, i_walk = columns.index("sleep"), columns.index("walking")
+    i_trig = [(t, columns.index(TRIGGER_COLUMNS[t])) for t in TRIGGERS]
+    i_kind = [(k, columns.index(f"kind_{k}")) for k in KINDS]
+    raw = select(*EpisodeDayRow.__table__.columns).where(d.person_id == person_id, d.episodes > 0)
+    if since is not None:
+        raw = raw.where(d.day >= since)
+    if until is not None:
+        raw = raw.where(d.day <= until)
+    raw = raw.order_by(d.day)
+    days = [
+        DayAggregate(
+            day=_as_date(row[i_day]),
+            episodes=int(row[i_n]),
+            intensity_sum=int(row[i_isum]),
+            intensity_n=int(row[i_in]),
+            sleep=int(row[i_sleep]),
+            walking=int(row[i_walk]),
+            triggers={t: int(row[i]) for t, i in i_trig if row[i]},
+            kinds={k: int(row[i]) for k, i in i_kind if row[i]},
+        )
+        for row in s.execute(raw)
     ]
     notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
     if since is not None:

@@ -36,6 +36,7 @@ from .views import (
     api_fhir,
     api_interview,
     cds,
+    checkin,
     clinic,
     diary,
     interview,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
     app.include_router(cds.router, prefix=API_PREFIX)
     app.include_router(diary.router)
     app.include_router(clinic.router)
+    app.include_router(checkin.router)
 
     async def on_error(scope: Any, exc: Exception) -> Response:
         ref = secrets.token_hex(4)

@@ -185,11 +185,13 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
 
 
 def chart_png(kind: str, a: Analysis) -> bytes:
-    from ..diary.plots import episodes_chart, intensity_chart
+    """A chart for the web: phone-first size and type, the last 26 weeks."""
+    from ..diary.plots import PHONE, episodes_chart, intensity_chart
 
-    fig = episodes_chart(a.weeks) if kind == "episodes" else intensity_chart(a.weeks)
+    chart = episodes_chart if kind == "episodes" else intensity_chart
+    fig = chart(a.weeks, PHONE)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=150)
     return buf.getvalue()
 
 

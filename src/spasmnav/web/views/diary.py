@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from ...diary.analytics import fmt_number
 from ...diary.feedback import assess_diary
 from ...diary.models import (
     KIND_TITLES,
@@ -23,8 +24,11 @@ from ...diary.models import (
     LEGS,
     TRIGGER_TITLES,
     TRIGGERS,
+    DiaryError,
     Episode,
     ExerciseSession,
+    InputError,
+    NotFoundError,
     explain_validation,
 )
 from ...language import TextError
@@ -53,6 +57,12 @@ __all__ = ["router"]
 router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
 
 PAGE_SIZE = 20
+# One tap, counted once: the same quick entry again within this time is the same tap (a double
+# tap, a tremor, a re-sent form). Undo is offered for UNDO seconds after a quick entry; the
+# server accepts it a little longer, for the round trip.
+SAME_TAP = dt.timedelta(seconds=5)
+UNDO_SECONDS = 10
+UNDO_GRACE = dt.timedelta(seconds=UNDO_SECONDS + 5)
 FIELDS = (
     "kind",
     "leg",
@@ -98,16 +108,40 @@ def _diary_context(store: Any, person_id: int, page: int) -> dict[str, Any]:
     }
 
 
+def _undo_offer(store: Any, person_id: int, episode_id: int) -> dict[str, Any] | None:
+    """The undo button for a quick entry just made, while its ten seconds last."""
+    try:
+        e = store.get_episode(person_id=person_id, episode_id=episode_id)
+    except DiaryError:
+        return None
+    if e.created_at is None:
+        return None
+    left = UNDO_SECONDS - (dt.datetime.now() - e.created_at).total_seconds()
+    if left <= 0:
+        return None
+    return {"id": e.id, "seconds": max(1, round(left)), "summary": episode_view(e)["summary"]}
+
+
 @router.get("/diary", response_class=HTMLResponse)
 def diary(request: Request, store: StoreDep, person_id: PersonDep, page: int = 0) -> HTMLResponse:
     page = max(0, min(page, 100_000))
     ctx = _diary_context(store, person_id, page)
     ctx["message"] = _message(request)
+    added = request.query_params.get("added", "")
+    if added.isdigit() and len(added) < 19:
+        ctx["undo"] = _undo_offer(store, person_id, int(added))
+        if request.query_params.get("again") == "1":
+            ctx["message"] = SAME_TAP_TEXT
     return render(request, "diary.html", ctx)
+
+
+SAME_TAP_TEXT = "Эта запись уже есть: повторное нажатие за несколько секунд не считается."
 
 
 def _message(request: Request) -> str | None:
     q = request.query_params
+    if "undone" in q:
+        return "Запись отменена."
     if "added" in q:
         return "Записано. Спасибо!"
     if "updated" in q:
@@ -219,13 +253,52 @@ async def add_episode(request: Request, store: StoreDep, person_id: PersonDep) -
             errors=_errors(exc),
             status_code=422,
         )
+    quick = "full" not in form
+    new = True
     with diary_errors():
-        saved = store.add_episode(person_id=person_id, episode=episode)
+        if quick:
+            saved, new = store.add_quick_episode(
+                person_id=person_id, episode=episode, within=SAME_TAP
+            )
+        else:
+            saved = store.add_episode(person_id=person_id, episode=episode)
+    assert saved.id is not None
     if _is_htmx(request):
         ctx = _diary_context(store, person_id, 0)
-        ctx["message"] = "Записано. Спасибо!"
+        ctx["message"] = "Записано. Спасибо!" if new else SAME_TAP_TEXT
+        if quick:
+            ctx["undo"] = _undo_offer(store, person_id, saved.id)
         return render(request, "_diary_live.html", ctx)
-    return RedirectResponse(f"/diary?added={saved.id}", status_code=303)
+    again = "" if new else "&again=1"
+    return RedirectResponse(f"/diary?added={saved.id}{again}", status_code=303)
+
+
+@router.post("/diary/episodes/{episode_id}/undo", response_class=HTMLResponse)
+def undo_episode(
+    request: Request, episode_id: RecordId, store: StoreDep, person_id: PersonDep
+) -> Response:
+    """Undo a quick entry within its ten seconds; later, the record stays (409) and the
+    page says how to delete it."""
+    try:
+        store.undo_episode(person_id=person_id, episode_id=episode_id, within=UNDO_GRACE)
+    except NotFoundError:
+        raise Problem(404, "Такой записи нет.") from None
+    except InputError:
+        ctx = _diary_context(store, person_id, 0)
+        ctx["message"] = None
+        ctx["error"] = (
+            f"Не отменено: отменить можно только в первые {UNDO_SECONDS} секунд. Запись "
+            "осталась в списке — если она лишняя, нажмите у неё «Удалить»."
+        )
+        if _is_htmx(request):
+            # htmx swaps only 2xx answers; the fragment carries the alert itself.
+            return render(request, "_diary_live.html", ctx)
+        return render(request, "diary.html", ctx, status_code=409)
+    if _is_htmx(request):
+        ctx = _diary_context(store, person_id, 0)
+        ctx["message"] = "Запись отменена."
+        return render(request, "_diary_live.html", ctx)
+    return RedirectResponse("/diary?undone=1", status_code=303)
 
 
 @router.get("/diary/episodes/new", response_class=HTMLResponse)
@@ -324,6 +397,7 @@ def trends(
             "change": change or "",
             "label": label,
             "error": error,
+            "fmt": lambda x: fmt_number(x, 1),
         },
     )
 
