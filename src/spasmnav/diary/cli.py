@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import wording
 from .analytics import Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
@@ -250,10 +251,7 @@ def _describe(e: Episode) -> str:
 
 
 def _fmt_duration(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} с"
-    minutes, sec = divmod(seconds, 60)
-    return f"{minutes} мин" + (f" {sec} с" if sec else "")
+    return wording.duration(seconds)
 
 
 def _episode(values: dict[str, Any]) -> Episode:
@@ -745,16 +743,19 @@ def trends(
         return
     out.print(
         f"[bold]Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}[/bold] "
-        f"({a.days_observed} дн., {a.total_episodes} эп., "
+        f"({wording.count(a.days_observed, 'день')}, {wording.count(a.total_episodes, 'эпизод')}, "
         f"{fmt_number(a.episodes_per_week or 0, 1)} в неделю)"
     )
     out.print(f"[bold]Итог: {a.trend.title}.[/bold]")
     out.print(a.trend.frequency.text)
     out.print(a.trend.intensity.text)
     if a.duration_days is not None:
-        out.print(f"Текущий период симптомов: {a.duration_days} дн.")
+        out.print(f"Текущий период симптомов: {wording.count(a.duration_days, 'день')}.")
     if a.sleep_episodes or a.walking_episodes:
-        out.print(f"Мешали спать: {a.sleep_episodes} эп.; мешали ходить: {a.walking_episodes} эп.")
+        out.print(
+            f"Мешали спать: {wording.count(a.sleep_episodes, 'эпизод')}; "
+            f"мешали ходить: {wording.count(a.walking_episodes, 'эпизод')}."
+        )
     weeks = Table(title="По неделям (последние 12)")
     for col in ("Неделя с", "Дней", "Эпизодов", "В неделю", "Средняя сила"):
         weeks.add_column(col, justify="right")

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import AfterValidator
 
+from .. import wording
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
 from ..diary.feedback import assess_diary
@@ -181,8 +182,7 @@ def episode_view(e: Episode) -> dict[str, Any]:
     if e.intensity is not None:
         parts.append(f"сила {e.intensity} из 10")
     if e.duration_seconds:
-        minutes, seconds = divmod(e.duration_seconds, 60)
-        parts.append(f"{minutes} мин {seconds} с" if minutes else f"{seconds} с")
+        parts.append(wording.duration(e.duration_seconds))
     if e.triggers:
         parts.append("провокаторы: " + ", ".join(TRIGGER_TITLES[t] for t in e.triggers))
     if e.disturbs_sleep:
