@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from .assessing import FindingsError
+from .clitext import RussianGroup, parse_yes_no
 from .content import PackError, load_pack_from
 from .core import Navigator, default_navigator
 from .language import TextError
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="spasmnav",
+    cls=RussianGroup,
     help="SpasmNav: подёргивания, спазмы и судороги в ногах — насколько это опасно и что делать.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -168,7 +170,11 @@ def _ask_checks(nav: Navigator, text: str, answers: dict[str, str], result: Any)
                 reply = input(f"  {c.question} ").strip().lower()
             except EOFError:
                 reply = "не знаю"
-            if reply in ("да", "нет", "не знаю", "yes", "no", "unknown", ""):
+            if reply in ("не знаю", "unknown", "?", ""):
+                break
+            yes = parse_yes_no(reply)
+            if yes is not None:
+                reply = "да" if yes else "нет"
                 break
             console.print("  Ответьте «да», «нет» или «не знаю».")
         asked[c.id] = reply or "не знаю"

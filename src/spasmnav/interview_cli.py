@@ -208,7 +208,7 @@ def parse_answer(step: iv.QuestionStep, raw: str) -> Any:
     hint = f"Введите номер от 1 до {len(choices)}, 0 — не знаю или Н — назад."
     tokens = [t for t in re.split(r"[\s,;.]+", text) if t]
     if not tokens or not all(t.isdigit() for t in tokens):
-        raise ValueError("Не понял ответ. " + hint)
+        raise ValueError("Ответ не понятен. " + hint)
     numbers = [int(t) for t in tokens]
     if any(n < 1 or n > len(choices) for n in numbers):
         raise ValueError("Такого номера нет. " + hint)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from babel import Locale
 from babel.dates import format_date
@@ -53,7 +53,7 @@ def _locale() -> Locale:
 def plural_category(n: int | float | Decimal) -> Category:
     """CLDR's Russian plural category of ``n`` as it is written (``Decimal("2.0")`` is «other»)."""
     value = n if isinstance(n, int | Decimal) else Decimal(str(n))
-    return _locale().plural_form(value)  # type: ignore[no-any-return]
+    return cast(Category, _locale().plural_form(value))
 
 
 # Each noun's forms: the nominative after a number (one / few / many / other: «1 день», «2 дня»,
@@ -71,8 +71,14 @@ NOUNS: dict[str, _Forms] = {
     "оценка": ("оценка", "оценки", "оценок", "оценки", "оценки", "оценок"),
     "запись": ("запись", "записи", "записей", "записи", "записи", "записей"),
     "занятие": ("занятие", "занятия", "занятий", "занятия", "занятия", "занятий"),
-    "повторение": ("повторение", "повторения", "повторений", "повторения", "повторения",
-                   "повторений"),
+    "повторение": (
+        "повторение",
+        "повторения",
+        "повторений",
+        "повторения",
+        "повторения",
+        "повторений",
+    ),
     "подход": ("подход", "подхода", "подходов", "подхода", "подхода", "подходов"),
     "минута": ("минута", "минуты", "минут", "минуты", "минуты", "минут"),
     "секунда": ("секунда", "секунды", "секунд", "секунды", "секунды", "секунд"),
@@ -103,7 +109,9 @@ def number(x: float | int, digits: int = 0, *, group: bool = True) -> str:
     return str(format_decimal(x, format=pattern, locale=LOCALE))
 
 
-def plural(n: int | float | Decimal, one: str, few: str, many: str, other: str | None = None) -> str:
+def plural(
+    n: int | float | Decimal, one: str, few: str, many: str, other: str | None = None
+) -> str:
     """The form of a word that agrees with ``n``: ``plural(21, "день", "дня", "дней")``."""
     forms = (one, few, many, other if other is not None else few)
     return forms[_CATEGORY_INDEX[plural_category(n)]]

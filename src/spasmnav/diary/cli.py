@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
+from ..clitext import ask_yes_no
 from .analytics import Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
@@ -447,7 +448,7 @@ def delete(
     """Удалить эпизод (с подтверждением)."""
     with _store(db) as (store, person):
         episode = store.get_episode(person_id=person, episode_id=episode_id)
-        if not yes and not typer.confirm(f"Удалить эпизод №{episode_id} ({_describe(episode)})?"):
+        if not yes and not ask_yes_no(f"Удалить эпизод №{episode_id} ({_describe(episode)})?"):
             out.print("Ничего не удалено.")
             return
         store.delete_episode(person_id=person, episode_id=episode_id)

@@ -19,8 +19,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from matplotlib.figure import Figure
 
-from ..result import AssessmentDigest
 from .. import wording
+from ..result import AssessmentDigest
 from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .models import (
@@ -147,7 +147,9 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
         ("Мешали ходить", wording.count(a.walking_episodes, "эпизод")),
     ]
     if a.duration_days is not None:
-        rows.append(("Симптомы длятся", f"{wording.count(a.duration_days, 'день')} (текущий период)"))
+        rows.append(
+            ("Симптомы длятся", f"{wording.count(a.duration_days, 'день')} (текущий период)")
+        )
     return rows
 
 
@@ -316,7 +318,10 @@ def render_report(report: ReportData) -> bytes:
         counts = Counter(m.name for m in medicines)
         last = {m.name: m.taken_at for m in medicines}
         pdf.bullets(
-            [f"{name}: {wording.count(n, 'раз')}, последний {_date(last[name].date())}" for name, n in counts.items()]
+            [
+                f"{name}: {wording.count(n, 'раз')}, последний {_date(last[name].date())}"
+                for name, n in counts.items()
+            ]
         )
     else:
         pdf.para("Приём лекарств в дневнике не записан.")
