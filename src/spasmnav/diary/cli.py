@@ -25,7 +25,7 @@ from ..clitext import ask_yes_no
 from .analytics import Analysis, analyse, fmt_number
 from .feedback import assess_diary
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
-from .io import detect_format, export_file, import_file, table_name
+from .io import TABLE_TITLES, detect_format, export_file, import_file, table_name
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -478,18 +478,33 @@ def import_(
 @diary_app.command("export")
 def export(
     path: Annotated[str, typer.Argument(help="Куда сохранить (- — на экран).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv или json.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv или json (без потерь, для программ и для обратного импорта); excel — "
+            "таблица для Excel (русские заголовки, «;», минуты); xlsx — файл Excel.",
+        ),
+    ] = None,
     table: Annotated[
-        str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
+        str, typer.Option(help="Для таблиц — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
     db: DbOption = None,
 ) -> None:
-    """Сохранить дневник в CSV (один вид записей) или JSON (всё)."""
+    """Сохранить дневник: CSV или JSON без потерь, таблицу для Excel (CSV или XLSX)."""
     with _guard():
-        kind = detect_format(Path(path), fmt) if path != "-" else (fmt or "json").lower()
-        if kind not in ("csv", "json"):
-            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json"])
+        kind = (fmt or "").strip().lower()
+        if not kind and path == "-":
+            kind = "json"
+        elif not kind:
+            suffix = Path(path).suffix.lower()
+            kind = "xlsx" if suffix == ".xlsx" else detect_format(Path(path), None)
+        if kind not in ("csv", "json", "excel", "xlsx"):
+            raise InputError([f"формат «{fmt}» не поддерживается; можно: csv, json, excel, xlsx"])
         table = table_name(table)
+    if kind in ("excel", "xlsx"):
+        _export_table(path, kind, table, db)
+        return
     with _store(db) as (store, person):
         if path == "-":
             n = export_file(store, sys.stdout, person_id=person, fmt=kind, table=table)
@@ -500,6 +515,33 @@ def export(
             n = export_file(store, fh, person_id=person, fmt=kind, table=table)
         tmp.replace(target)
     out.print(f"Сохранено записей: {n} → {path}")
+
+
+def _export_table(path: str, kind: str, table: str, db: str | None) -> None:
+    """The diary as a table for a person: «для Excel» CSV or XLSX (written whole, then moved)."""
+    from .excel import excel_csv, excel_xlsx
+
+    model = RECORD_TYPES[table]
+    with _store(db) as (store, person):
+        records = store.list_records(model, person_id=person)
+    body = (
+        excel_csv(records, model=model)
+        if kind == "excel"
+        else excel_xlsx(records, model=model, title=TABLE_TITLES[table])
+    )
+    if path == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        return
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        tmp.write_bytes(body)
+        tmp.replace(target)
+    except OSError as exc:
+        err.print(f"Ошибка: не удалось сохранить {path}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    out.print(f"Сохранено записей: {len(records)} → {path}")
 
 
 @diary_app.command("day")

@@ -23,7 +23,8 @@ from ..content import Pack
 from ..diary.analytics import Analysis, analyse
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
-from ..diary.io import dump_json, table_name, write_csv
+from ..diary.excel import excel_csv, excel_xlsx
+from ..diary.io import TABLE_TITLES, dump_json, table_name, write_csv
 from ..diary.models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -172,6 +173,17 @@ def export_csv(store: Store, *, person_id: int, table: str) -> tuple[str, bytes]
     write_csv(store.list_records(model, person_id=person_id), out, model=model)
     # A BOM so that Excel opens Cyrillic correctly.
     return name, ("\ufeff" + out.getvalue()).encode()
+
+
+def export_excel(store: Store, *, person_id: int, table: str, xlsx: bool) -> tuple[str, bytes]:
+    """One table for a person: «для Excel» CSV (Russian, «;», minutes) or XLSX."""
+    with diary_errors():
+        name = table_name(table)
+    model = RECORD_TYPES[name]
+    records = store.list_records(model, person_id=person_id)
+    if xlsx:
+        return name, excel_xlsx(records, model=model, title=TABLE_TITLES[name])
+    return name, excel_csv(records, model=model)
 
 
 def episode_view(e: Episode) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ...assessing import FindingsError
+from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
@@ -34,6 +35,7 @@ from ..diarykit import (
     analysis_json,
     diary_errors,
     export_csv,
+    export_excel,
     export_json,
     plan_ics,
     report_pdf,
@@ -386,6 +388,27 @@ def export_table(
     store: StoreDep,
     person_id: PersonDep,
     table: Annotated[str, Query(max_length=40)] = "episodes",
+    excel: Annotated[
+        bool, Query(description="Таблица для Excel: русские заголовки, «;», минуты.")
+    ] = False,
 ) -> Response:
+    if excel:
+        name, body = export_excel(store, person_id=person_id, table=table, xlsx=False)
+        return _file(body, EXCEL_CSV_MEDIA_TYPE, f"spasmnav-{name}-excel.csv")
     name, body = export_csv(store, person_id=person_id, table=table)
     return _file(body, "text/csv; charset=utf-8", f"spasmnav-{name}.csv")
+
+
+@router.get(
+    "/export.xlsx",
+    summary="Одна таблица дневника (Excel)",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+def export_xlsx(
+    store: StoreDep,
+    person_id: PersonDep,
+    table: Annotated[str, Query(max_length=40)] = "episodes",
+) -> Response:
+    name, body = export_excel(store, person_id=person_id, table=table, xlsx=True)
+    return _file(body, XLSX_MEDIA_TYPE, f"spasmnav-{name}.xlsx")
