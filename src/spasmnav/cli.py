@@ -203,6 +203,30 @@ def _run_batch(nav: Navigator, path: Path) -> None:
         raise typer.Exit(1)
 
 
+# The parts of the pack, as `pack check` counts them.
+PACK_PARTS = {
+    "sources": "источники",
+    "seed_sections": "разделы исходных материалов",
+    "findings": "находки",
+    "conditions": "состояния",
+    "rules": "правила",
+    "specialists": "специалисты",
+    "tests": "обследования",
+    "advice": "советы",
+    "exercises": "упражнения",
+    "medicines": "лекарства",
+    "brain_areas": "отделы мозга",
+    "scales": "шкалы",
+    "levels": "уровни срочности",
+    "questions": "вопросы",
+    "checks": "проверки опасных признаков",
+    "frames": "шаблоны фраз",
+    "lexicon_terms": "слова словаря",
+    "red_flag_rules": "правила опасных признаков",
+    "citations": "ссылки на источники",
+}
+
+
 @pack_app.command("check")
 def pack_check(
     directory: Annotated[
@@ -230,7 +254,7 @@ def pack_check(
     console = _console()
     console.print(f"[bold green]Пакет в порядке[/] (версия {pack.version})")
     for kind, n in pack_summary(pack).items():
-        console.print(f"  {kind}: {n}")
+        console.print(f"  {PACK_PARTS.get(kind, kind)}: {n}")
 
 
 @pack_app.command("show")
