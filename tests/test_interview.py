@@ -691,6 +691,16 @@ def test_typed_answers_are_parsed_like_a_person_types_them() -> None:
             parse_answer(step, bad)
 
 
+@pytest.mark.parametrize("typed", ["Н", "н", "H", "h", "назад"])
+def test_back_is_typed_with_a_cyrillic_or_a_latin_letter(typed: str) -> None:
+    from spasmnav import interview_cli
+
+    step = iv.next_step(iv.start(subject="self"))
+    assert isinstance(step, iv.QuestionStep)
+    with pytest.raises(interview_cli._Back):
+        parse_answer(step, typed)
+
+
 def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:
     from rich.console import Console
 

@@ -27,6 +27,7 @@ from rich.text import Text
 
 from . import interview as iv
 from .presenter import source_labels
+from .clitext import parse_yes_no
 from .terminal import print_assessment
 
 __all__ = [
@@ -42,7 +43,8 @@ __all__ = [
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
-_BACK_WORDS = frozenset({"н", "n", "назад", "back", "b"})
+# A Latin «H» looks just like the Cyrillic «Н» and is typed for it.
+_BACK_WORDS = frozenset({"н", "n", "h", "назад", "back", "b"})
 _QUIT_WORDS = frozenset({"выход", "выйти", "quit", "exit", "q"})
 _UNKNOWN_WORDS = frozenset({"0", "не знаю", "незнаю", "?", "unknown"})
 
@@ -200,10 +202,13 @@ def parse_answer(step: iv.QuestionStep, raw: str) -> Any:
         except ValueError:
             raise ValueError("Введите число, 0 — не знаю, Н — назад.") from None
     if step.type == "boolean":
-        if text in ("1", "да", "д", "yes", "y"):
+        if text == "1":
             return True
-        if text in ("2", "нет", "no"):
+        if text == "2":
             return False
+        answer = parse_yes_no(text)
+        if answer is not None:
+            return answer
         raise ValueError("Введите 1 — да, 2 — нет, 0 — не знаю или Н — назад.")
     hint = f"Введите номер от 1 до {len(choices)}, 0 — не знаю или Н — назад."
     tokens = [t for t in re.split(r"[\s,;.]+", text) if t]

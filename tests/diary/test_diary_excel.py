@@ -28,7 +28,7 @@ EPISODES = [
         intensity=6,
         triggers=("caffeine", "cold"),
         disturbs_sleep=True,
-        note="=HYPERLINK(\"http://x\";\"жми\")",
+        note='=HYPERLINK("http://x";"жми")',
     ),
     Episode(started_at=dt.datetime(2026, 12, 2, 7, 5), kind="twitch", duration_seconds=60),
     Episode(started_at=dt.datetime(2026, 12, 3, 7, 5), kind="spasm", helped="+растяжка; тепло"),
@@ -46,7 +46,7 @@ def test_excel_csv_has_russian_headers_semicolons_and_minutes() -> None:
     rows = _read(body)
     header = rows[0]
     assert header[:3] == ["Дата и время", "Вид эпизода", "Нога"]
-    assert "Длительность, мин" in header and "Заметка" == header[-1]
+    assert "Длительность, мин" in header and header[-1] == "Заметка"
     assert not any(h.isascii() for h in header), header  # no English column names
     assert b"\r\n" in body and b";" in body.splitlines()[0]
     first = dict(zip(header, rows[1], strict=True))
@@ -66,7 +66,7 @@ def test_a_formula_in_a_note_is_shown_not_run() -> None:
     rows = _read(excel_csv(EPISODES, model=Episode))
     header = rows[0]
     note = dict(zip(header, rows[1], strict=True))["Заметка"]
-    assert note == "'=HYPERLINK(\"http://x\";\"жми\")"
+    assert note == '\'=HYPERLINK("http://x";"жми")'
     helped = dict(zip(header, rows[3], strict=True))["Что помогло"]
     assert helped == "'+растяжка; тепло"  # the «;» inside stays in its cell
 
@@ -104,7 +104,9 @@ def test_every_record_is_one_row_with_its_duration_in_minutes(episodes: list[Epi
 
 
 def test_other_tables_work_too() -> None:
-    rows = _read(excel_csv([DayNote(day=dt.date(2026, 12, 1), triggers=("stress",))], model=DayNote))
+    rows = _read(
+        excel_csv([DayNote(day=dt.date(2026, 12, 1), triggers=("stress",))], model=DayNote)
+    )
     assert rows[0][:2] == ["День", "Провокаторы"] and rows[1][:2] == ["01.12.2026", "стресс"]
     session = ExerciseSession(done_at=dt.datetime(2026, 12, 1, 9, 0), exercise_id="calf", sets=2)
     rows = _read(excel_csv([session], model=ExerciseSession))

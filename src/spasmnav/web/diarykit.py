@@ -21,9 +21,9 @@ from pydantic import AfterValidator
 from .. import wording
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
+from ..diary.excel import excel_csv, excel_xlsx
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
-from ..diary.excel import excel_csv, excel_xlsx
 from ..diary.io import TABLE_TITLES, dump_json, table_name, write_csv
 from ..diary.models import (
     KIND_TITLES,
