@@ -105,7 +105,9 @@ def parse_date(text: str, *, what: str = "дата") -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InputError([f"{what} «{text}» не понять: нужно, например, 2024-05-01 или 01.05.2024"])
+    raise InputError(
+        [f"{what} «{text}»: не удалось понять дату; напишите, например, 2024-05-01 или 01.05.2024"]
+    )
 
 
 def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -131,7 +133,9 @@ def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.dateti
     m = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?", rest) if rest else None
     if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
         raise InputError(
-            [f"время «{text}» не понять: нужно, например, «2024-05-01 23:30» или «вчера 23:30»"]
+            [
+                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» или «вчера 23:30»"
+            ]
         )
     clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
     if day is None:
@@ -164,7 +168,9 @@ def parse_duration(text: str) -> int:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zа-я]*)\.?", value)
     if m and m.group(2).rstrip("ау") in _UNITS:
         return round(float(m.group(1)) * _UNITS[m.group(2).rstrip("ау")])
-    raise InputError([f"длительность «{text}» не понять: например 30с, 2мин или 1:30"])
+    raise InputError(
+        [f"длительность «{text}»: не удалось понять; напишите, например, 30с, 2мин или 1:30"]
+    )
 
 
 def parse_int(text: str, *, what: str, low: int, high: int) -> int:
@@ -211,7 +217,7 @@ def _guard() -> Iterator[None]:
             err.print(f"Ошибка: {problem}")
         raise typer.Exit(2) from None
     except NotFoundError as exc:
-        err.print(f"Не найдено: {exc}")
+        err.print(f"Ошибка: {exc}.")
         raise typer.Exit(1) from None
     except DiaryError as exc:
         err.print(f"Ошибка: {exc}")
@@ -231,7 +237,7 @@ def _store(db: str | None) -> Iterator[tuple[Store, int]]:
         try:
             store = Store(db)
         except ValueError as exc:  # unparseable URL
-            raise InputError([f"адрес базы данных не понять: {exc}"]) from None
+            raise InputError([f"не удалось понять адрес базы данных: {exc}"]) from None
         try:
             yield store, store.default_person_id()
         finally:
