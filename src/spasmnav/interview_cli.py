@@ -26,8 +26,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import interview as iv
-from .presenter import source_labels
 from .clitext import parse_yes_no
+from .presenter import source_labels
 from .terminal import print_assessment
 
 __all__ = [

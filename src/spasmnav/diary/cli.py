@@ -134,7 +134,8 @@ def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.dateti
     if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
         raise InputError(
             [
-                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» или «вчера 23:30»"
+                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» "
+                "или «вчера 23:30»"
             ]
         )
     clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
