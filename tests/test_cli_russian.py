@@ -25,7 +25,7 @@ pexpect = pytest.importorskip("pexpect")
 Child = Any  # pexpect.spawn (pexpect ships no type hints)
 
 BIN = Path(sys.executable).parent / "spasmnav"
-TIMEOUT = 30
+TIMEOUT = 120  # the machine may be busy: a diary command imports SQLAlchemy and scipy
 PO = LOCALE_DIR / "ru" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
 ENGLISH = ("Usage", "Options", "Show this message", "Missing", "No such", "Did you mean", "Error")

@@ -8,7 +8,7 @@ import re
 
 import pymorphy3
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmnav import wording
@@ -35,6 +35,7 @@ def _pymorphy_form(n: int, word: str, case: str) -> str:
 
 @pytest.mark.parametrize("noun", sorted(wording.NOUNS))
 @pytest.mark.parametrize("case", ["nomn", "gent"])
+@settings(deadline=None)  # the first call loads pymorphy3's dictionaries
 @given(n=COUNTS)
 def test_every_noun_agrees_with_its_number_as_pymorphy3_says(noun: str, case: str, n: int) -> None:
     expected = _pymorphy_form(n, noun, case)
