@@ -89,3 +89,36 @@ def test_a_reader_built_from_cached_analyses_reads_the_same(
     text = "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет"
     a, b = fresh.read(text), again.read(text)
     assert a.facts == b.facts and a.matches == b.matches
+
+
+def test_shared_objects_are_put_back_not_copied(cache_dir: Path) -> None:
+    owner = {"big": list(range(10))}
+    value = snapshot.cached("y", "k", lambda: {"ref": owner, "n": 1}, dict, {"owner": owner})
+    again = snapshot.cached("y", "k", lambda: {}, dict, {"owner": owner})
+    assert again == value and again["ref"] is owner
+    # Read with the shared object missing: recomputed, never a wrong reference.
+    assert snapshot.cached("y", "k", lambda: {"n": 2}, dict, {}) == {"n": 2}
+    assert not list(cache_dir.glob(".*.tmp"))
+
+
+def test_an_unpicklable_result_leaves_no_temporary_file(cache_dir: Path) -> None:
+    assert snapshot.cached("z", "k", lambda: {"f": lambda: 1}, dict)["f"]() == 1
+    assert not list(cache_dir.glob(".*")) and not list(cache_dir.glob("z-*"))
+
+
+def test_the_navigators_reader_from_the_snapshot_reads_the_same(cache_dir: Path) -> None:
+    from spasmnav.core import Navigator
+
+    first = Navigator()
+    fresh = first.reader  # built and stored
+    assert len(list(cache_dir.glob("reader-*.pickle"))) == 1
+    second = Navigator()
+    cached = second.reader  # read back, referring to the second navigator's own pack
+    assert cached.pack is second.pack and cached is not fresh
+    for text in (
+        "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет",
+        "перекосило лицо и нога дергается",
+        "ночью свело икру, потянула носок — прошло; пью мочегонные",
+    ):
+        a, b = fresh.read(text), cached.read(text)
+        assert a.facts == b.facts and a.matches == b.matches and a.notes == b.notes

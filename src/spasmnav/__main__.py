@@ -1,3 +1,22 @@
-from .cli import main
+"""The ``spasmnav`` command: ``assess`` in its plain forms starts without Typer (see
+:mod:`spasmnav.assess_cli`); everything else goes to the Typer app in :mod:`spasmnav.cli`."""
 
-main()
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["assess"]:
+        from .assess_cli import fast_main
+
+        if fast_main(args[1:]):
+            return
+    from .cli import main as typer_main
+
+    typer_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -58,6 +58,7 @@ __all__ = [
     "load_pack",
     "load_pack_cached",
     "load_pack_from",
+    "pack_fingerprint",
     "read_shipped_pack",
     "settable_findings",
 ]
@@ -868,10 +869,8 @@ def read_shipped_pack() -> Pack:
     return load_pack_cached(SHIPPED_PACK_DIR)
 
 
-def load_pack_cached(directory: Path) -> Pack:
-    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
-    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
-    and validated again by the next process; any edit is validated afresh."""
+def pack_fingerprint(directory: Path) -> str:
+    """The snapshot key of the pack in ``directory``: its YAML files and this schema's source."""
     from . import facts, snapshot
 
     parts: list[bytes | str] = [PACK_SCHEMA_VERSION]
@@ -880,7 +879,17 @@ def load_pack_cached(directory: Path) -> Pack:
         parts += [name, node.read_bytes() if node.is_file() else b""]
     for module in (__file__, ex.__file__, facts.__file__):
         parts.append(Path(module).read_bytes())
-    key = snapshot.fingerprint(parts)
+    return snapshot.fingerprint(parts)
+
+
+def load_pack_cached(directory: Path, key: str | None = None) -> Pack:
+    """:func:`load_pack_from`, kept in the snapshot cache (:mod:`spasmnav.snapshot`) under a
+    key that hashes the YAML files and this schema's source: an unchanged pack is not parsed
+    and validated again by the next process; any edit is validated afresh. ``key`` is
+    :func:`pack_fingerprint` of ``directory`` when the caller has it already."""
+    from . import snapshot
+
+    key = key or pack_fingerprint(directory)
     return snapshot.cached("pack", key, lambda: load_pack_from(directory), Pack)
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .assessing import assess_understood, facts_from_values, parse_findings_for
-from .content import Pack, read_shipped_pack
+from .content import SHIPPED_PACK_DIR, Pack, load_pack_cached, pack_fingerprint
 from .engine import Assessment, Engine
 from .facts import Facts, Observation
 
@@ -33,7 +34,13 @@ class Navigator:
     """The pack, the engine, the reader and the interview catalogue of one process (or test)."""
 
     def __init__(self, pack: Pack | None = None) -> None:
-        self.pack: Pack = pack if pack is not None else read_shipped_pack()
+        # The shipped pack's snapshot key: the reader built from it is kept in the snapshot
+        # cache too (a pack passed in is the caller's own: its reader is always built).
+        self._pack_key: str | None = None
+        if pack is None:
+            self._pack_key = pack_fingerprint(SHIPPED_PACK_DIR)
+            pack = load_pack_cached(SHIPPED_PACK_DIR, self._pack_key)
+        self.pack: Pack = pack
         self.engine: Engine = Engine(self.pack)
         self._lock = threading.Lock()
         self._reader: Reader | None = None
@@ -45,10 +52,28 @@ class Navigator:
         if self._reader is None:
             with self._lock:
                 if self._reader is None:
-                    from .language.extract import Reader
-
-                    self._reader = Reader(self.pack)
+                    self._reader = self._build_reader()
         return self._reader
+
+    def _build_reader(self) -> Reader:
+        from .language.extract import Reader
+
+        pack = self.pack
+        if self._pack_key is None:
+            return Reader(pack)
+        # Building the reader (the lexicon's words lemmatised and indexed) is the largest part
+        # of a cold start after pymorphy3's own dictionaries: the built reader is kept under a
+        # key over the pack and every source file of the language layer, and refers to this
+        # navigator's pack rather than a copy of it.
+        from . import snapshot
+        from .language import morph
+
+        language = Path(morph.__file__).parent
+        parts: list[bytes | str] = ["reader", self._pack_key, morph.analyser_version()]
+        for source in sorted(language.glob("*.py")):
+            parts += [source.name, source.read_bytes()]
+        key = snapshot.fingerprint(parts)
+        return snapshot.cached("reader", key, lambda: Reader(pack), Reader, {"pack": pack})
 
     @property
     def catalogue(self) -> Catalogue:

@@ -2,14 +2,20 @@
 
 Red-flag rules set the floor of urgency; every fired rule becomes a reason that names its
 findings and sources. Condition scores are sums of evidence weights, so each score can be
-explained finding by finding. Rules and evidence are compiled once per pack into closures, which
-keeps one assessment in the tens of microseconds.
+explained finding by finding.
+
+Compiled once per pack: every leaf of every condition (a finding present, known absent, a value
+compared) is a bit of one integer, computed once per assessment from the findings; the rules and
+the checks are then a single generated function of that integer (:class:`_MaskCode`), and the
+other conditions small ones. The parts of a result that depend on the pack and a few ids only
+(a rule's reason for its findings, a condition's score for its evidence, a red flag) are built
+once and shared between results, so one assessment takes a few tens of microseconds.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +107,137 @@ def leading_conditions(conditions: Sequence[res.ConditionScore]) -> list[str]:
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+MaskPredicate = Callable[[int], bool]
+_PRESENT = Observation(True)
+_UNKNOWN = Observation(None)
+# The result's memo tables (reasons per rule and findings, scores per condition and evidence)
+# stop growing here: their keys are few for real finding sets, but a caller exploring random
+# combinations must not make a server's memory grow without bound.
+_MEMO_LIMIT = 50_000
+
+
+class _MaskCode:
+    """The leaves of a pack's conditions as bits, and conditions as Python over one integer.
+
+    Bit ``2i`` says finding ``i`` is present, bit ``2i+1`` that it is known to be absent; every
+    distinct comparison (``age >= 65``) has a bit of its own. :meth:`mask` computes the integer
+    for a set of facts; :meth:`source` writes a condition as an expression over ``m`` whose
+    truth is exactly that of :func:`spasmnav.expr.compile` on the same facts.
+    """
+
+    def __init__(self, findings: Sequence[str]) -> None:
+        self.index = {fid: i for i, fid in enumerate(findings)}
+        self._next = 2 * len(self.index)
+        self._compare_bits: dict[tuple[str, str, float], int] = {}
+        # fid -> (present bit, absent bit, ((comparison bit, op, bound), ...))
+        self.bits: dict[
+            str, tuple[int, int, tuple[tuple[int, Callable[[float, float], bool], float], ...]]
+        ] = {fid: (1 << (2 * i), 1 << (2 * i + 1), ()) for fid, i in self.index.items()}
+
+    def present(self, fid: str) -> int:
+        return self._bit(fid)[0]
+
+    def absent(self, fid: str) -> int:
+        return self._bit(fid)[1]
+
+    def _bit(self, fid: str) -> tuple[int, int, Any]:
+        if fid not in self.bits:  # a finding the pack does not declare: never set
+            self.bits[fid] = (0, 0, ())
+        return self.bits[fid]
+
+    def compare(self, fid: str, op: str, bound: float) -> int:
+        key = (fid, op, bound)
+        bit = self._compare_bits.get(key)
+        if bit is None:
+            bit = 1 << self._next
+            self._next += 1
+            self._compare_bits[key] = bit
+            p, a, cmps = self._bit(fid)
+            self.bits[fid] = (p, a, (*cmps, (bit, ex.OPS[op], bound)))
+        return bit
+
+    def source(self, e: ex.Expr) -> str:
+        match e:
+            case ex.TrueExpr():
+                return "True"
+            case ex.Present(fid):
+                return f"(m & {self.present(fid)})"
+            case ex.Absent(fid):
+                return f"(m & {self.absent(fid)})"
+            case ex.Compare(fid, op, bound):
+                return f"(m & {self.compare(fid, op, bound)})"
+            case ex.All(items):
+                ids = [i for i in items if isinstance(i, ex.Present)]
+                rest = [self.source(i) for i in items if not isinstance(i, ex.Present)]
+                parts = []
+                if ids:
+                    k = 0
+                    for i in ids:
+                        k |= self.present(i.finding)
+                    parts.append(f"(m & {k}) == {k}")
+                return "(" + " and ".join(parts + rest) + ")"
+            case ex.AnyOf(items):
+                ids = [i for i in items if isinstance(i, ex.Present)]
+                rest = [self.source(i) for i in items if not isinstance(i, ex.Present)]
+                parts = []
+                if ids:
+                    k = 0
+                    for i in ids:
+                        k |= self.present(i.finding)
+                    parts.append(f"(m & {k})")
+                return "(" + " or ".join(parts + rest) + ")"
+            case ex.Not(item):
+                return f"(not {self.source(item)})"
+            case ex.MinOf(n, items):
+                terms = " + ".join(f"(1 if {self.source(i)} else 0)" for i in items)
+                return f"(({terms}) >= {n})"
+
+    def leaves(self, e: ex.Expr) -> int:
+        """The bits of every leaf of ``e``: what its truth and its explanation depend on."""
+        out = 0
+        for leaf, _ in ex.literals(e):
+            match leaf:
+                case ex.Present(fid):
+                    out |= self.present(fid)
+                case ex.Absent(fid):
+                    out |= self.absent(fid)
+                case ex.Compare(fid, op, bound):
+                    out |= self.compare(fid, op, bound)
+        return out
+
+    def all_bits(self, fid: str) -> int:
+        """Every bit about ``fid`` (present, absent, its comparisons)."""
+        p, a, cmps = self._bit(fid)
+        out = p | a
+        for bit, _, _ in cmps:
+            out |= bit
+        return out
+
+    def predicate(self, e: ex.Expr) -> MaskPredicate:
+        # The source holds integers and operators only (no pack text): safe to evaluate.
+        fn: MaskPredicate = eval(f"lambda m: bool({self.source(e)})", {})
+        return fn
+
+    def mask(self, facts: Facts) -> int:
+        m = 0
+        bits = self.bits
+        for fid, o in facts.items():
+            b = bits.get(fid)
+            if b is None:
+                continue
+            p = o.present
+            if p is True:
+                m |= b[0]
+            elif p is False:
+                m |= b[1]
+            if b[2] and o.value is not None:
+                v = o.value
+                for bit, op, bound in b[2]:
+                    if op(v, bound):
+                        m |= bit
+        return m
 
 
 class Engine:
@@ -222,30 +359,147 @@ class Engine:
             )
             for c in self._checks
         }
-        self._plain_spans: dict[tuple[str, Observation], res.FindingSpan] = {}
+        self._plain_spans: dict[tuple[str, bool | None], res.FindingSpan] = {}
         self._levels: dict[str, tuple[str, str]] = {
             lv.id: (lv.title, lv.action) for lv in pack.levels
         }
         self._specialists = {s.id: s.title for s in pack.specialists}
+        self._compile_fast_path()
+
+    def _compile_fast_path(self) -> None:
+        """The bit masks, the generated rule-and-check function and the shared result parts
+        of :meth:`assess` (see the module's docstring)."""
+        pack = self.pack
+        code = _MaskCode([f.id for f in pack.findings])
+        self._mask = code
+        self._scope_mask = 0
+        for fid in self._scope:
+            self._scope_mask |= code.present(fid)
+        rules = self._rules
+        self._rule_index = {r.id: i for i, r in enumerate(rules)}
+        default = self._rule_index.get(DEFAULT_RULE, -1)
+        # One function: the indices of the fired rules (the catch-all dropped when another
+        # fires), then the indices of the open checks given those.
+        lines = ["def decide(m):", "    fired = []"]
+        for i, r in enumerate(rules):
+            src = code.source(ex.parse(next(x.when for x in pack.rules if x.id == r.id)))
+            lines.append(f"    if {src}:")
+            lines.append(f"        fired.append({i})")
+        if default >= 0:
+            lines.append(f"    if len(fired) > 1 and {default} in fired:")
+            lines.append(f"        fired.remove({default})")
+        lines.append("    f = 0")
+        lines.append("    for i in fired:")
+        lines.append("        f |= 1 << i")
+        lines.append("    checks = []")
+        for ci, c in enumerate(self._checks):
+            fp = fa = 0
+            for fid in c.findings:
+                fp |= code.present(fid)
+                fa |= code.absent(fid)
+            rule_bit = 1 << self._rule_index[c.rule] if c.rule in self._rule_index else 0
+            tests = [
+                f"not (f & {rule_bit})",
+                f"not (m & {fp})",
+                f"not (m & {code.absent(c.answer)})",
+                f"(m & {fa}) != {fa}",
+            ]
+            check = next(x for x in pack.checks if x.id == c.id)
+            if check.relevant is not None:
+                tests.append(code.source(ex.parse(check.relevant)))
+            lines.append(f"    if {' and '.join(tests)}:")
+            lines.append(f"        checks.append({ci})")
+        lines.append("    return fired, checks")
+        namespace: dict[str, Any] = {}
+        # Integers and operators only (no pack text): safe to execute.
+        exec("\n".join(lines), namespace)
+        self._decide: Callable[[int], tuple[list[int], list[int]]] = namespace["decide"]
+        self._derived_mask = [
+            (f.id, code.predicate(ex.parse(f.derived)), code.present(f.id), code.all_bits(f.id))
+            for f in pack.findings
+            if f.derived is not None
+        ]
+        self._rule_leaves = [
+            code.leaves(ex.parse(next(x.when for x in pack.rules if x.id == r.id))) for r in rules
+        ]
+        self._advice_when_mask = [
+            (a.id, code.predicate(ex.parse(a.when))) for a in pack.advice if a.when is not None
+        ]
+        self._unless_mask: dict[str, MaskPredicate] = {
+            **{
+                f"advice:{a.id}": code.predicate(ex.parse(a.unless))
+                for a in pack.advice
+                if a.unless
+            },
+            **{
+                f"medicine:{m.id}": code.predicate(ex.parse(m.unless))
+                for m in pack.medicines
+                if m.unless
+            },
+        }
+        # What a fired rule contributes that depends on the rule alone.
+        self._red_flag_items = [
+            res.RedFlag(id=r.id, title=r.title, level=r.level, sources=r.sources)
+            if r.red_flag
+            else None
+            for r in rules
+        ]
+        self._rule_advice_kept = [
+            tuple(a for a in r.advice if self._advice_items[a].kind in ("first_aid", "caution"))
+            for r in rules
+        ]
+        self._worry_reasons = [
+            res.Reason(
+                rule=f"unknown_{c.id}",
+                level="urgent",
+                text=(
+                    f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
+                    "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
+                ),
+                findings=(c.answer,),
+                finding_labels=(self._labels[c.answer],),
+                sources=c.sources,
+            )
+            for c in self._checks
+        ]
+        self._unchecked_list = [self._unchecked_items[c.id] for c in self._checks]
+        self._condition_specialist = {c.id: c.specialist for c in self._conditions}
+        self._reason_memo: dict[tuple[int, int], res.Reason] = {}
+        self._score_memo: dict[
+            tuple[int, tuple[int, ...]], tuple[float, res.ConditionScore | None]
+        ] = {}
+        # fid -> ((condition index, when present, evidence item, supports), ...)
+        self._evidence_fast = {
+            fid: tuple(
+                (ci, when_present, item, item.weight > 0 and when_present)
+                for ci, when_present, item in items
+            )
+            for fid, items in self._evidence_items.items()
+        }
 
     def known_findings(self) -> frozenset[str]:
         return frozenset(self._labels)
 
     def complete(self, facts: Facts) -> dict[str, Observation]:
         """Add implied and derived findings (never removing what was observed)."""
+        return self._complete(facts)[0]
+
+    def _complete(self, facts: Facts) -> tuple[dict[str, Observation], int]:
+        """:meth:`complete`, and the bit mask of the completed facts."""
         out = dict(facts)
-        for fid, obs in facts.items():
-            if obs.present is True:
-                for implied in self._implies.get(fid, ()):
-                    if out.get(implied, Observation(None)).present is not True:
-                        out[implied] = Observation(True)
-        if self._derived:
-            present = frozenset(k for k, o in out.items() if o.present is True)
-            for fid, pred in self._derived:
-                if pred(out, present) and fid not in present:
-                    out[fid] = Observation(True)
-                    present = present | {fid}
-        return out
+        if self._implies:
+            for fid, obs in facts.items():
+                if obs.present is True:
+                    for implied in self._implies.get(fid, ()):
+                        if out.get(implied, _UNKNOWN).present is not True:
+                            out[implied] = _PRESENT
+        m = self._mask.mask(out)
+        # In pack order, each seeing the ones before it (as the rules then see them all).
+        for fid, pred, bit, clear in self._derived_mask:
+            if pred(m) and not (m & bit):
+                out[fid] = _PRESENT
+                m = (m & ~clear) | bit
+        return out, m
 
     def assess(
         self,
@@ -253,119 +507,81 @@ class Engine:
         *,
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
-        facts = self.complete(facts)
-        present = frozenset(k for k, o in facts.items() if o.present is True)
-        fired = [r for r in self._rules if r.predicate(facts, present)]
-        if len(fired) > 1:
-            # The catch-all rule speaks only when nothing else does.
-            fired = [r for r in fired if r.id != DEFAULT_RULE]
-        in_scope = not self._scope.isdisjoint(present)
+        facts, m = self._complete(facts)
+        fired_idx, open_idx = self._decide(m)
+        rules = self._rules
+        fired = [rules[i] for i in fired_idx]
+        in_scope = bool(m & self._scope_mask)
         level: res.Level = fired[0].level if fired else "self_care"
-        fired_ids = {r.id for r in fired}
-        unchecked, worries = self._unchecked(facts, present, fired_ids)
+        checks = self._checks
+        worries = [
+            ci
+            for ci in open_idx
+            if checks[ci].worry
+            and (o := facts.get(checks[ci].answer)) is not None
+            and o.present is None
+            and not o.qualifiers
+        ]
         floor_reasons: list[res.Reason] = []
         if worries and RANK[level] < RANK["urgent"]:
             # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
             level = "urgent"
-            floor_reasons = [
-                res.Reason(
-                    rule=f"unknown_{c.id}",
-                    level="urgent",
-                    text=(
-                        f"Не удалось исключить: {c.title.lower()}. Пока это неизвестно, "
-                        "покажитесь врачу сегодня; если признак появится — звоните 103 или 112."
-                    ),
-                    findings=(c.answer,),
-                    finding_labels=(self._labels[c.answer],),
-                    sources=c.sources,
-                )
-                for c in worries
-            ]
+            floor_reasons = [self._worry_reasons[ci] for ci in worries]
         if not in_scope and RANK[level] < RANK["doctor"]:
             # SpasmNav does not reassure about what it does not assess.
             level = "doctor"
 
-        # Conditions: sum of evidence weights over present (or explicitly absent) findings,
-        # visiting only the evidence that names a known finding.
-        totals, supported = self._totals(facts)
-        evidence: dict[int, list[res.Evidence]] = {}
-        for fid, o in facts.items():
-            if o.present is None:
-                continue
-            for ci, when_present, item in self._evidence_items.get(fid, ()):
-                if o.present is when_present:
-                    evidence.setdefault(ci, []).append(item)
-        scored: list[tuple[float, int, str, list[res.Evidence]]] = []
-        for ci in supported:
-            cond = self._conditions[ci]
-            total = cond.prior + totals[ci]
-            if total > 0:
-                order = self._evidence_order[ci]
-                ev = sorted(evidence[ci], key=lambda e: order[e.finding])
-                scored.append((total, ci, cond.id, ev))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        conditions: list[res.ConditionScore] = []
-        for total, _, cid, ev in scored:
-            title, summary, mechanism, sources, _, _ = self._condition_info[cid]
-            conditions.append(
-                res.ConditionScore(
-                    id=cid,
-                    title=title,
-                    score=round(_sigmoid(total - 1.0), 3),
-                    raw_score=round(total, 3),
-                    summary=summary,
-                    mechanism=mechanism,
-                    evidence=tuple(ev),
-                    sources=sources,
-                )
-            )
+        conditions = self._scores(facts)
 
         top_rule = fired[0] if fired else None
         if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
             top_rule = None
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
-            specialist = (
-                self._condition_by_id(conditions[0].id).specialist if conditions else "therapist"
-            )
+            specialist = self._condition_specialist[conditions[0].id] if conditions else "therapist"
 
         reasons = list(floor_reasons)
-        for r in fired:
-            fids = tuple(dict.fromkeys(r.explain(facts, present)))
-            reasons.append(
-                res.Reason(
-                    rule=r.id,
-                    level=r.level,
-                    text=r.reason,
-                    findings=fids,
-                    finding_labels=tuple(self._labels[f] for f in fids),
-                    sources=r.sources,
-                )
-            )
-        red_flags = [
-            res.RedFlag(id=r.id, title=r.title, level=r.level, sources=r.sources)
-            for r in fired
-            if r.red_flag
-        ]
-
-        # What to do: first aid and rule advice first. Care for the likely conditions (stretching,
-        # exercises, lifestyle) only at self_care/doctor: at urgent or emergency nothing may
-        # distract from the visit today or from calling 103/112, and self-help could harm
-        # (stretching or massaging a calf with a thrombus).
+        red_flags: list[res.RedFlag] = []
         advice_ids: list[str] = []
         test_ids: list[str] = []
-        for r in fired:
-            # A lower-level rule's visit or self-help advice («запишитесь», «ведите дневник»)
-            # would contradict the level on the same screen; its first aid and cautions stay.
-            advice_ids.extend(
-                a
-                for a in r.advice
-                if r.level == level or self._advice_items[a].kind in ("first_aid", "caution")
-            )
-            test_ids.extend(r.tests)
+        if fired:
+            present: frozenset[str] | None = None
+            memo = self._reason_memo
+            leaves = self._rule_leaves
+            for i, r in zip(fired_idx, fired, strict=True):
+                # A rule's explanation depends on its own leaves only: one per combination.
+                key = (i, m & leaves[i])
+                reason = memo.get(key)
+                if reason is None:
+                    if present is None:
+                        present = frozenset(k for k, o in facts.items() if o.present is True)
+                    fids = tuple(dict.fromkeys(r.explain(facts, present)))
+                    reason = res.Reason(
+                        rule=r.id,
+                        level=r.level,
+                        text=r.reason,
+                        findings=fids,
+                        finding_labels=tuple(self._labels[f] for f in fids),
+                        sources=r.sources,
+                    )
+                    if len(memo) < _MEMO_LIMIT:
+                        memo[key] = reason
+                reasons.append(reason)
+                flag = self._red_flag_items[i]
+                if flag is not None:
+                    red_flags.append(flag)
+                # What to do: first aid and rule advice first. A lower-level rule's visit or
+                # self-help advice («запишитесь», «ведите дневник») would contradict the level
+                # on the same screen; its first aid and cautions stay.
+                advice_ids.extend(r.advice if r.level == level else self._rule_advice_kept[i])
+                test_ids.extend(r.tests)
+
+        # Care for the likely conditions (stretching, exercises, lifestyle) only at
+        # self_care/doctor: at urgent or emergency nothing may distract from the visit today or
+        # from calling 103/112, and self-help could harm (stretching or massaging a calf with a
+        # thrombus). Self-help, exercises and medicines only for what SpasmNav assesses.
         exercise_ids: list[str] = []
         medicines: dict[str, res.MedicineCard] = {}
-        # Self-help, exercises and medicines only for what SpasmNav assesses, at routine levels.
         routine = in_scope and level in ("self_care", "doctor")
         if level != "emergency" and in_scope:
             for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
@@ -377,30 +593,25 @@ class Engine:
         if routine and conditions:
             leading = leading_conditions(conditions)
             for cid in leading:
-                for m in self._medicines_by_condition.get(cid, []):
-                    if self._medicine_not_with[m.id].isdisjoint(leading):
-                        medicines.setdefault(m.id, m)
-        advice_ids.extend(
-            aid
-            for aid, pred in self._advice_when
-            if (routine or self._advice_items[aid].kind in ("first_aid", "caution"))
-            and pred(facts, present)
-        )
+                for med in self._medicines_by_condition.get(cid, ()):
+                    if self._medicine_not_with[med.id].isdisjoint(leading):
+                        medicines.setdefault(med.id, med)
+        for aid, pred in self._advice_when_mask:
+            if (routine or self._advice_items[aid].kind in ("first_aid", "caution")) and pred(m):
+                advice_ids.append(aid)
 
-        if self._unless:
-            advice_ids = [
-                a
-                for a in advice_ids
-                if not (p := self._unless.get(f"advice:{a}")) or not p(facts, present)
-            ]
-            medicines = {
-                mid: m
-                for mid, m in medicines.items()
-                if not (p := self._unless.get(f"medicine:{mid}")) or not p(facts, present)
-            }
+        unless = self._unless_mask
+        if unless:
+            advice_ids = [a for a in advice_ids if not (p := unless.get(f"advice:{a}")) or not p(m)]
+            if medicines:
+                medicines = {
+                    mid: med
+                    for mid, med in medicines.items()
+                    if not (p := unless.get(f"medicine:{mid}")) or not p(m)
+                }
 
-        findings_out = tuple(self._span(fid, o) for fid, o in facts.items())
         title, action = self._levels[level]
+        items = self._advice_items
         return Assessment(
             level=level,
             title=title,
@@ -410,17 +621,69 @@ class Engine:
             in_scope=in_scope,
             reasons=tuple(reasons),
             red_flags=tuple(red_flags),
-            conditions=tuple(conditions),
-            findings=findings_out,
-            tests=tuple(self._test_items[t] for t in dict.fromkeys(test_ids)),
-            advice=tuple(self._advice_items[a] for a in dict.fromkeys(advice_ids)),
-            exercises=tuple(self._exercise_items[x] for x in dict.fromkeys(exercise_ids)),
+            conditions=conditions,
+            findings=tuple([self._span(fid, o) for fid, o in facts.items()]),
+            tests=tuple([self._test_items[t] for t in dict.fromkeys(test_ids)]),
+            advice=tuple([items[a] for a in dict.fromkeys(advice_ids)]),
+            exercises=tuple([self._exercise_items[x] for x in dict.fromkeys(exercise_ids)]),
             medicines=tuple(medicines.values()),
             message=None if in_scope else self.pack.texts.out_of_scope,
             disclaimer=self.pack.texts.disclaimer,
             pack_version=self.pack.version,
-            red_flags_unchecked=tuple(self._unchecked_items[c.id] for c in unchecked),
-            extra=tuple((extra or {}).items()),
+            red_flags_unchecked=tuple([self._unchecked_list[ci] for ci in open_idx]),
+            extra=tuple((extra or {}).items()) if extra else (),
+        )
+
+    def _scores(self, facts: Facts) -> tuple[res.ConditionScore, ...]:
+        """The conditions some present finding supports with a positive total, ranked; each
+        score built once per condition and evidence (in the order the facts gave it)."""
+        evidence: dict[int, list[Any]] = {}
+        for fid, o in facts.items():
+            p = o.present
+            if p is None:
+                continue
+            for entry in self._evidence_fast.get(fid, ()):
+                if p is entry[1]:
+                    got = evidence.get(entry[0])
+                    if got is None:
+                        evidence[entry[0]] = [entry]
+                    else:
+                        got.append(entry)
+        scored: list[tuple[float, int, res.ConditionScore]] = []
+        memo = self._score_memo
+        for ci, entries in evidence.items():
+            key = (ci, tuple([id(e[2]) for e in entries]))
+            hit = memo.get(key)
+            if hit is None:
+                hit = self._score(ci, entries)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[key] = hit
+            total, score = hit
+            if score is not None:
+                scored.append((total, ci, score))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return tuple([t[2] for t in scored])
+
+    def _score(self, ci: int, entries: list[Any]) -> tuple[float, res.ConditionScore | None]:
+        cond = self._conditions[ci]
+        s = 0.0
+        for e in entries:
+            s += e[2].weight
+        total = cond.prior + s
+        if total <= 0 or not any(e[3] for e in entries):
+            return total, None
+        order = self._evidence_order[ci]
+        ev = sorted((e[2] for e in entries), key=lambda item: order[item.finding])
+        title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
+        return total, res.ConditionScore(
+            id=cond.id,
+            title=title,
+            score=round(_sigmoid(total - 1.0), 3),
+            raw_score=round(total, 3),
+            summary=summary,
+            mechanism=mechanism,
+            evidence=tuple(ev),
+            sources=sources,
         )
 
     def _unchecked(
@@ -445,25 +708,28 @@ class Engine:
         return open_checks, worries
 
     def _span(self, fid: str, o: Observation) -> res.FindingSpan:
-        """The result's view of one observation; the plain ones (no words, no value: the
-        findings path) are few per pack and shared between results."""
-        plain = o.text is None and o.value is None
-        if plain and (span := self._plain_spans.get((fid, o))) is not None:
+        """The result's view of one observation; the bare ones (no words, no value, no
+        qualifier: the findings path) are few per pack and shared between results."""
+        bare = o.text is None and o.value is None and o.start is None and o.end is None
+        if bare and not o.qualifiers and not o.cues:
+            key = (fid, o.present)
+            span = self._plain_spans.get(key)
+            if span is None:
+                span = res.FindingSpan(id=fid, label=self._labels.get(fid, fid), present=o.present)
+                self._plain_spans[key] = span
             return span
-        span = res.FindingSpan(
-            id=fid,
-            label=self._labels.get(fid, fid),
-            present=o.present,
-            value=o.value,
-            text=o.text,
-            start=o.start,
-            end=o.end,
-            qualifiers=tuple(sorted(o.qualifiers)),
-            cues=o.cues,
+        # Positional: measurably cheaper than keywords, and this is per finding per result.
+        return res.FindingSpan(
+            fid,
+            self._labels.get(fid, fid),
+            o.present,
+            o.value,
+            o.text,
+            o.start,
+            o.end,
+            tuple(sorted(o.qualifiers)) if o.qualifiers else (),
+            o.cues,
         )
-        if plain and len(self._plain_spans) < 100_000:
-            self._plain_spans[(fid, o)] = span
-        return span
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""

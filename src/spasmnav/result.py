@@ -97,6 +97,11 @@ def _memo(item: Any) -> JsonObject:
     return out
 
 
+def _memos(items: Sequence[Any]) -> list[JsonObject]:
+    """:func:`_memo` of each item (inlined: a result has a few dozen items)."""
+    return [x._json if x._json is not None else _memo(x) for x in items]
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why the level is what it is: one fired rule, the findings that made it fire."""
@@ -526,16 +531,16 @@ class Assessment:
                 "action": self.action,
                 "specialist": self.specialist,
                 "specialist_title": self.specialist_title,
-                "reasons": [_memo(r) for r in self.reasons],
+                "reasons": _memos(self.reasons),
             },
-            "red_flags": [_memo(r) for r in self.red_flags],
-            "red_flags_unchecked": [_memo(r) for r in self.red_flags_unchecked],
-            "conditions": [_memo(c) for c in self.conditions],
-            "findings": [_memo(f) for f in self.findings],
-            "tests": [_memo(t) for t in self.tests],
-            "advice": [_memo(a) for a in self.advice],
-            "exercises": [_memo(x) for x in self.exercises],
-            "medicines": [_memo(m) for m in self.medicines],
+            "red_flags": _memos(self.red_flags),
+            "red_flags_unchecked": _memos(self.red_flags_unchecked),
+            "conditions": _memos(self.conditions),
+            "findings": _memos(self.findings),
+            "tests": _memos(self.tests),
+            "advice": _memos(self.advice),
+            "exercises": _memos(self.exercises),
+            "medicines": _memos(self.medicines),
             "message": self.message,
             "disclaimer": self.disclaimer,
             "pack_version": self.pack_version,

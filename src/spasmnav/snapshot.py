@@ -13,13 +13,14 @@ doing the work: the cache can only make a start faster, never change a result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 __all__ = ["cached", "fingerprint"]
 
@@ -51,15 +52,50 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()[:32]
 
 
-def cached(name: str, key: str, compute: Callable[[], T], kind: type[T]) -> T:
-    """``compute()``, or its pickled result from an earlier process with the same ``key``."""
+class _Pickler(pickle.Pickler):
+    """Writes the objects of ``shared`` as references to them by name, not as copies."""
+
+    def __init__(self, fh: IO[bytes], shared: Mapping[str, object]) -> None:
+        super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = {id(obj): name for name, obj in shared.items()}
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self._names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, fh: IO[bytes], shared: Mapping[str, object]) -> None:
+        super().__init__(fh)
+        self._shared = shared
+
+    def persistent_load(self, pid: object) -> object:
+        if not isinstance(pid, str) or pid not in self._shared:
+            raise pickle.UnpicklingError(f"unknown shared object {pid!r}")
+        return self._shared[pid]
+
+
+def cached(
+    name: str,
+    key: str,
+    compute: Callable[[], T],
+    kind: type[T],
+    shared: Mapping[str, object] | None = None,
+) -> T:
+    """``compute()``, or its pickled result from an earlier process with the same ``key``.
+
+    ``shared`` names objects the result refers to that the caller already has (the pack a
+    reader was built from): they are stored by name and the caller's own objects are put back
+    on reading, so the result refers to them rather than to copies. The key must then cover
+    them too.
+    """
     directory = _directory()
     if directory is None:
         return compute()
+    shared = shared or {}
     path = directory / f"{name}-{key}.pickle"
     try:
         with path.open("rb") as fh:
-            value = pickle.load(fh)
+            value = _Unpickler(fh, shared).load()
         if isinstance(value, kind):
             return value
     except FileNotFoundError:
@@ -67,14 +103,20 @@ def cached(name: str, key: str, compute: Callable[[], T], kind: type[T]) -> T:
     except Exception:  # a damaged or foreign file: recompute and overwrite
         pass
     value = compute()
+    tmp: str | None = None
     try:
         import tempfile
 
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(fh, shared).dump(value)
         os.replace(tmp, path)
-    except Exception:  # a read-only home, a full disk: the cache is only an optimisation
+        tmp = None
+    except Exception:  # a read-only home, a full disk, an unpicklable value: only an optimisation
         pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return value

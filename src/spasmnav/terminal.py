@@ -13,7 +13,6 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from . import wording
 from .presenter import exercise_parameters, level_words, qualifier_words, source_labels
 from .result import Assessment, Citation, Evidence, TextMatch
 
@@ -35,6 +34,8 @@ def highlighted_text(text: str, matches: Sequence[TextMatch]) -> Text:
 
 
 def _value(v: float) -> str:
+    from . import wording  # Babel only when a finding has a number
+
     return wording.number(v, 0 if float(v).is_integer() else 1)
 
 

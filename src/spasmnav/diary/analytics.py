@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from .. import wording
+from ..lazy import lazy_module
 from .models import KIND_TITLES, TRIGGER_TITLES, TRIGGERS, Profile
+
+# SciPy takes about a second to import: only a test of a trend needs it.
+stats = lazy_module("scipy.stats")
 
 __all__ = [
     "KIND_FINDINGS",

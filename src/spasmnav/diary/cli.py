@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,10 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
-from .analytics import Analysis, analyse, fmt_number
-from .feedback import assess_diary
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
-from .io import TABLE_TITLES, detect_format, export_file, import_file, table_name
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -46,6 +43,12 @@ from .models import (
     parse_trigger,
 )
 from .store import RECORD_TYPES, Store
+
+if TYPE_CHECKING:
+    from .analytics import Analysis
+
+# The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
+# export formats are imported by the commands that use them: a quick `diary add` needs none.
 
 __all__ = ["diary_app", "parse_duration", "parse_when", "register"]
 
@@ -472,6 +475,8 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Загрузить записи из файла: всё или ничего; ошибки — с номерами строк."""
+    from .io import import_file
+
     with _store(db) as (store, person):
         result = import_file(store, path, person_id=person, fmt=fmt, table=table)
     msg = f"Загружено записей: {result.added}"
@@ -499,6 +504,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Сохранить дневник: CSV или JSON без потерь, таблицу для Excel (CSV или XLSX)."""
+    from .io import detect_format, export_file, table_name
+
     with _guard():
         kind = (fmt or "").strip().lower()
         if not kind and path == "-":
@@ -527,6 +534,7 @@ def export(
 def _export_table(path: str, kind: str, table: str, db: str | None) -> None:
     """The diary as a table for a person: «для Excel» CSV or XLSX (written whole, then moved)."""
     from .excel import excel_csv, excel_xlsx
+    from .io import TABLE_TITLES
 
     model = RECORD_TYPES[table]
     with _store(db) as (store, person):
@@ -749,6 +757,8 @@ def _analysis(
     since_d = parse_date(since, what="--since") if since else None
     until_d = parse_date(until, what="--until") if until else None
     change_d = parse_date(change, what="--change") if change else None
+    from .analytics import analyse
+
     data = store.diary_data(person_id=person, since=since_d, until=until_d)
     return analyse(data, today=dt.date.today(), change_date=change_d, change_label=change_label)
 
@@ -776,6 +786,9 @@ def trends(
         a = _analysis(
             store, person, since=since, until=until, change=change, change_label=change_label
         )
+    from .analytics import fmt_number
+    from .feedback import assess_diary
+
     view = assess_diary(a.findings)
     if plots is not None:
         with _guard():

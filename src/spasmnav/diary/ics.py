@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from icalendar import Alarm, Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Event
 
 from ..presenter import EXERCISE_LABELS
 from .models import InputError
@@ -104,6 +105,8 @@ def _event(
     until: dt.date | None,
     stamp: dt.datetime,
 ) -> Event:
+    from icalendar import Alarm, Event  # imported when a plan is built, not by every command
+
     event = Event()
     event.add("uid", _uid(kind, at))
     event.add("dtstamp", stamp)
@@ -145,6 +148,8 @@ def build_plan(
         raise InputError(["в наборе упражнений нет упражнений для плана"])
     until = start + dt.timedelta(weeks=weeks) - dt.timedelta(days=1) if weeks else None
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

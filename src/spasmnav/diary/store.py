@@ -18,12 +18,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
@@ -34,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -47,7 +44,11 @@ from sqlalchemy.pool import StaticPool
 
 from ..result import AssessmentDigest
 from ..settings import Settings, get_settings
-from .analytics import DayAggregate, DiaryData
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from .analytics import DiaryData
 from .models import (
     KINDS,
     TRIGGERS,
@@ -192,28 +193,52 @@ def _ensure_wal(cursor: Any, timeout_s: float) -> None:
             time.sleep(0.05)
 
 
+# Alembic (a third of a second to import) is needed only when the schema must change: a store
+# opening an up-to-date database compares the revision it reads with the head remembered in the
+# snapshot cache (keyed by the migration files themselves).
+
+
 def alembic_config() -> Config:
     """Alembic configuration pointing at the migrations shipped in the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
-def head_revision() -> str:
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+def head_revision() -> str:
+    from .. import snapshot
+
+    parts: list[bytes | str] = ["alembic-head"]
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    return snapshot.cached("alembic-head", snapshot.fingerprint(parts), _head_revision, str)
+
+
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: none yet, or more than one to reconcile)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; concurrent callers wait for each other."""
     if revision == "head" and current_revision(engine) == head_revision():
         return
+    from alembic import command
+
     cfg = alembic_config()
     with engine.execution_options(spasmnav_write=True).begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -650,6 +675,8 @@ class Store:
         until: dt.date | None = None,
     ) -> DiaryData:
         """Per-day aggregates computed by the database, ready for :func:`analytics.analyse`."""
+        from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+
         e = EpisodeRow
         columns: list[Any] = [
             e.day,

@@ -34,8 +34,6 @@ from ..diary.models import (
     InputError,
     NotFoundError,
 )
-from ..diary.plots import episodes_chart, intensity_chart
-from ..diary.report import gather_report, render_report
 from ..diary.store import RECORD_TYPES, Store
 from ..presenter import trends_json
 from .problems import Problem
@@ -138,7 +136,13 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
     return trends_json(a, assess_diary(a.findings))
 
 
+# Matplotlib and the PDF library (about a second together to import) load with the first chart
+# or report asked for, not with the server: `spasmnav serve` must answer within two seconds.
+
+
 def chart_png(kind: str, a: Analysis) -> bytes:
+    from ..diary.plots import episodes_chart, intensity_chart
+
     fig = episodes_chart(a.weeks) if kind == "episodes" else intensity_chart(a.weeks)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
@@ -151,6 +155,8 @@ def chart_data_uri(kind: str, a: Analysis) -> str:
 
 
 def report_pdf(store: Store, *, person_id: int) -> bytes:
+    from ..diary.report import gather_report, render_report
+
     with _arithmetic_guard():
         report = gather_report(store, person_id=person_id)
     return render_report(report)
