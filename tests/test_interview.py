@@ -494,10 +494,10 @@ def test_subject_other_changes_the_wording() -> None:
     step = iv.next_step(iv.start(subject="other"))
     assert isinstance(step, iv.QuestionStep)
     assert step.text == QUESTIONS[step.link_id].text_other
-    assert "у него (у неё)" in step.text
+    assert "у этого человека" in step.text
     state = iv.answer(iv.start(), "subject", "other")
     step = iv.next_step(state)
-    assert isinstance(step, iv.QuestionStep) and "у него (у неё)" in step.text
+    assert isinstance(step, iv.QuestionStep) and "у этого человека" in step.text
     assert iv.result(state).subject == "other"
 
 
@@ -694,6 +694,16 @@ def test_yes_and_no_typed_with_latin_lookalikes() -> None:
     assert parse_answer(step, "Да") is True
 
 
+@pytest.mark.parametrize("typed", ["Н", "н", "H", "h", "назад"])
+def test_back_is_typed_with_a_cyrillic_or_a_latin_letter(typed: str) -> None:
+    from spasmnav import interview_cli
+
+    step = iv.next_step(iv.start(subject="self"))
+    assert isinstance(step, iv.QuestionStep)
+    with pytest.raises(interview_cli._Back):
+        parse_answer(step, typed)
+
+
 def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:
     from rich.console import Console
 
@@ -706,7 +716,7 @@ def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:
     code = run_interactive(console, out=Output(save=out), read=lambda prompt: next(typed, "1"))
     screen = console.export_text()
     assert code == 0
-    assert "Не понял ответ" in screen and "Зачем мы спрашиваем" in screen
+    assert "Ответ не понятен" in screen and "Зачем мы спрашиваем" in screen
     assert "Проверьте ваши ответы" in screen and "Почему такой вывод" in screen
     assert json.loads(out.read_text(encoding="utf-8"))["triage"]["level"] in LEVELS
 

@@ -54,7 +54,7 @@ def test_a_person_answers_to_the_result() -> None:
     child.expect("Появилось ли у вас внезапно")
     child.expect("Зачем мы спрашиваем")
     _answer(child, "что?")  # not a number: asked again with a hint
-    child.expect("Не понял ответ")
+    child.expect("Ответ не понятен")
     _answer(child, "Н")  # back to the first question
     child.expect("О ком вы рассказываете")
     _answer(child, "1")
@@ -84,7 +84,7 @@ def test_an_emergency_shows_the_red_screen_and_asks_nothing_more() -> None:
     child.sendline("")
     child.expect("О ком вы рассказываете")
     _answer(child, "2")
-    child.expect("у него \\(у неё\\)")
+    child.expect("у этого человека")
     _answer(child, "1 3")  # face droop and slurred speech
     child.expect("СРОЧНО: ЗВОНИТЕ 103 или 112")
     child.expect("Что делать, пока едет скорая")

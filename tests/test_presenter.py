@@ -70,7 +70,11 @@ def test_a_person_sees_source_titles_never_a_file_name() -> None:
     span = Citation("seed_stroke", "Материал «Нога»", line=2, end_line=3, file="000_x.txt")
     assert source_label(span) == "Материал «Нога», строки 2–3"
     guide = Citation("nice_cks_cramps", "NICE CKS: судороги в ногах", section="Red flags")
-    assert source_label(guide) == "NICE CKS: судороги в ногах: Red flags"
+    assert source_label(guide) == (
+        "NICE CKS: судороги в ногах, раздел «Опасные признаки» (Red flags)"
+    )
+    other = Citation("x", "NICE", section="Glossary")
+    assert source_label(other) == "NICE, раздел «Glossary»"
     assert source_label(Citation("mas_scale", "Шкала Эшворта")) == "Шкала Эшворта"
 
 

@@ -172,7 +172,13 @@ def _ask_checks(
                 reply = input(f"  {c.question} ").strip().lower()
             except EOFError:
                 reply = "не знаю"
-            if reply in ("да", "нет", "не знаю", "yes", "no", "unknown", ""):
+            if reply in ("не знаю", "unknown", "?", ""):
+                break
+            from .clitext import parse_yes_no  # only here: the quick path does without Typer
+
+            yes = parse_yes_no(reply)
+            if yes is not None:
+                reply = "да" if yes else "нет"
                 break
             out.print("  Ответьте «да», «нет» или «не знаю».")
         asked[c.id] = reply or "не знаю"

@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from . import assess_cli as _commands
+from .clitext import RussianGroup
 
 # The pack and the engine are imported by the commands that use them: the diary's quick
 # commands need neither.
 
 app = typer.Typer(
     name="spasmnav",
+    cls=RussianGroup,
     help="SpasmNav: подёргивания, спазмы и судороги в ногах — насколько это опасно и что делать.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -58,6 +60,30 @@ def assess_cmd(
     _commands.run_assess(text, findings, batch, as_json, check, ask, batch_file)
 
 
+# The parts of the pack, as `pack check` counts them.
+PACK_PARTS = {
+    "sources": "источники",
+    "seed_sections": "разделы исходных материалов",
+    "findings": "находки",
+    "conditions": "состояния",
+    "rules": "правила",
+    "specialists": "специалисты",
+    "tests": "обследования",
+    "advice": "советы",
+    "exercises": "упражнения",
+    "medicines": "лекарства",
+    "brain_areas": "отделы мозга",
+    "scales": "шкалы",
+    "levels": "уровни срочности",
+    "questions": "вопросы",
+    "checks": "проверки опасных признаков",
+    "frames": "шаблоны фраз",
+    "lexicon_terms": "слова словаря",
+    "red_flag_rules": "правила опасных признаков",
+    "citations": "ссылки на источники",
+}
+
+
 @pack_app.command("check")
 def pack_check(
     directory: Annotated[
@@ -85,7 +111,7 @@ def pack_check(
     console = _console()
     console.print(f"[bold green]Пакет в порядке[/] (версия {pack.version})")
     for kind, n in pack_summary(pack).items():
-        console.print(f"  {kind}: {n}")
+        console.print(f"  {PACK_PARTS.get(kind, kind)}: {n}")
 
 
 @pack_app.command("show")

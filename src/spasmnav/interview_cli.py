@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import interview as iv
+from .clitext import parse_yes_no
 from .presenter import source_labels
 from .terminal import print_assessment
 
@@ -42,7 +43,8 @@ __all__ = [
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
-_BACK_WORDS = frozenset({"н", "n", "назад", "back", "b"})
+# A Latin «H» looks just like the Cyrillic «Н» and is typed for it.
+_BACK_WORDS = frozenset({"н", "n", "h", "назад", "back", "b"})
 _QUIT_WORDS = frozenset({"выход", "выйти", "quit", "exit", "q"})
 _UNKNOWN_WORDS = frozenset({"0", "не знаю", "незнаю", "?", "unknown"})
 _YES = frozenset({"1", "да", "д", "yes", "y"})
@@ -219,13 +221,16 @@ def parse_answer(step: iv.QuestionStep, raw: str) -> Any:
             return True
         if forms & _NO:
             return False
+        answer = parse_yes_no(text)
+        if answer is not None:
+            return answer
         raise ValueError("Введите 1 — да, 2 — нет, 0 — не знаю или Н — назад.")
     hint = f"Введите номер от 1 до {len(choices)}, 0 — не знаю или Н — назад."
     if step.repeats and forms & _NONE_WORDS and any(o.code == iv.NONE for o in choices):
         return [iv.NONE]
     tokens = [t for t in re.split(r"[\s,;.]+", text) if t]
     if not tokens or not all(t.isdigit() for t in tokens):
-        raise ValueError("Не понял ответ. " + hint)
+        raise ValueError("Ответ не понятен. " + hint)
     numbers = [int(t) for t in tokens]
     if any(n < 1 or n > len(choices) for n in numbers):
         raise ValueError("Такого номера нет. " + hint)

@@ -41,6 +41,7 @@ __all__ = [
     "EXERCISE_LABELS",
     "LEVEL_WORDS",
     "NOW_LIMIT",
+    "SECTION_WORDS",
     "ExerciseView",
     "LevelWords",
     "NowItem",
@@ -54,6 +55,7 @@ __all__ = [
     "now_items",
     "player_plan",
     "present",
+    "section_words",
     "short_text",
     "sorted_advice",
     "source_label",
@@ -101,14 +103,37 @@ def exercise_parameters(x: Exercise) -> list[tuple[str, str]]:
     return [(EXERCISE_LABELS[name], value) for name, value in x.parameters()]
 
 
+# The guidelines' own section names (the locators of the pack's citations) in Russian; the
+# original follows in brackets so that the place can be found in the English text.
+SECTION_WORDS: Mapping[str, str] = {
+    "Assessment": "Оценка состояния",
+    "Causes": "Причины",
+    "Differential diagnosis": "С чем можно спутать",
+    "Investigations": "Обследования",
+    "Management": "Лечение и помощь",
+    "Pregnancy": "Беременность",
+    "Red flags": "Опасные признаки",
+    "Referral": "Когда направлять к врачу",
+    "Risk factors": "Факторы риска",
+    "Signs and symptoms": "Признаки и симптомы",
+}
+
+
+def section_words(section: str) -> str:
+    """«раздел «Признаки и симптомы» (Signs and symptoms)»; an unknown name as it is."""
+    ru = SECTION_WORDS.get(section)
+    return f"раздел «{ru}» ({section})" if ru else f"раздел «{section}»"
+
+
 def source_label(c: Citation) -> str:
-    """A citation in words: «Материал «…», строка 44», «NICE CKS: судороги в ногах: Red flags»."""
+    """A citation in words: «Материал «…», строка 44», «NICE CKS: судороги в ногах, раздел
+    «Опасные признаки» (Red flags)»."""
     lines = c.lines
     if lines is not None:
         word = "строки" if "-" in lines else "строка"
         return f"{c.title}, {word} {lines.replace('-', '–')}"
     if c.section:
-        return f"{c.title}: {c.section}"
+        return f"{c.title}, {section_words(c.section)}"
     return c.title
 
 

@@ -22,7 +22,7 @@ from .presenter import (
     sorted_advice,
     source_labels,
 )
-from .result import Assessment, Citation, TextMatch
+from .result import Assessment, Citation, Evidence, TextMatch
 
 __all__ = ["highlighted_text", "print_assessment"]
 
@@ -39,6 +39,24 @@ def highlighted_text(text: str, matches: Sequence[TextMatch]) -> Text:
         style = "strike dim" if m.negated else "bold underline cyan"
         out.stylize(style, m.start, m.end)
     return out
+
+
+def _value(v: float) -> str:
+    from . import wording  # Babel only when a finding has a number
+
+    return wording.number(v, 0 if float(v).is_integer() else 1)
+
+
+def _evidence(items: Sequence[Evidence]) -> str:
+    """«За: судорога в икре, ночью; против: отёк (нет)» — the direction in words, not weights."""
+    pro = [e.label + ("" if e.present else " (нет)") for e in items if e.weight > 0]
+    con = [e.label + ("" if e.present else " (нет)") for e in items if e.weight <= 0]
+    parts = []
+    if pro:
+        parts.append("за: " + ", ".join(pro))
+    if con:
+        parts.append("против: " + ", ".join(con))
+    return "Доводы " + "; ".join(parts) if parts else ""
 
 
 def print_assessment(console: Console, a: Assessment) -> None:
@@ -95,7 +113,7 @@ def print_assessment(console: Console, a: Assessment) -> None:
         console.print("\n[bold]Что мы поняли из вашего описания[/]")
         console.print(highlighted_text(a.text, a.matches))
         present = [
-            f"{f.label}: {f.value:g}" if f.value is not None else f.label
+            f"{f.label}: {_value(f.value)}" if f.value is not None else f.label
             for f in a.present_findings
         ]
         absent = [f.label for f in a.absent_findings]
@@ -109,11 +127,8 @@ def print_assessment(console: Console, a: Assessment) -> None:
     if a.conditions:
         console.print("\n[bold]Что, вероятно, происходит[/]")
         for c in a.conditions[:3]:
-            ev = ", ".join(
-                f"{e.label}{'' if e.present else ' (нет)'} {e.weight:+g}" for e in c.evidence
-            )
             console.print(f"  • [bold]{c.title}[/] — {c.summary}")
-            console.print(f"    [cyan]Доводы: {ev}[/]")
+            console.print(f"    [cyan]{_evidence(c.evidence)}[/]")
             console.print(f"    [dim]{_sources(c.sources)}[/]")
 
     if a.advice:
@@ -140,3 +155,10 @@ def print_assessment(console: Console, a: Assessment) -> None:
             console.print(f"    [yellow]Осторожно: {' '.join(m.cautions)}[/]")
             console.print(f"    [dim]{_sources(m.sources)}[/]")
     console.print(f"\n[dim]{a.disclaimer}[/]")
+    # The report is longer than a screen: the level is said again where the scroll stops.
+    end = Text("Итог: ", style="bold")
+    end.append(f" {words.emoji} {words.badge} ", style=words.style)
+    end.append(f"  {a.title}. ", style="bold")
+    end.append(a.action)
+    console.print()
+    console.print(end)

@@ -220,3 +220,28 @@ def test_api_trends_profile_and_exports(client: TestClient) -> None:
     assert client.get("/api/v1/diary/plan.ics").text.startswith("BEGIN:VCALENDAR")
     assert client.get("/api/v1/diary/export.csv?table=exercise_sessions").status_code == 200
     assert client.get("/api/v1/diary/export.json").json()["format"] == "spasmnav-diary"
+
+
+def test_tables_for_excel_download_from_the_page_and_the_api(client: TestClient) -> None:
+    client.post(
+        "/api/v1/diary/episodes",
+        json={"kind": "cramp", "leg": "left", "duration_seconds": 90, "note": "=1+1"},
+    )
+    page = client.get("/downloads").text
+    assert "/downloads/excel/episodes.xlsx" in page and "/downloads/excel/episodes.csv" in page
+    for url in ("/downloads/excel/episodes.csv", "/api/v1/diary/export.csv?excel=true"):
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        assert r.content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert row["Вид эпизода"] == "судорога (крампи)" and row["Длительность, мин"] == "1,5"
+        assert row["Заметка"] == "'=1+1"
+    for url in ("/downloads/excel/episodes.xlsx", "/api/v1/diary/export.xlsx"):
+        r = client.get(url)
+        assert r.status_code == 200 and r.content.startswith(b"PK")
+        assert "spreadsheetml" in r.headers["content-type"]
+    assert client.get("/downloads/excel/nope.csv").status_code in (400, 404, 422)
+    # The lossless CSV is unchanged.
+    plain = client.get("/downloads/episodes.csv").content.decode("utf-8-sig")
+    assert plain.splitlines()[0].startswith("uid,")

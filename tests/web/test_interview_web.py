@@ -74,7 +74,7 @@ def test_an_alarming_answer_stops_at_the_emergency_screen(client: TestClient) ->
     page = client.post("/interview", data={**f, "value": "face"}).text
     assert "level-emergency" in page and 'href="tel:103"' in page
     assert 'id="question"' not in page
-    assert "Я ошибся в ответе" in page
+    assert "Вернуться и исправить ответ" in page
 
 
 def test_text_first_then_questions(client: TestClient) -> None:

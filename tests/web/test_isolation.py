@@ -75,6 +75,10 @@ CASES: dict[tuple[str, str], Request] = {
     ("GET", "/downloads/plan.ics"): lambda c, ids: c.get("/downloads/plan.ics"),
     ("GET", "/downloads/diary.json"): lambda c, ids: c.get("/downloads/diary.json"),
     ("GET", "/downloads/{table}.csv"): lambda c, ids: c.get("/downloads/episodes.csv"),
+    ("GET", "/downloads/excel/{table}.csv"): lambda c, ids: c.get("/downloads/excel/episodes.csv"),
+    ("GET", "/downloads/excel/{table}.xlsx"): lambda c, ids: c.get(
+        "/downloads/excel/episodes.xlsx"
+    ),
     # API
     ("GET", "/api/v1/diary/episodes"): lambda c, ids: c.get("/api/v1/diary/episodes"),
     ("POST", "/api/v1/diary/episodes"): lambda c, ids: c.post(
@@ -107,6 +111,7 @@ CASES: dict[tuple[str, str], Request] = {
     ("GET", "/api/v1/diary/export.json"): lambda c, ids: c.get("/api/v1/diary/export.json"),
     ("GET", "/api/v1/diary/export.csv"): lambda c, ids: c.get("/api/v1/diary/export.csv"),
     ("GET", "/api/v1/diary/fhir"): lambda c, ids: c.get("/api/v1/diary/fhir"),
+    ("GET", "/api/v1/diary/export.xlsx"): lambda c, ids: c.get("/api/v1/diary/export.xlsx"),
 }
 
 # Routes that take a record id of the person: someone else's must look like a missing one.

@@ -26,6 +26,7 @@ from typing import Literal
 
 import numpy as np
 
+from .. import wording
 from ..lazy import lazy_module
 from .models import KIND_TITLES, TRIGGER_TITLES, TRIGGERS, Profile
 
@@ -80,16 +81,16 @@ KIND_FINDINGS: dict[str, str] = {
 
 
 def fmt_number(x: float, digits: int = 2) -> str:
-    """Russian number format: decimal comma."""
-    return f"{x:.{digits}f}".replace(".", ",")
+    """Russian number format (Babel): decimal comma."""
+    return wording.number(x, digits)
 
 
-def _plural_weeks(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} неделю"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return f"{n} недели"
-    return f"{n} недель"
+def _last_weeks(n: int) -> str:
+    """«за последнюю неделю», «за последние 4 недели», «за последние 21 неделю» (accusative)."""
+    if n == 1:
+        return "за последнюю неделю"
+    form = wording.word(n, "неделя")
+    return f"за последние {n} {'неделю' if form == 'неделя' else form}"
 
 
 def _plural(n: int, one: str, few: str, many: str) -> str:
@@ -403,7 +404,7 @@ def trend(days: Sequence[DayAggregate], *, start: dt.date | None, end: dt.date |
     lo = max(start, end - dt.timedelta(days=TREND_WEEKS * 7 - 1))
     window = [d for d in days if lo <= d.day <= end]
     n_days = (end - lo).days + 1
-    weeks_text = f"за последние {_plural_weeks(n_days // 7)}" if n_days >= 7 else f"за {n_days} дн."
+    weeks_text = _last_weeks(n_days // 7) if n_days >= 7 else f"за {wording.count(n_days, 'день')}"
     return Trend(
         _frequency_trend(window, lo, end, n_days, weeks_text),
         _intensity_trend(window, lo, weeks_text),
@@ -422,8 +423,10 @@ def _frequency_trend(
     if n_days < MIN_TREND_DAYS or total < MIN_TREND_EPISODES:
         return FrequencyTrend(
             "not_enough_data",
-            f"Недостаточно данных для вывода о частоте: нужно не меньше {MIN_TREND_DAYS} дней "
-            f"дневника и {MIN_TREND_EPISODES} эпизодов (сейчас {n_days} дн., {total} эп.).",
+            f"Недостаточно данных для вывода о частоте: нужно не меньше "
+            f"{wording.count(MIN_TREND_DAYS, 'день', case='gent')} дневника и "
+            f"{wording.count(MIN_TREND_EPISODES, 'эпизод', case='gent')} (сейчас "
+            f"{wording.count(n_days, 'день')}, {wording.count(total, 'эпизод')}).",
             n_days,
             total,
         )
@@ -488,7 +491,8 @@ def _halves_trend(y: np.ndarray, n_days: int, total: int, weeks_text: str) -> Fr
     share = (n_days - half) / n_days
     p = float(stats.binomtest(second, total, share).pvalue)
     stat = (
-        f"в первой половине периода {first} эп., во второй {second} эп. ({_fmt_p(p)}) {weeks_text}"
+        f"в первой половине периода {wording.count(first, 'эпизод')}, во второй "
+        f"{wording.count(second, 'эпизод')} ({_fmt_p(p)}) {weeks_text}"
     )
     halves = f"в первой половине — {first}, во второй — {second}"
     if p < ALPHA and second / total > share:
@@ -528,9 +532,11 @@ def _intensity_trend(
     if ratings < MIN_INTENSITY_RATINGS or len(rated) < MIN_INTENSITY_DAYS or span < 14:
         return IntensityTrend(
             "not_enough_data",
-            f"Недостаточно оценок силы для вывода: нужно не меньше {MIN_INTENSITY_RATINGS} "
-            f"оценок в {MIN_INTENSITY_DAYS} разных днях за две недели и больше "
-            f"(сейчас {ratings} в {len(rated)} дн.).",
+            f"Недостаточно оценок силы для вывода: нужно не меньше "
+            f"{wording.count(MIN_INTENSITY_RATINGS, 'оценка', case='gent')}, сделанных в "
+            f"разные дни (хотя бы {wording.count(MIN_INTENSITY_DAYS, 'день')}), за две недели "
+            f"и больше (сейчас {wording.count(ratings, 'оценка')}, дней с оценкой: "
+            f"{len(rated)}).",
             ratings,
         )
     x = np.array([(d.day - lo).days for d in rated], dtype=float)
@@ -610,7 +616,7 @@ def _compare(
             verdict="not_enough_data",
             text=(
                 f"{label}: недостаточно данных — {need_text} "
-                f"(сейчас {d1} и {d0} дн., {e1 + e0} эп.)."
+                f"(сейчас дней: {d1} {phrase_with}, {d0} {phrase_without}; эпизодов: {e1 + e0})."
             ),
             **base,  # type: ignore[arg-type]
         )
@@ -623,7 +629,8 @@ def _compare(
     lo, hi = math.exp(log_rr - Z95 * se), math.exp(log_rr + Z95 * se)
     ci = f"95 % ДИ {fmt_number(lo)}–{fmt_number(hi)}"
     rates = (
-        f"{fmt_number(e1 / d1)} эп./день {phrase_with} против {fmt_number(e0 / d0)} "
+        f"{wording.count(e1 / d1, 'эпизод', digits=2)} в день {phrase_with} против "
+        f"{fmt_number(e0 / d0)} "
         f"{phrase_without}"
     )
     if lo > 1:
@@ -689,8 +696,9 @@ def trigger_effects(
                 phrase_with=f"в дни с «{title}»",
                 phrase_without="в остальные дни",
                 need_text=(
-                    f"нужно хотя бы {MIN_GROUP_DAYS} дней с этим провокатором и "
-                    f"{MIN_GROUP_DAYS} без него и {MIN_COMPARISON_EPISODES} эпизодов"
+                    f"нужно хотя бы {wording.count(MIN_GROUP_DAYS, 'день')} с этим провокатором, "
+                    f"{MIN_GROUP_DAYS} без него и "
+                    f"{wording.count(MIN_COMPARISON_EPISODES, 'эпизод')}"
                 ),
             )
         )
@@ -738,8 +746,8 @@ def before_after(
         phrase_with="после",
         phrase_without="до",
         need_text=(
-            f"нужно хотя бы {MIN_BEFORE_AFTER_DAYS} дней дневника до и после даты и "
-            f"{MIN_COMPARISON_EPISODES} эпизодов"
+            f"нужно хотя бы {wording.count(MIN_BEFORE_AFTER_DAYS, 'день')} дневника до и после "
+            f"даты и {wording.count(MIN_COMPARISON_EPISODES, 'эпизод')}"
         ),
         intensity=(mean_after, mean_before),
     )
@@ -788,8 +796,9 @@ def adherence(
         "on_plan" if on_target / days >= 0.8 else "below_plan"
     )
     text = (
-        f"Упражнения: в среднем {fmt_number(mean, 1)} занятия в день (план — {target_min}–"
-        f"{target_max}); план выполнен в {on_target} из {days} дн. "
+        f"Упражнения: в среднем {wording.count(mean, 'занятие', digits=1)} в день (план — "
+        f"{target_min}–{target_max}); план выполнен в {on_target} из "
+        f"{wording.count(days, 'день', case='gent')} "
         f"({round(100 * on_target / days)} %)."
     )
     return Adherence(verdict, text, days, sessions, on_target, target_min, target_max, begin)

@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import wording
+from ..clitext import ask_yes_no
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
     KIND_TITLES,
@@ -106,7 +108,9 @@ def parse_date(text: str, *, what: str = "дата") -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InputError([f"{what} «{text}» не понять: нужно, например, 2024-05-01 или 01.05.2024"])
+    raise InputError(
+        [f"{what} «{text}»: не удалось понять дату; напишите, например, 2024-05-01 или 01.05.2024"]
+    )
 
 
 def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -132,7 +136,10 @@ def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.dateti
     m = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?", rest) if rest else None
     if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
         raise InputError(
-            [f"время «{text}» не понять: нужно, например, «2024-05-01 23:30» или «вчера 23:30»"]
+            [
+                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» "
+                "или «вчера 23:30»"
+            ]
         )
     clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
     if day is None:
@@ -165,7 +172,9 @@ def parse_duration(text: str) -> int:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zа-я]*)\.?", value)
     if m and m.group(2).rstrip("ау") in _UNITS:
         return round(float(m.group(1)) * _UNITS[m.group(2).rstrip("ау")])
-    raise InputError([f"длительность «{text}» не понять: например 30с, 2мин или 1:30"])
+    raise InputError(
+        [f"длительность «{text}»: не удалось понять; напишите, например, 30с, 2мин или 1:30"]
+    )
 
 
 def parse_int(text: str, *, what: str, low: int, high: int) -> int:
@@ -212,7 +221,7 @@ def _guard() -> Iterator[None]:
             err.print(f"Ошибка: {problem}")
         raise typer.Exit(2) from None
     except NotFoundError as exc:
-        err.print(f"Не найдено: {exc}")
+        err.print(f"Ошибка: {exc}.")
         raise typer.Exit(1) from None
     except DiaryError as exc:
         err.print(f"Ошибка: {exc}")
@@ -232,7 +241,7 @@ def _store(db: str | None) -> Iterator[tuple[Store, int]]:
         try:
             store = Store(db)
         except ValueError as exc:  # unparseable URL
-            raise InputError([f"адрес базы данных не понять: {exc}"]) from None
+            raise InputError([f"не удалось понять адрес базы данных: {exc}"]) from None
         try:
             yield store, store.default_person_id()
         finally:
@@ -253,10 +262,7 @@ def _describe(e: Episode) -> str:
 
 
 def _fmt_duration(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} с"
-    minutes, sec = divmod(seconds, 60)
-    return f"{minutes} мин" + (f" {sec} с" if sec else "")
+    return wording.duration(seconds)
 
 
 def _episode(values: dict[str, Any]) -> Episode:
@@ -452,7 +458,7 @@ def delete(
     """Удалить эпизод (с подтверждением)."""
     with _store(db) as (store, person):
         episode = store.get_episode(person_id=person, episode_id=episode_id)
-        if not yes and not typer.confirm(f"Удалить эпизод №{episode_id} ({_describe(episode)})?"):
+        if not yes and not ask_yes_no(f"Удалить эпизод №{episode_id} ({_describe(episode)})?"):
             out.print("Ничего не удалено.")
             return
         store.delete_episode(person_id=person, episode_id=episode_id)
@@ -487,21 +493,37 @@ def import_(
 def export(
     path: Annotated[str, typer.Argument(help="Куда сохранить (- — на экран).")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, json или fhir (FHIR R4 Bundle).")
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv или json (без потерь, для программ и для обратного импорта); excel — "
+            "таблица для Excel (русские заголовки, «;», минуты); xlsx — файл Excel; "
+            "fhir — FHIR R4 Bundle (всё).",
+        ),
     ] = None,
     table: Annotated[
-        str, typer.Option(help="Для CSV — вид записей: " + ", ".join(RECORD_TYPES))
+        str, typer.Option(help="Для таблиц — вид записей: " + ", ".join(RECORD_TYPES))
     ] = "episodes",
     db: DbOption = None,
 ) -> None:
-    """Сохранить дневник в CSV (один вид записей), JSON или FHIR R4 (всё)."""
-    from .io import FORMATS, detect_format, export_file, table_name
+    """Сохранить дневник: CSV или JSON без потерь, FHIR R4 (всё), таблица для Excel (CSV, XLSX)."""
+    from .io import detect_format, export_file, table_name
 
     with _guard():
-        kind = detect_format(Path(path), fmt) if path != "-" else (fmt or "json").lower()
-        if kind not in FORMATS:
-            raise InputError([f"формат «{fmt}» не поддерживается; можно: {', '.join(FORMATS)}"])
+        kind = (fmt or "").strip().lower()
+        if not kind and path == "-":
+            kind = "json"
+        elif not kind:
+            suffix = Path(path).suffix.lower()
+            kind = "xlsx" if suffix == ".xlsx" else detect_format(Path(path), None)
+        if kind not in ("csv", "json", "fhir", "excel", "xlsx"):
+            raise InputError(
+                [f"формат «{fmt}» не поддерживается; можно: csv, json, fhir, excel, xlsx"]
+            )
         table = table_name(table)
+    if kind in ("excel", "xlsx"):
+        _export_table(path, kind, table, db)
+        return
     with _store(db) as (store, person):
         if path == "-":
             n = export_file(store, sys.stdout, person_id=person, fmt=kind, table=table)
@@ -512,6 +534,34 @@ def export(
             n = export_file(store, fh, person_id=person, fmt=kind, table=table)
         tmp.replace(target)
     out.print(f"Сохранено записей: {n} → {path}")
+
+
+def _export_table(path: str, kind: str, table: str, db: str | None) -> None:
+    """The diary as a table for a person: «для Excel» CSV or XLSX (written whole, then moved)."""
+    from .excel import excel_csv, excel_xlsx
+    from .io import TABLE_TITLES
+
+    model = RECORD_TYPES[table]
+    with _store(db) as (store, person):
+        records = store.list_records(model, person_id=person)
+    body = (
+        excel_csv(records, model=model)
+        if kind == "excel"
+        else excel_xlsx(records, model=model, title=TABLE_TITLES[table])
+    )
+    if path == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        return
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        tmp.write_bytes(body)
+        tmp.replace(target)
+    except OSError as exc:
+        err.print(f"Ошибка: не удалось сохранить {path}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    out.print(f"Сохранено записей: {len(records)} → {path}")
 
 
 @diary_app.command("day")
@@ -768,9 +818,12 @@ def trends(
         if part.summary:  # the statistics behind the plain words, for whoever wants them
             out.print(f"[dim]  {escape(part.text)}[/dim]")
     if a.duration_days is not None:
-        out.print(f"Текущий период симптомов: {a.duration_days} дн.")
+        out.print(f"Текущий период симптомов: {wording.count(a.duration_days, 'день')}.")
     if a.sleep_episodes or a.walking_episodes:
-        out.print(f"Мешали спать: {a.sleep_episodes} эп.; мешали ходить: {a.walking_episodes} эп.")
+        out.print(
+            f"Мешали спать: {wording.count(a.sleep_episodes, 'эпизод')}; "
+            f"мешали ходить: {wording.count(a.walking_episodes, 'эпизод')}."
+        )
     weeks = Table(title="По неделям (последние 12)")
     for col in ("Неделя с", "Дней", "Эпизодов", "Неделя", "Средняя сила"):
         weeks.add_column(col, justify="right")

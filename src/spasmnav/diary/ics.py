@@ -66,7 +66,7 @@ def parse_times(text: str) -> list[dt.time]:
     for part in (p.strip() for p in re.split(r"[,;\s]+", text) if p.strip()):
         m = re.fullmatch(r"(\d{1,2})[:.](\d{2})", part)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            problems.append(f"время «{part}» не понять: нужно ЧЧ:ММ, например 09:00")
+            problems.append(f"время «{part}»: не удалось понять; нужно ЧЧ:ММ, например 09:00")
             continue
         out.add(dt.time(int(m.group(1)), int(m.group(2))))
     if problems:

@@ -164,13 +164,23 @@ def _norm(value: str) -> str:
     return value.strip().lower().replace("ё", "е")
 
 
+_TITLES: dict[tuple[str, ...], dict[str, str]] = {
+    KINDS: KIND_TITLES,
+    LEGS: LEG_TITLES,
+    TRIGGERS: TRIGGER_TITLES,
+    SCALES: SCALE_TITLES,
+}
+
+
 def _parse(value: str, allowed: tuple[str, ...], aliases: dict[str, str], what: str) -> str:
     key = _norm(value)
     if key in allowed:
         return key
     if key in aliases:
         return aliases[key]
-    raise ValueError(f"{what} «{value}» не знаю; можно: {', '.join(allowed)}")
+    titles = _TITLES.get(allowed, {})
+    choices = ", ".join(f"{titles[a].split(' (')[0]} ({a})" if a in titles else a for a in allowed)
+    raise ValueError(f"{what} «{value}» — такого нет; можно: {choices}")
 
 
 def parse_kind(value: str) -> Kind:
@@ -464,7 +474,7 @@ FIELD_TITLES: dict[str, str] = {
     "kind": "вид эпизода",
     "leg": "нога",
     "place": "место",
-    "duration_seconds": "длительность, с",
+    "duration_seconds": "длительность",
     "intensity": "сила",
     "helped": "что помогло",
     "triggers": "провокаторы",

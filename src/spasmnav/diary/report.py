@@ -23,6 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from matplotlib.figure import Figure
 
+from .. import wording
 from ..result import AssessmentDigest
 from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
 from .feedback import assess_diary
@@ -61,7 +62,7 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return wording.short_date(value)
 
 
 def _png(fig: Figure) -> io.BytesIO:
@@ -256,7 +257,7 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
     rows = [
         (
             "Период дневника",
-            f"{_date(a.start)} — {_date(a.end)} ({a.days_observed} дн.)",
+            f"{_date(a.start)} — {_date(a.end)} ({wording.count(a.days_observed, 'день')})",
         ),
         ("Эпизодов", a.rate_text),
         ("Виды", kinds),
@@ -264,11 +265,13 @@ def _diary_rows(a: Analysis) -> list[tuple[str, str]]:
             "Средняя сила",
             f"{fmt_number(a.mean_intensity, 1)} из 10" if a.mean_intensity is not None else "—",
         ),
-        ("Мешали спать", f"{a.sleep_episodes} эп."),
-        ("Мешали ходить", f"{a.walking_episodes} эп."),
+        ("Мешали спать", wording.count(a.sleep_episodes, "эпизод")),
+        ("Мешали ходить", wording.count(a.walking_episodes, "эпизод")),
     ]
     if a.duration_days is not None:
-        rows.append(("Симптомы длятся", f"{a.duration_days} дн. (текущий период)"))
+        rows.append(
+            ("Симптомы длятся", f"{wording.count(a.duration_days, 'день')} (текущий период)")
+        )
     return rows
 
 
@@ -448,7 +451,10 @@ def render_report(report: ReportData) -> bytes:
         counts = Counter(m.name for m in medicines)
         last = {m.name: m.taken_at for m in medicines}
         pdf.bullets(
-            [f"{name}: {n} раз, последний {_date(last[name].date())}" for name, n in counts.items()]
+            [
+                f"{name}: {wording.count(n, 'раз')}, последний {_date(last[name].date())}"
+                for name, n in counts.items()
+            ]
         )
     else:
         pdf.para("Приём лекарств в дневнике не записан.")

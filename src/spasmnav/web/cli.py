@@ -16,7 +16,7 @@ from rich.console import Console
 from ..settings import Settings, get_settings
 from .webcore import is_loopback
 
-__all__ = ["register", "run_default", "serve"]
+__all__ = ["choose_port", "register", "run_default", "serve"]
 
 APP_FACTORY = "spasmnav.web.app:app_from_env"
 
@@ -27,8 +27,13 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Can the server listen on ``port``? Probed the way uvicorn binds, with SO_REUSEADDR: a
+    port whose last connections are only closing (TIME_WAIT after a stop) is free; a port
+    another program listens on is not."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
+        if os.name != "nt":  # on Windows the option would let two servers share the port
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -36,11 +41,22 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+NEXT_PORTS = 20  # how far past a busy port to look before asking the system for any free one
+
+
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
+
+
+def choose_port(host: str, port: int) -> int:
+    """``port`` when it is free (also right after a stop), else the next free one after it."""
+    for candidate in range(port, min(port + NEXT_PORTS, 65535) + 1):
+        if _port_free(host, candidate):
+            return candidate
+    return _free_port(host)
 
 
 def _prepare(settings: Settings) -> None:
@@ -77,10 +93,11 @@ def serve(
             f"адрес {host} доступен из сети. Без входа по паролю дневник можно открывать только "
             "на этом компьютере (127.0.0.1). Для клиники запустите с --multi-user."
         )
+    busy: int | None = None
     if not _port_free(host, port):
         if not fallback_port:
-            raise _fail(f"порт {port} занят. Укажите другой: --port 8080.")
-        port = _free_port(host)
+            raise _fail(f"порт {port} занят другой программой. Укажите другой: --port 8080.")
+        busy, port = port, choose_port(host, port + 1)
     env = {
         "SPASMNAV_HOST": host,
         "SPASMNAV_PORT": str(port),
@@ -93,6 +110,11 @@ def serve(
     _prepare(settings)
     shown = f"[{host}]" if ":" in host else host
     console = Console(highlight=False)
+    if busy is not None:
+        console.print(
+            f"[yellow]Порт {busy} занят другой программой, поэтому адрес другой.[/] Чтобы "
+            f"адрес не менялся, закройте ту программу или задайте SPASMNAV_PORT."
+        )
     console.print(f"[bold]SpasmNav работает:[/] http://{shown}:{port}/")
     mode = "для клиники (вход по паролю)" if multi_user else "для одного человека, без входа"
     console.print(f"Режим: {mode}. Остановить: Ctrl+C.")

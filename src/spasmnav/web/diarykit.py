@@ -19,11 +19,20 @@ import numpy as np
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+from .. import wording
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
+from ..diary.excel import excel_csv, excel_xlsx
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
-from ..diary.io import FORMAT, FORMAT_VERSION, csv_columns, csv_row, table_name
+from ..diary.io import (
+    FORMAT,
+    FORMAT_VERSION,
+    TABLE_TITLES,
+    csv_columns,
+    csv_row,
+    table_name,
+)
 from ..diary.models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -304,6 +313,17 @@ def exporting(
     )
 
 
+def export_excel(store: Store, *, person_id: int, table: str, xlsx: bool) -> tuple[str, bytes]:
+    """One table for a person: «для Excel» CSV (Russian, «;», minutes) or XLSX."""
+    with diary_errors():
+        name = table_name(table)
+    model = RECORD_TYPES[name]
+    records = store.list_records(model, person_id=person_id)
+    if xlsx:
+        return name, excel_xlsx(records, model=model, title=TABLE_TITLES[name])
+    return name, excel_csv(records, model=model)
+
+
 def episode_view(e: Episode) -> dict[str, Any]:
     """An episode in plain words for the list."""
     parts = [KIND_TITLES.get(e.kind, e.kind)]
@@ -312,8 +332,7 @@ def episode_view(e: Episode) -> dict[str, Any]:
     if e.intensity is not None:
         parts.append(f"сила {e.intensity} из 10")
     if e.duration_seconds:
-        minutes, seconds = divmod(e.duration_seconds, 60)
-        parts.append(f"{minutes} мин {seconds} с" if minutes else f"{seconds} с")
+        parts.append(wording.duration(e.duration_seconds))
     if e.triggers:
         parts.append("провокаторы: " + ", ".join(TRIGGER_TITLES[t] for t in e.triggers))
     if e.disturbs_sleep:

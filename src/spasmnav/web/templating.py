@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
+from .. import wording
 from ..presenter import exercise_parameters, source_label
 
 if TYPE_CHECKING:
@@ -36,38 +37,12 @@ def phone_links(text: str) -> Markup:
     return Markup(_PHONE_RE.sub(r'<a class="tel" href="tel:\1">\1</a>', escaped))
 
 
-_MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-
 def ru_date(value: dt.date | dt.datetime | None, with_time: bool = True) -> str:
-    if value is None:
-        return ""
-    out = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    if with_time and isinstance(value, dt.datetime):
-        out += f", {value:%H:%M}"
-    return out
+    return wording.date(value, with_time=with_time)
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
+    return wording.plural(n, one, few, many)
 
 
 def make_templates(pack: Pack) -> Jinja2Templates:
@@ -84,6 +59,9 @@ def make_templates(pack: Pack) -> Jinja2Templates:
     env.filters["source_label"] = source_label
     env.filters["exercise_parameters"] = exercise_parameters
     env.globals["plural"] = plural
+    env.globals["count"] = wording.count
+    env.filters["number"] = wording.number
+    env.filters["duration"] = wording.duration
     return Jinja2Templates(env=env)
 
 

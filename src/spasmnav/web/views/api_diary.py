@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from ...assessing import FindingsError
+from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.fhir import bundle_for
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
@@ -43,6 +44,7 @@ from ..diarykit import (
     analysis_for,
     analysis_json,
     diary_errors,
+    export_excel,
     exporting,
     plan_ics,
     report_pdf,
@@ -406,7 +408,13 @@ def export_table(
     store: StoreDep,
     person_id: PersonDep,
     table: Annotated[str, Query(max_length=40)] = "episodes",
+    excel: Annotated[
+        bool, Query(description="Таблица для Excel: русские заголовки, «;», минуты.")
+    ] = False,
 ) -> Response:
+    if excel:
+        name, body = export_excel(store, person_id=person_id, table=table, xlsx=False)
+        return _file(body, EXCEL_CSV_MEDIA_TYPE, f"spasmnav-{name}-excel.csv")
     name, chunks = stream_csv(store, person_id=person_id, table=table)
     return exporting(
         core.export_slots,
@@ -433,3 +441,18 @@ def export_fhir(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Respons
         media_type=FHIR_JSON,
         headers={"content-disposition": 'attachment; filename="spasmnav-fhir.json"'},
     )
+
+
+@router.get(
+    "/export.xlsx",
+    summary="Одна таблица дневника (Excel)",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+def export_xlsx(
+    store: StoreDep,
+    person_id: PersonDep,
+    table: Annotated[str, Query(max_length=40)] = "episodes",
+) -> Response:
+    name, body = export_excel(store, person_id=person_id, table=table, xlsx=True)
+    return _file(body, XLSX_MEDIA_TYPE, f"spasmnav-{name}.xlsx")

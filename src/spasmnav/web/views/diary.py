@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from ...diary.analytics import fmt_number
+from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.feedback import assess_diary
 from ...diary.models import (
     KIND_TITLES,
@@ -41,6 +42,7 @@ from ..diarykit import (
     chart_png,
     diary_errors,
     episode_view,
+    export_excel,
     exporting,
     plan_ics,
     plausible_date,
@@ -509,6 +511,18 @@ def download_json(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Respo
         "application/json",
         f"spasmnav-diary-{stamp}.json",
     )
+
+
+@router.get("/downloads/excel/{table}.csv")
+def download_excel_csv(table: str, store: StoreDep, person_id: PersonDep) -> Response:
+    name, body = export_excel(store, person_id=person_id, table=table, xlsx=False)
+    return _attachment(body, EXCEL_CSV_MEDIA_TYPE, f"spasmnav-{name}-excel.csv")
+
+
+@router.get("/downloads/excel/{table}.xlsx")
+def download_xlsx(table: str, store: StoreDep, person_id: PersonDep) -> Response:
+    name, body = export_excel(store, person_id=person_id, table=table, xlsx=True)
+    return _attachment(body, XLSX_MEDIA_TYPE, f"spasmnav-{name}.xlsx")
 
 
 @router.get("/downloads/{table}.csv")
