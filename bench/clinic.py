@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -86,6 +87,9 @@ def _generate(store: Any, patients: int, days: int, password_hash: str) -> dict[
             s.execute(text(f'DROP INDEX "{name}"'))
         for name, _ in constraints:
             s.execute(text(f'ALTER TABLE episodes DROP CONSTRAINT "{name}"'))
+        # The per-day sums are built once after the load (as the migration's backfill does),
+        # not row by row by the trigger that keeps them for ordinary writes.
+        s.execute(text("ALTER TABLE episodes DISABLE TRIGGER episode_days_keep"))
     step = 1000
     for lo in range(ids.start, ids.stop, step):
         hi = min(lo + step, ids.stop) - 1
@@ -119,6 +123,16 @@ def _generate(store: Any, patients: int, days: int, password_hash: str) -> dict[
             s.execute(text(f'ALTER TABLE episodes ADD CONSTRAINT "{name}" {definition}'))
         for _, definition in indexes:
             s.execute(text(definition))
+    with store.writing() as s:
+        sums = ", ".join(f"SUM({term})" for term in _day_terms())
+        s.execute(text("DELETE FROM episode_days"))
+        s.execute(
+            text(
+                f"INSERT INTO episode_days (person_id, day, {', '.join(_day_counts())}) "
+                f"SELECT e.person_id, e.day, {sums} FROM episodes e GROUP BY e.person_id, e.day"
+            )
+        )
+        s.execute(text("ALTER TABLE episodes ENABLE TRIGGER episode_days_keep"))
     with store.writing() as s:
         s.execute(
             text(
@@ -420,3 +434,25 @@ def run() -> None:
         with admin.begin() as c:
             c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _day_stats_migration() -> Any:
+    """The migration that defines ``episode_days`` (its column list and per-row sums)."""
+    import importlib.util
+
+    from spasmnav.migrations import __file__ as migrations_init
+
+    path = Path(migrations_init).parent / "versions" / "0004_ux_diary_day_stats.py"
+    spec = importlib.util.spec_from_file_location("_day_stats", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _day_counts() -> tuple[str, ...]:
+    return tuple(_day_stats_migration().COUNTS)
+
+
+def _day_terms() -> list[str]:
+    return list(_day_stats_migration()._terms("e", pg=True))
