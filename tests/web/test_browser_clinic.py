@@ -125,9 +125,16 @@ def test_the_dashboard_puts_a_worsening_patient_on_top(browser: Any, clinic_serv
     base = clinic_server
     # Two patients: one shares in the browser, one over the API.
     calm = _patient(base, "vera")
-    calm.post("/api/v1/diary/episodes", json={"kind": "twitch", "intensity": 2})
+    # Gleb's entry is the later one (entries are kept to the second: no tie within one).
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    earlier = (now - dt.timedelta(hours=2)).isoformat()
+    r = calm.post(
+        "/api/v1/diary/episodes", json={"kind": "twitch", "intensity": 2, "started_at": earlier}
+    )
+    assert r.status_code == 201, r.text
     worse = _patient(base, "gleb")
-    worse.post("/api/v1/diary/episodes", json={"kind": "cramp", "intensity": 3})
+    r = worse.post("/api/v1/diary/episodes", json={"kind": "cramp", "intensity": 3})
+    assert r.status_code == 201, r.text
     codes = [_code(calm, "Вера"), _code(worse, "Глеб")]
 
     context = browser.new_context(viewport=DESKTOP, locale="ru-RU", accept_downloads=True)
