@@ -12,18 +12,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from .support import SECRET
+from .support import SECRET, free_port, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,12 +38,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is None:
@@ -55,54 +45,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"Chromium не найден ({CHROMIUM}); задайте SPASMNAV_CHROMIUM или apt install chromium"
         )
     db = tmp_path_factory.mktemp("browser") / "diary.db"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SPASMNAV_DATABASE_URL": f"sqlite:///{db}",
         "SPASMNAV_SECRET_KEY": SECRET,
         "SPASMNAV_MULTI_USER": "false",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "spasmnav.web.app:app_from_env",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"the server did not start:\n{out}")
-            time.sleep(0.2)
+    with serving(env, port) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if proc.stdout:
-            proc.stdout.close()
 
 
 @pytest.fixture(scope="module")
