@@ -30,11 +30,9 @@ EMERGENCY_WITHIN = 5
 # seventeen emergency families with their gated questions: the mean grew from 10.8 to ~13.6,
 # the median to 15.
 TYPICAL_LENGTH = 15
-# An emergency that needs context first (a medicine, a condition, a wound, an age, a
-# pregnancy) is asked about only after the first-line red flags (stroke, seizure, breathing,
-# a cold leg, a swollen calf, tingling), the movement and the context question that enables
-# its own red-flag question. Own patients marked "context" get this bound.
-EMERGENCY_WITHIN_CONTEXT = TYPICAL_LENGTH + 4
+# An emergency that needs context (a medicine, a condition, a wound, a pregnancy) has its own
+# option in the grouped first-line questions (issue 11): it is reached as fast as the others.
+EMERGENCY_WITHIN_CONTEXT = EMERGENCY_WITHIN
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,11 @@ def _knows_own_red_flags(truth: dict[str, Observation]) -> dict[str, Observation
     pack's checks that are not present are absent for them, not «не знаю»."""
     out = dict(truth)
     pack = load_pack()
+    # A question that names a whole check («после операции на шее сводит кисти») is true
+    # for them exactly when that check's rule holds for what they have.
+    fired = {reason.rule for reason in get_engine().assess(truth).reasons}
     for check in pack.checks:
+        out.setdefault(check.answer_finding, Observation(check.rule in fired))
         for fid in check.findings:
             out.setdefault(fid, Observation(False))
     for q in pack.questions:
