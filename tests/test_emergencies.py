@@ -631,6 +631,19 @@ def test_every_emergency_check_is_one_tick_in_the_first_questions(check: Any) ->
     assert iv.facts(unknown)[check.answer_finding].present is None
 
 
+@pytest.mark.parametrize("family", sorted(PATHS))
+def test_a_no_to_the_grouped_questions_keeps_the_detailed_path(family: str) -> None:
+    """«Ничего из этого» to the grouped first-line questions settles those checks for the
+    choice of questions, but the detailed questions of a context still come, and what they
+    find still fires its rule: a person may see the danger only when asked in detail."""
+    subject, rule, answers = PATHS[family]
+    first_line = [q.linkId for q in PACK.questions if q.red_flag and not q.enableWhen]
+    given = {link: _calm_answer(link) for link in first_line[:3]} | answers
+    run = iv.drive(iv.start(subject=subject), lambda step: given.get(step.link_id))
+    assert set(answers) <= set(run.asked), (family, run.asked)
+    assert rule in _rules(iv.result(run.state).to_dict()), (family, run.asked)
+
+
 def _calm_answer(link: str) -> Any:
     q = next(q for q in PACK.questions if q.linkId == link)
     codes = [o.code for o in q.answerOption]
