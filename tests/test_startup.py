@@ -183,3 +183,57 @@ def test_pack_problems_read_as_they_did(
     with pytest.raises(PackError) as info:
         load_pack_from(tmp_path)
     assert expected in info.value.problems, info.value.problems
+
+
+def test_the_collector_is_paused_for_a_start_and_runs_again_after() -> None:
+    import gc
+
+    from spasmnav.startup import pause_gc, paused_gc, resume_gc, running_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():  # nested: the outer pause decides
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        with running_gc():  # a batch inside a paused start
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(SystemExit), paused_gc():
+        raise SystemExit(2)  # `fail()` inside the start
+    assert gc.isenabled()
+
+    resume_gc(freeze=True)  # not paused: a test calling the command is left as it is
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    pause_gc()
+    try:
+        resume_gc(freeze=True)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_the_web_app_starts_without_numpy_babel_or_the_command_line() -> None:
+    code = (
+        "import json, sys; import spasmnav.web.app; "
+        "print(json.dumps([m for m in ('numpy', 'scipy', 'babel', 'matplotlib', 'typer') "
+        "if m in sys.modules]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_a_statistics_failure_is_a_503_and_anything_else_is_not() -> None:
+    import numpy as np
+
+    from spasmnav.web.diarykit import _arithmetic_guard
+    from spasmnav.web.problems import Problem
+
+    for exc in (np.linalg.LinAlgError("singular"), ZeroDivisionError(), OverflowError()):
+        with pytest.raises(Problem) as info, _arithmetic_guard():
+            raise exc
+        assert info.value.status == 503 and info.value.code == "analytics-failed"
+    with pytest.raises(KeyError), _arithmetic_guard():
+        raise KeyError("not a statistics failure")
