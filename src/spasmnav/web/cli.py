@@ -149,6 +149,8 @@ def serve(
         proxy_headers=bool(trusted),
         forwarded_allow_ips=",".join(trusted) if trusted else "",
         http=_http_protocol(),
+        # The app has no WebSocket routes: uvicorn need not import a WebSocket protocol at start.
+        ws="none",
         timeout_keep_alive=5,
     )
 
