@@ -131,6 +131,8 @@ class _Model:
         annotations = inspect.get_annotations(cls)
         cls._fields = tuple(n for n, a in annotations.items() if not str(a).startswith("ClassVar"))
         _ITEMS.append(cls)
+        if _MADE:  # a class defined after the others were made dataclasses
+            dataclass(frozen=True, kw_only=True)(cls)
 
     def __init__(self, **kwargs: Any) -> None:
         # Only until the classes are dataclasses: then each has the dataclass's own __init__.
@@ -144,7 +146,10 @@ class _Model:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self._fields)
+        # Tuples, as the dataclass compares them (the same object equals itself, even NaN).
+        return tuple(getattr(self, n) for n in self._fields) == tuple(
+            getattr(other, n) for n in self._fields
+        )
 
     def __hash__(self) -> int:
         return hash(tuple(getattr(self, n) for n in self._fields))
