@@ -13,12 +13,12 @@ def main() -> None:
 
         if fast_main(args[1:]):
             return
+    from .startup import pause_gc, paused_gc
+
     if args[:1] in (["serve"], ["run"]):
-        from .startup import pause_gc
-
         pause_gc()  # until the web app is built (spasmnav.web.cli.serve resumes it)
-    from .cli import main as typer_main
-
+    with paused_gc():  # importing the commands is bounded work (see spasmnav.startup)
+        from .cli import main as typer_main
     typer_main()
 
 
