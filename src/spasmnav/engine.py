@@ -640,6 +640,7 @@ class Engine:
                 (ci, item.weight, bit_of[id(item)]) for ci, p, item in entries if p is False
             )
         self._n_conditions = len(self._conditions)
+        self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
         self._score_memos: list[dict[int, tuple[float, float, int, res.ConditionScore | None]]]
         self._score_memos = [{} for _ in self._conditions]
         texts = pack.texts
@@ -933,6 +934,7 @@ class Engine:
                         span = make_span(
                             fid, labels.get(fid, fid), p, None, None, None, None, (), ()
                         )
+                        span.to_json()  # shared: its JSON written once
                         plain[(fid, p)] = span
                     spans.append(span)
                 else:
@@ -1011,11 +1013,16 @@ class Engine:
         score = None
         if total > 0 and supported:
             title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
+            shown = self._shown_totals.get(total)
+            if shown is None:  # round() of a float is slow, and totals are few: kept
+                shown = (round(_sigmoid(total - 1.0), 3), round(total, 3))
+                if len(self._shown_totals) < _MEMO_LIMIT:
+                    self._shown_totals[total] = shown
             score = res.make_condition_score(
                 cond.id,
                 title,
-                round(_sigmoid(total - 1.0), 3),
-                round(total, 3),
+                shown[0],
+                shown[1],
                 summary,
                 mechanism,
                 tuple(items),

@@ -304,8 +304,8 @@ class FindingSpan:
             "text": self.text,
             "start": self.start,
             "end": self.end,
-            "qualifiers": list(self.qualifiers),
-            "cues": list(self.cues),
+            "qualifiers": [*self.qualifiers],
+            "cues": [*self.cues],
         }
 
 
@@ -585,7 +585,8 @@ class Assessment:
             "red_flags": _memos(self.red_flags),
             "red_flags_unchecked": _memos(self.red_flags_unchecked),
             "conditions": _memos(self.conditions),
-            "findings": _memos(self.findings),
+            # Most observations are a result's own (words, places): written, not kept.
+            "findings": [x._json if x._json is not None else x._build() for x in self.findings],
             "tests": _memos(self.tests),
             "advice": _memos(self.advice),
             "exercises": _memos(self.exercises),
