@@ -382,15 +382,6 @@ class Engine:
             ]
             for fid, items in self._evidence_by_finding.items()
         }
-        self._advice_when = [
-            (a.id, ex.compile(a.when).test) for a in pack.advice if a.when is not None
-        ]
-        # Items never shown while their `unless` holds (potassium foods with kidney failure,
-        # adult medicine cards for a child), whichever rule or condition brought them.
-        self._unless: dict[str, Predicate] = {
-            **{f"advice:{a.id}": ex.compile(a.unless).test for a in pack.advice if a.unless},
-            **{f"medicine:{m.id}": ex.compile(m.unless).test for m in pack.medicines if m.unless},
-        }
         self._advice_items = {
             a.id: res.Advice(
                 id=a.id, kind=a.kind, title=a.title, text=a.text, sources=pack.cite(a.cite)
@@ -522,7 +513,9 @@ class Engine:
             self._why_findings.append(tuple(names))
         self._reason_memos: list[dict[int, res.Reason]] = [{} for _ in rules]
         # Advice shown when its `when` holds; advice and medicine cards never shown while
-        # their `unless` holds. Each a gate bit (from advice_base, in pack order).
+        # their `unless` holds (potassium foods with kidney failure, adult medicine cards for a
+        # child), whichever rule or condition brought them. Each a gate bit (from advice_base,
+        # then from unless_base, in pack order).
         self._advice_base = gates.next
         self._advice_when: list[tuple[MaskPredicate, str, bool]] = []
         self._advice_always = 0
@@ -540,8 +533,12 @@ class Engine:
         self._unless_base = gates.next
         self._unless: list[tuple[MaskPredicate, str, bool]] = []
         self._unless_always = 0
-        for is_advice, items in ((True, pack.advice), (False, pack.medicines)):
-            for item in items:
+        kinds: tuple[tuple[bool, Sequence[Any]], ...] = (
+            (True, pack.advice),
+            (False, pack.medicines),
+        )
+        for is_advice, cards in kinds:
+            for item in cards:
                 if item.unless:
                     e = ex.parse(item.unless)
                     need = _needs(e)
@@ -621,16 +618,16 @@ class Engine:
         for ci, cond in enumerate(self._conditions):
             order = self._evidence_order[ci]
             seen: dict[str, int] = {}
-            items: list[res.Evidence] = []
+            evidence: list[res.Evidence] = []
             for fid, _, _ in cond.evidence:  # in pack order
                 k = seen.get(fid, 0)
                 seen[fid] = k + 1
-                items.append([it for c, _, it in self._evidence_items[fid] if c == ci][k])
-            items.sort(key=lambda item: order[item.finding])  # stable: pack order within one
+                evidence.append([it for c, _, it in self._evidence_items[fid] if c == ci][k])
+            evidence.sort(key=lambda item: order[item.finding])  # stable: pack order within one
             self._condition_entries.append(
-                tuple((item, item.weight > 0 and item.present) for item in items)
+                tuple((item, item.weight > 0 and item.present) for item in evidence)
             )
-            for n, item in enumerate(items):
+            for n, item in enumerate(evidence):
                 bit_of[id(item)] = 1 << n
         for fid, entries in self._evidence_items.items():
             self._evidence_present[fid] = tuple(
@@ -641,7 +638,7 @@ class Engine:
             )
         self._n_conditions = len(self._conditions)
         self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
-        self._score_memos: list[dict[int, tuple[float, float, int, res.ConditionScore | None]]]
+        self._score_memos: list[dict[int, tuple[float, tuple[float, int, Any] | None]]]
         self._score_memos = [{} for _ in self._conditions]
         texts = pack.texts
         self._out_of_scope = texts.out_of_scope
@@ -787,8 +784,8 @@ class Engine:
         routine = in_scope and level in ("self_care", "doctor")
         if level != "emergency" and in_scope:
             care = self._condition_care
-            for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
-                tests, advice, exercises = care[c.id]
+            for score in conditions[:TOP_CONDITIONS_FOR_CARE]:
+                tests, advice, exercises = care[score.id]
                 test_ids.extend(tests)
                 if routine:
                     advice_ids.extend(advice)
@@ -799,23 +796,23 @@ class Engine:
                 for med in self._medicines_by_condition.get(cid, ()):
                     if self._medicine_not_with[med.id].isdisjoint(leading):
                         medicines.setdefault(med.id, med)
-        c = ((g >> self._advice_base) | self._advice_always) & self._advice_all
-        while c:
-            low = c & -c
+        todo = ((g >> self._advice_base) | self._advice_always) & self._advice_all
+        while todo:
+            low = todo & -todo
             pred, aid, always = self._advice_when[low.bit_length() - 1]
             if (routine or always) and pred(m):
                 advice_ids.append(aid)
-            c ^= low
-        c = ((g >> self._unless_base) | self._unless_always) & self._unless_all
-        while c:
-            low = c & -c
+            todo ^= low
+        todo = ((g >> self._unless_base) | self._unless_always) & self._unless_all
+        while todo:
+            low = todo & -todo
             pred, item_id, is_advice = self._unless[low.bit_length() - 1]
             if pred(m):
                 if is_advice:
                     advice_ids = [a for a in advice_ids if a != item_id]
                 else:
                     medicines.pop(item_id, None)
-            c ^= low
+            todo ^= low
         title, action = self._levels[level]
         items = self._advice_items
         tests_by_id = self._test_items
@@ -831,10 +828,12 @@ class Engine:
             tuple(red_flags),
             conditions,
             spans,
-            tuple([tests_by_id[t] for t in dict.fromkeys(test_ids)]),
-            tuple([items[a] for a in dict.fromkeys(advice_ids)]),
-            tuple([exercises_by_id[x] for x in dict.fromkeys(exercise_ids)]),
-            tuple(medicines.values()),
+            tuple([tests_by_id[t] for t in dict.fromkeys(test_ids)]) if test_ids else (),
+            tuple([items[a] for a in dict.fromkeys(advice_ids)]) if advice_ids else (),
+            tuple([exercises_by_id[x] for x in dict.fromkeys(exercise_ids)])
+            if exercise_ids
+            else (),
+            tuple(medicines.values()) if medicines else (),
             None if in_scope else self._out_of_scope,
             self._disclaimer,
             self.pack.version,
@@ -972,8 +971,8 @@ class Engine:
                 hit = memos[ci].get(mask)
                 if hit is None or hit[0] != s:  # (the same evidence in another order: rare)
                     hit = self._score(ci, mask, s)
-                if hit[3] is not None:
-                    scored.append(hit[1:])  # type: ignore[arg-type]
+                if hit[1] is not None:
+                    scored.append(hit[1])
         if len(scored) > 1:
             scored.sort()  # highest total first, then pack order
         return tuple(spans), tuple([t[2] for t in scored])
@@ -994,10 +993,10 @@ class Engine:
 
     def _score(
         self, ci: int, mask: int, s: float
-    ) -> tuple[float, float, int, res.ConditionScore | None]:
-        """Condition ``ci`` with the evidence entries of ``mask`` summing to ``s``: the sum, the
-        negated total, ``ci`` and the score (None when it is not shown: no supporting finding,
-        or a total not above 0), kept for the next assessment with the same evidence."""
+    ) -> tuple[float, tuple[float, int, res.ConditionScore] | None]:
+        """Condition ``ci`` with the evidence entries of ``mask`` summing to ``s``: the sum and
+        (the negated total, ``ci``, the score), None when it is not shown (no supporting finding,
+        or a total not above 0); kept for the next assessment with the same evidence."""
         cond = self._conditions[ci]
         total = cond.prior + s
         entries = self._condition_entries[ci]
@@ -1028,7 +1027,7 @@ class Engine:
                 tuple(items),
                 sources,
             )
-        out = (s, -total, ci, score)
+        out = (s, None if score is None else (-total, ci, score))
         memo = self._score_memos[ci]
         if len(memo) < _MEMO_LIMIT // len(self._score_memos):
             memo[mask] = out

@@ -58,7 +58,8 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
     """
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     slots = tuple(getattr(cls, "__slots__", ()))
-    if not cls.__dataclass_params__.frozen or slots != tuple(f.name for f in fields):
+    declared = getattr(cls, "__dataclass_params__", None)
+    if declared is None or not declared.frozen or slots != tuple(f.name for f in fields):
         raise TypeError(f"{cls.__name__}: a frozen dataclass with slots for exactly its fields")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: __post_init__ would be skipped")
