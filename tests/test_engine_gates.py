@@ -150,3 +150,23 @@ def test_a_fast_constructor_refuses_what_it_cannot_build() -> None:
 
     with pytest.raises(TypeError):
         res.fast_constructor(Open)
+
+
+def test_the_memo_tables_stay_bounded_and_change_no_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    import spasmnav.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "_MEMO_LIMIT", 120)
+    small = Engine(PACK)
+    rng = random.Random(5)
+    for _ in range(400):
+        facts = {
+            fid: Observation(rng.choice([True, True, False, None]))
+            for fid in rng.sample(FINDINGS, rng.randint(1, 12))
+        }
+        assert small.assess(facts).to_json() == ENGINE.assess(facts).to_json()
+    assert sum(len(m) for m in small._reason_memos) <= 120
+    assert sum(len(m) for m in small._score_memos) <= 120
+    assert len(small._open_memo) <= 120 and len(small._shown_totals) <= 120
+    assert sum(len(m) for m in small._score_memos) > 0  # they were used

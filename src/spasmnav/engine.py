@@ -5,11 +5,14 @@ findings and sources. Condition scores are sums of evidence weights, so each sco
 explained finding by finding.
 
 Compiled once per pack: every leaf of every condition (a finding present, known absent, a value
-compared) is a bit of one integer, computed once per assessment from the findings; the rules and
-the checks are then a single generated function of that integer (:class:`_MaskCode`), and the
-other conditions small ones. The parts of a result that depend on the pack and a few ids only
-(a rule's reason for its findings, a condition's score for its evidence, a red flag) are built
-once and shared between results, so one assessment takes a few tens of microseconds.
+compared) is a bit of one integer, computed once per assessment from the findings; every
+condition (rule, check, advice ``when``/``unless``, derived finding) and every rule's explanation
+is then a generated function of that integer (:class:`_MaskCode`), and a condition is only
+evaluated when a finding it needs is among the facts (:class:`_Gates`). The parts of a result
+that depend on the pack and a few ids only (a rule's reason for its explanation, a condition's
+score for its evidence, a red flag, the open checks) are built once and shared between results
+(bounded memo tables, never keyed by the whole input), and the typed result is built by the
+fast constructors of :mod:`spasmnav.result`: one assessment takes a few tens of microseconds.
 """
 
 from __future__ import annotations
@@ -227,19 +230,6 @@ class _MaskCode:
         names.append(fid)
         return [f"{pad}if m & {bit}:", f"{pad}    k |= {1 << (len(names) - 1)}"]
 
-    def leaves(self, e: ex.Expr) -> int:
-        """The bits of every leaf of ``e``: what its truth and its explanation depend on."""
-        out = 0
-        for leaf, _ in ex.literals(e):
-            match leaf:
-                case ex.Present(fid):
-                    out |= self.present(fid)
-                case ex.Absent(fid):
-                    out |= self.absent(fid)
-                case ex.Compare(fid, op, bound):
-                    out |= self.compare(fid, op, bound)
-        return out
-
     def all_bits(self, fid: str) -> int:
         """Every bit about ``fid`` (present, absent, its comparisons)."""
         p, a, cmps = self._bit(fid)
@@ -271,9 +261,6 @@ class _MaskCode:
                     if op(v, bound):
                         m |= bit
         return m
-
-
-_MISSING: Any = object()
 
 
 def _needs(e: ex.Expr) -> frozenset[str] | None:
@@ -512,6 +499,7 @@ class Engine:
             self._whys.append(_define(["def why(m):", "    k = 0", *body, "    return k"], "why"))
             self._why_findings.append(tuple(names))
         self._reason_memos: list[dict[int, res.Reason]] = [{} for _ in rules]
+        self._reason_limit = _MEMO_LIMIT // max(1, len(rules))
         # Advice shown when its `when` holds; advice and medicine cards never shown while
         # their `unless` holds (potassium foods with kidney failure, adult medicine cards for a
         # child), whichever rule or condition brought them. Each a gate bit (from advice_base,
@@ -763,7 +751,7 @@ class Engine:
             reason = memo.get(k)
             if reason is None:
                 reason = self._reason(i, k)
-                if len(memo) < _MEMO_LIMIT:
+                if len(memo) < self._reason_limit:  # all the rules' together: _MEMO_LIMIT
                     memo[k] = reason
             reasons.append(reason)
             flag = self._red_flag_items[i]
