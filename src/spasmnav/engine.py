@@ -5,17 +5,20 @@ findings and sources. Condition scores are sums of evidence weights, so each sco
 explained finding by finding.
 
 Compiled once per pack: every leaf of every condition (a finding present, known absent, a value
-compared) is a bit of one integer, computed once per assessment from the findings; the rules and
-the checks are then a single generated function of that integer (:class:`_MaskCode`), and the
-other conditions small ones. The parts of a result that depend on the pack and a few ids only
-(a rule's reason for its findings, a condition's score for its evidence, a red flag) are built
-once and shared between results, so one assessment takes a few tens of microseconds.
+compared) is a bit of one integer, computed once per assessment from the findings; every
+condition (rule, check, advice ``when``/``unless``, derived finding) and every rule's explanation
+is then a generated function of that integer (:class:`_MaskCode`), and a condition is only
+evaluated when a finding it needs is among the facts (:class:`_Gates`). The parts of a result
+that depend on the pack and a few ids only (a rule's reason for its explanation, a condition's
+score for its evidence, a red flag, the open checks) are built once and shared between results
+(bounded memo tables, never keyed by the whole input), and the typed result is built by the
+fast constructors of :mod:`spasmnav.result`: one assessment takes a few tens of microseconds.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,18 +197,38 @@ class _MaskCode:
                 terms = " + ".join(f"(1 if {self.source(i)} else 0)" for i in items)
                 return f"(({terms}) >= {n})"
 
-    def leaves(self, e: ex.Expr) -> int:
-        """The bits of every leaf of ``e``: what its truth and its explanation depend on."""
-        out = 0
-        for leaf, _ in ex.literals(e):
-            match leaf:
-                case ex.Present(fid):
-                    out |= self.present(fid)
-                case ex.Absent(fid):
-                    out |= self.absent(fid)
-                case ex.Compare(fid, op, bound):
-                    out |= self.compare(fid, op, bound)
-        return out
+    def why(self, e: ex.Expr, names: list[str], depth: int) -> list[str]:
+        """Statements setting bit ``j`` of ``k`` when the ``j``-th name they append to ``names``
+        is part of the explanation of ``e``, exactly as :func:`spasmnav.expr.compile`'s
+        ``explain``: a leaf explains itself when it holds; a list, each leaf of it that holds and
+        each other item that holds, explained; ``min``, each item explained; ``not`` nothing."""
+        pad = "    " * depth
+        match e:
+            case ex.Present(fid):
+                return self._why_leaf(self.present(fid), fid, names, pad)
+            case ex.Absent(fid):
+                return self._why_leaf(self.absent(fid), fid, names, pad)
+            case ex.Compare(fid, op, bound):
+                return self._why_leaf(self.compare(fid, op, bound), fid, names, pad)
+            case ex.All(items) | ex.AnyOf(items):
+                out: list[str] = []
+                for item in items:
+                    if isinstance(item, ex.Present | ex.Absent | ex.Compare):
+                        out += self.why(item, names, depth)
+                    else:
+                        inner = self.why(item, names, depth + 1)
+                        if inner:
+                            out += [f"{pad}if {self.source(item)}:", *inner]
+                return out
+            case ex.MinOf(_, items):
+                return [line for item in items for line in self.why(item, names, depth)]
+            case _:
+                return []
+
+    @staticmethod
+    def _why_leaf(bit: int, fid: str, names: list[str], pad: str) -> list[str]:
+        names.append(fid)
+        return [f"{pad}if m & {bit}:", f"{pad}    k |= {1 << (len(names) - 1)}"]
 
     def all_bits(self, fid: str) -> int:
         """Every bit about ``fid`` (present, absent, its comparisons)."""
@@ -238,6 +261,56 @@ class _MaskCode:
                     if op(v, bound):
                         m |= bit
         return m
+
+
+def _needs(e: ex.Expr) -> frozenset[str] | None:
+    """Finding ids of which at least one must be in the facts for ``e`` to hold; None when it
+    can hold with none of them known (``true``, or under a ``not``)."""
+    match e:
+        case ex.Present(fid) | ex.Absent(fid) | ex.Compare(fid, _, _):
+            return frozenset({fid})
+        case ex.All(items):
+            best: frozenset[str] | None = None
+            for item in items:  # any item's need is the whole's: the smallest
+                need = _needs(item)
+                if need is not None and (best is None or len(need) < len(best)):
+                    best = need
+            return best
+        case ex.AnyOf(items) | ex.MinOf(_, items):
+            out: set[str] = set()
+            for item in items:
+                need = _needs(item)
+                if need is None:
+                    return None
+                out |= need
+            return frozenset(out)
+        case _:
+            return None
+
+
+class _Gates:
+    """Which conditions a finding can make true: bit ``k`` of ``by_finding[fid]`` is set when
+    ``fid`` is among the findings condition ``k`` needs (:func:`_needs`). OR-ing the gates of
+    the findings in the facts tells which conditions are worth evaluating; the others are
+    false (or, for a check, as for no facts at all), whatever else the facts say."""
+
+    def __init__(self) -> None:
+        self.by_finding: dict[str, int] = {}
+        self.next = 0  # the next bit
+
+    def add(self, fids: Iterable[str]) -> int:
+        bit = 1 << self.next
+        self.next += 1
+        for fid in fids:
+            self.by_finding[fid] = self.by_finding.get(fid, 0) | bit
+        return bit
+
+
+def _define(lines: list[str], name: str, **namespace: Any) -> Any:
+    """Execute generated source (integers, operators and the names passed only: no pack text)
+    and return the function ``name`` it defines."""
+    exec("\n".join(lines), namespace)
+    return namespace[name]
 
 
 class Engine:
@@ -295,15 +368,6 @@ class Engine:
                 for ci, weight, when_present in items
             ]
             for fid, items in self._evidence_by_finding.items()
-        }
-        self._advice_when = [
-            (a.id, ex.compile(a.when).test) for a in pack.advice if a.when is not None
-        ]
-        # Items never shown while their `unless` holds (potassium foods with kidney failure,
-        # adult medicine cards for a child), whichever rule or condition brought them.
-        self._unless: dict[str, Predicate] = {
-            **{f"advice:{a.id}": ex.compile(a.unless).test for a in pack.advice if a.unless},
-            **{f"medicine:{m.id}": ex.compile(m.unless).test for m in pack.medicines if m.unless},
         }
         self._advice_items = {
             a.id: res.Advice(
@@ -367,76 +431,139 @@ class Engine:
         self._compile_fast_path()
 
     def _compile_fast_path(self) -> None:
-        """The bit masks, the generated rule-and-check function and the shared result parts
-        of :meth:`assess` (see the module's docstring)."""
+        """The bit masks, the generated functions and the shared result parts of :meth:`assess`
+        (see the module's docstring)."""
         pack = self.pack
         code = _MaskCode([f.id for f in pack.findings])
         self._mask = code
+        gates = _Gates()
         self._scope_mask = 0
         for fid in self._scope:
             self._scope_mask |= code.present(fid)
         rules = self._rules
         self._rule_index = {r.id: i for i, r in enumerate(rules)}
-        default = self._rule_index.get(DEFAULT_RULE, -1)
-        # One function: the indices of the fired rules (the catch-all dropped when another
-        # fires), then the indices of the open checks given those.
-        lines = ["def decide(m):", "    fired = []"]
+        self._default_rule = self._rule_index.get(DEFAULT_RULE, -1)
+        when = {r.id: ex.parse(r.when) for r in pack.rules}
+        checks = {c.id: c for c in pack.checks}
+        # Rules: gate bit i is rule i's (see _Gates); a rule is tested only when a finding it
+        # needs is in the facts, or always when it needs none (the catch-all).
+        self._rule_tests: list[MaskPredicate] = []
+        self._rule_always = 0
         for i, r in enumerate(rules):
-            src = code.source(ex.parse(next(x.when for x in pack.rules if x.id == r.id)))
-            lines.append(f"    if {src}:")
-            lines.append(f"        fired.append({i})")
-        if default >= 0:
-            lines.append(f"    if len(fired) > 1 and {default} in fired:")
-            lines.append(f"        fired.remove({default})")
-        lines.append("    f = 0")
-        lines.append("    for i in fired:")
-        lines.append("        f |= 1 << i")
-        lines.append("    checks = []")
+            need = _needs(when[r.id])
+            bit = gates.add(need or ())
+            assert bit == 1 << i
+            if need is None:
+                self._rule_always |= bit
+            self._rule_tests.append(code.predicate(when[r.id]))
+        self._rule_gates = (1 << len(rules)) - 1
+        # Checks: gate bit len(rules) + ci is check ci's: set when its answer, one of its
+        # findings or of its `relevant` is in the facts. A check none of them is known about
+        # has the answer it has for no facts at all (bits of its own all 0), so only the
+        # touched ones are tested, against the mask and the checks the fired rules close.
+        self._check_base = len(rules)
+        self._check_all = (1 << len(self._checks)) - 1
+        self._check_closes = [0] * len(rules)  # rule index -> the checks its firing closes
+        self._check_tests: list[Callable[[int, int], bool]] = []
+        self._check_untouched_open = 0
         for ci, c in enumerate(self._checks):
+            if c.rule in self._rule_index:
+                self._check_closes[self._rule_index[c.rule]] |= 1 << ci
             fp = fa = 0
             for fid in c.findings:
                 fp |= code.present(fid)
                 fa |= code.absent(fid)
-            rule_bit = 1 << self._rule_index[c.rule] if c.rule in self._rule_index else 0
+            relevant = checks[c.id].relevant
             tests = [
-                f"not (f & {rule_bit})",
+                f"not (f & {1 << ci})",
                 f"not (m & {fp})",
                 f"not (m & {code.absent(c.answer)})",
                 f"(m & {fa}) != {fa}",
             ]
-            check = next(x for x in pack.checks if x.id == c.id)
-            if check.relevant is not None:
-                tests.append(code.source(ex.parse(check.relevant)))
-            lines.append(f"    if {' and '.join(tests)}:")
-            lines.append(f"        checks.append({ci})")
-        lines.append("    return fired, checks")
-        namespace: dict[str, Any] = {}
-        # Integers and operators only (no pack text): safe to execute.
-        exec("\n".join(lines), namespace)
-        self._decide: Callable[[int], tuple[list[int], list[int]]] = namespace["decide"]
+            deps = {c.answer, *c.findings}
+            if relevant is not None:
+                tests.append(code.source(ex.parse(relevant)))
+                deps.update(ex.findings(ex.parse(relevant)))
+            assert gates.add(deps) == 1 << (self._check_base + ci)
+            test = _define([f"def check(m, f):\n    return bool({' and '.join(tests)})"], "check")
+            self._check_tests.append(test)
+            if test(0, 0):
+                self._check_untouched_open |= 1 << ci
+        # Why each rule fired, as a function of the mask: bit j of what it returns says that
+        # the j-th finding of ``why_findings[i]`` is part of the explanation.
+        self._whys: list[Callable[[int], int]] = []
+        self._why_findings: list[tuple[str, ...]] = []
+        for r in rules:
+            names: list[str] = []
+            body = code.why(when[r.id], names, 1)
+            self._whys.append(_define(["def why(m):", "    k = 0", *body, "    return k"], "why"))
+            self._why_findings.append(tuple(names))
+        self._reason_memos: list[dict[int, res.Reason]] = [{} for _ in rules]
+        self._reason_limit = _MEMO_LIMIT // max(1, len(rules))
+        # Advice shown when its `when` holds; advice and medicine cards never shown while
+        # their `unless` holds (potassium foods with kidney failure, adult medicine cards for a
+        # child), whichever rule or condition brought them. Each a gate bit (from advice_base,
+        # then from unless_base, in pack order).
+        self._advice_base = gates.next
+        self._advice_when: list[tuple[MaskPredicate, str, bool]] = []
+        self._advice_always = 0
+        for a in pack.advice:
+            if a.when is not None:
+                e = ex.parse(a.when)
+                need = _needs(e)
+                bit = gates.add(need or ())
+                if need is None:
+                    self._advice_always |= bit >> self._advice_base
+                kind = self._advice_items[a.id].kind
+                self._advice_when.append(
+                    (code.predicate(e), a.id, kind in ("first_aid", "caution"))
+                )
+        self._unless_base = gates.next
+        self._unless: list[tuple[MaskPredicate, str, bool]] = []
+        self._unless_always = 0
+        kinds: tuple[tuple[bool, Sequence[Any]], ...] = (
+            (True, pack.advice),
+            (False, pack.medicines),
+        )
+        for is_advice, cards in kinds:
+            for item in cards:
+                if item.unless:
+                    e = ex.parse(item.unless)
+                    need = _needs(e)
+                    bit = gates.add(need or ())
+                    if need is None:
+                        self._unless_always |= bit >> self._unless_base
+                    self._unless.append((code.predicate(e), item.id, is_advice))
+        # Last, every comparison bit being allocated: derived findings (a derived finding's
+        # own bits are all cleared when it is set).
         self._derived_mask = [
             (f.id, code.predicate(ex.parse(f.derived)), code.present(f.id), code.all_bits(f.id))
             for f in pack.findings
             if f.derived is not None
         ]
-        self._rule_leaves = [
-            code.leaves(ex.parse(next(x.when for x in pack.rules if x.id == r.id))) for r in rules
-        ]
-        self._advice_when_mask = [
-            (a.id, code.predicate(ex.parse(a.when))) for a in pack.advice if a.when is not None
-        ]
-        self._unless_mask: dict[str, MaskPredicate] = {
-            **{
-                f"advice:{a.id}": code.predicate(ex.parse(a.unless))
-                for a in pack.advice
-                if a.unless
-            },
-            **{
-                f"medicine:{m.id}": code.predicate(ex.parse(m.unless))
-                for m in pack.medicines
-                if m.unless
-            },
+        self._derived_base = gates.next
+        self._derived_always = 0
+        for f in pack.findings:
+            if f.derived is not None:
+                need = _needs(ex.parse(f.derived))
+                bit = gates.add(need or ())
+                if need is None:
+                    self._derived_always |= bit >> self._derived_base
+        self._advice_all = (1 << len(self._advice_when)) - 1
+        self._unless_all = (1 << len(self._unless)) - 1
+        # fid -> (present bit, absent bit, comparisons, gates, has implications)
+        self._info: dict[str, tuple[int, int, Any, int, bool]] = {
+            fid: (
+                *code.bits.get(fid, (0, 0, ())),
+                gates.by_finding.get(fid, 0),
+                fid in self._implies,
+            )
+            for fid in {*code.bits, *gates.by_finding}
         }
+        self._derived_fast = [
+            (fid, pred, bit, clear, self._info.get(fid, (0, 0, (), 0, False))[3])
+            for fid, pred, bit, clear in self._derived_mask
+        ]
         # What a fired rule contributes that depends on the rule alone.
         self._red_flag_items = [
             res.RedFlag(id=r.id, title=r.title, level=r.level, sources=r.sources)
@@ -463,19 +590,47 @@ class Engine:
             for c in self._checks
         ]
         self._unchecked_list = [self._unchecked_items[c.id] for c in self._checks]
+        self._open_memo: dict[int, tuple[tuple[res.UncheckedRedFlag, ...], tuple[int, ...]]] = {}
         self._condition_specialist = {c.id: c.specialist for c in self._conditions}
-        self._reason_memo: dict[tuple[int, int], res.Reason] = {}
-        self._score_memo: dict[
-            tuple[int, tuple[int, ...]], tuple[float, res.ConditionScore | None]
-        ] = {}
-        # fid -> ((condition index, when present, evidence item, supports), ...)
-        self._evidence_fast = {
-            fid: tuple(
-                (ci, when_present, item, item.weight > 0 and when_present)
-                for ci, when_present, item in items
-            )
-            for fid, items in self._evidence_items.items()
+        self._condition_care = {
+            c.id: (c.tests, c.advice, self._condition_exercises[c.id]) for c in pack.conditions
         }
+        # Evidence: per finding and presence, (condition index, weight, entry bit), in the
+        # order of the pack; per condition its entries in the order the result lists them
+        # (by the first place of each finding in the condition's evidence, as ever).
+        self._evidence_present: dict[str, tuple[tuple[int, float, int], ...]] = {}
+        self._evidence_absent: dict[str, tuple[tuple[int, float, int], ...]] = {}
+        # per condition: (evidence item, whether it supports), entry bit n at index n
+        self._condition_entries: list[tuple[tuple[res.Evidence, bool], ...]] = []
+        bit_of: dict[int, int] = {}  # id(evidence item) -> its bit in its condition
+        for ci, cond in enumerate(self._conditions):
+            order = self._evidence_order[ci]
+            seen: dict[str, int] = {}
+            evidence: list[res.Evidence] = []
+            for fid, _, _ in cond.evidence:  # in pack order
+                k = seen.get(fid, 0)
+                seen[fid] = k + 1
+                evidence.append([it for c, _, it in self._evidence_items[fid] if c == ci][k])
+            evidence.sort(key=lambda item: order[item.finding])  # stable: pack order within one
+            self._condition_entries.append(
+                tuple((item, item.weight > 0 and item.present) for item in evidence)
+            )
+            for n, item in enumerate(evidence):
+                bit_of[id(item)] = 1 << n
+        for fid, entries in self._evidence_items.items():
+            self._evidence_present[fid] = tuple(
+                (ci, item.weight, bit_of[id(item)]) for ci, p, item in entries if p is True
+            )
+            self._evidence_absent[fid] = tuple(
+                (ci, item.weight, bit_of[id(item)]) for ci, p, item in entries if p is False
+            )
+        self._n_conditions = len(self._conditions)
+        self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
+        self._score_memos: list[dict[int, tuple[float, tuple[float, int, Any] | None]]]
+        self._score_memos = [{} for _ in self._conditions]
+        texts = pack.texts
+        self._out_of_scope = texts.out_of_scope
+        self._disclaimer = texts.disclaimer
 
     def known_findings(self) -> frozenset[str]:
         return frozenset(self._labels)
@@ -501,27 +656,71 @@ class Engine:
                 m = (m & ~clear) | bit
         return out, m
 
+    def _scan(self, facts: Facts) -> tuple[int, int, bool]:
+        """The bit mask of ``facts``, their gates (see :class:`_Gates`), and whether a present
+        finding implies others."""
+        info = self._info
+        m = g = 0
+        implied = False
+        for fid, o in facts.items():
+            x = info.get(fid)
+            if x is None:
+                continue
+            g |= x[3]
+            p = o.present
+            if p is True:
+                m |= x[0]
+                if x[4]:
+                    implied = True
+            elif p is False:
+                m |= x[1]
+            if x[2] and o.value is not None:
+                v = o.value
+                for bit, op, bound in x[2]:
+                    if op(v, bound):
+                        m |= bit
+        return m, g, implied
+
     def assess(
         self,
         facts: Facts,
         *,
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
-        facts, m = self._complete(facts)
-        fired_idx, open_idx = self._decide(m)
+        m, g, implied = self._scan(facts)
+        copied = False
+        if implied:  # rare: complete the implications, then read the facts again
+            facts, copied = self._with_implied(facts), True
+            m, g, _ = self._scan(facts)
+        # Derived findings in pack order, each seeing the ones before it (as _complete).
+        base = self._derived_base
+        c = ((g >> base) | self._derived_always) & ((1 << len(self._derived_fast)) - 1)
+        while c:
+            low = c & -c
+            fid, pred, bit, clear, fgate = self._derived_fast[low.bit_length() - 1]
+            c ^= low
+            if pred(m) and not (m & bit):
+                if not copied:
+                    facts, copied = dict(facts), True
+                facts[fid] = _PRESENT  # type: ignore[index]
+                m = (m & ~clear) | bit
+                g |= fgate
+                c = (c | (g >> base)) & ~((low << 1) - 1) & ((1 << len(self._derived_fast)) - 1)
+        fired_idx, open_mask = self._decide(m, g)
+        opened = self._open_memo.get(open_mask)
+        if opened is None:
+            opened = self._opened(open_mask)
+        unchecked, open_worries = opened
         rules = self._rules
-        fired = [rules[i] for i in fired_idx]
         in_scope = bool(m & self._scope_mask)
-        level: res.Level = fired[0].level if fired else "self_care"
-        checks = self._checks
-        worries = [
-            ci
-            for ci in open_idx
-            if checks[ci].worry
-            and (o := facts.get(checks[ci].answer)) is not None
-            and o.present is None
-            and not o.qualifiers
-        ]
+        level: res.Level = rules[fired_idx[0]].level if fired_idx else "self_care"
+        worries = []
+        if open_worries:
+            checks = self._checks
+            for ci in open_worries:
+                o = facts.get(checks[ci].answer)
+                if o is not None and o.present is None and not o.qualifiers:
+                    worries.append(ci)
         floor_reasons: list[res.Reason] = []
         if worries and RANK[level] < RANK["urgent"]:
             # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
@@ -531,50 +730,38 @@ class Engine:
             # SpasmNav does not reassure about what it does not assess.
             level = "doctor"
 
-        conditions = self._scores(facts)
+        spans, conditions = self._read(facts)
 
-        top_rule = fired[0] if fired else None
+        top_rule = rules[fired_idx[0]] if fired_idx else None
         if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
             top_rule = None
         specialist = top_rule.specialist if top_rule else "therapist"
         if specialist == "by_condition":
             specialist = self._condition_specialist[conditions[0].id] if conditions else "therapist"
 
-        reasons = list(floor_reasons)
+        reasons = floor_reasons
         red_flags: list[res.RedFlag] = []
         advice_ids: list[str] = []
         test_ids: list[str] = []
-        if fired:
-            present: frozenset[str] | None = None
-            memo = self._reason_memo
-            leaves = self._rule_leaves
-            for i, r in zip(fired_idx, fired, strict=True):
-                # A rule's explanation depends on its own leaves only: one per combination.
-                key = (i, m & leaves[i])
-                reason = memo.get(key)
-                if reason is None:
-                    if present is None:
-                        present = frozenset(k for k, o in facts.items() if o.present is True)
-                    fids = tuple(dict.fromkeys(r.explain(facts, present)))
-                    reason = res.Reason(
-                        rule=r.id,
-                        level=r.level,
-                        text=r.reason,
-                        findings=fids,
-                        finding_labels=tuple(self._labels[f] for f in fids),
-                        sources=r.sources,
-                    )
-                    if len(memo) < _MEMO_LIMIT:
-                        memo[key] = reason
-                reasons.append(reason)
-                flag = self._red_flag_items[i]
-                if flag is not None:
-                    red_flags.append(flag)
-                # What to do: first aid and rule advice first. A lower-level rule's visit or
-                # self-help advice («запишитесь», «ведите дневник») would contradict the level
-                # on the same screen; its first aid and cautions stay.
-                advice_ids.extend(r.advice if r.level == level else self._rule_advice_kept[i])
-                test_ids.extend(r.tests)
+        for i in fired_idx:
+            r = rules[i]
+            # A rule's explanation as a bit set of its findings: one Reason per combination.
+            k = self._whys[i](m)
+            memo = self._reason_memos[i]
+            reason = memo.get(k)
+            if reason is None:
+                reason = self._reason(i, k)
+                if len(memo) < self._reason_limit:  # all the rules' together: _MEMO_LIMIT
+                    memo[k] = reason
+            reasons.append(reason)
+            flag = self._red_flag_items[i]
+            if flag is not None:
+                red_flags.append(flag)
+            # What to do: first aid and rule advice first. A lower-level rule's visit or
+            # self-help advice («запишитесь», «ведите дневник») would contradict the level
+            # on the same screen; its first aid and cautions stay.
+            advice_ids.extend(r.advice if r.level == level else self._rule_advice_kept[i])
+            test_ids.extend(r.tests)
 
         # Care for the likely conditions (stretching, exercises, lifestyle) only at
         # self_care/doctor: at urgent or emergency nothing may distract from the visit today or
@@ -584,107 +771,255 @@ class Engine:
         medicines: dict[str, res.MedicineCard] = {}
         routine = in_scope and level in ("self_care", "doctor")
         if level != "emergency" and in_scope:
-            for c in conditions[:TOP_CONDITIONS_FOR_CARE]:
-                _, _, _, _, tests, advice = self._condition_info[c.id]
+            care = self._condition_care
+            for score in conditions[:TOP_CONDITIONS_FOR_CARE]:
+                tests, advice, exercises = care[score.id]
                 test_ids.extend(tests)
                 if routine:
                     advice_ids.extend(advice)
-                    exercise_ids.extend(self._condition_exercises[c.id])
+                    exercise_ids.extend(exercises)
         if routine and conditions:
             leading = leading_conditions(conditions)
             for cid in leading:
                 for med in self._medicines_by_condition.get(cid, ()):
                     if self._medicine_not_with[med.id].isdisjoint(leading):
                         medicines.setdefault(med.id, med)
-        for aid, pred in self._advice_when_mask:
-            if (routine or self._advice_items[aid].kind in ("first_aid", "caution")) and pred(m):
+        todo = ((g >> self._advice_base) | self._advice_always) & self._advice_all
+        while todo:
+            low = todo & -todo
+            pred, aid, always = self._advice_when[low.bit_length() - 1]
+            if (routine or always) and pred(m):
                 advice_ids.append(aid)
-
-        unless = self._unless_mask
-        if unless:
-            advice_ids = [a for a in advice_ids if not (p := unless.get(f"advice:{a}")) or not p(m)]
-            if medicines:
-                medicines = {
-                    mid: med
-                    for mid, med in medicines.items()
-                    if not (p := unless.get(f"medicine:{mid}")) or not p(m)
-                }
-
+            todo ^= low
+        todo = ((g >> self._unless_base) | self._unless_always) & self._unless_all
+        while todo:
+            low = todo & -todo
+            pred, item_id, is_advice = self._unless[low.bit_length() - 1]
+            if pred(m):
+                if is_advice:
+                    advice_ids = [a for a in advice_ids if a != item_id]
+                else:
+                    medicines.pop(item_id, None)
+            todo ^= low
         title, action = self._levels[level]
         items = self._advice_items
-        return Assessment(
-            level=level,
-            title=title,
-            action=action,
-            specialist=specialist,
-            specialist_title=self._specialists.get(specialist, specialist),
-            in_scope=in_scope,
-            reasons=tuple(reasons),
-            red_flags=tuple(red_flags),
-            conditions=conditions,
-            findings=tuple([self._span(fid, o) for fid, o in facts.items()]),
-            tests=tuple([self._test_items[t] for t in dict.fromkeys(test_ids)]),
-            advice=tuple([items[a] for a in dict.fromkeys(advice_ids)]),
-            exercises=tuple([self._exercise_items[x] for x in dict.fromkeys(exercise_ids)]),
-            medicines=tuple(medicines.values()),
-            message=None if in_scope else self.pack.texts.out_of_scope,
-            disclaimer=self.pack.texts.disclaimer,
-            pack_version=self.pack.version,
-            red_flags_unchecked=tuple([self._unchecked_list[ci] for ci in open_idx]),
-            extra=tuple((extra or {}).items()) if extra else (),
+        tests_by_id = self._test_items
+        exercises_by_id = self._exercise_items
+        return res.make_assessment(
+            level,
+            title,
+            action,
+            specialist,
+            self._specialists.get(specialist, specialist),
+            in_scope,
+            tuple(reasons),
+            tuple(red_flags),
+            conditions,
+            spans,
+            tuple([tests_by_id[t] for t in dict.fromkeys(test_ids)]) if test_ids else (),
+            tuple([items[a] for a in dict.fromkeys(advice_ids)]) if advice_ids else (),
+            tuple([exercises_by_id[x] for x in dict.fromkeys(exercise_ids)])
+            if exercise_ids
+            else (),
+            tuple(medicines.values()) if medicines else (),
+            None if in_scope else self._out_of_scope,
+            self._disclaimer,
+            self.pack.version,
+            unchecked,
+            None,  # subject, text, matches, notes, interview: set by the callers that know them
+            None,
+            None,
+            (),
+            None,
+            tuple(extra.items()) if extra else (),
         )
 
-    def _scores(self, facts: Facts) -> tuple[res.ConditionScore, ...]:
-        """The conditions some present finding supports with a positive total, ranked; each
-        score built once per condition and evidence (in the order the facts gave it)."""
-        evidence: dict[int, list[Any]] = {}
+    def _decide(self, m: int, g: int) -> tuple[list[int], int]:
+        """The indices of the fired rules (the catch-all dropped when another fires), and the
+        open checks as a bit mask over check indices."""
+        tests = self._rule_tests
+        fired = []
+        c = (g & self._rule_gates) | self._rule_always
+        while c:  # lowest bit first: the rules' order
+            low = c & -c
+            i = low.bit_length() - 1
+            if tests[i](m):
+                fired.append(i)
+            c ^= low
+        if len(fired) > 1 and self._default_rule in fired:
+            fired.remove(self._default_rule)
+        f = 0
+        for i in fired:
+            f |= self._check_closes[i]
+        touched = (g >> self._check_base) & self._check_all
+        o = self._check_untouched_open & ~touched & ~f
+        check_tests = self._check_tests
+        while touched:
+            low = touched & -touched
+            if check_tests[low.bit_length() - 1](m, f):
+                o |= low
+            touched ^= low
+        return fired, o
+
+    def _with_implied(self, facts: Facts) -> dict[str, Observation]:
+        out = dict(facts)
+        for fid, obs in facts.items():
+            if obs.present is True:
+                for implied in self._implies.get(fid, ()):
+                    if out.get(implied, _UNKNOWN).present is not True:
+                        out[implied] = _PRESENT
+        return out
+
+    def _opened(self, open_mask: int) -> tuple[tuple[res.UncheckedRedFlag, ...], tuple[int, ...]]:
+        """The open checks of a mask (in pack order) and those whose «не знаю» is a worry."""
+        idx = [ci for ci in range(len(self._checks)) if open_mask >> ci & 1]
+        out = (
+            tuple([self._unchecked_list[ci] for ci in idx]),
+            tuple([ci for ci in idx if self._checks[ci].worry]),
+        )
+        if len(self._open_memo) < _MEMO_LIMIT:
+            self._open_memo[open_mask] = out
+        return out
+
+    def _reason(self, i: int, k: int) -> res.Reason:
+        names = self._why_findings[i]
+        fids: list[str] = []
+        while k:  # in the order the explanation names them, each once
+            low = k & -k
+            fid = names[low.bit_length() - 1]
+            if fid not in fids:
+                fids.append(fid)
+            k ^= low
+        r = self._rules[i]
+        labels = self._labels
+        return res.make_reason(
+            r.id, r.level, r.reason, tuple(fids), tuple([labels[f] for f in fids]), r.sources
+        )
+
+    def _read(
+        self, facts: Facts
+    ) -> tuple[tuple[res.FindingSpan, ...], tuple[res.ConditionScore, ...]]:
+        """The result's view of each observation, and the conditions some present finding
+        supports with a positive total, ranked. A condition's total is summed in the order of
+        the facts (as the engine always did); its score is built once per condition, evidence
+        and total."""
+        spans: list[res.FindingSpan] = []
+        plain = self._plain_spans
+        labels = self._labels
+        make_span = res.make_finding_span
+        present_entries = self._evidence_present
+        absent_entries = self._evidence_absent
+        sums = [0.0] * self._n_conditions
+        masks = [0] * self._n_conditions
         for fid, o in facts.items():
             p = o.present
-            if p is None:
+            if o.text is None and o.start is None and o.value is None and o.end is None:
+                if not o.qualifiers and not o.cues:
+                    # The bare ones (the findings path) are few per pack: shared by results.
+                    span = plain.get((fid, p))
+                    if span is None:
+                        span = make_span(
+                            fid, labels.get(fid, fid), p, None, None, None, None, (), ()
+                        )
+                        span.to_json()  # shared: its JSON written once
+                        plain[(fid, p)] = span
+                    spans.append(span)
+                else:
+                    spans.append(self._span(fid, o))
+            else:
+                q = o.qualifiers
+                spans.append(
+                    make_span(
+                        fid,
+                        labels.get(fid, fid),
+                        p,
+                        o.value,
+                        o.text,
+                        o.start,
+                        o.end,
+                        tuple(sorted(q)) if q else (),
+                        o.cues,
+                    )
+                )
+            if p is True:
+                entries = present_entries.get(fid)
+            elif p is False:
+                entries = absent_entries.get(fid)
+            else:
                 continue
-            for entry in self._evidence_fast.get(fid, ()):
-                if p is entry[1]:
-                    got = evidence.get(entry[0])
-                    if got is None:
-                        evidence[entry[0]] = [entry]
-                    else:
-                        got.append(entry)
+            if entries:
+                for ci, weight, bit in entries:
+                    sums[ci] += weight  # 0.0 + the first weight, then in the facts' order
+                    masks[ci] |= bit
         scored: list[tuple[float, int, res.ConditionScore]] = []
-        memo = self._score_memo
-        for ci, entries in evidence.items():
-            key = (ci, tuple([id(e[2]) for e in entries]))
-            hit = memo.get(key)
-            if hit is None:
-                hit = self._score(ci, entries)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[key] = hit
-            total, score = hit
-            if score is not None:
-                scored.append((total, ci, score))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        return tuple([t[2] for t in scored])
+        memos = self._score_memos
+        for ci, mask in enumerate(masks):
+            if mask:
+                s = sums[ci]
+                hit = memos[ci].get(mask)
+                if hit is None or hit[0] != s:  # (the same evidence in another order: rare)
+                    hit = self._score(ci, mask, s)
+                if hit[1] is not None:
+                    scored.append(hit[1])
+        if len(scored) > 1:
+            scored.sort()  # highest total first, then pack order
+        return tuple(spans), tuple([t[2] for t in scored])
 
-    def _score(self, ci: int, entries: list[Any]) -> tuple[float, res.ConditionScore | None]:
-        cond = self._conditions[ci]
-        s = 0.0
-        for e in entries:
-            s += e[2].weight
-        total = cond.prior + s
-        if total <= 0 or not any(e[3] for e in entries):
-            return total, None
-        order = self._evidence_order[ci]
-        ev = sorted((e[2] for e in entries), key=lambda item: order[item.finding])
-        title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
-        return total, res.ConditionScore(
-            id=cond.id,
-            title=title,
-            score=round(_sigmoid(total - 1.0), 3),
-            raw_score=round(total, 3),
-            summary=summary,
-            mechanism=mechanism,
-            evidence=tuple(ev),
-            sources=sources,
+    def _span(self, fid: str, o: Observation) -> res.FindingSpan:
+        q = o.qualifiers
+        return res.make_finding_span(
+            fid,
+            self._labels.get(fid, fid),
+            o.present,
+            o.value,
+            o.text,
+            o.start,
+            o.end,
+            tuple(sorted(q)) if q else (),
+            o.cues,
         )
+
+    def _score(
+        self, ci: int, mask: int, s: float
+    ) -> tuple[float, tuple[float, int, res.ConditionScore] | None]:
+        """Condition ``ci`` with the evidence entries of ``mask`` summing to ``s``: the sum and
+        (the negated total, ``ci``, the score), None when it is not shown (no supporting finding,
+        or a total not above 0); kept for the next assessment with the same evidence."""
+        cond = self._conditions[ci]
+        total = cond.prior + s
+        entries = self._condition_entries[ci]
+        items: list[res.Evidence] = []
+        supported = False
+        rest = mask
+        while rest:  # the entries' bits, lowest first: the order the result lists them in
+            low = rest & -rest
+            item, supports = entries[low.bit_length() - 1]
+            items.append(item)
+            supported = supported or supports
+            rest ^= low
+        score = None
+        if total > 0 and supported:
+            title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
+            shown = self._shown_totals.get(total)
+            if shown is None:  # round() of a float is slow, and totals are few: kept
+                shown = (round(_sigmoid(total - 1.0), 3), round(total, 3))
+                if len(self._shown_totals) < _MEMO_LIMIT:
+                    self._shown_totals[total] = shown
+            score = res.make_condition_score(
+                cond.id,
+                title,
+                shown[0],
+                shown[1],
+                summary,
+                mechanism,
+                tuple(items),
+                sources,
+            )
+        out = (s, None if score is None else (-total, ci, score))
+        memo = self._score_memos[ci]
+        if len(memo) < _MEMO_LIMIT // len(self._score_memos):
+            memo[mask] = out
+        return out
 
     def _unchecked(
         self, facts: Facts, present: frozenset[str], fired: set[str]
@@ -706,30 +1041,6 @@ class Engine:
             if c.worry and answer is not None and answer.present is None and not answer.qualifiers:
                 worries.append(c)
         return open_checks, worries
-
-    def _span(self, fid: str, o: Observation) -> res.FindingSpan:
-        """The result's view of one observation; the bare ones (no words, no value, no
-        qualifier: the findings path) are few per pack and shared between results."""
-        bare = o.text is None and o.value is None and o.start is None and o.end is None
-        if bare and not o.qualifiers and not o.cues:
-            key = (fid, o.present)
-            span = self._plain_spans.get(key)
-            if span is None:
-                span = res.FindingSpan(id=fid, label=self._labels.get(fid, fid), present=o.present)
-                self._plain_spans[key] = span
-            return span
-        # Positional: measurably cheaper than keywords, and this is per finding per result.
-        return res.FindingSpan(
-            fid,
-            self._labels.get(fid, fid),
-            o.present,
-            o.value,
-            o.text,
-            o.start,
-            o.end,
-            tuple(sorted(o.qualifiers)) if o.qualifiers else (),
-            o.cues,
-        )
 
     def _totals(self, facts: Facts) -> tuple[dict[int, float], set[int]]:
         """Evidence sums per condition index, and the conditions some present finding supports."""
