@@ -1,17 +1,19 @@
 """Import and export of the diary as CSV (one kind of record a file) and JSON (everything).
 
 Both round trips are lossless: every field of every record, including its ``uid`` and the time
-it was written down, comes back as it was. Import validates the whole file first and reports
-every bad row with its line number; only a file without errors is written, in one transaction.
+it was written down, comes back as it was. Import validates the whole file and reports every bad
+row with its line number; only a file without errors becomes visible, all at once. A CSV file is
+read as a stream (bounded memory, whatever its size) and staged in short transactions, so other
+writers are not kept waiting (``Store.import_records``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +33,7 @@ __all__ = [
     "dump_json",
     "export_file",
     "import_file",
+    "iter_csv",
     "read_csv",
     "read_json",
     "write_csv",
@@ -145,7 +148,17 @@ def _from_cell(model: type[Record], name: str, raw: str) -> Any:
 
 def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
     """Parse and validate a whole CSV file; InputError lists the bad rows by line number."""
-    reader = csv.reader(stream)
+    return list(iter_csv(stream, model=model))
+
+
+def iter_csv(lines: Iterable[str], *, model: type[Record]) -> Iterator[Record]:
+    """The records of a CSV file, one at a time, as its lines are read (bounded memory).
+
+    Every row is validated; once a bad row is found nothing more is yielded, the rest is still
+    checked (up to MAX_PROBLEMS), and InputError lists every bad row by its line number at the
+    end. A consumer that writes what it is given must therefore undo it on InputError (the
+    store's import publishes nothing until the generator is exhausted)."""
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
@@ -163,7 +176,6 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
         problems.append(f"строка 1: нет обязательных столбцов: {', '.join(required)}")
     if problems:
         raise InputError(problems)
-    records: list[Record] = []
     line = reader.line_num + 1
     while True:
         try:
@@ -187,7 +199,9 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
                     for name, raw in zip(header, row, strict=True)
                     if name != "id"
                 }
-                records.append(model.model_validate(values))
+                record = model.model_validate(values)
+                if not problems:
+                    yield record
             except ValidationError as exc:
                 problems.extend(f"строка {line}: {p}" for p in explain_validation(exc))
             except (ValueError, json.JSONDecodeError) as exc:
@@ -198,7 +212,6 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
         line = reader.line_num + 1
     if problems:
         raise InputError(problems)
-    return records
 
 
 def dump_json(store: Store, *, person_id: int) -> dict[str, Any]:
@@ -278,35 +291,77 @@ def detect_format(path: Path, fmt: str | None) -> str:
     raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv, json или fhir"])
 
 
-# An import file is read whole before anything is written (all or nothing): these caps keep
-# ``diary import /dev/zero`` or a file of one endless line from filling the memory.
+# Caps on an import file: ``diary import /dev/zero`` or a file of one endless line is refused
+# with a clear message instead of filling the memory (or, for a CSV stream, the disk).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 MAX_IMPORT_LINE = 1024 * 1024
+_SKIP_CHUNK = 1024 * 1024
+
+
+def _too_big(path: Path) -> InputError:
+    return InputError(
+        [
+            f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
+            "не поддерживается (разделите файл на части)"
+        ]
+    )
+
+
+def _too_long(line: int) -> InputError:
+    return InputError(
+        [
+            f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
+            "(или он испорчен)"
+        ]
+    )
 
 
 def _read_limited(path: Path) -> str:
-    with path.open("rb") as fh:
-        data = fh.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise InputError(
-            [
-                f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
-                "не поддерживается (разделите файл на части)"
-            ]
-        )
-    start, line = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_IMPORT_LINE:
-            raise InputError(
-                [
-                    f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
-                    "(или он испорчен)"
-                ]
-            )
-        start, line = end + 1, line + 1
-    return data.decode("utf-8-sig")
+    """A whole (JSON) file as text, within the caps."""
+    return "".join(_limited_lines(path))
+
+
+def _limited_lines(path: Path) -> Iterator[str]:
+    """The lines of ``path`` (UTF-8, a BOM dropped), read one at a time within the caps: the
+    memory holds one line, never the file. A file over the size cap is refused as such even
+    when a too long line comes first (the rest of that line is skipped, not kept)."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise InputError([f"файл не найден: {path}"]) from None
+    except OSError as exc:
+        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
+    with fh:
+        with suppress(OSError):
+            if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
+                raise _too_big(path)
+        total, number = 0, 0
+        while True:
+            try:
+                raw = fh.readline(MAX_IMPORT_LINE + 2)
+            except OSError as exc:
+                raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
+            if not raw:
+                return
+            number += 1
+            total += len(raw)
+            if total > MAX_IMPORT_BYTES:
+                raise _too_big(path)
+            content = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+            if content > MAX_IMPORT_LINE:
+                while not raw.endswith(b"\n"):
+                    raw = fh.readline(_SKIP_CHUNK)
+                    if not raw:
+                        break
+                    total += len(raw)
+                    if total > MAX_IMPORT_BYTES:
+                        raise _too_big(path)
+                raise _too_long(number)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError([f"файл {path.name} не в кодировке UTF-8"]) from None
+            yield text.removeprefix("\ufeff") if number == 1 else text
 
 
 def import_file(
@@ -317,19 +372,16 @@ def import_file(
     fmt: str | None = None,
     table: str = "episodes",
 ) -> ImportResult:
-    """Validate the whole file, then write it in one transaction (all or nothing)."""
+    """Validate the whole file and import it: all or nothing (see ``Store.import_records``).
+
+    A CSV file streams: it is read, validated and staged a batch at a time, so neither its
+    size nor the write lock grows with the file. A JSON file is read whole (within the cap)."""
     kind = detect_format(path, fmt)
-    try:
-        raw = _read_limited(path)
-    except FileNotFoundError:
-        raise InputError([f"файл не найден: {path}"]) from None
-    except UnicodeDecodeError:
-        raise InputError([f"файл {path.name} не в кодировке UTF-8"]) from None
-    except OSError as exc:
-        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
     if kind == "csv":
-        records = read_csv(io.StringIO(raw, newline=""), model=RECORD_TYPES[table_name(table)])
-        return store.import_records(records, person_id=person_id)
+        model = RECORD_TYPES[table_name(table)]
+        rows = iter_csv(_limited_lines(path), model=model)
+        return store.import_records(rows, person_id=person_id)
+    raw = _read_limited(path)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
     Integer,
+    Table,
     case,
     create_engine,
     delete,
@@ -768,15 +769,13 @@ class Store:
                 columns = [c.name for c in row_cls.__table__.columns if c.name != "id"]
                 taken = select(target.id).where(target.uid == st.uid)
                 staged = (
-                    select(*(st[c] for c in columns))
-                    .where(*mine, ~taken.exists())
-                    .order_by(st.seq)
+                    select(*(st[c] for c in columns)).where(*mine, ~taken.exists()).order_by(st.seq)
                 )
-                result = s.execute(insert(row_cls.__table__).from_select(columns, staged))
+                into = insert(cast(Table, row_cls.__table__)).from_select(columns, staged)
+                # preserve_rowcount: psycopg reports no row count for INSERT … SELECT otherwise.
+                result = s.execute(into.execution_options(preserve_rowcount=True))
                 added += max(int(getattr(result, "rowcount", 0) or 0), 0)
-            s.execute(
-                update(ImportJobRow).where(ImportJobRow.id == job).values(state="published")
-            )
+            s.execute(update(ImportJobRow).where(ImportJobRow.id == job).values(state="published"))
             if added or merged:
                 self._after_write(s, person_id)
         return added, merged
