@@ -40,7 +40,8 @@ def main() -> None:
     store = Store(url)
     person = store.default_person_id()
     inserts = 0
-    prefix, nth = ("INSERT INTO import_rows", 2) if phase == "stage" else ("INSERT INTO episodes", 1)
+    staging = phase == "stage"
+    prefix, nth = ("INSERT INTO import_rows", 2) if staging else ("INSERT INTO episodes", 1)
 
     def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         nonlocal inserts
