@@ -19,6 +19,9 @@ from spasmnav.diary.orm import RollupRow
 from spasmnav.diary.store import Store
 
 
+_ROLLUP_COLUMNS = [c.name for c in RollupRow.__table__.columns]
+
+
 def _episodes(n: int, *, note: str = "файл") -> Iterator[Episode]:
     base = dt.datetime(2021, 1, 1, 6, 0)
     for i in range(n):
@@ -127,11 +130,11 @@ def test_writes_between_batches_are_kept_and_counted(store: Store, db_url: str) 
         with store.reading() as s:
             published = s.get(RollupRow, pid)
             assert published is not None
-            kept = {c: getattr(published, c) for c in RollupRow.__table__.columns.keys()}
+            kept = {c: getattr(published, c) for c in _ROLLUP_COLUMNS}
         store.refresh_rollup(person_id=pid)  # recomputed from scratch: the same figures
         with store.reading() as s:
             fresh = s.scalars(select(RollupRow).where(RollupRow.person_id == pid)).one()
-            again = {c: getattr(fresh, c) for c in RollupRow.__table__.columns.keys()}
+            again = {c: getattr(fresh, c) for c in _ROLLUP_COLUMNS}
         kept.pop("updated_at"), again.pop("updated_at")
         assert kept == again
         assert kept["total_episodes"] == 5_002
