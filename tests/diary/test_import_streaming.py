@@ -18,7 +18,6 @@ from spasmnav.diary.models import DayNote, Episode, InputError
 from spasmnav.diary.orm import RollupRow
 from spasmnav.diary.store import Store
 
-
 _ROLLUP_COLUMNS = [c.name for c in RollupRow.__table__.columns]
 
 
