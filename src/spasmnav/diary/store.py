@@ -98,6 +98,7 @@ __all__ = [
     "check_exercise_id",
     "current_revision",
     "head_revision",
+    "is_busy",
     "make_engine",
     "storage_problem",
     "upgrade",
@@ -199,6 +200,21 @@ def storage_problem(exc: BaseException) -> str | None:
     if "unable to open database" in text_:
         return "Не удалось открыть файл базы дневника (нет доступа к папке?). "
     return None
+
+
+# PostgreSQL: lock_timeout (55P03), statement_timeout (57014), deadlock (40P01), serialization.
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database failure means "busy, try again" (SQLite's lock held past the busy
+    timeout, a PostgreSQL lock or statement timeout): nothing was written, and the same write
+    a little later will succeed."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
 
 
 def _now() -> dt.datetime:
