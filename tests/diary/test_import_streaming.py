@@ -107,7 +107,9 @@ def test_writes_between_batches_are_kept_and_counted(store: Store, db_url: str) 
     def records() -> Iterator[Episode | DayNote]:
         for i, e in enumerate(_episodes(5_000)):
             if i in (2_500, 4_100):
-                # Between batches: nothing of the import is visible yet.
+                # Between batches: the batches so far are committed (staged) before the input
+                # is read to its end, and nothing of the import is visible yet.
+                assert _staged(other) == i // 1_000 * 1_000
                 assert other.count_records(Episode, person_id=pid) == len(written)
                 written.append(
                     other.add_episode(
