@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import json
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,13 +45,27 @@ def _write_csv(path: Path, n: int) -> Path:
     return path
 
 
+def _write_json(path: Path, n: int) -> Path:
+    """An export-shaped JSON file, written a record at a time."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"format": "spasmnav-diary", "version": 1,\n')
+        fh.write('"profile": {"birth_year": 1950, "medicines": ["баклофен"]},\n')
+        fh.write('"episodes": [\n')
+        for i, e in enumerate(_episodes(n)):
+            record = e.model_dump(mode="json", exclude={"id"})
+            fh.write(("," if i else "") + json.dumps(record, ensure_ascii=False) + "\n")
+        fh.write("]}\n")
+    return path
+
+
 def _staged(store: Store) -> int:
     with store.engine.connect() as c:
         return int(c.execute(text("SELECT count(*) FROM import_rows")).scalar() or 0)
 
 
-def _peak_import(tmp_path: Path, n: int) -> int:
-    path = _write_csv(tmp_path / f"big-{n}.csv", n)
+def _peak_import(tmp_path: Path, n: int, fmt: str = "csv") -> int:
+    write = _write_csv if fmt == "csv" else _write_json
+    path = write(tmp_path / f"big-{n}.{fmt}", n)
     store = Store(f"sqlite:///{tmp_path}/mem-{n}.db")
     try:
         pid = store.default_person_id()
@@ -69,13 +84,14 @@ def _peak_import(tmp_path: Path, n: int) -> int:
 
 
 @pytest.mark.slow
-def test_csv_import_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_import_memory_does_not_grow_with_the_file(tmp_path: Path, fmt: str) -> None:
     """The peak of Python allocations while importing 4x more rows stays about the same: the
-    file is read a line at a time and staged a batch at a time (before: the whole file, then
-    every record, were held at once, 4.9 GB for 2M rows)."""
+    file is read a line (CSV) or a record (JSON) at a time and staged a batch at a time
+    (before: the whole file, then every record, were held at once, 4.9 GB for 2M rows)."""
     small, large = 2_500, 10_000
-    peak_small = _peak_import(tmp_path, small)
-    peak_large = _peak_import(tmp_path, large)
+    peak_small = _peak_import(tmp_path, small, fmt)
+    peak_large = _peak_import(tmp_path, large, fmt)
     assert peak_large < 1.4 * peak_small, (peak_small, peak_large)
 
 
@@ -147,14 +163,32 @@ def test_writes_between_batches_are_kept_and_counted(store: Store, db_url: str) 
         other.close()
 
 
-def test_reimport_of_a_streamed_file_adds_nothing(store: Store, tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "twice.csv", 2_500)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_reimport_of_a_streamed_file_adds_nothing(store: Store, tmp_path: Path, fmt: str) -> None:
+    path = (_write_csv if fmt == "csv" else _write_json)(tmp_path / f"twice.{fmt}", 2_500)
     pid = store.default_person_id()
     first = import_file(store, path, person_id=pid)
     second = import_file(store, path, person_id=pid)
     assert (first.added, first.skipped) == (2_500, 0)
     assert (second.added, second.skipped) == (0, 2_500)
     assert store.count_records(Episode, person_id=pid) == 2_500
+    if fmt == "json":  # the profile, read in the first pass, is filled in with the records
+        profile = store.get_profile(person_id=pid)
+        assert (profile.birth_year, profile.medicines) == (1950, ["баклофен"])
+
+
+def test_a_json_file_with_a_late_bad_record_publishes_nothing(store: Store, tmp_path: Path) -> None:
+    path = _write_json(tmp_path / "bad.json", 3_000)
+    text_ = path.read_text(encoding="utf-8").replace('"note": "файл 2900"', '"note": 5', 1)
+    path.write_text(text_.replace('"version": 1,', '"version": 1, "extra": [1, 2],', 1))
+    pid = store.default_person_id()
+    with pytest.raises(InputError) as err:
+        import_file(store, path, person_id=pid)
+    assert err.value.problems[0] == "JSON: неизвестные разделы: extra"
+    assert err.value.problems[1].startswith("эпизоды, запись 2901:")
+    assert store.count_records(Episode, person_id=pid) == 0
+    assert store.get_profile(person_id=pid).birth_year is None  # the profile neither
+    assert _staged(store) == 0
 
 
 def test_an_abandoned_import_is_cleaned_up_by_the_next(store: Store) -> None:

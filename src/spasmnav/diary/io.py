@@ -14,8 +14,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
@@ -316,6 +317,21 @@ def _too_long(line: int) -> InputError:
     )
 
 
+def _open_import(path: Path) -> BinaryIO:
+    """The import file, opened for reading; a regular file over the size cap is refused."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise InputError([f"файл не найден: {path}"]) from None
+    except OSError as exc:
+        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
+    with suppress(OSError):
+        if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
+            fh.close()
+            raise _too_big(path)
+    return fh
+
+
 def _read_limited(path: Path) -> str:
     """A whole (JSON) file as text, within the caps."""
     return "".join(_limited_lines(path))
@@ -325,16 +341,7 @@ def _limited_lines(path: Path) -> Iterator[str]:
     """The lines of ``path`` (UTF-8, a BOM dropped), read one at a time within the caps: the
     memory holds one line, never the file. A file over the size cap is refused as such even
     when a too long line comes first (the rest of that line is skipped, not kept)."""
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError:
-        raise InputError([f"файл не найден: {path}"]) from None
-    except OSError as exc:
-        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
-    with fh:
-        with suppress(OSError):
-            if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
-                raise _too_big(path)
+    with _open_import(path) as fh:
         total, number = 0, 0
         while True:
             try:
@@ -364,6 +371,181 @@ def _limited_lines(path: Path) -> Iterator[str]:
             yield text.removeprefix("\ufeff") if number == 1 else text
 
 
+class _CappedReader:
+    """A binary file for ijson: a BOM dropped, the size and line caps enforced as it is read."""
+
+    def __init__(self, fh: BinaryIO, path: Path) -> None:
+        self._fh, self._path = fh, path
+        self._total = self._line_len = 0
+        self._line = 1
+        self._first = True
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing to learn whether the file gives bytes
+            return b""
+        try:
+            data = self._fh.read(size if size > 0 else _SKIP_CHUNK)
+        except OSError as exc:
+            raise InputError([f"не удалось прочитать {self._path}: {exc.strerror}"]) from exc
+        if self._first and data:
+            self._first = False
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        self._total += len(data)
+        if self._total > MAX_IMPORT_BYTES:
+            raise _too_big(self._path)
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            stop = len(data) if end < 0 else end
+            self._line_len += stop - start
+            if self._line_len > MAX_IMPORT_LINE:
+                raise _too_long(self._line)
+            if end < 0:
+                return data
+            self._line += 1
+            self._line_len = 0
+            start = end + 1
+
+
+_SCALARS = frozenset({"null", "boolean", "integer", "double", "number", "string"})
+
+
+def _json_units(path: Path, *, items: bool) -> Iterator[tuple[str, str, Any]]:
+    """A JSON file's top level as it is parsed, one unit at a time (bounded memory):
+    ``("member", key, value)`` for a member of the top object whose value is not a list,
+    ``("section", key, None)`` when a list member starts, ``("item", key, element)`` for each
+    of its elements (built only when ``items``; for a bare top-level list the key is
+    ``episodes``) and ``("top", "", value)`` for a top level that is neither object nor list."""
+    import ijson
+
+    fh = _open_import(path)
+    with fh:
+        reader = _CappedReader(fh, path)
+        builder: Any = None
+        unit = kind = key = ""
+        top_list = False
+        for prefix, event, value in ijson.parse(reader, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                if prefix == unit and event in ("end_map", "end_array"):
+                    yield kind, key, builder.value
+                    builder = None
+                continue
+            if prefix == "":
+                if event == "map_key":
+                    key = value
+                elif event == "start_array":
+                    top_list, key = True, "episodes"
+                    yield "section", key, None
+                elif event in _SCALARS:
+                    yield "top", "", value
+                continue
+            element = prefix == ("item" if top_list else f"{key}.item")
+            if not element and prefix != key:
+                continue  # inside an element that is not built
+            if not element and event == "start_array":
+                yield "section", key, None
+                continue
+            what = "item" if element else "member"
+            if element and not items:
+                continue
+            if event in ("start_map", "start_array"):
+                builder, unit, kind = ijson.ObjectBuilder(), prefix, what
+                builder.event(event, value)
+            elif event in _SCALARS:
+                yield what, key, value
+
+
+def _json_problem(path: Path, exc: Exception) -> InputError:
+    """The line of a JSON syntax error (the standard parser says where; ijson does not)."""
+    try:
+        json.loads(_read_limited(path))
+    except json.JSONDecodeError as err:
+        return InputError([f"строка {err.lineno}: неверный JSON ({err.msg})"])
+    return InputError([f"неверный JSON ({exc})"])
+
+
+@dataclass
+class _JsonHeader:
+    bundle: bool = False
+    profile: Profile | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _json_header(path: Path) -> _JsonHeader:
+    """The first pass over a JSON import: everything but the records (format, version,
+    profile, which sections), so the records can stream in the second pass."""
+    import ijson
+
+    head = _JsonHeader()
+    members: dict[str, Any] = {}
+    top_kind = "object"
+    try:
+        for what, key, value in _json_units(path, items=False):
+            if what == "top":
+                top_kind = "other"
+            elif what == "member":
+                members[key] = value
+            elif what == "section" and key not in RECORD_TYPES and key not in members:
+                members[key] = []
+    except ijson.JSONError as exc:
+        raise _json_problem(path, exc) from None
+    if top_kind == "other":
+        raise InputError(["JSON: ожидался объект дневника или список эпизодов"])
+    if members.get("resourceType") == "Bundle":
+        head.bundle = True
+        return head
+    fmt = members.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise InputError([f"JSON: это не дневник SpasmNav (format = {fmt!r})"])
+    version = members.get("version", FORMAT_VERSION)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise InputError([f"JSON: версия {version!r} новее, чем понимает эта программа"])
+    unknown = set(members) - set(RECORD_TYPES) - {"format", "version", "exported_at", "profile"}
+    if unknown:
+        head.problems.append(f"JSON: неизвестные разделы: {', '.join(sorted(unknown))}")
+    if members.get("profile") is not None:
+        try:
+            head.profile = Profile.model_validate(members["profile"])
+        except ValidationError as exc:
+            head.problems.extend(f"профиль: {p}" for p in explain_validation(exc))
+    for table in RECORD_TYPES:
+        if members.get(table):  # a section that is an object or a scalar, not a list
+            head.problems.append(f"раздел {table}: ожидался список")
+    return head
+
+
+def _json_records(path: Path, head: _JsonHeader) -> Iterator[Record]:
+    """The second pass: the records, validated one at a time; like ``iter_csv``, nothing more
+    is yielded after a problem and InputError lists them all at the end."""
+    import ijson
+
+    problems = list(head.problems)
+    counts: dict[str, int] = {}
+    try:
+        for what, table, item in _json_units(path, items=True):
+            if what != "item" or table not in RECORD_TYPES:
+                continue
+            counts[table] = i = counts.get(table, 0) + 1
+            if isinstance(item, Mapping):
+                item = {k: v for k, v in item.items() if k != "id"}
+            try:
+                record = RECORD_TYPES[table].model_validate(item)
+                if not problems:
+                    yield record
+            except ValidationError as exc:
+                problems.extend(
+                    f"{TABLE_TITLES[table]}, запись {i}: {p}" for p in explain_validation(exc)
+                )
+            if len(problems) >= MAX_PROBLEMS:
+                problems.append("… дальше не проверялось")
+                break
+    except ijson.JSONError as exc:
+        raise _json_problem(path, exc) from None
+    if problems:
+        raise InputError(problems)
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -374,26 +556,27 @@ def import_file(
 ) -> ImportResult:
     """Validate the whole file and import it: all or nothing (see ``Store.import_records``).
 
-    A CSV file streams: it is read, validated and staged a batch at a time, so neither its
-    size nor the write lock grows with the file. A JSON file is read whole (within the cap)."""
+    A CSV or JSON file streams: it is read, validated and staged a batch at a time, so neither
+    the memory nor the write lock grows with the file (a JSON file is read twice: first all but
+    its records, then the records). A FHIR Bundle is read whole, within the cap."""
     kind = detect_format(path, fmt)
     if kind == "csv":
         model = RECORD_TYPES[table_name(table)]
         rows = iter_csv(_limited_lines(path), model=model)
         return store.import_records(rows, person_id=person_id)
-    raw = _read_limited(path)
+    if kind == "json":
+        head = _json_header(path)
+        if not head.bundle:
+            records = _json_records(path, head)
+            return store.import_records(records, person_id=person_id, profile=head.profile)
+        # A FHIR Bundle saved as .json: read it as one.
     try:
-        data = json.loads(raw)
+        data = json.loads(_read_limited(path))
     except json.JSONDecodeError as exc:
         raise InputError([f"строка {exc.lineno}: неверный JSON ({exc.msg})"]) from exc
-    if kind == "json" and isinstance(data, Mapping) and data.get("resourceType") == "Bundle":
-        kind = "fhir"  # a FHIR Bundle saved as .json: read it as one
-    if kind == "fhir":
-        from .fhir import import_bundle
+    from .fhir import import_bundle
 
-        return import_bundle(store, person_id, data)
-    profile, records = read_json(data)
-    return store.import_records(records, person_id=person_id, profile=profile)
+    return import_bundle(store, person_id, data)
 
 
 def export_file(
