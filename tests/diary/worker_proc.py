@@ -1,8 +1,10 @@
 """Subprocess used by the reliability tests (not collected by pytest).
 
 ``add URL N STARTFILE``  wait until STARTFILE exists, then add N episodes, one transaction each.
-``import URL N MARKER``  import N episodes in one transaction; after two chunks are written,
-                          create MARKER and hang, so the test can kill -9 mid-transaction.
+``import URL N MARKER [PHASE]``  import N episodes; PHASE ``stage`` (the default): after two
+                          batches are staged, create MARKER and hang; ``publish``: hang inside
+                          the publishing transaction, after the episodes are copied. The test
+                          kills the process there (kill -9).
 """
 
 from __future__ import annotations
@@ -34,15 +36,18 @@ def main() -> None:
             )
         print("ok", flush=True)
         return
+    phase = sys.argv[5] if len(sys.argv) > 5 else "stage"
     store = Store(url)
     person = store.default_person_id()
     inserts = 0
+    staging = phase == "stage"
+    prefix, nth = ("INSERT INTO import_rows", 2) if staging else ("INSERT INTO episodes", 1)
 
     def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         nonlocal inserts
-        if statement.startswith("INSERT INTO episodes"):
+        if statement.startswith(prefix):
             inserts += 1
-            if inserts == 2:
+            if inserts == nth:
                 path.write_text("mid-import")
                 time.sleep(120)
 
@@ -51,7 +56,7 @@ def main() -> None:
         Episode(started_at=base + dt.timedelta(minutes=i), kind="twitch", note="bulk")
         for i in range(n)
     ]
-    store.import_records(episodes, person_id=person)
+    store.import_records(episodes, person_id=person, batch=1000)
 
 
 if __name__ == "__main__":

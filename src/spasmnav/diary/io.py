@@ -1,19 +1,22 @@
 """Import and export of the diary as CSV (one kind of record a file) and JSON (everything).
 
 Both round trips are lossless: every field of every record, including its ``uid`` and the time
-it was written down, comes back as it was. Import validates the whole file first and reports
-every bad row with its line number; only a file without errors is written, in one transaction.
+it was written down, comes back as it was. Import validates the whole file and reports every bad
+row with its line number; only a file without errors becomes visible, all at once. A CSV file is
+read as a stream (bounded memory, whatever its size) and staged in short transactions, so other
+writers are not kept waiting (``Store.import_records``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
@@ -31,6 +34,7 @@ __all__ = [
     "dump_json",
     "export_file",
     "import_file",
+    "iter_csv",
     "read_csv",
     "read_json",
     "write_csv",
@@ -145,7 +149,17 @@ def _from_cell(model: type[Record], name: str, raw: str) -> Any:
 
 def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
     """Parse and validate a whole CSV file; InputError lists the bad rows by line number."""
-    reader = csv.reader(stream)
+    return list(iter_csv(stream, model=model))
+
+
+def iter_csv(lines: Iterable[str], *, model: type[Record]) -> Iterator[Record]:
+    """The records of a CSV file, one at a time, as its lines are read (bounded memory).
+
+    Every row is validated; once a bad row is found nothing more is yielded, the rest is still
+    checked (up to MAX_PROBLEMS), and InputError lists every bad row by its line number at the
+    end. A consumer that writes what it is given must therefore undo it on InputError (the
+    store's import publishes nothing until the generator is exhausted)."""
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
@@ -163,7 +177,6 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
         problems.append(f"строка 1: нет обязательных столбцов: {', '.join(required)}")
     if problems:
         raise InputError(problems)
-    records: list[Record] = []
     line = reader.line_num + 1
     while True:
         try:
@@ -187,7 +200,9 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
                     for name, raw in zip(header, row, strict=True)
                     if name != "id"
                 }
-                records.append(model.model_validate(values))
+                record = model.model_validate(values)
+                if not problems:
+                    yield record
             except ValidationError as exc:
                 problems.extend(f"строка {line}: {p}" for p in explain_validation(exc))
             except (ValueError, json.JSONDecodeError) as exc:
@@ -198,7 +213,6 @@ def read_csv(stream: TextIO, *, model: type[Record]) -> list[Record]:
         line = reader.line_num + 1
     if problems:
         raise InputError(problems)
-    return records
 
 
 def dump_json(store: Store, *, person_id: int) -> dict[str, Any]:
@@ -278,35 +292,258 @@ def detect_format(path: Path, fmt: str | None) -> str:
     raise InputError([f"не понять формат файла «{path.name}»: укажите --format csv, json или fhir"])
 
 
-# An import file is read whole before anything is written (all or nothing): these caps keep
-# ``diary import /dev/zero`` or a file of one endless line from filling the memory.
+# Caps on an import file: ``diary import /dev/zero`` or a file of one endless line is refused
+# with a clear message instead of filling the memory (or, for a CSV stream, the disk).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 MAX_IMPORT_LINE = 1024 * 1024
+_SKIP_CHUNK = 1024 * 1024
+
+
+def _too_big(path: Path) -> InputError:
+    return InputError(
+        [
+            f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
+            "не поддерживается (разделите файл на части)"
+        ]
+    )
+
+
+def _too_long(line: int) -> InputError:
+    return InputError(
+        [
+            f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
+            "(или он испорчен)"
+        ]
+    )
+
+
+def _open_import(path: Path) -> BinaryIO:
+    """The import file, opened for reading; a regular file over the size cap is refused."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise InputError([f"файл не найден: {path}"]) from None
+    except OSError as exc:
+        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
+    with suppress(OSError):
+        if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
+            fh.close()
+            raise _too_big(path)
+    return fh
 
 
 def _read_limited(path: Path) -> str:
-    with path.open("rb") as fh:
-        data = fh.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise InputError(
-            [
-                f"файл {path.name} больше {MAX_IMPORT_BYTES // (1024 * 1024)} МБ: такой импорт "
-                "не поддерживается (разделите файл на части)"
-            ]
-        )
-    start, line = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_IMPORT_LINE:
-            raise InputError(
-                [
-                    f"строка {line}: длиннее {MAX_IMPORT_LINE // 1024} КБ — это не файл дневника "
-                    "(или он испорчен)"
-                ]
-            )
-        start, line = end + 1, line + 1
-    return data.decode("utf-8-sig")
+    """A whole (JSON) file as text, within the caps."""
+    return "".join(_limited_lines(path))
+
+
+def _limited_lines(path: Path) -> Iterator[str]:
+    """The lines of ``path`` (UTF-8, a BOM dropped), read one at a time within the caps: the
+    memory holds one line, never the file. A file over the size cap is refused as such even
+    when a too long line comes first (the rest of that line is skipped, not kept)."""
+    with _open_import(path) as fh:
+        total, number = 0, 0
+        while True:
+            try:
+                raw = fh.readline(MAX_IMPORT_LINE + 2)
+            except OSError as exc:
+                raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
+            if not raw:
+                return
+            number += 1
+            total += len(raw)
+            if total > MAX_IMPORT_BYTES:
+                raise _too_big(path)
+            content = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+            if content > MAX_IMPORT_LINE:
+                while not raw.endswith(b"\n"):
+                    raw = fh.readline(_SKIP_CHUNK)
+                    if not raw:
+                        break
+                    total += len(raw)
+                    if total > MAX_IMPORT_BYTES:
+                        raise _too_big(path)
+                raise _too_long(number)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError([f"файл {path.name} не в кодировке UTF-8"]) from None
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+class _CappedReader:
+    """A binary file for ijson: a BOM dropped, the size and line caps enforced as it is read."""
+
+    def __init__(self, fh: BinaryIO, path: Path) -> None:
+        self._fh, self._path = fh, path
+        self._total = self._line_len = 0
+        self._line = 1
+        self._first = True
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing to learn whether the file gives bytes
+            return b""
+        try:
+            data = self._fh.read(size if size > 0 else _SKIP_CHUNK)
+        except OSError as exc:
+            raise InputError([f"не удалось прочитать {self._path}: {exc.strerror}"]) from exc
+        if self._first and data:
+            self._first = False
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        self._total += len(data)
+        if self._total > MAX_IMPORT_BYTES:
+            raise _too_big(self._path)
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            stop = len(data) if end < 0 else end
+            self._line_len += stop - start
+            if self._line_len > MAX_IMPORT_LINE:
+                raise _too_long(self._line)
+            if end < 0:
+                return data
+            self._line += 1
+            self._line_len = 0
+            start = end + 1
+
+
+_SCALARS = frozenset({"null", "boolean", "integer", "double", "number", "string"})
+
+
+def _json_units(path: Path, *, items: bool) -> Iterator[tuple[str, str, Any]]:
+    """A JSON file's top level as it is parsed, one unit at a time (bounded memory):
+    ``("member", key, value)`` for a member of the top object whose value is not a list,
+    ``("section", key, None)`` when a list member starts, ``("item", key, element)`` for each
+    of its elements (built only when ``items``; for a bare top-level list the key is
+    ``episodes``) and ``("top", "", value)`` for a top level that is neither object nor list."""
+    import ijson
+
+    fh = _open_import(path)
+    with fh:
+        reader = _CappedReader(fh, path)
+        builder: Any = None
+        unit = kind = key = ""
+        top_list = False
+        for prefix, event, value in ijson.parse(reader, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                if prefix == unit and event in ("end_map", "end_array"):
+                    yield kind, key, builder.value
+                    builder = None
+                continue
+            if prefix == "":
+                if event == "map_key":
+                    key = value
+                elif event == "start_array":
+                    top_list, key = True, "episodes"
+                    yield "section", key, None
+                elif event in _SCALARS:
+                    yield "top", "", value
+                continue
+            element = prefix == ("item" if top_list else f"{key}.item")
+            if not element and prefix != key:
+                continue  # inside an element that is not built
+            if not element and event == "start_array":
+                yield "section", key, None
+                continue
+            what = "item" if element else "member"
+            if element and not items:
+                continue
+            if event in ("start_map", "start_array"):
+                builder, unit, kind = ijson.ObjectBuilder(), prefix, what
+                builder.event(event, value)
+            elif event in _SCALARS:
+                yield what, key, value
+
+
+def _json_problem(path: Path, exc: Exception) -> InputError:
+    """The line of a JSON syntax error (the standard parser says where; ijson does not)."""
+    try:
+        json.loads(_read_limited(path))
+    except json.JSONDecodeError as err:
+        return InputError([f"строка {err.lineno}: неверный JSON ({err.msg})"])
+    return InputError([f"неверный JSON ({exc})"])
+
+
+@dataclass
+class _JsonHeader:
+    bundle: bool = False
+    profile: Profile | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _json_header(path: Path) -> _JsonHeader:
+    """The first pass over a JSON import: everything but the records (format, version,
+    profile, which sections), so the records can stream in the second pass."""
+    import ijson
+
+    head = _JsonHeader()
+    members: dict[str, Any] = {}
+    top_kind = "object"
+    try:
+        for what, key, value in _json_units(path, items=False):
+            if what == "top":
+                top_kind = "other"
+            elif what == "member":
+                members[key] = value
+            elif what == "section" and key not in RECORD_TYPES and key not in members:
+                members[key] = []
+    except ijson.JSONError as exc:
+        raise _json_problem(path, exc) from None
+    if top_kind == "other":
+        raise InputError(["JSON: ожидался объект дневника или список эпизодов"])
+    if members.get("resourceType") == "Bundle":
+        head.bundle = True
+        return head
+    fmt = members.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise InputError([f"JSON: это не дневник SpasmNav (format = {fmt!r})"])
+    version = members.get("version", FORMAT_VERSION)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise InputError([f"JSON: версия {version!r} новее, чем понимает эта программа"])
+    unknown = set(members) - set(RECORD_TYPES) - {"format", "version", "exported_at", "profile"}
+    if unknown:
+        head.problems.append(f"JSON: неизвестные разделы: {', '.join(sorted(unknown))}")
+    if members.get("profile") is not None:
+        try:
+            head.profile = Profile.model_validate(members["profile"])
+        except ValidationError as exc:
+            head.problems.extend(f"профиль: {p}" for p in explain_validation(exc))
+    for table in RECORD_TYPES:
+        if members.get(table):  # a section that is an object or a scalar, not a list
+            head.problems.append(f"раздел {table}: ожидался список")
+    return head
+
+
+def _json_records(path: Path, head: _JsonHeader) -> Iterator[Record]:
+    """The second pass: the records, validated one at a time; like ``iter_csv``, nothing more
+    is yielded after a problem and InputError lists them all at the end."""
+    import ijson
+
+    problems = list(head.problems)
+    counts: dict[str, int] = {}
+    try:
+        for what, table, item in _json_units(path, items=True):
+            if what != "item" or table not in RECORD_TYPES:
+                continue
+            counts[table] = i = counts.get(table, 0) + 1
+            if isinstance(item, Mapping):
+                item = {k: v for k, v in item.items() if k != "id"}
+            try:
+                record = RECORD_TYPES[table].model_validate(item)
+                if not problems:
+                    yield record
+            except ValidationError as exc:
+                problems.extend(
+                    f"{TABLE_TITLES[table]}, запись {i}: {p}" for p in explain_validation(exc)
+                )
+            if len(problems) >= MAX_PROBLEMS:
+                problems.append("… дальше не проверялось")
+                break
+    except ijson.JSONError as exc:
+        raise _json_problem(path, exc) from None
+    if problems:
+        raise InputError(problems)
 
 
 def import_file(
@@ -317,31 +554,29 @@ def import_file(
     fmt: str | None = None,
     table: str = "episodes",
 ) -> ImportResult:
-    """Validate the whole file, then write it in one transaction (all or nothing)."""
+    """Validate the whole file and import it: all or nothing (see ``Store.import_records``).
+
+    A CSV or JSON file streams: it is read, validated and staged a batch at a time, so neither
+    the memory nor the write lock grows with the file (a JSON file is read twice: first all but
+    its records, then the records). A FHIR Bundle is read whole, within the cap."""
     kind = detect_format(path, fmt)
-    try:
-        raw = _read_limited(path)
-    except FileNotFoundError:
-        raise InputError([f"файл не найден: {path}"]) from None
-    except UnicodeDecodeError:
-        raise InputError([f"файл {path.name} не в кодировке UTF-8"]) from None
-    except OSError as exc:
-        raise InputError([f"не удалось прочитать {path}: {exc.strerror}"]) from exc
     if kind == "csv":
-        records = read_csv(io.StringIO(raw, newline=""), model=RECORD_TYPES[table_name(table)])
-        return store.import_records(records, person_id=person_id)
+        model = RECORD_TYPES[table_name(table)]
+        rows = iter_csv(_limited_lines(path), model=model)
+        return store.import_records(rows, person_id=person_id)
+    if kind == "json":
+        head = _json_header(path)
+        if not head.bundle:
+            records = _json_records(path, head)
+            return store.import_records(records, person_id=person_id, profile=head.profile)
+        # A FHIR Bundle saved as .json: read it as one.
     try:
-        data = json.loads(raw)
+        data = json.loads(_read_limited(path))
     except json.JSONDecodeError as exc:
         raise InputError([f"строка {exc.lineno}: неверный JSON ({exc.msg})"]) from exc
-    if kind == "json" and isinstance(data, Mapping) and data.get("resourceType") == "Bundle":
-        kind = "fhir"  # a FHIR Bundle saved as .json: read it as one
-    if kind == "fhir":
-        from .fhir import import_bundle
+    from .fhir import import_bundle
 
-        return import_bundle(store, person_id, data)
-    profile, records = read_json(data)
-    return store.import_records(records, person_id=person_id, profile=profile)
+    return import_bundle(store, person_id, data)
 
 
 def export_file(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -24,12 +25,15 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "STAGED_RECORD_ROWS",
+    "STAGED_ROWS",
     "STATS_INDEX_COLUMNS",
     "TRIGGER_COLUMNS",
     "AssessmentRow",
@@ -38,6 +42,7 @@ __all__ = [
     "EpisodeDayRow",
     "EpisodeRow",
     "ExerciseSessionRow",
+    "ImportJobRow",
     "MedicineIntakeRow",
     "PersonRow",
     "ProfileRow",
@@ -282,3 +287,65 @@ class RollupRow(Base):
     walking_day: Mapped[dt.date | None] = mapped_column(Date)
     # Share of the last 14 diary days with the exercise plan met, percent (None: no sessions).
     adherence_pct: Mapped[int | None] = mapped_column(Integer)
+
+
+# --- imports in progress ------------------------------------------------------------------------
+
+
+class ImportJobRow(Base):
+    """One import of a file: its records are staged in ``import_rows`` in short transactions,
+    invisible to every reader (they read the record tables only), until one transaction copies
+    them into the record tables and marks the import ``published``. An import whose process
+    died (kill -9, power cut) is found by its host, process id and heartbeat, and its staged
+    rows are removed by the next import (``Store.clean_imports``)."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16))  # "staging" or "published"
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+STAGED_RECORD_ROWS: tuple[type[Base], ...] = (
+    EpisodeRow,
+    DayNoteRow,
+    ExerciseSessionRow,
+    MedicineIntakeRow,
+    AssessmentRow,
+    ScaleScoreRow,
+)
+
+
+def _staged_columns() -> list[Column[Any]]:
+    """Every column of every record table but ``id``, once each and nullable: a staged row is
+    a row of one of those tables (``tbl``) with the other tables' columns left empty."""
+    columns: dict[str, Column[Any]] = {}
+    for row_cls in STAGED_RECORD_ROWS:
+        for column in row_cls.__table__.columns:
+            if column.name != "id" and column.name not in columns:
+                columns[column.name] = Column(column.name, column.type.copy(), nullable=True)
+    return list(columns.values())
+
+
+# Staged records of the imports in progress. ``src_uid`` is the uid in the file (``uid`` may be
+# a fresh one, for a record copied from another person): one record per uid per import, as the
+# import promises ("a uid seen twice in a file is added once").
+STAGED_ROWS = Table(
+    "import_rows",
+    Base.metadata,
+    Column(
+        "import_id",
+        ForeignKey("imports.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("tbl", String(24), nullable=False),
+    Column("src_uid", String(36), nullable=False),
+    *_staged_columns(),
+    UniqueConstraint("import_id", "src_uid"),
+)

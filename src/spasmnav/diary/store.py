@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
     Integer,
+    Table,
     case,
     create_engine,
     delete,
@@ -34,6 +36,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy import (
     cast as sql_cast,
@@ -67,6 +70,7 @@ from .models import (
     explain_validation,
 )
 from .orm import (
+    STAGED_ROWS,
     TRIGGER_COLUMNS,
     AssessmentRow,
     Base,
@@ -74,6 +78,7 @@ from .orm import (
     EpisodeDayRow,
     EpisodeRow,
     ExerciseSessionRow,
+    ImportJobRow,
     MedicineIntakeRow,
     PersonRow,
     ProfileRow,
@@ -83,6 +88,8 @@ from .orm import (
 
 __all__ = [
     "DEFAULT_PERSON",
+    "IMPORT_BATCH",
+    "IMPORT_STALE_AFTER",
     "RECORD_TYPES",
     "ImportResult",
     "StorageError",
@@ -91,6 +98,7 @@ __all__ = [
     "check_exercise_id",
     "current_revision",
     "head_revision",
+    "is_busy",
     "make_engine",
     "storage_problem",
     "upgrade",
@@ -120,7 +128,14 @@ _ROWS: dict[str, type[Base]] = {
     "scale_scores": ScaleScoreRow,
 }
 _UID_CHUNK = 500
-_INSERT_CHUNK = 10_000
+# An import stages this many records per transaction (a few tens of milliseconds of the write
+# lock on SQLite), so a web write waits at most about that long behind it.
+IMPORT_BATCH = 2_000
+_DROP_BATCH = 5_000
+# An import that has not staged a batch for this long is taken for abandoned (its process is on
+# another host, or hung) and its staged rows are removed by the next import.
+IMPORT_STALE_AFTER = dt.timedelta(minutes=30)
+_STAGED_BLANK: dict[str, Any] = {c.name: None for c in STAGED_ROWS.columns}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +200,21 @@ def storage_problem(exc: BaseException) -> str | None:
     if "unable to open database" in text_:
         return "Не удалось открыть файл базы дневника (нет доступа к папке?). "
     return None
+
+
+# PostgreSQL: lock_timeout (55P03), statement_timeout (57014), deadlock (40P01), serialization.
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database failure means "busy, try again" (SQLite's lock held past the busy
+    timeout, a PostgreSQL lock or statement timeout): nothing was written, and the same write
+    a little later will succeed."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
 
 
 def _now() -> dt.datetime:
@@ -385,6 +415,45 @@ def _as_end(value: dt.date | dt.datetime) -> dt.datetime:
 
 def _sum_flag(column: Any) -> Any:
     return func.coalesce(func.sum(sql_cast(column, Integer)), 0)
+
+
+def _insert_ignoring_duplicates(s: Session) -> Any:
+    """INSERT into ``import_rows`` that skips a uid already staged by the same import."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(STAGED_ROWS).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(STAGED_ROWS).on_conflict_do_nothing()
+
+
+def _staged_day_note(row: Any) -> DayNote:
+    return DayNote.model_validate(
+        {
+            "uid": row.uid,
+            "note": row.note,
+            "created_at": row.created_at,
+            "day": row.day,
+            "triggers": tuple(t for t, c in TRIGGER_COLUMNS.items() if getattr(row, c)),
+        }
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process of this host with ``pid`` runs (a zombie counts as gone)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+    return True
 
 
 class Store:
@@ -592,64 +661,185 @@ class Store:
 
     def import_records(
         self,
-        records: Sequence[Record],
+        records: Iterable[Record],
         *,
         person_id: int,
         profile: Profile | None = None,
         display_name: str | None = None,
+        batch: int = IMPORT_BATCH,
     ) -> ImportResult:
-        """Add many records in ONE transaction: all of them or, on any error, none.
+        """Add many records, all of them or, on any error, none, without holding the write
+        lock for long.
+
+        ``records`` is read once, ``batch`` at a time (a generator keeps the memory bounded):
+        each batch is staged in ``import_rows`` in its own short transaction, so other writers
+        (the web app) go on writing in between; nothing staged is visible to any reader. When
+        ``records`` is exhausted without an error, one transaction publishes the staged rows
+        (an INSERT … SELECT per table: no parsing or validating inside it) with the profile,
+        the day notes and the rollup. On an error (an InputError raised by the generator at
+        the end of a file with bad rows, a kill -9) nothing is published; the staged rows are
+        removed at once, or by the next import when the process died (``clean_imports``).
 
         ``profile`` fills in what the stored profile does not know yet (nothing is overwritten),
         and so does ``display_name`` (the name the person gave, kept only if none is stored).
 
         A record whose ``uid`` this person already has is skipped (importing the same file twice
-        adds nothing); a ``uid`` that belongs to another person gets a fresh one (a copy). A
-        day note for a day that already has one is merged into it, so nothing is lost.
+        adds nothing); a ``uid`` that belongs to another person gets a fresh one (a copy); a
+        ``uid`` seen twice in the input is added once. A day note for a day that already has
+        one is merged into it, so nothing is lost.
         """
-        added = skipped = merged = 0
-        by_table: dict[str, list[Record]] = {}
-        seen: set[str] = set()
-        for rec in records:
-            if rec.uid in seen:
-                skipped += 1
-                continue
-            seen.add(rec.uid)
-            by_table.setdefault(rec.table, []).append(rec)
+        self.clean_imports()
+        job = self._start_import(person_id)
+        try:
+            consumed = 0
+            pending: list[Record] = []
+            for rec in records:
+                pending.append(rec)
+                if len(pending) >= batch:
+                    self._stage(job, person_id, pending, consumed)
+                    consumed += len(pending)
+                    pending = []
+            if pending:
+                self._stage(job, person_id, pending, consumed)
+                consumed += len(pending)
+            added, merged = self._publish(job, person_id, profile, display_name)
+        except BaseException:
+            with suppress(Exception):  # what cannot be removed now, the next import removes
+                self._drop_import(job)
+            raise
+        with suppress(Exception):
+            self._drop_import(job)
+        return ImportResult(added=added, skipped=consumed - added - merged, merged=merged)
+
+    def _start_import(self, person_id: int) -> int:
+        now = _now()
         with self.writing() as s:
+            job = ImportJobRow(
+                person_id=person_id,
+                state="staging",
+                host=socket.gethostname()[:255],
+                pid=os.getpid(),
+                started_at=now,
+                heartbeat_at=now,
+            )
+            s.add(job)
+            s.flush()
+            return job.id
+
+    def _stage(self, job: int, person_id: int, recs: Sequence[Record], first_seq: int) -> None:
+        """One short transaction: ``recs`` into ``import_rows`` (uids checked beforehand)."""
+        by_table: dict[str, list[str]] = {}
+        for rec in recs:
+            by_table.setdefault(rec.table, []).append(rec.uid)
+        with self.reading() as s:
+            owners = {
+                table: self._uid_owners(s, _ROWS[table], uids) for table, uids in by_table.items()
+            }
+        rows: list[dict[str, Any]] = []
+        for i, rec in enumerate(recs):
+            owner = owners[rec.table].get(rec.uid)
+            if owner == person_id:
+                continue  # already in this diary: skipped
+            values = dict(_STAGED_BLANK)
+            values.update(_values(rec, person_id))
+            if owner is not None:  # another person's record: a copy with a fresh uid
+                values["uid"] = Record().uid
+            values.update(import_id=job, seq=first_seq + i, tbl=rec.table, src_uid=rec.uid)
+            rows.append(values)
+        with self.writing() as s:
+            if rows:
+                s.execute(_insert_ignoring_duplicates(s), rows)
+            s.execute(
+                update(ImportJobRow).where(ImportJobRow.id == job).values(heartbeat_at=_now())
+            )
+
+    def _publish(
+        self, job: int, person_id: int, profile: Profile | None, display_name: str | None
+    ) -> tuple[int, int]:
+        """The one transaction that makes an import visible; returns (added, merged)."""
+        from . import rollups  # noqa: F401  (numpy, SciPy: loaded before the lock is taken)
+
+        st = STAGED_ROWS.c
+        added = merged = 0
+        with self.writing() as s:
+            state = s.scalar(select(ImportJobRow.state).where(ImportJobRow.id == job))
+            if state != "staging":
+                raise StorageError(
+                    "импорт прерван: его промежуточные записи удалены (процесс импорта считался "
+                    "остановленным). Ничего не добавлено; запустите импорт ещё раз."
+                )
             if profile is not None:
                 self._merge_profile(s, profile, person_id)
             if display_name:
                 person = s.get(PersonRow, person_id)
                 if person is not None and not person.display_name:
                     person.display_name = display_name
-            for table, recs in by_table.items():
-                row_cls: Any = _ROWS[table]
-                owners = self._uid_owners(s, row_cls, [r.uid for r in recs])
-                fresh: list[Record] = []
-                for rec in recs:
-                    owner = owners.get(rec.uid)
-                    if owner == person_id:
-                        skipped += 1
-                    elif owner is not None:
-                        fresh.append(rec.model_copy(update={"uid": Record().uid}))
-                    else:
-                        fresh.append(rec)
+            for table, row_cls in _ROWS.items():
+                mine = (st.import_id == job, st.tbl == table)
                 if table == "day_notes":
-                    for rec in fresh:
-                        if self._merge_day_note(s, cast(DayNote, rec), person_id):
+                    for row in s.execute(select(STAGED_ROWS).where(*mine).order_by(st.seq)):
+                        if self._merge_day_note(s, _staged_day_note(row), person_id):
                             merged += 1
                         else:
                             added += 1
                     continue
-                for i in range(0, len(fresh), _INSERT_CHUNK):
-                    batch = [_values(r, person_id) for r in fresh[i : i + _INSERT_CHUNK]]
-                    # Core insert: the ORM's per-row bookkeeping would double the time.
-                    s.execute(insert(row_cls.__table__), batch)
-                added += len(fresh)
+                target: Any = row_cls
+                columns = [c.name for c in row_cls.__table__.columns if c.name != "id"]
+                taken = select(target.id).where(target.uid == st.uid)
+                staged = (
+                    select(*(st[c] for c in columns)).where(*mine, ~taken.exists()).order_by(st.seq)
+                )
+                into = insert(cast(Table, row_cls.__table__)).from_select(columns, staged)
+                # preserve_rowcount: psycopg reports no row count for INSERT … SELECT otherwise.
+                result = s.execute(into.execution_options(preserve_rowcount=True))
+                added += max(int(getattr(result, "rowcount", 0) or 0), 0)
+            s.execute(update(ImportJobRow).where(ImportJobRow.id == job).values(state="published"))
             if added or merged:
                 self._after_write(s, person_id)
-        return ImportResult(added=added, skipped=skipped, merged=merged)
+        return added, merged
+
+    def clean_imports(self, *, stale_after: dt.timedelta = IMPORT_STALE_AFTER) -> int:
+        """Remove the staged rows of imports that are published or whose process is gone
+        (same host and the process id no longer runs, or no heartbeat for ``stale_after``).
+        Returns how many imports were removed. Nothing of them was ever visible."""
+        with self.reading() as s:
+            if not inspect(s.connection()).has_table("imports"):
+                return 0
+            jobs = s.execute(
+                select(
+                    ImportJobRow.id,
+                    ImportJobRow.state,
+                    ImportJobRow.host,
+                    ImportJobRow.pid,
+                    ImportJobRow.heartbeat_at,
+                )
+            ).all()
+        host, now = socket.gethostname()[:255], _now()
+        removed = 0
+        for job_id, state, job_host, pid, heartbeat in jobs:
+            gone = job_host == host and not _process_alive(pid)
+            if state == "published" or gone or heartbeat < now - stale_after:
+                self._drop_import(job_id)
+                removed += 1
+        return removed
+
+    def _drop_import(self, job: int) -> None:
+        """Delete an import's staged rows, IMPORT_BATCH-sized transactions, then the import."""
+        st = STAGED_ROWS.c
+        while True:
+            with self.writing() as s:
+                cut = s.scalar(
+                    select(st.seq)
+                    .where(st.import_id == job)
+                    .order_by(st.seq)
+                    .offset(_DROP_BATCH)
+                    .limit(1)
+                )
+                if cut is None:
+                    s.execute(delete(STAGED_ROWS).where(st.import_id == job))
+                    s.execute(delete(ImportJobRow).where(ImportJobRow.id == job))
+                    return
+                s.execute(delete(STAGED_ROWS).where(st.import_id == job, st.seq < cut))
 
     @staticmethod
     def _merge_profile(s: Session, profile: Profile, person_id: int) -> None:

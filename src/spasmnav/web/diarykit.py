@@ -42,15 +42,17 @@ from ..diary.models import (
     InputError,
     NotFoundError,
 )
-from ..diary.store import RECORD_TYPES, Store
+from ..diary.store import RECORD_TYPES, Store, is_busy
 from ..presenter import trends_json
 from .problems import Problem
 from .security import ExportSlots, security_event
 
 __all__ = [
+    "BUSY_TEXT",
     "CHARTS",
     "PlausibleDate",
     "PlausibleTime",
+    "StoreBusy",
     "analysis_for",
     "analysis_json",
     "chart_data_uri",
@@ -62,6 +64,7 @@ __all__ = [
     "exporting",
     "plan_ics",
     "report_pdf",
+    "saving",
     "stream_csv",
     "stream_json",
     "with_offset",
@@ -153,6 +156,31 @@ def diary_errors() -> Iterator[None]:
         raise Problem(404, "Такой записи нет.") from None
     except DiaryError as exc:
         raise Problem(400, str(exc)) from None
+
+
+# What a diary form says when the database stays busy past the wait (a long import on SQLite):
+# the form is shown again with everything typed, so nothing is lost.
+BUSY_TEXT = (
+    "База дневника сейчас занята (например, идёт большой импорт), поэтому запись пока не "
+    "сохранена. Всё, что вы ввели, осталось в форме: попробуйте ещё раз через минуту."
+)
+
+
+class StoreBusy(Exception):
+    """The write could not be made because the database is busy; nothing was written."""
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """``diary_errors`` for a form's write, and a busy database as StoreBusy: the view shows
+    its form again with what was typed and BUSY_TEXT (503) instead of an error page."""
+    try:
+        with diary_errors():
+            yield
+    except Exception as exc:
+        if is_busy(exc):
+            raise StoreBusy from exc
+        raise
 
 
 @contextmanager

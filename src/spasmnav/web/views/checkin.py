@@ -29,7 +29,7 @@ from ...diary.models import (
     explain_validation,
 )
 from ..deps import CsrfProtected, PersonDep, StoreDep
-from ..diarykit import diary_errors, plausible_date, plausible_time
+from ..diarykit import BUSY_TEXT, StoreBusy, plausible_date, plausible_time, saving
 from ..templating import render
 
 __all__ = ["ASHWORTH_TITLES", "PENN_TITLES", "PROFILE_FLAGS", "router"]
@@ -191,14 +191,21 @@ async def save_checkin(request: Request, store: StoreDep, person_id: PersonDep) 
         for s in store.list_records(ScaleScore, person_id=person_id, since=day, until=day)
         if s.scale == "penn"
     }
-    with diary_errors():
-        for record in records:
-            if isinstance(record, DayNote):
-                store.add_day_note(person_id=person_id, note=record)
-            elif isinstance(record, MedicineIntake) and record.name not in taken:
-                store.add_medicine_intake(person_id=person_id, intake=record)
-            elif isinstance(record, ScaleScore) and record.score not in scored:
-                store.add_scale_score(person_id=person_id, score=record)
+    try:
+        with saving():
+            for record in records:
+                if isinstance(record, DayNote):
+                    store.add_day_note(person_id=person_id, note=record)
+                elif isinstance(record, MedicineIntake) and record.name not in taken:
+                    store.add_medicine_intake(person_id=person_id, intake=record)
+                elif isinstance(record, ScaleScore) and record.score not in scored:
+                    store.add_scale_score(person_id=person_id, score=record)
+    except StoreBusy:
+        # Saving the day again merges into what was saved: sending the form again is safe.
+        ctx = _checkin_context(store, person_id, day, values)
+        ctx["errors"] = [BUSY_TEXT]
+        ctx["saved"] = False
+        return render(request, "checkin.html", ctx, status_code=503)
     return RedirectResponse(f"/diary/day?day={day.isoformat()}&saved=1", status_code=303)
 
 
@@ -218,13 +225,18 @@ def _profile_values(p: Profile) -> dict[str, Any]:
 
 
 def _profile_page(
-    request: Request, values: dict[str, Any], errors: list[str], *, saved: bool = False
+    request: Request,
+    values: dict[str, Any],
+    errors: list[str],
+    *,
+    saved: bool = False,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     return render(
         request,
         "profile.html",
         {"values": values, "errors": errors, "flags": PROFILE_FLAGS, "saved": saved},
-        status_code=422 if errors else 200,
+        status_code=status_code or (422 if errors else 200),
     )
 
 
@@ -279,8 +291,11 @@ async def save_profile(request: Request, store: StoreDep, person_id: PersonDep) 
         errors.append("лекарства: не больше 50 названий")
     if errors:
         return _profile_page(request, values, errors)
-    with diary_errors():
-        store.update_profile(person_id=person_id, changes=data)
+    try:
+        with saving():
+            store.update_profile(person_id=person_id, changes=data)
+    except StoreBusy:
+        return _profile_page(request, values, [BUSY_TEXT], status_code=503)
     return RedirectResponse("/diary/profile?saved=1", status_code=303)
 
 
@@ -294,6 +309,7 @@ def _medicines_page(
     *,
     values: dict[str, Any] | None = None,
     errors: list[str] | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     recent = store.list_records(
         MedicineIntake, person_id=person_id, limit=RECENT, newest_first=True
@@ -309,7 +325,7 @@ def _medicines_page(
             "errors": errors or [],
             "saved": request.query_params.get("saved") == "1",
         },
-        status_code=422 if errors else 200,
+        status_code=status_code or (422 if errors else 200),
     )
 
 
@@ -343,8 +359,13 @@ async def add_medicine(request: Request, store: StoreDep, person_id: PersonDep) 
         )
     except ValueError as exc:
         return _medicines_page(request, store, person_id, values=values, errors=[str(exc)])
-    with diary_errors():
-        store.add_medicine_intake(person_id=person_id, intake=intake)
+    try:
+        with saving():
+            store.add_medicine_intake(person_id=person_id, intake=intake)
+    except StoreBusy:
+        return _medicines_page(
+            request, store, person_id, values=values, errors=[BUSY_TEXT], status_code=503
+        )
     return RedirectResponse("/diary/medicines?saved=1", status_code=303)
 
 
@@ -358,6 +379,7 @@ def _scores_page(
     *,
     values: dict[str, Any] | None = None,
     errors: list[str] | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     recent = store.list_records(ScaleScore, person_id=person_id, limit=RECENT, newest_first=True)
     return render(
@@ -374,7 +396,7 @@ def _scores_page(
             "scale_titles": SCALE_TITLES,
             "leg_titles": LEG_TITLES,
         },
-        status_code=422 if errors else 200,
+        status_code=status_code or (422 if errors else 200),
     )
 
 
@@ -415,6 +437,11 @@ async def add_score(request: Request, store: StoreDep, person_id: PersonDep) -> 
             errors.append(str(exc))
     if errors:
         return _scores_page(request, store, person_id, values=values, errors=errors)
-    with diary_errors():
-        store.add_scale_score(person_id=person_id, score=record)
+    try:
+        with saving():
+            store.add_scale_score(person_id=person_id, score=record)
+    except StoreBusy:
+        return _scores_page(
+            request, store, person_id, values=values, errors=[BUSY_TEXT], status_code=503
+        )
     return RedirectResponse("/diary/scores?saved=1", status_code=303)

@@ -33,10 +33,12 @@ from ...diary.models import (
     explain_validation,
 )
 from ...language import TextError
-from ...presenter import present
+from ...presenter import exercise_view, present
 from ..deps import CoreDep, CsrfProtected, PersonDep, RecordId, StoreDep
 from ..diarykit import (
+    BUSY_TEXT,
     CHARTS,
+    StoreBusy,
     analysis_for,
     chart_data_uri,
     chart_png,
@@ -48,6 +50,7 @@ from ..diarykit import (
     plausible_date,
     plausible_time,
     report_pdf,
+    saving,
     stream_csv,
     stream_json,
 )
@@ -257,13 +260,26 @@ async def add_episode(request: Request, store: StoreDep, person_id: PersonDep) -
         )
     quick = "full" not in form
     new = True
-    with diary_errors():
-        if quick:
-            saved, new = store.add_quick_episode(
-                person_id=person_id, episode=episode, within=SAME_TAP
-            )
-        else:
-            saved = store.add_episode(person_id=person_id, episode=episode)
+    try:
+        with saving():
+            if quick:
+                saved, new = store.add_quick_episode(
+                    person_id=person_id, episode=episode, within=SAME_TAP
+                )
+            else:
+                saved = store.add_episode(person_id=person_id, episode=episode)
+    except StoreBusy:
+        if quick and _is_htmx(request):
+            # htmx swaps only 2xx answers; the fragment carries the alert itself.
+            ctx = _diary_context(store, person_id, 0)
+            ctx["message"] = None
+            ctx["error"] = BUSY_TEXT.replace("осталось в форме", "не пропало")
+            return render(request, "_diary_live.html", ctx)
+        values = _form_values(form)
+        values.setdefault("started_at", episode.started_at.strftime("%Y-%m-%dT%H:%M"))
+        return _form_page(
+            request, values=values, episode_id=None, errors=[BUSY_TEXT], status_code=503
+        )
     assert saved.id is not None
     if _is_htmx(request):
         ctx = _diary_context(store, person_id, 0)
@@ -336,8 +352,16 @@ async def update_episode(
                 plausible_time(dt.datetime.fromisoformat(changes["started_at"]))
             except ValueError as exc:
                 raise Problem(422, str(exc), errors=[f"время: {exc}"]) from None
-        with diary_errors():
+        with saving():
             store.update_episode(person_id=person_id, episode_id=episode_id, changes=changes)
+    except StoreBusy:
+        return _form_page(
+            request,
+            values=_form_values(form),
+            episode_id=episode_id,
+            errors=[BUSY_TEXT],
+            status_code=503,
+        )
     except Problem as problem:
         if problem.status != 422:
             raise
@@ -414,6 +438,7 @@ def chart(kind: str, store: StoreDep, person_id: PersonDep) -> Response:
 
 @router.post("/diary/assessments")
 def save_assessment(
+    request: Request,
     core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
@@ -422,26 +447,38 @@ def save_assessment(
 ) -> Response:
     """Save an assessment: recomputed here from the text or the interview, never taken on
     trust from the browser."""
+    save = {"text": text} if text else {"state": state}
     try:
         if text:
-            result = core.navigator.assess_text(text).to_json()
+            outcome = core.navigator.assess_text(text)
         elif state:
             from ... import interview as iv
 
             interview_state = iv.InterviewState.from_json(state)
-            result = iv.result(interview_state).to_json()
+            outcome = iv.result(interview_state)
             text = interview_state.text
         else:
             raise Problem(422, "Нечего сохранять: нет ни текста, ни ответов.")
     except (TextError, ValueError) as exc:
         raise Problem(422, f"Не удалось сохранить оценку: {exc}") from None
-    with diary_errors():
-        store.save_assessment(person_id=person_id, data=result, text=text or None)
+    try:
+        with saving():
+            store.save_assessment(person_id=person_id, data=outcome.to_json(), text=text or None)
+    except StoreBusy:
+        # The result again, with its «Сохранить» button: nothing to answer a second time.
+        return render(
+            request,
+            "result.html",
+            {"a": present(outcome, core.pack), "save": save, "save_error": BUSY_TEXT},
+            status_code=503,
+        )
     return RedirectResponse("/diary?saved=assessment", status_code=303)
 
 
 @router.post("/diary/sessions")
 def save_session(
+    request: Request,
+    core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
     exercise_id: Annotated[str, Form(max_length=64)],
@@ -460,8 +497,18 @@ def save_session(
     except ValidationError as exc:
         errors = explain_validation(exc)
         raise Problem(422, "Занятие не записано: " + "; ".join(errors), errors=errors) from None
-    with diary_errors():
-        store.add_exercise_session(person_id=person_id, session=session)
+    try:
+        with saving():
+            store.add_exercise_session(person_id=person_id, session=session)
+    except StoreBusy:
+        x = exercise_view(core.pack.exercise(session.exercise_id).card(core.pack))
+        values = {"repetitions": repetitions, "sets": sets}
+        return render(
+            request,
+            "exercise.html",
+            {"x": x, "values": values, "errors": [BUSY_TEXT]},
+            status_code=503,
+        )
     return RedirectResponse(f"/exercises/{session.exercise_id}?saved=1", status_code=303)
 
 
