@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .. import expr as ex
 from ..facts import Observation
 from . import morph
-from .context import is_negated
+from .context import is_negated, may_negate
 from .frames import Frames
 from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
@@ -30,6 +30,7 @@ NUMERIC = (
     "episodes_per_week",
     "onset_hours_ago",
 )
+_NO_QUALIFIERS: frozenset[str] = frozenset()
 
 
 class TextError(ValueError):
@@ -169,10 +170,12 @@ class Reader:
         at_token: dict[int, set[str]] = {}
         listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
         qualified = self.qualifiers.qualify(
-            tokens, matches, sentence_of, self.movement, self.symptoms, index
+            tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
         )
+        # No word that can negate stands in the text: nothing is negated (most texts).
+        negating = may_negate(tokens)
         for m, (quals, cues) in zip(matches, qualified, strict=True):
-            neg = is_negated(tokens, m, listed)
+            neg = negating and is_negated(tokens, m, listed)
             effective = (
                 frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
                 if quals
@@ -189,7 +192,7 @@ class Reader:
             current = [m for m, neg, q, _ in ms if not neg and not q]
             negated = [m for m, neg, _, _ in ms if neg]
             if current:
-                chosen, present, quals, cues = current[0], True, frozenset[str](), ()
+                chosen, present, quals, cues = current[0], True, _NO_QUALIFIERS, ()
             elif negated:
                 chosen, present = negated[0], False
                 quals, cues = frozenset({"negated"}), ()

@@ -8,10 +8,10 @@ term, inside one sentence: «лицо перекосило» and «переко�
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .morph import Token, lemmas, word_is_known
 from .normalise import fold
@@ -54,6 +54,11 @@ class Word:
                 lem.startswith(self.prefix) for lem in token.lemmas
             )
         return not self.lemmas.isdisjoint(token.lemmas)
+
+
+# A term as Lexicon.find first looks at it: its index, its words, whether one of them matches
+# weakly whenever it matches at all, and its prefix words.
+_TermCheck = tuple[int, frozenset[int], bool, tuple[int, ...]]
 
 
 class Vocabulary:
@@ -251,8 +256,9 @@ class Term:
     contiguous: bool = False  # "^без сознания": these words, in this order, side by side
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """One finding's words found in a text (a named tuple: one is made per match)."""
+
     finding: str
     term: str
     positions: tuple[int, ...]  # token indices, sorted
@@ -353,6 +359,15 @@ class Lexicon:
         }
         self._leg_ids = tuple(vocab.number(w) for w in self._legs)
         self._first_words = frozenset(self._by_first)
+        # The same, each term with what decides whether it is tried: its words, whether one of
+        # them matches weakly whenever it matches at all, and its prefix words otherwise.
+        self._by_first_info: dict[int, tuple[_TermCheck, ...]] = {
+            n: tuple(
+                (ti, self._term_sets[ti], self._term_always[ti], self._term_prefixes[ti])
+                for ti in tis
+            )
+            for n, tis in self._by_first.items()
+        }
         self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
@@ -441,55 +456,76 @@ class Lexicon:
         for in the anchor's sentence only, by bisection, so a long text costs in proportion to
         its length."""
         idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
-        elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
         pos = idx.pos
         present = idx.present()
         weak = idx.weak
-        sets = self._term_sets
         candidates: list[int] = []
         for n in present & self._first_words:
-            for ti in self._by_first[n]:
-                if sets[ti] <= present and (
-                    self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])
-                ):
+            for ti, words, always, prefixes in self._by_first_info[n]:
+                if words <= present and (always or any(m in weak for m in prefixes)):
                     candidates.append(ti)
         if not candidates:
             return []
         candidates.sort()
-        # Where each sentence begins and ends (token indices), once a term of several words
-        # needs it.
-        sent_lo: dict[int, int] = {}
-        sent_hi: dict[int, int] = {}
         near_sentences: dict[str, set[int]] = {}
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
+        terms = self.terms
+        term_ids = self._term_ids
+        near_ids = self._near_ids
+
+        def near_where(finding: str, near: tuple[int, ...]) -> set[int]:
+            """The sentences where one of the finding's «near» words stands."""
+            where = near_sentences.get(finding)
+            if where is None:
+                where = {
+                    sentence_of[i]
+                    for m in near
+                    for plist in (pos.get(m, ()), idx.ppos.get(m, ()))
+                    for i in plist
+                }
+                near_sentences[finding] = where
+            return where
+
         for ti in candidates:
-            term = self.terms[ti]
-            positions = [pos[m] for m in self._term_ids[ti]]
-            size = len(positions)
+            term = terms[ti]
+            ids = term_ids[ti]
+            finding = term.finding
+            size = len(ids)
             if term.contiguous:
+                positions = [pos[m] for m in ids]
                 rest = [set(p) for p in positions[1:]]
                 for anchor in positions[0]:
                     if all(anchor + k + 1 in r for k, r in enumerate(rest)):
                         seq = tuple(range(anchor, anchor + size))
-                        key = (term.finding, seq)
+                        key = (finding, seq)
                         if key not in seen:
                             seen.add(key)
-                            out.append(Match(term.finding, term.source, seq))
+                            out.append(Match(finding, term.source, seq))
+                continue
+            near = near_ids.get(finding)
+            if size == 1:
+                # One word: every place it stands (inside any window), in its sentence if near.
+                where = near_where(finding, near) if near else None
+                for anchor in pos[ids[0]]:
+                    if where is not None and sentence_of[anchor] not in where:
+                        continue
+                    one = (anchor,)
+                    key = (finding, one)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Match(finding, term.source, one))
                 continue
             window = size + EXTRA_WINDOW
-            near = self._near_ids.get(term.finding)
-            if size > 1 and not sent_lo:
-                for i, s in enumerate(sentence_of):
-                    if s not in sent_lo:
-                        sent_lo[s] = i
-                    sent_hi[s] = i + 1
+            positions = [pos[m] for m in ids]
+            others = positions[1:]
             for anchor in positions[0]:
                 s = sentence_of[anchor]
+                # the anchor's sentence, as token indices (sentence numbers never decrease)
+                lo = bisect_left(sentence_of, s)
+                hi = bisect_right(sentence_of, s, anchor)
                 chosen = [anchor]
-                if size > 1:
-                    lo, hi = sent_lo[s], sent_hi[s]
-                for plist in positions[1:]:
+                for plist in others:
                     best = _nearest_in(plist, anchor, lo, hi, chosen)
                     if best is None:
                         break
@@ -498,22 +534,18 @@ class Lexicon:
                     pos_t = tuple(sorted(chosen))
                     if pos_t[-1] - pos_t[0] >= window:
                         continue
-                    if near:
-                        where = near_sentences.get(term.finding)
-                        if where is None:
-                            where = {
-                                sentence_of[i]
-                                for m in near
-                                for plist in (pos.get(m, ()), idx.ppos.get(m, ()))
-                                for i in plist
-                            }
-                            near_sentences[term.finding] = where
-                        if s not in where:
-                            continue
-                    key = (term.finding, pos_t)
+                    if near and s not in near_where(finding, near):
+                        continue
+                    key = (finding, pos_t)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(term.finding, term.source, pos_t))
+                        out.append(Match(finding, term.source, pos_t))
+        # Findings that name where they are not: dropped in a clause that names such a place.
+        elsewhere = (
+            self._elsewhere_clauses(idx, clause_of)
+            if clause_of is not None and any(m.finding in self._elsewhere_ids for m in out)
+            else {}
+        )
         if elsewhere:
             assert clause_of is not None
             out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]

@@ -23,6 +23,8 @@ __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 # Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
 CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
+_NO_QUALIFIERS: frozenset[str] = frozenset()
+_OTHER = frozenset({"other"})
 
 
 def _tword(raw: str) -> Word:
@@ -127,27 +129,32 @@ class Qualifiers:
         movement: frozenset[str],
         anchors: frozenset[str] = frozenset(),
         index: TokenIndex | None = None,
+        clause_of: list[int] | None = None,
     ) -> list[tuple[frozenset[str], tuple[str, ...]]]:
-        """Qualifiers and the cue words that set them, for each match (same order)."""
+        """Qualifiers and the cue words that set them, for each match (same order);
+        ``clause_of`` as ``clauses`` gives it (computed when not given)."""
         if not matches:
             return []
-        clause_of = clauses(tokens, sentence_of)
+        if clause_of is None:
+            clause_of = clauses(tokens, sentence_of)
         tindex = index if index is not None else TokenIndex(tokens, self._vocabulary)
-        stops: set[int] = set()
-        for phrase in self._terminators:
-            for a, b in _occurrences(tindex, phrase):
-                stops.update(range(a, b + 1))
-        current_clauses = {clause_of[i] for i in stops}
-        questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         standing = sorted(
             at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
         )
+        questions: set[int] | None = None
         for ri, pi in standing:
             rule = self._rules[ri]
             for a, b in _occurrences(tindex, rule.triggers[pi]):
-                if rule.question and sentence_of[a] not in questions:
-                    continue
+                if rule.question:
+                    if questions is None:
+                        questions = {
+                            sentence_of[i]
+                            for i, tok in enumerate(tokens)
+                            if tok.punct and "?" in tok.text
+                        }
+                    if sentence_of[a] not in questions:
+                        continue
                 text = " ".join(tokens[k].text for k in range(a, b + 1))
                 cues.append(
                     (
@@ -162,6 +169,19 @@ class Qualifiers:
                         rule.only,
                     )
                 )
+        owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
+        if not cues:
+            # No cue stands in the text: only the person a finding belongs to can qualify it.
+            return [
+                (_NO_QUALIFIERS, ()) if owner is None else (_OTHER, (owner,)) for owner in owners
+            ]
+        pos = tindex.pos
+        stops: set[int] = set()
+        for phrase in self._terminators:
+            if phrase and phrase[0] in pos:
+                for a, b in _occurrences(tindex, phrase):
+                    stops.update(range(a, b + 1))
+        current_clauses = {clause_of[i] for i in stops}
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
@@ -175,7 +195,6 @@ class Qualifiers:
                 return False
             return not any(k in stops for k in range(lo + 1, hi))
 
-        owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
         # Only cues near a match can reach it: cues by where they start, so each match looks at
         # the few around it (in the cues' own order, which sets the order of the cue words).
         by_start = sorted(range(len(cues)), key=lambda k: cues[k][1])
@@ -235,13 +254,15 @@ class Qualifiers:
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
         pids = self._person_ids
-        tokens = index.tokens
+        # Where a person word stands (any token, punctuation included), and «я», «мне»...
+        spots = {i for i, tok in enumerate(index.tokens) if tok.text in SELF_WORDS}
+        for where in (index.pos, index.ppos):
+            for n in pids.intersection(where):
+                spots.update(where[n])
         persons = [
             (i, p)
-            for i, ids in enumerate(index.at)
-            if (tokens[i].text in SELF_WORDS or not ids.isdisjoint(pids))
-            and (p := self._person_at(index, i)) is not None
-            and not self._reports(index, i)
+            for i in sorted(spots)
+            if (p := self._person_at(index, i)) is not None and not self._reports(index, i)
         ]
         if not persons:
             return [None] * len(matches)

@@ -14,6 +14,7 @@ activity («стою по 10 часов»), or otherwise the symptom itself. A t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -283,6 +284,10 @@ ONSET_WORDS: tuple[tuple[tuple[str, ...], float], ...] = (
 _ONSET_BY_FIRST: dict[str, list[tuple[tuple[str, ...], float]]] = {}
 for _words, _hours in ONSET_WORDS:
     _ONSET_BY_FIRST.setdefault(_words[0], []).append((_words, _hours))
+# The words that say how often or when without a number (see the end of extract_quantities).
+_WORDS_WITHOUT_NUMBERS = frozenset({"иногда", "изредка", "периодически", "редко"}) | frozenset(
+    _ONSET_BY_FIRST
+)
 # Lemmas a quantity can start at: numbers, ordinals, units, frequency words.
 _COUNTING = frozenset(NUMBER_WORDS) | frozenset(ORDINALS) | frozenset(UNIT_DAYS)
 _COUNTING |= FREQ_CUES_EVERY | {"раз"}
@@ -461,7 +466,6 @@ def extract_quantities(
     ``history`` are the finding ids that make a clause about the symptom or about the past."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
-    this_year = (today or date.today()).year
 
     def put(name: str, value: float, lo: int, hi: int, keep: str = "max") -> None:
         current = getattr(q, name)
@@ -473,9 +477,41 @@ def extract_quantities(
             setattr(q, name, round(value, 3))
             spans[name] = (tokens[lo].start, tokens[hi - 1].end)
 
-    clauses = _clauses(tokens)
-    # What kinds of word each clause has (stroke, episode, event...), one bit per kind.
+    # What kinds of word each token is (stroke, episode, event...), one bit per kind.
     kinds = [_kind(tok) for tok in tokens]
+    if any(bits & _COUNTS for bits in kinds):
+        _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
+    # Words without numbers that still say how often, or when it began.
+    for i, tok in enumerate(tokens):
+        if tok.text not in _WORDS_WITHOUT_NUMBERS:
+            continue
+        if tok.text in {"иногда", "изредка", "периодически"} and q.episodes_per_week is None:
+            put("episodes_per_week", 1.0, i, i + 1)
+        elif tok.text == "редко" and q.episodes_per_week is None:
+            put("episodes_per_week", 0.3, i, i + 1)
+        for words, hours in _ONSET_BY_FIRST.get(tok.text, ()):
+            n = len(words)
+            if tuple(t.text for t in tokens[i : i + n]) == words:
+                put("onset_hours_ago", hours, i, i + n, keep="min")
+                break
+    q.spans = spans
+    return q
+
+
+def _measured(
+    tokens: list[Token],
+    kinds: list[int],
+    clause_findings: dict[int, set[str]],
+    movement: frozenset[str],
+    history: frozenset[str],
+    today: date | None,
+    q: Quantities,
+    put: Callable[..., None],
+) -> None:
+    """The quantities with a number, a unit or a frequency word, clause by clause."""
+    this_year = (today or date.today()).year
+    clauses = _clauses(tokens)
+    # What kinds of word each clause has, one bit per kind.
     clause_kinds = []
     for lo, hi, _ in clauses:
         bits = 0
@@ -730,16 +766,3 @@ def extract_quantities(
                 # 7. Otherwise: how long the complaint has lasted.
                 put("symptom_duration_days", days, start, end)
             k = end
-    # Words without numbers that still say how often, or when it began.
-    for i, tok in enumerate(tokens):
-        if tok.text in {"иногда", "изредка", "периодически"} and q.episodes_per_week is None:
-            put("episodes_per_week", 1.0, i, i + 1)
-        elif tok.text == "редко" and q.episodes_per_week is None:
-            put("episodes_per_week", 0.3, i, i + 1)
-        for words, hours in _ONSET_BY_FIRST.get(tok.text, ()):
-            n = len(words)
-            if tuple(t.text for t in tokens[i : i + n]) == words:
-                put("onset_hours_ago", hours, i, i + n, keep="min")
-                break
-    q.spans = spans
-    return q
