@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .. import expr as ex
@@ -12,7 +13,7 @@ from .context import is_negated, may_negate
 from .frames import Frames
 from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
-from .qualifiers import Qualifiers, clauses
+from .qualifiers import CLAUSE_WORDS, Qualifiers
 from .quantities import extract_quantities
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ NUMERIC = (
     "onset_hours_ago",
 )
 _NO_QUALIFIERS: frozenset[str] = frozenset()
+_UNKNOWN = Observation(None)
+_shown_order = itemgetter("start", "finding")
 
 
 class TextError(ValueError):
@@ -153,13 +156,21 @@ class Reader:
         norm = normalize(text)
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         tokens = self.lexicon.with_typos(tokenize(norm))
+        # The sentence and the clause of every token (``qualifiers.clauses``, in the same pass).
         sentence_of: list[int] = []
-        s = 0
+        clause_of: list[int] = []
+        s = c = 0
         for tok in tokens:
             sentence_of.append(s)
+            if tok.punct:
+                if tok.breaks_clause or tok.text == ",":
+                    c += 1
+            elif tok.text in CLAUSE_WORDS:
+                c += 1
+            clause_of.append(c)
             if tok.ends_sentence:
                 s += 1
-        clause_of = clauses(tokens, sentence_of)
+                c += 1  # the next token starts a sentence, hence a clause
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
         index = TokenIndex(tokens, self.vocabulary)
@@ -244,11 +255,13 @@ class Reader:
                 start=span[0] if span else None,
                 end=span[1] if span else None,
             )
-        if q.pregnancy_weeks is not None and not facts.get("pregnancy", Observation(None)).present:
+        if q.pregnancy_weeks is not None and not facts.get("pregnancy", _UNKNOWN).present:
             weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant
             facts["pregnancy"] = Observation(True, None, weeks.text, weeks.start, weeks.end)
-        subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
-        shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
+        subject = "other" if facts.get("subject_other", _UNKNOWN).present else "self"
+        # By where they start, then finding (starts are whole numbers under a million: in the
+        # order of their six-digit zero-padded strings, as they were once sorted).
+        shown.sort(key=_shown_order)
         notes = []
         if truncated:
             notes.append(
