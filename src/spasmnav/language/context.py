@@ -14,7 +14,7 @@ from __future__ import annotations
 from .lexicon import Match
 from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
-__all__ = ["is_negated", "may_negate"]
+__all__ = ["is_negated", "may_negate", "negates"]
 
 PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
 LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
@@ -80,6 +80,11 @@ def may_negate(tokens: list[Token]) -> bool:
     """Does a word stand in the text that can negate a term? Without one, ``is_negated`` is
     False for every match."""
     return any(t.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in t.lemmas for t in tokens)
+
+
+def negates(tok: Token) -> bool:
+    """Can this token negate a term (``may_negate`` of a text is: one of its tokens can)?"""
+    return tok.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in tok.lemmas
 
 
 def _is_terminator(tok: Token) -> bool:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from .. import expr as ex
 from ..facts import Observation
 from . import morph
-from .context import is_negated, may_negate
+from .context import is_negated, may_negate, negates
 from .frames import Frames
 from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
-from .morph import normalize, tokenize
+from .morph import Token, normalize, tokenize
 from .qualifiers import CLAUSE_WORDS, Qualifiers
-from .quantities import extract_quantities
+from .quantities import extract_quantities, token_kind
 
 if TYPE_CHECKING:
     from ..content import Pack
@@ -32,6 +32,23 @@ NUMERIC = (
     "onset_hours_ago",
 )
 _NO_QUALIFIERS: frozenset[str] = frozenset()
+# A token as the reader keeps it per chunk: the token's fields (offsets relative to the chunk),
+# then its vocabulary matches (all, weak), its kind for quantities and whether it can negate.
+_Scanned = tuple[
+    str,
+    int,
+    int,
+    frozenset[str],
+    str | None,
+    bool,
+    bool,
+    bool,
+    frozenset[int],
+    frozenset[int],
+    int,
+    bool,
+]
+_CHUNK_CACHE_SIZE = 100_000
 _UNKNOWN = Observation(None)
 _shown_order = itemgetter("start", "finding")
 
@@ -123,6 +140,75 @@ class Reader:
             ),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+        # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
+        self._chunks: dict[morph.ChunkKey, tuple[_Scanned, ...]] = {}
+        self._chunks_generation = self.vocabulary.generation
+
+    def _scan(self, norm: str) -> tuple[list[Token], TokenIndex, list[int], bool]:
+        """The tokens of normalised text with their typo lemmas, their index, the kind of each
+        for quantities (``token_kind``), and whether one can negate (``may_negate``): what
+        ``with_typos``, ``TokenIndex``, ``token_kind`` and ``negates`` say of each token,
+        worked out once per chunk (``morph.chunks``) and kept with the reader."""
+        vocab = self.vocabulary
+        if morph.recording_now():
+            plain_tokens = self.lexicon.with_typos(tokenize(norm))
+            plain_kinds = [token_kind(tok) for tok in plain_tokens]
+            index = TokenIndex(plain_tokens, vocab)
+            return plain_tokens, index, plain_kinds, may_negate(plain_tokens)
+        cache = self._chunks
+        if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
+            cache.clear()
+            self._chunks_generation = vocab.generation
+        origin = morph.origin_map(norm)
+        tokens: list[Token] = []
+        at: list[frozenset[int]] = []
+        pos: dict[int, list[int]] = {}
+        ppos: dict[int, list[int]] = {}
+        weak: set[int] = set()
+        kinds: list[int] = []
+        negating = False
+        new_token = tuple.__new__
+        i = 0
+        for key, a in morph.chunks(str(norm)):
+            found = cache.get(key)
+            if found is None:
+                found = self._chunk(key)
+                if len(cache) >= _CHUNK_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = found
+            for word, start, end, lem, p, punct, ends, breaks, full, wk, kind, neg in found:
+                start += a
+                end += a
+                if origin is not None:
+                    start, end = origin(start), origin(end)
+                tokens.append(new_token(Token, (word, start, end, lem, p, punct, ends, breaks)))
+                at.append(full)
+                where = ppos if punct else pos
+                for n in full:
+                    plist = where.get(n)
+                    if plist is None:
+                        where[n] = [i]
+                    else:
+                        plist.append(i)
+                if wk and not punct:
+                    weak.update(wk)
+                kinds.append(kind)
+                if neg:
+                    negating = True
+                i += 1
+        return tokens, TokenIndex.of(tokens, vocab, at, pos, ppos, weak), kinds, negating
+
+    def _chunk(self, key: morph.ChunkKey) -> tuple[_Scanned, ...]:
+        """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of each."""
+        tokens = [
+            Token(word, start, end, lem, p, punct, ends, breaks)
+            for start, end, word, lem, p, punct, ends, breaks in morph.template(key)
+        ]
+        out = []
+        for tok in self.lexicon.with_typos(tokens):
+            full, wk = self.vocabulary.match(tok)
+            out.append((*tok, full, wk, token_kind(tok), negates(tok)))
+        return tuple(out)
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
@@ -155,7 +241,9 @@ class Reader:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
-        tokens = self.lexicon.with_typos(tokenize(norm))
+        # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
+        # the matchers hold: a reader read back from the snapshot cache carries its own copy.
+        tokens, index, kinds, negating = self._scan(norm)
         # The sentence and the clause of every token (``qualifiers.clauses``, in the same pass).
         sentence_of: list[int] = []
         clause_of: list[int] = []
@@ -171,9 +259,6 @@ class Reader:
             if tok.ends_sentence:
                 s += 1
                 c += 1  # the next token starts a sentence, hence a clause
-        # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
-        # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        index = TokenIndex(tokens, self.vocabulary)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)
@@ -184,7 +269,6 @@ class Reader:
             tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
         )
         # No word that can negate stands in the text: nothing is negated (most texts).
-        negating = may_negate(tokens)
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = negating and is_negated(tokens, m, listed)
             effective = (
@@ -242,7 +326,7 @@ class Reader:
         for fid, obs in history.items():
             if facts.get(fid) is None or facts[fid].present is not True:
                 facts[fid] = obs
-        q = extract_quantities(tokens, at_token, self.movement, self.history)
+        q = extract_quantities(tokens, at_token, self.movement, self.history, kinds=kinds)
         for name in NUMERIC:
             value = getattr(q, name)
             if value is None:

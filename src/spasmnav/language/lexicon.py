@@ -110,6 +110,11 @@ class Vocabulary:
         self._cache.clear()
         return n
 
+    @property
+    def generation(self) -> int:
+        """How many words were numbered so far: an answer of ``match`` holds while it stays."""
+        return self._generation
+
     def match(self, token: Token) -> tuple[frozenset[int], frozenset[int]]:
         """The words the token matches (``Word.matches``), and the prefix words that start its
         text or equal one of its lemmas (what makes a term worth trying, see Lexicon.find)."""
@@ -186,6 +191,29 @@ class TokenIndex:
                 weak.update(wk)
         self.weak = weak
         self._present: frozenset[int] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        tokens: list[Token],
+        vocabulary: Vocabulary,
+        at: list[frozenset[int]],
+        pos: dict[int, list[int]],
+        ppos: dict[int, list[int]],
+        weak: set[int],
+    ) -> TokenIndex:
+        """An index whose parts were gathered elsewhere, as ``__init__`` gathers them
+        (``at[i]``: ``vocabulary.match(tokens[i])[0]``; ``weak``: the weak matches of the
+        tokens outside punctuation)."""
+        self = cls.__new__(cls)
+        self.vocabulary = vocabulary
+        self.tokens = tokens
+        self.at = at
+        self.pos = pos
+        self.ppos = ppos
+        self.weak = weak
+        self._present = None
+        return self
 
     def present(self) -> frozenset[int]:
         """The numbers of the words standing in the text (outside punctuation), as a set:

@@ -274,6 +274,43 @@ def _template(chunk: str, before: str, after: str) -> _Template:
     return tuple(out)
 
 
+ChunkKey = tuple[str, str, str]
+
+
+def chunks(plain: str) -> list[tuple[ChunkKey, int]]:
+    """The text's chunks, each as its key for ``template`` and the offset where it starts."""
+    spans = [m.span() for m in _CHUNK.finditer(plain)]
+    out = []
+    last = len(spans) - 1
+    for k, (a, b) in enumerate(spans):
+        chunk = plain[a:b]
+        before = after = ""
+        if chunk[0] in _EDGE_DELIMITERS and k:
+            before = _kind_of(plain[spans[k - 1][1] - 1])
+        if chunk[-1] in _EDGE_DELIMITERS and k < last:
+            after = _kind_of(plain[spans[k + 1][0]])
+        out.append(((chunk, before, after), a))
+    return out
+
+
+def template(key: ChunkKey) -> _Template:
+    """The tokens of a chunk (see ``chunks``), offsets relative to it; kept (bounded)."""
+    found = _chunks.get(key)
+    if found is None:
+        found = _template(*key)
+        if len(_chunks) >= _CHUNK_CACHE_SIZE:
+            _chunks.clear()
+        _chunks[key] = found
+    return found
+
+
+def origin_map(norm_text: str) -> Callable[[int], int] | None:
+    """Normalised offsets to original ones, or None when they are the same."""
+    if isinstance(norm_text, Normalised) and not norm_text.length_preserving:
+        return norm_text.origin
+    return None
+
+
 def tokenize(norm_text: str) -> list[Token]:
     """Tokens of normalised text. Their offsets index the original text: ``normalize`` keeps a
     map when it changed lengths (translit «litso» → «лицо» spans the five original letters).
@@ -281,42 +318,30 @@ def tokenize(norm_text: str) -> list[Token]:
     razdel's tokens and pymorphy3's analyses, found once per chunk (a run of non-space
     characters with what razdel's rules see of its neighbours) and kept: a text costs a look-up
     per chunk and a token per word."""
-    origin = (
-        norm_text.origin
-        if isinstance(norm_text, Normalised) and not norm_text.length_preserving
-        else None
-    )
+    origin = origin_map(norm_text)
     # razdel on a plain string: on a str subclass its regular expressions run markedly slower
     plain = str(norm_text)
     if _recording:  # building a reader: every analysis is to be recorded, none skipped
         return _tokens_of_pieces(_pieces(plain), origin)
-    spans = [m.span() for m in _CHUNK.finditer(plain)]
     cache = _chunks
     tokens: list[Token] = []
     append = tokens.append
-    last = len(spans) - 1
-    for k, (a, b) in enumerate(spans):
-        chunk = plain[a:b]
-        before = ""
-        if chunk[0] in _EDGE_DELIMITERS and k:
-            before = _kind_of(plain[spans[k - 1][1] - 1])
-        after = ""
-        if chunk[-1] in _EDGE_DELIMITERS and k < last:
-            after = _kind_of(plain[spans[k + 1][0]])
-        key = (chunk, before, after)
-        template = cache.get(key)
-        if template is None:
-            template = _template(chunk, before, after)
-            if len(cache) >= _CHUNK_CACHE_SIZE:
-                cache.clear()
-            cache[key] = template
-        for start, end, word, lem, p, punct, ends, breaks in template:
+    for key, a in chunks(plain):
+        found = cache.get(key)
+        if found is None:
+            found = template(key)
+        for start, end, word, lem, p, punct, ends, breaks in found:
             start += a
             end += a
             if origin is not None:
                 start, end = origin(start), origin(end)
             append(_new_token(Token, (word, start, end, lem, p, punct, ends, breaks)))
     return tokens
+
+
+def recording_now() -> bool:
+    """Is a reader being built (every analysis recorded, see ``recording``)?"""
+    return bool(_recording)
 
 
 def _tokens_of_pieces(

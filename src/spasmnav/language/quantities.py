@@ -20,7 +20,7 @@ from datetime import date
 
 from .morph import Token
 
-__all__ = ["Quantities", "extract_quantities"]
+__all__ = ["Quantities", "extract_quantities", "token_kind"]
 
 NUMBER_WORDS: dict[str, float] = {
     "один": 1,
@@ -385,6 +385,9 @@ def _kind(tok: Token) -> int:
     return bits
 
 
+token_kind = _kind
+
+
 def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
     """A frequency starting at token i, in episodes per week, and the index after it."""
     tok = tokens[i]
@@ -461,9 +464,11 @@ def extract_quantities(
     movement: frozenset[str],
     history: frozenset[str] = frozenset(),
     today: date | None = None,
+    kinds: list[int] | None = None,
 ) -> Quantities:
     """``clause_findings`` maps a token index to findings matched there; ``movement`` and
-    ``history`` are the finding ids that make a clause about the symptom or about the past."""
+    ``history`` are the finding ids that make a clause about the symptom or about the past;
+    ``kinds``, if given, is ``token_kind`` of every token."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
 
@@ -478,7 +483,8 @@ def extract_quantities(
             spans[name] = (tokens[lo].start, tokens[hi - 1].end)
 
     # What kinds of word each token is (stroke, episode, event...), one bit per kind.
-    kinds = [_kind(tok) for tok in tokens]
+    if kinds is None:
+        kinds = [_kind(tok) for tok in tokens]
     if any(bits & _COUNTS for bits in kinds):
         _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
     # Words without numbers that still say how often, or when it began.
