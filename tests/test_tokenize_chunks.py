@@ -82,3 +82,54 @@ def test_a_chunk_read_twice_is_read_from_the_cache_the_same() -> None:
     first = tokenize(text)
     assert any(key[0] == "2-3" for key in morph._chunks)
     assert tokenize(text) == first == reference_tokenize(text)
+
+
+def _eval_texts() -> list[str]:
+    from test_matcher_equivalence import TEXTS
+
+    return TEXTS
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_eval_texts()), min_size=1, max_size=3).map(" ".join)
+    | _TEXTS
+    | st.sampled_from(["Nogu svodit uzhe 2 dnya", "судароги перекасило лицо", "нет отёка -то"])
+)
+def test_the_readers_scan_is_typos_index_kinds_and_triggers(text: str) -> None:
+    # What the reader keeps per chunk gives exactly what the stages say of the whole text.
+    from spasmnav.core import default_navigator
+    from spasmnav.language.context import may_negate
+    from spasmnav.language.lexicon import TokenIndex
+    from spasmnav.language.quantities import token_kind
+
+    reader = default_navigator().reader
+    norm = normalize(text)
+    for _ in range(2):  # worked out, then kept
+        tokens, index, kinds, negating = reader._scan(norm)
+        expected = reader.lexicon.with_typos(tokenize(norm))
+        assert tokens == expected
+        plain = TokenIndex(expected, reader.vocabulary)
+        assert (index.at, index.pos, index.ppos, index.weak) == (
+            plain.at,
+            plain.pos,
+            plain.ppos,
+            plain.weak,
+        )
+        assert kinds == [token_kind(t) for t in expected]
+        assert negating == may_negate(expected)
+
+
+def test_a_word_numbered_later_is_seen_by_the_kept_chunks() -> None:
+    import pickle
+
+    from spasmnav.core import default_navigator
+    from spasmnav.language.lexicon import _word
+
+    reader = pickle.loads(pickle.dumps(default_navigator().reader))  # its own vocabulary
+    text = "сегодня ногу крутит"
+    _, before, _, _ = reader._scan(text)
+    n = reader.vocabulary.number(_word("~крут[иы]т"))  # a word no matcher has
+    assert n not in before.pos
+    _, after, _, _ = reader._scan(text)
+    assert after.pos[n] == [2]

@@ -141,7 +141,7 @@ class Reader:
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
-        self._chunks: dict[morph.ChunkKey, tuple[_Scanned, ...]] = {}
+        self._chunks: dict[str | morph.ChunkKey, tuple[_Scanned, ...]] = {}
         self._chunks_generation = self.vocabulary.generation
 
     def _scan(self, norm: str) -> tuple[list[Token], TokenIndex, list[int], bool]:
@@ -169,10 +169,23 @@ class Reader:
         negating = False
         new_token = tuple.__new__
         i = 0
-        for key, a in morph.chunks(str(norm)):
+        plain = str(norm)
+        pieces = plain.split()  # the chunks of morph.chunks, inline
+        last = len(pieces) - 1
+        edge = morph.EDGE_DELIMITERS
+        at_char = 0
+        for k, chunk in enumerate(pieces):
+            a = plain.find(chunk, at_char)
+            at_char = a + len(chunk)
+            # Keyed by the chunk alone unless razdel's rules look across its edges.
+            key: str | morph.ChunkKey = chunk
+            if chunk[0] in edge or chunk[-1] in edge:
+                before, after = morph.edges(pieces, k, last)
+                if before or after:
+                    key = (chunk, before, after)
             found = cache.get(key)
             if found is None:
-                found = self._chunk(key)
+                found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
                 if len(cache) >= _CHUNK_CACHE_SIZE:
                     cache.clear()
                 cache[key] = found

@@ -227,8 +227,8 @@ def _join_ordinals(pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, i
 # chunk that begins (ends) with one of these delimiters asks the kind of the atom before
 # (after) it, across the space («а -то», «5 .5»): razdel's dash, underscore, float and
 # fraction rules, the only ones that look two atoms away.
-_CHUNK = re.compile(r"\S+")
 _EDGE_DELIMITERS = frozenset(DASHES + "_" + ".," + "/\\")
+EDGE_DELIMITERS = _EDGE_DELIMITERS
 _RAZDEL_PUNCT = frozenset(PUNCTS)
 _DIGIT = re.compile(r"\d")
 # One character of each kind razdel's rules tell apart, standing in for the neighbour.
@@ -279,18 +279,27 @@ ChunkKey = tuple[str, str, str]
 
 def chunks(plain: str) -> list[tuple[ChunkKey, int]]:
     """The text's chunks, each as its key for ``template`` and the offset where it starts."""
-    spans = [m.span() for m in _CHUNK.finditer(plain)]
     out = []
-    last = len(spans) - 1
-    for k, (a, b) in enumerate(spans):
-        chunk = plain[a:b]
-        before = after = ""
-        if chunk[0] in _EDGE_DELIMITERS and k:
-            before = _kind_of(plain[spans[k - 1][1] - 1])
-        if chunk[-1] in _EDGE_DELIMITERS and k < last:
-            after = _kind_of(plain[spans[k + 1][0]])
-        out.append(((chunk, before, after), a))
+    pieces = plain.split()  # the same white space as razdel's (str.isspace is re's \s)
+    last = len(pieces) - 1
+    at = 0
+    for k, chunk in enumerate(pieces):
+        a = plain.find(chunk, at)
+        at = a + len(chunk)
+        out.append(((chunk, *edges(pieces, k, last)), a))
     return out
+
+
+def edges(pieces: list[str], k: int, last: int) -> tuple[str, str]:
+    """What razdel's rules see of chunk k's neighbours (see ``_EDGE_DELIMITERS``): the kind of
+    the one before and of the one after, each "" when none or when it does not count."""
+    chunk = pieces[k]
+    before = after = ""
+    if chunk[0] in _EDGE_DELIMITERS and k:
+        before = _kind_of(pieces[k - 1][-1])
+    if chunk[-1] in _EDGE_DELIMITERS and k < last:
+        after = _kind_of(pieces[k + 1][0])
+    return before, after
 
 
 def template(key: ChunkKey) -> _Template:
