@@ -389,13 +389,23 @@ class Lexicon:
         self._first_words = frozenset(self._by_first)
         # The same, each term with what decides whether it is tried: its words, whether one of
         # them matches weakly whenever it matches at all, and its prefix words otherwise.
-        self._by_first_info: dict[int, tuple[_TermCheck, ...]] = {
-            n: tuple(
+        # A term of one word that matches weakly whenever it matches is tried whenever its word
+        # stands: those apart, without the checks.
+        sure = {
+            ti for ti, ids in enumerate(self._term_ids) if len(ids) == 1 and self._term_always[ti]
+        }
+        self._sure_by_first: dict[int, tuple[int, ...]] = {}
+        self._by_first_info: dict[int, tuple[_TermCheck, ...]] = {}
+        for n, tis in self._by_first.items():
+            if any(ti in sure for ti in tis):
+                self._sure_by_first[n] = tuple(ti for ti in tis if ti in sure)
+            checks = tuple(
                 (ti, self._term_sets[ti], self._term_always[ti], self._term_prefixes[ti])
                 for ti in tis
+                if ti not in sure
             )
-            for n, tis in self._by_first.items()
-        }
+            if checks:
+                self._by_first_info[n] = checks
         self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
@@ -488,8 +498,12 @@ class Lexicon:
         present = idx.present()
         weak = idx.weak
         candidates: list[int] = []
+        sure = self._sure_by_first
+        checked = self._by_first_info
         for n in present & self._first_words:
-            for ti, words, always, prefixes in self._by_first_info[n]:
+            if n in sure:
+                candidates.extend(sure[n])
+            for ti, words, always, prefixes in checked.get(n, ()):
                 if words <= present and (always or any(m in weak for m in prefixes)):
                     candidates.append(ti)
         if not candidates:

@@ -14,6 +14,7 @@ activity («стою по 10 часов»), or otherwise the symptom itself. A t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -515,7 +516,6 @@ def _measured(
     put: Callable[..., None],
 ) -> None:
     """The quantities with a number, a unit or a frequency word, clause by clause."""
-    this_year = (today or date.today()).year
     clauses = _clauses(tokens)
     # What kinds of word each clause has, one bit per kind.
     clause_kinds = []
@@ -529,12 +529,14 @@ def _measured(
     # Once one clause of a sentence is episodic, all of them are.
     episodic: list[bool] = []
     sentence_start, sentence_episodic = 0, False
+    # The tokens inside a match of a movement.
+    moving = sorted(j for j, found in clause_findings.items() if not movement.isdisjoint(found))
     for ci, (lo, hi, starts_sentence) in enumerate(clauses):
         if starts_sentence or not episodic:
             sentence_start, sentence_episodic = len(episodic), False
         episodic.append(
             bool(clause_kinds[ci] & _EPISODE)
-            or any(not movement.isdisjoint(clause_findings.get(j, ())) for j in range(lo, hi))
+            or (bool(moving) and bisect_left(moving, hi) > bisect_left(moving, lo))
             # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
             or (hi - lo <= 4 and bool(episodic) and episodic[-1])
         )
@@ -603,7 +605,7 @@ def _measured(
                 and not (k + 1 < hi and _unit(tokens[k + 1]) is not None)
             ):
                 # «в 2021»: a calendar year
-                if has_stroke and int(tok.text) < this_year:
+                if has_stroke and int(tok.text) < (today or date.today()).year:
                     elapsed = (today or date.today()) - date(int(tok.text), 12, 31)
                     put("days_since_stroke", max(elapsed.days, 0), k, k + 1, keep="first")
                 k += 1
@@ -669,7 +671,7 @@ def _measured(
             person = _person_before(tokens, lo, start)
             # 1. A calendar year: «в 2019 году».
             if value >= 1900 and is_years:
-                if has_stroke and value < this_year:
+                if has_stroke and value < (today or date.today()).year:
                     elapsed = (today or date.today()) - date(int(value), 12, 31)
                     put("days_since_stroke", max(elapsed.days, 0), start, end, keep="first")
                 k = end
