@@ -101,12 +101,13 @@ def test_the_readers_scan_is_typos_index_kinds_and_triggers(text: str) -> None:
     from spasmnav.core import default_navigator
     from spasmnav.language.context import may_negate
     from spasmnav.language.lexicon import TokenIndex
+    from spasmnav.language.qualifiers import clauses
     from spasmnav.language.quantities import token_kind
 
     reader = default_navigator().reader
     norm = normalize(text)
     for _ in range(2):  # worked out, then kept
-        tokens, index, kinds, negating = reader._scan(norm)
+        tokens, index, kinds, negating, sentence_of, clause_of = reader._scan(norm)
         expected = reader.lexicon.with_typos(tokenize(norm))
         assert tokens == expected
         plain = TokenIndex(expected, reader.vocabulary)
@@ -118,6 +119,9 @@ def test_the_readers_scan_is_typos_index_kinds_and_triggers(text: str) -> None:
         )
         assert kinds == [token_kind(t) for t in expected]
         assert negating == may_negate(expected)
+        sentences = [sum(t.ends_sentence for t in expected[:i]) for i in range(len(expected))]
+        assert sentence_of == sentences
+        assert clause_of == clauses(expected, sentences)
 
 
 def test_a_word_numbered_later_is_seen_by_the_kept_chunks() -> None:
@@ -128,8 +132,8 @@ def test_a_word_numbered_later_is_seen_by_the_kept_chunks() -> None:
 
     reader = pickle.loads(pickle.dumps(default_navigator().reader))  # its own vocabulary
     text = "сегодня ногу крутит"
-    _, before, _, _ = reader._scan(text)
+    before = reader._scan(text)[1]
     n = reader.vocabulary.number(_word("~крут[иы]т"))  # a word no matcher has
     assert n not in before.pos
-    _, after, _, _ = reader._scan(text)
+    after = reader._scan(text)[1]
     assert after.pos[n] == [2]

@@ -13,7 +13,7 @@ from .context import is_negated, may_negate, negates
 from .frames import Frames
 from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
 from .morph import Token, normalize, tokenize
-from .qualifiers import CLAUSE_WORDS, Qualifiers
+from .qualifiers import CLAUSE_WORDS, Qualifiers, clauses
 from .quantities import extract_quantities, token_kind
 
 if TYPE_CHECKING:
@@ -144,17 +144,32 @@ class Reader:
         self._chunks: dict[str | morph.ChunkKey, tuple[_Scanned, ...]] = {}
         self._chunks_generation = self.vocabulary.generation
 
-    def _scan(self, norm: str) -> tuple[list[Token], TokenIndex, list[int], bool]:
+    def _scan(
+        self, norm: str
+    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int]]:
         """The tokens of normalised text with their typo lemmas, their index, the kind of each
-        for quantities (``token_kind``), and whether one can negate (``may_negate``): what
-        ``with_typos``, ``TokenIndex``, ``token_kind`` and ``negates`` say of each token,
-        worked out once per chunk (``morph.chunks``) and kept with the reader."""
+        for quantities (``token_kind``), whether one can negate (``may_negate``), and the
+        sentence and the clause (``qualifiers.clauses``) of each: what ``with_typos``,
+        ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked out once per
+        chunk (``morph.chunks``) and kept with the reader."""
         vocab = self.vocabulary
         if morph.recording_now():
             plain_tokens = self.lexicon.with_typos(tokenize(norm))
             plain_kinds = [token_kind(tok) for tok in plain_tokens]
             index = TokenIndex(plain_tokens, vocab)
-            return plain_tokens, index, plain_kinds, may_negate(plain_tokens)
+            sentences = []
+            s = 0
+            for tok in plain_tokens:
+                sentences.append(s)
+                s += tok.ends_sentence
+            return (
+                plain_tokens,
+                index,
+                plain_kinds,
+                may_negate(plain_tokens),
+                sentences,
+                clauses(plain_tokens, sentences),
+            )
         cache = self._chunks
         if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
             cache.clear()
@@ -167,6 +182,10 @@ class Reader:
         weak: set[int] = set()
         kinds: list[int] = []
         negating = False
+        sentence_of: list[int] = []
+        clause_of: list[int] = []
+        sentence = clause = 0
+        clause_words = CLAUSE_WORDS
         new_token = tuple.__new__
         i = 0
         plain = str(norm)
@@ -208,8 +227,20 @@ class Reader:
                 kinds.append(kind)
                 if neg:
                     negating = True
+                # sentence and clause, as qualifiers.clauses numbers them
+                sentence_of.append(sentence)
+                if punct:
+                    if breaks or word == ",":
+                        clause += 1
+                elif word in clause_words:
+                    clause += 1
+                clause_of.append(clause)
+                if ends:
+                    sentence += 1
+                    clause += 1  # the next token starts a sentence, hence a clause
                 i += 1
-        return tokens, TokenIndex.of(tokens, vocab, at, pos, ppos, weak), kinds, negating
+        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak)
+        return tokens, index, kinds, negating, sentence_of, clause_of
 
     def _chunk(self, key: morph.ChunkKey) -> tuple[_Scanned, ...]:
         """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of each."""
@@ -256,28 +287,17 @@ class Reader:
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        tokens, index, kinds, negating = self._scan(norm)
-        # The sentence and the clause of every token (``qualifiers.clauses``, in the same pass).
-        sentence_of: list[int] = []
-        clause_of: list[int] = []
-        s = c = 0
-        for tok in tokens:
-            sentence_of.append(s)
-            if tok.punct:
-                if tok.breaks_clause or tok.text == ",":
-                    c += 1
-            elif tok.text in CLAUSE_WORDS:
-                c += 1
-            clause_of.append(c)
-            if tok.ends_sentence:
-                s += 1
-                c += 1  # the next token starts a sentence, hence a clause
+        tokens, index, kinds, negating, sentence_of, clause_of = self._scan(norm)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
-        listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
+        listed = (
+            frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
+            if negating
+            else frozenset()
+        )
         qualified = self.qualifiers.qualify(
             tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
         )
