@@ -50,6 +50,7 @@ _Scanned = tuple[
 ]
 _CHUNK_CACHE_SIZE = 100_000
 _UNKNOWN = Observation(None)
+_NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")
 
 
@@ -301,11 +302,12 @@ class Reader:
         qualified = self.qualifiers.qualify(
             tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
         )
-        # No word that can negate stands in the text: nothing is negated (most texts).
+        qualifiable = self._qualifiable
         for m, (quals, cues) in zip(matches, qualified, strict=True):
+            # No word that can negate stands in the text: nothing is negated (most texts).
             neg = negating and is_negated(tokens, m, listed)
             effective = (
-                frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
+                frozenset(q for q in quals if m.finding in qualifiable.get(q, _NO_QUALIFIERS))
                 if quals
                 else quals
             )
@@ -317,26 +319,20 @@ class Reader:
         shown: list[dict[str, object]] = []
         history: dict[str, Observation] = {}
         for fid, ms in by_finding.items():
-            current = [m for m, neg, q, _ in ms if not neg and not q]
-            negated = [m for m, neg, _, _ in ms if neg]
-            if current:
-                chosen, present, quals, cues = current[0], True, _NO_QUALIFIERS, ()
-            elif negated:
-                chosen, present = negated[0], False
-                quals, cues = frozenset({"negated"}), ()
+            # The first current mention, else the first negated one, else the first at all.
+            current = next((m for m, neg, q, _ in ms if not neg and not q), None)
+            negated = None if current is not None else next((m for m, neg, _, _ in ms if neg), None)
+            if current is not None:
+                chosen, present, quals, cues = current, True, _NO_QUALIFIERS, ()
+            elif negated is not None:
+                chosen, present = negated, False
+                quals, cues = _NEGATED, ()
             else:
                 # Only qualified mentions: old, hypothetical or someone else's — not current.
                 chosen, _, quals, cues = ms[0]
                 present = None
             start, end = tokens[chosen.first].start, tokens[chosen.last].end
-            facts[fid] = Observation(
-                present=present,
-                text=text[start:end],
-                start=start,
-                end=end,
-                qualifiers=quals,
-                cues=cues,
-            )
+            facts[fid] = Observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:

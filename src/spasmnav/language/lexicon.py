@@ -560,6 +560,26 @@ class Lexicon:
                 continue
             window = size + EXTRA_WINDOW
             positions = [pos[m] for m in ids]
+            if size == 2:
+                # Two words (the commonest term): the second's nearest place to each anchor.
+                second = positions[1]
+                for anchor in positions[0]:
+                    s = sentence_of[anchor]
+                    lo = bisect_left(sentence_of, s)
+                    hi = bisect_right(sentence_of, s, anchor)
+                    best = _nearest_in(second, anchor, lo, hi, [anchor])
+                    if best is None:
+                        continue
+                    pair = (anchor, best) if anchor < best else (best, anchor)
+                    if pair[1] - pair[0] >= window:
+                        continue
+                    if near and s not in near_where(finding, near):
+                        continue
+                    key = (finding, pair)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Match(finding, term.source, pair))
+                continue
             others = positions[1:]
             for anchor in positions[0]:
                 s = sentence_of[anchor]

@@ -55,6 +55,8 @@ def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
 def _occurrences(index: TokenIndex, ids: tuple[int, ...]) -> list[tuple[int, int]]:
     if not ids or ids[0] not in index.pos:
         return []
+    if len(ids) == 1:
+        return [(i, i) for i in index.pos[ids[0]]]
     return [(seq[0], seq[-1]) for seq in index.phrase_ids(ids)]
 
 
