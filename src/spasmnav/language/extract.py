@@ -32,22 +32,26 @@ NUMERIC = (
     "onset_hours_ago",
 )
 _NO_QUALIFIERS: frozenset[str] = frozenset()
+
+
 # A token as the reader keeps it per chunk: the token's fields (offsets relative to the chunk),
 # then its vocabulary matches (all, weak), its kind for quantities and whether it can negate.
-_Scanned = tuple[
-    str,
-    int,
-    int,
-    frozenset[str],
-    str | None,
-    bool,
-    bool,
-    bool,
-    frozenset[int],
-    frozenset[int],
-    int,
-    bool,
-]
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens' fields (offsets
+    relative to the chunk, typo lemmas added), and for the whole chunk what the index and the
+    stages need, each token by its place in the chunk."""
+
+    tokens: tuple[tuple[str, int, int, frozenset[str], str | None, bool, bool, bool], ...]
+    at: tuple[frozenset[int], ...]  # the vocabulary's matches of each token
+    kinds: tuple[int, ...]  # quantities.token_kind of each token
+    weak: frozenset[int]  # the weak matches of its tokens outside punctuation
+    negates: bool  # one of its tokens can negate (context.negates)
+    words: tuple[tuple[int, int], ...]  # (token, word number), tokens outside punctuation
+    marks: tuple[tuple[int, int], ...]  # the same for punctuation tokens
+    flow: tuple[tuple[int, bool], ...]  # per token: clauses it opens, whether it ends a sentence
+
+
 _CHUNK_CACHE_SIZE = 100_000
 _UNKNOWN = Observation(None)
 _NEGATED = frozenset({"negated"})
@@ -142,7 +146,7 @@ class Reader:
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
-        self._chunks: dict[str | morph.ChunkKey, tuple[_Scanned, ...]] = {}
+        self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
         self._chunks_generation = self.vocabulary.generation
 
     def _scan(
@@ -186,7 +190,6 @@ class Reader:
         sentence_of: list[int] = []
         clause_of: list[int] = []
         sentence = clause = 0
-        clause_words = CLAUSE_WORDS
         new_token = tuple.__new__
         i = 0
         plain = str(norm)
@@ -209,51 +212,89 @@ class Reader:
                 if len(cache) >= _CHUNK_CACHE_SIZE:
                     cache.clear()
                 cache[key] = found
-            for word, start, end, lem, p, punct, ends, breaks, full, wk, kind, neg in found:
-                start += a
-                end += a
-                if origin is not None:
-                    start, end = origin(start), origin(end)
-                tokens.append(new_token(Token, (word, start, end, lem, p, punct, ends, breaks)))
-                at.append(full)
-                where = ppos if punct else pos
-                for n in full:
-                    plist = where.get(n)
-                    if plist is None:
-                        where[n] = [i]
-                    else:
-                        plist.append(i)
-                if wk and not punct:
-                    weak.update(wk)
-                kinds.append(kind)
-                if neg:
-                    negating = True
-                # sentence and clause, as qualifiers.clauses numbers them
+            if origin is None:
+                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
+                    tokens.append(
+                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
+                    )
+            else:
+                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
+                    span = (origin(start + a), origin(end + a))
+                    tokens.append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+            at.extend(found.at)
+            kinds.extend(found.kinds)
+            if found.weak:
+                weak.update(found.weak)
+            if found.negates:
+                negating = True
+            for r, n in found.words:
+                plist = pos.get(n)
+                if plist is None:
+                    pos[n] = [i + r]
+                else:
+                    plist.append(i + r)
+            for r, n in found.marks:
+                plist = ppos.get(n)
+                if plist is None:
+                    ppos[n] = [i + r]
+                else:
+                    plist.append(i + r)
+            # sentence and clause, as qualifiers.clauses numbers them
+            for opens, ends in found.flow:
                 sentence_of.append(sentence)
-                if punct:
-                    if breaks or word == ",":
-                        clause += 1
-                elif word in clause_words:
-                    clause += 1
+                clause += opens
                 clause_of.append(clause)
                 if ends:
                     sentence += 1
                     clause += 1  # the next token starts a sentence, hence a clause
-                i += 1
+            i += len(found.tokens)
         index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak)
         return tokens, index, kinds, negating, sentence_of, clause_of
 
-    def _chunk(self, key: morph.ChunkKey) -> tuple[_Scanned, ...]:
-        """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of each."""
-        tokens = [
-            Token(word, start, end, lem, p, punct, ends, breaks)
-            for start, end, word, lem, p, punct, ends, breaks in morph.template(key)
-        ]
-        out = []
-        for tok in self.lexicon.with_typos(tokens):
-            full, wk = self.vocabulary.match(tok)
-            out.append((*tok, full, wk, token_kind(tok), negates(tok)))
-        return tuple(out)
+    def _chunk(self, key: morph.ChunkKey) -> _Chunk:
+        """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of them."""
+        tokens = self.lexicon.with_typos(
+            [
+                Token(word, start, end, lem, p, punct, ends, breaks)
+                for start, end, word, lem, p, punct, ends, breaks in morph.template(key)
+            ]
+        )
+        matched = [self.vocabulary.match(tok) for tok in tokens]
+        weak: set[int] = set()
+        for tok, (_, wk) in zip(tokens, matched, strict=True):
+            if not tok.punct:
+                weak.update(wk)
+        return _Chunk(
+            tokens=tuple(
+                (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
+                for t in tokens
+            ),
+            at=tuple(full for full, _ in matched),
+            kinds=tuple(token_kind(tok) for tok in tokens),
+            weak=frozenset(weak),
+            negates=any(negates(tok) for tok in tokens),
+            words=tuple(
+                (r, n)
+                for r, (tok, (full, _)) in enumerate(zip(tokens, matched, strict=True))
+                if not tok.punct
+                for n in full
+            ),
+            marks=tuple(
+                (r, n)
+                for r, (tok, (full, _)) in enumerate(zip(tokens, matched, strict=True))
+                if tok.punct
+                for n in full
+            ),
+            flow=tuple(
+                (
+                    int(tok.breaks_clause or tok.text == ",")
+                    if tok.punct
+                    else int(tok.text in CLAUSE_WORDS),
+                    tok.ends_sentence,
+                )
+                for tok in tokens
+            ),
+        )
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
