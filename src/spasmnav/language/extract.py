@@ -149,6 +149,17 @@ class Reader:
         self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
         self._chunks_generation = self.vocabulary.generation
 
+    def forget(self) -> None:
+        """Forget every word and chunk seen so far, here and in the analyser's caches (not the
+        pack's own words): the next text costs what a text of new words costs."""
+        from .quantities import forget as forget_kinds
+
+        self._chunks.clear()
+        self.lexicon.forget()
+        self.vocabulary.forget()
+        morph.forget()
+        forget_kinds()
+
     def _scan(
         self, norm: str
     ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int]]:

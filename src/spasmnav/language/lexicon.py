@@ -115,6 +115,10 @@ class Vocabulary:
         """How many words were numbered so far: an answer of ``match`` holds while it stays."""
         return self._generation
 
+    def forget(self) -> None:
+        """Forget the answers kept for the tokens seen so far."""
+        self._cache.clear()
+
     def match(self, token: Token) -> tuple[frozenset[int], frozenset[int]]:
         """The words the token matches (``Word.matches``), and the prefix words that start its
         text or equal one of its lemmas (what makes a term worth trying, see Lexicon.find)."""
@@ -412,6 +416,10 @@ class Lexicon:
             if len(prefix) >= TYPO_MIN_PREFIX:
                 self._long_prefixes[len(prefix)].append(prefix)
         self._typo_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+    def forget(self) -> None:
+        """Forget the typo readings kept for the words seen so far."""
+        self._typo_cache.clear()
 
     def typo_lemmas(self, token: Token) -> frozenset[str]:
         """Lexicon lemmas (or prefixes) an unknown word is one typo away from; empty for a word

@@ -348,6 +348,16 @@ def tokenize(norm_text: str) -> list[Token]:
     return tokens
 
 
+def forget() -> None:
+    """Forget every word and chunk analysed so far (not the seeded analyses of the pack's own
+    words): the next text is read as if its words were new (the benchmark's cold rounds)."""
+    from .normalise import transliterate
+
+    _chunks.clear()
+    for cached in (word_is_known, strongly_known, _genitive, _analyse_live, transliterate):
+        cached.cache_clear()
+
+
 def recording_now() -> bool:
     """Is a reader being built (every analysis recorded, see ``recording``)?"""
     return bool(_recording)

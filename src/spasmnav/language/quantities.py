@@ -21,7 +21,7 @@ from datetime import date
 
 from .morph import Token
 
-__all__ = ["Quantities", "extract_quantities", "token_kind"]
+__all__ = ["Quantities", "extract_quantities", "forget", "token_kind"]
 
 NUMBER_WORDS: dict[str, float] = {
     "один": 1,
@@ -387,6 +387,11 @@ def _kind(tok: Token) -> int:
 
 
 token_kind = _kind
+
+
+def forget() -> None:
+    """Forget the kinds kept for the tokens seen so far."""
+    _kind_cache.clear()
 
 
 def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
