@@ -386,6 +386,7 @@ class Lexicon:
         self._near_ids = {
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._near.items()
         }
+        self._near_sets = {fid: frozenset(ids) for fid, ids in self._near_ids.items()}
         self._elsewhere_ids = {
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._elsewhere.items()
         }
@@ -523,17 +524,17 @@ class Lexicon:
         terms = self.terms
         term_ids = self._term_ids
         near_ids = self._near_ids
+        near_sets = self._near_sets
 
         def near_where(finding: str, near: tuple[int, ...]) -> set[int]:
             """The sentences where one of the finding's «near» words stands."""
             where = near_sentences.get(finding)
             if where is None:
-                where = {
-                    sentence_of[i]
-                    for m in near
-                    for plist in (pos.get(m, ()), idx.ppos.get(m, ()))
-                    for i in plist
-                }
+                where = set()
+                words = near_sets[finding]
+                for at in (pos, idx.ppos):
+                    for m in words.intersection(at):  # the near words standing in the text
+                        where.update(sentence_of[i] for i in at[m])
                 near_sentences[finding] = where
             return where
 
