@@ -244,12 +244,12 @@ class TokenIndex:
         if len(ids) == 1:
             return [(i,) for i in first]
         pos = self.pos
-        rest = []
+        rest: list[list[int] | set[int]] = []
         for n in ids[1:]:
             plist = pos.get(n)
             if not plist:
                 return []
-            rest.append(set(plist))
+            rest.append(plist if len(plist) <= 8 else set(plist))  # a short list is searched
         return [
             tuple(range(i, i + len(ids)))
             for i in first

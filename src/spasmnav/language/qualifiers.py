@@ -88,6 +88,10 @@ class Qualifiers:
         # Person words by number: the first person word of the list a number stands for.
         self._person_rank: dict[int, int] = {}
         self._person_ids: frozenset[int] = frozenset()
+        # «я», «мне»... as exact word forms in the vocabulary, so the index says where they
+        # stand; with the person words, every word that can name a person.
+        self._self_ids = frozenset(VOCABULARY.number(_tword("=" + w)) for w in sorted(SELF_WORDS))
+        self._naming_ids = self._self_ids
         self._reporting_ids: frozenset[int] = frozenset()
         self._reach = 0
         self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
@@ -100,6 +104,7 @@ class Qualifiers:
         for rank, w in enumerate(self._persons):
             self._person_rank.setdefault(VOCABULARY.number(w), rank)
         self._person_ids = frozenset(self._person_rank)
+        self._naming_ids = self._person_ids | self._self_ids
         self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
@@ -255,11 +260,10 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        pids = self._person_ids
         # Where a person word stands (any token, punctuation included), and «я», «мне»...
-        spots = {i for i, tok in enumerate(index.tokens) if tok.text in SELF_WORDS}
+        spots: set[int] = set()
         for where in (index.pos, index.ppos):
-            for n in pids.intersection(where):
+            for n in self._naming_ids.intersection(where):
                 spots.update(where[n])
         persons = [
             (i, p)
