@@ -238,7 +238,7 @@ _STAND_IN = {"digit": "1", "punct": "!", "word": "ж"}
 _Piece = tuple[int, int, str, frozenset[str], str | None, bool, bool, bool]
 _Template = tuple[_Piece, ...]
 _chunks: dict[tuple[str, str, str], _Template] = {}
-_CHUNK_CACHE_SIZE = 100_000
+_CHUNK_CACHE_SIZE = 20_000  # bounded; the reader keeps its own, fuller, copy
 _new_token = tuple.__new__
 
 
