@@ -127,19 +127,21 @@ def test_the_vocabulary_matches_exactly_what_each_word_matches(
 ) -> None:
     # Every word of every matcher against every distinct token of the cases: the inverted
     # lookup (lemma, exact form, prefix, pattern) gives exactly Word.matches.
-    from spasmnav.language.lexicon import VOCABULARY
     from spasmnav.language.morph import Token, normalize, tokenize
 
     new, _ = readers
+    # The reader's own vocabulary: one read back from the snapshot cache carries its copy, and
+    # the process's global one may then be empty.
+    vocabulary = new.vocabulary
     tokens: dict[tuple[str, frozenset[str]], Token] = {}
     for text in TEXTS[::3]:
         for tok in new.lexicon.with_typos(tokenize(normalize(text))):
             tokens.setdefault((tok.text, tok.lemmas), tok)
-    words = list(enumerate(VOCABULARY.words))
+    words = list(enumerate(vocabulary.words))
     assert len(words) > 1000 and len(tokens) > 500
     wrong = []
     for tok in tokens.values():
-        full, _ = VOCABULARY.match(tok)
+        full, _ = vocabulary.match(tok)
         expected = {n for n, w in words if w.matches(tok)}
         if set(full) != expected:
             wrong.append((tok.text, set(full) ^ expected))

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from spasmnav import expr as ex
 from spasmnav.facts import Observation
-from spasmnav.language.context import is_negated
-from spasmnav.language.morph import normalize, tokenize
 
+from .context import is_negated
 from .frames import Frames
 from .lexicon import Lexicon, Match, TokenIndex
+from .morph import normalize, tokenize
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
 
@@ -126,7 +126,7 @@ class Reader:
             tokens, matches, sentence_of, self.movement, self.symptoms, index
         )
         for m, (quals, cues) in zip(matches, qualified, strict=True):
-            neg = is_negated(tokens, m, listed)  # type: ignore[arg-type]  # same shape
+            neg = is_negated(tokens, m, listed)
             effective = frozenset(
                 q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
             )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .lexicon import Match
 from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
-__all__ = ["is_negated"]
+__all__ = ["is_negated", "may_negate", "negates"]
 
 PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
 LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
@@ -70,6 +70,21 @@ TERMINATORS = frozenset(
 )
 PRE_REACH = 5
 POST_REACH = 6
+# Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
+# before an auxiliary is among them), by its text; and by its lemma.
+_TRIGGER_TEXTS = PRE_TRIGGERS | POST_TRIGGERS
+_TRIGGER_LEMMA = "отсутствовать"
+
+
+def may_negate(tokens: list[Token]) -> bool:
+    """Does a word stand in the text that can negate a term? Without one, ``is_negated`` is
+    False for every match."""
+    return any(t.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in t.lemmas for t in tokens)
+
+
+def negates(tok: Token) -> bool:
+    """Can this token negate a term (``may_negate`` of a text is: one of its tokens can)?"""
+    return tok.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in tok.lemmas
 
 
 def _is_terminator(tok: Token) -> bool:
@@ -143,7 +158,7 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
     tok = tokens[t]
-    if tok.text in POST_TRIGGERS or "отсутствовать" in tok.lemmas:
+    if tok.text in POST_TRIGGERS or _TRIGGER_LEMMA in tok.lemmas:
         return True
     # «не было», «не бывает», «не беспокоит», «не наблюдается»
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .. import expr as ex
 from ..facts import Observation
 from . import morph
-from .context import is_negated
+from .context import is_negated, may_negate, negates
 from .frames import Frames
 from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
-from .morph import normalize, tokenize
-from .qualifiers import Qualifiers, clauses
-from .quantities import extract_quantities
+from .morph import Token, normalize, tokenize
+from .qualifiers import CLAUSE_WORDS, Qualifiers, clauses
+from .quantities import extract_quantities, token_kind
 
 if TYPE_CHECKING:
     from ..content import Pack
@@ -30,6 +31,31 @@ NUMERIC = (
     "episodes_per_week",
     "onset_hours_ago",
 )
+_NO_QUALIFIERS: frozenset[str] = frozenset()
+
+
+# A token as the reader keeps it per chunk: the token's fields (offsets relative to the chunk),
+# then its vocabulary matches (all, weak), its kind for quantities and whether it can negate.
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens' fields (offsets
+    relative to the chunk, typo lemmas added), and for the whole chunk what the index and the
+    stages need, each token by its place in the chunk."""
+
+    tokens: tuple[tuple[str, int, int, frozenset[str], str | None, bool, bool, bool], ...]
+    at: tuple[frozenset[int], ...]  # the vocabulary's matches of each token
+    kinds: tuple[int, ...]  # quantities.token_kind of each token
+    weak: frozenset[int]  # the weak matches of its tokens outside punctuation
+    negates: bool  # one of its tokens can negate (context.negates)
+    words: tuple[tuple[int, int], ...]  # (token, word number), tokens outside punctuation
+    marks: tuple[tuple[int, int], ...]  # the same for punctuation tokens
+    flow: tuple[tuple[int, bool], ...]  # per token: clauses it opens, whether it ends a sentence
+
+
+_CHUNK_CACHE_SIZE = 30_000  # bounded: a chunk kept is about a kilobyte
+_UNKNOWN = Observation(None)
+_NEGATED = frozenset({"negated"})
+_shown_order = itemgetter("start", "finding")
 
 
 class TextError(ValueError):
@@ -119,6 +145,167 @@ class Reader:
             ),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+        # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
+        self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
+        self._chunks_generation = self.vocabulary.generation
+
+    def forget(self) -> None:
+        """Forget every word and chunk seen so far, here and in the analyser's caches (not the
+        pack's own words): the next text costs what a text of new words costs."""
+        from .quantities import forget as forget_kinds
+
+        self._chunks.clear()
+        self.lexicon.forget()
+        self.vocabulary.forget()
+        morph.forget()
+        forget_kinds()
+
+    def _scan(
+        self, norm: str
+    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int]]:
+        """The tokens of normalised text with their typo lemmas, their index, the kind of each
+        for quantities (``token_kind``), whether one can negate (``may_negate``), and the
+        sentence and the clause (``qualifiers.clauses``) of each: what ``with_typos``,
+        ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked out once per
+        chunk (``morph.chunks``) and kept with the reader."""
+        vocab = self.vocabulary
+        if morph.recording_now():
+            plain_tokens = self.lexicon.with_typos(tokenize(norm))
+            plain_kinds = [token_kind(tok) for tok in plain_tokens]
+            index = TokenIndex(plain_tokens, vocab)
+            sentences = []
+            s = 0
+            for tok in plain_tokens:
+                sentences.append(s)
+                s += tok.ends_sentence
+            return (
+                plain_tokens,
+                index,
+                plain_kinds,
+                may_negate(plain_tokens),
+                sentences,
+                clauses(plain_tokens, sentences),
+            )
+        cache = self._chunks
+        if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
+            cache.clear()
+            self._chunks_generation = vocab.generation
+        origin = morph.origin_map(norm)
+        tokens: list[Token] = []
+        at: list[frozenset[int]] = []
+        pos: dict[int, list[int]] = {}
+        ppos: dict[int, list[int]] = {}
+        weak: set[int] = set()
+        kinds: list[int] = []
+        negating = False
+        sentence_of: list[int] = []
+        clause_of: list[int] = []
+        sentence = clause = 0
+        new_token = tuple.__new__
+        i = 0
+        plain = str(norm)
+        pieces = plain.split()  # the chunks of morph.chunks, inline
+        last = len(pieces) - 1
+        edge = morph.EDGE_DELIMITERS
+        at_char = 0
+        for k, chunk in enumerate(pieces):
+            a = plain.find(chunk, at_char)
+            at_char = a + len(chunk)
+            # Keyed by the chunk alone unless razdel's rules look across its edges.
+            key: str | morph.ChunkKey = chunk
+            if chunk[0] in edge or chunk[-1] in edge:
+                before, after = morph.edges(pieces, k, last)
+                if before or after:
+                    key = (chunk, before, after)
+            found = cache.get(key)
+            if found is None:
+                found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
+                if len(cache) >= _CHUNK_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = found
+            if origin is None:
+                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
+                    tokens.append(
+                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
+                    )
+            else:
+                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
+                    span = (origin(start + a), origin(end + a))
+                    tokens.append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+            at.extend(found.at)
+            kinds.extend(found.kinds)
+            if found.weak:
+                weak.update(found.weak)
+            if found.negates:
+                negating = True
+            for r, n in found.words:
+                plist = pos.get(n)
+                if plist is None:
+                    pos[n] = [i + r]
+                else:
+                    plist.append(i + r)
+            for r, n in found.marks:
+                plist = ppos.get(n)
+                if plist is None:
+                    ppos[n] = [i + r]
+                else:
+                    plist.append(i + r)
+            # sentence and clause, as qualifiers.clauses numbers them
+            for opens, ends in found.flow:
+                sentence_of.append(sentence)
+                clause += opens
+                clause_of.append(clause)
+                if ends:
+                    sentence += 1
+                    clause += 1  # the next token starts a sentence, hence a clause
+            i += len(found.tokens)
+        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak)
+        return tokens, index, kinds, negating, sentence_of, clause_of
+
+    def _chunk(self, key: morph.ChunkKey) -> _Chunk:
+        """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of them."""
+        tokens = self.lexicon.with_typos(
+            [
+                Token(word, start, end, lem, p, punct, ends, breaks)
+                for start, end, word, lem, p, punct, ends, breaks in morph.template(key)
+            ]
+        )
+        matched = [self.vocabulary.match(tok) for tok in tokens]
+        weak: set[int] = set()
+        for tok, (_, wk) in zip(tokens, matched, strict=True):
+            if not tok.punct:
+                weak.update(wk)
+        return _Chunk(
+            tokens=tuple(
+                (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
+                for t in tokens
+            ),
+            at=tuple(full for full, _ in matched),
+            kinds=tuple(token_kind(tok) for tok in tokens),
+            weak=frozenset(weak),
+            negates=any(negates(tok) for tok in tokens),
+            words=tuple(
+                (r, n)
+                for r, (tok, (full, _)) in enumerate(zip(tokens, matched, strict=True))
+                if not tok.punct
+                for n in full
+            ),
+            marks=tuple(
+                (r, n)
+                for r, (tok, (full, _)) in enumerate(zip(tokens, matched, strict=True))
+                if tok.punct
+                for n in full
+            ),
+            flow=tuple(
+                (
+                    int(tok.breaks_clause or tok.text == ",")
+                    if tok.punct
+                    else int(tok.text in CLAUSE_WORDS),
+                    tok.ends_sentence,
+                )
+                for tok in tokens
+            ),
+        )
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
@@ -151,30 +338,28 @@ class Reader:
             text = text[:MAX_TEXT_CHARS]
         norm = normalize(text)
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
-        tokens = self.lexicon.with_typos(tokenize(norm))
-        sentence_of: list[int] = []
-        s = 0
-        for tok in tokens:
-            sentence_of.append(s)
-            if tok.ends_sentence:
-                s += 1
-        clause_of = clauses(tokens, sentence_of)
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        index = TokenIndex(tokens, self.vocabulary)
+        tokens, index, kinds, negating, sentence_of, clause_of = self._scan(norm)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self._drop_overridden(found)
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
-        listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
-        qualified = self.qualifiers.qualify(
-            tokens, matches, sentence_of, self.movement, self.symptoms, index
+        listed = (
+            frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)
+            if negating
+            else frozenset()
         )
+        qualified = self.qualifiers.qualify(
+            tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
+        )
+        qualifiable = self._qualifiable
         for m, (quals, cues) in zip(matches, qualified, strict=True):
-            neg = is_negated(tokens, m, listed)
+            # No word that can negate stands in the text: nothing is negated (most texts).
+            neg = negating and is_negated(tokens, m, listed)
             effective = (
-                frozenset(q for q in quals if m.finding in self._qualifiable.get(q, frozenset()))
+                frozenset(q for q in quals if m.finding in qualifiable.get(q, _NO_QUALIFIERS))
                 if quals
                 else quals
             )
@@ -186,26 +371,20 @@ class Reader:
         shown: list[dict[str, object]] = []
         history: dict[str, Observation] = {}
         for fid, ms in by_finding.items():
-            current = [m for m, neg, q, _ in ms if not neg and not q]
-            negated = [m for m, neg, _, _ in ms if neg]
-            if current:
-                chosen, present, quals, cues = current[0], True, frozenset[str](), ()
-            elif negated:
-                chosen, present = negated[0], False
-                quals, cues = frozenset({"negated"}), ()
+            # The first current mention, else the first negated one, else the first at all.
+            current = next((m for m, neg, q, _ in ms if not neg and not q), None)
+            negated = None if current is not None else next((m for m, neg, _, _ in ms if neg), None)
+            if current is not None:
+                chosen, present, quals, cues = current, True, _NO_QUALIFIERS, ()
+            elif negated is not None:
+                chosen, present = negated, False
+                quals, cues = _NEGATED, ()
             else:
                 # Only qualified mentions: old, hypothetical or someone else's — not current.
                 chosen, _, quals, cues = ms[0]
                 present = None
             start, end = tokens[chosen.first].start, tokens[chosen.last].end
-            facts[fid] = Observation(
-                present=present,
-                text=text[start:end],
-                start=start,
-                end=end,
-                qualifiers=quals,
-                cues=cues,
-            )
+            facts[fid] = Observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:
@@ -228,7 +407,7 @@ class Reader:
         for fid, obs in history.items():
             if facts.get(fid) is None or facts[fid].present is not True:
                 facts[fid] = obs
-        q = extract_quantities(tokens, at_token, self.movement, self.history)
+        q = extract_quantities(tokens, at_token, self.movement, self.history, kinds=kinds)
         for name in NUMERIC:
             value = getattr(q, name)
             if value is None:
@@ -241,11 +420,13 @@ class Reader:
                 start=span[0] if span else None,
                 end=span[1] if span else None,
             )
-        if q.pregnancy_weeks is not None and not facts.get("pregnancy", Observation(None)).present:
+        if q.pregnancy_weeks is not None and not facts.get("pregnancy", _UNKNOWN).present:
             weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant
             facts["pregnancy"] = Observation(True, None, weeks.text, weeks.start, weeks.end)
-        subject = "other" if facts.get("subject_other", Observation(None)).present else "self"
-        shown.sort(key=lambda d: (str(d["start"]).zfill(6), str(d["finding"])))
+        subject = "other" if facts.get("subject_other", _UNKNOWN).present else "self"
+        # By where they start, then finding (starts are whole numbers under a million: in the
+        # order of their six-digit zero-padded strings, as they were once sorted).
+        shown.sort(key=_shown_order)
         notes = []
         if truncated:
             notes.append(

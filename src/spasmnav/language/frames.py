@@ -8,7 +8,7 @@ negation and the qualifiers apply to it as to any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content import Frame
 from .lexicon import VOCABULARY, Match, TokenIndex, Word, _word
@@ -38,6 +38,9 @@ class _Frame:
     clause: tuple[Slot, ...]
     sentence: tuple[Slot, ...]
     unless: Slot | None
+    # Per slot (clause slots, then sentence slots), the first words of its phrases: a frame is
+    # tried only when one of each stands in the text.
+    needs: tuple[frozenset[int], ...] = ()
 
 
 def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
@@ -48,12 +51,6 @@ def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
         if phrase and phrase[0] in pos:
             out.extend(index.phrase_ids(phrase))
     return out
-
-
-def _possible(index: TokenIndex, slots: tuple[Slot, ...]) -> bool:
-    """Can every slot be filled: does the first word of one of its phrases stand in the text?"""
-    keys = index.pos.keys()
-    return all(not keys.isdisjoint(first) for _, first in slots)
 
 
 class Frames:
@@ -71,6 +68,10 @@ class Frames:
             )
             for f in frames
         ]
+        self._frames = [
+            replace(fr, needs=tuple(first for _, first in fr.clause + fr.sentence))
+            for fr in self._frames
+        ]
 
     def find(
         self,
@@ -81,69 +82,79 @@ class Frames:
     ) -> list[Match]:
         idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
         out: list[Match] = []
+        present = idx.present()
         for fr in self._frames:
-            if not _possible(idx, fr.clause) or not _possible(idx, fr.sentence):
+            # Can every slot be filled: does the first word of one of its phrases stand here?
+            for first in fr.needs:
+                if present.isdisjoint(first):
+                    break
+            else:
+                out.extend(self._find_frame(fr, idx, sentence_of, clause_of))
+        return out
+
+    def _find_frame(
+        self, fr: _Frame, idx: TokenIndex, sentence_of: list[int], clause_of: list[int]
+    ) -> list[Match]:
+        out: list[Match] = []
+        clause_hits = [_hits(idx, slot) for slot in fr.clause]
+        if any(not h for h in clause_hits):
+            return out
+        sentence_hits = [_hits(idx, slot) for slot in fr.sentence]
+        if any(not h for h in sentence_hits):
+            return out
+        blockers = (
+            {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless is not None else set()
+        )
+        # The other slots' hits by clause and by sentence, each hit with its rank in the
+        # slot's list (the nearest hit wins; of two as near, the one listed first).
+        by_clause: list[dict[int, list[tuple[int, tuple[int, ...]]]]] = []
+        for hits in clause_hits[1:]:
+            groups: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+            for rank, h in enumerate(hits):
+                groups.setdefault(clause_of[h[0]], []).append((rank, h))
+            by_clause.append(groups)
+        by_sentence: list[dict[int, list[tuple[int, ...]]]] = []
+        for hits in sentence_hits:
+            sgroups: dict[int, list[tuple[int, ...]]] = {}
+            for h in hits:
+                sgroups.setdefault(sentence_of[h[0]], []).append(h)
+            by_sentence.append(sgroups)
+        seen: set[tuple[int, ...]] = set()
+        anchored = {clause_of[h[0]] for h in clause_hits[0]}
+        for anchor in clause_hits[0]:
+            c = clause_of[anchor[0]]
+            if c in blockers:
                 continue
-            clause_hits = [_hits(idx, slot) for slot in fr.clause]
-            if any(not h for h in clause_hits):
+            chosen = set(anchor)
+            ok = True
+            # The next clause continues this one when it names no site of its own
+            # («левая нога как чужая, не слушается»).
+            reach = (c,) if (c + 1) in anchored else (c, c + 1)
+            s_of = sentence_of[anchor[0]]
+            at = anchor[0]
+            for groups in by_clause:
+                best: tuple[int, int, tuple[int, ...]] | None = None
+                for cl in reach:
+                    for rank, h in groups.get(cl, ()):
+                        if sentence_of[h[0]] != s_of or not chosen.isdisjoint(h):
+                            continue
+                        key = (abs(h[0] - at), rank, h)
+                        if best is None or key[:2] < best[:2]:
+                            best = key
+                if best is None:
+                    ok = False
+                    break
+                chosen.update(best[2])
+            if not ok:
                 continue
-            sentence_hits = [_hits(idx, slot) for slot in fr.sentence]
-            if any(not h for h in sentence_hits):
+            # Sentence slots are context («вдруг»): they must be there, but the match spans
+            # only the clause, so negation and qualifiers read the clause itself.
+            if not all(
+                any(chosen.isdisjoint(h) for h in sgroups.get(s_of, ())) for sgroups in by_sentence
+            ):
                 continue
-            blockers = (
-                {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless is not None else set()
-            )
-            # The other slots' hits by clause and by sentence, each hit with its rank in the
-            # slot's list (the nearest hit wins; of two as near, the one listed first).
-            by_clause: list[dict[int, list[tuple[int, tuple[int, ...]]]]] = []
-            for hits in clause_hits[1:]:
-                groups: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-                for rank, h in enumerate(hits):
-                    groups.setdefault(clause_of[h[0]], []).append((rank, h))
-                by_clause.append(groups)
-            by_sentence: list[dict[int, list[tuple[int, ...]]]] = []
-            for hits in sentence_hits:
-                sgroups: dict[int, list[tuple[int, ...]]] = {}
-                for h in hits:
-                    sgroups.setdefault(sentence_of[h[0]], []).append(h)
-                by_sentence.append(sgroups)
-            seen: set[tuple[int, ...]] = set()
-            anchored = {clause_of[h[0]] for h in clause_hits[0]}
-            for anchor in clause_hits[0]:
-                c = clause_of[anchor[0]]
-                if c in blockers:
-                    continue
-                chosen = set(anchor)
-                ok = True
-                # The next clause continues this one when it names no site of its own
-                # («левая нога как чужая, не слушается»).
-                reach = (c,) if (c + 1) in anchored else (c, c + 1)
-                s_of = sentence_of[anchor[0]]
-                at = anchor[0]
-                for groups in by_clause:
-                    best: tuple[int, int, tuple[int, ...]] | None = None
-                    for cl in reach:
-                        for rank, h in groups.get(cl, ()):
-                            if sentence_of[h[0]] != s_of or not chosen.isdisjoint(h):
-                                continue
-                            key = (abs(h[0] - at), rank, h)
-                            if best is None or key[:2] < best[:2]:
-                                best = key
-                    if best is None:
-                        ok = False
-                        break
-                    chosen.update(best[2])
-                if not ok:
-                    continue
-                # Sentence slots are context («вдруг»): they must be there, but the match spans
-                # only the clause, so negation and qualifiers read the clause itself.
-                if not all(
-                    any(chosen.isdisjoint(h) for h in sgroups.get(s_of, ()))
-                    for sgroups in by_sentence
-                ):
-                    continue
-                pos = tuple(sorted(chosen))
-                if pos not in seen:
-                    seen.add(pos)
-                    out.append(Match(fr.finding, f"frame:{fr.id}", pos))
+            pos = tuple(sorted(chosen))
+            if pos not in seen:
+                seen.add(pos)
+                out.append(Match(fr.finding, f"frame:{fr.id}", pos))
         return out

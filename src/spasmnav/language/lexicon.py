@@ -8,10 +8,10 @@ term, inside one sentence: «лицо перекосило» and «переко�
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .morph import Token, lemmas, word_is_known
 from .normalise import fold
@@ -54,6 +54,11 @@ class Word:
                 lem.startswith(self.prefix) for lem in token.lemmas
             )
         return not self.lemmas.isdisjoint(token.lemmas)
+
+
+# A term as Lexicon.find first looks at it: its index, its words, whether one of them matches
+# weakly whenever it matches at all, and its prefix words.
+_TermCheck = tuple[int, frozenset[int], bool, tuple[int, ...]]
 
 
 class Vocabulary:
@@ -104,6 +109,15 @@ class Vocabulary:
         self._generation += 1
         self._cache.clear()
         return n
+
+    @property
+    def generation(self) -> int:
+        """How many words were numbered so far: an answer of ``match`` holds while it stays."""
+        return self._generation
+
+    def forget(self) -> None:
+        """Forget the answers kept for the tokens seen so far."""
+        self._cache.clear()
 
     def match(self, token: Token) -> tuple[frozenset[int], frozenset[int]]:
         """The words the token matches (``Word.matches``), and the prefix words that start its
@@ -182,6 +196,29 @@ class TokenIndex:
         self.weak = weak
         self._present: frozenset[int] | None = None
 
+    @classmethod
+    def of(
+        cls,
+        tokens: list[Token],
+        vocabulary: Vocabulary,
+        at: list[frozenset[int]],
+        pos: dict[int, list[int]],
+        ppos: dict[int, list[int]],
+        weak: set[int],
+    ) -> TokenIndex:
+        """An index whose parts were gathered elsewhere, as ``__init__`` gathers them
+        (``at[i]``: ``vocabulary.match(tokens[i])[0]``; ``weak``: the weak matches of the
+        tokens outside punctuation)."""
+        self = cls.__new__(cls)
+        self.vocabulary = vocabulary
+        self.tokens = tokens
+        self.at = at
+        self.pos = pos
+        self.ppos = ppos
+        self.weak = weak
+        self._present = None
+        return self
+
     def present(self) -> frozenset[int]:
         """The numbers of the words standing in the text (outside punctuation), as a set:
         intersected with a matcher's (far larger) key set, only this one is walked."""
@@ -207,12 +244,12 @@ class TokenIndex:
         if len(ids) == 1:
             return [(i,) for i in first]
         pos = self.pos
-        rest = []
+        rest: list[list[int] | set[int]] = []
         for n in ids[1:]:
             plist = pos.get(n)
             if not plist:
                 return []
-            rest.append(set(plist))
+            rest.append(plist if len(plist) <= 8 else set(plist))  # a short list is searched
         return [
             tuple(range(i, i + len(ids)))
             for i in first
@@ -251,8 +288,9 @@ class Term:
     contiguous: bool = False  # "^без сознания": these words, in this order, side by side
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """One finding's words found in a text (a named tuple: one is made per match)."""
+
     finding: str
     term: str
     positions: tuple[int, ...]  # token indices, sorted
@@ -348,17 +386,41 @@ class Lexicon:
         self._near_ids = {
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._near.items()
         }
+        self._near_sets = {fid: frozenset(ids) for fid, ids in self._near_ids.items()}
         self._elsewhere_ids = {
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._elsewhere.items()
         }
         self._leg_ids = tuple(vocab.number(w) for w in self._legs)
         self._first_words = frozenset(self._by_first)
+        # The same, each term with what decides whether it is tried: its words, whether one of
+        # them matches weakly whenever it matches at all, and its prefix words otherwise.
+        # A term of one word that matches weakly whenever it matches is tried whenever its word
+        # stands: those apart, without the checks.
+        sure = {
+            ti for ti, ids in enumerate(self._term_ids) if len(ids) == 1 and self._term_always[ti]
+        }
+        self._sure_by_first: dict[int, tuple[int, ...]] = {}
+        self._by_first_info: dict[int, tuple[_TermCheck, ...]] = {}
+        for n, tis in self._by_first.items():
+            if any(ti in sure for ti in tis):
+                self._sure_by_first[n] = tuple(ti for ti in tis if ti in sure)
+            checks = tuple(
+                (ti, self._term_sets[ti], self._term_always[ti], self._term_prefixes[ti])
+                for ti in tis
+                if ti not in sure
+            )
+            if checks:
+                self._by_first_info[n] = checks
         self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
             if len(prefix) >= TYPO_MIN_PREFIX:
                 self._long_prefixes[len(prefix)].append(prefix)
         self._typo_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+    def forget(self) -> None:
+        """Forget the typo readings kept for the words seen so far."""
+        self._typo_cache.clear()
 
     def typo_lemmas(self, token: Token) -> frozenset[str]:
         """Lexicon lemmas (or prefixes) an unknown word is one typo away from; empty for a word
@@ -441,55 +503,100 @@ class Lexicon:
         for in the anchor's sentence only, by bisection, so a long text costs in proportion to
         its length."""
         idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
-        elsewhere = self._elsewhere_clauses(idx, clause_of) if clause_of is not None else {}
         pos = idx.pos
         present = idx.present()
         weak = idx.weak
-        sets = self._term_sets
         candidates: list[int] = []
+        sure = self._sure_by_first
+        checked = self._by_first_info
         for n in present & self._first_words:
-            for ti in self._by_first[n]:
-                if sets[ti] <= present and (
-                    self._term_always[ti] or any(m in weak for m in self._term_prefixes[ti])
-                ):
+            if n in sure:
+                candidates.extend(sure[n])
+            for ti, words, always, prefixes in checked.get(n, ()):
+                if words <= present and (always or any(m in weak for m in prefixes)):
                     candidates.append(ti)
         if not candidates:
             return []
         candidates.sort()
-        # Where each sentence begins and ends (token indices), once a term of several words
-        # needs it.
-        sent_lo: dict[int, int] = {}
-        sent_hi: dict[int, int] = {}
         near_sentences: dict[str, set[int]] = {}
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
+        terms = self.terms
+        term_ids = self._term_ids
+        near_ids = self._near_ids
+        near_sets = self._near_sets
+
+        def near_where(finding: str, near: tuple[int, ...]) -> set[int]:
+            """The sentences where one of the finding's «near» words stands."""
+            where = near_sentences.get(finding)
+            if where is None:
+                where = set()
+                words = near_sets[finding]
+                for at in (pos, idx.ppos):
+                    for m in words.intersection(at):  # the near words standing in the text
+                        where.update(sentence_of[i] for i in at[m])
+                near_sentences[finding] = where
+            return where
+
         for ti in candidates:
-            term = self.terms[ti]
-            positions = [pos[m] for m in self._term_ids[ti]]
-            size = len(positions)
+            term = terms[ti]
+            ids = term_ids[ti]
+            finding = term.finding
+            size = len(ids)
             if term.contiguous:
+                positions = [pos[m] for m in ids]
                 rest = [set(p) for p in positions[1:]]
                 for anchor in positions[0]:
                     if all(anchor + k + 1 in r for k, r in enumerate(rest)):
                         seq = tuple(range(anchor, anchor + size))
-                        key = (term.finding, seq)
+                        key = (finding, seq)
                         if key not in seen:
                             seen.add(key)
-                            out.append(Match(term.finding, term.source, seq))
+                            out.append(Match(finding, term.source, seq))
+                continue
+            near = near_ids.get(finding)
+            if size == 1:
+                # One word: every place it stands (inside any window), in its sentence if near.
+                where = near_where(finding, near) if near else None
+                for anchor in pos[ids[0]]:
+                    if where is not None and sentence_of[anchor] not in where:
+                        continue
+                    one = (anchor,)
+                    key = (finding, one)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Match(finding, term.source, one))
                 continue
             window = size + EXTRA_WINDOW
-            near = self._near_ids.get(term.finding)
-            if size > 1 and not sent_lo:
-                for i, s in enumerate(sentence_of):
-                    if s not in sent_lo:
-                        sent_lo[s] = i
-                    sent_hi[s] = i + 1
+            positions = [pos[m] for m in ids]
+            if size == 2:
+                # Two words (the commonest term): the second's nearest place to each anchor.
+                second = positions[1]
+                for anchor in positions[0]:
+                    s = sentence_of[anchor]
+                    lo = bisect_left(sentence_of, s)
+                    hi = bisect_right(sentence_of, s, anchor)
+                    best = _nearest_in(second, anchor, lo, hi, [anchor])
+                    if best is None:
+                        continue
+                    pair = (anchor, best) if anchor < best else (best, anchor)
+                    if pair[1] - pair[0] >= window:
+                        continue
+                    if near and s not in near_where(finding, near):
+                        continue
+                    key = (finding, pair)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Match(finding, term.source, pair))
+                continue
+            others = positions[1:]
             for anchor in positions[0]:
                 s = sentence_of[anchor]
+                # the anchor's sentence, as token indices (sentence numbers never decrease)
+                lo = bisect_left(sentence_of, s)
+                hi = bisect_right(sentence_of, s, anchor)
                 chosen = [anchor]
-                if size > 1:
-                    lo, hi = sent_lo[s], sent_hi[s]
-                for plist in positions[1:]:
+                for plist in others:
                     best = _nearest_in(plist, anchor, lo, hi, chosen)
                     if best is None:
                         break
@@ -498,22 +605,18 @@ class Lexicon:
                     pos_t = tuple(sorted(chosen))
                     if pos_t[-1] - pos_t[0] >= window:
                         continue
-                    if near:
-                        where = near_sentences.get(term.finding)
-                        if where is None:
-                            where = {
-                                sentence_of[i]
-                                for m in near
-                                for plist in (pos.get(m, ()), idx.ppos.get(m, ()))
-                                for i in plist
-                            }
-                            near_sentences[term.finding] = where
-                        if s not in where:
-                            continue
-                    key = (term.finding, pos_t)
+                    if near and s not in near_where(finding, near):
+                        continue
+                    key = (finding, pos_t)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(term.finding, term.source, pos_t))
+                        out.append(Match(finding, term.source, pos_t))
+        # Findings that name where they are not: dropped in a clause that names such a place.
+        elsewhere = (
+            self._elsewhere_clauses(idx, clause_of)
+            if clause_of is not None and any(m.finding in self._elsewhere_ids for m in out)
+            else {}
+        )
         if elsewhere:
             assert clause_of is not None
             out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import NamedTuple
 
 import pymorphy3
 import razdel
+from razdel.segmenters.punct import DASHES
+from razdel.segmenters.tokenize import PUNCTS
 
 from .normalise import Normalised, normalise
 
@@ -220,24 +222,156 @@ def _join_ordinals(pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, i
     return out
 
 
+# razdel never joins across white space (a token is inside one run of non-space characters,
+# a "chunk"), and decides inside a chunk from the chunk itself, except at its two ends: a
+# chunk that begins (ends) with one of these delimiters asks the kind of the atom before
+# (after) it, across the space («а -то», «5 .5»): razdel's dash, underscore, float and
+# fraction rules, the only ones that look two atoms away.
+_EDGE_DELIMITERS = frozenset(DASHES + "_" + ".," + "/\\")
+EDGE_DELIMITERS = _EDGE_DELIMITERS
+_RAZDEL_PUNCT = frozenset(PUNCTS)
+_DIGIT = re.compile(r"\d")
+# One character of each kind razdel's rules tell apart, standing in for the neighbour.
+_STAND_IN = {"digit": "1", "punct": "!", "word": "ж"}
+# Tokens of one chunk, offsets relative to it: (start, end, text, lemmas, pos, punct,
+# ends_sentence, breaks_clause). Keyed by the chunk and its neighbours' kinds where they count.
+_Piece = tuple[int, int, str, frozenset[str], str | None, bool, bool, bool]
+_Template = tuple[_Piece, ...]
+_chunks: dict[tuple[str, str, str], _Template] = {}
+_CHUNK_CACHE_SIZE = 20_000  # bounded; the reader keeps its own, fuller, copy
+_new_token = tuple.__new__
+
+
+def _kind_of(ch: str) -> str:
+    """The kind of razdel atom the character is part of, as far as razdel's rules look."""
+    if _DIGIT.match(ch):
+        return "digit"
+    return "punct" if ch in _RAZDEL_PUNCT else "word"
+
+
+def _pieces(text: str) -> list[tuple[str, int, int]]:
+    return _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(text)])
+
+
+def _template(chunk: str, before: str, after: str) -> _Template:
+    """The chunk's tokens as razdel finds them in a text where the chunk stands between a
+    neighbour of kind ``before`` and one of kind ``after`` ("" for none or irrelevant)."""
+    head = _STAND_IN[before] + " " if before else ""
+    text = head + chunk + (" " + _STAND_IN[after] if after else "")
+    lo, hi = len(head), len(head) + len(chunk)
+    out: list[_Piece] = []
+    for word, start, stop in _pieces(text):
+        if start < lo or stop > hi:
+            continue
+        if _PUNCT.issuperset(word):
+            ends = not _SENTENCE_END_CHARS.isdisjoint(word)
+            breaks = ends or not _CLAUSE_CHARS.isdisjoint(word)
+            out.append((start - lo, stop - lo, word, frozenset({word}), None, True, ends, breaks))
+            continue
+        # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
+        lem, p = _analyse(word) if word.isalpha() else (frozenset({word}), None)
+        out.append((start - lo, stop - lo, word, lem, p, False, False, False))
+    return tuple(out)
+
+
+ChunkKey = tuple[str, str, str]
+
+
+def chunks(plain: str) -> list[tuple[ChunkKey, int]]:
+    """The text's chunks, each as its key for ``template`` and the offset where it starts."""
+    out = []
+    pieces = plain.split()  # the same white space as razdel's (str.isspace is re's \s)
+    last = len(pieces) - 1
+    at = 0
+    for k, chunk in enumerate(pieces):
+        a = plain.find(chunk, at)
+        at = a + len(chunk)
+        out.append(((chunk, *edges(pieces, k, last)), a))
+    return out
+
+
+def edges(pieces: list[str], k: int, last: int) -> tuple[str, str]:
+    """What razdel's rules see of chunk k's neighbours (see ``_EDGE_DELIMITERS``): the kind of
+    the one before and of the one after, each "" when none or when it does not count."""
+    chunk = pieces[k]
+    before = after = ""
+    if chunk[0] in _EDGE_DELIMITERS and k:
+        before = _kind_of(pieces[k - 1][-1])
+    if chunk[-1] in _EDGE_DELIMITERS and k < last:
+        after = _kind_of(pieces[k + 1][0])
+    return before, after
+
+
+def template(key: ChunkKey) -> _Template:
+    """The tokens of a chunk (see ``chunks``), offsets relative to it; kept (bounded)."""
+    found = _chunks.get(key)
+    if found is None:
+        found = _template(*key)
+        if len(_chunks) >= _CHUNK_CACHE_SIZE:
+            _chunks.clear()
+        _chunks[key] = found
+    return found
+
+
+def origin_map(norm_text: str) -> Callable[[int], int] | None:
+    """Normalised offsets to original ones, or None when they are the same."""
+    if isinstance(norm_text, Normalised) and not norm_text.length_preserving:
+        return norm_text.origin
+    return None
+
+
 def tokenize(norm_text: str) -> list[Token]:
     """Tokens of normalised text. Their offsets index the original text: ``normalize`` keeps a
-    map when it changed lengths (translit «litso» → «лицо» spans the five original letters)."""
-    tokens = []
-    origin = (
-        norm_text.origin
-        if isinstance(norm_text, Normalised) and not norm_text.length_preserving
-        else None
-    )
+    map when it changed lengths (translit «litso» → «лицо» spans the five original letters).
+
+    razdel's tokens and pymorphy3's analyses, found once per chunk (a run of non-space
+    characters with what razdel's rules see of its neighbours) and kept: a text costs a look-up
+    per chunk and a token per word."""
+    origin = origin_map(norm_text)
     # razdel on a plain string: on a str subclass its regular expressions run markedly slower
     plain = str(norm_text)
-    pieces = _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(plain)])
+    if _recording:  # building a reader: every analysis is to be recorded, none skipped
+        return _tokens_of_pieces(_pieces(plain), origin)
+    cache = _chunks
+    tokens: list[Token] = []
+    append = tokens.append
+    for key, a in chunks(plain):
+        found = cache.get(key)
+        if found is None:
+            found = template(key)
+        for start, end, word, lem, p, punct, ends, breaks in found:
+            start += a
+            end += a
+            if origin is not None:
+                start, end = origin(start), origin(end)
+            append(_new_token(Token, (word, start, end, lem, p, punct, ends, breaks)))
+    return tokens
+
+
+def forget() -> None:
+    """Forget every word and chunk analysed so far (not the seeded analyses of the pack's own
+    words): the next text is read as if its words were new (the benchmark's cold rounds)."""
+    from .normalise import transliterate
+
+    _chunks.clear()
+    for cached in (word_is_known, strongly_known, _genitive, _analyse_live, transliterate):
+        cached.cache_clear()
+
+
+def recording_now() -> bool:
+    """Is a reader being built (every analysis recorded, see ``recording``)?"""
+    return bool(_recording)
+
+
+def _tokens_of_pieces(
+    pieces: list[tuple[str, int, int]], origin: Callable[[int], int] | None
+) -> list[Token]:
+    tokens = []
     for word, t_start, t_stop in pieces:
         start, end = (t_start, t_stop) if origin is None else (origin(t_start), origin(t_stop))
         if _PUNCT.issuperset(word):
             tokens.append(punctuation(word, start, end))
             continue
-        # razdel keeps «37-40» and «2-3» together; words like «по-моему» stay one token.
         lem, p = _analyse(word) if word.isalpha() else (frozenset({word}), None)
         tokens.append(Token(word, start, end, lem, p, False))
     return tokens

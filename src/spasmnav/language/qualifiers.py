@@ -23,6 +23,8 @@ __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 # Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
 CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
+_NO_QUALIFIERS: frozenset[str] = frozenset()
+_OTHER = frozenset({"other"})
 
 
 def _tword(raw: str) -> Word:
@@ -53,6 +55,8 @@ def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
 def _occurrences(index: TokenIndex, ids: tuple[int, ...]) -> list[tuple[int, int]]:
     if not ids or ids[0] not in index.pos:
         return []
+    if len(ids) == 1:
+        return [(i, i) for i in index.pos[ids[0]]]
     return [(seq[0], seq[-1]) for seq in index.phrase_ids(ids)]
 
 
@@ -84,6 +88,10 @@ class Qualifiers:
         # Person words by number: the first person word of the list a number stands for.
         self._person_rank: dict[int, int] = {}
         self._person_ids: frozenset[int] = frozenset()
+        # «я», «мне»... as exact word forms in the vocabulary, so the index says where they
+        # stand; with the person words, every word that can name a person.
+        self._self_ids = frozenset(VOCABULARY.number(_tword("=" + w)) for w in sorted(SELF_WORDS))
+        self._naming_ids = self._self_ids
         self._reporting_ids: frozenset[int] = frozenset()
         self._reach = 0
         self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
@@ -96,6 +104,7 @@ class Qualifiers:
         for rank, w in enumerate(self._persons):
             self._person_rank.setdefault(VOCABULARY.number(w), rank)
         self._person_ids = frozenset(self._person_rank)
+        self._naming_ids = self._person_ids | self._self_ids
         self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
         for r in rules.rules:
             self._rules.append(
@@ -127,27 +136,32 @@ class Qualifiers:
         movement: frozenset[str],
         anchors: frozenset[str] = frozenset(),
         index: TokenIndex | None = None,
+        clause_of: list[int] | None = None,
     ) -> list[tuple[frozenset[str], tuple[str, ...]]]:
-        """Qualifiers and the cue words that set them, for each match (same order)."""
+        """Qualifiers and the cue words that set them, for each match (same order);
+        ``clause_of`` as ``clauses`` gives it (computed when not given)."""
         if not matches:
             return []
-        clause_of = clauses(tokens, sentence_of)
+        if clause_of is None:
+            clause_of = clauses(tokens, sentence_of)
         tindex = index if index is not None else TokenIndex(tokens, self._vocabulary)
-        stops: set[int] = set()
-        for phrase in self._terminators:
-            for a, b in _occurrences(tindex, phrase):
-                stops.update(range(a, b + 1))
-        current_clauses = {clause_of[i] for i in stops}
-        questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
         standing = sorted(
             at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
         )
+        questions: set[int] | None = None
         for ri, pi in standing:
             rule = self._rules[ri]
             for a, b in _occurrences(tindex, rule.triggers[pi]):
-                if rule.question and sentence_of[a] not in questions:
-                    continue
+                if rule.question:
+                    if questions is None:
+                        questions = {
+                            sentence_of[i]
+                            for i, tok in enumerate(tokens)
+                            if tok.punct and "?" in tok.text
+                        }
+                    if sentence_of[a] not in questions:
+                        continue
                 text = " ".join(tokens[k].text for k in range(a, b + 1))
                 cues.append(
                     (
@@ -162,6 +176,19 @@ class Qualifiers:
                         rule.only,
                     )
                 )
+        owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
+        if not cues:
+            # No cue stands in the text: only the person a finding belongs to can qualify it.
+            return [
+                (_NO_QUALIFIERS, ()) if owner is None else (_OTHER, (owner,)) for owner in owners
+            ]
+        pos = tindex.pos
+        stops: set[int] = set()
+        for phrase in self._terminators:
+            if phrase and phrase[0] in pos:
+                for a, b in _occurrences(tindex, phrase):
+                    stops.update(range(a, b + 1))
+        current_clauses = {clause_of[i] for i in stops}
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
@@ -175,7 +202,6 @@ class Qualifiers:
                 return False
             return not any(k in stops for k in range(lo + 1, hi))
 
-        owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
         # Only cues near a match can reach it: cues by where they start, so each match looks at
         # the few around it (in the cues' own order, which sets the order of the cue words).
         by_start = sorted(range(len(cues)), key=lambda k: cues[k][1])
@@ -234,14 +260,15 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        pids = self._person_ids
-        tokens = index.tokens
+        # Where a person word stands (any token, punctuation included), and «я», «мне»...
+        spots: set[int] = set()
+        for where in (index.pos, index.ppos):
+            for n in self._naming_ids.intersection(where):
+                spots.update(where[n])
         persons = [
             (i, p)
-            for i, ids in enumerate(index.at)
-            if (tokens[i].text in SELF_WORDS or not ids.isdisjoint(pids))
-            and (p := self._person_at(index, i)) is not None
-            and not self._reports(index, i)
+            for i in sorted(spots)
+            if (p := self._person_at(index, i)) is not None and not self._reports(index, i)
         ]
         if not persons:
             return [None] * len(matches)

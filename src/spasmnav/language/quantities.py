@@ -14,12 +14,14 @@ activity («стою по 10 часов»), or otherwise the symptom itself. A t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from .morph import Token
 
-__all__ = ["Quantities", "extract_quantities"]
+__all__ = ["Quantities", "extract_quantities", "forget", "token_kind"]
 
 NUMBER_WORDS: dict[str, float] = {
     "один": 1,
@@ -283,6 +285,10 @@ ONSET_WORDS: tuple[tuple[tuple[str, ...], float], ...] = (
 _ONSET_BY_FIRST: dict[str, list[tuple[tuple[str, ...], float]]] = {}
 for _words, _hours in ONSET_WORDS:
     _ONSET_BY_FIRST.setdefault(_words[0], []).append((_words, _hours))
+# The words that say how often or when without a number (see the end of extract_quantities).
+_WORDS_WITHOUT_NUMBERS = frozenset({"иногда", "изредка", "периодически", "редко"}) | frozenset(
+    _ONSET_BY_FIRST
+)
 # Lemmas a quantity can start at: numbers, ordinals, units, frequency words.
 _COUNTING = frozenset(NUMBER_WORDS) | frozenset(ORDINALS) | frozenset(UNIT_DAYS)
 _COUNTING |= FREQ_CUES_EVERY | {"раз"}
@@ -380,6 +386,14 @@ def _kind(tok: Token) -> int:
     return bits
 
 
+token_kind = _kind
+
+
+def forget() -> None:
+    """Forget the kinds kept for the tokens seen so far."""
+    _kind_cache.clear()
+
+
 def _frequency(tokens: list[Token], i: int) -> tuple[float, int] | None:
     """A frequency starting at token i, in episodes per week, and the index after it."""
     tok = tokens[i]
@@ -456,12 +470,13 @@ def extract_quantities(
     movement: frozenset[str],
     history: frozenset[str] = frozenset(),
     today: date | None = None,
+    kinds: list[int] | None = None,
 ) -> Quantities:
     """``clause_findings`` maps a token index to findings matched there; ``movement`` and
-    ``history`` are the finding ids that make a clause about the symptom or about the past."""
+    ``history`` are the finding ids that make a clause about the symptom or about the past;
+    ``kinds``, if given, is ``token_kind`` of every token."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
-    this_year = (today or date.today()).year
 
     def put(name: str, value: float, lo: int, hi: int, keep: str = "max") -> None:
         current = getattr(q, name)
@@ -473,9 +488,41 @@ def extract_quantities(
             setattr(q, name, round(value, 3))
             spans[name] = (tokens[lo].start, tokens[hi - 1].end)
 
+    # What kinds of word each token is (stroke, episode, event...), one bit per kind.
+    if kinds is None:
+        kinds = [_kind(tok) for tok in tokens]
+    if any(bits & _COUNTS for bits in kinds):
+        _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
+    # Words without numbers that still say how often, or when it began.
+    for i, tok in enumerate(tokens):
+        if tok.text not in _WORDS_WITHOUT_NUMBERS:
+            continue
+        if tok.text in {"иногда", "изредка", "периодически"} and q.episodes_per_week is None:
+            put("episodes_per_week", 1.0, i, i + 1)
+        elif tok.text == "редко" and q.episodes_per_week is None:
+            put("episodes_per_week", 0.3, i, i + 1)
+        for words, hours in _ONSET_BY_FIRST.get(tok.text, ()):
+            n = len(words)
+            if tuple(t.text for t in tokens[i : i + n]) == words:
+                put("onset_hours_ago", hours, i, i + n, keep="min")
+                break
+    q.spans = spans
+    return q
+
+
+def _measured(
+    tokens: list[Token],
+    kinds: list[int],
+    clause_findings: dict[int, set[str]],
+    movement: frozenset[str],
+    history: frozenset[str],
+    today: date | None,
+    q: Quantities,
+    put: Callable[..., None],
+) -> None:
+    """The quantities with a number, a unit or a frequency word, clause by clause."""
     clauses = _clauses(tokens)
-    # What kinds of word each clause has (stroke, episode, event...), one bit per kind.
-    kinds = [_kind(tok) for tok in tokens]
+    # What kinds of word each clause has, one bit per kind.
     clause_kinds = []
     for lo, hi, _ in clauses:
         bits = 0
@@ -487,12 +534,14 @@ def extract_quantities(
     # Once one clause of a sentence is episodic, all of them are.
     episodic: list[bool] = []
     sentence_start, sentence_episodic = 0, False
+    # The tokens inside a match of a movement.
+    moving = sorted(j for j, found in clause_findings.items() if not movement.isdisjoint(found))
     for ci, (lo, hi, starts_sentence) in enumerate(clauses):
         if starts_sentence or not episodic:
             sentence_start, sentence_episodic = len(episodic), False
         episodic.append(
             bool(clause_kinds[ci] & _EPISODE)
-            or any(not movement.isdisjoint(clause_findings.get(j, ())) for j in range(lo, hi))
+            or (bool(moving) and bisect_left(moving, hi) > bisect_left(moving, lo))
             # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
             or (hi - lo <= 4 and bool(episodic) and episodic[-1])
         )
@@ -561,7 +610,7 @@ def extract_quantities(
                 and not (k + 1 < hi and _unit(tokens[k + 1]) is not None)
             ):
                 # «в 2021»: a calendar year
-                if has_stroke and int(tok.text) < this_year:
+                if has_stroke and int(tok.text) < (today or date.today()).year:
                     elapsed = (today or date.today()) - date(int(tok.text), 12, 31)
                     put("days_since_stroke", max(elapsed.days, 0), k, k + 1, keep="first")
                 k += 1
@@ -627,7 +676,7 @@ def extract_quantities(
             person = _person_before(tokens, lo, start)
             # 1. A calendar year: «в 2019 году».
             if value >= 1900 and is_years:
-                if has_stroke and value < this_year:
+                if has_stroke and value < (today or date.today()).year:
                     elapsed = (today or date.today()) - date(int(value), 12, 31)
                     put("days_since_stroke", max(elapsed.days, 0), start, end, keep="first")
                 k = end
@@ -730,16 +779,3 @@ def extract_quantities(
                 # 7. Otherwise: how long the complaint has lasted.
                 put("symptom_duration_days", days, start, end)
             k = end
-    # Words without numbers that still say how often, or when it began.
-    for i, tok in enumerate(tokens):
-        if tok.text in {"иногда", "изредка", "периодически"} and q.episodes_per_week is None:
-            put("episodes_per_week", 1.0, i, i + 1)
-        elif tok.text == "редко" and q.episodes_per_week is None:
-            put("episodes_per_week", 0.3, i, i + 1)
-        for words, hours in _ONSET_BY_FIRST.get(tok.text, ()):
-            n = len(words)
-            if tuple(t.text for t in tokens[i : i + n]) == words:
-                put("onset_hours_ago", hours, i, i + n, keep="min")
-                break
-    q.spans = spans
-    return q

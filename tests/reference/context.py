@@ -1,0 +1,181 @@
+"""Frozen copy (for the equivalence test) of the negation as it was before the reading was
+sped up. ConText-style modifiers for Russian: negation, its scope and its exceptions.
+
+Negation triggers before a term («нет слабости», «не терял сознание», «без отёка») reach
+forward a few words; triggers after it («слабости нет», «судорог не было») reach back over a
+list of nouns («отёка и покраснения нет»). Scope ends at «но», «а», «однако» and at sentence
+punctuation. Some «не» phrases are symptoms, not negations («не могу поднять руку», «не даёт
+спать»): the word after «не» is then a pseudo-trigger and negates nothing; phrases such as
+«не проходит» or «не понимает, где находится» are lexicon terms of their own, and a «не»
+inside a term's own words never negates that term.
+"""
+
+from __future__ import annotations
+
+from spasmnav.language.morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
+
+from .lexicon import Match
+
+__all__ = ["is_negated"]
+
+PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
+LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
+POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "отсутствует", "отсутствуют"})
+# «не» followed by these does not negate what comes after: «не могу ходить» is a symptom.
+PSEUDO_AFTER_NE = frozenset(
+    {
+        "мочь",
+        "получаться",
+        "удаваться",
+        "давать",
+        "дать",
+        "только",
+        "раз",
+        "так",
+        "очень",
+        "слишком",
+        "всегда",
+        "сразу",
+        "совсем",
+    }
+)
+# Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
+AUX = frozenset(
+    {
+        "быть",
+        "стать",
+        "бывать",
+        "наблюдаться",
+        "отмечаться",
+        "появляться",
+        "появиться",
+        "беспокоить",
+    }
+)
+TERMINATORS = frozenset(
+    {
+        "но",
+        "а",
+        "однако",
+        "хотя",
+        "зато",
+        "только",
+        "просто",
+        "кроме",
+        "лишь",
+        "потом",
+        "затем",
+        "теперь",
+        "сейчас",
+        "сегодня",
+    }
+)
+PRE_REACH = 5
+POST_REACH = 6
+
+
+def _is_terminator(tok: Token) -> bool:
+    return tok.text in TERMINATORS or tok.breaks_clause
+
+
+def _is_verb(tok: Token) -> bool:
+    return tok.pos in VERB_POS and tok.lemmas.isdisjoint(AUX)
+
+
+def _pseudo(tokens: list[Token], t: int) -> bool:
+    if tokens[t].text != "не" or t + 1 >= len(tokens):
+        return False
+    return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
+
+
+def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
+    """Does a trigger at t negate the word at target (t < target)?"""
+    if target - t > PRE_REACH:
+        return False
+    # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
+    # govern what follows them directly («без остановки, судороги…» negates no seizure).
+    crosses_commas = tokens[t].text in LIST_TRIGGERS
+    for k in range(t + 1, target):
+        tok = tokens[k]
+        if _is_terminator(tok):
+            return False
+        if tok.text == "," and not crosses_commas:
+            return False
+        if tok.text == ",":
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            if nxt is None or nxt.pos not in LISTY_POS:
+                return False
+        elif k == t + 1 and _is_verb(tok):
+            # «не знаю, почему сводит»: «не» negates the verb right after it, nothing more.
+            return False
+        elif k > t + 1 and _is_verb(tok):
+            return False
+    return True
+
+
+def _backward_reaches(
+    tokens: list[Token], t: int, source: int, listed: frozenset[int] = frozenset()
+) -> bool:
+    """Does a trigger at t (after the term) negate the term ending at source?
+
+    Across a comma only when the word before it is itself a listed symptom («слабости, боли и
+    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
+    if t - source > POST_REACH:
+        return False
+    for k in range(source + 1, t):
+        tok = tokens[k]
+        if _is_terminator(tok):
+            return False
+        if tok.text == ",":
+            prev = tokens[k - 1]
+            if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
+                return False
+            if k - 1 not in listed:
+                return False
+        elif _is_verb(tok):
+            return False
+    return True
+
+
+def _nominal(tokens: list[Token], match: Match) -> bool:
+    """Post-position negation («…нет», «…не было») negates a thing named, not an action:
+    «сводит ногу, слабости нет» keeps the cramp."""
+    return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
+
+
+def _post_trigger(tokens: list[Token], t: int) -> bool:
+    tok = tokens[t]
+    if tok.text in POST_TRIGGERS or "отсутствовать" in tok.lemmas:
+        return True
+    # «не было», «не бывает», «не беспокоит», «не наблюдается»
+    return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
+
+
+def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
+    """``listed``: token positions inside matches of symptoms and signs (list items)."""
+    own = set(match.positions)
+    first, last = match.first, match.last
+    # A trigger before the term, or between its words.
+    lo = max(0, first - PRE_REACH)
+    for t in range(lo, last):
+        tok = tokens[t]
+        if t in own or tok.text not in PRE_TRIGGERS or _pseudo(tokens, t):
+            continue
+        if t > first:
+            # inside the span: «ходить не мешает»
+            if not any(_is_terminator(tokens[k]) for k in range(first, last)):
+                return True
+            continue
+        if _forward_reaches(tokens, t, first):
+            return True
+    # A trigger after the term.
+    if not _nominal(tokens, match):
+        return False
+    for t in range(last + 1, min(len(tokens), last + POST_REACH + 1)):
+        if t in own:
+            continue
+        if _is_terminator(tokens[t]):
+            break
+        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+            return True
+    return False
