@@ -188,7 +188,10 @@ async def _assess_request(request: Request) -> Response:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors, body=data) from None
     core: WebCore = request.app.state.core
-    return await assess_endpoint(body, core)
+    response = await assess_endpoint(body, core)
+    if core.freeze_pending and body.text is not None:
+        core.settle_heap()
+    return response
 
 
 class _AssessRoute(APIRoute):
