@@ -13,6 +13,10 @@ def main() -> None:
 
         if fast_main(args[1:]):
             return
+    if args[:1] in (["serve"], ["run"]):
+        from .startup import pause_gc
+
+        pause_gc()  # until the web app is built (spasmnav.web.cli.serve resumes it)
     from .cli import main as typer_main
 
     typer_main()
