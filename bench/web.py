@@ -1,4 +1,5 @@
-"""Load on the web app as it runs in production: uvicorn, no reload, no access log, loopback.
+"""Load on the web app as it runs in production: uvicorn as ``spasmnav serve`` starts it (the
+app factory, the guarded HTTP protocol, keep-alive 5 s), no reload, no access log, loopback.
 
 Two endpoints of the same server in the same run: ``POST /api/v1/assess`` with the texts of the
 evaluation cases (``../shared/eval``, as people wrote them; every request a different text in
@@ -7,9 +8,14 @@ the ratio between them means something on any machine. The client is a small asy
 keep-alive client (pure Python, cheap per request, so it takes little of the CPU the server
 needs); the load is bounded in requests and in time, and stays on 127.0.0.1.
 
+Beside the rates, the server's own CPU time per request of each endpoint (from /proc): on a
+machine shared with other work the rates move with the load, the CPU per request much less.
+
 Also: how long ``spasmnav serve`` takes to answer its first request, and whether the server's
 memory stays flat over 100,000 assessments of texts that never repeat (the cases recombined,
-with numbers and misspellings of their own, so every cache meets new keys all the time).
+with numbers and misspellings of their own, so every cache meets new keys all the time;
+``SPASMNAV_BENCH_MEMORY_REQUESTS`` sets another count). ``python -m bench.web memory`` (or
+``ready``, ``throughput``) runs one part.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bench.core import BASELINE, _case_texts, pct
+from spasmnav.web.cli import APP_FACTORY
+from spasmnav.web.serverproto import PROTOCOL
 
 TARGET_RATIO = 0.30  # assessments/s over the trivial endpoint's requests/s
 TARGET_P99_MS = 20.0
@@ -62,7 +70,7 @@ def start_server(port: int, workers: int, data: Path) -> subprocess.Popen[bytes]
         "-m",
         "uvicorn",
         "--factory",
-        "spasmnav.web.app:app_from_env",
+        APP_FACTORY,
         "--host",
         "127.0.0.1",
         "--port",
@@ -73,6 +81,11 @@ def start_server(port: int, workers: int, data: Path) -> subprocess.Popen[bytes]
         "--log-level",
         "warning",
         "--no-server-header",
+        # As `spasmnav serve` runs it (web/cli.py): read deadlines and a connection cap.
+        "--http",
+        PROTOCOL,
+        "--timeout-keep-alive",
+        "5",
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -155,10 +168,25 @@ async def _load(
     return latencies, time.perf_counter() - t0, sum(results)
 
 
-def measure(port: int, requests: Sequence[bytes], total: int) -> dict[str, float]:
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process so far (0 without /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, requests: Sequence[bytes], total: int, server: int | None = None
+) -> dict[str, float]:
     asyncio.run(_load(port, requests, WARMUP, TIME_LIMIT_S / 3))
+    pids = _server_pids(server) if server is not None else []  # the workers are up by now
+    cpu0 = sum(_cpu_s(p) for p in pids)
     latencies, elapsed, errors = asyncio.run(_load(port, requests, total))
+    cpu = sum(_cpu_s(p) for p in pids) - cpu0
     return {
+        "cpu_ms": cpu / max(len(latencies), 1) * 1e3,
         "rps": len(latencies) / elapsed,
         "p50": pct(latencies, 50) * 1e3,
         "p99": pct(latencies, 99) * 1e3,
@@ -181,11 +209,20 @@ def run_one(workers: int) -> tuple[dict[str, float], dict[str, float]]:
         try:
             assess = _assess_requests(port, _case_texts())
             trivial = [_request(port, "GET", "/api/v1/health")]
-            a = measure(port, assess, REQUESTS)
-            h = measure(port, trivial, REQUESTS)
+            a = measure(port, assess, REQUESTS, proc.pid)
+            h = measure(port, trivial, REQUESTS, proc.pid)
         finally:
             stop(proc)
     return a, h
+
+
+def _server_pids(pid: int) -> list[int]:
+    """The server process and, with --workers, its worker processes."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *map(int, children)]
 
 
 def _line(name: str, m: dict[str, float]) -> str:
@@ -214,6 +251,12 @@ def bench_throughput() -> None:
             f"p99 {a['p99']:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms: "
             f"{_met(a['p99'] <= TARGET_P99_MS)})"
         )
+        if a["cpu_ms"] and h["cpu_ms"]:
+            print(
+                f"  server CPU per request: assess {a['cpu_ms']:.2f} ms, health "
+                f"{h['cpu_ms']:.2f} ms (health/assess {h['cpu_ms'] / a['cpu_ms']:.0%}: the "
+                "server's CPU alone, which other work on the machine moves less)"
+            )
         if best is None or a["rps"] > best[1]["rps"]:
             best = (workers, a, h)
     assert best is not None
@@ -377,15 +420,20 @@ def bench_memory(total: int = MEMORY_REQUESTS) -> None:
     )
 
 
-def run() -> None:
+PARTS = {"ready": bench_ready, "throughput": bench_throughput, "memory": bench_memory}
+
+
+def run(parts: Sequence[str] = ()) -> None:
     print(
         f"== web (uvicorn, production settings, loopback; {os.cpu_count()} CPUs, the client "
         "on the same machine)"
     )
-    bench_ready()
-    bench_throughput()
-    bench_memory()
+    for name in parts or PARTS:
+        PARTS[name]()
 
 
 if __name__ == "__main__":
-    run()
+    unknown = [a for a in sys.argv[1:] if a not in PARTS]
+    if unknown:
+        sys.exit(f"unknown part {unknown[0]!r}: one of {', '.join(PARTS)}")
+    run(sys.argv[1:])

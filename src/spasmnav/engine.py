@@ -118,7 +118,7 @@ _UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence)
 # stop growing here: their keys are few for real finding sets, but a caller exploring random
 # combinations must not make a server's memory grow without bound.
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 8_192  # a few MiB (bench/web.py: RSS over 100,000 new texts)
 
 
 class _MaskCode:

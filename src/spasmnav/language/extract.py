@@ -52,7 +52,7 @@ class _Chunk:
     flow: tuple[tuple[int, bool], ...]  # per token: clauses it opens, whether it ends a sentence
 
 
-_CHUNK_CACHE_SIZE = 30_000  # bounded: a chunk kept is about a kilobyte
+_CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a kilobyte
 _UNKNOWN = Observation(None)
 _NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")

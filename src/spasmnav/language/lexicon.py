@@ -152,7 +152,7 @@ class Vocabulary:
             if pattern.fullmatch(text) is not None:
                 full.add(n)
         out = (frozenset(full), frozenset(weak))
-        if len(self._cache) > 200_000:
+        if len(self._cache) > 4_096:  # a few MiB at most (morph._WORDS)
             self._cache.clear()
         if generation == self._generation:  # no word was added meanwhile (another thread)
             self._cache[key] = out
@@ -457,7 +457,7 @@ class Lexicon:
                 if head[0] == prefix[0] and _vowel_slip(head, prefix):
                     found.add(prefix)
         out = frozenset(found)
-        if len(self._typo_cache) > 100_000:
+        if len(self._typo_cache) > 4_096:
             self._typo_cache.clear()
         self._typo_cache[key] = out
         return out

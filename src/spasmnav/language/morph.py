@@ -43,12 +43,19 @@ def normalize(text: str) -> Normalised:
     return normalise(text)
 
 
+# Words remembered per cache: more than all 372 evaluation texts hold (about 2,400 words are
+# analysed live for them), so common words stay; a server meeting new words and misspellings
+# all day keeps a bounded few MiB, not the 200,000 entries (some 2.5 KiB a word with the other
+# caches: about 500 MiB) it once allowed (bench/web.py: RSS over 100,000 new texts).
+_WORDS = 4_096
+
+
 @lru_cache(maxsize=1)
 def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_WORDS)
 def word_is_known(word: str) -> bool:
     """Is the (normalised) word in pymorphy3's dictionary, as it is or by a common misspelling
     of its ending («дергаеться»)? Unknown words are the ones typo tolerance looks at."""
@@ -71,7 +78,7 @@ def _variants(word: str) -> list[str]:
 _WEAK_TAGS = frozenset({"Dist", "Arch", "Infr", "Slng", "Abbr", "Erro", "Name", "Surn", "Patr"})
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=_WORDS)
 def strongly_known(word: str) -> bool:
     """Known with at least one ordinary reading (not only a distorted, archaic, informal form,
     an abbreviation or a name): «ето» is known to pymorphy3 only as a distorted «это»."""
@@ -84,7 +91,7 @@ def strongly_known(word: str) -> bool:
 _ANALYSABLE = re.compile(r"^[а-яa-z]+(?:-[а-яa-z]+)*$")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_WORDS)
 def _genitive(word: str) -> bool:
     """Can the word be in the genitive case («слабости», «отёка»)? Post-position «нет»
     governs the genitive, so only such words fall in its scope."""
@@ -136,7 +143,7 @@ def _analyse(word: str) -> Analysis:
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_WORDS)
 def _analyse_live(word: str) -> Analysis:
     # pymorphy3 raises on some exotic code points; only Russian and Latin words are analysed,
     # anything else stands for itself.

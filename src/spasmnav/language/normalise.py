@@ -404,7 +404,7 @@ def _paths(word: str, i: int, budget: int, prev_cons: bool) -> list[tuple[str, i
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=4_096)  # bounded as morph._WORDS
 def transliterate(word: str) -> tuple[str, bool]:
     """The Cyrillic reading of a lower-case Latin word and whether pymorphy3 knows it; the
     cheapest known reading wins, else the plain letter-for-letter one."""

@@ -380,7 +380,7 @@ def _kind(tok: Token) -> int:
                 bits |= bit
         if tok.text[:1].isdigit() or tok.text in UNIT_DAYS or not _COUNTING.isdisjoint(tok.lemmas):
             bits |= _COUNTS
-        if len(_kind_cache) > 100_000:
+        if len(_kind_cache) > 4_096:  # bounded as morph._WORDS
             _kind_cache.clear()
         _kind_cache[key] = bits
     return bits

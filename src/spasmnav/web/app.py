@@ -173,7 +173,9 @@ def _storage_cause(exc: BaseException) -> str | None:
 def app_from_env() -> FastAPI:
     """ASGI factory for servers: ``uvicorn --factory spasmnav.web.app:app_from_env``."""
     _log_security_events()
-    return create_app(get_settings())
+    app = create_app(get_settings())
+    app.state.core.freeze_pending = True  # a server process: see WebCore.settle_heap
+    return app
 
 
 def _log_security_events() -> None:

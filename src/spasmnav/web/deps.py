@@ -36,7 +36,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Номер записи")]
 
 
-def get_core(request: Request) -> WebCore:
+# The trivial dependencies are coroutines: FastAPI runs a plain function in the thread pool,
+# and a thread hop per dependency costs more than the dependency (and, under the GIL, slows the
+# event loop's own work: bench/web.py).
+async def get_core(request: Request) -> WebCore:
     core: WebCore = request.app.state.core
     return core
 
@@ -44,7 +47,7 @@ def get_core(request: Request) -> WebCore:
 CoreDep = Annotated[WebCore, Depends(get_core)]
 
 
-def get_settings_dep(core: CoreDep) -> Settings:
+async def get_settings_dep(core: CoreDep) -> Settings:
     return core.settings
 
 
@@ -147,7 +150,7 @@ async def check_csrf(request: Request, core: CoreDep) -> None:
 CsrfProtected = Depends(check_csrf)
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """API requests with a body must say it is JSON: 415 otherwise.
 
     Besides clarity this closes a CSRF path: a foreign page can post a form or text/plain

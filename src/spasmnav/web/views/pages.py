@@ -58,6 +58,7 @@ async def assess_page(
             {"text": text, "error": str(exc), "examples": EXAMPLES},
             status_code=422,
         )
+    core.settle_heap()
     return render(
         request,
         "result.html",
