@@ -83,12 +83,16 @@ def _create_statement(dialect: str) -> Any:
     first use, so only the dialect of the database in use is ever imported."""
     if dialect not in _CREATE:
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            from sqlalchemy.dialects import postgresql
+
+            made: Any = postgresql.insert(RollupRow)
         elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            from sqlalchemy.dialects import sqlite
+
+            made = sqlite.insert(RollupRow)
         else:  # pragma: no cover - other engines
             return None
-        _CREATE[dialect] = dialect_insert(RollupRow).values(_NEW_ROW).on_conflict_do_nothing()
+        _CREATE[dialect] = made.values(_NEW_ROW).on_conflict_do_nothing()
     return _CREATE[dialect]
 
 
