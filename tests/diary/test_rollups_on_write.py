@@ -24,7 +24,6 @@ from spasmnav.diary.analytics import analyse
 from spasmnav.diary.models import (
     KINDS,
     TRIGGERS,
-    Assessment,
     DayNote,
     Episode,
     ExerciseSession,
