@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
-from spasmnav.diary.analytics import analyse
+from spasmnav.diary.analytics import adherence, analyse
 from spasmnav.diary.models import (
     KINDS,
     TRIGGERS,
@@ -31,7 +31,7 @@ from spasmnav.diary.models import (
     ScaleScore,
 )
 from spasmnav.diary.orm import RollupRow
-from spasmnav.diary.rollups import _FIGURES, RECENT_DAYS, refresh
+from spasmnav.diary.rollups import _FIGURES, ADHERENCE_DAYS, RECENT_DAYS, refresh
 from spasmnav.diary.store import Store
 
 TODAY = dt.date.today()
@@ -220,6 +220,15 @@ def _check(store: Store, pid: int) -> None:
     assert kept["duration_days"] == analysis.duration_days
     assert kept["sleep_day"] == max((d.day for d in scanned if d.sleep), default=None)
     assert kept["walking_day"] == max((d.day for d in scanned if d.walking), default=None)
+    # Exercise adherence over the last 14 diary days, from the sessions themselves.
+    done = [x.done_at for x in store.list_records(ExerciseSession, person_id=pid)]
+    if not done or data.end is None:
+        assert kept["adherence_pct"] is None
+    else:
+        since = dt.datetime.combine(data.end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
+        recent = [t for t in done if t >= since]
+        share = adherence(recent, end=data.end).share_on_target if recent else 0.0
+        assert kept["adherence_pct"] == round(100 * share)
     if data.end is not None:
         lo = data.end - dt.timedelta(days=RECENT_DAYS - 1)
         assert kept["recent_episodes"] == sum(d.episodes for d in scanned if d.day >= lo)

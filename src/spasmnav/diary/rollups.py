@@ -253,8 +253,9 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
             for r in c.execute(_DAYS, {"pid": person_id, "since": since})
         ]
         window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
-        found = c.scalars(_SESSIONS, {**p, "since": window})
-        sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
+        if last_session is not None and last_session >= window:  # else none to read
+            found = c.scalars(_SESSIONS, {**p, "since": window})
+            sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
     tr = trend(days, start=start, end=end)
     recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
     duration = symptom_duration_days(days)
