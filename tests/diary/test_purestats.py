@@ -144,3 +144,18 @@ def test_poisson_slope_is_the_numpy_fit(y: list[float]) -> None:
         return
     assert _close(slope, r_slope, rel=1e-7, abs_=1e-9)
     assert _close(se, r_se, rel=1e-7) and _close(phi, r_phi, rel=1e-7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=2, max_size=40).filter(
+        lambda pairs: len({a for a, _ in pairs}) > 1 and len({b for _, b in pairs}) > 1
+    )
+)
+def test_kendall_tau_b_with_ties_in_both_and_any_order(pairs: list[tuple[int, int]]) -> None:
+    """The general case (x unsorted, tied, jointly tied pairs), beyond the trend's days."""
+    x = [float(a) for a, _ in pairs]
+    y = [float(b) for _, b in pairs]
+    tau, p = kendall_tau_b(x, y)
+    ref = stats.kendalltau(np.array(x), np.array(y))
+    assert _close(tau, float(ref.statistic)) and _close(p, float(ref.pvalue))

@@ -10,6 +10,8 @@ against SciPy and numpy on random data.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -108,17 +110,28 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]
         return math.nan, math.nan
     con_minus_dis = 0
     dis = 0
-    for i in range(n):
-        xi, yi = x[i], y[i]
-        for j in range(i + 1, n):
-            dx, dy = x[j] - xi, y[j] - yi
-            if dx == 0 or dy == 0:
-                continue
-            if (dx > 0) == (dy > 0):
-                con_minus_dis += 1
-            else:
-                con_minus_dis -= 1
-                dis += 1
+    if all(a < b for a, b in itertools.pairwise(x)):
+        # x strictly increasing (days in order, the trend's case): each value against the
+        # ones before it, counted in a sorted list, O(n log n).
+        seen: list[float] = []
+        for k, yj in enumerate(y):
+            below = bisect.bisect_left(seen, yj)
+            above = k - bisect.bisect_right(seen, yj)
+            con_minus_dis += below - above
+            dis += above
+            bisect.insort(seen, yj)
+    else:
+        for i in range(n):
+            xi, yi = x[i], y[i]
+            for j in range(i + 1, n):
+                dx, dy = x[j] - xi, y[j] - yi
+                if dx == 0 or dy == 0:
+                    continue
+                if (dx > 0) == (dy > 0):
+                    con_minus_dis += 1
+                else:
+                    con_minus_dis -= 1
+                    dis += 1
     # Pairs tied in x and in y (SciPy's ``count_rank_tie``). A pair tied in either counts
     # neither as concordant nor as discordant above, which is SciPy's
     # ``tot - xtie - ytie + ntie - 2 * dis``.
