@@ -288,3 +288,37 @@ def test_clinic_refresh_leaves_the_kept_figures_as_they_are(tmp_path: Any) -> No
     before.pop("updated_at")
     after.pop("updated_at")
     assert before == after
+
+
+def test_a_long_diary_is_read_over_its_last_180_days(store: Store) -> None:
+    """400 days of episodes and a day note five days after the last: the window (180 days up
+    to the last entry) holds 176 of the days, wherever the diary began."""
+    first = TODAY - dt.timedelta(days=420)
+    episodes = [
+        Episode(
+            started_at=dt.datetime.combine(first + dt.timedelta(days=d), dt.time(8)),
+            kind="twitch",
+            disturbs_sleep=d == 10,
+        )
+        for d in range(400)
+    ]
+    last = first + dt.timedelta(days=399)
+    pid = store.ensure_person(key="long")
+    store.import_records(episodes, person_id=pid)
+    store.add_day_note(person_id=pid, note=DayNote(day=last + dt.timedelta(days=5)))
+    kept = _kept(store, pid)
+    end = last + dt.timedelta(days=5)
+    assert kept["total_episodes"] == 400
+    assert kept["duration_days"] == (last - (end - dt.timedelta(days=180))).days == 175
+    assert kept["recent_episodes"] == 23
+    # Sleep was disturbed only long before the window: not an alert of now.
+    assert kept["sleep_day"] is None
+    _check_kept_equals_scratch(store, pid)
+
+
+def _check_kept_equals_scratch(store: Store, pid: int) -> None:
+    kept, scratch = _kept(store, pid), _from_scratch(store, pid)
+    for figures in (kept, scratch):
+        figures.pop("updated_at")
+        figures.pop("worsening_since")
+    assert kept == scratch

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from .analytics import DayAggregate, adherence, symptom_duration_days, trend
@@ -119,11 +119,14 @@ _PID: Any = bindparam("pid")
 _SINCE: Any = bindparam("since")
 _e = EpisodeRow
 _d = EpisodeDayRow
-# The kept per-day sums (one row a day), as the trends page reads them.
-_DAYS = (
+# The kept per-day sums (one row a day), as the trends page reads them: the latest
+# ``WINDOW_DAYS + 1`` rows hold every day of the window (no row is later than its end).
+_LAST_DAYS = (
     select(_d.day, _d.episodes, _d.intensity_sum, _d.intensity_n, _d.sleep, _d.walking)
-    .where(_d.person_id == _PID, _d.day >= _SINCE, _d.episodes > 0)
-    .order_by(_d.day)
+    .where(_d.person_id == _PID, _d.episodes > 0)
+    .order_by(_d.day.desc())
+    .limit(WINDOW_DAYS + 1)
+    .subquery("last_days")
 )
 _NOTES = select(func.min(DayNoteRow.day), func.max(DayNoteRow.day)).where(
     DayNoteRow.person_id == _PID
@@ -157,9 +160,10 @@ _LATEST_AT = (
     .limit(1)
     .scalar_subquery()
 )
-# Everything but the per-day rows in one round trip (a write pays for each one). The count of
-# episodes and the first day come from the kept sums (a row a day, not an episode).
-_FACTS = select(
+# Everything in one round trip (a write pays for each one): the facts, then the latest day
+# rows beside them (one row with empty days when there are none). The count of episodes and
+# the first day come from the kept sums (a row a day, not an episode).
+_FACT_COLUMNS = (
     select(func.coalesce(func.sum(_d.episodes), 0))
     .where(_d.person_id == _PID, _d.episodes > 0)
     .scalar_subquery(),
@@ -174,6 +178,9 @@ _FACTS = select(
     _URGENT.scalar_subquery(),
     _LAST_SCALE.scalar_subquery(),
 )
+_N_FACTS = len(_FACT_COLUMNS)
+_FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).subquery("facts")
+_READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -208,6 +215,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     # per-statement bookkeeping (a third of the cost of a write).
     c = s.connection()
     p = {"pid": person_id}
+    rows = c.execute(_READ, p).all()
     (
         total,
         first_day,
@@ -220,7 +228,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         level_at,
         urgent_at,
         last_scale,
-    ) = c.execute(_FACTS, p).one()
+    ) = rows[0][:_N_FACTS]
     last_session = _as_datetime(last_session)
     last_intake = _as_datetime(last_intake)
     level_at = _as_datetime(level_at)
@@ -241,17 +249,22 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     sessions: list[dt.datetime] = []
     if end is not None:
         since = end - dt.timedelta(days=WINDOW_DAYS)
-        days = [
-            DayAggregate(
-                day=_as_date(r[0]) or since,
-                episodes=int(r[1]),
-                intensity_sum=int(r[2]),
-                intensity_n=int(r[3]),
-                sleep=int(r[4]),
-                walking=int(r[5]),
-            )
-            for r in c.execute(_DAYS, {"pid": person_id, "since": since})
-        ]
+        kept = [(_as_date(r[_N_FACTS]), r[_N_FACTS + 1 :]) for r in rows]
+        days = sorted(
+            (
+                DayAggregate(
+                    day=day,
+                    episodes=int(r[0]),
+                    intensity_sum=int(r[1]),
+                    intensity_n=int(r[2]),
+                    sleep=int(r[3]),
+                    walking=int(r[4]),
+                )
+                for day, r in kept
+                if day is not None and day >= since
+            ),
+            key=lambda d: d.day,
+        )
         window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
         if last_session is not None and last_session >= window:  # else none to read
             found = c.scalars(_SESSIONS, {**p, "since": window})
