@@ -46,6 +46,7 @@ def _close(a: float, b: float, rel: float = 1e-9, abs_: float = 1e-12) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
 
 
+@settings(deadline=None)
 @given(st.floats(min_value=-40, max_value=40, allow_nan=False))
 def test_normal_two_sided_p(z: float) -> None:
     assert _close(norm_two_sided_p(z), float(2 * stats.norm.sf(abs(z))), abs_=1e-300)
