@@ -71,6 +71,7 @@ def _generate(store: Any, patients: int, days: int, password_hash: str) -> dict[
             s.execute(
                 text(
                     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'episodes' "
+                    "AND schemaname = current_schema() "
                     "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
                 )
             )

@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Literal
 from .. import wording
 from ..lazy import lazy_module
 from .models import KIND_TITLES, TRIGGER_TITLES, TRIGGERS, Profile
+from .purestats import binom_two_sided_p, kendall_tau_b, norm_two_sided_p, poisson_slope
 
-# SciPy takes about a second to import: only a test of a trend needs it. NumPy (a few tenths
-# of a second) only an analysis: the web app imports this module at start.
-stats = lazy_module("scipy.stats")
 if TYPE_CHECKING:
     import numpy as np
 else:
+    # numpy only for the whole analysis (weeks, triggers, before/after): the trend the
+    # clinic's rollup recomputes on every diary write is plain Python (``purestats``), so a
+    # write never imports numpy (nor SciPy, which nothing here needs any more).
     np = lazy_module("numpy")
 
 __all__ = [
@@ -321,6 +322,17 @@ class Analysis:
         return f"в среднем {fmt_number(rate, 1)} в неделю ({counted})"
 
 
+def _day_counts(days: Iterable[DayAggregate], start: dt.date, end: dt.date) -> list[float]:
+    """Episodes of each day from ``start`` to ``end`` (0 on a day without any)."""
+    n = (end - start).days + 1
+    y = [0.0] * max(n, 0)
+    for d in days:
+        i = (d.day - start).days
+        if 0 <= i < n:
+            y[i] += d.episodes
+    return y
+
+
 def _daily_counts(days: Iterable[DayAggregate], start: dt.date, end: dt.date) -> np.ndarray:
     n = (end - start).days + 1
     y = np.zeros(max(n, 0), dtype=float)
@@ -374,27 +386,6 @@ def weekly(
     return out
 
 
-def _poisson_slope(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float]:
-    """Quasi-Poisson log-linear fit y ~ exp(a + b·x): (b, its standard error, dispersion)."""
-    design = np.column_stack([np.ones_like(x), x])
-    beta = np.array([math.log(max(y.mean(), 1e-9)), 0.0])
-    for _ in range(100):
-        eta = np.clip(design @ beta, -30.0, 30.0)
-        mu = np.exp(eta)
-        z = eta + (y - mu) / mu
-        xtw = design.T * mu
-        new = np.linalg.solve(xtw @ design, xtw @ z)
-        if np.max(np.abs(new - beta)) < 1e-10:
-            beta = new
-            break
-        beta = new
-    mu = np.exp(np.clip(design @ beta, -30.0, 30.0))
-    dof = max(len(y) - 2, 1)
-    dispersion = max(1.0, float(np.sum((y - mu) ** 2 / mu)) / dof)
-    cov = np.linalg.inv((design.T * mu) @ design) * dispersion
-    return float(beta[1]), float(math.sqrt(cov[1, 1])), dispersion
-
-
 def trend(days: Sequence[DayAggregate], *, start: dt.date | None, end: dt.date | None) -> Trend:
     """Is it getting more frequent or stronger over the last ``TREND_WEEKS`` weeks?"""
     if start is None or end is None or end < start:
@@ -433,16 +424,19 @@ def _frequency_trend(
             n_days,
             total,
         )
-    y = _daily_counts(window, lo, end)
-    x = np.arange(n_days, dtype=float) / 7.0
-    slope, se, _ = _poisson_slope(y, x)
+    y = _day_counts(window, lo, end)
+    x = [i / 7.0 for i in range(n_days)]
+    try:
+        slope, se, _ = poisson_slope(y, x)
+    except ArithmeticError:  # a singular fit: the separation below
+        slope, se = math.inf, math.inf
     if not (math.isfinite(slope) and math.isfinite(se)) or abs(slope) + Z95 * se > MAX_LOG_RATE:
         # Separation (e.g. every episode in the last days): the regression has no finite
         # estimate. An exact test of the two halves still answers the question honestly.
         return _halves_trend(y, n_days, total, weeks_text)
     ratio = math.exp(slope)
     ci_low, ci_high = math.exp(slope - Z95 * se), math.exp(slope + Z95 * se)
-    p = float(2 * stats.norm.sf(abs(slope / se))) if se > 0 else 1.0
+    p = norm_two_sided_p(slope / se) if se > 0 else 1.0
     stat = (
         f"в среднем ×{fmt_number(ratio)} за неделю (95 % ДИ {fmt_number(ci_low)}–"
         f"{fmt_number(ci_high)}; {_fmt_p(p)}) {weeks_text}"
@@ -486,13 +480,13 @@ def _frequency_trend(
     )
 
 
-def _halves_trend(y: np.ndarray, n_days: int, total: int, weeks_text: str) -> FrequencyTrend:
+def _halves_trend(y: Sequence[float], n_days: int, total: int, weeks_text: str) -> FrequencyTrend:
     """Episodes in the second half of the window against the first: under no change, the
     count in the second half is binomial with p = its share of the days (an exact test)."""
     half = n_days // 2
-    first, second = int(y[:half].sum()), int(y[half:].sum())
+    first, second = int(sum(y[:half])), int(sum(y[half:]))
     share = (n_days - half) / n_days
-    p = float(stats.binomtest(second, total, share).pvalue)
+    p = binom_two_sided_p(second, total, share)
     stat = (
         f"в первой половине периода {wording.count(first, 'эпизод')}, во второй "
         f"{wording.count(second, 'эпизод')} ({_fmt_p(p)}) {weeks_text}"
@@ -542,14 +536,13 @@ def _intensity_trend(
             f"{len(rated)}).",
             ratings,
         )
-    x = np.array([(d.day - lo).days for d in rated], dtype=float)
-    y = np.array([d.intensity_sum / d.intensity_n for d in rated], dtype=float)
-    if np.ptp(y) == 0:
+    x = [float((d.day - lo).days) for d in rated]
+    y = [d.intensity_sum / d.intensity_n for d in rated]
+    if max(y) == min(y):
         return IntensityTrend(
             "no_change", f"Сила эпизодов не меняется {weeks_text}.", ratings, 0.0, 1.0
         )
-    res = stats.kendalltau(x, y)
-    tau, p = float(res.statistic), float(res.pvalue)
+    tau, p = kendall_tau_b(x, y)
     stat = f"тау Кендалла {fmt_number(tau)}, {_fmt_p(p)}, {weeks_text}"
     if p < ALPHA and tau > 0:
         return IntensityTrend(

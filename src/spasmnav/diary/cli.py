@@ -937,8 +937,22 @@ def plan(
     out.print(f"Календарь сохранён: {ics}. Откройте файл на телефоне, чтобы добавить напоминания.")
 
 
+def _quick_add_only(argv: list[str]) -> bool:
+    """``spasmnav diary add …``: the one command a quick entry needs."""
+    words = [a for a in argv if not a.startswith("-")]
+    return words[:2] == ["diary", "add"] and "--help" not in argv
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``diary`` and the top-level ``trends``, ``report`` and ``plan`` to the main app."""
+    """Add ``diary`` and the top-level ``trends``, ``report`` and ``plan`` to the main app.
+
+    For ``diary add`` the diary group holds that one command: Typer builds the parameters of
+    every command of a group it runs, which would cost a quick entry more than its write."""
+    if _quick_add_only(sys.argv[1:]):
+        quick = typer.Typer(name="diary", help=diary_app.info.help, no_args_is_help=True)
+        quick.command("add")(add)
+        app.add_typer(quick, name="diary")
+        return
     app.add_typer(diary_app, name="diary")
     app.command("trends")(trends)
     app.command("report")(report)

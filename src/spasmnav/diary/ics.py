@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from icalendar import Event
 
-from ..presenter import EXERCISE_LABELS
 from .models import InputError
 
 __all__ = [
@@ -77,6 +76,8 @@ def parse_times(text: str) -> list[dt.time]:
 
 
 def _details(x: ExerciseLike) -> str:
+    from ..presenter import EXERCISE_LABELS  # the assessment's presenter: not for `diary add`
+
     parts = [
         p
         for p in (

@@ -240,7 +240,9 @@ def _refuse_nul(data: Any) -> Any:
 class Record(BaseModel):
     """Fields every diary record has. ``id`` is local to a database; ``uid`` travels with it."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # defer_build: a record type's validator is built when first used, so a quick
+    # `diary add` builds the episode's alone, not every record type's.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

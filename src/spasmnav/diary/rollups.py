@@ -1,9 +1,15 @@
 """Per-person figures for the clinician's list, recomputed on every write to that diary.
 
-The figures are the ones the person's own trends page shows (the same aggregates and the same
-trend test from :mod:`spasmnav.diary.analytics`), so the clinician's list never disagrees with
-the diary. They are written in the transaction of the diary write that changed them; a
+The figures are the ones the person's own trends page shows (the same per-day sums and the
+same trend test from :mod:`spasmnav.diary.analytics`), so the clinician's list never disagrees
+with the diary. They are written in the transaction of the diary write that changed them; a
 clinician's list then reads one small row per patient.
+
+A write pays for this, so it is kept cheap: the per-day figures come from ``episode_days``
+(the sums the database keeps on every episode write, one row a day) rather than from the
+episodes, and the trend test is plain Python (:mod:`spasmnav.diary.purestats`), so a diary
+write imports neither numpy nor SciPy. ``spasmnav clinic refresh`` runs the same function; a
+test checks that the figures kept write by write equal the ones it computes from scratch.
 """
 
 from __future__ import annotations
@@ -11,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, cast, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from .analytics import DayAggregate, adherence, symptom_duration_days, trend
 from .orm import (
     AssessmentRow,
     DayNoteRow,
+    EpisodeDayRow,
     EpisodeRow,
     ExerciseSessionRow,
     MedicineIntakeRow,
@@ -64,48 +70,63 @@ _NEW_ROW = {
     "recent_episodes": 0,
     "trend": "not_enough_data",
 }
-_CREATE = {
-    "postgresql": postgresql.insert(RollupRow).values(_NEW_ROW).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(RollupRow).values(_NEW_ROW).on_conflict_do_nothing(),
-}
 _LOCK = (
     select(RollupRow.worsening_since)
     .where(RollupRow.person_id == bindparam("pid"))
     .with_for_update()
 )
+_CREATE: dict[str, Any] = {}
+
+
+def _create_statement(dialect: str) -> Any:
+    """The insert of a person's empty row that does nothing when the row exists. Built on
+    first use, so only the dialect of the database in use is ever imported."""
+    if dialect not in _CREATE:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            made: Any = postgresql.insert(RollupRow)
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
+            made = sqlite.insert(RollupRow)
+        else:  # pragma: no cover - other engines
+            return None
+        _CREATE[dialect] = made.values(_NEW_ROW).on_conflict_do_nothing()
+    return _CREATE[dialect]
 
 
 def _lock_row(s: Session, person_id: int, now: dt.datetime) -> dt.datetime | None:
-    """Create the person's rollup row if missing (without a race: two writers of one new
-    diary both succeed), lock it for this transaction; its ``worsening_since``."""
+    """Lock the person's rollup row for this transaction, creating it first if missing
+    (without a race: two writers of one new diary both succeed); its ``worsening_since``.
+    A diary written to before has its row, so this is one statement."""
     c = s.connection()
-    dialect = c.dialect.name
     params = {"pid": person_id, "now": now}
-    if dialect in _CREATE:
-        c.execute(_CREATE[dialect], params)
-    elif s.get(RollupRow, person_id) is None:  # pragma: no cover - other engines
-        c.execute(insert(RollupRow).values(_NEW_ROW), params)
     found = c.execute(_LOCK, params).first()
+    if found is None:
+        create = _create_statement(c.dialect.name)
+        if create is not None:
+            c.execute(create, params)
+        elif s.get(RollupRow, person_id) is None:  # pragma: no cover - other engines
+            c.execute(insert(RollupRow).values(_NEW_ROW), params)
+        found = c.execute(_LOCK, params).first()
     return _as_datetime(found[0]) if found else None
 
 
-# Statements built once: a write's rollup costs a dozen small index lookups, not the
+# Statements built once: a write's rollup costs a few small index lookups, not the
 # construction of a dozen SELECTs in Python.
 _PID: Any = bindparam("pid")
 _SINCE: Any = bindparam("since")
 _e = EpisodeRow
-_DAYS = (
-    select(
-        _e.day,
-        func.count(),
-        func.coalesce(func.sum(_e.intensity), 0),
-        func.count(_e.intensity),
-        func.coalesce(func.sum(cast(_e.disturbs_sleep, Integer)), 0),
-        func.coalesce(func.sum(cast(_e.disturbs_walking, Integer)), 0),
-    )
-    .where(_e.person_id == _PID, _e.day >= _SINCE)
-    .group_by(_e.day)
-    .order_by(_e.day)
+_d = EpisodeDayRow
+# The kept per-day sums (one row a day), as the trends page reads them: the latest
+# ``WINDOW_DAYS + 1`` rows hold every day of the window (no row is later than its end).
+_LAST_DAYS = (
+    select(_d.day, _d.episodes, _d.intensity_sum, _d.intensity_n, _d.sleep, _d.walking)
+    .where(_d.person_id == _PID, _d.episodes > 0)
+    .order_by(_d.day.desc())
+    .limit(WINDOW_DAYS + 1)
+    .subquery("last_days")
 )
 _NOTES = select(func.min(DayNoteRow.day), func.max(DayNoteRow.day)).where(
     DayNoteRow.person_id == _PID
@@ -139,10 +160,14 @@ _LATEST_AT = (
     .limit(1)
     .scalar_subquery()
 )
-# Everything but the per-day rows in one round trip (a write pays for each one).
-_FACTS = select(
-    select(func.count()).where(_e.person_id == _PID).scalar_subquery(),
-    select(func.min(_e.day)).where(_e.person_id == _PID).scalar_subquery(),
+# Everything in one round trip (a write pays for each one): the facts, then the latest day
+# rows beside them (one row with empty days when there are none). The count of episodes and
+# the first day come from the kept sums (a row a day, not an episode).
+_FACT_COLUMNS = (
+    select(func.coalesce(func.sum(_d.episodes), 0))
+    .where(_d.person_id == _PID, _d.episodes > 0)
+    .scalar_subquery(),
+    select(func.min(_d.day)).where(_d.person_id == _PID, _d.episodes > 0).scalar_subquery(),
     select(func.max(_e.started_at)).where(_e.person_id == _PID).scalar_subquery(),
     _NOTES.with_only_columns(func.min(DayNoteRow.day)).scalar_subquery(),
     _NOTES.with_only_columns(func.max(DayNoteRow.day)).scalar_subquery(),
@@ -153,6 +178,9 @@ _FACTS = select(
     _URGENT.scalar_subquery(),
     _LAST_SCALE.scalar_subquery(),
 )
+_N_FACTS = len(_FACT_COLUMNS)
+_FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).subquery("facts")
+_READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -187,6 +215,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     # per-statement bookkeeping (a third of the cost of a write).
     c = s.connection()
     p = {"pid": person_id}
+    rows = c.execute(_READ, p).all()
     (
         total,
         first_day,
@@ -199,7 +228,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         level_at,
         urgent_at,
         last_scale,
-    ) = c.execute(_FACTS, p).one()
+    ) = rows[0][:_N_FACTS]
     last_session = _as_datetime(last_session)
     last_intake = _as_datetime(last_intake)
     level_at = _as_datetime(level_at)
@@ -220,20 +249,26 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     sessions: list[dt.datetime] = []
     if end is not None:
         since = end - dt.timedelta(days=WINDOW_DAYS)
-        days = [
-            DayAggregate(
-                day=_as_date(r[0]) or since,
-                episodes=int(r[1]),
-                intensity_sum=int(r[2] or 0),
-                intensity_n=int(r[3]),
-                sleep=int(r[4]),
-                walking=int(r[5]),
-            )
-            for r in c.execute(_DAYS, {"pid": person_id, "since": since})
-        ]
+        kept = [(_as_date(r[_N_FACTS]), r[_N_FACTS + 1 :]) for r in rows]
+        days = sorted(
+            (
+                DayAggregate(
+                    day=day,
+                    episodes=int(r[0]),
+                    intensity_sum=int(r[1]),
+                    intensity_n=int(r[2]),
+                    sleep=int(r[3]),
+                    walking=int(r[4]),
+                )
+                for day, r in kept
+                if day is not None and day >= since
+            ),
+            key=lambda d: d.day,
+        )
         window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
-        found = c.scalars(_SESSIONS, {**p, "since": window})
-        sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
+        if last_session is not None and last_session >= window:  # else none to read
+            found = c.scalars(_SESSIONS, {**p, "since": window})
+            sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
     tr = trend(days, start=start, end=end)
     recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
     duration = symptom_duration_days(days)

@@ -46,7 +46,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from ..result import AssessmentDigest
 from ..settings import Settings, default_data_dir, get_settings
 
 if TYPE_CHECKING:
@@ -1029,6 +1028,8 @@ class Store:
         assessed_at: dt.datetime | None = None,
     ) -> Assessment:
         """Keep an assessment (the engine's JSON object) as it is, with its level and time."""
+        from ..result import AssessmentDigest  # the engine's contract: not for other writes
+
         level = AssessmentDigest.from_json(data).level
         if not level:
             raise InputError(["в оценке нет уровня срочности (triage.level)"])
