@@ -203,7 +203,7 @@ def api_shapes(
     time_field = getattr(model, "time_field", None)
     create: dict[str, Any] = {}
     patch: dict[str, Any] = {}
-    read: dict[str, Any] = {"id": (int, ...)}
+    read: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
     for fname, field in model.model_fields.items():
         annotation = field.annotation
         base = plain_type(annotation)
@@ -217,13 +217,13 @@ def api_shapes(
             create[fname] = (optional, None)
         elif field.is_required():
             create[fname] = (strict, ...)
-        elif field.default_factory is not None or isinstance(field.default, tuple):
-            create[fname] = (
-                optional if allows_none(annotation) else strict,
-                Field(default_factory=list),
-            )
         else:
-            create[fname] = (optional if allows_none(annotation) else strict, field.default)
+            default: Any = field.default
+            if isinstance(default, tuple):  # a set of codes is a JSON list
+                default = Field(default_factory=list)
+            elif field.default_factory is not None:
+                default = Field(default_factory=field.default_factory)
+            create[fname] = (optional if allows_none(annotation) else strict, default)
         if limits and fname in limits:
             strict, default = limits[fname]
             create[fname] = (strict, default)
