@@ -341,3 +341,25 @@ def test_migration_gives_existing_names_their_skeleton(tmp_path: Path) -> None:
             assert list(rows) == [("admin", "admin"), ("аdmin", None)]
     finally:
         engine.dispose()
+
+
+def test_sign_up_cannot_be_used_to_list_names(clinic: tuple[Any, Any]) -> None:
+    """Review F18: sign-up must say a name is taken (there is no e-mail to confirm by), so the
+    probing it allows is bounded: every sign-up from an address counts, and past the limit the
+    answer is a 429 that no longer says whether a name exists."""
+    app, settings = clinic
+    limit = settings.login_attempts
+    with _client(app, "10.0.0.1") as owner:
+        assert _api_register(owner, "anna.petrova") == 201
+    with _client(app, "10.0.0.9") as prober:
+        body = {"username": "anna.petrova", "password": PASSWORD}
+        taken = [prober.post("/api/v1/auth/register", json=body) for _ in range(limit)]
+        assert [r.status_code for r in taken] == [422] * limit
+        assert all("занято" in r.json()["detail"] for r in taken)
+        for name in ("anna.petrova", "nobody.here"):
+            r = prober.post("/api/v1/auth/register", json={"username": name, "password": PASSWORD})
+            assert r.status_code == 429
+            assert "занято" not in r.text and r.headers["Retry-After"]
+    # Another address is not affected.
+    with _client(app, "10.0.0.10") as other:
+        assert _api_register(other, "boris.ivanov") == 201
