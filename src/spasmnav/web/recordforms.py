@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel
 from starlette.datastructures import FormData
@@ -40,7 +40,7 @@ def _written(model: type[BaseModel]) -> list[str]:
 
 def _is_box(model: type[BaseModel], name: str) -> bool:
     t = plain_type(model.model_fields[name].annotation)
-    return t is bool or getattr(t, "__origin__", None) is tuple
+    return t is bool or get_origin(t) is tuple
 
 
 def form_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -48,7 +48,7 @@ def form_fields(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(
         form_name(model, n)
         for n in _written(model)
-        if getattr(plain_type(model.model_fields[n].annotation), "__origin__", None) is not tuple
+        if get_origin(plain_type(model.model_fields[n].annotation)) is not tuple
     )
 
 
