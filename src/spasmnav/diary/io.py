@@ -138,7 +138,7 @@ def _from_cell(model: type[Record], name: str, raw: str) -> Any:
             return False
         return raw
     if raw == "" and field.default_factory is not None:
-        return field.default_factory()  # type: ignore[call-arg]
+        return field.get_default(call_default_factory=True, validated_data={})
     if raw == "" and get_origin(t) is tuple:
         return ()
     if raw == "":
