@@ -55,7 +55,11 @@ def knows_own_red_flags(truth: dict[str, Observation]) -> dict[str, Observation]
 
     out = dict(truth)
     pack = load_pack()
+    # A question that names a whole check («после операции на шее сводит кисти») is true
+    # for them exactly when that check's rule holds for what they have.
+    fired = {reason.rule for reason in get_engine().assess(truth).reasons}
     for check in pack.checks:
+        out.setdefault(check.answer_finding, Observation(check.rule in fired))
         for fid in check.findings:
             out.setdefault(fid, Observation(False))
     for q in pack.questions:

@@ -59,7 +59,7 @@ INTERVIEWS: dict[str, dict[str, Any]] = {
             "rf_stroke": "none",
             "rf_seizure": "none",
             "rf_breathing": "none",
-            "rf_leg_colour": "no",
+            "sx_general": "none",
             "rf_calf": "no",
             "hx_age": 58,
         },

@@ -516,7 +516,7 @@ PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "postop_hypocalcaemia": (
         "self",
         "postoperative_hypocalcaemia",
-        {"rf_tingling": ["hands"], "hx_chronic": ["thyroid_surgery"]},
+        {"sx_general": ["hands"], "hx_chronic": ["thyroid_surgery"]},
     ),
     "pre_eclampsia": (
         "self",
@@ -577,6 +577,79 @@ def test_interview_path_reaches_the_family(family: str) -> None:
     calm = iv.drive(iv.start(subject=subject), lambda step: None)
     gated = {q.linkId for q in PACK.questions if q.red_flag and q.enableWhen}
     assert not gated & set(calm.asked), calm.asked
+
+
+EMERGENCY_WITHIN = 5  # issue 11: every emergency is reached within five questions
+
+
+@pytest.mark.parametrize(
+    "check", [c for c in PACK.checks if RULES[c.rule].level == "emergency"], ids=lambda c: c.id
+)
+def test_every_emergency_check_is_one_tick_in_the_first_questions(check: Any) -> None:
+    """Each emergency that needs context (a medicine, an operation, a pregnancy) has an option
+    of its own in the grouped first-line questions: ticking it stops the interview at once."""
+    first_line = [q for q in PACK.questions if q.red_flag and not q.enableWhen]
+    # The option that stands for the whole check, else (stroke, seizure, breathing) one of
+    # the check's own findings.
+    whole = [
+        (q.linkId, o.code)
+        for q in first_line
+        for o in q.answerOption
+        if o.sets.get(check.answer_finding) is True
+    ]
+    one = [
+        (q.linkId, o.code)
+        for q in first_line
+        for o in q.answerOption
+        if o.sets and next(iter(o.sets)) in check.findings and next(iter(o.sets.values())) is True
+    ]
+    ticks = whole + one
+    assert ticks, f"{check.id}: no first-line option names the check"
+    link, code = ticks[0]
+    assert link in check.questions  # «Не знаю» to that question leaves the check open
+    state = iv.start(subject="self")
+    for _ in range(EMERGENCY_WITHIN):
+        step = iv.next_step(state)
+        assert isinstance(step, iv.QuestionStep) and step.red_flag, step
+        if step.link_id == link:
+            break
+        state = iv.answer(state, step.link_id, _calm_answer(step.link_id))
+    else:
+        pytest.fail(f"{check.id}: «{link}» is not among the first {EMERGENCY_WITHIN} questions")
+    state = iv.answer(state, link, [code])
+    step = iv.next_step(state)
+    assert isinstance(step, iv.EmergencyStep), check.id
+    assert check.rule in {r.rule for r in step.reasons}
+    assert len(state.history) + 1 <= EMERGENCY_WITHIN  # the subject counts as a question
+    if not whole:
+        return
+    # «Ничего из этого» there closes the check; «Не знаю» leaves it unchecked.
+    calm = iv.answer(iv.start(subject="self"), link, _calm_answer(link))
+    assert check.id not in {u.id for u in iv.result(calm).red_flags_unchecked}
+    unknown = iv.answer(iv.start(subject="self"), link, None)
+    assert check.answer_finding in iv.facts(unknown)
+    assert iv.facts(unknown)[check.answer_finding].present is None
+
+
+@pytest.mark.parametrize("family", sorted(PATHS))
+def test_a_no_to_the_grouped_questions_keeps_the_detailed_path(family: str) -> None:
+    """«Ничего из этого» to the grouped first-line questions settles those checks for the
+    choice of questions, but the detailed questions of a context still come, and what they
+    find still fires its rule: a person may see the danger only when asked in detail."""
+    subject, rule, answers = PATHS[family]
+    first_line = [q.linkId for q in PACK.questions if q.red_flag and not q.enableWhen]
+    given = {link: _calm_answer(link) for link in first_line[:3]} | answers
+    run = iv.drive(iv.start(subject=subject), lambda step: given.get(step.link_id))
+    assert set(answers) <= set(run.asked), (family, run.asked)
+    assert rule in _rules(iv.result(run.state).to_dict()), (family, run.asked)
+
+
+def _calm_answer(link: str) -> Any:
+    q = next(q for q in PACK.questions if q.linkId == link)
+    codes = [o.code for o in q.answerOption]
+    if q.repeats:
+        return ["none"]
+    return "no" if "no" in codes else None
 
 
 def test_every_family_has_an_interview_path() -> None:

@@ -29,10 +29,8 @@ CALM = {  # the calm answer to each red-flag question
     "rf_stroke": ["none"],
     "rf_seizure": ["none"],
     "rf_breathing": ["none"],
-    "rf_leg_colour": "no",
-    "rf_calf": "no",
-    "rf_tingling": ["none"],
     "sx_general": ["none"],
+    "rf_calf": "no",
 }
 
 
@@ -139,7 +137,8 @@ def test_first_who_then_red_flags_in_order_of_danger() -> None:
         asked.append(step.link_id)
         state = iv.answer(state, step.link_id, CALM[step.link_id])
     assert asked == [link for link in RED_FLAGS if link in CALM]
-    assert asked[:4] == ["rf_stroke", "rf_seizure", "rf_breathing", "rf_leg_colour"]
+    # The emergencies, grouped, come first; then what needs a doctor today.
+    assert asked[:3] == ["rf_stroke", "rf_seizure", "rf_breathing"]
     step = iv.next_step(state)
     assert isinstance(step, iv.QuestionStep) and not step.red_flag
 
@@ -151,7 +150,14 @@ def test_first_who_then_red_flags_in_order_of_danger() -> None:
         ("rf_stroke", ["headache"], "stroke_wait"),
         ("rf_seizure", ["whole_body"], "seizure_first_aid"),
         ("rf_breathing", ["breath", "chest"], "pe_wait"),
-        ("rf_leg_colour", "blue_sudden", "ischaemia_wait"),
+        ("rf_stroke", ["cold_leg"], "ischaemia_wait"),
+        # Grouped checks: one tick names an emergency that needs context (issue 11).
+        ("rf_breathing", ["baclofen"], "baclofen_withdrawal_wait"),
+        ("rf_breathing", ["cauda"], "cauda_equina_wait"),
+        ("rf_breathing", ["sugar"], "hypoglycaemia_first_aid"),
+        ("rf_breathing", ["pregnancy"], "pre_eclampsia_wait"),
+        ("rf_seizure", ["tetanus"], "tetanus_wait"),
+        ("rf_seizure", ["calcium"], "hypocalcaemia_wait"),
     ],
 )
 def test_an_emergency_stops_the_interview_at_once(link: str, value: Any, first_aid: str) -> None:
@@ -209,7 +215,7 @@ def test_stops_when_the_level_is_settled_and_shows_a_summary_then_the_result() -
         lambda step: {"hx_chronic": ["diabetes"], "course_flags": ["worse"]}.get(step.link_id),
     )
     assert isinstance(run.step, iv.SummaryStep)
-    assert len(run.state.history) <= 16  # seven first-line screens, then the calm course
+    assert len(run.state.history) <= 14  # five first-line screens, then the calm course
     summary = run.step.to_dict()
     assert [a["linkId"] for a in summary["answers"]] == run.state.history
     assert any(a["answer"] == "Сахарный диабет" for a in summary["answers"])
@@ -707,7 +713,9 @@ def test_back_is_typed_with_a_cyrillic_or_a_latin_letter(typed: str) -> None:
 def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:
     from rich.console import Console
 
-    script = ["", "1", "abc", "н", "1", "9", "9", "4", "5", "3", "4"] + ["0"] * 30
+    # subject; a wrong answer; back; subject; «ничего» to the stroke signs, a faint, «ничего»
+    # to the grouped emergencies and to the screen for today, no swollen calf; then «не знаю».
+    script = ["", "1", "abc", "н", "1", "12", "9", "13", "12", "3"] + ["0"] * 30
     typed = iter(script)
     console = Console(record=True, width=100)
     out = tmp_path / "r.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,42 @@ def test_a_process_that_reads_the_cached_reader_triages_like_one_that_builds_it(
     from_cache = _levels(env)
     uncached = _levels({**env, "SPASMNAV_CACHE": "0"})
     assert built == from_cache == uncached == ["emergency"] * len(_EMERGENCIES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: tuple[str, ...]
+    c: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived:
+    a: int
+    twice: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "twice", self.a * 2)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _KeywordOnly:
+    a: int
+    b: str = "b"
+
+
+def test_frozen_dataclasses_come_back_equal_and_shared_once(cache_dir: Path) -> None:
+    shared = _Plain(1, ("x",))
+    value = {
+        "plain": [shared, shared, _Plain(2, ("y", "z"), 0.5)],
+        "derived": _Derived(3),  # written the default way: its __init__ is not a plain copy
+        "keyword": _KeywordOnly(a=4),
+    }
+    assert snapshot._positional_fields(_Plain) == ("a", "b", "c")
+    assert snapshot._positional_fields(_Derived) is None
+    assert snapshot._positional_fields(_KeywordOnly) is None
+    snapshot.cached("dc", "k", lambda: value, dict)
+    again = snapshot.cached("dc", "k", dict, dict)  # read back: dict() would be empty
+    assert again == value and again is not value
+    assert again["plain"][0] is again["plain"][1]
+    assert again["derived"].twice == 6

@@ -13,8 +13,12 @@ def main() -> None:
 
         if fast_main(args[1:]):
             return
-    from .cli import main as typer_main
+    from .startup import pause_gc, paused_gc
 
+    if args[:1] in (["serve"], ["run"]):
+        pause_gc()  # until the web app is built (spasmnav.web.cli.serve resumes it)
+    with paused_gc():  # importing the commands is bounded work (see spasmnav.startup)
+        from .cli import main as typer_main
     typer_main()
 
 

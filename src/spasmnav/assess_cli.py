@@ -117,6 +117,7 @@ def run_assess(
     from .assessing import FindingsError
     from .core import default_navigator
     from .language import TextError
+    from .startup import running_gc
 
     if batch is None and batch_file is not None and text is None and findings is None:
         batch = batch_file
@@ -125,7 +126,8 @@ def run_assess(
         fail("укажите ровно одно: --text, --findings или --batch.")
     nav = default_navigator()
     if batch is not None:
-        _run_batch(nav, batch)
+        with running_gc():  # a batch may be long: the collector runs while it reads lines
+            _run_batch(nav, batch)
         return
     try:
         if findings is not None:
@@ -300,5 +302,10 @@ def fast_main(args: list[str]) -> bool:
     options = parse_fast(args)
     if options is None:
         return False
-    guarded(lambda: run_assess(**options))
+    from .startup import paused_gc
+
+    # One assessment is bounded work, nearly all of it the start (imports, the pack, the
+    # reader): the cyclic collector stays paused (see spasmnav.startup); a batch resumes it.
+    with paused_gc():
+        guarded(lambda: run_assess(**options))
     return True

@@ -8,25 +8,19 @@ the seed are errors, so a clinician can edit YAML and ``spasmnav pack check`` te
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    ValidationError,
-    WithJsonSchema,
-    model_validator,
-)
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, dataclass_transform
 
 from . import expr as ex
 from . import result
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "CITED_SECTIONS",
@@ -85,10 +79,128 @@ class PackError(Exception):
         super().__init__("\n".join(problems))
 
 
-class _Model(BaseModel):
-    # defer_build: the validators are built on first validation, so a start that reads the
-    # pack from the snapshot cache (see read_shipped_pack) never builds them at all.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+# The pack's items are frozen records (see _Model), validated by pydantic (which validates
+# standard dataclasses as it does its own models) only when a pack is read from YAML. Importing
+# pydantic and building model classes would cost a start about as much as pymorphy3's whole
+# start; a start that reads the pack from the snapshot cache (see load_pack_cached) imports
+# neither. The validation metadata in the annotations below (the citation shorthand, non-empty
+# lists, rule conditions) is therefore written as `_Pydantic` markers, which make pydantic's own
+# metadata objects only when pydantic builds a schema.
+
+
+class _Pydantic:
+    """``Annotated`` metadata standing for pydantic metadata (``Field(min_length=1)``,
+    ``BeforeValidator(...)``) that ``make`` builds when pydantic builds a schema."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], tuple[Any, ...]]) -> None:
+        self._make = make
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return handler.generate_schema(Annotated[(source, *self._make())])
+
+
+def _min_length(n: int, **kwargs: Any) -> _Pydantic:
+    def make() -> tuple[Any, ...]:
+        from pydantic import Field
+
+        return (Field(min_length=n, **kwargs),)
+
+    return _Pydantic(make)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+class _Model:
+    """The pack items' shared behaviour: frozen records whose fields are their annotations.
+
+    They behave as frozen keyword-only dataclasses (equality, hash and repr over the fields; no
+    assignment) but are made into dataclasses only when one is built or validated: the
+    ``dataclass`` decorator writes and compiles five methods per class, which would cost a start
+    that reads the pack from the snapshot cache (its objects come back with their attributes)
+    more than everything else in this module. Unknown keys are errors. ``model_validate`` and
+    ``model_dump`` are pydantic's names, for tests and tools (see :func:`load_pack_from`).
+    """
+
+    __slots__ = ()
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        annotations = inspect.get_annotations(cls)
+        cls._fields = tuple(n for n, a in annotations.items() if not str(a).startswith("ClassVar"))
+        _ITEMS.append(cls)
+        if _MADE:  # a class defined after the others were made dataclasses
+            dataclass(frozen=True, kw_only=True)(cls)
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Only until the classes are dataclasses: then each has the dataclass's own __init__.
+        _as_dataclasses()
+        type(self).__init__(self, **kwargs)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
+        return f"{type(self).__qualname__}({inner})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        # Tuples, as the dataclass compares them (the same object equals itself, even NaN).
+        return tuple(getattr(self, n) for n in self._fields) == tuple(
+            getattr(other, n) for n in self._fields
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in self._fields))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """``data`` (plain dicts and lists) validated into this class; pydantic's
+        ``ValidationError`` on problems."""
+        value: Self = _adapter(cls).validate_python(data)
+        return value
+
+    def model_dump(self, **kwargs: Any) -> Any:
+        """This item as plain data (rule conditions in their YAML form); ``kwargs`` as for
+        pydantic's ``TypeAdapter.dump_python`` (``exclude``, ``mode``)."""
+        return _adapter(type(self)).dump_python(self, **kwargs)
+
+
+_ITEMS: list[type[_Model]] = []
+_MADE: list[bool] = []
+_MADE_LOCK = threading.Lock()
+
+
+def _as_dataclasses() -> None:
+    """Make every item class the frozen keyword-only dataclass it stands for (once)."""
+    if _MADE:
+        return
+    with _MADE_LOCK:
+        if not _MADE:
+            for cls in _ITEMS:
+                dataclass(frozen=True, kw_only=True)(cls)
+            _MADE.append(True)
+
+
+def _adapter(cls: type[_Model]) -> TypeAdapter[Any]:
+    """The pydantic validator and serialiser of one item class (built once)."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        _as_dataclasses()
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+_ADAPTERS: dict[type[_Model], TypeAdapter[Any]] = {}
 
 
 class Citation(_Model):
@@ -133,8 +245,14 @@ def _parse_citation(value: Any) -> Any:
     return value
 
 
-Cite = Annotated[Citation, BeforeValidator(_parse_citation)]
-Cites = Annotated[list[Cite], Field(min_length=1)]
+def _citation_shorthand() -> tuple[Any, ...]:
+    from pydantic import BeforeValidator
+
+    return (BeforeValidator(_parse_citation),)
+
+
+Cite = Annotated[Citation, _Pydantic(_citation_shorthand)]
+Cites = Annotated[list[Cite], _min_length(1)]
 
 
 class Source(_Model):
@@ -159,12 +277,17 @@ class SeedSection(_Model):
 
 # A rule condition, parsed once at load into the typed tree of :mod:`spasmnav.expr`; an
 # unreadable one (a misspelled operator, a wrong value type) is a load error naming where.
-Expr = Annotated[
-    ex.Expr,
-    PlainValidator(ex.parse),
-    PlainSerializer(ex.to_raw),
-    WithJsonSchema({"description": "a rule condition (see spasmnav.expr)"}),
-]
+def _condition() -> tuple[Any, ...]:
+    from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+    return (
+        PlainValidator(ex.parse),
+        PlainSerializer(ex.to_raw),
+        WithJsonSchema({"description": "a rule condition (see spasmnav.expr)"}),
+    )
+
+
+Expr = Annotated[ex.Expr, _Pydantic(_condition)]
 
 
 class Finding(_Model):
@@ -178,17 +301,17 @@ class Finding(_Model):
     scope: bool = False
     numeric: bool = False
     unit: str | None = None
-    lexicon: list[str] = Field(default_factory=list)
+    lexicon: list[str] = field(default_factory=list)
     # Words of which one must stand in the same sentence for a match to count («отекла» is
     # a finding only when the sentence is about a leg: «икра», «голень», «нога»).
-    near: list[str] = Field(default_factory=list)
+    near: list[str] = field(default_factory=list)
     # Body parts that, in the same clause and with no leg word beside them, show the movement
     # is somewhere else («дёргается веко», «спазм при дыхании»): out of scope.
-    elsewhere: list[str] = Field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
     # A match of this finding hides matches of these findings that lie inside it: in
     # «судороги всего тела» the word «судороги» is not a calf cramp.
-    overrides: list[str] = Field(default_factory=list)
-    implies: list[str] = Field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)
+    implies: list[str] = field(default_factory=list)
     # A derived finding is computed from others (e.g. duration >= 21 days) before the rules run.
     derived: Expr | None = None
     # What an old or residual mention of this finding means («год назад был приступ»): the
@@ -212,9 +335,9 @@ class Condition(_Model):
     specialist: str
     prior: float = 0.0
     evidence: list[Evidence]
-    tests: list[str] = Field(default_factory=list)
-    advice: list[str] = Field(default_factory=list)
-    exercises: list[str] = Field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)
     cite: Cites
 
 
@@ -227,8 +350,8 @@ class Rule(_Model):
     reason: str
     when: Expr
     specialist: str  # a specialist id, or "by_condition"
-    advice: list[str] = Field(default_factory=list)
-    tests: list[str] = Field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
     cite: Cites
 
 
@@ -249,7 +372,7 @@ class Check(_Model):
     # Listed as unchecked only when this holds (e.g. only after thyroid surgery).
     relevant: Expr | None = None
     # The interview items that settle it; «не знаю» to one of them leaves the check open.
-    questions: list[str] = Field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
 
 
 class ContextRule(_Model):
@@ -263,7 +386,7 @@ class ContextRule(_Model):
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
     question: bool = False
     # Marks only these findings (empty: any finding the category applies to).
-    only: list[str] = Field(default_factory=list)
+    only: list[str] = field(default_factory=list)
     triggers: list[str]
     note: str | None = None
 
@@ -275,9 +398,9 @@ class Frame(_Model):
     id: str
     finding: str
     clause: list[list[str]]
-    sentence: list[list[str]] = Field(default_factory=list)
+    sentence: list[list[str]] = field(default_factory=list)
     # Words that, in the same clause, show the frame means something else («в икре»).
-    unless: list[str] = Field(default_factory=list)
+    unless: list[str] = field(default_factory=list)
     note: str | None = None
 
 
@@ -286,13 +409,13 @@ class ContextRules(_Model):
     terminators: list[str]
     rules: list[ContextRule]
     # Words naming a person other than the writer («соседка», «бабушка»).
-    persons: list[str] = Field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
     # Persons who are never the patient (neighbours, friends, colleagues).
-    strangers: list[str] = Field(default_factory=list)
+    strangers: list[str] = field(default_factory=list)
     # Verbs that make the person just before them a reporter, not the one affected.
-    reporting_verbs: list[str] = Field(default_factory=list)
+    reporting_verbs: list[str] = field(default_factory=list)
     # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
-    leg_words: list[str] = Field(default_factory=list)
+    leg_words: list[str] = field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -357,13 +480,13 @@ class Medicine(_Model):
     name: str
     group: str
     what_a_doctor_may_consider: str
-    cautions: list[str] = Field(min_length=1)
+    cautions: Annotated[list[str], _min_length(1)]
     conditions: list[str]
     # Never shown while this holds (no adult medicine cards for a child, no magnesium with
     # kidney failure).
     unless: Expr | None = None
     # Conditions that, when among the leading explanations, keep the card off the screen.
-    not_with: list[str] = Field(default_factory=list)
+    not_with: list[str] = field(default_factory=list)
     cite: Cites
 
 
@@ -395,7 +518,7 @@ class AnswerOption(_Model):
     code: str
     display: str
     # findings set by this answer: id -> true/false/number
-    sets: dict[str, bool | float] = Field(default_factory=dict)
+    sets: dict[str, bool | float] = field(default_factory=dict)
 
 
 class EnableWhen(_Model):
@@ -412,14 +535,14 @@ class Question(_Model):
     text_other: str | None = None  # the same question about a relative («он/она»)
     type: Literal["choice", "boolean", "integer", "decimal", "string", "open-choice"]
     why: str
-    answerOption: list[AnswerOption] = Field(default_factory=list)
-    enableWhen: list[EnableWhen] = Field(default_factory=list)
+    answerOption: list[AnswerOption] = field(default_factory=list)
+    enableWhen: list[EnableWhen] = field(default_factory=list)
     enableBehavior: Literal["all", "any"] = "all"
     # FHIR `repeats`: a choice item that takes several answers («отметьте всё, что есть»).
     repeats: bool = False
     finding: str | None = None  # for boolean / numeric items: the finding it answers
     red_flag: bool = False
-    cite: list[Cite] = Field(default_factory=list)
+    cite: list[Cite] = field(default_factory=list)
 
 
 class StandardCode(_Model):
@@ -432,7 +555,7 @@ class StandardCode(_Model):
         "http://unitsofmeasure.org",
         "http://terminology.hl7.org/CodeSystem/observation-category",
     ]
-    code: str = Field(min_length=1, pattern=r"^[^\s]+( [^\s]+)*$")
+    code: Annotated[str, _min_length(1, pattern=r"^[^\s]+( [^\s]+)*$")]
     display: str
     cite: Cites
 
@@ -459,19 +582,19 @@ class Pack(_Model):
     brain_areas: list[BrainArea]
     scales: list[Scale]
     levels: list[LevelText]
-    questions: list[Question] = Field(default_factory=list)
-    checks: list[Check] = Field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
     context: ContextRules | None = None
-    frames: list[Frame] = Field(default_factory=list)
-    codes: list[StandardCode] = Field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    codes: list[StandardCode] = field(default_factory=list)
     texts: Texts
 
-    @model_validator(mode="after")
-    def _check_references(self) -> Pack:
-        problems = list(_reference_problems(self))
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        # After the fields, the whole-pack reference checks (a pydantic "after" validator).
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(_checked_references, handler(source))
 
     # Lookups. Built lazily and cached on the frozen instance.
     def _index(self, attr: str) -> dict[str, Any]:
@@ -529,23 +652,29 @@ class Pack(_Model):
             yield "texts", c
 
 
-def _section_items() -> dict[str, type[BaseModel]]:
-    out: dict[str, type[BaseModel]] = {}
-    for name, info in Pack.model_fields.items():
-        if get_origin(info.annotation) is list:
-            (item,) = get_args(info.annotation)
-            out[name] = item
+def _checked_references(pack: Pack) -> Pack:
+    problems = list(_reference_problems(pack))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return pack
+
+
+def _section_items() -> dict[str, type[_Model]]:
+    out: dict[str, type[_Model]] = {}
+    for name, annotation in Pack.__annotations__.items():
+        # The annotations are strings (``from __future__ import annotations``): «list[Rule]».
+        m = re.fullmatch(r"list\[(\w+)\]", str(annotation))
+        if m:
+            out[name] = globals()[m[1]]
     return out
 
 
 # The pack's list sections, in the order of ``Pack`` (the order a reviewer reads them), written
 # once: the loader's checks, the citation walk and ``pack check``'s counts all derive from here.
 SECTIONS: tuple[str, ...] = tuple(_section_items())
-ID_SECTIONS: tuple[str, ...] = tuple(
-    n for n, t in _section_items().items() if "id" in t.model_fields
-)
+ID_SECTIONS: tuple[str, ...] = tuple(n for n, t in _section_items().items() if "id" in t._fields)
 CITED_SECTIONS: tuple[str, ...] = tuple(
-    n for n, t in _section_items().items() if "cite" in t.model_fields
+    n for n, t in _section_items().items() if "cite" in t._fields
 )
 
 
@@ -872,14 +1001,23 @@ def load_pack_from(directory: Path | Any, *, lint: bool = False) -> Pack:
     return pack
 
 
+# Pydantic's words for standard dataclasses that differ from its words for models (the pack's
+# items were pydantic models; `pack check` says what it always said).
+_MESSAGES = {"unexpected_keyword_argument": "Extra inputs are not permitted"}
+
+
 def _validate(directory: Path | Any, origins: _Origins) -> Pack:
+    from pydantic import ValidationError
+
     data = _read_yaml_dir(directory, origins)
     try:
         return Pack.model_validate(data)
     except ValidationError as exc:
         problems: list[str] = []
         for err in exc.errors():
-            msg = str(err["msg"]).removeprefix("Value error, ")
+            msg = _MESSAGES.get(err["type"], str(err["msg"])).removeprefix("Value error, ")
+            if err["type"] == "dataclass_type":  # in the words pydantic uses for its models
+                msg = msg.replace("a dictionary or an instance", "a valid dictionary or instance")
             if err["loc"]:
                 where = origins.locate_error(tuple(err["loc"]))
                 problems.extend(f"{where}: {m}" for m in msg.split("; "))

@@ -20,13 +20,18 @@ finding it can set is already known, and it is asked only while its ``enableWhen
    can reach ``emergency`` before those that can reach ``urgent``; among them a question that
    completes a rule already half met (e.g. «какие движения» after «обмочился во время
    приступа») before a screening question, and screening questions in the pack's order, which
-   is the order of danger.
+   is the order of danger. The first-line screens are grouped lists («Есть ли сейчас
+   что-нибудь из этого?»): besides single signs, an option may stand for a whole check of the
+   pack («после операции на щитовидной железе сводит кисти»), setting the check's answer, so
+   an emergency that needs context is reached in the first few questions.
 4. **Settle the triage level.** Every rule is evaluated in three-valued (Kleene) logic, where
    a finding that some remaining question could still set is *unknown*. If a rule that is
    still unknown could raise the level above what is already certain, the level is not
    settled, and the next question is chosen among those that can set a finding of such a rule.
    This looks further than one answer ahead: «был ли инсульт» matters when the movements are
-   not yet known, because together they fire a rule.
+   not yet known, because together they fire a rule. A rule whose check the person answered
+   «нет» to (a grouped option left unticked) counts as settled here: its findings are not
+   asked again only for it, though the engine still fires it if other answers bring them.
 5. **Then sharpen the leading condition.** Once the level is settled, a remaining question is
    worth asking when one of its answers (one more thing true, or «ничего из этого») would
    change which condition leads; the most informative such question is asked, while fewer
@@ -109,7 +114,7 @@ NONE = "none"  # the code of «Ничего из этого» in a list question
 UNKNOWN_DISPLAY = "Не знаю"
 SUBJECT = "subject"  # the linkId of «О ком вы рассказываете?»
 
-CONDITION_BUDGET = 12  # questions, after which only the triage level may ask more
+CONDITION_BUDGET = 10  # questions, after which only the triage level may ask more
 LEVEL_WEIGHT = 4.0
 SAMPLES = 96
 SEED = 20240601
@@ -429,6 +434,12 @@ class _Catalog:
         self.rules3: list[tuple[int, Pred3, frozenset[str]]] = [
             (RANK[r.level], ex.compile3(r.when, self), expand(ex.findings(r.when))) for r in ordered
         ]
+        # The answers of the checks that screen each rule (in the order of ``rules3``): once a
+        # grouped question excluded the check («Ничего из этого»), the rule is settled.
+        answers_of: dict[str, list[str]] = {}
+        for check in pack.checks:
+            answers_of.setdefault(check.rule, []).append(check.answer_finding)
+        self.screened_by: list[tuple[str, ...]] = [tuple(answers_of.get(r.id, ())) for r in ordered]
         self.evidence_findings = expand(e.finding for c in pack.conditions for e in c.evidence)
         thresholds: dict[str, set[float]] = {}
         exprs = [r.when for r in pack.rules] + list(derived.values())
@@ -1026,7 +1037,10 @@ def _decide(state: InterviewState) -> _Decision:
         fid for cq in sit.pending for fid in cq.settable if not _known(sit.facts.get(fid))
     )
     view = _View(sit.facts, free)
-    values = [(rank, pred(view), fids) for rank, pred, fids in cat.rules3]
+    values = [
+        (rank, _screened(pred(view), screens, sit.facts), fids)
+        for (rank, pred, fids), screens in zip(cat.rules3, cat.screened_by, strict=True)
+    ]
     certain = max((rank for rank, v, _ in values if v is True), default=0)
     open_findings = frozenset(
         fid for rank, v, fids in values if v is None and rank > certain for fid in fids
@@ -1059,6 +1073,17 @@ def _decide(state: InterviewState) -> _Decision:
             return _Decision("question", link, "conditions")
 
     return _Decision("done" if state.confirmed else "summary")
+
+
+def _screened(value: T3, screens: tuple[str, ...], facts: Mapping[str, Observation]) -> T3:
+    """A rule still open is settled (false) when the person has answered «нет» to the check
+    that screens it: the grouped red-flag question asked about it as a whole. Its findings
+    are not asked again only to settle it; the engine still fires it if they come up."""
+    if value is None and any(
+        (o := facts.get(fid)) is not None and o.present is False for fid in screens
+    ):
+        return False
+    return value
 
 
 def _changes_leader(

@@ -20,7 +20,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 __all__ = ["cached", "fingerprint"]
 
@@ -52,15 +52,51 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()[:32]
 
 
+def _positional_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of ``cls`` if it is a frozen dataclass with slots whose generated
+    ``__init__`` takes exactly its fields, in order, and does nothing else; else None.
+
+    Python pickles such a dataclass through the ``__setstate__`` the dataclass decorator
+    writes, which looks the fields up again for every object: a third of the time a reader
+    takes to come back. Calling the class with the values does the same in half the time.
+    """
+    import dataclasses
+
+    if "__slots__" not in cls.__dict__ or not dataclasses.is_dataclass(cls):
+        return None
+    setstate = cls.__dict__.get("__setstate__")
+    if getattr(setstate, "__module__", None) != "dataclasses" or hasattr(cls, "__post_init__"):
+        return None
+    init = cls.__dict__.get("__init__")
+    if getattr(getattr(init, "__code__", None), "co_filename", None) != "<string>":
+        return None  # a hand-written __init__, not the decorator's
+    fields = dataclasses.fields(cls)
+    if any(not f.init or f.kw_only for f in fields):
+        return None
+    return tuple(f.name for f in fields)
+
+
 class _Pickler(pickle.Pickler):
-    """Writes the objects of ``shared`` as references to them by name, not as copies."""
+    """Writes the objects of ``shared`` as references to them by name, not as copies, and
+    plain frozen dataclasses as calls of their class (see :func:`_positional_fields`)."""
 
     def __init__(self, fh: IO[bytes], shared: Mapping[str, object]) -> None:
         super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
         self._names = {id(obj): name for name, obj in shared.items()}
+        self._fields: dict[type, tuple[str, ...] | None] = {}
 
     def persistent_id(self, obj: object) -> str | None:
         return self._names.get(id(obj))
+
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        try:
+            names = self._fields[cls]
+        except KeyError:
+            names = self._fields[cls] = _positional_fields(cls)
+        if names is None:
+            return NotImplemented
+        return (cls, tuple(getattr(obj, n) for n in names))
 
 
 class _Unpickler(pickle.Unpickler):

@@ -20,11 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel (with its locale data about a tenth of a second) is imported on first use: the web app
+# and the diary import this module at start, and most starts format nothing before a request.
 
 __all__ = [
     "NOUNS",
@@ -47,6 +49,8 @@ Category = Literal["one", "few", "many", "other"]
 
 @lru_cache(maxsize=1)
 def _locale() -> Locale:
+    from babel import Locale
+
     return Locale.parse(LOCALE)
 
 
@@ -96,6 +100,8 @@ _CATEGORY_INDEX: dict[str, int] = {"one": 0, "few": 1, "many": 2, "other": 3}
 
 
 def _decimal(x: float | int, digits: int) -> Decimal:
+    from babel.numbers import format_decimal
+
     return Decimal(format_decimal(x, format="0." + "0" * digits if digits else "0", locale="en"))
 
 
@@ -104,6 +110,8 @@ def number(x: float | int, digits: int = 0, *, group: bool = True) -> str:
 
     ``group=False`` leaves out the thousands separator (cells a spreadsheet reads as numbers).
     """
+    from babel.numbers import format_decimal
+
     frac = "." + "0" * digits if digits else ""
     pattern = ("#,##0" if group else "0") + frac
     return str(format_decimal(x, format=pattern, locale=LOCALE))
@@ -170,6 +178,8 @@ def date(value: dt.date | dt.datetime | None, *, with_time: bool = False) -> str
     """«1 декабря 2026» (and «, 19:10» with the time of a datetime); empty for ``None``."""
     if value is None:
         return ""
+    from babel.dates import format_date
+
     out = str(format_date(value, "d MMMM y", locale=LOCALE))
     if with_time and isinstance(value, dt.datetime):
         out += f", {value:%H:%M}"
@@ -180,4 +190,6 @@ def short_date(value: dt.date | dt.datetime | None, empty: str = "—") -> str:
     """«01.12.2026» for tables; ``empty`` for ``None``."""
     if value is None:
         return empty
+    from babel.dates import format_date
+
     return str(format_date(value, "dd.MM.y", locale=LOCALE))

@@ -22,16 +22,19 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from .. import wording
 from ..lazy import lazy_module
 from .models import KIND_TITLES, TRIGGER_TITLES, TRIGGERS, Profile
 
-# SciPy takes about a second to import: only a test of a trend needs it.
+# SciPy takes about a second to import: only a test of a trend needs it. NumPy (a few tenths
+# of a second) only an analysis: the web app imports this module at start.
 stats = lazy_module("scipy.stats")
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
 
 __all__ = [
     "KIND_FINDINGS",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ..settings import Settings, get_settings
+from ..startup import resume_gc
 from .webcore import is_loopback
 
 __all__ = ["choose_port", "register", "run_default", "serve"]
@@ -124,9 +125,18 @@ def serve(
             "HTTPS-прокси. Для проверки без HTTPS: SPASMNAV_SECURE_COOKIES=false."
         )
     trusted = settings.trusted_proxies
+    # One process: the app is built here, before the server starts, so that the collector
+    # (paused by spasmnav.__main__ for the start) resumes with everything the start built
+    # frozen out of its sight. Several workers each import the factory themselves.
+    app: Any = APP_FACTORY
+    if workers == 1:
+        from .app import app_from_env
+
+        app = app_from_env()
+    resume_gc(freeze=True)
     uvicorn.run(
-        APP_FACTORY,
-        factory=True,
+        app,
+        factory=workers != 1,
         host=host,
         port=port,
         workers=workers,
@@ -139,6 +149,8 @@ def serve(
         proxy_headers=bool(trusted),
         forwarded_allow_ips=",".join(trusted) if trusted else "",
         http=_http_protocol(),
+        # The app has no WebSocket routes: uvicorn need not import a WebSocket protocol at start.
+        ws="none",
         timeout_keep_alive=5,
     )
 

@@ -11,11 +11,11 @@ import datetime as dt
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
@@ -161,7 +161,13 @@ def _arithmetic_guard() -> Iterator[None]:
     say so plainly (503) instead of a bare 500; the log gets the class name only."""
     try:
         yield
-    except (ArithmeticError, np.linalg.LinAlgError) as exc:
+    except Exception as exc:
+        # NumPy is imported by the analysis itself (not at start): if it is not loaded, no
+        # LinAlgError can have been raised.
+        numpy = sys.modules.get("numpy")
+        linalg = (numpy.linalg.LinAlgError,) if numpy is not None else ()
+        if not isinstance(exc, (ArithmeticError, *linalg)):
+            raise
         log.error("diary analytics failed: %s", type(exc).__name__)
         raise Problem(
             503,
