@@ -14,19 +14,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import wording
 from ..presenter import level_words
-from .models import (
-    FIELD_TITLES,
-    KIND_TITLES,
-    LEG_TITLES,
-    SCALE_TITLES,
-    TRIGGER_TITLES,
-    Record,
-)
+from .fields import info
+from .models import Assessment as AssessmentModel
+from .models import Record
 
 __all__ = [
     "EXCEL_CSV_MEDIA_TYPE",
@@ -41,23 +36,6 @@ __all__ = [
 EXCEL_CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Fields a person does not need in a table: the sync id, when the row was typed in, the raw
-# assessment. They stay in the lossless exports.
-_LEFT_OUT = frozenset({"id", "uid", "created_at", "data"})
-
-_HEADERS: dict[str, str] = {
-    **{k: v[:1].upper() + v[1:] for k, v in FIELD_TITLES.items()},
-    "started_at": "Дата и время",
-    "done_at": "Дата и время",
-    "taken_at": "Дата и время",
-    "assessed_at": "Дата и время",
-    "recorded_at": "Дата и время",
-    "day": "День",
-    "duration_seconds": "Длительность, мин",
-    "intensity": "Сила (0–10)",
-    "level": "Вывод",
-}
-_RATERS = {"self": "сам человек", "clinician": "врач"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -66,35 +44,56 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _words(table: dict[str, str]) -> Callable[[Any], str]:
-    return lambda v: table.get(str(v), str(v))
-
-
 _LEVELS = frozenset({"emergency", "urgent", "doctor", "self_care"})
-_VALUES: dict[str, Callable[[Any], Any]] = {
-    "kind": _words(KIND_TITLES),
-    "leg": _words(LEG_TITLES),
-    "scale": _words(SCALE_TITLES),
-    "recorded_by": _words(_RATERS),
-    "level": lambda v: level_words(v).badge.capitalize() if v in _LEVELS else str(v),
-    "triggers": lambda v: ", ".join(TRIGGER_TITLES.get(t, t) for t in v),
-}
+
+
+def _level(value: Any) -> str:
+    return level_words(value).badge.capitalize() if value in _LEVELS else str(value)
+
+
+def _in_minutes(seconds: int) -> float:
+    return round(seconds / 60, 2)
+
+
+def _words(words: Mapping[str, str], *, many: bool) -> Callable[[Any], str]:
+    """Codes as their Russian titles: one code, or a set of them joined by commas."""
+    if many:
+        return lambda v: ", ".join(words.get(t, t) for t in v)
+    return lambda v: words.get(str(v), str(v))
+
+
+def _header(model: type[Record], name: str) -> str:
+    """``Info.header``, or the field's Russian title capitalised."""
+    meta = info(model.model_fields[name])
+    return meta.header or meta.title[:1].upper() + meta.title[1:]
 
 
 def excel_columns(model: type[Record]) -> list[str]:
-    """The fields shown, in the model's order; the note last."""
-    names = [name for name in model.model_fields if name not in _LEFT_OUT]
+    """The fields shown (``Info.table``), in the model's order; the note last."""
+    names = [name for name, f in model.model_fields.items() if info(f).table]
     return [n for n in names if n != "note"] + (["note"] if "note" in names else [])
 
 
-def _typed(name: str, value: Any) -> Any:
+def _converters(model: type[Record]) -> dict[str, Callable[[Any], Any]]:
+    """Per field, how its value reads in a table: codes as words, seconds as minutes."""
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, field in model.model_fields.items():
+        meta = info(field)
+        if meta.minutes:
+            out[name] = _in_minutes
+        elif meta.words is not None:
+            out[name] = _words(meta.words, many=meta.flags is not None)
+    if model is AssessmentModel:
+        out["level"] = _level  # the engine's levels, in the presenter's words
+    return out
+
+
+def _typed(convert: dict[str, Callable[[Any], Any]], name: str, value: Any) -> Any:
     """A cell's value with its type kept (for XLSX): numbers, dates, words."""
     if value is None or value == ():
         return None
-    if name == "duration_seconds":
-        return round(value / 60, 2)
-    if name in _VALUES:
-        return _VALUES[name](value)
+    if name in convert:
+        return convert[name](value)
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, tuple | list):
@@ -102,11 +101,13 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def _text(name: str, value: Any) -> str:
+def _text(
+    model: type[Record], convert: dict[str, Callable[[Any], Any]], name: str, value: Any
+) -> str:
     """A record's field as CSV text: minutes, decimal comma, Russian dates, formulas neutralised."""
-    if name == "duration_seconds":
+    if info(model.model_fields[name]).minutes:
         return wording.minutes(value)
-    value = _typed(name, value)
+    value = _typed(convert, name, value)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -121,20 +122,22 @@ def _text(name: str, value: Any) -> str:
 def excel_rows(records: Iterable[Record], *, model: type[Record]) -> list[list[Any]]:
     """The header row, then one row of typed values per record."""
     columns = excel_columns(model)
-    rows: list[list[Any]] = [[_HEADERS.get(c, c) for c in columns]]
+    convert = _converters(model)
+    rows: list[list[Any]] = [[_header(model, c) for c in columns]]
     for rec in records:
-        rows.append([_typed(c, getattr(rec, c)) for c in columns])
+        rows.append([_typed(convert, c, getattr(rec, c)) for c in columns])
     return rows
 
 
 def excel_csv(records: Iterable[Record], *, model: type[Record]) -> bytes:
     """«;»-separated, UTF-8 with a BOM, CRLF line ends: what Russian Excel opens as a table."""
     columns = excel_columns(model)
+    convert = _converters(model)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_HEADERS.get(c, c) for c in columns])
+    writer.writerow([_header(model, c) for c in columns])
     for rec in records:
-        writer.writerow([_text(c, getattr(rec, c)) for c in columns])
+        writer.writerow([_text(model, convert, c, getattr(rec, c)) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -163,7 +166,7 @@ def excel_xlsx(records: Iterable[Record], *, model: type[Record], title: str) ->
                 cell.number_format = "DD.MM.YYYY HH:MM"
             elif isinstance(value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
-            elif name == "duration_seconds":
+            elif info(model.model_fields[name]).minutes:
                 cell.number_format = "0.0#"
     for c, header in enumerate(rows[0], start=1):
         width = max([len(str(header)), *(len(str(row[c - 1] or "")) for row in rows[1:])])

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, get_origin
 
 from pydantic import ValidationError
 
+from .fields import plain_type
 from .models import InputError, Profile, Record, explain_validation
 from .store import RECORD_TYPES, ImportResult, Store
 
@@ -127,21 +128,23 @@ def write_csv(records: Iterable[Record], out: TextIO, *, model: type[Record]) ->
 
 
 def _from_cell(model: type[Record], name: str, raw: str) -> Any:
+    """A cell as the model's field reads it (its type decides: JSON, yes/no, empty)."""
     raw = restore_formula(raw)
-    annotation = str(model.model_fields[name].annotation)
-    if name == "data":
+    field = model.model_fields[name]
+    t = plain_type(field.annotation)
+    if t is dict or get_origin(t) is dict:
         return json.loads(raw) if raw.strip() else None
-    if "bool" in annotation:
+    if t is bool:
         key = raw.strip().lower()
         if key in _TRUE:
             return True
         if key in _FALSE:
             return False
         return raw
-    if raw == "" and name == "triggers":
+    if raw == "" and field.default_factory is not None:
+        return field.get_default(call_default_factory=True, validated_data={})
+    if raw == "" and get_origin(t) is tuple:
         return ()
-    if raw == "" and name == "uid":
-        return Record().uid
     if raw == "":
         return None
     return raw

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,11 +22,16 @@ from pydantic import (
     model_validator,
 )
 
+from .fields import Info, check_described, field_titles
+
 __all__ = [
+    "FIELD_TITLES",
     "KINDS",
     "KIND_TITLES",
     "LEGS",
     "LEG_TITLES",
+    "RATER_TITLES",
+    "RECORD_MODELS",
     "SCALES",
     "SCALE_TITLES",
     "TRIGGERS",
@@ -91,6 +96,7 @@ TRIGGER_TITLES: dict[str, str] = {
     "cold": "холод",
     "heat": "жара, потливость",
 }
+RATER_TITLES: dict[str, str] = {"self": "сам человек", "clinician": "врач"}
 SCALE_TITLES: dict[str, str] = {
     "ashworth": "модифицированная шкала Ашворта",
     "penn": "шкала частоты спазмов Пенна",
@@ -237,25 +243,50 @@ def _refuse_nul(data: Any) -> Any:
     return data
 
 
-class Record(BaseModel):
-    """Fields every diary record has. ``id`` is local to a database; ``uid`` travels with it."""
+# Model name → its fields' titles (a ValidationError names its model: ``exc.title``).
+_MODEL_TITLES: dict[str, dict[str, str]] = {}
+
+
+class _Described(BaseModel):
+    """A diary model whose every field carries its :class:`~spasmnav.diary.fields.Info`."""
 
     # defer_build: a record type's validator is built when first used, so a quick
     # `diary add` builds the episode's alone, not every record type's.
     model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        check_described(cls)
+        _MODEL_TITLES[cls.__name__] = field_titles(cls)
 
     @model_validator(mode="before")
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
         return _refuse_nul(data)
 
+
+# The title of every record's time: the Excel column says what it holds.
+_WHEN = Info("время", header="Дата и время")
+
+
+class Record(_Described):
+    """Fields every diary record has. ``id`` is local to a database; ``uid`` travels with it.
+
+    Each field is declared once, with its :class:`~spasmnav.diary.fields.Info`; the ORM
+    columns, the API shapes, the form fields, the CSV and Excel columns and the Russian titles
+    of validation messages are derived from the models (``spasmnav.diary.fields``).
+    """
+
     table: ClassVar[str]
     time_field: ClassVar[str]
 
-    id: int | None = None
-    uid: str = Field(default_factory=_new_uid, min_length=1, max_length=36)
-    note: str | None = Field(default=None, max_length=5000)
-    created_at: dt.datetime | None = None
+    id: Annotated[int | None, Info("номер", table=False, api=False)] = None
+    uid: Annotated[str, Field(min_length=1, max_length=36), Info("uid", table=False, api=False)] = (
+        Field(default_factory=_new_uid)
+    )
+    note: Annotated[str | None, Field(max_length=5000), Info("заметка", text=True)] = None
+    created_at: Annotated[dt.datetime | None, Info("время записи", table=False, api=False)] = None
 
     @field_validator("note", mode="before")
     @classmethod
@@ -281,22 +312,32 @@ def _triggers_before(value: Any) -> Any:
     return value
 
 
+# Triggers are stored as one boolean column each (``trigger_caffeine`` …), not as a list or a
+# bitmask, so per-day aggregates stay portable SQL on SQLite and PostgreSQL alike.
+_TRIGGERS = Info("провокаторы", words=TRIGGER_TITLES, flags="trigger_")
+_LEG = Info("нога", words=LEG_TITLES, length=8)
+
+
 class Episode(Record):
     """One episode of twitching, cramp, spasm, tremor or stiffness."""
 
     table: ClassVar[str] = "episodes"
     time_field: ClassVar[str] = "started_at"
 
-    started_at: dt.datetime
-    kind: Kind
-    leg: Leg | None = None
-    place: str | None = Field(default=None, max_length=200)
-    duration_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
-    intensity: int | None = Field(default=None, ge=0, le=10)
-    helped: str | None = Field(default=None, max_length=2000)
-    triggers: tuple[Trigger, ...] = ()
-    disturbs_sleep: bool = False
-    disturbs_walking: bool = False
+    started_at: Annotated[dt.datetime, _WHEN]
+    kind: Annotated[Kind, Info("вид эпизода", words=KIND_TITLES, length=16)]
+    leg: Annotated[Leg | None, _LEG] = None
+    place: Annotated[str | None, Field(max_length=200), Info("место")] = None
+    duration_seconds: Annotated[
+        int | None,
+        Field(ge=0, le=7 * 24 * 3600),
+        Info("длительность", header="Длительность, мин", minutes=True),
+    ] = None
+    intensity: Annotated[int | None, Field(ge=0, le=10), Info("сила", header="Сила (0–10)")] = None
+    helped: Annotated[str | None, Field(max_length=2000), Info("что помогло", text=True)] = None
+    triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
+    disturbs_sleep: Annotated[bool, Info("мешает спать")] = False
+    disturbs_walking: Annotated[bool, Info("мешает ходить")] = False
 
     @field_validator("started_at", mode="before")
     @classmethod
@@ -331,8 +372,8 @@ class DayNote(Record):
     table: ClassVar[str] = "day_notes"
     time_field: ClassVar[str] = "day"
 
-    day: dt.date
-    triggers: tuple[Trigger, ...] = ()
+    day: Annotated[dt.date, Info("день")]
+    triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
 
     @field_validator("triggers", mode="before")
     @classmethod
@@ -341,13 +382,17 @@ class DayNote(Record):
 
 
 class ExerciseSession(Record):
+    """A session of one exercise of the plan."""
+
     table: ClassVar[str] = "exercise_sessions"
     time_field: ClassVar[str] = "done_at"
 
-    done_at: dt.datetime
-    exercise_id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
-    repetitions: int | None = Field(default=None, ge=0, le=10_000)
-    sets: int | None = Field(default=None, ge=0, le=100)
+    done_at: Annotated[dt.datetime, _WHEN]
+    exercise_id: Annotated[
+        str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$"), Info("упражнение")
+    ]
+    repetitions: Annotated[int | None, Field(ge=0, le=10_000), Info("повторений")] = None
+    sets: Annotated[int | None, Field(ge=0, le=100), Info("подходов")] = None
 
     @field_validator("done_at", mode="before")
     @classmethod
@@ -361,9 +406,9 @@ class MedicineIntake(Record):
     table: ClassVar[str] = "medicine_intakes"
     time_field: ClassVar[str] = "taken_at"
 
-    taken_at: dt.datetime
-    name: str = Field(min_length=1, max_length=200)
-    amount: str | None = Field(default=None, max_length=200)
+    taken_at: Annotated[dt.datetime, _WHEN]
+    name: Annotated[str, Field(min_length=1, max_length=200), Info("название")]
+    amount: Annotated[str | None, Field(max_length=200), Info("количество")] = None
 
     @field_validator("taken_at", mode="before")
     @classmethod
@@ -382,10 +427,10 @@ class Assessment(Record):
     table: ClassVar[str] = "assessments"
     time_field: ClassVar[str] = "assessed_at"
 
-    assessed_at: dt.datetime
-    level: str = Field(min_length=1, max_length=16)
-    text: str | None = None
-    data: dict[str, Any]
+    assessed_at: Annotated[dt.datetime, _WHEN]
+    level: Annotated[str, Field(min_length=1, max_length=16), Info("уровень", header="Вывод")]
+    text: Annotated[str | None, Info("текст")] = None
+    data: Annotated[dict[str, Any], Info("данные оценки", table=False)]
 
     @field_validator("assessed_at", mode="before")
     @classmethod
@@ -399,12 +444,12 @@ class ScaleScore(Record):
     table: ClassVar[str] = "scale_scores"
     time_field: ClassVar[str] = "recorded_at"
 
-    recorded_at: dt.datetime
-    scale: Scale
-    score: str
-    recorded_by: Rater
-    leg: Leg | None = None
-    muscle: str | None = Field(default=None, max_length=200)
+    recorded_at: Annotated[dt.datetime, _WHEN]
+    scale: Annotated[Scale, Info("шкала", words=SCALE_TITLES, length=16)]
+    score: Annotated[str, Info("оценка", length=4)]
+    recorded_by: Annotated[Rater, Info("кто оценил", words=RATER_TITLES, length=16)]
+    leg: Annotated[Leg | None, _LEG] = None
+    muscle: Annotated[str | None, Field(max_length=200), Info("мышца")] = None
 
     @field_validator("recorded_at", mode="before")
     @classmethod
@@ -435,23 +480,16 @@ class ScaleScore(Record):
         return self
 
 
-class Profile(BaseModel):
+class Profile(_Described):
     """What the person chose to tell about themselves; every field is optional."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    stroke_date: dt.date | None = None
-    diabetes: bool | None = None
-    thyroid_surgery: bool | None = None
-    pregnancy: bool | None = None
-    diuretics: bool | None = None
-    medicines: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        return _refuse_nul(data)
+    birth_year: Annotated[int | None, Field(ge=1900, le=2100), Info("год рождения")] = None
+    stroke_date: Annotated[dt.date | None, Info("дата инсульта")] = None
+    diabetes: Annotated[bool | None, Info("диабет")] = None
+    thyroid_surgery: Annotated[bool | None, Info("операция на щитовидной железе")] = None
+    pregnancy: Annotated[bool | None, Info("беременность")] = None
+    diuretics: Annotated[bool | None, Info("мочегонные")] = None
+    medicines: Annotated[list[str], Info("лекарства")] = Field(default_factory=list)
 
     @field_validator("medicines", mode="before")
     @classmethod
@@ -465,51 +503,22 @@ class Profile(BaseModel):
         return value
 
 
-FIELD_TITLES: dict[str, str] = {
-    "started_at": "время",
-    "done_at": "время",
-    "taken_at": "время",
-    "assessed_at": "время",
-    "recorded_at": "время",
-    "created_at": "время записи",
-    "day": "день",
-    "kind": "вид эпизода",
-    "leg": "нога",
-    "place": "место",
-    "duration_seconds": "длительность",
-    "intensity": "сила",
-    "helped": "что помогло",
-    "triggers": "провокаторы",
-    "disturbs_sleep": "мешает спать",
-    "disturbs_walking": "мешает ходить",
-    "note": "заметка",
-    "uid": "uid",
-    "id": "номер",
-    "exercise_id": "упражнение",
-    "repetitions": "повторений",
-    "sets": "подходов",
-    "name": "название",
-    "amount": "количество",
-    "level": "уровень",
-    "text": "текст",
-    "data": "данные оценки",
-    "scale": "шкала",
-    "score": "оценка",
-    "recorded_by": "кто оценил",
-    "muscle": "мышца",
-    "birth_year": "год рождения",
-    "stroke_date": "дата инсульта",
-    "diabetes": "диабет",
-    "thyroid_surgery": "операция на щитовидной железе",
-    "pregnancy": "беременность",
-    "diuretics": "мочегонные",
-    "medicines": "лекарства",
-}
+RECORD_MODELS: tuple[type[Record], ...] = (
+    Episode,
+    DayNote,
+    ExerciseSession,
+    MedicineIntake,
+    Assessment,
+    ScaleScore,
+)
+
+# Field name → its Russian title, over every model (one name has one title everywhere).
+FIELD_TITLES: dict[str, str] = field_titles(*RECORD_MODELS, Profile)
 
 
-def _explain_one(err: Any) -> str:
+def _explain_one(err: Any, titles: Mapping[str, str]) -> str:
     loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
-    field = FIELD_TITLES.get(loc[0], loc[0]) if loc else ""
+    field = titles.get(loc[0], FIELD_TITLES.get(loc[0], loc[0])) if loc else ""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -544,4 +553,5 @@ def _explain_one(err: Any) -> str:
 
 def explain_validation(exc: ValidationError) -> list[str]:
     """Russian, one line per problem, naming the field the person knows."""
-    return [_explain_one(e) for e in exc.errors()]
+    titles = _MODEL_TITLES.get(exc.title, FIELD_TITLES)
+    return [_explain_one(e, titles) for e in exc.errors()]

@@ -6,13 +6,19 @@ wall-clock times, stored without a time zone: a night cramp at 02:00 stays at 02
 server's zone. ``uid`` makes export/import idempotent: importing the same file twice adds nothing.
 The schema itself is created by the Alembic migrations in ``spasmnav.migrations``; these models
 must stay in step with them (a test compares the two).
+
+The columns of a record's own fields are not written here: :func:`columns_of` derives them
+from the pydantic model (``spasmnav.diary.models``), its types and its ``Info`` markers. What
+is storage alone stays here: ids, ``person_id``, the ``day`` of an episode, the indexes and
+the CHECK constraints (as the migrations wrote them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_origin
 
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -30,6 +36,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+from .fields import allows_none, flag_columns, info, plain_type
+from .models import TRIGGERS, DayNote, Episode, ExerciseSession, MedicineIntake, Profile, Record
+from .models import Assessment as AssessmentModel
+from .models import ScaleScore as ScaleScoreModel
 
 __all__ = [
     "STAGED_RECORD_ROWS",
@@ -48,6 +60,8 @@ __all__ = [
     "ProfileRow",
     "RollupRow",
     "ScaleScoreRow",
+    "columns_of",
+    "sql_type",
 ]
 
 NAMING = {
@@ -58,18 +72,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# Trigger ids and their boolean columns on episodes and day notes. Separate columns (not a
-# bitmask) so per-day aggregates stay portable SQL on SQLite and PostgreSQL alike.
-TRIGGER_COLUMNS: dict[str, str] = {
-    "caffeine": "trigger_caffeine",
-    "alcohol": "trigger_alcohol",
-    "stress": "trigger_stress",
-    "poor_sleep": "trigger_poor_sleep",
-    "exertion": "trigger_exertion",
-    "long_standing": "trigger_long_standing",
-    "cold": "trigger_cold",
-    "heat": "trigger_heat",
-}
+# Trigger ids and their boolean columns on episodes and day notes (``Info.flags`` of the
+# ``triggers`` field): trigger_caffeine, trigger_alcohol …
+TRIGGER_COLUMNS: dict[str, str] = flag_columns(Episode)["triggers"]
+assert tuple(TRIGGER_COLUMNS) == TRIGGERS
 
 STATS_INDEX_COLUMNS: tuple[str, ...] = (
     "person_id",
@@ -86,6 +92,71 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def sql_type(model: type[BaseModel], name: str) -> TypeEngine[Any]:
+    """The column type of a model's field: from its Python type, length and ``Info``."""
+    field = model.model_fields[name]
+    meta = info(field)
+    t = plain_type(field.annotation)
+    if t is bool:
+        return Boolean()
+    if t is int:
+        return Integer()
+    if t is dt.datetime:
+        return DateTime()
+    if t is dt.date:
+        return Date()
+    if t in (dict, list) or get_origin(t) in (dict, list):
+        return JSON()
+    if t is str or get_origin(t) is Literal:
+        if meta.text:
+            return Text()
+        length = meta.length or next(
+            (m.max_length for m in field.metadata if hasattr(m, "max_length")), None
+        )
+        return String(length) if length else Text()
+    raise TypeError(f"{model.__name__}.{name}: no column type for {t!r}")
+
+
+def columns_of(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> Any:
+    """A declarative mixin with one column per field of ``model`` (those in ``skip`` aside).
+
+    NULL is allowed when the field admits None; the model's default (a constant or a factory)
+    is the column's. A field of codes with ``Info.flags`` becomes one boolean column per code.
+    Typed ``Any`` for the type checker, so that ``EpisodeRow.kind`` type-checks: the columns
+    are made here at import time, not written out in the class.
+    """
+    namespace: dict[str, Any] = {}
+    flags = flag_columns(model)
+    for name, field in model.model_fields.items():
+        if name in skip:
+            continue
+        if name in flags:
+            for column in flags[name].values():
+                namespace[column] = mapped_column(Boolean, nullable=False, default=False)
+            continue
+        annotation = field.annotation
+        nullable = allows_none(annotation)
+        default: Any = None
+        if field.default_factory is not None:
+            default = field.default_factory
+        elif field.default is not None and not field.is_required():
+            default = field.default
+        namespace[name] = mapped_column(sql_type(model, name), nullable=nullable, default=default)
+    return type(f"{model.__name__}Columns", (), namespace)
+
+
+_RECORD_FIELDS = tuple(Record.model_fields)
+
+# Each record's columns, from its model (typed Any: see columns_of).
+_ProfileColumns: Any = columns_of(Profile)
+_EpisodeColumns: Any = columns_of(Episode, skip=_RECORD_FIELDS)
+_DayNoteColumns: Any = columns_of(DayNote, skip=_RECORD_FIELDS)
+_ExerciseSessionColumns: Any = columns_of(ExerciseSession, skip=_RECORD_FIELDS)
+_MedicineIntakeColumns: Any = columns_of(MedicineIntake, skip=_RECORD_FIELDS)
+_AssessmentColumns: Any = columns_of(AssessmentModel, skip=_RECORD_FIELDS)
+_ScaleScoreColumns: Any = columns_of(ScaleScoreModel, skip=_RECORD_FIELDS)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -99,24 +170,18 @@ class PersonRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
-class ProfileRow(Base):
+class ProfileRow(_ProfileColumns, Base):
     __tablename__ = "profiles"
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
-    birth_year: Mapped[int | None] = mapped_column(Integer)
-    stroke_date: Mapped[dt.date | None] = mapped_column(Date)
-    diabetes: Mapped[bool | None] = mapped_column(Boolean)
-    thyroid_surgery: Mapped[bool | None] = mapped_column(Boolean)
-    pregnancy: Mapped[bool | None] = mapped_column(Boolean)
-    diuretics: Mapped[bool | None] = mapped_column(Boolean)
-    medicines: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
 
 class _Record:
-    """Columns every diary record has."""
+    """Columns every diary record has (``Record``'s fields as stored: the id is the primary
+    key, ``created_at`` is always set on insert, ``person_id`` is storage alone)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -125,7 +190,7 @@ class _Record:
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
-class EpisodeRow(_Record, Base):
+class EpisodeRow(_EpisodeColumns, _Record, Base):
     __tablename__ = "episodes"
     __table_args__ = (
         CheckConstraint("intensity IS NULL OR (intensity >= 0 AND intensity <= 10)", "intensity"),
@@ -135,26 +200,9 @@ class EpisodeRow(_Record, Base):
         Index("ix_episodes_person_started", "person_id", "started_at"),
     )
 
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # The local calendar day of started_at, kept alongside it so per-day aggregates group on a
     # plain indexed column instead of a date function over every row.
     day: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(16))
-    leg: Mapped[str | None] = mapped_column(String(8))
-    place: Mapped[str | None] = mapped_column(String(200))
-    duration_seconds: Mapped[int | None] = mapped_column(Integer)
-    intensity: Mapped[int | None] = mapped_column(Integer)
-    helped: Mapped[str | None] = mapped_column(Text)
-    disturbs_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
-    disturbs_walking: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_caffeine: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_alcohol: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_stress: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_poor_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_exertion: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_long_standing: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_cold: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_heat: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class EpisodeDayRow(Base):
@@ -188,7 +236,7 @@ class EpisodeDayRow(Base):
     kind_stiffness: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
-class DayNoteRow(_Record, Base):
+class DayNoteRow(_DayNoteColumns, _Record, Base):
     """Triggers of a whole day, recorded even when there was no episode that day.
 
     Without them every day with a trigger would also be a day with an episode, and the trigger
@@ -198,62 +246,31 @@ class DayNoteRow(_Record, Base):
     __tablename__ = "day_notes"
     __table_args__ = (UniqueConstraint("person_id", "day"),)
 
-    day: Mapped[dt.date] = mapped_column(Date)
-    trigger_caffeine: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_alcohol: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_stress: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_poor_sleep: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_exertion: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_long_standing: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_cold: Mapped[bool] = mapped_column(Boolean, default=False)
-    trigger_heat: Mapped[bool] = mapped_column(Boolean, default=False)
 
-
-class ExerciseSessionRow(_Record, Base):
+class ExerciseSessionRow(_ExerciseSessionColumns, _Record, Base):
     __tablename__ = "exercise_sessions"
     __table_args__ = (Index("ix_exercise_sessions_person_done", "person_id", "done_at"),)
 
-    done_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    exercise_id: Mapped[str] = mapped_column(String(64))
-    repetitions: Mapped[int | None] = mapped_column(Integer)
-    sets: Mapped[int | None] = mapped_column(Integer)
 
-
-class MedicineIntakeRow(_Record, Base):
+class MedicineIntakeRow(_MedicineIntakeColumns, _Record, Base):
     """A medicine as the person records taking it; SpasmNav never suggests one or a dose."""
 
     __tablename__ = "medicine_intakes"
     __table_args__ = (Index("ix_medicine_intakes_person_taken", "person_id", "taken_at"),)
 
-    taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    name: Mapped[str] = mapped_column(String(200))
-    amount: Mapped[str | None] = mapped_column(String(200))
 
-
-class AssessmentRow(_Record, Base):
+class AssessmentRow(_AssessmentColumns, _Record, Base):
     """An assessment as the engine produced it (the JSON contract), kept verbatim."""
 
     __tablename__ = "assessments"
     __table_args__ = (Index("ix_assessments_person_at", "person_id", "assessed_at"),)
 
-    assessed_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    level: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
-
-class ScaleScoreRow(_Record, Base):
+class ScaleScoreRow(_ScaleScoreColumns, _Record, Base):
     """Modified Ashworth (by a clinician) or Penn Spasm Frequency Scale (self-report)."""
 
     __tablename__ = "scale_scores"
     __table_args__ = (Index("ix_scale_scores_person_at", "person_id", "recorded_at"),)
-
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    scale: Mapped[str] = mapped_column(String(16))
-    score: Mapped[str] = mapped_column(String(4))
-    recorded_by: Mapped[str] = mapped_column(String(16))
-    leg: Mapped[str | None] = mapped_column(String(8))
-    muscle: Mapped[str | None] = mapped_column(String(200))
 
 
 class RollupRow(Base):

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
     from .analytics import DayAggregate, DiaryData
+from .fields import flag_columns
 from .models import (
     KINDS,
     TRIGGERS,
@@ -377,23 +378,25 @@ def check_exercise_id(exercise_id: str) -> None:
 
 
 def _values(record: Record, person_id: int) -> dict[str, Any]:
-    values = record.model_dump(exclude={"id", "triggers"})
+    flags = flag_columns(type(record))
+    values = record.model_dump(exclude={"id", *flags})
     values["person_id"] = person_id
     values["created_at"] = record.created_at or _now()
-    triggers = getattr(record, "triggers", None)
-    if triggers is not None:
-        for trig, column in TRIGGER_COLUMNS.items():
-            values[column] = trig in triggers
+    for name, columns in flags.items():
+        chosen = getattr(record, name)
+        for code, column in columns.items():
+            values[column] = code in chosen
     if isinstance(record, Episode):
         values["day"] = record.started_at.date()
     return values
 
 
 def _record(model: type[R], row: Any) -> R:
+    flags = flag_columns(model)
     data: dict[str, Any] = {}
     for name in model.model_fields:
-        if name == "triggers":
-            data[name] = tuple(t for t, c in TRIGGER_COLUMNS.items() if getattr(row, c))
+        if name in flags:
+            data[name] = tuple(code for code, c in flags[name].items() if getattr(row, c))
         else:
             data[name] = getattr(row, name)
     return model.model_validate(data)

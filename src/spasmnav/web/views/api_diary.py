@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -17,8 +17,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    StrictBool,
-    StrictInt,
     ValidationError,
     model_validator,
 )
@@ -26,14 +24,12 @@ from pydantic import (
 from ...assessing import FindingsError
 from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.fhir import bundle_for
+from ...diary.fields import api_shapes, not_clearable
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
     ExerciseSession,
-    Kind,
-    Leg,
     Profile,
-    Trigger,
     explain_validation,
 )
 from ...language import TextError
@@ -81,82 +77,26 @@ def _validate(model: type[Any], data: dict[str, Any]) -> Any:
         ) from None
 
 
-class EpisodeIn(BaseModel):
-    """A new episode; ``started_at`` defaults to now (local time)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind
-    started_at: PlausibleTime | None = None
-    leg: Leg | None = None
-    place: str | None = Field(default=None, max_length=200)
-    duration_seconds: StrictInt | None = Field(default=None, ge=0, le=7 * 24 * 3600)
-    intensity: StrictInt | None = Field(default=None, ge=0, le=10)
-    helped: str | None = Field(default=None, max_length=2000)
-    triggers: list[Trigger] = Field(default_factory=list, max_length=8)
-    disturbs_sleep: StrictBool = False
-    disturbs_walking: StrictBool = False
-    note: str | None = Field(default=None, max_length=5000)
-
-
-class EpisodePatch(BaseModel):
-    """Fields to change; those left out stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind | None = None
-    started_at: PlausibleTime | None = None
-    leg: Leg | None = None
-    place: str | None = Field(default=None, max_length=200)
-    duration_seconds: StrictInt | None = Field(default=None, ge=0, le=7 * 24 * 3600)
-    intensity: StrictInt | None = Field(default=None, ge=0, le=10)
-    helped: str | None = Field(default=None, max_length=2000)
-    triggers: list[Trigger] | None = Field(default=None, max_length=8)
-    disturbs_sleep: StrictBool | None = None
-    disturbs_walking: StrictBool | None = None
-    note: str | None = Field(default=None, max_length=5000)
-
-
-class EpisodeOut(BaseModel):
-    id: int
-    uid: str
-    started_at: dt.datetime
-    kind: str
-    leg: str | None
-    place: str | None
-    duration_seconds: int | None
-    intensity: int | None
-    helped: str | None
-    triggers: list[str]
-    disturbs_sleep: bool
-    disturbs_walking: bool
-    note: str | None
-    created_at: dt.datetime | None
+# The API's shapes of a record, derived from its model (``spasmnav.diary.fields.api_shapes``):
+# strict JSON types, the model's constraints, times checked as plausible.
+EPISODE = api_shapes(Episode, name="Episode", time=PlausibleTime, date=PlausibleDate)
+SESSION = api_shapes(ExerciseSession, name="Session", time=PlausibleTime, date=PlausibleDate)
+if TYPE_CHECKING:  # the type checker sees models; FastAPI the derived shapes
+    EpisodeIn = BaseModel
+    EpisodePatch = BaseModel
+    EpisodeOut = BaseModel
+    SessionIn = BaseModel
+    SessionOut = BaseModel
+else:
+    EpisodeIn, EpisodePatch, EpisodeOut = EPISODE
+    SessionIn, _, SessionOut = SESSION
+# Fields a PATCH may not clear (their type does not admit None).
+NOT_CLEARABLE = not_clearable(Episode)
 
 
 class EpisodeList(BaseModel):
     items: list[EpisodeOut]
     total: int
-
-
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    exercise_id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
-    done_at: PlausibleTime | None = None
-    repetitions: StrictInt | None = Field(default=None, ge=0, le=10_000)
-    sets: StrictInt | None = Field(default=None, ge=0, le=100)
-    note: str | None = Field(default=None, max_length=5000)
-
-
-class SessionOut(BaseModel):
-    id: int
-    uid: str
-    exercise_id: str
-    done_at: dt.datetime
-    repetitions: int | None
-    sets: int | None
-    note: str | None
 
 
 class SaveAssessmentIn(BaseModel):
@@ -182,18 +122,23 @@ class SavedAssessmentOut(BaseModel):
     data: dict[str, Any]
 
 
-class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    birth_year: StrictInt | None = Field(default=None, ge=1900, le=2100)
-    stroke_date: PlausibleDate | None = None
-    diabetes: StrictBool | None = None
-    thyroid_surgery: StrictBool | None = None
-    pregnancy: StrictBool | None = None
-    diuretics: StrictBool | None = None
-    medicines: list[Annotated[str, Field(max_length=200)]] = Field(
-        default_factory=list, max_length=50
-    )
+# One request carries at most 50 medicines of 200 characters each (the model has no bound).
+PROFILE = api_shapes(
+    Profile,
+    name="Profile",
+    time=PlausibleTime,
+    date=PlausibleDate,
+    limits={
+        "medicines": (
+            Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=50)],
+            Field(default_factory=list),
+        )
+    },
+)
+if TYPE_CHECKING:
+    ProfileIn = BaseModel
+else:
+    ProfileIn = PROFILE.create
 
 
 def _episode(e: Episode) -> dict[str, Any]:
@@ -250,7 +195,7 @@ def patch_episode(
     episode_id: RecordId, body: EpisodePatch, store: StoreDep, person_id: PersonDep
 ) -> Response:
     changes = body.model_dump(exclude_unset=True)
-    for required in ("kind", "started_at", "triggers", "disturbs_sleep", "disturbs_walking"):
+    for required in NOT_CLEARABLE:
         if required in changes and changes[required] is None:
             raise Problem(422, f"Поле «{required}» нельзя очистить.")
     with diary_errors():

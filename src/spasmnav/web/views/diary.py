@@ -7,7 +7,6 @@ against it by the store, and someone else's record looks exactly like a missing 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -55,6 +54,7 @@ from ..diarykit import (
     stream_json,
 )
 from ..problems import Problem
+from ..recordforms import from_form, re_shown, values_of
 from ..templating import render
 
 __all__ = ["router"]
@@ -68,18 +68,6 @@ PAGE_SIZE = 20
 SAME_TAP = dt.timedelta(seconds=5)
 UNDO_SECONDS = 10
 UNDO_GRACE = dt.timedelta(seconds=UNDO_SECONDS + 5)
-FIELDS = (
-    "kind",
-    "leg",
-    "started_at",
-    "intensity",
-    "duration_minutes",
-    "place",
-    "helped",
-    "note",
-    "disturbs_sleep",
-    "disturbs_walking",
-)
 
 
 def _now_local() -> dt.datetime:
@@ -160,36 +148,7 @@ def _message(request: Request) -> str | None:
 
 def _episode_from_form(form: FormData, base: dict[str, Any] | None = None) -> dict[str, Any]:
     """Form fields to Episode data; empty fields are left out (or cleared when editing)."""
-    data: dict[str, Any] = dict(base or {})
-
-    def text(name: str) -> str | None:
-        value = form.get(name)
-        return value.strip() or None if isinstance(value, str) else None
-
-    for name in ("kind", "leg", "place", "helped", "note"):
-        if name in form:
-            data[name] = text(name)
-    if "started_at" in form:
-        data["started_at"] = text("started_at") or _now_local()
-    if "intensity" in form:
-        data["intensity"] = text("intensity")
-    if "duration_minutes" in form:
-        raw = text("duration_minutes")
-        try:
-            minutes = float(raw.replace(",", ".")) if raw else None
-            # inf, nan and 1e308 (whose seconds overflow) are typos too: validation names them.
-            ok = minutes is None or (math.isfinite(minutes) and abs(minutes) < 1e9)
-            data["duration_seconds"] = (
-                (round(minutes * 60) if minutes is not None else None) if ok else raw
-            )
-        except ValueError:
-            data["duration_seconds"] = raw  # let validation name the field
-    if "full" in form:
-        # The full form shows every checkbox: an unticked box is an explicit "no".
-        data["triggers"] = [t for t in form.getlist("triggers") if isinstance(t, str)]
-        data["disturbs_sleep"] = "disturbs_sleep" in form
-        data["disturbs_walking"] = "disturbs_walking" in form
-    return data
+    return from_form(Episode, form, now=_now_local, base=base)
 
 
 def _errors(exc: Exception) -> list[str]:
@@ -199,29 +158,11 @@ def _errors(exc: Exception) -> list[str]:
 
 
 def _form_values(form: FormData) -> dict[str, Any]:
-    values: dict[str, Any] = {k: form.get(k) for k in FIELDS if isinstance(form.get(k), str)}
-    values["triggers"] = [t for t in form.getlist("triggers") if isinstance(t, str)]
-    values["disturbs_sleep"] = "disturbs_sleep" in form
-    values["disturbs_walking"] = "disturbs_walking" in form
-    return values
+    return re_shown(Episode, form)
 
 
 def _values_of(e: Episode) -> dict[str, Any]:
-    return {
-        "kind": e.kind,
-        "leg": e.leg or "",
-        "started_at": e.started_at.strftime("%Y-%m-%dT%H:%M"),
-        "intensity": "" if e.intensity is None else str(e.intensity),
-        "duration_minutes": ""
-        if e.duration_seconds is None
-        else f"{e.duration_seconds / 60:g}".replace(".", ","),
-        "place": e.place or "",
-        "helped": e.helped or "",
-        "note": e.note or "",
-        "triggers": list(e.triggers),
-        "disturbs_sleep": e.disturbs_sleep,
-        "disturbs_walking": e.disturbs_walking,
-    }
+    return values_of(e)
 
 
 def _form_page(

@@ -1,0 +1,247 @@
+"""What the diary knows about each field of a record, declared once, beside the field.
+
+Every field of a diary model carries one :class:`Info` marker in its ``Annotated`` type: its
+Russian title and how it is stored and shown. Everything that used to repeat the field list is
+derived from the model and these markers:
+
+* the ORM columns (``spasmnav.diary.orm.columns_of``): type from the annotation, length from
+  ``Info.length`` or the field's ``max_length``, NULL when the field admits ``None``;
+* the Russian field titles of validation messages and the Excel headers (``FIELD_TITLES``);
+* the API's create / patch / read shapes (:func:`api_shapes`);
+* the web form's fields (``spasmnav.web.recordforms``);
+* the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order).
+
+The migrations stay explicit history; a test compares them with the derived ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+
+from annotated_types import MaxLen
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
+from pydantic.fields import FieldInfo
+
+__all__ = [
+    "Info",
+    "Shapes",
+    "allows_none",
+    "api_shapes",
+    "check_described",
+    "choices",
+    "field_titles",
+    "flag_columns",
+    "info",
+    "not_clearable",
+    "plain_type",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Info:
+    """How a person and the database know one field (put it in the field's ``Annotated``)."""
+
+    title: str
+    """Russian name of the field: validation messages, the Excel header (capitalised)."""
+    header: str | None = None
+    """The Excel header when it is not the capitalised title (e.g. a unit)."""
+    length: int | None = None
+    """VARCHAR length of a text or a code; without it the field's ``max_length``, else TEXT."""
+    text: bool = False
+    """Stored as TEXT whatever its ``max_length``."""
+    words: Mapping[str, str] | None = None
+    """The Russian title of each code (Excel cells, lists)."""
+    minutes: bool = False
+    """A duration in seconds that people read and type in minutes (``*_seconds`` fields)."""
+    flags: str | None = None
+    """A set of codes stored as one boolean column per code, named ``flags + code``."""
+    table: bool = True
+    """Shown in the people's tables (Excel); ids and the raw assessment are not."""
+    api: bool = True
+    """Written through the API and the forms (``False``: assigned by the diary itself)."""
+
+    def __post_init__(self) -> None:
+        if self.minutes and not self.header:
+            raise ValueError("a field shown in minutes needs its header (with the unit)")
+
+
+def info(field: FieldInfo) -> Info:
+    """The field's :class:`Info`; a field without one is a programming error."""
+    for item in field.metadata:
+        if isinstance(item, Info):
+            return item
+    raise TypeError(f"field {field!r} has no Info marker (its title, storage)")
+
+
+def check_described(model: type[BaseModel]) -> None:
+    """Every field of ``model`` has its :class:`Info` (called when a model class is made)."""
+    missing = [
+        n for n, f in model.model_fields.items() if not any(isinstance(m, Info) for m in f.metadata)
+    ]
+    if missing:
+        raise TypeError(f"{model.__name__}: fields without an Info marker: {', '.join(missing)}")
+
+
+def _args_without_none(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return tuple(a for a in get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def allows_none(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
+def plain_type(annotation: Any) -> Any:
+    """The annotation without ``| None`` (diary fields have one type besides None)."""
+    args = _args_without_none(annotation)
+    if len(args) != 1:
+        raise TypeError(f"a diary field has one type (or None), not {annotation!r}")
+    return args[0]
+
+
+def choices(annotation: Any) -> tuple[str, ...]:
+    """The codes a Literal field (or a tuple of them) may hold, in their declared order."""
+    t = plain_type(annotation)
+    if get_origin(t) in (tuple, list):
+        t = get_args(t)[0]
+    if get_origin(t) is not Literal:
+        raise TypeError(f"not a field of codes: {annotation!r}")
+    return tuple(get_args(t))
+
+
+@functools.cache
+def flag_columns(model: type[BaseModel]) -> dict[str, dict[str, str]]:
+    """Fields stored as one boolean column per code: field → {code: column} (shared: read
+    it, do not change it)."""
+    out: dict[str, dict[str, str]] = {}
+    for name, field in model.model_fields.items():
+        prefix = info(field).flags
+        if prefix is not None:
+            out[name] = {code: prefix + code for code in choices(field.annotation)}
+    return out
+
+
+def field_titles(*models: type[BaseModel]) -> dict[str, str]:
+    """Field name → Russian title over ``models``; one name has one title everywhere."""
+    titles: dict[str, str] = {}
+    for model in models:
+        for name, field in model.model_fields.items():
+            title = info(field).title
+            if titles.setdefault(name, title) != title:
+                raise TypeError(f"field {name} has two titles: {titles[name]!r} and {title!r}")
+    return titles
+
+
+def not_clearable(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields an update cannot set to nothing (their type does not admit None)."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if info(field).api and not allows_none(field.annotation)
+    )
+
+
+# --- the API's shapes ------------------------------------------------------------------------
+
+
+class Shapes(NamedTuple):
+    """The API's three shapes of one record: what a client sends, changes, and reads back."""
+
+    create: type[BaseModel]
+    patch: type[BaseModel]
+    read: type[BaseModel]
+
+
+def _with_constraints(t: Any, field: FieldInfo) -> Any:
+    """``t`` with the field's constraints (ge, le, max_length, pattern …), without its Info."""
+    constraints = [m for m in field.metadata if not isinstance(m, Info)]
+    return Annotated[t, *constraints] if constraints else t
+
+
+def _strict(t: Any, *, time: Any, date: Any) -> Any:
+    """A JSON client's type: no "5" for 5, no 1 for true, times as checked text."""
+    if t is bool:
+        return StrictBool
+    if t is int:
+        return StrictInt
+    if t is dt.datetime:
+        return time
+    if t is dt.date:
+        return date
+    if get_origin(t) is tuple:
+        item = get_args(t)[0]
+        return Annotated[list[item], MaxLen(len(choices(t)))]  # type: ignore[valid-type]
+    return t
+
+
+def _readable(t: Any) -> Any:
+    return list[get_args(t)[0]] if get_origin(t) is tuple else t  # type: ignore[misc]
+
+
+def api_shapes(
+    model: type[BaseModel],
+    *,
+    name: str,
+    time: Any,
+    date: Any,
+    limits: Mapping[str, tuple[Any, Any]] | None = None,
+) -> Shapes:
+    """``{name}In``, ``{name}Patch`` and ``{name}Out`` of a diary model, field by field.
+
+    In: the fields a client writes (``Info.api``), strict JSON types, the model's constraints
+    and defaults; the record's time field (``time_field``) may be left out (it means now).
+    Patch: the same fields, each optional (left out: unchanged). Out: ``id`` and every field
+    as stored. ``time``/``date`` are the API's checked time and date types. ``limits`` gives
+    a field a stricter API type and default (a bound on what one request may carry).
+    """
+    time_field = getattr(model, "time_field", None)
+    create: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    read: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
+    for fname, field in model.model_fields.items():
+        annotation = field.annotation
+        base = plain_type(annotation)
+        if fname != "id":
+            read[fname] = (_readable(annotation), ...)
+        if not info(field).api:
+            continue
+        strict: Any = _with_constraints(_strict(base, time=time, date=date), field)
+        optional = strict | None
+        if fname == time_field:
+            create[fname] = (optional, None)
+        elif field.is_required():
+            create[fname] = (strict, ...)
+        else:
+            default: Any = field.default
+            if isinstance(default, tuple):  # a set of codes is a JSON list
+                default = Field(default_factory=list)
+            elif field.default_factory is not None:
+                default = Field(default_factory=field.default_factory)
+            create[fname] = (optional if allows_none(annotation) else strict, default)
+        if limits and fname in limits:
+            strict, default = limits[fname]
+            create[fname] = (strict, default)
+            optional = strict | None
+        patch[fname] = (optional, None)
+    config = ConfigDict(extra="forbid")
+    what = (model.__doc__ or name).strip().splitlines()[0]
+    what = what[:1].lower() + what[1:]
+    now = f" ``{time_field}`` defaults to now (local time)." if time_field else ""
+    return Shapes(
+        create=create_model(
+            f"{name}In", __config__=config, __doc__=f"A new record: {what}{now}", **create
+        ),
+        patch=create_model(
+            f"{name}Patch",
+            __config__=config,
+            __doc__="Fields to change; those left out stay as they are.",
+            **patch,
+        ),
+        read=create_model(f"{name}Out", __doc__=f"A record as stored: {what}", **read),
+    )
