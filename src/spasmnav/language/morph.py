@@ -245,7 +245,7 @@ _STAND_IN = {"digit": "1", "punct": "!", "word": "ж"}
 _Piece = tuple[int, int, str, frozenset[str], str | None, bool, bool, bool]
 _Template = tuple[_Piece, ...]
 _chunks: dict[tuple[str, str, str], _Template] = {}
-_CHUNK_CACHE_SIZE = 20_000  # bounded; the reader keeps its own, fuller, copy
+_CHUNK_CACHE_SIZE = 4_096  # bounded as _WORDS (the reader keeps its own copy of the same size)
 _new_token = tuple.__new__
 
 
