@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,16 +88,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_healthy(proc: subprocess.Popen[bytes], base: str, *, seconds: float) -> None:
+    """Wait until the server process ``proc`` at ``base`` answers /api/v1/health with 200;
+    fail the test (with what the server printed) if it exits or takes longer than ``seconds``."""
+    import time
+
+    import httpx
+    import pytest
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            pytest.fail(f"the server did not start:\n{out}")
+        time.sleep(0.1)
+
+
 @contextmanager
 def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """A real SpasmNav server (uvicorn, app from ``env``) on 127.0.0.1; yields its base URL
     once /api/v1/health answers, and stops it afterwards."""
     import subprocess
     import sys
-    import time
-
-    import httpx
-    import pytest
 
     port = port or free_port()
     proc = subprocess.Popen(
@@ -120,17 +138,7 @@ def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"the server did not start:\n{out}")
-            time.sleep(0.2)
+        wait_until_healthy(proc, base, seconds=30)
         yield base
     finally:
         proc.terminate()

@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from .support import SECRET, free_port
+from .support import SECRET, free_port, wait_until_healthy
 
 TEXT = "после инсульта нога дергается, по ночам сводит икру"
 
@@ -27,15 +26,7 @@ def test_the_first_assessment_of_a_started_server_equals_the_command_line(tmp_pa
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+        wait_until_healthy(proc, base, seconds=60)
         # The first may build the reader (no snapshot cache yet): equality is tested, not speed.
         answers = [
             httpx.post(base + "/api/v1/assess", json={"text": TEXT}, timeout=120) for _ in range(2)
