@@ -68,6 +68,11 @@ TERMINATORS = frozenset(
         "сегодня",
     }
 )
+# «Болит голова, такой боли никогда не было»: a comparison with the past between a term and a
+# post-position negation says the term is unlike anything before, so the negation is about the
+# past, not the term («в покое такого нет» still negates).
+COMPARISON = frozenset({"такой", "подобный", "похожий"})
+EVER = frozenset({"никогда", "раньше", "прежде", "ранее"})
 PRE_REACH = 5
 POST_REACH = 6
 # Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
@@ -133,7 +138,7 @@ def _backward_reaches(
 
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
-    if t - source > POST_REACH:
+    if t - source > POST_REACH or _compares_with_the_past(tokens, source + 1, min(len(tokens), t + 2)):
         return False
     for k in range(source + 1, t):
         tok = tokens[k]
@@ -148,6 +153,15 @@ def _backward_reaches(
         elif _is_verb(tok):
             return False
     return True
+
+
+def _compares_with_the_past(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Do the words in [lo, hi) hold «такой» (or the like) and «никогда», «раньше»...: «такой
+    боли никогда не было», «раньше такого не было»?"""
+    span = range(lo, hi)
+    return any(not tokens[j].lemmas.isdisjoint(COMPARISON) for j in span) and any(
+        not tokens[j].lemmas.isdisjoint(EVER) for j in span
+    )
 
 
 def _nominal(tokens: list[Token], match: Match) -> bool:
