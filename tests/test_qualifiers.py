@@ -72,6 +72,31 @@ CASES: list[tuple[str, str, str]] = [
     ),
     # negation still works beside the new qualifiers
     ("Ногу сводит, сознание не терял", "loss_of_consciousness", "negated"),
+    # old residuals and a new deficit: an onset in its own clause ends the old one's reach
+    (
+        "Нога волочится давно, с тех пор как был инсульт, со вчерашнего вечера рука не слушается",
+        "arm_weakness",
+        "current",
+    ),
+    (
+        "Нога волочится давно, с тех пор как был инсульт, рука не слушается, ногу сводит",
+        "arm_weakness",
+        "historical",
+    ),
+    # a correction that calls what was just said old
+    ("Лицо кривое, но это старое, с самого инсульта так; нога дёргается", "face_droop", "historical"),
+    ("Лицо кривое, но нога дёргается", "face_droop", "current"),
+    # the future has not happened
+    ("Ложка будет выпадать из рук? Сейчас ногу сводит", "arm_weakness", "hypothetical"),
+    # «у неё» is the person named before it, a reporter too
+    (
+        "Сестра говорит, что у неё после родов ноги отекали. Мне 28, ноги сводит",
+        "postpartum",
+        "other",
+    ),
+    # a comparison with the past does not negate the pain; a plain «такого нет» still does
+    ("Сильно болит голова, такой боли никогда не было, ногу сводит", "headache", "current"),
+    ("Ноги дёргаются. Дома в покое такого нет", "at_rest_evening", "negated"),
 ]
 
 
@@ -125,6 +150,18 @@ def test_qualified_findings_show_their_cue_words() -> None:
         ("У мамы левая нога не слушается с обеда и её подёргивает", "emergency"),
         ("Бьётся в судорогах", "emergency"),
         ("Ногу дёргает уже минут семь без остановки, ритмично, остановить не могу", "emergency"),
+        # Indirect stroke signs and a worsening old paresis (frames: a hand and a falling object,
+        # a limb and a loss of function).
+        ("Вдруг ложка выпала из руки, нога подёргивается", "emergency"),
+        ("Чай проливает из левой руки, нога дёргается", "emergency"),
+        ("Руки трясутся, чай проливаю из руки, икры сводит по ночам", "doctor"),
+        ("После инсульта нога слабая. Сегодня нога вдруг совсем перестала держать", "emergency"),
+        ("После ОНМК нога тугая. Вчера вечером будто подменили: сонная, нога дёргается", "emergency"),
+        # A limb that does not move is not a person who sits still.
+        ("Сводит стопу, когда долго сижу не двигаюсь, потом разомнусь и проходит", "self_care"),
+        # Jerks, then the limb stops working for a while (Todd's paresis): today.
+        ("Ногу дёргает по 2 минуты, после этого нога как будто отключается на полчаса", "urgent"),
+        ("После инсульта рука повисла давно, нога трясётся по вечерам", "doctor"),
     ],
 )
 def test_what_qualifiers_and_frames_do_to_the_level(text: str, level: str) -> None:

@@ -401,6 +401,8 @@ class Frame(_Model):
     sentence: list[list[str]] = field(default_factory=list)
     # Words that, in the same clause, show the frame means something else («в икре»).
     unless: list[str] = field(default_factory=list)
+    # The same anywhere in the sentence («руки трясутся, чай проливаю из руки»: a tremor).
+    unless_sentence: list[str] = field(default_factory=list)
     note: str | None = None
 
 

@@ -113,6 +113,12 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     return True
 
 
+# «Такой боли никогда не было»: a comparison with the past says the term is unlike what was
+# before; the negation is about the past.
+COMPARISON = frozenset({"такой", "подобный", "похожий"})
+EVER = frozenset({"никогда", "раньше", "прежде", "ранее"})
+
+
 def _backward_reaches(
     tokens: list[Token], t: int, source: int, listed: frozenset[int] = frozenset()
 ) -> bool:
@@ -121,6 +127,9 @@ def _backward_reaches(
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
+        return False
+    span = tokens[source + 1 : t + 2]
+    if any(tok.lemmas & COMPARISON for tok in span) and any(tok.lemmas & EVER for tok in span):
         return False
     for k in range(source + 1, t):
         tok = tokens[k]

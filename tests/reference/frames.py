@@ -32,6 +32,7 @@ class _Frame:
     clause: tuple[tuple[Phrase, ...], ...]
     sentence: tuple[tuple[Phrase, ...], ...]
     unless: tuple[Phrase, ...]
+    unless_sentence: tuple[Phrase, ...]
 
 
 def _hits(index: TokenIndex, slot: tuple[Phrase, ...]) -> list[tuple[int, ...]]:
@@ -54,6 +55,7 @@ class Frames:
                 clause=tuple(tuple(_phrase(w) for w in slot) for slot in f.clause),
                 sentence=tuple(tuple(_phrase(w) for w in slot) for slot in f.sentence),
                 unless=tuple(_phrase(w) for w in f.unless),
+                unless_sentence=tuple(_phrase(w) for w in f.unless_sentence),
             )
             for f in frames
         ]
@@ -75,11 +77,12 @@ class Frames:
             if any(not h for h in sentence_hits):
                 continue
             blockers = {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless else set()
+            quiet = {sentence_of[h[0]] for h in _hits(idx, fr.unless_sentence)}
             seen: set[tuple[int, ...]] = set()
             anchored = {clause_of[h[0]] for h in clause_hits[0]}
             for anchor in clause_hits[0]:
                 c = clause_of[anchor[0]]
-                if c in blockers:
+                if c in blockers or sentence_of[anchor[0]] in quiet:
                     continue
                 chosen = set(anchor)
                 ok = True

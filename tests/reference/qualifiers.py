@@ -199,15 +199,19 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        persons = [
-            (i, p)
-            for i, t in enumerate(tokens)
-            if (p := self._person_at(t)) is not None and not self._reports(tokens, i)
-        ]
-        if not persons:
+        named = [(i, p) for i, t in enumerate(tokens) if (p := self._person_at(t)) is not None]
+        persons = [(i, p) for i, p in named if not self._reports(tokens, i)]
+        # «у неё», «у него»: the person named last before it (a reporter too), for ownership only.
+        referred = []
+        for j in range(1, len(tokens)):
+            if tokens[j].text in ("неё", "нее", "него") and tokens[j - 1].text == "у":
+                before = [p for i, p in named if i < j and p != "я"]
+                if before:
+                    referred.append((j, before[-1]))
+        if not persons and not referred:
             return [None] * len(matches)
         by_clause: dict[int, list[tuple[int, str]]] = {}
-        for i, p in persons:
+        for i, p in sorted(persons + referred):
             by_clause.setdefault(clause_of[i], []).append((i, p))
 
         def person_of(pos: int) -> str | None:

@@ -38,6 +38,7 @@ class _Frame:
     clause: tuple[Slot, ...]
     sentence: tuple[Slot, ...]
     unless: Slot | None
+    unless_sentence: Slot | None
     # Per slot (clause slots, then sentence slots), the first words of its phrases: a frame is
     # tried only when one of each stands in the text.
     needs: tuple[frozenset[int], ...] = ()
@@ -65,6 +66,7 @@ class Frames:
                 clause=tuple(_slot(slot) for slot in f.clause),
                 sentence=tuple(_slot(slot) for slot in f.sentence),
                 unless=_slot(f.unless) if f.unless else None,
+                unless_sentence=_slot(f.unless_sentence) if f.unless_sentence else None,
             )
             for f in frames
         ]
@@ -105,6 +107,11 @@ class Frames:
         blockers = (
             {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless is not None else set()
         )
+        blocked_sentences = (
+            {sentence_of[h[0]] for h in _hits(idx, fr.unless_sentence)}
+            if fr.unless_sentence is not None
+            else set()
+        )
         # The other slots' hits by clause and by sentence, each hit with its rank in the
         # slot's list (the nearest hit wins; of two as near, the one listed first).
         by_clause: list[dict[int, list[tuple[int, tuple[int, ...]]]]] = []
@@ -123,7 +130,7 @@ class Frames:
         anchored = {clause_of[h[0]] for h in clause_hits[0]}
         for anchor in clause_hits[0]:
             c = clause_of[anchor[0]]
-            if c in blockers:
+            if c in blockers or sentence_of[anchor[0]] in blocked_sentences:
                 continue
             chosen = set(anchor)
             ok = True

@@ -23,6 +23,7 @@ __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 # Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
 CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
+PRONOUNS = frozenset({"неё", "нее", "него"})  # after «у»: the person named before
 _NO_QUALIFIERS: frozenset[str] = frozenset()
 _OTHER = frozenset({"other"})
 
@@ -250,6 +251,19 @@ class Qualifiers:
         w = self._persons[min(self._person_rank[n] for n in ids)]  # the first that matches
         return next(iter(sorted(w.lemmas))) if w.lemmas else tok.text
 
+    @staticmethod
+    def _referred(index: TokenIndex, named: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Each «у неё», «у него» as (place, the person named last before it, not «я»)."""
+        others = [(i, p) for i, p in named if p != "я"]
+        if not others:
+            return []
+        tokens = index.tokens
+        out: list[tuple[int, str]] = []
+        for j in range(others[0][0] + 1, len(tokens)):
+            if tokens[j].text in PRONOUNS and tokens[j - 1].text == "у":
+                out.append((j, next(p for i, p in reversed(others) if i < j)))
+        return out
+
     def _owners(
         self,
         index: TokenIndex,
@@ -265,15 +279,16 @@ class Qualifiers:
         for where in (index.pos, index.ppos):
             for n in self._naming_ids.intersection(where):
                 spots.update(where[n])
-        persons = [
-            (i, p)
-            for i in sorted(spots)
-            if (p := self._person_at(index, i)) is not None and not self._reports(index, i)
-        ]
-        if not persons:
+        named = [(i, p) for i in sorted(spots) if (p := self._person_at(index, i)) is not None]
+        persons = [(i, p) for i, p in named if not self._reports(index, i)]
+        # «у неё», «у него» name the person named last before them (a reporter too: «сестра
+        # говорит, что у неё после родов отекали ноги» is the sister's): for whose a clause is,
+        # never for who the patient is by order.
+        referred = self._referred(index, named)
+        if not persons and not referred:
             return [None] * len(matches)
         by_clause: dict[int, list[tuple[int, str]]] = {}
-        for i, p in persons:
+        for i, p in sorted(persons + referred):
             by_clause.setdefault(clause_of[i], []).append((i, p))
 
         def person_of(pos: int) -> str | None:
