@@ -84,7 +84,11 @@ CASES: list[tuple[str, str, str]] = [
         "historical",
     ),
     # a correction that calls what was just said old
-    ("Лицо кривое, но это старое, с самого инсульта так; нога дёргается", "face_droop", "historical"),
+    (
+        "Лицо кривое, но это старое, с самого инсульта так; нога дёргается",
+        "face_droop",
+        "historical",
+    ),
     ("Лицо кривое, но нога дёргается", "face_droop", "current"),
     # the future has not happened
     ("Ложка будет выпадать из рук? Сейчас ногу сводит", "arm_weakness", "hypothetical"),
@@ -156,7 +160,10 @@ def test_qualified_findings_show_their_cue_words() -> None:
         ("Чай проливает из левой руки, нога дёргается", "emergency"),
         ("Руки трясутся, чай проливаю из руки, икры сводит по ночам", "doctor"),
         ("После инсульта нога слабая. Сегодня нога вдруг совсем перестала держать", "emergency"),
-        ("После ОНМК нога тугая. Вчера вечером будто подменили: сонная, нога дёргается", "emergency"),
+        (
+            "После ОНМК нога тугая. Вчера вечером будто подменили: сонная, нога дёргается",
+            "emergency",
+        ),
         # A limb that does not move is not a person who sits still.
         ("Сводит стопу, когда долго сижу не двигаюсь, потом разомнусь и проходит", "self_care"),
         # Jerks, then the limb stops working for a while (Todd's paresis): today.

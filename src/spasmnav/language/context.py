@@ -138,7 +138,9 @@ def _backward_reaches(
 
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
-    if t - source > POST_REACH or _compares_with_the_past(tokens, source + 1, min(len(tokens), t + 2)):
+    if t - source > POST_REACH or _compares_with_the_past(
+        tokens, source + 1, min(len(tokens), t + 2)
+    ):
         return False
     for k in range(source + 1, t):
         tok = tokens[k]
