@@ -101,6 +101,11 @@ CASES: list[tuple[str, str, str]] = [
     # a comparison with the past does not negate the pain; a plain «такого нет» still does
     ("Сильно болит голова, такой боли никогда не было, ногу сводит", "headache", "current"),
     ("Ноги дёргаются. Дома в покое такого нет", "at_rest_evening", "negated"),
+    (
+        "Голова болит, такой сильной боли у меня в жизни не было, ногу сводит",
+        "worst_pain_ever",
+        "current",
+    ),
 ]
 
 

@@ -116,7 +116,7 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
 # «Такой боли никогда не было»: a comparison with the past says the term is unlike what was
 # before; the negation is about the past.
 COMPARISON = frozenset({"такой", "подобный", "похожий"})
-EVER = frozenset({"никогда", "раньше", "прежде", "ранее"})
+EVER = frozenset({"никогда", "раньше", "прежде", "ранее", "жизнь"})
 
 
 def _backward_reaches(
@@ -127,9 +127,6 @@ def _backward_reaches(
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
-        return False
-    span = tokens[source + 1 : t + 2]
-    if any(tok.lemmas & COMPARISON for tok in span) and any(tok.lemmas & EVER for tok in span):
         return False
     for k in range(source + 1, t):
         tok = tokens[k]
@@ -185,6 +182,8 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+        span = tokens[first : t + 2]
+        compares = any(k.lemmas & COMPARISON for k in span) and any(k.lemmas & EVER for k in span)
+        if _post_trigger(tokens, t) and not compares and _backward_reaches(tokens, t, last, listed):
             return True
     return False

@@ -72,7 +72,7 @@ TERMINATORS = frozenset(
 # post-position negation says the term is unlike anything before, so the negation is about the
 # past, not the term («в покое такого нет» still negates).
 COMPARISON = frozenset({"такой", "подобный", "похожий"})
-EVER = frozenset({"никогда", "раньше", "прежде", "ранее"})
+EVER = frozenset({"никогда", "раньше", "прежде", "ранее", "жизнь"})
 PRE_REACH = 5
 POST_REACH = 6
 # Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
@@ -138,9 +138,7 @@ def _backward_reaches(
 
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
-    if t - source > POST_REACH or _compares_with_the_past(
-        tokens, source + 1, min(len(tokens), t + 2)
-    ):
+    if t - source > POST_REACH:
         return False
     for k in range(source + 1, t):
         tok = tokens[k]
@@ -205,6 +203,10 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+        if (
+            _post_trigger(tokens, t)
+            and not _compares_with_the_past(tokens, first, min(len(tokens), t + 2))
+            and _backward_reaches(tokens, t, last, listed)
+        ):
             return True
     return False
