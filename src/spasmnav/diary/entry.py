@@ -220,15 +220,16 @@ def _capital(text: str) -> str:
 
 def field_bounds(name: str) -> tuple[int, int]:
     """The inclusive bounds the episode's field declares (``Field(ge=…, le=…)``)."""
-    low = high = None
+    low: Any = None
+    high: Any = None
     for item in _field(name).metadata:
         if isinstance(item, Ge):
             low = item.ge
         elif isinstance(item, Le):
             high = item.le
-    if low is None or high is None:
-        raise TypeError(f"the episode's field {name} declares no bounds")
-    return int(low), int(high)
+    if not isinstance(low, int) or not isinstance(high, int):
+        raise TypeError(f"the episode's field {name} declares no whole-number bounds")
+    return low, high
 
 
 def _words(name: str) -> Mapping[str, str]:
