@@ -232,13 +232,13 @@ def _head() -> str:
     return snapshot.cached("alembic-head", head_key(), missing, str)
 
 
-def _check_schema(connection: sqlite3.Connection) -> int:
+def _check_schema(connection: sqlite3.Connection, head: str) -> int:
     """The default person's id, after checking the schema is at the code's head."""
-    try:
-        rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.OperationalError:
-        raise _Fallback from None
-    if len(rows) != 1 or rows[0][0] != _head():
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+    if not {"alembic_version", "people", "episodes", "patient_rollups"} <= tables:
+        raise _Fallback
+    rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    if len(rows) != 1 or rows[0][0] != head:
         raise _Fallback  # an older (or newer) schema: the full path migrates or refuses
     found = connection.execute("SELECT id FROM people WHERE key = ?", (_DEFAULT_PERSON,)).fetchone()
     if found is None:
@@ -335,10 +335,12 @@ def _insert(connection: sqlite3.Connection, person_id: int, episode: Any) -> tup
     return cursor.lastrowid, values["created_at"]
 
 
-def _write(connection: sqlite3.Connection, person_id: int, episode: Any) -> Any:
-    """One transaction: the episode and the person's rollup, or nothing."""
+def _write(connection: sqlite3.Connection, head: str, episode: Any) -> Any:
+    """One transaction: the schema's check, the episode and the person's rollup, or nothing
+    (_Fallback when the schema or the person is not what this path writes to)."""
     connection.execute("BEGIN IMMEDIATE")
     try:
+        person_id = _check_schema(connection, head)  # under the write lock: no migration between
         new_id, created_at = _insert(connection, person_id, episode)
         _refresh_rollup(connection, person_id)
         connection.execute("COMMIT")
@@ -366,16 +368,15 @@ def _run(options: dict[str, Any]) -> bool:
         path = sqlite_target(options["db"] if options["db"] is not None else url)
         if path is None:
             return False
+        head = _head()
         connection = _connect(path, timeout_ms)
     except (_Fallback, OSError, sqlite3.Error):
         return False
     try:
         try:
-            person_id = _check_schema(connection)
-        except (_Fallback, sqlite3.Error):
+            saved = _write(connection, head, episode)
+        except _Fallback:
             return False
-        try:
-            saved = _write(connection, person_id, episode)
         except sqlite3.Error as exc:  # as the Typer command's guard says a database failure
             reason = str(exc).splitlines()[0]
             console(stderr=True).print(f"Ошибка базы данных: {reason}")
