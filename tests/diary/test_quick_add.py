@@ -544,3 +544,21 @@ def test_a_writer_waits_for_the_lock_and_its_entry_is_kept(base_db: Path, tmp_pa
     assert stdout.startswith("Записано: эпизод №31 — судорога (крампи), сила 5")
     tables = _tables(db)
     assert len(tables["episodes"]) == 31 and len(tables["people"]) == 2
+
+
+@pytest.mark.parametrize("name", ["with space/d b.db", "rel.db"])
+def test_relative_paths_and_spaces_are_the_files_the_full_path_opens(
+    name: str,
+    base_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = Path(name)
+    db.parent.mkdir(exist_ok=True)
+    _copy(base_db, db)
+    handled, code, out, _ = _quick(["cramp", "-i", "2"], db, capsys)
+    assert handled and code == 0 and out.startswith("Записано: эпизод №31")
+    assert len(_tables(tmp_path / name)["episodes"]) == 31
+    assert sorted(p.name for p in db.parent.iterdir() if p.suffix == ".db") == [db.name]

@@ -25,6 +25,7 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -208,7 +209,9 @@ def _connect(path: Path, timeout_ms: int) -> sqlite3.Connection:
     if size == 0:
         raise _Fallback  # the full path says what an empty file means
     secure_sqlite_files(path)
-    connection = sqlite3.connect(path, timeout=timeout_ms / 1000, isolation_level=None)
+    # mode=rw: a file removed since it was looked at is not made again, empty, by this path.
+    uri = f"file:{quote(str(path))}?mode=rw"
+    connection = sqlite3.connect(uri, timeout=timeout_ms / 1000, isolation_level=None, uri=True)
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
