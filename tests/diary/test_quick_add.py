@@ -562,3 +562,25 @@ def test_relative_paths_and_spaces_are_the_files_the_full_path_opens(
     assert handled and code == 0 and out.startswith("Записано: эпизод №31")
     assert len(_tables(tmp_path / name)["episodes"]) == 31
     assert sorted(p.name for p in db.parent.iterdir() if p.suffix == ".db") == [db.name]
+
+
+def test_a_missing_rollup_row_is_made_as_the_orm_path_makes_it(
+    base_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(uuid, "uuid4", _Fixed())
+    dbs = []
+    for name in ("full.db", "quick.db"):
+        db = _copy(base_db, tmp_path / name)
+        with sqlite3.connect(db) as c:
+            c.execute("DELETE FROM patient_rollups")
+        dbs.append(db)
+    args = ["twitch", "--leg", "right", "-i", "3", "-t", "кофе"]
+    with time_machine.travel(NOW, tick=False):
+        full = _full(args, dbs[0])
+        handled, *quick = _quick(args, dbs[1], capsys)
+    assert handled and full[0] == 0 and tuple(quick) == full
+    tables = _tables(dbs[1])
+    assert tables == _tables(dbs[0]) and len(tables["patient_rollups"]) == 1
