@@ -715,7 +715,7 @@ def test_interactive_loop_with_a_scripted_person(tmp_path: Path) -> None:
 
     # subject; a wrong answer; back; subject; «ничего» to the stroke signs, a faint, «ничего»
     # to the grouped emergencies and to the screen for today, no swollen calf; then «не знаю».
-    script = ["", "1", "abc", "н", "1", "12", "9", "13", "12", "3"] + ["0"] * 30
+    script = ["", "1", "abc", "н", "1", "14", "11", "13", "14", "3"] + ["0"] * 30
     typed = iter(script)
     console = Console(record=True, width=100)
     out = tmp_path / "r.json"
