@@ -32,11 +32,13 @@ __all__ = [
     "Shapes",
     "allows_none",
     "api_shapes",
+    "bounds",
     "check_described",
     "choices",
     "field_titles",
     "flag_columns",
     "info",
+    "max_length",
     "not_clearable",
     "plain_type",
 ]
@@ -64,6 +66,18 @@ class Info:
     """Shown in the people's tables (Excel); ids and the raw assessment are not."""
     api: bool = True
     """Written through the API and the forms (``False``: assigned by the diary itself)."""
+    primary_key: bool = False
+    """The table's primary key (the database assigns it)."""
+    unique: bool = False
+    """Unique over the whole table (``uid``)."""
+    stamp: bool = False
+    """Set to the time of writing when stored: NOT NULL in the database, though a record not
+    yet stored has none (``created_at``)."""
+    check: str | None = None
+    """Name of the database CHECK constraint holding the field's bounds (``ge`` / ``le``)."""
+    check_upper: bool = True
+    """Whether that CHECK holds the upper bound too (the migrations of ``duration`` wrote the
+    lower bound alone; the model's upper bound is checked by the model)."""
 
     def __post_init__(self) -> None:
         if self.minutes and not self.header:
@@ -85,6 +99,18 @@ def check_described(model: type[BaseModel]) -> None:
     ]
     if missing:
         raise TypeError(f"{model.__name__}: fields without an Info marker: {', '.join(missing)}")
+
+
+def bounds(field: FieldInfo) -> tuple[Any, Any]:
+    """The field's ``ge`` and ``le`` (None where it has none)."""
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    return low, high
+
+
+def max_length(field: FieldInfo) -> int | None:
+    """The field's ``max_length`` (None where it has none)."""
+    return next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)
 
 
 def _args_without_none(annotation: Any) -> tuple[Any, ...]:

@@ -281,12 +281,16 @@ class Record(_Described):
     table: ClassVar[str]
     time_field: ClassVar[str]
 
-    id: Annotated[int | None, Info("номер", table=False, api=False)] = None
-    uid: Annotated[str, Field(min_length=1, max_length=36), Info("uid", table=False, api=False)] = (
-        Field(default_factory=_new_uid)
-    )
+    id: Annotated[int | None, Info("номер", table=False, api=False, primary_key=True)] = None
+    uid: Annotated[
+        str,
+        Field(min_length=1, max_length=36),
+        Info("uid", table=False, api=False, unique=True),
+    ] = Field(default_factory=_new_uid)
     note: Annotated[str | None, Field(max_length=5000), Info("заметка", text=True)] = None
-    created_at: Annotated[dt.datetime | None, Info("время записи", table=False, api=False)] = None
+    created_at: Annotated[
+        dt.datetime | None, Info("время записи", table=False, api=False, stamp=True)
+    ] = None
 
     @field_validator("note", mode="before")
     @classmethod
@@ -331,9 +335,17 @@ class Episode(Record):
     duration_seconds: Annotated[
         int | None,
         Field(ge=0, le=7 * 24 * 3600),
-        Info("длительность", header="Длительность, мин", minutes=True),
+        Info(
+            "длительность",
+            header="Длительность, мин",
+            minutes=True,
+            check="duration",
+            check_upper=False,
+        ),
     ] = None
-    intensity: Annotated[int | None, Field(ge=0, le=10), Info("сила", header="Сила (0–10)")] = None
+    intensity: Annotated[
+        int | None, Field(ge=0, le=10), Info("сила", header="Сила (0–10)", check="intensity")
+    ] = None
     helped: Annotated[str | None, Field(max_length=2000), Info("что помогло", text=True)] = None
     triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
     disturbs_sleep: Annotated[bool, Info("мешает спать")] = False
