@@ -7,10 +7,11 @@ analytics, print in Russian. Bad input exits with code 2 and a clear message, ne
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,12 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
+from .fields import CliOption, cli_options
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
     SCALE_TITLES,
+    TRIGGER_HELP,
     TRIGGER_TITLES,
+    WHEN_HELP,
     DayNote,
     DiaryError,
     Episode,
@@ -39,7 +43,6 @@ from .models import (
     ScaleScore,
     explain_validation,
     parse_kind,
-    parse_leg,
     parse_trigger,
 )
 from .store import RECORD_TYPES, Store
@@ -50,7 +53,15 @@ if TYPE_CHECKING:
 # The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
 # export formats are imported by the commands that use them: a quick `diary add` needs none.
 
-__all__ = ["diary_app", "parse_duration", "parse_when", "register"]
+__all__ = [
+    "ADD_OPTIONS",
+    "EDIT_OPTIONS",
+    "diary_app",
+    "option_values",
+    "parse_duration",
+    "parse_when",
+    "register",
+]
 
 diary_app = typer.Typer(
     name="diary",
@@ -69,22 +80,15 @@ DbOption = Annotated[
         metavar="URL",
     ),
 ]
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        "--when",
-        help="Когда: «2024-05-01 23:30», «01.05.2024 23:30», «вчера 23:30» или «23:30». "
-        "По умолчанию — сейчас.",
-    ),
-]
+AtOption = Annotated[str | None, typer.Option("--at", "--when", help=WHEN_HELP)]
 TriggerOption = Annotated[
     list[str] | None,
     typer.Option(
         "--trigger",
         "-t",
-        help="Провокатор (можно несколько раз или через запятую): "
-        + ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items()),
+        help=TRIGGER_HELP.replace(
+            "{choices}", ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items())
+        ),
     ),
 ]
 
@@ -187,18 +191,23 @@ def parse_int(text: str, *, what: str, low: int, high: int) -> int:
     return value
 
 
-def _triggers(values: list[str] | None) -> list[str]:
-    out: list[str] = []
+def _codes(values: list[str] | None, parse: Callable[[str], Any]) -> list[Any]:
+    """Codes given once each or comma-separated («-t кофе,стресс»); every bad one is said."""
+    out: list[Any] = []
     problems = []
     for value in values or []:
         for part in (p for p in re.split(r"[,;]", value) if p.strip()):
             try:
-                out.append(parse_trigger(part))
+                out.append(parse(part))
             except ValueError as exc:
                 problems.append(str(exc))
     if problems:
         raise InputError(problems)
     return out
+
+
+def _triggers(values: list[str] | None) -> list[str]:
+    return _codes(values, parse_trigger)
 
 
 def _one(parser: Any, value: str) -> Any:
@@ -275,52 +284,98 @@ def _episode(values: dict[str, Any]) -> Episode:
         raise InputError([str(exc)]) from None
 
 
+# --- options derived from the record's fields -------------------------------------------------
+
+
+def _typer_parameter(o: CliOption) -> inspect.Parameter:
+    """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
+    annotation: Any
+    default: Any = None
+    if o.argument:
+        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif o.how == "codes":
+        annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
+    elif o.how in ("flag", "clear"):
+        annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
+        default = False
+    elif o.how == "switch":
+        annotation = Annotated[bool | None, typer.Option(*o.names, help=o.help)]
+    else:
+        annotation = Annotated[str | None, typer.Option(*o.names, help=o.help)]
+    return inspect.Parameter(
+        o.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_DB_PARAMETER = inspect.Parameter(
+    "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
+)
+
+
+def _with_options(
+    options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        params = [*before, *(_typer_parameter(o) for o in options), _DB_PARAMETER]
+        func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return func
+
+    return decorate
+
+
+def _option_value(o: CliOption, raw: Any, *, edit: bool) -> Any:
+    """What one option's text means for its field (InputError says what is wrong)."""
+    if o.how in ("text", "flag", "switch"):
+        return raw
+    if o.how == "time":
+        return parse_when(raw)
+    if o.how == "codes":
+        assert o.parse is not None
+        return _codes(raw, o.parse)
+    if raw is None or (o.nullable and not (raw.strip() if edit else raw)):
+        return None  # an empty value clears a field that may be empty
+    if o.how == "code":
+        return _one(o.parse, raw)
+    if o.how == "int":
+        return parse_int(raw, what=o.what, low=o.low, high=o.high)
+    return parse_duration(raw)
+
+
+def option_values(
+    options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
+) -> dict[str, Any]:
+    """The record's fields from the options given: every field on ``add`` (nothing given is
+    nothing, the time is now); on ``edit`` only those given (an empty text clears one)."""
+    values: dict[str, Any] = {}
+    for o in options:
+        raw = given[o.param]
+        if o.how == "clear":
+            if raw:
+                values.setdefault(o.field, [])  # new codes given as well replace the old
+            continue
+        if edit and raw is None:
+            continue
+        values[o.field] = _option_value(o, raw, edit=edit)
+    return values
+
+
+ADD_OPTIONS = cli_options(Episode)
+EDIT_OPTIONS = cli_options(Episode, edit=True)
+
+
 # --- diary commands -------------------------------------------------------------------------
 
 
 @diary_app.command("add")
-def add(
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help="Что было: " + ", ".join(f"{k} ({v})" for k, v in KIND_TITLES.items()),
-            show_default=False,
-        ),
-    ],
-    leg: Annotated[
-        str | None, typer.Option("--leg", "-l", help="Нога: left/right/both (левая/правая/обе).")
-    ] = None,
-    place: Annotated[str | None, typer.Option(help="Где именно: икра, стопа, бедро…")] = None,
-    intensity: Annotated[
-        str | None, typer.Option("--intensity", "-i", help="Сила от 0 до 10.")
-    ] = None,
-    duration: Annotated[
-        str | None, typer.Option("--duration", "-d", help="Сколько длилось: 30с, 2мин, 1:30.")
-    ] = None,
-    at: AtOption = None,
-    trigger: TriggerOption = None,
-    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
-    sleep: Annotated[bool, typer.Option("--sleep", help="Помешало спать.")] = False,
-    walking: Annotated[bool, typer.Option("--walking", help="Помешало ходить.")] = False,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@_with_options(ADD_OPTIONS)
+def add(*, db: str | None = None, **given: Any) -> None:
     """Записать эпизод одной короткой командой: spasmnav diary add cramp --leg left -i 6"""
     with _guard():
-        values: dict[str, Any] = {
-            "kind": _one(parse_kind, kind),
-            "leg": _one(parse_leg, leg) if leg else None,
-            "place": place,
-            "intensity": parse_int(intensity, what="сила", low=0, high=10) if intensity else None,
-            "duration_seconds": parse_duration(duration) if duration else None,
-            "started_at": parse_when(at),
-            "triggers": _triggers(trigger),
-            "helped": helped,
-            "disturbs_sleep": sleep,
-            "disturbs_walking": walking,
-            "note": note,
-        }
-        episode = _episode(values)
+        episode = _episode(option_values(ADD_OPTIONS, given))
     with _store(db) as (store, person):
         saved = store.add_episode(person_id=person, episode=episode)
     out.print(f"Записано: эпизод №{saved.id} — {_describe(saved)}.")
@@ -390,58 +445,19 @@ def list_(
     out.print(table)
 
 
+_EPISODE_ID = inspect.Parameter(
+    "episode_id",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
+)
+
+
 @diary_app.command("edit")
-def edit(
-    episode_id: Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
-    kind: Annotated[str | None, typer.Option(help="Вид эпизода.")] = None,
-    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
-    place: Annotated[str | None, typer.Option(help="Где именно.")] = None,
-    intensity: Annotated[str | None, typer.Option("--intensity", "-i", help="Сила 0–10.")] = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d", help="Длительность.")] = None,
-    at: AtOption = None,
-    trigger: TriggerOption = None,
-    clear_triggers: Annotated[
-        bool, typer.Option("--clear-triggers", help="Убрать все провокаторы.")
-    ] = False,
-    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
-    sleep: Annotated[
-        bool | None, typer.Option("--sleep/--no-sleep", help="Мешал ли спать.")
-    ] = None,
-    walking: Annotated[
-        bool | None, typer.Option("--walking/--no-walking", help="Мешал ли ходить.")
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@_with_options(EDIT_OPTIONS, before=(_EPISODE_ID,))
+def edit(*, episode_id: int, db: str | None = None, **given: Any) -> None:
     """Исправить эпизод: меняются только указанные поля."""
     with _guard():
-        changes: dict[str, Any] = {}
-        if kind is not None:
-            changes["kind"] = _one(parse_kind, kind)
-        if leg is not None:
-            changes["leg"] = _one(parse_leg, leg) if leg.strip() else None
-        if place is not None:
-            changes["place"] = place
-        if intensity is not None:
-            changes["intensity"] = (
-                parse_int(intensity, what="сила", low=0, high=10) if intensity.strip() else None
-            )
-        if duration is not None:
-            changes["duration_seconds"] = parse_duration(duration) if duration.strip() else None
-        if at is not None:
-            changes["started_at"] = parse_when(at)
-        if clear_triggers:
-            changes["triggers"] = []
-        if trigger:
-            changes["triggers"] = _triggers(trigger)
-        for name, value in (
-            ("helped", helped),
-            ("note", note),
-            ("disturbs_sleep", sleep),
-            ("disturbs_walking", walking),
-        ):
-            if value is not None:
-                changes[name] = value
+        changes = option_values(EDIT_OPTIONS, given, edit=True)
         if not changes:
             raise InputError(["не указано, что изменить (например --intensity 5)"])
     with _store(db) as (store, person):

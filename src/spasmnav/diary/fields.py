@@ -9,7 +9,11 @@ derived from the model and these markers:
 * the Russian field titles of validation messages and the Excel headers (``FIELD_TITLES``);
 * the API's create / patch / read shapes (:func:`api_shapes`);
 * the web form's fields (``spasmnav.web.recordforms``);
-* the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order).
+* the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order);
+* the options of ``spasmnav diary add`` / ``edit`` (:func:`cli_options`: plain data, no
+  Typer, so a fast path may read it too), worded by an optional :class:`Cli` in the ``Info``;
+* the database's CHECK constraints of bounded fields (``Info.check``), the primary key, the
+  unique ``uid`` and the time stamp of writing (``spasmnav.diary.orm``).
 
 The migrations stay explicit history; a test compares them with the derived ORM.
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
@@ -28,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create
 from pydantic.fields import FieldInfo
 
 __all__ = [
+    "Cli",
+    "CliOption",
     "Info",
     "Shapes",
     "allows_none",
@@ -35,6 +41,7 @@ __all__ = [
     "bounds",
     "check_described",
     "choices",
+    "cli_options",
     "field_titles",
     "flag_columns",
     "info",
@@ -42,6 +49,26 @@ __all__ = [
     "not_clearable",
     "plain_type",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Cli:
+    """How ``spasmnav diary add`` and ``edit`` word a field (``Info.cli``). A field without
+    one still has its option: ``--field-name``, its capitalised title as the help."""
+
+    names: tuple[str, ...] = ()
+    """Option names (``("--leg", "-l")``); the first names the parameter. Default
+    ``--field-name``."""
+    help: str | None = None
+    """The help on ``add``; ``{choices}`` is replaced by the codes and their titles."""
+    edit_help: str | None = None
+    """The help on ``edit`` (default: the capitalised title)."""
+    parse: Callable[[str], Any] | None = None
+    """A code's parser (Russian words welcome); its ValueError is the message shown."""
+    argument: bool = False
+    """Positional on ``add`` (the one thing a quick entry must say); ``--name`` on edit."""
+    rank: int = 100
+    """Where the option stands in the help (lower first; equal ranks keep field order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +105,8 @@ class Info:
     check_upper: bool = True
     """Whether that CHECK holds the upper bound too (the migrations of ``duration`` wrote the
     lower bound alone; the model's upper bound is checked by the model)."""
+    cli: Cli | None = None
+    """The wording of the field's command-line option (:func:`cli_options`)."""
 
     def __post_init__(self) -> None:
         if self.minutes and not self.header:
@@ -271,3 +300,112 @@ def api_shapes(
         ),
         read=create_model(f"{name}Out", __doc__=f"A record as stored: {what}", **read),
     )
+
+
+# --- the command line's options --------------------------------------------------------------
+
+CliHow = Literal["text", "code", "int", "duration", "time", "codes", "flag", "switch", "clear"]
+
+
+@dataclass(frozen=True, slots=True)
+class CliOption:
+    """One parameter of ``spasmnav diary add`` or ``edit``, derived from a model field.
+
+    ``how`` says what the typed text becomes: ``text`` as typed, ``code`` through ``parse``,
+    ``int`` a whole number within ``low``–``high`` (message: ``what``), ``duration`` seconds
+    from «30с», «2мин», «1:30», ``time`` a time from «вчера 23:30», ``codes`` a repeatable
+    list of codes (each through ``parse``), ``flag`` a yes-only switch (``add``), ``switch``
+    ``--x/--no-x`` (``edit``: unset leaves it), ``clear`` empties a set of codes (``edit``).
+    """
+
+    field: str
+    param: str
+    names: tuple[str, ...]
+    help: str
+    how: CliHow
+    what: str
+    argument: bool = False
+    nullable: bool = True
+    low: Any = None
+    high: Any = None
+    parse: Callable[[str], Any] | None = None
+
+
+def _cli_help(text: str, words: Mapping[str, str] | None) -> str:
+    if "{choices}" in text:
+        return text.replace("{choices}", ", ".join(f"{k} ({v})" for k, v in (words or {}).items()))
+    return text
+
+
+def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOption, ...]:
+    """The options of the command that adds (or, ``edit``, changes) a ``model`` record: one
+    per field written through the API (``Info.api``), in ``Cli.rank`` order."""
+    ranked: list[tuple[int, int, list[CliOption]]] = []
+    time_field = getattr(model, "time_field", None)
+    for index, (name, field) in enumerate(model.model_fields.items()):
+        meta = info(field)
+        if not meta.api:
+            continue
+        cli = meta.cli or Cli()
+        t = plain_type(field.annotation)
+        names = cli.names or ("--" + name.replace("_", "-"),)
+        title = meta.title[:1].upper() + meta.title[1:]
+        chosen = cli.edit_help if edit else cli.help
+        help_text = _cli_help(chosen, meta.words) if chosen else f"{title}."
+        how: CliHow
+        if name == time_field and t is dt.datetime:
+            how = "time"
+        elif meta.minutes:
+            how = "duration"
+        elif t is bool:
+            how = "switch" if edit else "flag"
+        elif t is int:
+            how = "int"
+        elif get_origin(t) in (tuple, list) and cli.parse is not None:
+            how = "codes"
+        elif get_origin(t) is Literal and cli.parse is not None:
+            how = "code"
+        elif t is str or get_origin(t) is Literal:
+            how = "text"
+        else:
+            raise TypeError(f"{model.__name__}.{name}: no command-line option for {t!r}")
+        argument = cli.argument and not edit
+        if argument:
+            param = name
+            names = ()
+        else:
+            param = names[0].removeprefix("--").replace("-", "_")
+            if edit and cli.argument:
+                names = ("--" + name.replace("_", "-"),)
+                param = name
+        if how == "switch":
+            names = (f"{names[0]}/--no-{names[0].removeprefix('--')}", *names[1:])
+        low, high = bounds(field)
+        options = [
+            CliOption(
+                field=name,
+                param=param,
+                names=names,
+                help=help_text,
+                how=how,
+                what=meta.title,
+                argument=argument,
+                nullable=allows_none(field.annotation),
+                low=low,
+                high=high,
+                parse=cli.parse,
+            )
+        ]
+        if edit and how == "codes":
+            options.append(
+                CliOption(
+                    field=name,
+                    param=f"clear_{name}",
+                    names=(f"--clear-{name.replace('_', '-')}",),
+                    help=f"Убрать все {meta.title}.",
+                    how="clear",
+                    what=meta.title,
+                )
+            )
+        ranked.append((cli.rank, index, options))
+    return tuple(o for _, _, options in sorted(ranked, key=lambda r: r[:2]) for o in options)
