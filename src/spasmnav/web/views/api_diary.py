@@ -39,13 +39,13 @@ from ..diarykit import (
     PlausibleTime,
     analysis_for,
     analysis_json,
+    csv_download,
     diary_errors,
     export_excel,
     exporting,
+    json_download,
     plan_ics,
     report_pdf,
-    stream_csv,
-    stream_json,
     with_offset,
 )
 from ..problems import Problem
@@ -336,10 +336,7 @@ def plan(core: CoreDep, person_id: PersonDep) -> Response:
 
 @router.get("/export.json", summary="Весь дневник (JSON)")
 def export_all(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
-    chunks = stream_json(store, person_id=person_id)
-    return exporting(
-        core.export_slots, person_id, "json", chunks, "application/json", "spasmnav.json"
-    )
+    return json_download(core.export_slots, store, person_id=person_id, filename="spasmnav.json")
 
 
 @router.get(
@@ -360,15 +357,7 @@ def export_table(
     if excel:
         name, body = export_excel(store, person_id=person_id, table=table, xlsx=False)
         return _file(body, EXCEL_CSV_MEDIA_TYPE, f"spasmnav-{name}-excel.csv")
-    name, chunks = stream_csv(store, person_id=person_id, table=table)
-    return exporting(
-        core.export_slots,
-        person_id,
-        "csv",
-        chunks,
-        "text/csv; charset=utf-8",
-        f"spasmnav-{name}.csv",
-    )
+    return csv_download(core.export_slots, store, person_id=person_id, table=table)
 
 
 @router.get(

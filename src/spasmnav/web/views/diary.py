@@ -41,17 +41,17 @@ from ..diarykit import (
     analysis_for,
     chart_data_uri,
     chart_png,
+    csv_download,
     diary_errors,
     episode_view,
     export_excel,
     exporting,
+    json_download,
     plan_ics,
     plausible_date,
     plausible_time,
     report_pdf,
     saving,
-    stream_csv,
-    stream_json,
 )
 from ..problems import Problem
 from ..recordforms import from_form, re_shown, values_of
@@ -491,14 +491,8 @@ def download_plan(core: CoreDep, person_id: PersonDep) -> Response:
 @router.get("/downloads/diary.json")
 def download_json(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
     stamp = dt.date.today().isoformat()
-    return exporting(
-        core.export_slots,
-        person_id,
-        "json",
-        stream_json(store, person_id=person_id),
-        "application/json",
-        f"spasmnav-diary-{stamp}.json",
-    )
+    filename = f"spasmnav-diary-{stamp}.json"
+    return json_download(core.export_slots, store, person_id=person_id, filename=filename)
 
 
 @router.get("/downloads/excel/{table}.csv")
@@ -515,12 +509,4 @@ def download_xlsx(table: str, store: StoreDep, person_id: PersonDep) -> Response
 
 @router.get("/downloads/{table}.csv")
 def download_csv(table: str, core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
-    name, chunks = stream_csv(store, person_id=person_id, table=table)
-    return exporting(
-        core.export_slots,
-        person_id,
-        "csv",
-        chunks,
-        "text/csv; charset=utf-8",
-        f"spasmnav-{name}.csv",
-    )
+    return csv_download(core.export_slots, store, person_id=person_id, table=table)
