@@ -23,11 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
+from .display import LIST_COLUMNS, episode_view
 from .fields import CliOption, cli_options
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
-    KIND_TITLES,
-    LEG_TITLES,
     SCALE_TITLES,
     TRIGGER_HELP,
     TRIGGER_TITLES,
@@ -258,20 +257,7 @@ def _store(db: str | None) -> Iterator[tuple[Store, int]]:
 
 
 def _describe(e: Episode) -> str:
-    parts = [KIND_TITLES[e.kind]]
-    if e.leg:
-        parts.append(f"{LEG_TITLES[e.leg]} нога" if e.leg != "both" else "обе ноги")
-    if e.place:
-        parts.append(e.place)
-    if e.intensity is not None:
-        parts.append(f"сила {e.intensity}")
-    if e.duration_seconds is not None:
-        parts.append(_fmt_duration(e.duration_seconds))
-    return ", ".join(parts) + f", {e.started_at:%d.%m.%Y %H:%M}"
-
-
-def _fmt_duration(seconds: int) -> str:
-    return wording.duration(seconds)
+    return episode_view(e).line
 
 
 def _episode(values: dict[str, Any]) -> Episode:
@@ -412,36 +398,10 @@ def list_(
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
     table = Table(title=f"Эпизоды (показано {len(episodes)} из {total})", show_lines=False)
-    for col, justify in (
-        ("№", "right"),
-        ("Когда", "left"),
-        ("Что", "left"),
-        ("Нога", "left"),
-        ("Сила", "right"),
-        ("Длит.", "right"),
-        ("Провокаторы", "left"),
-        ("Заметки", "left"),
-    ):
+    for col, justify in LIST_COLUMNS:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for e in episodes:
-        marks = [
-            m
-            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
-            if on
-        ]
-        notes = "; ".join(
-            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
-        )
-        table.add_row(
-            str(e.id),
-            f"{e.started_at:%d.%m.%Y %H:%M}",
-            KIND_TITLES[e.kind],
-            LEG_TITLES.get(e.leg or "", "—"),
-            "—" if e.intensity is None else str(e.intensity),
-            "—" if e.duration_seconds is None else _fmt_duration(e.duration_seconds),
-            ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
-            notes or "—",
-        )
+        table.add_row(*episode_view(e).cells())
     out.print(table)
 
 

@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from .. import wording
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
+from ..diary.display import episode_view
 from ..diary.excel import excel_csv, excel_xlsx
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
@@ -34,11 +34,7 @@ from ..diary.io import (
     table_name,
 )
 from ..diary.models import (
-    KIND_TITLES,
-    LEG_TITLES,
-    TRIGGER_TITLES,
     DiaryError,
-    Episode,
     InputError,
     NotFoundError,
 )
@@ -393,24 +389,6 @@ def export_excel(store: Store, *, person_id: int, table: str, xlsx: bool) -> tup
     if xlsx:
         return name, excel_xlsx(records, model=model, title=TABLE_TITLES[name])
     return name, excel_csv(records, model=model)
-
-
-def episode_view(e: Episode) -> dict[str, Any]:
-    """An episode in plain words for the list."""
-    parts = [KIND_TITLES.get(e.kind, e.kind)]
-    if e.leg:
-        parts.append(f"нога: {LEG_TITLES[e.leg]}")
-    if e.intensity is not None:
-        parts.append(f"сила {e.intensity} из 10")
-    if e.duration_seconds:
-        parts.append(wording.duration(e.duration_seconds))
-    if e.triggers:
-        parts.append("провокаторы: " + ", ".join(TRIGGER_TITLES[t] for t in e.triggers))
-    if e.disturbs_sleep:
-        parts.append("мешает спать")
-    if e.disturbs_walking:
-        parts.append("мешает ходить")
-    return {"e": e, "summary": "; ".join(parts)}
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

@@ -112,7 +112,7 @@ def _undo_offer(store: Any, person_id: int, episode_id: int) -> dict[str, Any] |
     left = UNDO_SECONDS - (dt.datetime.now() - e.created_at).total_seconds()
     if left <= 0:
         return None
-    return {"id": e.id, "seconds": max(1, round(left)), "summary": episode_view(e)["summary"]}
+    return {"id": e.id, "seconds": max(1, round(left)), "summary": episode_view(e).summary}
 
 
 @router.get("/diary", response_class=HTMLResponse)
