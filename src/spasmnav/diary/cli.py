@@ -60,6 +60,7 @@ __all__ = [
     "parse_duration",
     "parse_when",
     "register",
+    "with_options",
 ]
 
 diary_app = typer.Typer(
@@ -299,7 +300,7 @@ _DB_PARAMETER = inspect.Parameter(
 )
 
 
-def _with_options(
+def with_options(
     options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
@@ -357,7 +358,7 @@ EDIT_OPTIONS = cli_options(Episode, edit=True)
 
 
 @diary_app.command("add")
-@_with_options(ADD_OPTIONS)
+@with_options(ADD_OPTIONS)
 def add(*, db: str | None = None, **given: Any) -> None:
     """Записать эпизод одной короткой командой: spasmnav diary add cramp --leg left -i 6"""
     with _guard():
@@ -413,7 +414,7 @@ _EPISODE_ID = inspect.Parameter(
 
 
 @diary_app.command("edit")
-@_with_options(EDIT_OPTIONS, before=(_EPISODE_ID,))
+@with_options(EDIT_OPTIONS, before=(_EPISODE_ID,))
 def edit(*, episode_id: int, db: str | None = None, **given: Any) -> None:
     """Исправить эпизод: меняются только указанные поля."""
     with _guard():

@@ -48,6 +48,7 @@ __all__ = [
     "max_length",
     "not_clearable",
     "plain_type",
+    "read_shape",
 ]
 
 
@@ -239,6 +240,27 @@ def _readable(t: Any) -> Any:
     return list[get_args(t)[0]] if get_origin(t) is tuple else t  # type: ignore[misc]
 
 
+def read_shape(
+    model: type[BaseModel],
+    *,
+    name: str,
+    only: tuple[str, ...] | None = None,
+    doc: str | None = None,
+) -> type[BaseModel]:
+    """``{name}``: a record as the API reads it back, ``id`` and every field as stored (or the
+    fields ``only``, in the model's order)."""
+    fields: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
+    for fname, field in model.model_fields.items():
+        if fname != "id":
+            fields[fname] = (_readable(field.annotation), ...)
+    if only is not None:
+        unknown = set(only) - set(fields)
+        if unknown:
+            raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+        fields = {k: v for k, v in fields.items() if k in only}
+    return create_model(name, __doc__=doc, **fields)
+
+
 def api_shapes(
     model: type[BaseModel],
     *,
@@ -258,12 +280,9 @@ def api_shapes(
     time_field = getattr(model, "time_field", None)
     create: dict[str, Any] = {}
     patch: dict[str, Any] = {}
-    read: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
     for fname, field in model.model_fields.items():
         annotation = field.annotation
         base = plain_type(annotation)
-        if fname != "id":
-            read[fname] = (_readable(annotation), ...)
         if not info(field).api:
             continue
         strict: Any = _with_constraints(_strict(base, time=time, date=date), field)
@@ -298,7 +317,7 @@ def api_shapes(
             __doc__="Fields to change; those left out stay as they are.",
             **patch,
         ),
-        read=create_model(f"{name}Out", __doc__=f"A record as stored: {what}", **read),
+        read=read_shape(model, name=f"{name}Out", doc=f"A record as stored: {what}"),
     )
 
 

@@ -24,7 +24,7 @@ from pydantic import (
 from ...assessing import FindingsError
 from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.fhir import bundle_for
-from ...diary.fields import api_shapes, not_clearable
+from ...diary.fields import api_shapes, not_clearable, read_shape
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
@@ -114,12 +114,15 @@ class SaveAssessmentIn(BaseModel):
         return self
 
 
-class SavedAssessmentOut(BaseModel):
-    id: int
-    assessed_at: dt.datetime
-    level: str
-    text: str | None
-    data: dict[str, Any]
+# A saved assessment as the API gives it back: the fields a client reads (the uid, the note
+# and the time of writing stay the diary's), derived from the model.
+SAVED_ASSESSMENT_FIELDS = ("id", "assessed_at", "level", "text", "data")
+if TYPE_CHECKING:
+    SavedAssessmentOut = BaseModel
+else:
+    SavedAssessmentOut = read_shape(
+        SavedAssessment, name="SavedAssessmentOut", only=SAVED_ASSESSMENT_FIELDS
+    )
 
 
 # One request carries at most 50 medicines of 200 characters each (the model has no bound).
@@ -244,10 +247,7 @@ def list_assessments(
 ) -> Response:
     items = store.list_records(SavedAssessment, person_id=person_id, limit=limit, newest_first=True)
     return json_response(
-        [
-            with_offset(a.model_dump(include={"id", "assessed_at", "level", "text", "data"}))
-            for a in items
-        ]
+        [with_offset(a.model_dump(include=set(SAVED_ASSESSMENT_FIELDS))) for a in items]
     )
 
 
@@ -272,7 +272,7 @@ def save_assessment(
     with diary_errors():
         saved = store.save_assessment(person_id=person_id, data=result, text=body.text)
     return json_response(
-        with_offset(saved.model_dump(include={"id", "assessed_at", "level", "text", "data"})),
+        with_offset(saved.model_dump(include=set(SAVED_ASSESSMENT_FIELDS))),
         status_code=201,
     )
 
