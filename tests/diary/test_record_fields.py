@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase
 from typer.testing import CliRunner
 
 import spasmnav.web
+from spasmnav.core import default_navigator
 from spasmnav.diary import fhir
 from spasmnav.diary.cli import ADD_OPTIONS, EDIT_OPTIONS, diary_app, option_values, with_options
 from spasmnav.diary.excel import excel_columns, excel_csv
@@ -150,9 +151,9 @@ class Longer(Episode):
     mood: Annotated[
         int | None,
         Field(ge=0, le=5),
-        Info("настроение", header="Настроение", check="mood"),
+        Info("настроение", header="Настроение", check="mood", fhir=("mood", "Настроение")),
     ] = None
-    calm: Annotated[bool, Info("спокойно")] = False
+    calm: Annotated[bool, Info("спокойно", fhir=("calm", "Спокойно"))] = False
 
 
 class _OtherBase(DeclarativeBase):
@@ -223,6 +224,12 @@ def test_a_new_field_reaches_every_derived_shape(tmp_path: Path) -> None:
     assert seen[0]["mood"] == 4 and seen[0]["calm"] is True and seen[0]["kind"] == "cramp"
     with pytest.raises(InputError, match="настроение: нужно число от 0 до 5"):
         option_values(cli_options(Longer), {**{o.param: None for o in add.values()}, "mood": "9"})
+    # FHIR: a component each, read back into the same fields.
+    exporter = fhir._Exporter(default_navigator().pack, "urn:patient", "urn:plan")
+    parts = exporter.components(record)
+    assert {fhir._code_of(p["code"]) for p in parts} >= {"mood", "calm"}
+    back = fhir._Reader().components({"component": parts}, Longer)
+    assert back["mood"] == 3 and back["calm"] is True
     # The Russian messages of validation.
     with pytest.raises(ValidationError) as exc:
         Longer.model_validate({"started_at": "2024-05-01T10:00", "kind": "cramp", "mood": 9})
@@ -403,8 +410,9 @@ def test_every_field_survives_csv_json_and_the_database(
 
 
 def test_every_field_survives_fhir(tmp_path: Path) -> None:
-    """The FHIR mapping is written by hand (codes, units, extensions): a field added to a model
-    and not mapped there is lost in a clinic's copy, and this test says which."""
+    """The components are derived (``Info.fhir``), the rest of the FHIR mapping (times, kinds,
+    legs, grades, extensions) is written by hand: a field added to a model and mapped nowhere
+    is lost in a clinic's copy, and this test says which."""
     records = [_full(m) for m in RECORD_MODELS]
     with Store(f"sqlite:///{tmp_path}/d.db") as store:
         person = store.default_person_id()

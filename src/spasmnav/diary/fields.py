@@ -12,6 +12,7 @@ derived from the model and these markers:
 * the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order);
 * the options of ``spasmnav diary add`` / ``edit`` (:func:`cli_options`: plain data, no
   Typer, so a fast path may read it too), worded by an optional :class:`Cli` in the ``Info``;
+* the components of the FHIR Observations (``Info.fhir``: written and read back);
 * the database's CHECK constraints of bounded fields (``Info.check``), the primary key, the
   unique ``uid`` and the time stamp of writing (``spasmnav.diary.orm``).
 
@@ -108,6 +109,10 @@ class Info:
     lower bound alone; the model's upper bound is checked by the model)."""
     cli: Cli | None = None
     """The wording of the field's command-line option (:func:`cli_options`)."""
+    fhir: tuple[str, str] | None = None
+    """The field as a component of its FHIR Observation: the code and its display in
+    SpasmNav's code system (``spasmnav.diary.fhir``); a set of codes is one component each
+    (``code-value``), a duration in seconds a UCUM quantity."""
 
     def __post_init__(self) -> None:
         if self.minutes and not self.header:

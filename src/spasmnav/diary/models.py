@@ -336,6 +336,7 @@ _TRIGGERS = Info(
     "провокаторы",
     words=TRIGGER_TITLES,
     flags="trigger_",
+    fhir=("trigger", "Провокатор"),
     cli=Cli(
         ("--trigger", "-t"),
         help=TRIGGER_HELP,
@@ -379,6 +380,7 @@ class Episode(Record):
         Field(max_length=200),
         Info(
             "место",
+            fhir=("place", "Где"),
             cli=Cli(help="Где именно: икра, стопа, бедро…", edit_help="Где именно.", rank=2),
         ),
     ] = None
@@ -391,6 +393,7 @@ class Episode(Record):
             minutes=True,
             check="duration",
             check_upper=False,
+            fhir=("duration", "Длительность"),
             cli=Cli(("--duration", "-d"), help="Сколько длилось: 30с, 2мин, 1:30.", rank=4),
         ),
     ] = None
@@ -401,17 +404,21 @@ class Episode(Record):
             "сила",
             header="Сила (0–10)",
             check="intensity",
+            fhir=("intensity", "Сила, от 0 до 10"),
             cli=Cli(("--intensity", "-i"), help="Сила от 0 до 10.", edit_help="Сила 0–10.", rank=3),
         ),
     ] = None
     helped: Annotated[
-        str | None, Field(max_length=2000), Info("что помогло", text=True, cli=Cli(rank=7))
+        str | None,
+        Field(max_length=2000),
+        Info("что помогло", text=True, fhir=("helped", "Что помогло"), cli=Cli(rank=7)),
     ] = None
     triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
     disturbs_sleep: Annotated[
         bool,
         Info(
             "мешает спать",
+            fhir=("disturbs-sleep", "Мешает спать"),
             cli=Cli(("--sleep",), help="Помешало спать.", edit_help="Мешал ли спать.", rank=8),
         ),
     ] = False
@@ -419,6 +426,7 @@ class Episode(Record):
         bool,
         Info(
             "мешает ходить",
+            fhir=("disturbs-walking", "Мешает ходить"),
             cli=Cli(("--walking",), help="Помешало ходить.", edit_help="Мешал ли ходить.", rank=9),
         ),
     ] = False
@@ -475,8 +483,12 @@ class ExerciseSession(Record):
     exercise_id: Annotated[
         str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$"), Info("упражнение")
     ]
-    repetitions: Annotated[int | None, Field(ge=0, le=10_000), Info("повторений")] = None
-    sets: Annotated[int | None, Field(ge=0, le=100), Info("подходов")] = None
+    repetitions: Annotated[
+        int | None, Field(ge=0, le=10_000), Info("повторений", fhir=("repetitions", "Повторений"))
+    ] = None
+    sets: Annotated[
+        int | None, Field(ge=0, le=100), Info("подходов", fhir=("sets", "Подходов"))
+    ] = None
 
     @field_validator("done_at", mode="before")
     @classmethod
@@ -533,7 +545,9 @@ class ScaleScore(Record):
     score: Annotated[str, Info("оценка", length=4)]
     recorded_by: Annotated[Rater, Info("кто оценил", words=RATER_TITLES, length=16)]
     leg: Annotated[Leg | None, _LEG] = None
-    muscle: Annotated[str | None, Field(max_length=200), Info("мышца")] = None
+    muscle: Annotated[
+        str | None, Field(max_length=200), Info("мышца", fhir=("muscle", "Мышца"))
+    ] = None
 
     @field_validator("recorded_at", mode="before")
     @classmethod
