@@ -51,6 +51,7 @@ from ..diarykit import (
     plausible_date,
     plausible_time,
     report_pdf,
+    saved_or_shown_again,
     saving,
 )
 from ..problems import Problem
@@ -402,18 +403,23 @@ def save_assessment(
             raise Problem(422, "Нечего сохранять: нет ни текста, ни ответов.")
     except (TextError, ValueError) as exc:
         raise Problem(422, f"Не удалось сохранить оценку: {exc}") from None
-    try:
-        with saving():
-            store.save_assessment(person_id=person_id, data=outcome.to_json(), text=text or None)
-    except StoreBusy:
+
+    def show_again(problems: list[str], status_code: int) -> Response:
         # The result again, with its «Сохранить» button: nothing to answer a second time.
         return render(
             request,
             "result.html",
-            {"a": present(outcome, core.pack), "save": save, "save_error": BUSY_TEXT},
-            status_code=503,
+            {"a": present(outcome, core.pack), "save": save, "save_error": problems[0]},
+            status_code=status_code,
         )
-    return RedirectResponse("/diary?saved=assessment", status_code=303)
+
+    return saved_or_shown_again(
+        lambda: store.save_assessment(
+            person_id=person_id, data=outcome.to_json(), text=text or None
+        ),
+        show_again,
+        "/diary?saved=assessment",
+    )
 
 
 @router.post("/diary/sessions")
@@ -438,19 +444,22 @@ def save_session(
     except ValidationError as exc:
         errors = explain_validation(exc)
         raise Problem(422, "Занятие не записано: " + "; ".join(errors), errors=errors) from None
-    try:
-        with saving():
-            store.add_exercise_session(person_id=person_id, session=session)
-    except StoreBusy:
+
+    def show_again(problems: list[str], status_code: int) -> Response:
         x = exercise_view(core.pack.exercise(session.exercise_id).card(core.pack))
         values = {"repetitions": repetitions, "sets": sets}
         return render(
             request,
             "exercise.html",
-            {"x": x, "values": values, "errors": [BUSY_TEXT]},
-            status_code=503,
+            {"x": x, "values": values, "errors": problems},
+            status_code=status_code,
         )
-    return RedirectResponse(f"/exercises/{session.exercise_id}?saved=1", status_code=303)
+
+    return saved_or_shown_again(
+        lambda: store.add_exercise_session(person_id=person_id, session=session),
+        show_again,
+        f"/exercises/{session.exercise_id}?saved=1",
+    )
 
 
 # Downloads -----------------------------------------------------------------------------------
