@@ -41,7 +41,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from .fields import allows_none, bounds, flag_columns, info, plain_type
+from .fields import allows_none, bounds, flag_columns, info, max_length, plain_type
 from .models import (
     KINDS,
     TRIGGERS,
@@ -127,9 +127,7 @@ def sql_type(model: type[BaseModel], name: str) -> TypeEngine[Any]:
     if t is str or get_origin(t) is Literal:
         if meta.text:
             return Text()
-        length = meta.length or next(
-            (m.max_length for m in field.metadata if hasattr(m, "max_length")), None
-        )
+        length = meta.length or max_length(field)
         return String(length) if length else Text()
     raise TypeError(f"{model.__name__}.{name}: no column type for {t!r}")
 
