@@ -35,7 +35,8 @@ from typer.testing import CliRunner
 import spasmnav.web
 from spasmnav.core import default_navigator
 from spasmnav.diary import fhir
-from spasmnav.diary.cli import ADD_OPTIONS, EDIT_OPTIONS, diary_app, option_values, with_options
+from spasmnav.diary.cli import EDIT_OPTIONS, diary_app, option_values, with_options
+from spasmnav.diary.entry import ADD_OPTIONS
 from spasmnav.diary.excel import excel_columns, excel_csv
 from spasmnav.diary.fields import (
     Info,
@@ -239,13 +240,17 @@ def test_a_new_field_reaches_every_derived_shape(tmp_path: Path) -> None:
 def test_the_cli_commands_are_the_derived_options() -> None:
     """``diary add`` / ``edit`` have exactly the derived options (then ``--db``), in order."""
     group: Any = typer.main.get_command(diary_app)
-    for name, options, before in (("add", ADD_OPTIONS, []), ("edit", EDIT_OPTIONS, ["episode_id"])):
+    add_options = cli_options(Episode)
+    for name, options, before in (("add", add_options, []), ("edit", EDIT_OPTIONS, ["episode_id"])):
         params = group.commands[name].params
         assert [p.name for p in params] == [*before, *(o.param for o in options), "db"]
         for p, o in zip(params[len(before) : -1], options, strict=True):
             assert getattr(p, "help", None) == o.help
     written = {n for n, f in Episode.model_fields.items() if info(f).api}
-    assert {o.field for o in ADD_OPTIONS} == written
+    assert {o.field for o in add_options} == written
+    # The quick start of `diary add` reads the same declaration.
+    assert [o.param for o in ADD_OPTIONS] == [*(o.param for o in add_options), "db"]
+    assert [o.names for o in ADD_OPTIONS][:-1] == [o.names for o in add_options]
 
 
 def test_checks_are_the_migrations(tmp_path: Path) -> None:

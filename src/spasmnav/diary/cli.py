@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,13 +23,28 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import wording
 from ..clitext import ask_yes_no
 from .display import LIST_COLUMNS, episode_view
+from .entry import (
+    ADD_OPTIONS,
+    AT_HELP,
+    DB_HELP,
+    TRIGGER_HELP,
+    AddOption,
+    added_line,
+    new_episode,
+    option_value,
+    parse_date,
+    parse_duration,
+    parse_int,
+    parse_when,
+)
+from .entry import describe as _describe
+from .entry import one as _one
+from .entry import parse_triggers as _triggers
 from .fields import CliOption, cli_options
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
     SCALE_TITLES,
-    TRIGGER_HELP,
     TRIGGER_TITLES,
-    WHEN_HELP,
     DayNote,
     DiaryError,
     Episode,
@@ -42,7 +56,6 @@ from .models import (
     ScaleScore,
     explain_validation,
     parse_kind,
-    parse_trigger,
 )
 from .store import RECORD_TYPES, Store
 
@@ -53,7 +66,6 @@ if TYPE_CHECKING:
 # export formats are imported by the commands that use them: a quick `diary add` needs none.
 
 __all__ = [
-    "ADD_OPTIONS",
     "EDIT_OPTIONS",
     "diary_app",
     "option_values",
@@ -71,150 +83,9 @@ diary_app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Адрес базы данных (SQLAlchemy URL); по умолчанию SPASMNAV_DATABASE_URL или "
-        "файл в папке данных пользователя.",
-        metavar="URL",
-    ),
-]
-AtOption = Annotated[str | None, typer.Option("--at", "--when", help=WHEN_HELP)]
-TriggerOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--trigger",
-        "-t",
-        help=TRIGGER_HELP.replace(
-            "{choices}", ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items())
-        ),
-    ),
-]
-
-
-# --- parsing what a person types ------------------------------------------------------------
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(second=0, microsecond=0)
-
-
-def parse_date(text: str, *, what: str = "дата") -> dt.date:
-    value = text.strip().lower()
-    today = dt.date.today()
-    if value in ("сегодня", "today"):
-        return today
-    if value in ("вчера", "yesterday"):
-        return today - dt.timedelta(days=1)
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise InputError(
-        [f"{what} «{text}»: не удалось понять дату; напишите, например, 2024-05-01 или 01.05.2024"]
-    )
-
-
-def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.datetime:
-    """When something happened; a bare time later than now means the day before."""
-    now = now or _now()
-    if text is None or not text.strip():
-        return now
-    value = re.sub(r"\s+", " ", text.strip().lower().replace("t", " "))
-    if value in ("сейчас", "now"):
-        return now
-    day: dt.date | None = None
-    rest = value
-    for word, shift in (("сегодня", 0), ("вчера", 1), ("позавчера", 2)):
-        if value.startswith(word):
-            day = now.date() - dt.timedelta(days=shift)
-            rest = value[len(word) :].strip(" ,в")
-            break
-    if day is None:
-        parts = value.split(" ", 1)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}", parts[0]):
-            day = parse_date(parts[0], what="дата")
-            rest = parts[1] if len(parts) > 1 else ""
-    m = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?", rest) if rest else None
-    if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
-        raise InputError(
-            [
-                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» "
-                "или «вчера 23:30»"
-            ]
-        )
-    clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
-    if day is None:
-        stamp = dt.datetime.combine(now.date(), clock)
-        return stamp - dt.timedelta(days=1) if stamp > now else stamp
-    return dt.datetime.combine(day, clock)
-
-
-_UNITS = {
-    "": 1,
-    "s": 1,
-    "с": 1,
-    "сек": 1,
-    "m": 60,
-    "min": 60,
-    "м": 60,
-    "мин": 60,
-    "h": 3600,
-    "ч": 3600,
-    "час": 3600,
-}
-
-
-def parse_duration(text: str) -> int:
-    """``30``, ``30с``, ``2мин``, ``1.5 мин``, ``1:30`` → seconds."""
-    value = text.strip().lower().replace(",", ".")
-    m = re.fullmatch(r"(\d+):(\d{2})", value)
-    if m:
-        return int(m.group(1)) * 60 + int(m.group(2))
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zа-я]*)\.?", value)
-    if m and m.group(2).rstrip("ау") in _UNITS:
-        return round(float(m.group(1)) * _UNITS[m.group(2).rstrip("ау")])
-    raise InputError(
-        [f"длительность «{text}»: не удалось понять; напишите, например, 30с, 2мин или 1:30"]
-    )
-
-
-def parse_int(text: str, *, what: str, low: int, high: int) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InputError([f"{what}: нужно целое число от {low} до {high}, а не «{text}»"]) from None
-    if not low <= value <= high:
-        raise InputError([f"{what}: нужно число от {low} до {high}, а указано {value}"])
-    return value
-
-
-def _codes(values: list[str] | None, parse: Callable[[str], Any]) -> list[Any]:
-    """Codes given once each or comma-separated («-t кофе,стресс»); every bad one is said."""
-    out: list[Any] = []
-    problems = []
-    for value in values or []:
-        for part in (p for p in re.split(r"[,;]", value) if p.strip()):
-            try:
-                out.append(parse(part))
-            except ValueError as exc:
-                problems.append(str(exc))
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def _triggers(values: list[str] | None) -> list[str]:
-    return _codes(values, parse_trigger)
-
-
-def _one(parser: Any, value: str) -> Any:
-    try:
-        return parser(value)
-    except ValueError as exc:
-        raise InputError([str(exc)]) from None
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, metavar="URL")]
+AtOption = Annotated[str | None, typer.Option("--at", "--when", help=AT_HELP)]
+TriggerOption = Annotated[list[str] | None, typer.Option("--trigger", "-t", help=TRIGGER_HELP)]
 
 
 # --- running commands -----------------------------------------------------------------------
@@ -257,115 +128,42 @@ def _store(db: str | None) -> Iterator[tuple[Store, int]]:
             store.close()
 
 
-def _describe(e: Episode) -> str:
-    return episode_view(e).line
-
-
-def _episode(values: dict[str, Any]) -> Episode:
-    try:
-        return Episode.model_validate(values)
-    except ValueError as exc:
-        errors = getattr(exc, "errors", None)
-        if callable(errors):
-            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
-        raise InputError([str(exc)]) from None
-
-
-# --- options derived from the record's fields -------------------------------------------------
-
-
-def _typer_parameter(o: CliOption) -> inspect.Parameter:
-    """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
-    annotation: Any
-    default: Any = None
-    if o.argument:
-        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
-        default = inspect.Parameter.empty
-    elif o.how == "codes":
-        annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
-    elif o.how in ("flag", "clear"):
-        annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
-        default = False
-    elif o.how == "switch":
-        annotation = Annotated[bool | None, typer.Option(*o.names, help=o.help)]
-    else:
-        annotation = Annotated[str | None, typer.Option(*o.names, help=o.help)]
-    return inspect.Parameter(
-        o.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
-
-
-_DB_PARAMETER = inspect.Parameter(
-    "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
-)
-
-
-def with_options(
-    options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
-
-    def decorate(func: Callable[..., None]) -> Callable[..., None]:
-        params = [*before, *(_typer_parameter(o) for o in options), _DB_PARAMETER]
-        func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
-        return func
-
-    return decorate
-
-
-def _option_value(o: CliOption, raw: Any, *, edit: bool) -> Any:
-    """What one option's text means for its field (InputError says what is wrong)."""
-    if o.how in ("text", "flag", "switch"):
-        return raw
-    if o.how == "time":
-        return parse_when(raw)
-    if o.how == "codes":
-        assert o.parse is not None
-        return _codes(raw, o.parse)
-    if raw is None or (o.nullable and not (raw.strip() if edit else raw)):
-        return None  # an empty value clears a field that may be empty
-    if o.how == "code":
-        return _one(o.parse, raw)
-    if o.how == "int":
-        return parse_int(raw, what=o.what, low=o.low, high=o.high)
-    return parse_duration(raw)
-
-
-def option_values(
-    options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
-) -> dict[str, Any]:
-    """The record's fields from the options given: every field on ``add`` (nothing given is
-    nothing, the time is now); on ``edit`` only those given (an empty text clears one)."""
-    values: dict[str, Any] = {}
-    for o in options:
-        raw = given[o.param]
-        if o.how == "clear":
-            if raw:
-                values.setdefault(o.field, [])  # new codes given as well replace the old
-            continue
-        if edit and raw is None:
-            continue
-        values[o.field] = _option_value(o, raw, edit=edit)
-    return values
-
-
-ADD_OPTIONS = cli_options(Episode)
-EDIT_OPTIONS = cli_options(Episode, edit=True)
-
-
 # --- diary commands -------------------------------------------------------------------------
 
 
-@diary_app.command("add")
-@with_options(ADD_OPTIONS)
-def add(*, db: str | None = None, **given: Any) -> None:
+def _add(**options: Any) -> None:
     """Записать эпизод одной короткой командой: spasmnav diary add cramp --leg left -i 6"""
     with _guard():
-        episode = _episode(option_values(ADD_OPTIONS, given))
-    with _store(db) as (store, person):
+        episode = new_episode(options)
+    with _store(options["db"]) as (store, person):
         saved = store.add_episode(person_id=person, episode=episode)
-    out.print(f"Записано: эпизод №{saved.id} — {_describe(saved)}.")
+    out.print(added_line(saved))
+
+
+def _typer_parameter(option: AddOption) -> inspect.Parameter:
+    """One parameter of ``diary add`` as Typer reads it, from :data:`entry.ADD_OPTIONS`."""
+    annotation: Any
+    default: Any = None
+    if not option.names:
+        annotation = Annotated[str, typer.Argument(help=option.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif option.flag:
+        annotation = Annotated[bool, typer.Option(*option.names, help=option.help)]
+        default = False
+    else:
+        kind: Any = list[str] | None if option.many else str | None
+        annotation = Annotated[
+            kind, typer.Option(*option.names, help=option.help, metavar=option.metavar)
+        ]
+    return inspect.Parameter(
+        option.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+# The command's parameters are those of the one declaration (`entry.ADD_OPTIONS`), which the
+# quick start of `diary add` (`spasmnav.diary.quick_add`) reads as well.
+_add.__signature__ = inspect.Signature([_typer_parameter(o) for o in ADD_OPTIONS])  # type: ignore[attr-defined]
+add = diary_app.command("add")(_add)
 
 
 @diary_app.command("list")
@@ -405,6 +203,69 @@ def list_(
         table.add_row(*episode_view(e).cells())
     out.print(table)
 
+
+# --- `diary edit`: its options derived from the episode's fields -------------------------------
+
+
+def _edit_parameter(o: CliOption) -> inspect.Parameter:
+    """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
+    annotation: Any
+    default: Any = None
+    if o.argument:
+        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif o.how == "codes":
+        annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
+    elif o.how in ("flag", "clear"):
+        annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
+        default = False
+    elif o.how == "switch":
+        annotation = Annotated[bool | None, typer.Option(*o.names, help=o.help)]
+    else:
+        annotation = Annotated[str | None, typer.Option(*o.names, help=o.help)]
+    return inspect.Parameter(
+        o.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_DB_PARAMETER = inspect.Parameter(
+    "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
+)
+
+
+def with_options(
+    options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        params = [*before, *(_edit_parameter(o) for o in options), _DB_PARAMETER]
+        func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return func
+
+    return decorate
+
+
+def option_values(
+    options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
+) -> dict[str, Any]:
+    """The record's fields from the options given (``entry.option_value`` each): every field
+    on ``add``; on ``edit`` only those given (an empty text clears one)."""
+    values: dict[str, Any] = {}
+    for o in options:
+        raw = given[o.param]
+        if o.how == "clear":
+            if raw:
+                values.setdefault(o.field, [])  # new codes given as well replace the old
+            continue
+        if edit and raw is None:
+            continue
+        values[o.field] = option_value(o, raw, edit=edit)
+    return values
+
+
+EDIT_OPTIONS = cli_options(Episode, edit=True)
 
 _EPISODE_ID = inspect.Parameter(
     "episode_id",
