@@ -11,6 +11,8 @@ inside a term's own words never negates that term.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import Match
 from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
@@ -19,6 +21,14 @@ __all__ = ["is_negated", "may_negate", "negates"]
 PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
 LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
 POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "отсутствует", "отсутствуют"})
+# Lemmas that say a function is intact, after the function («чувствительность в промежности
+# сохранена», «функции тазовых органов не нарушены» is «не» + this): they negate a deficit named
+# just before them, as a chart writes a normal finding.
+POST_LEMMAS = frozenset(
+    {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
+)
+# A normal body temperature written after the word («температура 36,6», «t 36.8»).
+_NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
 # «не» followed by these does not negate what comes after: «не могу ходить» is a symptom.
 PSEUDO_AFTER_NE = frozenset(
     {
@@ -48,6 +58,18 @@ AUX = frozenset(
         "появляться",
         "появиться",
         "беспокоить",
+        # how a chart records an absent sign: «отёка не отмечает», «не выявлено», «не
+        # определяется», «белыми они не становились»
+        "отмечать",
+        "отметить",
+        "выявляться",
+        "выявить",
+        "определяться",
+        "обнаруживаться",
+        "обнаружить",
+        "становиться",
+        "замечать",
+        "заметить",
     }
 )
 TERMINATORS = frozenset(
@@ -73,18 +95,23 @@ POST_REACH = 6
 # Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
 # before an auxiliary is among them), by its text; and by its lemma.
 _TRIGGER_TEXTS = PRE_TRIGGERS | POST_TRIGGERS
-_TRIGGER_LEMMA = "отсутствовать"
+# «Отрицает травмы, лихорадку»: the chart's word for a denied symptom, before a list.
+PRE_LEMMAS = frozenset({"отрицать"})
 
 
 def may_negate(tokens: list[Token]) -> bool:
     """Does a word stand in the text that can negate a term? Without one, ``is_negated`` is
     False for every match."""
-    return any(t.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in t.lemmas for t in tokens)
+    return any(negates(t) for t in tokens)
 
 
 def negates(tok: Token) -> bool:
     """Can this token negate a term (``may_negate`` of a text is: one of its tokens can)?"""
-    return tok.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in tok.lemmas
+    return (
+        tok.text in _TRIGGER_TEXTS
+        or not tok.lemmas.isdisjoint(POST_LEMMAS)
+        or _NORMAL_TEMPERATURE.fullmatch(tok.text) is not None
+    )
 
 
 def _is_terminator(tok: Token) -> bool:
@@ -107,7 +134,7 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
         return False
     # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
     # govern what follows them directly («без остановки, судороги…» negates no seizure).
-    crosses_commas = tokens[t].text in LIST_TRIGGERS
+    crosses_commas = tokens[t].text in LIST_TRIGGERS or not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(t + 1, target):
         tok = tokens[k]
         if _is_terminator(tok):
@@ -158,7 +185,9 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
     tok = tokens[t]
-    if tok.text in POST_TRIGGERS or _TRIGGER_LEMMA in tok.lemmas:
+    if tok.text in POST_TRIGGERS or not tok.lemmas.isdisjoint(POST_LEMMAS):
+        return True
+    if _NORMAL_TEMPERATURE.fullmatch(tok.text):
         return True
     # «не было», «не бывает», «не беспокоит», «не наблюдается»
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
@@ -172,7 +201,9 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
     lo = max(0, first - PRE_REACH)
     for t in range(lo, last):
         tok = tokens[t]
-        if t in own or tok.text not in PRE_TRIGGERS or _pseudo(tokens, t):
+        if t in own or _pseudo(tokens, t):
+            continue
+        if tok.text not in PRE_TRIGGERS and tok.lemmas.isdisjoint(PRE_LEMMAS):
             continue
         if t > first:
             # inside the span: «ходить не мешает»

@@ -461,8 +461,71 @@ def _english(w: str) -> bool:
     return w in _ENGLISH or "th" in w or "wh" in w or "ght" in w
 
 
+# Chart shorthand (how a nurse or a doctor types a complaint record): the abbreviations whose
+# full word the lexicon and the qualifiers read («лев. голени» → «левой голени», «п/о 5-е
+# сутки» → «после операции 5-е сутки», «t 38,4» → «температура 38,4»). The full stop of an
+# abbreviation would otherwise end the clause and cut «лев.» from «голени». Applied to the folded
+# text; a word must stand on its own (no letter touching it on either side).
+_SHORTHAND: dict[str, str] = {
+    "лев.": "левой",
+    "прав.": "правой",
+    "пр.": "правой",
+    "п/о": "после операции",
+    "т/б": "тазобедренного",
+    "н/к": "нижних конечностей",
+    "в/к": "верхних конечностей",
+    "нед.": "недели",
+    "мес.": "месяцев",
+    "сут.": "суток",
+    "дн.": "дней",
+    "мин.": "минут",
+    "ок.": "около",
+    "б-ой": "больной",
+    "б-ая": "больная",
+    "б-го": "больного",
+    "б-ного": "больного",
+    "т.к.": "так как",
+    "т. к.": "так как",
+    "т.е.": "то есть",
+    "чсс": "пульс",
+}
+_SHORTHAND_RE = re.compile(
+    r"(?<![0-9a-zа-я])(?:"
+    + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![a-zа-я])"
+    # «t 38,4», «t=38.2», «t° 39», «т 37,8», «т-ра 38»: a temperature sign before a number.
+    + r"|(?<![0-9a-zа-я])(?:t|т|т-ра|темп\.)\s*[°=:]?\s*(?=(?:3[5-9]|4[0-2])(?:[.,][0-9])?(?![0-9]))"
+)
+
+
+def _shorthand(norm: Normalised) -> Normalised:
+    """Expand chart shorthand in a normalised text; offsets still map to the original."""
+    if not _SHORTHAND_RE.search(norm):
+        return norm
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _SHORTHAND_RE.finditer(norm):
+        a, b = m.span()
+        out.append(norm[pos:a])
+        offsets.extend(norm.origin(i) for i in range(pos, a))
+        word = _SHORTHAND.get(m.group())
+        rep = word if word is not None else "температура "
+        out.append(rep)
+        offsets.extend(norm.origin(a + (j * (b - a)) // len(rep)) for j in range(len(rep)))
+        pos = b
+    out.append(norm[pos:])
+    offsets.extend(norm.origin(i) for i in range(pos, len(norm)))
+    return Normalised("".join(out), offsets, norm.origin(len(norm)))
+
+
 def normalise(text: str) -> Normalised:
-    """Fold case and ё, fix script (see the module docstring); offsets map to ``text``."""
+    """Fold case and ё, fix script, expand chart shorthand (see the module docstring); offsets
+    map to ``text``."""
+    return _shorthand(_script(text))
+
+
+def _script(text: str) -> Normalised:
     if not _HAS_LATIN.search(text):
         return Normalised(fold(text), None, len(text))
     # Pass 1: words, their script, and mixed words made single-script.
