@@ -27,6 +27,10 @@ POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "
 POST_LEMMAS = frozenset(
     {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
 )
+# «нормальная», «в норме» say so only of the word they stand by («температура нормальная»),
+# not of a list before it («первый раз такое, давление в норме» keeps «первый раз»).
+NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
+NEAR_ONLY_REACH = 2
 # A normal body temperature written after the word («температура 36,6», «t 36.8»).
 _NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
 # «не» followed by these does not negate what comes after: «не могу ходить» is a symptom.
@@ -220,6 +224,10 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+        if not _post_trigger(tokens, t):
+            continue
+        if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
+            continue
+        if _backward_reaches(tokens, t, last, listed):
             return True
     return False
