@@ -51,6 +51,7 @@ PSEUDO_AFTER_NE = frozenset(
         "совсем",
     }
 )
+PSEUDO_AFTER_NI = frozenset({"с", "слово", "звук"})
 # Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
 AUX = frozenset(
     {
@@ -127,7 +128,12 @@ def _is_verb(tok: Token) -> bool:
 
 
 def _pseudo(tokens: list[Token], t: int) -> bool:
-    if tokens[t].text != "не" or t + 1 >= len(tokens):
+    if t + 1 >= len(tokens):
+        return False
+    if tokens[t].text == "ни":
+        # «ни с того ни с сего» (out of the blue), «не может сказать ни слова» (a symptom)
+        return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NI)
+    if tokens[t].text != "не":
         return False
     return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
 
@@ -135,6 +141,9 @@ def _pseudo(tokens: list[Token], t: int) -> bool:
 def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     """Does a trigger at t negate the word at target (t < target)?"""
     if target - t > PRE_REACH:
+        return False
+    # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
+    if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
         return False
     # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
     # govern what follows them directly («без остановки, судороги…» negates no seizure).
@@ -166,10 +175,14 @@ def _backward_reaches(
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
         return False
+    # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
+    denial = not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(source + 1, t):
         tok = tokens[k]
         if _is_terminator(tok):
             return False
+        if denial:
+            continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):

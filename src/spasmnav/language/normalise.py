@@ -24,6 +24,7 @@ from in the original text, so spans of findings slice the original characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = ["Normalised", "fold", "normalise", "transliterate"]
@@ -488,6 +489,24 @@ _SHORTHAND: dict[str, str] = {
     "т. к.": "так как",
     "т.е.": "то есть",
     "чсс": "пульс",
+    # «не» glued to its verb, as phones and dictation write it («неможет сказать»)
+    "неможет": "не может",
+    "немогу": "не могу",
+    "немог": "не мог",
+    "немогла": "не могла",
+    "немогли": "не могли",
+    "немогут": "не могут",
+    "неполучается": "не получается",
+    "небыло": "не было",
+    "нечувствую": "не чувствую",
+    "нечувствует": "не чувствует",
+    "недержит": "не держит",
+    "неслушается": "не слушается",
+    "непроходит": "не проходит",
+    "неподнимает": "не поднимает",
+    "неходит": "не ходит",
+    "неотвечает": "не отвечает",
+    "непонимает": "не понимает",
 }
 _SHORTHAND_RE = re.compile(
     r"(?<![0-9a-zа-я])(?:"
@@ -499,19 +518,69 @@ _SHORTHAND_RE = re.compile(
 )
 
 
+_TENS = {
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+}
+_UNITS = {
+    "один": 1, "одна": 1, "одну": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3,
+    "трех": 3, "четыре": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6,
+    "семь": 7, "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9,
+}  # fmt: skip
+_ORDINAL_STEMS = {
+    "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7,
+    "восьм": 8, "девят": 9,
+}  # fmt: skip
+# «тридцать шестая неделя», «сорок пять лет»: a compound numeral read as one number (the
+# quantities read a number word at a time, so «тридцать шесть» would be 6).
+_COMPOUND_RE = re.compile(
+    r"(?<![а-я])("
+    + "|".join(_TENS)
+    + r")\s+(?:("
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")|("
+    + "|".join(_ORDINAL_STEMS)
+    + r")(ий|ой|ый|ая|ое|ую|ого|ом|ей|ые|ых|ья|ье|ьей|ьего|ьем)?)(?![а-я])"
+)
+
+
+def _compound(m: re.Match[str]) -> str:
+    tens = _TENS[m.group(1)]
+    if m.group(2):
+        return str(tens + _UNITS[m.group(2)])
+    return f"{tens + _ORDINAL_STEMS[m.group(3)]}-{m.group(4) or 'й'}"
+
+
 def _shorthand(norm: Normalised) -> Normalised:
-    """Expand chart shorthand in a normalised text; offsets still map to the original."""
-    if not _SHORTHAND_RE.search(norm):
+    return _rewrite(_rewrite(norm, _SHORTHAND_RE, _short), _COMPOUND_RE, _compound)
+
+
+def _short(m: re.Match[str]) -> str:
+    word = _SHORTHAND.get(m.group())
+    return word if word is not None else "температура "
+
+
+def _rewrite(
+    norm: Normalised, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+) -> Normalised:
+    """Rewrite the matches of ``pattern`` in a normalised text; offsets still map to the
+    original."""
+    if not pattern.search(norm):
         return norm
     out: list[str] = []
     offsets: list[int] = []
     pos = 0
-    for m in _SHORTHAND_RE.finditer(norm):
+    for m in pattern.finditer(norm):
         a, b = m.span()
         out.append(norm[pos:a])
         offsets.extend(norm.origin(i) for i in range(pos, a))
-        word = _SHORTHAND.get(m.group())
-        rep = word if word is not None else "температура "
+        rep = replace(m)
         out.append(rep)
         offsets.extend(norm.origin(a + (j * (b - a)) // len(rep)) for j in range(len(rep)))
         pos = b
