@@ -80,6 +80,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONDITION_BUDGET",
+    "REMOVED_QUESTIONS",
     "UNKNOWN",
     "AnswerValue",
     "Catalogue",
@@ -107,6 +108,7 @@ __all__ = [
     "result",
     "start",
     "understood",
+    "unknown_question",
 ]
 
 UNKNOWN = "unknown"  # the code of «Не знаю», offered with every question
@@ -138,6 +140,28 @@ _DEFAULT_BOUNDS = (0.0, 100_000.0)
 
 class InterviewError(ValueError):
     """An invalid answer or state; the message is Russian, for the person."""
+
+
+# Questions merged into grouped lists (issue 11): an old answer file or a carried state that
+# still names one gets a message saying where its options went, not «нет такого вопроса».
+REMOVED_QUESTIONS: dict[str, tuple[str, str]] = {
+    "rf_calf": ("sx_general", "отёк икры"),
+    "hx_neuro": ("hx_chronic", "болезни нервной системы и боль в спине"),
+    "sx_circulation": ("sx_deficit", "тяжесть, зябкость ног и боль при ходьбе"),
+    "sp_signs": ("gait", "признаки спастичности"),
+    "hx_dvt_risk": ("course_flags", "постельный режим, операция и долгая дорога"),
+}
+
+
+def unknown_question(link_id: object) -> InterviewError:
+    """The error for a linkId that is not in the questionnaire (or no longer is)."""
+    if isinstance(link_id, str) and link_id in REMOVED_QUESTIONS:
+        successor, what = REMOVED_QUESTIONS[link_id]
+        return InterviewError(
+            f"Вопроса «{link_id}» больше нет: о нём ({what}) теперь спрашивает вопрос "
+            f"«{successor}». Ответьте на «{successor}» (или уберите «{link_id}» из ответов)."
+        )
+    return InterviewError(f"Нет такого вопроса: «{link_id}».")
 
 
 # --- State -----------------------------------------------------------------------------------
@@ -217,7 +241,11 @@ def _check_state(state: InterviewState) -> None:
     for link, value in state.answers.items():
         q = cat.by_link.get(link)
         if q is None:
-            problems.append(f"неизвестный вопрос «{link}»")
+            if link in REMOVED_QUESTIONS:
+                successor = REMOVED_QUESTIONS[link][0]
+                problems.append(f"вопроса «{link}» больше нет (теперь он часть «{successor}»)")
+            else:
+                problems.append(f"неизвестный вопрос «{link}»")
             continue
         try:
             if _validate(q, value) != value:
@@ -370,13 +398,21 @@ T3: TypeAlias = bool | None  # three-valued: True, False, None = could still go 
 
 
 class _View:
-    """Facts for three-valued evaluation: what is known, and what could still be answered."""
+    """Facts for three-valued evaluation: what is known, what could still be answered, and
+    what the person was asked and answered «Не знаю» to (``declined``: not chased through
+    other questions, it stays unknown and the result says so)."""
 
-    __slots__ = ("facts", "free")
+    __slots__ = ("declined", "facts", "free")
 
-    def __init__(self, facts: Mapping[str, Observation], free: frozenset[str]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, Observation],
+        free: frozenset[str],
+        declined: frozenset[str] = frozenset(),
+    ) -> None:
         self.facts = facts
         self.free = free
+        self.declined = declined
 
 
 Pred3: TypeAlias = Callable[[_View], T3]
@@ -517,6 +553,10 @@ class _Catalog:
             o = v.facts.get(fid)
             if o is not None and o.present is True:
                 return True
+            if fid in v.declined or (o is not None and o.present is False):
+                # Asked and answered: «нет» (an option left unticked) or «не знаю». Another
+                # question that could still derive it is not asked only for this.
+                return False
             out: T3 = None if fid in v.free else False
             derived = self.derived3.get(fid)
             if derived is not None:
@@ -632,6 +672,14 @@ def _validate(q: _Q, value: Any) -> AnswerValue:
         none = q.none.display if q.none else NONE
         raise InterviewError(f"«{none}» нельзя отметить вместе с другими вариантами.")
     chosen = set(picked)
+    by_primary: dict[str, list[str]] = {}
+    for o in q.options:
+        if o.code in chosen and o.primary is not None and o.positive:
+            by_primary.setdefault(o.primary, []).append(o.display)
+    for displays in by_primary.values():
+        if len(displays) > 1:
+            listed = " или ".join(f"«{d}»" for d in displays)
+            raise InterviewError(f"Отметьте что-то одно: {listed}.")
     return [c for c in codes if c in chosen]
 
 
@@ -708,7 +756,7 @@ def answer_from_facts(link_id: str, known: Mapping[str, Observation]) -> AnswerV
     cat = _catalog()
     q = cat.by_link.get(link_id)
     if q is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     if q.kind in ("boolean", "number") and q.q.finding:
         seen = known.get(q.q.finding)
         if seen is None:
@@ -728,15 +776,21 @@ def answer_from_facts(link_id: str, known: Mapping[str, Observation]) -> AnswerV
                 best, chosen = key, o.code
         return chosen
     if q.kind == "list":
-        picked = []
+        # A grouped option may stand for a derived finding («длится 2 недели и дольше»).
+        completed = cat.engine.complete(known)
+        best_of: dict[str, tuple[tuple[int, int, float], str]] = {}
         for o in q.options:
             if o.code == NONE or o.primary is None or not o.positive:
                 continue
-            primary = known.get(o.primary)
+            primary = completed.get(o.primary)
             if primary is not None and primary.present is True:
-                agree, _, _ = _option_fit(o, known, cat)
-                if agree >= 0:
-                    picked.append(o.code)
+                agree, unknown, distance = _option_fit(o, completed, cat)
+                key = (-agree, unknown, distance)
+                # Options that set the same finding are alternatives: the best fit only.
+                if agree >= 0 and (o.primary not in best_of or key < best_of[o.primary][0]):
+                    best_of[o.primary] = (key, o.code)
+        chosen_codes = {code for _, code in best_of.values()}
+        picked = [o.code for o in q.options if o.code in chosen_codes]
         if picked:
             return picked
         if q.none is not None and all(
@@ -869,6 +923,9 @@ class _Situation:
     answered: frozenset[str]
     candidates: list[_Q]
     pending: list[_Q]  # unanswered, not established, possibly enabled later
+    # Findings of questions answered «Не знаю» that nothing else established: unknown, and
+    # not asked again in another form (``InterviewRecord.unchecked`` lists the questions).
+    declined: frozenset[str] = frozenset()
 
 
 def _known(o: Observation | None) -> bool:
@@ -895,7 +952,18 @@ def _situation(state: InterviewState) -> _Situation:
         if enabled[link] or any(ew.question not in answered for ew in cq.q.enableWhen):
             pending.append(cq)
     candidates = [cq for cq in pending if enabled[cq.q.linkId]]
-    return _Situation(state, base, facts, enabled, effective, answered, candidates, pending)
+    declined = frozenset(
+        fid
+        for link in state.history
+        if state.answers.get(link) is None
+        and enabled.get(link, False)
+        and (cq := cat.by_link.get(link)) is not None
+        for fid in cq.settable
+        if not _known(facts.get(fid))
+    )
+    return _Situation(
+        state, base, facts, enabled, effective, answered, candidates, pending, declined
+    )
 
 
 def facts(state: InterviewState) -> dict[str, Observation]:
@@ -1034,9 +1102,12 @@ def _decide(state: InterviewState) -> _Decision:
 
     # 4. Settle the level: rules still open (unknown) that could raise it above the certain part.
     free = frozenset(
-        fid for cq in sit.pending for fid in cq.settable if not _known(sit.facts.get(fid))
+        fid
+        for cq in sit.pending
+        for fid in cq.settable
+        if not _known(sit.facts.get(fid)) and fid not in sit.declined
     )
-    view = _View(sit.facts, free)
+    view = _View(sit.facts, free, sit.declined)
     values = [
         (rank, _screened(pred(view), screens, sit.facts), fids)
         for (rank, pred, fids), screens in zip(cat.rules3, cat.screened_by, strict=True)
@@ -1243,7 +1314,7 @@ def question_step(state: InterviewState, link_id: str) -> QuestionStep:
     from the summary: answering it again replaces the old answer, the others stay)."""
     cq = _catalog().by_link.get(link_id) if isinstance(link_id, str) else None
     if cq is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     step = _question_step(state, link_id, "edit", _situation(state))
     if link_id in state.answers:
         value = state.answers[link_id]
@@ -1292,7 +1363,7 @@ def answer(state: InterviewState, link_id: str, value: Any) -> InterviewState:
     question does not exist or the value does not fit it."""
     cq = _catalog().by_link.get(link_id) if isinstance(link_id, str) else None
     if cq is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     canonical = _validate(cq, value)
     answers = dict(state.answers)
     answers[link_id] = canonical

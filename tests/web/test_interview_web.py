@@ -55,6 +55,8 @@ def test_full_interview_to_a_result_and_save(client: TestClient) -> None:
         else:
             break
     assert 'class="level level-' in page
+    # The age was answered «Не знаю»: the result says it was not checked (unknown, not absent).
+    assert "Не проверено" in page and "Сколько вам лет?" in page
     assert 'name="state"' in page and 'action="/diary/assessments"' in page
     f = _fields(page)
     r = client.post(
