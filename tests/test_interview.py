@@ -691,6 +691,26 @@ def test_unknown_is_not_asked_again_and_the_result_says_it_was_not_checked(
     assert iv.question_text("course_flags", "self") in unchecked_json
 
 
+def test_an_answer_the_earlier_answers_exclude_does_not_make_a_question_worth_asking() -> None:
+    state = iv.answer(_calm(iv.start(subject="self")), "mv_kind", ["cramp"])
+    # Before «Что из этого верно?», a cramp lasting over 20 minutes is an urgent red flag.
+    with_episode = iv.next_step(state)
+    assert isinstance(with_episode, iv.QuestionStep)
+    assert with_episode.phase == "red_flags"
+    assert with_episode.link_id in ("course_flags", "course_episode")
+    # «Ничего из этого» there said it does not last and does not persist: «Дольше 20 минут и не
+    # отпускает» would contradict it, so «Сколько длится приступ?» is no red flag any more.
+    state = iv.answer(state, "course_flags", ["none"])
+    run = _drive_unknown(state)
+    assert "course_episode" not in run.asked
+    assert iv.facts(run.state)["persists_not_resolving"].present is False
+    # With «Не знаю» instead, the red flag is still asked in its own words.
+    state = iv.answer(state, "course_flags", None)
+    step = iv.next_step(state)
+    assert isinstance(step, iv.QuestionStep) and step.link_id == "course_episode"
+    assert step.phase == "red_flags"
+
+
 def test_replay_saves_to_the_diary(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"subject": "self", "answers": CALM}), encoding="utf-8")

@@ -23,7 +23,9 @@ finding it can set is already known, and it is asked only while its ``enableWhen
    is the order of danger. The first-line screens are grouped lists («Есть ли сейчас
    что-нибудь из этого?»): besides single signs, an option may stand for a whole check of the
    pack («после операции на щитовидной железе сводит кисти»), setting the check's answer, so
-   an emergency that needs context is reached in the first few questions.
+   an emergency that needs context is reached in the first few questions. An answer that
+   would contradict what the person already answered (a cramp «дольше 20 минут» after «не
+   отпускает» was left unticked) does not make a question dangerous.
 4. **Settle the triage level.** Every rule is evaluated in three-valued (Kleene) logic, where
    a finding that some remaining question could still set is *unknown*. If a rule that is
    still unknown could raise the level above what is already certain, the level is not
@@ -32,6 +34,11 @@ finding it can set is already known, and it is asked only while its ``enableWhen
    not yet known, because together they fire a rule. A rule whose check the person answered
    «нет» to (a grouped option left unticked) counts as settled here: its findings are not
    asked again only for it, though the engine still fires it if other answers bring them.
+   The grouped lists of what needs a doctor (issue 11: illnesses, course, symptoms, gait) tick
+   the thresholds the rules use («длится 2 недели или дольше»), so one list settles what
+   several detailed questions did. A finding the person answered «Не знаю» to is settled here
+   too: it is not chased through another question (it stays unknown, never absent, and the
+   result lists the question under «Не проверено»: ``InterviewRecord.unchecked``).
 5. **Then sharpen the leading condition.** Once the level is settled, a remaining question is
    worth asking when one of its answers (one more thing true, or «ничего из этого») would
    change which condition leads; the most informative such question is asked, while fewer
@@ -50,7 +57,9 @@ by a compiled mirror of the engine's level and ranking (checked against the engi
 tests), so a step takes a few milliseconds; steps are also cached by state.
 
 «Не знаю» is always an answer: it sets nothing, the question is not asked again, and the
-findings it would have set stay unknown (the engine treats them as not present).
+findings it would have set stay unknown (the engine treats them as not present; the result
+says they were not checked). Options of a list that set the same finding are alternatives
+(«на одной ноге» / «на обеих»): only one may be ticked.
 """
 
 from __future__ import annotations
@@ -784,11 +793,11 @@ def answer_from_facts(link_id: str, known: Mapping[str, Observation]) -> AnswerV
                 continue
             primary = completed.get(o.primary)
             if primary is not None and primary.present is True:
-                agree, unknown, distance = _option_fit(o, completed, cat)
-                key = (-agree, unknown, distance)
+                fit, unsure, off = _option_fit(o, completed, cat)
+                rank = (-fit, unsure, off)
                 # Options that set the same finding are alternatives: the best fit only.
-                if agree >= 0 and (o.primary not in best_of or key < best_of[o.primary][0]):
-                    best_of[o.primary] = (key, o.code)
+                if fit >= 0 and (o.primary not in best_of or rank < best_of[o.primary][0]):
+                    best_of[o.primary] = (rank, o.code)
         chosen_codes = {code for _, code in best_of.values()}
         picked = [o.code for o in q.options if o.code in chosen_codes]
         if picked:
@@ -926,6 +935,8 @@ class _Situation:
     # Findings of questions answered «Не знаю» that nothing else established: unknown, and
     # not asked again in another form (``InterviewRecord.unchecked`` lists the questions).
     declined: frozenset[str] = frozenset()
+    # The facts of the answers alone (not of the opening text): what the person said.
+    said: Facts = dataclasses.field(default_factory=dict)
 
 
 def _known(o: Observation | None) -> bool:
@@ -937,10 +948,12 @@ def _situation(state: InterviewState) -> _Situation:
     base = _base_facts(state)
     enabled, effective = _enablement(state, base, cat)
     facts = dict(base)
+    said: Facts = {}
     for link in state.history:
         cq = cat.by_link.get(link)
         if cq is not None and enabled.get(link, False):
             _apply(cq, state.answers.get(link), facts)
+            _apply(cq, state.answers.get(link), said)
     answered = frozenset(state.answers)
     pending: list[_Q] = []
     for cq in cat.questions:
@@ -962,7 +975,7 @@ def _situation(state: InterviewState) -> _Situation:
         if not _known(facts.get(fid))
     )
     return _Situation(
-        state, base, facts, enabled, effective, answered, candidates, pending, declined
+        state, base, facts, enabled, effective, answered, candidates, pending, declined, said
     )
 
 
@@ -981,21 +994,42 @@ class _Decision:
     phase: str = ""
 
 
-def _enumerate_answers(cq: _Q, cat: _Catalog, *, together: bool = True) -> list[AnswerValue]:
+def _contradicts(o: _Opt, said: Mapping[str, Observation]) -> bool:
+    """Whether an option says the opposite of what the person's answers already said (a
+    finding ticked off that the option sets present, or the other way round)."""
+    for fid, obs in o.sets:
+        known = said.get(fid)
+        if known is None or known.present is None:
+            continue
+        if known.present is not (obs.present is True):
+            return True
+    return False
+
+
+def _enumerate_answers(
+    cq: _Q,
+    cat: _Catalog,
+    *,
+    together: bool = True,
+    said: Mapping[str, Observation] | None = None,
+) -> list[AnswerValue]:
     """A small set of answers that covers what a question can do (for one-step look-ahead):
-    each option alone, «none», and with ``together`` every option of a list at once."""
+    each option alone, «none», and with ``together`` every option of a list at once. With
+    ``said`` (the facts of the answers so far), options that would contradict them are left
+    out: an answer implied away by earlier answers does not make a question worth asking."""
     if cq.kind == "boolean":
         return [True, False]
     if cq.kind == "number" and cq.q.finding:
         return list(cat.numeric_representatives(cq.q.finding))
+    options = [o for o in cq.options if said is None or not _contradicts(o, said)]
     if cq.kind == "choice":
-        return [o.code for o in cq.options]
+        return [o.code for o in options]
     if cq.kind == "list":
-        positives = [o.code for o in cq.options if o.code != NONE]
+        positives = [o.code for o in options if o.code != NONE]
         out: list[AnswerValue] = [[c] for c in positives]
         if together and len(positives) > 1:
             out.append(positives)
-        if cq.none is not None:
+        if cq.none is not None and cq.none in options:
             out.append([NONE])
         return out
     return []
@@ -1093,7 +1127,11 @@ def _decide(state: InterviewState) -> _Decision:
     dangerous: list[tuple[int, int, int, str]] = []
     for cq in sit.candidates:
         reach = max(
-            (_level_after(cq, v, sit.facts, cat) for v in _enumerate_answers(cq, cat)), default=0
+            (
+                _level_after(cq, v, sit.facts, cat)
+                for v in _enumerate_answers(cq, cat, said=sit.said)
+            ),
+            default=0,
         )
         if reach >= URGENT and reach > level:
             dangerous.append((-reach, 0 if not cq.q.red_flag else 1, cq.index, cq.q.linkId))
@@ -1136,7 +1174,7 @@ def _decide(state: InterviewState) -> _Decision:
             cq
             for cq in sit.candidates
             if any(fid in cat.evidence_findings and fid in free for fid in cq.settable)
-            and _changes_leader(cq, sit.facts, leader, cat)
+            and _changes_leader(cq, sit, leader, cat)
         ]
         if useful:
             gains = _gains(sit, cat, {cq.q.linkId for cq in useful})
@@ -1157,11 +1195,9 @@ def _screened(value: T3, screens: tuple[str, ...], facts: Mapping[str, Observati
     return value
 
 
-def _changes_leader(
-    cq: _Q, base: Mapping[str, Observation], leader: str | None, cat: _Catalog
-) -> bool:
-    for value in _enumerate_answers(cq, cat, together=False):
-        trial = dict(base)
+def _changes_leader(cq: _Q, sit: _Situation, leader: str | None, cat: _Catalog) -> bool:
+    for value in _enumerate_answers(cq, cat, together=False, said=sit.said):
+        trial = dict(sit.facts)
         _apply(cq, value, trial)
         if cat.leader(cat.engine.complete(trial)) != leader:
             return True

@@ -93,6 +93,24 @@ def test_damaged_state_is_a_clear_error(client: TestClient) -> None:
     assert r.status_code == 400 and "Состояние опроса" in r.text
 
 
+def test_a_question_merged_away_is_a_clear_error(client: TestClient) -> None:
+    """Issue 11 merged questions into grouped lists: a page or a state from before names one."""
+    f = _fields(client.get("/interview").text)
+    for editing in ("0", "1"):
+        r = client.post(
+            "/interview",
+            data={**f, "link_id": "rf_calf", "value": "no", "repeats": "0", "editing": editing},
+        )
+        assert r.status_code == 422, r.text
+        text = htmllib.unescape(r.text)
+        assert "Вопроса «rf_calf» больше нет" in text and "«sx_general»" in text
+        assert 'id="question"' in r.text  # the current question is still there to answer
+    old = '{"answers": {"rf_calf": "no"}, "history": ["rf_calf"]}'
+    r = client.post("/interview", data={**f, "state": old, "value": "self"})
+    assert r.status_code == 400
+    assert "больше нет" in htmllib.unescape(r.text)
+
+
 def test_invalid_answer_stays_on_the_question(client: TestClient) -> None:
     f = _fields(client.get("/interview").text)
     r = client.post("/interview", data={**f, "value": "martian"})
