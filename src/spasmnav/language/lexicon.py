@@ -567,19 +567,19 @@ class Lexicon:
                 # One word: every place it stands (inside any window), in its sentence if near.
                 if near is None:
                     for anchor in pos[ids[0]]:
-                        key = (finding, (anchor,))
-                        if key not in seen:
-                            seen.add(key)
-                            out.append(Match(finding, source, key[1]))
+                        one = (finding, (anchor,))
+                        if one not in seen:
+                            seen.add(one)
+                            out.append(Match(finding, source, one[1]))
                     continue
                 where = near_where(finding)
                 for anchor in pos[ids[0]]:
                     if sentence_of[anchor] not in where:
                         continue
-                    key = (finding, (anchor,))
-                    if key not in seen:
-                        seen.add(key)
-                        out.append(Match(finding, source, key[1]))
+                    one = (finding, (anchor,))
+                    if one not in seen:
+                        seen.add(one)
+                        out.append(Match(finding, source, one[1]))
                 continue
             size = len(ids)
             if shape == _CONTIGUOUS:
