@@ -644,5 +644,5 @@ class Lexicon:
         )
         if elsewhere:
             assert clause_of is not None
-            out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]
+            out = [m for m in out if clause_of[m.positions[0]] not in elsewhere.get(m.finding, ())]
         return out

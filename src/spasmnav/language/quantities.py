@@ -556,7 +556,9 @@ def _measured(
             continue  # nothing here can be a quantity
         found: set[str] = set()
         for k in range(lo, hi):
-            found |= clause_findings.get(k, set())
+            here_found = clause_findings.get(k)
+            if here_found:
+                found |= here_found
         has_movement = bool(found & movement)
         has_stroke = stroke_clause[ci]
         if not has_stroke and not found and not starts_sentence and ci > 0:
