@@ -212,8 +212,9 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
 
 def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
     """``listed``: token positions inside matches of symptoms and signs (list items)."""
-    own = set(match.positions)
-    first, last = match.first, match.last
+    positions = match.positions
+    own = set(positions)
+    first, last = positions[0], positions[-1]
     # A trigger before the term, or between its words.
     lo = max(0, first - PRE_REACH)
     for t in range(lo, last):
