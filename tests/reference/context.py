@@ -71,6 +71,7 @@ POST_LEMMAS = frozenset(
 )
 PRE_LEMMAS = frozenset({"отрицать"})
 NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
+NORMAL_POS = frozenset({"ADJF", "ADJS", "NOUN"})
 _NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
 TERMINATORS = frozenset(
     {
@@ -216,6 +217,8 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if t - last > 2 and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue
+        if not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS) and tokens[t].pos not in NORMAL_POS:
+            continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
         if _backward_reaches(tokens, t, last, listed):
             return True
     return False

@@ -30,6 +30,7 @@ POST_LEMMAS = frozenset(
 # «нормальная», «в норме» say so only of the word they stand by («температура нормальная»),
 # not of a list before it («первый раз такое, давление в норме» keeps «первый раз»).
 NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
+NORMAL_POS = frozenset({"ADJF", "ADJS", "NOUN"})
 NEAR_ONLY_REACH = 2
 # A normal body temperature written after the word («температура 36,6», «t 36.8»).
 _NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
@@ -242,6 +243,8 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue
+        if not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS) and tokens[t].pos not in NORMAL_POS:
+            continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
         if _backward_reaches(tokens, t, last, listed):
             return True
     return False
