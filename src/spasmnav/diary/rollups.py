@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from .analytics import DayAggregate, adherence, symptom_duration_days, trend
 from .orm import (
     AssessmentRow,
     DayNoteRow,
@@ -31,13 +30,17 @@ from .orm import (
     RollupRow,
     ScaleScoreRow,
 )
+from .rollup_figures import (
+    ADHERENCE_DAYS,
+    N_FACTS,
+    RECENT_DAYS,
+    URGENT_LEVELS,
+    WINDOW_DAYS,
+    figures,
+)
+from .rollup_figures import as_datetime as _as_datetime
 
 __all__ = ["ADHERENCE_DAYS", "RECENT_DAYS", "URGENT_LEVELS", "WINDOW_DAYS", "refresh"]
-
-RECENT_DAYS = 28
-WINDOW_DAYS = 180
-ADHERENCE_DAYS = 14
-URGENT_LEVELS = ("urgent", "emergency")
 
 
 _FIGURES = (
@@ -178,27 +181,9 @@ _FACT_COLUMNS = (
     _URGENT.scalar_subquery(),
     _LAST_SCALE.scalar_subquery(),
 )
-_N_FACTS = len(_FACT_COLUMNS)
+assert len(_FACT_COLUMNS) == N_FACTS  # the figures read the facts in this order
 _FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).subquery("facts")
 _READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _as_datetime(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
 
 
 def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -216,100 +201,11 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     c = s.connection()
     p = {"pid": person_id}
     rows = c.execute(_READ, p).all()
-    (
-        total,
-        first_day,
-        last_started,
-        note_first,
-        note_last,
-        last_session,
-        last_intake,
-        level,
-        level_at,
-        urgent_at,
-        last_scale,
-    ) = rows[0][:_N_FACTS]
-    last_session = _as_datetime(last_session)
-    last_intake = _as_datetime(last_intake)
-    level_at = _as_datetime(level_at)
-    firsts = [d for d in (_as_date(first_day), _as_date(note_first)) if d is not None]
-    start = min(firsts) if firsts else None
-    lasts = [
-        d
-        for d in (
-            _as_date(last_started),
-            _as_date(note_last),
-            _as_date(last_session),
-            _as_date(last_intake),
-        )
-        if d is not None
-    ]
-    end = max(lasts) if lasts and start is not None else None
-    days: list[DayAggregate] = []
-    sessions: list[dt.datetime] = []
-    if end is not None:
-        since = end - dt.timedelta(days=WINDOW_DAYS)
-        kept = [(_as_date(r[_N_FACTS]), r[_N_FACTS + 1 :]) for r in rows]
-        days = sorted(
-            (
-                DayAggregate(
-                    day=day,
-                    episodes=int(r[0]),
-                    intensity_sum=int(r[1]),
-                    intensity_n=int(r[2]),
-                    sleep=int(r[3]),
-                    walking=int(r[4]),
-                )
-                for day, r in kept
-                if day is not None and day >= since
-            ),
-            key=lambda d: d.day,
-        )
-        window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
-        if last_session is not None and last_session >= window:  # else none to read
-            found = c.scalars(_SESSIONS, {**p, "since": window})
-            sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
-    tr = trend(days, start=start, end=end)
-    recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
-    duration = symptom_duration_days(days)
-    if last_session is None or end is None:
-        adherence_pct: int | None = None
-    elif sessions:
-        adherence_pct = round(100 * adherence(sessions, end=end).share_on_target)
-    else:
-        adherence_pct = 0
-    entries = [
-        t
-        for t in (
-            _as_datetime(last_started),
-            last_session,
-            last_intake,
-            level_at,
-            _as_datetime(last_scale),
-            _as_datetime(note_last),
-        )
-        if t is not None
-    ]
-    values: dict[str, Any] = {
-        "total_episodes": int(total) if total else 0,
-        "recent_episodes": (
-            sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
-        ),
-        "trend": tr.verdict,
-        "trend_text": f"{tr.title}: {tr.frequency.text} {tr.intensity.text}".strip(),
-        # The moment worsening was first seen, kept while it lasts (an acknowledgement
-        # covers this run of worsening; a new run raises the alert again).
-        "worsening_since": (worsening_since or now) if tr.worsening else None,
-        "duration_days": duration,
-        "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
-        "sleep_day": max((d.day for d in days if d.sleep), default=None),
-        "walking_day": max((d.day for d in days if d.walking), default=None),
-        "adherence_pct": adherence_pct,
-        "level": level,
-        "level_at": level_at,
-        "urgent_at": _as_datetime(urgent_at),
-        "last_entry_at": max(entries) if entries else None,
-        "updated_at": now,
-    }
+    values = figures(
+        rows,
+        worsening_since=worsening_since,
+        now=now,
+        read_sessions=lambda since: c.scalars(_SESSIONS, {**p, "since": since}),
+    )
     c.execute(_UPDATE, {**values, "row_person": person_id})
     return values
