@@ -40,15 +40,23 @@ def poisson_slope(y: Sequence[float], x: Sequence[float]) -> tuple[float, float,
     n = len(y)
     mean = math.fsum(y) / n
     b0, b1 = math.log(max(mean, 1e-9)), 0.0
+    # Each sum is an exactly rounded ``math.fsum``, so its terms may be made in any order: the
+    # terms come from one pass over the days (a diary write runs this), ``m·x·x`` and ``m·x·z``
+    # reusing ``m·x`` as their left-to-right products do.
+    exp, fsum = math.exp, math.fsum
     for _ in range(100):
-        eta = [min(30.0, max(-30.0, b0 + b1 * xi)) for xi in x]
-        mu = [math.exp(e) for e in eta]
-        z = [e + (yi - m) / m for e, yi, m in zip(eta, y, mu, strict=True)]
-        s0 = math.fsum(mu)
-        s1 = math.fsum(m * xi for m, xi in zip(mu, x, strict=True))
-        s2 = math.fsum(m * xi * xi for m, xi in zip(mu, x, strict=True))
-        r0 = math.fsum(m * zi for m, zi in zip(mu, z, strict=True))
-        r1 = math.fsum(m * xi * zi for m, xi, zi in zip(mu, x, z, strict=True))
+        mu, mx, mxx, mz, mxz = [], [], [], [], []
+        for xi, yi in zip(x, y, strict=True):
+            e = min(30.0, max(-30.0, b0 + b1 * xi))
+            m = exp(e)
+            zi = e + (yi - m) / m
+            a = m * xi
+            mu.append(m)
+            mx.append(a)
+            mxx.append(a * xi)
+            mz.append(m * zi)
+            mxz.append(a * zi)
+        s0, s1, s2, r0, r1 = fsum(mu), fsum(mx), fsum(mxx), fsum(mz), fsum(mxz)
         n0, n1 = _solve2(s0, s1, s2, r0, r1)
         done = max(abs(n0 - b0), abs(n1 - b1)) < 1e-10
         b0, b1 = n0, n1

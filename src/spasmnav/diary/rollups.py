@@ -15,9 +15,11 @@ test checks that the figures kept write by write equal the ones it computes from
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy import bindparam, func, insert, select, text, true, update
 from sqlalchemy.orm import Session
 
 from .analytics import DayAggregate, adherence, symptom_duration_days, trend
@@ -32,7 +34,16 @@ from .orm import (
     ScaleScoreRow,
 )
 
-__all__ = ["ADHERENCE_DAYS", "RECENT_DAYS", "URGENT_LEVELS", "WINDOW_DAYS", "refresh"]
+__all__ = [
+    "ADHERENCE_DAYS",
+    "RECENT_DAYS",
+    "URGENT_LEVELS",
+    "WINDOW_DAYS",
+    "Inputs",
+    "figures",
+    "read_inputs",
+    "refresh",
+]
 
 RECENT_DAYS = 28
 WINDOW_DAYS = 180
@@ -201,21 +212,74 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value))
 
 
-def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Recompute one person's rollup inside ``s`` (it sees the write it accompanies).
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a person's rollup is computed from, as one read gives it (both engines)."""
 
-    The trend is the one the trends page computes (the same test over the same last
-    ``TREND_WEEKS`` weeks up to the last entry); only the days of the last ``WINDOW_DAYS``
-    are read, so the cost does not grow with the diary. A run of symptoms is therefore
-    counted back at most ``WINDOW_DAYS`` days, far beyond the three weeks the alert needs.
-    """
-    now = now or dt.datetime.now().replace(microsecond=0)
+    worsening_since: dt.datetime | None
+    total: int
+    first_day: dt.date | None
+    last_started: dt.datetime | None
+    note_first: dt.date | None
+    note_last: dt.date | None
+    last_session: dt.datetime | None
+    last_intake: dt.datetime | None
+    level: str | None
+    level_at: dt.datetime | None
+    urgent_at: dt.datetime | None
+    last_scale: dt.datetime | None
+    # The latest ``WINDOW_DAYS + 1`` days with episodes, oldest first: (day, episodes,
+    # intensity_sum, intensity_n, sleep, walking).
+    days: list[tuple[dt.date, int, int, int, int, int]]
+    # Every exercise session since ``ADHERENCE_DAYS - 1`` days before the last one's day,
+    # oldest first (None: read them when needed, as the portable reader does).
+    sessions: list[dt.datetime] | None
+
+
+# PostgreSQL: one call locks the person's row and reads everything (revision 0006_a).
+_PG_INPUTS = text(
+    "SELECT * FROM spasmnav_rollup_inputs(CAST(:pid AS integer), CAST(:now AS timestamp), "
+    "CAST(:days AS integer), CAST(:sessions AS integer))"
+)
+
+
+def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
+    row = c.execute(
+        _PG_INPUTS,
+        {"pid": person_id, "now": now, "days": WINDOW_DAYS + 1, "sessions": ADHERENCE_DAYS},
+    ).one()
+    (ws, total, first_day, last_started, note_first, note_last, last_session, last_intake) = row[
+        :8
+    ]
+    level, level_at, urgent_at, last_scale = row[8:12]
+    days = (
+        list(zip(row[12], row[13], row[14], row[15], row[16], row[17], strict=True))
+        if row[12] is not None
+        else []
+    )
+    return Inputs(
+        worsening_since=ws,
+        total=int(total),
+        first_day=first_day,
+        last_started=last_started,
+        note_first=note_first,
+        note_last=note_last,
+        last_session=last_session,
+        last_intake=last_intake,
+        level=level,
+        level_at=level_at,
+        urgent_at=urgent_at,
+        last_scale=last_scale,
+        days=days,
+        sessions=list(row[18]) if row[18] is not None else [],
+    )
+
+
+def _inputs_portable(s: Session, person_id: int, now: dt.datetime) -> Inputs:
+    """The same with portable statements: the row locked (or made), then one read."""
     worsening_since = _lock_row(s, person_id, now)
-    # Core execution on the session's connection: the same transaction without the ORM's
-    # per-statement bookkeeping (a third of the cost of a write).
     c = s.connection()
-    p = {"pid": person_id}
-    rows = c.execute(_READ, p).all()
+    rows = c.execute(_READ, {"pid": person_id}).all()
     (
         total,
         first_day,
@@ -229,69 +293,125 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         urgent_at,
         last_scale,
     ) = rows[0][:_N_FACTS]
-    last_session = _as_datetime(last_session)
-    last_intake = _as_datetime(last_intake)
-    level_at = _as_datetime(level_at)
-    firsts = [d for d in (_as_date(first_day), _as_date(note_first)) if d is not None]
+    days = [
+        (
+            day,
+            int(r[_N_FACTS + 1]),
+            int(r[_N_FACTS + 2]),
+            int(r[_N_FACTS + 3]),
+            int(r[_N_FACTS + 4]),
+            int(r[_N_FACTS + 5]),
+        )
+        for r in reversed(rows)
+        if (day := _as_date(r[_N_FACTS])) is not None
+    ]
+    return Inputs(
+        worsening_since=worsening_since,
+        total=int(total) if total else 0,
+        first_day=_as_date(first_day),
+        last_started=_as_datetime(last_started),
+        note_first=_as_date(note_first),
+        note_last=_as_date(note_last),
+        last_session=_as_datetime(last_session),
+        last_intake=_as_datetime(last_intake),
+        level=level,
+        level_at=_as_datetime(level_at),
+        urgent_at=_as_datetime(urgent_at),
+        last_scale=_as_datetime(last_scale),
+        days=days,
+        sessions=None,
+    )
+
+
+def read_inputs(s: Session, *, person_id: int, now: dt.datetime, portable: bool = False) -> Inputs:
+    """Lock the person's rollup row for this transaction (creating it when missing) and read
+    what the rollup is computed from: one round trip on PostgreSQL, a few on SQLite (where
+    they cost no more than function calls). ``portable`` forces the portable statements."""
+    c = s.connection()
+    if c.dialect.name == "postgresql" and not portable:
+        return _inputs_pg(c, person_id, now)
+    return _inputs_portable(s, person_id, now)
+
+
+def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Recompute one person's rollup inside ``s`` (it sees the write it accompanies).
+
+    The trend is the one the trends page computes (the same test over the same last
+    ``TREND_WEEKS`` weeks up to the last entry); only the days of the last ``WINDOW_DAYS``
+    are read, so the cost does not grow with the diary. A run of symptoms is therefore
+    counted back at most ``WINDOW_DAYS`` days, far beyond the three weeks the alert needs.
+    """
+    now = now or dt.datetime.now().replace(microsecond=0)
+    got = read_inputs(s, person_id=person_id, now=now)
+    values = figures(got, now=now, sessions=lambda since: _sessions_since(s, person_id, since))
+    # Core execution on the session's connection: the same transaction without the ORM's
+    # per-statement bookkeeping.
+    s.connection().execute(_UPDATE, {**values, "row_person": person_id})
+    return values
+
+
+def _sessions_since(s: Session, person_id: int, since: dt.datetime) -> list[dt.datetime]:
+    found = s.connection().scalars(_SESSIONS, {"pid": person_id, "since": since})
+    return [t for t in (_as_datetime(v) for v in found) if t is not None]
+
+
+def figures(
+    got: Inputs,
+    *,
+    now: dt.datetime,
+    sessions: Callable[[dt.datetime], list[dt.datetime]],
+) -> dict[str, Any]:
+    """The rollup's figures from its inputs (plain Python: the trends page's own functions).
+    ``sessions(since)`` reads the exercise sessions from ``since`` on when ``got`` does not
+    hold them."""
+    last_session = got.last_session
+    firsts = [d for d in (got.first_day, got.note_first) if d is not None]
     start = min(firsts) if firsts else None
     lasts = [
         d
         for d in (
-            _as_date(last_started),
-            _as_date(note_last),
+            _as_date(got.last_started),
+            got.note_last,
             _as_date(last_session),
-            _as_date(last_intake),
+            _as_date(got.last_intake),
         )
         if d is not None
     ]
     end = max(lasts) if lasts and start is not None else None
     days: list[DayAggregate] = []
-    sessions: list[dt.datetime] = []
+    found: list[dt.datetime] = []
     if end is not None:
         since = end - dt.timedelta(days=WINDOW_DAYS)
-        kept = [(_as_date(r[_N_FACTS]), r[_N_FACTS + 1 :]) for r in rows]
-        days = sorted(
-            (
-                DayAggregate(
-                    day=day,
-                    episodes=int(r[0]),
-                    intensity_sum=int(r[1]),
-                    intensity_n=int(r[2]),
-                    sleep=int(r[3]),
-                    walking=int(r[4]),
-                )
-                for day, r in kept
-                if day is not None and day >= since
-            ),
-            key=lambda d: d.day,
-        )
+        days = [DayAggregate(*r) for r in got.days if r[0] >= since]
         window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
         if last_session is not None and last_session >= window:  # else none to read
-            found = c.scalars(_SESSIONS, {**p, "since": window})
-            sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
+            if got.sessions is None:
+                found = sessions(window)
+            else:
+                found = [t for t in got.sessions if t >= window]
     tr = trend(days, start=start, end=end)
     recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
     duration = symptom_duration_days(days)
     if last_session is None or end is None:
         adherence_pct: int | None = None
-    elif sessions:
-        adherence_pct = round(100 * adherence(sessions, end=end).share_on_target)
+    elif found:
+        adherence_pct = round(100 * adherence(found, end=end).share_on_target)
     else:
         adherence_pct = 0
     entries = [
         t
         for t in (
-            _as_datetime(last_started),
+            got.last_started,
             last_session,
-            last_intake,
-            level_at,
-            _as_datetime(last_scale),
-            _as_datetime(note_last),
+            got.last_intake,
+            got.level_at,
+            got.last_scale,
+            _as_datetime(got.note_last),
         )
         if t is not None
     ]
-    values: dict[str, Any] = {
-        "total_episodes": int(total) if total else 0,
+    return {
+        "total_episodes": got.total,
         "recent_episodes": (
             sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
         ),
@@ -299,17 +419,15 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
         "trend_text": f"{tr.title}: {tr.frequency.text} {tr.intensity.text}".strip(),
         # The moment worsening was first seen, kept while it lasts (an acknowledgement
         # covers this run of worsening; a new run raises the alert again).
-        "worsening_since": (worsening_since or now) if tr.worsening else None,
+        "worsening_since": (got.worsening_since or now) if tr.worsening else None,
         "duration_days": duration,
         "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
         "sleep_day": max((d.day for d in days if d.sleep), default=None),
         "walking_day": max((d.day for d in days if d.walking), default=None),
         "adherence_pct": adherence_pct,
-        "level": level,
-        "level_at": level_at,
-        "urgent_at": _as_datetime(urgent_at),
+        "level": got.level,
+        "level_at": got.level_at,
+        "urgent_at": got.urgent_at,
         "last_entry_at": max(entries) if entries else None,
         "updated_at": now,
     }
-    c.execute(_UPDATE, {**values, "row_person": person_id})
-    return values
