@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 from collections import Counter
 from collections.abc import Sequence
 
@@ -40,23 +41,23 @@ def poisson_slope(y: Sequence[float], x: Sequence[float]) -> tuple[float, float,
     n = len(y)
     mean = math.fsum(y) / n
     b0, b1 = math.log(max(mean, 1e-9)), 0.0
-    # Each sum is an exactly rounded ``math.fsum``, so its terms may be made in any order: the
-    # terms come from one pass over the days (a diary write runs this), ``m·x·x`` and ``m·x·z``
-    # reusing ``m·x`` as their left-to-right products do.
+    # Each sum is an exactly rounded ``math.fsum``, so only its terms matter, not how they are
+    # made: elementwise products by ``map`` (a diary write runs this fit), ``m·x·x`` and
+    # ``m·x·z`` reusing ``m·x`` as their left-to-right products do, the clamp only when needed.
     exp, fsum = math.exp, math.fsum
+    if len(x) != n:
+        raise ValueError("poisson_slope needs as many x as y")
     for _ in range(100):
-        mu, mx, mxx, mz, mxz = [], [], [], [], []
-        for xi, yi in zip(x, y, strict=True):
-            e = min(30.0, max(-30.0, b0 + b1 * xi))
-            m = exp(e)
-            zi = e + (yi - m) / m
-            a = m * xi
-            mu.append(m)
-            mx.append(a)
-            mxx.append(a * xi)
-            mz.append(m * zi)
-            mxz.append(a * zi)
-        s0, s1, s2, r0, r1 = fsum(mu), fsum(mx), fsum(mxx), fsum(mz), fsum(mxz)
+        eta = [b0 + b1 * xi for xi in x]
+        if max(eta) > 30.0 or min(eta) < -30.0:
+            eta = [min(30.0, max(-30.0, e)) for e in eta]
+        mu = list(map(exp, eta))
+        z = [e + (yi - m) / m for e, yi, m in zip(eta, y, mu)]  # noqa: B905 - lengths checked
+        mx = list(map(operator.mul, mu, x))
+        s0, s1 = fsum(mu), fsum(mx)
+        s2 = fsum(map(operator.mul, mx, x))
+        r0 = fsum(map(operator.mul, mu, z))
+        r1 = fsum(map(operator.mul, mx, z))
         n0, n1 = _solve2(s0, s1, s2, r0, r1)
         done = max(abs(n0 - b0), abs(n1 - b1)) < 1e-10
         b0, b1 = n0, n1

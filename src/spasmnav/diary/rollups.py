@@ -252,8 +252,9 @@ def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
         :8
     ]
     level, level_at, urgent_at, last_scale = row[8:12]
+    # One tuple a day (days are unique), oldest first: the arrays come in no set order.
     days = (
-        list(zip(row[12], row[13], row[14], row[15], row[16], row[17], strict=True))
+        sorted(zip(row[12], row[13], row[14], row[15], row[16], row[17], strict=True))
         if row[12] is not None
         else []
     )

@@ -99,13 +99,16 @@ BEGIN
         SELECT a.level, a.assessed_at FROM assessments a WHERE a.person_id = pid
         ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1
     ) la ON true
+    -- The day rows' columns as arrays, element by element of the same rows (one
+    -- aggregation feeds every array the same row in turn); in no particular order,
+    -- which the caller sorts (six sorts here would cost more than the read).
     CROSS JOIN LATERAL (
-        SELECT array_agg(l.day ORDER BY l.day) AS days,
-               array_agg(l.episodes ORDER BY l.day) AS episodes,
-               array_agg(l.intensity_sum ORDER BY l.day) AS intensity_sum,
-               array_agg(l.intensity_n ORDER BY l.day) AS intensity_n,
-               array_agg(l.sleep ORDER BY l.day) AS sleep,
-               array_agg(l.walking ORDER BY l.day) AS walking
+        SELECT array_agg(l.day) AS days,
+               array_agg(l.episodes) AS episodes,
+               array_agg(l.intensity_sum) AS intensity_sum,
+               array_agg(l.intensity_n) AS intensity_n,
+               array_agg(l.sleep) AS sleep,
+               array_agg(l.walking) AS walking
         FROM (SELECT d.day, d.episodes, d.intensity_sum, d.intensity_n, d.sleep, d.walking
               FROM episode_days d WHERE d.person_id = pid AND d.episodes > 0
               ORDER BY d.day DESC LIMIT max_days) l
