@@ -29,7 +29,7 @@ def _outcome(f: Callable[[], Any]) -> tuple[str, Any]:
     the fast path must not change that either)."""
     try:
         return "value", f()
-    except Exception as exc:  # noqa: BLE001 - compared, not hidden
+    except Exception as exc:  # compared, not hidden
         return "raises", type(exc)
 
 

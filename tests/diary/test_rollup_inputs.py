@@ -99,9 +99,7 @@ def test_a_writer_waiting_for_the_row_sees_what_the_holder_committed(store: Stor
 
     def second() -> None:
         try:
-            store.add_episode(
-                person_id=pid, episode=Episode(started_at=_at(101, 8), kind="spasm")
-            )
+            store.add_episode(person_id=pid, episode=Episode(started_at=_at(101, 8), kind="spasm"))
         except BaseException as exc:  # reported by the test thread
             errors.append(exc)
 

@@ -8,8 +8,13 @@ clinician's list then reads one small row per patient.
 A write pays for this, so it is kept cheap: the per-day figures come from ``episode_days``
 (the sums the database keeps on every episode write, one row a day) rather than from the
 episodes, and the trend test is plain Python (:mod:`spasmnav.diary.purestats`), so a diary
-write imports neither numpy nor SciPy. ``spasmnav clinic refresh`` runs the same function; a
-test checks that the figures kept write by write equal the ones it computes from scratch.
+write imports neither numpy nor SciPy. On PostgreSQL the rollup costs the write two round trips:
+one call of ``spasmnav_rollup_inputs`` (revision 0006_a) locks the person's row and returns
+everything the figures need in one row (the days as arrays), and one UPDATE writes them; the
+portable statements below (lock, read, sessions when there are recent ones) serve SQLite, where
+a statement costs a function call. ``spasmnav clinic refresh`` runs the same function; tests
+check that the figures kept write by write equal the ones it computes from scratch and that
+both readers give the same inputs (``tests/diary/test_rollup_inputs.py``).
 """
 
 from __future__ import annotations
@@ -248,9 +253,7 @@ def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
         _PG_INPUTS,
         {"pid": person_id, "now": now, "days": WINDOW_DAYS + 1, "sessions": ADHERENCE_DAYS},
     ).one()
-    (ws, total, first_day, last_started, note_first, note_last, last_session, last_intake) = row[
-        :8
-    ]
+    (ws, total, first_day, last_started, note_first, note_last, last_session, last_intake) = row[:8]
     level, level_at, urgent_at, last_scale = row[8:12]
     # One tuple a day (days are unique), oldest first: the arrays come in no set order.
     days = (
