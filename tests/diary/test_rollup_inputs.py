@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from spasmnav.diary.models import Episode, ExerciseSession
 from spasmnav.diary.orm import EpisodeRow, ExerciseSessionRow
-from spasmnav.diary.rollups import ADHERENCE_DAYS, figures, read_inputs, refresh
+from spasmnav.diary.rollup_figures import ADHERENCE_DAYS, figures_of
+from spasmnav.diary.rollups import read_inputs, refresh
 from spasmnav.diary.store import Store, _values
 
 from .test_rollups_on_write import _apply, _at, _check_kept_equals_scratch, _kept, _ops
@@ -70,7 +71,9 @@ def test_one_call_reads_what_the_portable_statements_read(pg_url: str, ops: list
             raise AssertionError("the one call read the sessions already")
 
         now = dt.datetime(2030, 1, 1)
-        assert figures(one, now=now, sessions=unused) == figures(portable, now=now, sessions=read)
+        assert figures_of(one, now=now, sessions=unused) == figures_of(
+            portable, now=now, sessions=read
+        )
 
 
 @pytest.mark.postgres

@@ -20,14 +20,11 @@ both readers give the same inputs (``tests/diary/test_rollup_inputs.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, true, update
 from sqlalchemy.orm import Session
 
-from .analytics import DayAggregate, adherence, symptom_duration_days, trend
 from .orm import (
     AssessmentRow,
     DayNoteRow,
@@ -38,6 +35,17 @@ from .orm import (
     RollupRow,
     ScaleScoreRow,
 )
+from .rollup_figures import (
+    ADHERENCE_DAYS,
+    N_FACTS,
+    RECENT_DAYS,
+    URGENT_LEVELS,
+    WINDOW_DAYS,
+    Inputs,
+    figures_of,
+    inputs_from_rows,
+)
+from .rollup_figures import as_datetime as _as_datetime
 
 __all__ = [
     "ADHERENCE_DAYS",
@@ -45,15 +53,9 @@ __all__ = [
     "URGENT_LEVELS",
     "WINDOW_DAYS",
     "Inputs",
-    "figures",
     "read_inputs",
     "refresh",
 ]
-
-RECENT_DAYS = 28
-WINDOW_DAYS = 180
-ADHERENCE_DAYS = 14
-URGENT_LEVELS = ("urgent", "emergency")
 
 
 _FIGURES = (
@@ -194,51 +196,9 @@ _FACT_COLUMNS = (
     _URGENT.scalar_subquery(),
     _LAST_SCALE.scalar_subquery(),
 )
-_N_FACTS = len(_FACT_COLUMNS)
+assert len(_FACT_COLUMNS) == N_FACTS  # the figures read the facts in this order
 _FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).subquery("facts")
 _READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _as_datetime(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a person's rollup is computed from, as one read gives it (both engines)."""
-
-    worsening_since: dt.datetime | None
-    total: int
-    first_day: dt.date | None
-    last_started: dt.datetime | None
-    note_first: dt.date | None
-    note_last: dt.date | None
-    last_session: dt.datetime | None
-    last_intake: dt.datetime | None
-    level: str | None
-    level_at: dt.datetime | None
-    urgent_at: dt.datetime | None
-    last_scale: dt.datetime | None
-    # The latest ``WINDOW_DAYS + 1`` days with episodes, oldest first: (day, episodes,
-    # intensity_sum, intensity_n, sleep, walking).
-    days: list[tuple[dt.date, int, int, int, int, int]]
-    # Every exercise session since ``ADHERENCE_DAYS - 1`` days before the last one's day,
-    # oldest first (None: read them when needed, as the portable reader does).
-    sessions: list[dt.datetime] | None
 
 
 # PostgreSQL: one call locks the person's row and reads everything (revision 0006_a).
@@ -282,49 +242,8 @@ def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
 def _inputs_portable(s: Session, person_id: int, now: dt.datetime) -> Inputs:
     """The same with portable statements: the row locked (or made), then one read."""
     worsening_since = _lock_row(s, person_id, now)
-    c = s.connection()
-    rows = c.execute(_READ, {"pid": person_id}).all()
-    (
-        total,
-        first_day,
-        last_started,
-        note_first,
-        note_last,
-        last_session,
-        last_intake,
-        level,
-        level_at,
-        urgent_at,
-        last_scale,
-    ) = rows[0][:_N_FACTS]
-    days = [
-        (
-            day,
-            int(r[_N_FACTS + 1]),
-            int(r[_N_FACTS + 2]),
-            int(r[_N_FACTS + 3]),
-            int(r[_N_FACTS + 4]),
-            int(r[_N_FACTS + 5]),
-        )
-        for r in reversed(rows)
-        if (day := _as_date(r[_N_FACTS])) is not None
-    ]
-    return Inputs(
-        worsening_since=worsening_since,
-        total=int(total) if total else 0,
-        first_day=_as_date(first_day),
-        last_started=_as_datetime(last_started),
-        note_first=_as_date(note_first),
-        note_last=_as_date(note_last),
-        last_session=_as_datetime(last_session),
-        last_intake=_as_datetime(last_intake),
-        level=level,
-        level_at=_as_datetime(level_at),
-        urgent_at=_as_datetime(urgent_at),
-        last_scale=_as_datetime(last_scale),
-        days=days,
-        sessions=None,
-    )
+    rows = s.connection().execute(_READ, {"pid": person_id}).all()
+    return inputs_from_rows(rows, worsening_since=worsening_since)
 
 
 def read_inputs(s: Session, *, person_id: int, now: dt.datetime, portable: bool = False) -> Inputs:
@@ -347,7 +266,7 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     got = read_inputs(s, person_id=person_id, now=now)
-    values = figures(got, now=now, sessions=lambda since: _sessions_since(s, person_id, since))
+    values = figures_of(got, now=now, sessions=lambda since: _sessions_since(s, person_id, since))
     # Core execution on the session's connection: the same transaction without the ORM's
     # per-statement bookkeeping.
     s.connection().execute(_UPDATE, {**values, "row_person": person_id})
@@ -357,81 +276,3 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
 def _sessions_since(s: Session, person_id: int, since: dt.datetime) -> list[dt.datetime]:
     found = s.connection().scalars(_SESSIONS, {"pid": person_id, "since": since})
     return [t for t in (_as_datetime(v) for v in found) if t is not None]
-
-
-def figures(
-    got: Inputs,
-    *,
-    now: dt.datetime,
-    sessions: Callable[[dt.datetime], list[dt.datetime]],
-) -> dict[str, Any]:
-    """The rollup's figures from its inputs (plain Python: the trends page's own functions).
-    ``sessions(since)`` reads the exercise sessions from ``since`` on when ``got`` does not
-    hold them."""
-    last_session = got.last_session
-    firsts = [d for d in (got.first_day, got.note_first) if d is not None]
-    start = min(firsts) if firsts else None
-    lasts = [
-        d
-        for d in (
-            _as_date(got.last_started),
-            got.note_last,
-            _as_date(last_session),
-            _as_date(got.last_intake),
-        )
-        if d is not None
-    ]
-    end = max(lasts) if lasts and start is not None else None
-    days: list[DayAggregate] = []
-    found: list[dt.datetime] = []
-    if end is not None:
-        since = end - dt.timedelta(days=WINDOW_DAYS)
-        days = [DayAggregate(*r) for r in got.days if r[0] >= since]
-        window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
-        if last_session is not None and last_session >= window:  # else none to read
-            if got.sessions is None:
-                found = sessions(window)
-            else:
-                found = [t for t in got.sessions if t >= window]
-    tr = trend(days, start=start, end=end)
-    recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
-    duration = symptom_duration_days(days)
-    if last_session is None or end is None:
-        adherence_pct: int | None = None
-    elif found:
-        adherence_pct = round(100 * adherence(found, end=end).share_on_target)
-    else:
-        adherence_pct = 0
-    entries = [
-        t
-        for t in (
-            got.last_started,
-            last_session,
-            got.last_intake,
-            got.level_at,
-            got.last_scale,
-            _as_datetime(got.note_last),
-        )
-        if t is not None
-    ]
-    return {
-        "total_episodes": got.total,
-        "recent_episodes": (
-            sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
-        ),
-        "trend": tr.verdict,
-        "trend_text": f"{tr.title}: {tr.frequency.text} {tr.intensity.text}".strip(),
-        # The moment worsening was first seen, kept while it lasts (an acknowledgement
-        # covers this run of worsening; a new run raises the alert again).
-        "worsening_since": (got.worsening_since or now) if tr.worsening else None,
-        "duration_days": duration,
-        "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
-        "sleep_day": max((d.day for d in days if d.sleep), default=None),
-        "walking_day": max((d.day for d in days if d.walking), default=None),
-        "adherence_pct": adherence_pct,
-        "level": got.level,
-        "level_at": got.level_at,
-        "urgent_at": got.urgent_at,
-        "last_entry_at": max(entries) if entries else None,
-        "updated_at": now,
-    }

@@ -85,6 +85,7 @@ from .orm import (
     RollupRow,
     ScaleScoreRow,
 )
+from .quick_add import MIGRATIONS_DIR, head_key, secure_sqlite_files
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -107,7 +108,6 @@ __all__ = [
 R = TypeVar("R", bound=Record)
 
 DEFAULT_PERSON = "default"
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _PG_MIGRATION_LOCK = 7_301_417
 _PG_QUICK_LOCK = 7_301_418
 
@@ -167,18 +167,6 @@ def _check_sqlite_file(path: Path) -> None:
             "Ничего не изменено. Восстановите его из резервной копии или укажите другой "
             "файл (--db). Чтобы начать новый дневник, удалите этот пустой файл."
         )
-
-
-def _secure_sqlite_files(path: Path) -> None:
-    """Health data and password hashes: only the owner may read them (0600; the directory
-    SpasmNav made, 0700). Files left readable by an older version are fixed on start."""
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            mode = candidate.stat().st_mode & 0o777
-            if mode & 0o077:
-                os.chmod(candidate, mode & 0o700 | 0o600)
-        except (FileNotFoundError, PermissionError):
-            continue
 
 
 def storage_problem(exc: BaseException) -> str | None:
@@ -252,7 +240,7 @@ def make_engine(url: str | None = None, *, settings: Settings | None = None) -> 
                 # WAL and shared-memory files take the database file's mode).
                 with suppress(FileExistsError):
                     os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            _secure_sqlite_files(db_path)
+            secure_sqlite_files(db_path)
         engine = create_engine(
             parsed, connect_args={"timeout": timeout_ms / 1000}, echo=settings.database_echo
         )
@@ -323,10 +311,8 @@ def _head_revision() -> str:
 def head_revision() -> str:
     from .. import snapshot
 
-    parts: list[bytes | str] = ["alembic-head"]
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        parts += [path.name, path.read_bytes()]
-    return snapshot.cached("alembic-head", snapshot.fingerprint(parts), _head_revision, str)
+    # The key is shared with the quick start of `diary add` (it reads the cached head).
+    return snapshot.cached("alembic-head", head_key(), _head_revision, str)
 
 
 def current_revision(engine: Engine) -> str | None:
