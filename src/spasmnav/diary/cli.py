@@ -10,7 +10,7 @@ import datetime as dt
 import inspect
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
+from .display import LIST_COLUMNS, episode_view
 from .entry import (
     ADD_OPTIONS,
     AT_HELP,
@@ -30,19 +31,18 @@ from .entry import (
     AddOption,
     added_line,
     new_episode,
+    option_value,
     parse_date,
     parse_duration,
     parse_int,
     parse_when,
 )
 from .entry import describe as _describe
-from .entry import fmt_duration as _fmt_duration
 from .entry import one as _one
 from .entry import parse_triggers as _triggers
+from .fields import CliOption, cli_options
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
-    KIND_TITLES,
-    LEG_TITLES,
     SCALE_TITLES,
     TRIGGER_TITLES,
     DayNote,
@@ -56,7 +56,6 @@ from .models import (
     ScaleScore,
     explain_validation,
     parse_kind,
-    parse_leg,
 )
 from .store import RECORD_TYPES, Store
 
@@ -66,7 +65,15 @@ if TYPE_CHECKING:
 # The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
 # export formats are imported by the commands that use them: a quick `diary add` needs none.
 
-__all__ = ["diary_app", "parse_duration", "parse_when", "register"]
+__all__ = [
+    "EDIT_OPTIONS",
+    "diary_app",
+    "option_values",
+    "parse_duration",
+    "parse_when",
+    "register",
+    "with_options",
+]
 
 diary_app = typer.Typer(
     name="diary",
@@ -190,91 +197,89 @@ def list_(
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
     table = Table(title=f"Эпизоды (показано {len(episodes)} из {total})", show_lines=False)
-    for col, justify in (
-        ("№", "right"),
-        ("Когда", "left"),
-        ("Что", "left"),
-        ("Нога", "left"),
-        ("Сила", "right"),
-        ("Длит.", "right"),
-        ("Провокаторы", "left"),
-        ("Заметки", "left"),
-    ):
+    for col, justify in LIST_COLUMNS:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for e in episodes:
-        marks = [
-            m
-            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
-            if on
-        ]
-        notes = "; ".join(
-            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
-        )
-        table.add_row(
-            str(e.id),
-            f"{e.started_at:%d.%m.%Y %H:%M}",
-            KIND_TITLES[e.kind],
-            LEG_TITLES.get(e.leg or "", "—"),
-            "—" if e.intensity is None else str(e.intensity),
-            "—" if e.duration_seconds is None else _fmt_duration(e.duration_seconds),
-            ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
-            notes or "—",
-        )
+        table.add_row(*episode_view(e).cells())
     out.print(table)
 
 
+# --- `diary edit`: its options derived from the episode's fields -------------------------------
+
+
+def _edit_parameter(o: CliOption) -> inspect.Parameter:
+    """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
+    annotation: Any
+    default: Any = None
+    if o.argument:
+        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif o.how == "codes":
+        annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
+    elif o.how in ("flag", "clear"):
+        annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
+        default = False
+    elif o.how == "switch":
+        annotation = Annotated[bool | None, typer.Option(*o.names, help=o.help)]
+    else:
+        annotation = Annotated[str | None, typer.Option(*o.names, help=o.help)]
+    return inspect.Parameter(
+        o.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_DB_PARAMETER = inspect.Parameter(
+    "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
+)
+
+
+def with_options(
+    options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        params = [*before, *(_edit_parameter(o) for o in options), _DB_PARAMETER]
+        func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return func
+
+    return decorate
+
+
+def option_values(
+    options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
+) -> dict[str, Any]:
+    """The record's fields from the options given (``entry.option_value`` each): every field
+    on ``add``; on ``edit`` only those given (an empty text clears one)."""
+    values: dict[str, Any] = {}
+    for o in options:
+        raw = given[o.param]
+        if o.how == "clear":
+            if raw:
+                values.setdefault(o.field, [])  # new codes given as well replace the old
+            continue
+        if edit and raw is None:
+            continue
+        values[o.field] = option_value(o, raw, edit=edit)
+    return values
+
+
+EDIT_OPTIONS = cli_options(Episode, edit=True)
+
+_EPISODE_ID = inspect.Parameter(
+    "episode_id",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
+)
+
+
 @diary_app.command("edit")
-def edit(
-    episode_id: Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
-    kind: Annotated[str | None, typer.Option(help="Вид эпизода.")] = None,
-    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
-    place: Annotated[str | None, typer.Option(help="Где именно.")] = None,
-    intensity: Annotated[str | None, typer.Option("--intensity", "-i", help="Сила 0–10.")] = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d", help="Длительность.")] = None,
-    at: AtOption = None,
-    trigger: TriggerOption = None,
-    clear_triggers: Annotated[
-        bool, typer.Option("--clear-triggers", help="Убрать все провокаторы.")
-    ] = False,
-    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
-    sleep: Annotated[
-        bool | None, typer.Option("--sleep/--no-sleep", help="Мешал ли спать.")
-    ] = None,
-    walking: Annotated[
-        bool | None, typer.Option("--walking/--no-walking", help="Мешал ли ходить.")
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(EDIT_OPTIONS, before=(_EPISODE_ID,))
+def edit(*, episode_id: int, db: str | None = None, **given: Any) -> None:
     """Исправить эпизод: меняются только указанные поля."""
     with _guard():
-        changes: dict[str, Any] = {}
-        if kind is not None:
-            changes["kind"] = _one(parse_kind, kind)
-        if leg is not None:
-            changes["leg"] = _one(parse_leg, leg) if leg.strip() else None
-        if place is not None:
-            changes["place"] = place
-        if intensity is not None:
-            changes["intensity"] = (
-                parse_int(intensity, what="сила", low=0, high=10) if intensity.strip() else None
-            )
-        if duration is not None:
-            changes["duration_seconds"] = parse_duration(duration) if duration.strip() else None
-        if at is not None:
-            changes["started_at"] = parse_when(at)
-        if clear_triggers:
-            changes["triggers"] = []
-        if trigger:
-            changes["triggers"] = _triggers(trigger)
-        for name, value in (
-            ("helped", helped),
-            ("note", note),
-            ("disturbs_sleep", sleep),
-            ("disturbs_walking", walking),
-        ):
-            if value is not None:
-                changes[name] = value
+        changes = option_values(EDIT_OPTIONS, given, edit=True)
         if not changes:
             raise InputError(["не указано, что изменить (например --intensity 5)"])
     with _store(db) as (store, person):

@@ -1,12 +1,13 @@
 """What a person types to record something, read into a record: the options of ``diary add``
 and the parsers of dates, times, durations and numbers the diary commands share.
 
-The options of ``spasmnav diary add`` are declared once, here (:data:`ADD_OPTIONS`), beside the
-episode's fields they fill: each option names its :class:`~spasmnav.diary.models.Episode`
-field, and what the field declares (its Russian title, its codes and their titles, its bounds)
-gives the option's help and its checks. The Typer command (``spasmnav.diary.cli``) and the quick
-start of ``diary add`` (``spasmnav.diary.quick_add``) are both built from this declaration and
-both call :func:`new_episode` and :func:`added_line`, so they read, check and answer alike.
+The options of ``spasmnav diary add`` (:data:`ADD_OPTIONS`) are derived from the episode's
+fields (``spasmnav.diary.fields.cli_options``: each field's ``Info`` and its ``Cli`` wording,
+its codes, its bounds), as are those of ``diary edit``: a field added to the model has its
+option in both, with its help and its checks. The Typer command (``spasmnav.diary.cli``) and
+the quick start of ``diary add`` (``spasmnav.diary.quick_add``) are both built from
+:data:`ADD_OPTIONS` and both call :func:`new_episode` and :func:`added_line`, so they read,
+check and answer alike.
 
 This module imports the models (pydantic) and nothing heavier: no Typer, Rich or SQLAlchemy.
 """
@@ -14,22 +15,22 @@ This module imports the models (pydantic) and nothing heavier: no Typer, Rich or
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from annotated_types import Ge, Le
-
 from .. import wording
-from .fields import info
+from .display import episode_view
+from .fields import CliOption, bounds, cli_options
+from .models import TRIGGER_HELP as TRIGGER_HELP_TEMPLATE
 from .models import (
     TRIGGER_TITLES,
+    WHEN_HELP,
     Episode,
     InputError,
     explain_validation,
-    parse_kind,
-    parse_leg,
     parse_trigger,
 )
 
@@ -46,6 +47,8 @@ __all__ = [
     "new_episode",
     "now_minute",
     "one",
+    "option_value",
+    "parse_codes",
     "parse_date",
     "parse_duration",
     "parse_int",
@@ -153,18 +156,23 @@ def parse_int(text: str, *, what: str, low: int, high: int) -> int:
     return value
 
 
-def parse_triggers(values: list[str] | None) -> list[str]:
-    out: list[str] = []
+def parse_codes(values: list[str] | None, parse: Callable[[str], Any]) -> list[Any]:
+    """Codes given once each or comma-separated («-t кофе,стресс»); every bad one is said."""
+    out: list[Any] = []
     problems = []
     for value in values or []:
         for part in (p for p in re.split(r"[,;]", value) if p.strip()):
             try:
-                out.append(parse_trigger(part))
+                out.append(parse(part))
             except ValueError as exc:
                 problems.append(str(exc))
     if problems:
         raise InputError(problems)
     return out
+
+
+def parse_triggers(values: list[str] | None) -> list[str]:
+    return parse_codes(values, parse_trigger)
 
 
 def one(parser: Any, value: str) -> Any:
@@ -179,18 +187,8 @@ def fmt_duration(seconds: int) -> str:
 
 
 def describe(e: Episode) -> str:
-    from .models import KIND_TITLES, LEG_TITLES
-
-    parts = [KIND_TITLES[e.kind]]
-    if e.leg:
-        parts.append(f"{LEG_TITLES[e.leg]} нога" if e.leg != "both" else "обе ноги")
-    if e.place:
-        parts.append(e.place)
-    if e.intensity is not None:
-        parts.append(f"сила {e.intensity}")
-    if e.duration_seconds is not None:
-        parts.append(fmt_duration(e.duration_seconds))
-    return ", ".join(parts) + f", {e.started_at:%d.%m.%Y %H:%M}"
+    """The terminal's line of an episode (``spasmnav.diary.display``, shared with the web)."""
+    return episode_view(e).line
 
 
 def validate_episode(values: dict[str, Any]) -> Episode:
@@ -206,42 +204,31 @@ def validate_episode(values: dict[str, Any]) -> Episode:
 # --- the options of `diary add`, from the episode's fields ------------------------------------
 
 
-def _field(name: str) -> Any:
-    return Episode.model_fields[name]
-
-
-def _title(name: str) -> str:
-    return info(_field(name)).title
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def field_bounds(name: str) -> tuple[int, int]:
     """The inclusive bounds the episode's field declares (``Field(ge=…, le=…)``)."""
-    low: Any = None
-    high: Any = None
-    for item in _field(name).metadata:
-        if isinstance(item, Ge):
-            low = item.ge
-        elif isinstance(item, Le):
-            high = item.le
+    low, high = bounds(Episode.model_fields[name])
     if not isinstance(low, int) or not isinstance(high, int):
         raise TypeError(f"the episode's field {name} declares no whole-number bounds")
     return low, high
 
 
-def _words(name: str) -> Mapping[str, str]:
-    words = info(_field(name)).words
-    if words is None:
-        raise TypeError(f"the episode's field {name} has no titles of its codes")
-    return words
-
-
-def _parse_intensity(value: str | None) -> int | None:
-    low, high = field_bounds("intensity")
-    return parse_int(value, what=_title("intensity"), low=low, high=high) if value else None
+def option_value(o: CliOption, raw: Any, *, edit: bool = False) -> Any:
+    """What one derived option's text means for its field (InputError says what is wrong):
+    on ``add`` nothing typed is nothing (the time: now); on ``edit`` an empty text clears."""
+    if o.how in ("text", "flag", "switch"):
+        return raw
+    if o.how == "time":
+        return parse_when(raw)
+    if o.how == "codes":
+        assert o.parse is not None
+        return parse_codes(raw, o.parse)
+    if raw is None or (o.nullable and not (raw.strip() if edit else raw)):
+        return None
+    if o.how == "code":
+        return one(o.parse, raw)
+    if o.how == "int":
+        return parse_int(raw, what=o.what, low=o.low, high=o.high)
+    return parse_duration(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,12 +249,9 @@ class AddOption:
     metavar: str | None = None
 
 
-AT_HELP = (
-    "Когда: «2024-05-01 23:30», «01.05.2024 23:30», «вчера 23:30» или «23:30». "
-    "По умолчанию — сейчас."
-)
-TRIGGER_HELP = "Провокатор (можно несколько раз или через запятую): " + ", ".join(
-    f"{k} ({v})" for k, v in TRIGGER_TITLES.items()
+AT_HELP = WHEN_HELP
+TRIGGER_HELP = TRIGGER_HELP_TEMPLATE.replace(
+    "{choices}", ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items())
 )
 DB_HELP = (
     "Адрес базы данных (SQLAlchemy URL); по умолчанию SPASMNAV_DATABASE_URL или "
@@ -275,54 +259,22 @@ DB_HELP = (
 )
 
 
+def _add_option(o: CliOption) -> AddOption:
+    parse = None if o.how in ("text", "flag") else functools.partial(option_value, o)
+    return AddOption(
+        o.param,
+        o.names,
+        o.help,
+        field=o.field,
+        parse=parse,
+        flag=o.how == "flag",
+        many=o.how == "codes",
+    )
+
+
 def _add_options() -> tuple[AddOption, ...]:
-    leg_words = _words("leg")
-    low, high = field_bounds("intensity")
     return (
-        AddOption(
-            "kind",
-            (),
-            "Что было: " + ", ".join(f"{k} ({v})" for k, v in _words("kind").items()),
-            field="kind",
-            parse=lambda v: one(parse_kind, v),
-        ),
-        AddOption(
-            "leg",
-            ("--leg", "-l"),
-            f"{_capital(_title('leg'))}: {'/'.join(leg_words)} ({'/'.join(leg_words.values())}).",
-            field="leg",
-            parse=lambda v: one(parse_leg, v) if v else None,
-        ),
-        AddOption("place", ("--place",), "Где именно: икра, стопа, бедро…", field="place"),
-        AddOption(
-            "intensity",
-            ("--intensity", "-i"),
-            f"{_capital(_title('intensity'))} от {low} до {high}.",
-            field="intensity",
-            parse=_parse_intensity,
-        ),
-        AddOption(
-            "duration",
-            ("--duration", "-d"),
-            "Сколько длилось: 30с, 2мин, 1:30.",
-            field="duration_seconds",
-            parse=lambda v: parse_duration(v) if v else None,
-        ),
-        AddOption("at", ("--at", "--when"), AT_HELP, field="started_at", parse=parse_when),
-        AddOption(
-            "trigger",
-            ("--trigger", "-t"),
-            TRIGGER_HELP,
-            field="triggers",
-            parse=parse_triggers,
-            many=True,
-        ),
-        AddOption("helped", ("--helped",), f"{_capital(_title('helped'))}.", field="helped"),
-        AddOption("sleep", ("--sleep",), "Помешало спать.", field="disturbs_sleep", flag=True),
-        AddOption(
-            "walking", ("--walking",), "Помешало ходить.", field="disturbs_walking", flag=True
-        ),
-        AddOption("note", ("--note",), f"{_capital(_title('note'))}.", field="note"),
+        *(_add_option(o) for o in cli_options(Episode)),
         AddOption("db", ("--db",), DB_HELP, metavar="URL"),
     )
 

@@ -8,8 +8,13 @@ clinician's list then reads one small row per patient.
 A write pays for this, so it is kept cheap: the per-day figures come from ``episode_days``
 (the sums the database keeps on every episode write, one row a day) rather than from the
 episodes, and the trend test is plain Python (:mod:`spasmnav.diary.purestats`), so a diary
-write imports neither numpy nor SciPy. ``spasmnav clinic refresh`` runs the same function; a
-test checks that the figures kept write by write equal the ones it computes from scratch.
+write imports neither numpy nor SciPy. On PostgreSQL the rollup costs the write two round trips:
+one call of ``spasmnav_rollup_inputs`` (revision 0006_a) locks the person's row and returns
+everything the figures need in one row (the days as arrays), and one UPDATE writes them; the
+portable statements below (lock, read, sessions when there are recent ones) serve SQLite, where
+a statement costs a function call. ``spasmnav clinic refresh`` runs the same function; tests
+check that the figures kept write by write equal the ones it computes from scratch and that
+both readers give the same inputs (``tests/diary/test_rollup_inputs.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy import bindparam, func, insert, select, text, true, update
 from sqlalchemy.orm import Session
 
 from .orm import (
@@ -36,11 +41,21 @@ from .rollup_figures import (
     RECENT_DAYS,
     URGENT_LEVELS,
     WINDOW_DAYS,
-    figures,
+    Inputs,
+    figures_of,
+    inputs_from_rows,
 )
 from .rollup_figures import as_datetime as _as_datetime
 
-__all__ = ["ADHERENCE_DAYS", "RECENT_DAYS", "URGENT_LEVELS", "WINDOW_DAYS", "refresh"]
+__all__ = [
+    "ADHERENCE_DAYS",
+    "RECENT_DAYS",
+    "URGENT_LEVELS",
+    "WINDOW_DAYS",
+    "Inputs",
+    "read_inputs",
+    "refresh",
+]
 
 
 _FIGURES = (
@@ -186,6 +201,61 @@ _FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).su
 _READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
 
 
+# PostgreSQL: one call locks the person's row and reads everything (revision 0006_a).
+_PG_INPUTS = text(
+    "SELECT * FROM spasmnav_rollup_inputs(CAST(:pid AS integer), CAST(:now AS timestamp), "
+    "CAST(:days AS integer), CAST(:sessions AS integer))"
+)
+
+
+def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
+    row = c.execute(
+        _PG_INPUTS,
+        {"pid": person_id, "now": now, "days": WINDOW_DAYS + 1, "sessions": ADHERENCE_DAYS},
+    ).one()
+    (ws, total, first_day, last_started, note_first, note_last, last_session, last_intake) = row[:8]
+    level, level_at, urgent_at, last_scale = row[8:12]
+    # One tuple a day (days are unique), oldest first: the arrays come in no set order.
+    days = (
+        sorted(zip(row[12], row[13], row[14], row[15], row[16], row[17], strict=True))
+        if row[12] is not None
+        else []
+    )
+    return Inputs(
+        worsening_since=ws,
+        total=int(total),
+        first_day=first_day,
+        last_started=last_started,
+        note_first=note_first,
+        note_last=note_last,
+        last_session=last_session,
+        last_intake=last_intake,
+        level=level,
+        level_at=level_at,
+        urgent_at=urgent_at,
+        last_scale=last_scale,
+        days=days,
+        sessions=list(row[18]) if row[18] is not None else [],
+    )
+
+
+def _inputs_portable(s: Session, person_id: int, now: dt.datetime) -> Inputs:
+    """The same with portable statements: the row locked (or made), then one read."""
+    worsening_since = _lock_row(s, person_id, now)
+    rows = s.connection().execute(_READ, {"pid": person_id}).all()
+    return inputs_from_rows(rows, worsening_since=worsening_since)
+
+
+def read_inputs(s: Session, *, person_id: int, now: dt.datetime, portable: bool = False) -> Inputs:
+    """Lock the person's rollup row for this transaction (creating it when missing) and read
+    what the rollup is computed from: one round trip on PostgreSQL, a few on SQLite (where
+    they cost no more than function calls). ``portable`` forces the portable statements."""
+    c = s.connection()
+    if c.dialect.name == "postgresql" and not portable:
+        return _inputs_pg(c, person_id, now)
+    return _inputs_portable(s, person_id, now)
+
+
 def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
     """Recompute one person's rollup inside ``s`` (it sees the write it accompanies).
 
@@ -195,17 +265,14 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     counted back at most ``WINDOW_DAYS`` days, far beyond the three weeks the alert needs.
     """
     now = now or dt.datetime.now().replace(microsecond=0)
-    worsening_since = _lock_row(s, person_id, now)
+    got = read_inputs(s, person_id=person_id, now=now)
+    values = figures_of(got, now=now, sessions=lambda since: _sessions_since(s, person_id, since))
     # Core execution on the session's connection: the same transaction without the ORM's
-    # per-statement bookkeeping (a third of the cost of a write).
-    c = s.connection()
-    p = {"pid": person_id}
-    rows = c.execute(_READ, p).all()
-    values = figures(
-        rows,
-        worsening_since=worsening_since,
-        now=now,
-        read_sessions=lambda since: c.scalars(_SESSIONS, {**p, "since": since}),
-    )
-    c.execute(_UPDATE, {**values, "row_person": person_id})
+    # per-statement bookkeeping.
+    s.connection().execute(_UPDATE, {**values, "row_person": person_id})
     return values
+
+
+def _sessions_since(s: Session, person_id: int, since: dt.datetime) -> list[dt.datetime]:
+    found = s.connection().scalars(_SESSIONS, {"pid": person_id, "since": since})
+    return [t for t in (_as_datetime(v) for v in found) if t is not None]

@@ -25,9 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
-    Integer,
     Table,
-    case,
     create_engine,
     delete,
     event,
@@ -37,9 +35,6 @@ from sqlalchemy import (
     select,
     text,
     update,
-)
-from sqlalchemy import (
-    cast as sql_cast,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -54,8 +49,6 @@ if TYPE_CHECKING:
     from .analytics import DayAggregate, DiaryData
 from .fields import flag_columns
 from .models import (
-    KINDS,
-    TRIGGERS,
     Assessment,
     DayNote,
     DiaryError,
@@ -70,6 +63,8 @@ from .models import (
     explain_validation,
 )
 from .orm import (
+    DAY_SUMS,
+    KIND_COLUMNS,
     STAGED_ROWS,
     TRIGGER_COLUMNS,
     AssessmentRow,
@@ -84,6 +79,7 @@ from .orm import (
     ProfileRow,
     RollupRow,
     ScaleScoreRow,
+    day_sums,
 )
 from .quick_add import MIGRATIONS_DIR, head_key, secure_sqlite_files
 
@@ -399,10 +395,6 @@ def _as_end(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.combine(value + dt.timedelta(days=1), dt.time())
-
-
-def _sum_flag(column: Any) -> Any:
-    return func.coalesce(func.sum(sql_cast(column, Integer)), 0)
 
 
 def _insert_ignoring_duplicates(s: Session) -> Any:
@@ -1088,39 +1080,31 @@ def _days_scan(
     since: dt.date | None,
     until: dt.date | None,
 ) -> list[DayAggregate]:
-    from .analytics import DayAggregate  # numpy: only when analysing
-
     e = EpisodeRow
-    columns: list[Any] = [
-        e.day,
-        func.count(),
-        func.coalesce(func.sum(e.intensity), 0),
-        func.count(e.intensity),
-        _sum_flag(e.disturbs_sleep),
-        _sum_flag(e.disturbs_walking),
-        *(_sum_flag(getattr(e, TRIGGER_COLUMNS[t])) for t in TRIGGERS),
-        *(func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0) for k in KINDS),
-    ]
-    stmt = select(*columns).where(e.person_id == person_id)
+    stmt = select(e.day, *day_sums(e).values()).where(e.person_id == person_id)
     if since is not None:
         stmt = stmt.where(e.day >= since)
     if until is not None:
         stmt = stmt.where(e.day <= until)
     stmt = stmt.group_by(e.day).order_by(e.day)
-    n_t = len(TRIGGERS)
-    return [
-        DayAggregate(
-            day=_as_date(row[0]),
-            episodes=int(row[1]),
-            intensity_sum=int(row[2]),
-            intensity_n=int(row[3]),
-            sleep=int(row[4]),
-            walking=int(row[5]),
-            triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
-            kinds={k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]},
-        )
-        for row in s.execute(stmt)
-    ]
+    return [_day_aggregate(row[0], row[1:]) for row in s.execute(stmt)]
+
+
+def _day_aggregate(day: Any, sums: Sequence[Any]) -> DayAggregate:
+    """One day's ``DAY_SUMS`` (in that order) as the analysis reads it."""
+    from .analytics import DayAggregate  # numpy: only when analysing
+
+    v = dict(zip(DAY_SUMS, (int(x or 0) for x in sums), strict=True))
+    return DayAggregate(
+        day=_as_date(day),
+        episodes=v["episodes"],
+        intensity_sum=v["intensity_sum"],
+        intensity_n=v["intensity_n"],
+        sleep=v["sleep"],
+        walking=v["walking"],
+        triggers={t: v[c] for t, c in TRIGGER_COLUMNS.items() if v[c]},
+        kinds={k: v[c] for k, c in KIND_COLUMNS.items() if v[c]},
+    )
 
 
 def diary_data_in(
@@ -1131,34 +1115,19 @@ def diary_data_in(
     until: dt.date | None = None,
 ) -> DiaryData:
     """:meth:`Store.diary_data` inside an open session (a write may read its own changes)."""
-    from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+    from .analytics import DiaryData  # numpy: only when analysing
 
     d = EpisodeDayRow
-    columns = [c.name for c in EpisodeDayRow.__table__.columns]
-    i_day = columns.index("day")
-    i_n, i_isum, i_in = (columns.index(c) for c in ("episodes", "intensity_sum", "intensity_n"))
-    i_sleep, i_walk = columns.index("sleep"), columns.index("walking")
-    i_trig = [(t, columns.index(TRIGGER_COLUMNS[t])) for t in TRIGGERS]
-    i_kind = [(k, columns.index(f"kind_{k}")) for k in KINDS]
-    raw = select(*EpisodeDayRow.__table__.columns).where(d.person_id == person_id, d.episodes > 0)
+    kept = d.__table__.c
+    raw = select(d.day, *(kept[c] for c in DAY_SUMS)).where(
+        d.person_id == person_id, d.episodes > 0
+    )
     if since is not None:
         raw = raw.where(d.day >= since)
     if until is not None:
         raw = raw.where(d.day <= until)
     raw = raw.order_by(d.day)
-    days = [
-        DayAggregate(
-            day=_as_date(row[i_day]),
-            episodes=int(row[i_n]),
-            intensity_sum=int(row[i_isum]),
-            intensity_n=int(row[i_in]),
-            sleep=int(row[i_sleep]),
-            walking=int(row[i_walk]),
-            triggers={t: int(row[i]) for t, i in i_trig if row[i]},
-            kinds={k: int(row[i]) for k, i in i_kind if row[i]},
-        )
-        for row in s.execute(raw)
-    ]
+    days = [_day_aggregate(row[0], row[1:]) for row in s.execute(raw)]
     notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
     if since is not None:
         notes_stmt = notes_stmt.where(DayNoteRow.day >= since)
