@@ -22,10 +22,12 @@ RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
 
 # file: (acceptable, emergency recall, under-triage at most), as reached on this commit.
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "families.jsonl": (0.949, 0.99, 0.021),
-    "families2.jsonl": (0.92, 0.83, 0.06),
-    "families3.jsonl": (0.95, 0.90, 0.03),
+    "families.jsonl": (0.955, 1.0, 0.020),
+    "families2.jsonl": (0.995, 0.987, 0.005),
+    "families3.jsonl": (0.95, 0.918, 0.025),
     "families_h.jsonl": (1.0, 1.0, 0.0),
+    # Written after all of this round's fixes and never tuned against: the held-out figure.
+    "families4.jsonl": (0.906, 0.90, 0.050),
 }
 
 

@@ -226,16 +226,22 @@ class Qualifiers:
         patient: str | None = None
         writer_speaks = any(p == "я" for _, p in persons)
         family = [(i, p) for i, p in persons if not self._stranger(p)]
+        # A friend or a neighbour is the patient when the writer goes on about her («у неё»),
+        # names nobody else and never speaks of themself («подруга проткнула стопу, щас у неё
+        # не открывается рот»); a neighbour only mentioned is not («у соседки был инсульт.
+        # Ночью свело икру»).
+        strangers = [p for _, p in referred if self._stranger(p)]
+        alone = strangers[0] if strangers and not family and not writer_speaks else "я"
         if first_move is not None:
             patient = person_of(first_move.first)
             if patient is None or self._stranger(patient):
                 before = [p for i, p in family if i < first_move.first]
                 # A carer who never says «я» writes about the person they name
                 # («дёргается нога, а сейчас у мамы перекосило лицо»).
-                fallback = family[0][1] if family and not writer_speaks else "я"
+                fallback = family[0][1] if family and not writer_speaks else alone
                 patient = before[0] if before else fallback
         else:
-            patient = family[0][1] if family else "я"
+            patient = family[0][1] if family else alone
         out: list[str | None] = []
         for m in matches:
             p = person_of(m.first)
