@@ -139,7 +139,7 @@ _first = operator.itemgetter(0)
 _third = operator.itemgetter(2)
 
 
-MaskPredicate = Callable[[int], bool]
+MaskPredicate = Callable[[int], bool | int]
 _PRESENT = Observation(True)
 _UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence)
@@ -266,8 +266,10 @@ class _MaskCode:
         return out
 
     def predicate(self, e: ex.Expr) -> MaskPredicate:
+        """A function of the mask whose truth is that of ``e`` (its value is a bool or an
+        integer: the engine only tests it, and ``bool()`` around it would cost a call)."""
         # The source holds integers and operators only (no pack text): safe to evaluate.
-        fn: MaskPredicate = eval(f"lambda m: bool({self.source(e)})", {})
+        fn: MaskPredicate = eval(f"lambda m: {self.source(e)}", {})
         return fn
 
     def mask(self, facts: Facts) -> int:
@@ -491,7 +493,7 @@ class Engine:
         self._check_base = len(rules)
         self._check_all = (1 << len(self._checks)) - 1
         self._check_closes = [0] * len(rules)  # rule index -> the checks its firing closes
-        self._check_tests: list[Callable[[int, int], bool]] = []
+        self._check_tests: list[Callable[[int, int], bool | int]] = []
         self._check_untouched_open = 0
         for ci, c in enumerate(self._checks):
             if c.rule in self._rule_index:
@@ -512,7 +514,7 @@ class Engine:
                 tests.append(code.source(ex.parse(relevant)))
                 deps.update(ex.findings(ex.parse(relevant)))
             assert gates.add(deps) == 1 << (self._check_base + ci)
-            test = _define([f"def check(m, f):\n    return bool({' and '.join(tests)})"], "check")
+            test = _define([f"def check(m, f):\n    return {' and '.join(tests)}"], "check")
             self._check_tests.append(test)
             if test(0, 0):
                 self._check_untouched_open |= 1 << ci
@@ -708,9 +710,14 @@ class Engine:
         # clear[n] clears bit n - 1 and above: ``c &= clear[c.bit_length()]`` drops the top bit of
         # a mask over rules, checks or conditions (cheaper than ``c & -c`` for the lowest bit:
         # negating a big integer copies it)
-        self._clear_top = [0] + [
-            (1 << n) - 1 for n in range(max(len(rules), len(self._checks), len(offsets)) + 1)
-        ]
+        widest = max(
+            len(rules),
+            len(self._checks),
+            len(offsets),
+            *(len(listed) for listed in self._condition_entries),
+            *(len(names) for names in self._why_findings),
+        )
+        self._clear_top = [0] + [(1 << n) - 1 for n in range(widest + 1)]
         # ci + 1 (the bit length of a mask whose top bit is condition ci) -> the bits of its
         # evidence entries
         self._condition_bits = [0] + [part[1] << part[0] for part in self._condition_parts]
@@ -741,6 +748,11 @@ class Engine:
                 present[1],
                 absent[1],
             )
+        # The score of each condition with one piece of evidence depends on the pack alone:
+        # built here, with the rest of the pack's compiled form.
+        for ci, part in enumerate(self._condition_parts):
+            for n in range(part[1].bit_length()):
+                self._score(ci, 1 << (part[0] + n))
         texts = pack.texts
         self._out_of_scope = texts.out_of_scope
         self._disclaimer = texts.disclaimer
@@ -799,7 +811,13 @@ class Engine:
         facts: Facts,
         *,
         extra: dict[str, Any] | None = None,
+        subject: str | None = None,
+        text: str | None = None,
+        matches: tuple[res.TextMatch, ...] | None = None,
+        notes: tuple[str, ...] = (),
     ) -> Assessment:
+        """The assessment of ``facts``; ``subject``, ``text``, ``matches`` and ``notes`` say what
+        it was read from (the reader's view of a person's words), set as given."""
         # One pass over the observations: their bits, their gates, the result's view of each
         # (a finding span), and their evidence (entry bits, and the conditions they touch).
         info = self._facts_info
@@ -1004,11 +1022,11 @@ class Engine:
             self._disclaimer,
             self.pack.version,
             unchecked,
-            None,  # subject, text, matches, notes, interview: set by the callers that know them
-            None,
-            None,
-            (),
-            None,
+            subject,
+            text,
+            matches,
+            notes,
+            None,  # interview: set by the interview
             tuple(extra.items()) if extra else (),
         )
 
@@ -1066,17 +1084,17 @@ class Engine:
 
     def _reason(self, i: int, k: int) -> res.Reason:
         names = self._why_findings[i]
-        fids: list[str] = []
-        while k:  # in the order the explanation names them, each once
-            low = k & -k
-            fid = names[low.bit_length() - 1]
-            if fid not in fids:
-                fids.append(fid)
-            k ^= low
+        clear = self._clear_top
+        named = []
+        while k:
+            b = k.bit_length()
+            k &= clear[b]
+            named.append(names[b - 1])
+        named.reverse()
+        fids = tuple(dict.fromkeys(named))  # in the order the explanation names them, each once
         r = self._rules[i]
-        labels = self._labels
         return res.make_reason(
-            r.id, r.level, r.reason, tuple(fids), tuple([labels[f] for f in fids]), r.sources
+            r.id, r.level, r.reason, fids, tuple(map(self._labels.__getitem__, fids)), r.sources
         )
 
     def _read(
@@ -1122,26 +1140,38 @@ class Engine:
         another sum, ``(None, ci, mask, sum in the entries' order, that sum's sort key and
         score or False, the weights by finding)``. Kept for the next assessment with the same
         evidence."""
-        offset, width, _, items = self._condition_parts[ci][:4]
+        offset, width, prior, items, supports, cid, title, summary, mechanism, sources = (
+            self._condition_parts[ci]
+        )
         mask = (key >> offset) & width
-        weights = []
+        clear = self._clear_top
+        found = []
         rest = mask
         while rest:
-            low_entry = rest & -rest
-            weights.append(items[low_entry.bit_length() - 1].weight)
-            rest ^= low_entry
-        s = _fold(weights)
-        shown = self._scored(ci, mask, s)
-        out: Any = shown
-        if not _order_free(weights):
+            b = rest.bit_length()
+            rest &= clear[b]
+            found.append(items[b - 1])
+        found.reverse()  # the entries' order: the order the result lists them in
+        s = 0.0
+        for item in found:
+            s += item.weight
+        out: Any = False
+        total = prior + s
+        if total > 0 and mask & supports:
+            shown = self._shown_totals.get(total)
+            if shown is None:  # round() of a float is slow, and totals are few: kept
+                shown = (round(_sigmoid(total - 1.0), 3), round(total, 3))
+                if len(self._shown_totals) < _MEMO_LIMIT:
+                    self._shown_totals[total] = shown
+            score = res.make_condition_score(
+                cid, title, shown[0], shown[1], summary, mechanism, tuple(found), sources
+            )
+            out = (-total, ci, score)
+        if len(found) > 2 and not _order_free([item.weight for item in found]):
             by_finding: dict[str, tuple[float, ...]] = {}
-            rest = mask
-            while rest:  # a finding's own entries in the order of the pack (as _facts_info)
-                low_entry = rest & -rest
-                item = items[low_entry.bit_length() - 1]
+            for item in found:  # a finding's own entries in the order of the pack
                 by_finding[item.finding] = (*by_finding.get(item.finding, ()), item.weight)
-                rest ^= low_entry
-            out = (None, ci, mask, s, shown, by_finding)
+            out = (None, ci, mask, s, out, by_finding)
         if len(self._score_memo) < _MEMO_LIMIT:
             self._score_memo[key] = out
         return out
