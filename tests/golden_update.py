@@ -60,7 +60,6 @@ INTERVIEWS: dict[str, dict[str, Any]] = {
             "rf_seizure": "none",
             "rf_breathing": "none",
             "sx_general": "none",
-            "rf_calf": "no",
             "hx_age": 58,
         },
     },

@@ -531,7 +531,7 @@ PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "clot_no_swelling": (
         "other",
         "possible_clot_no_swelling",
-        {"rf_calf": "no", "hx_dvt_risk": ["bed"], "sx_deficit": ["pain"], "mv_where": "calf"},
+        {"course_flags": ["bed"], "sx_deficit": ["pain"], "mv_where": "calf"},
     ),
     "posterior_stroke": (
         "self",
@@ -552,7 +552,7 @@ PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "diabetic_foot": (
         "self",
         "diabetic_foot",
-        {"hx_chronic": ["diabetes"], "sx_circulation": ["ulcer"]},
+        {"hx_chronic": ["diabetes"], "sx_deficit": ["ulcer"]},
     ),
     "spasticity_worsening": (
         "other",

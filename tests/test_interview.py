@@ -30,7 +30,6 @@ CALM = {  # the calm answer to each red-flag question
     "rf_seizure": ["none"],
     "rf_breathing": ["none"],
     "sx_general": ["none"],
-    "rf_calf": "no",
 }
 
 
@@ -263,8 +262,13 @@ def test_every_question_offers_dont_know_last() -> None:
     [
         ("nope", True, "Нет такого вопроса"),
         ("hx_smoking", "может быть", "«да», «нет» или «не знаю»"),
-        ("rf_calf", "both_legs", "Выберите один из вариантов"),
-        ("rf_calf", ["one", "both"], "Выберите один из вариантов"),
+        ("mv_side", "both_legs", "Выберите один из вариантов"),
+        ("mv_side", ["one", "both"], "Выберите один из вариантов"),
+        # Options that set the same finding are alternatives (issue 11: grouped questions).
+        ("sx_general", ["calf_one", "calf_both"], "Отметьте что-то одно"),
+        # A question merged into a grouped one says where it went (old answer files).
+        ("rf_calf", "no", "Вопроса «rf_calf» больше нет"),
+        ("hx_neuro", ["ms"], "«hx_chronic»"),
         ("rf_stroke", ["face", "none"], "нельзя отметить вместе"),
         ("rf_stroke", [], "Отметьте хотя бы один"),
         ("rf_stroke", ["elbow"], "Нет такого варианта"),
@@ -314,8 +318,8 @@ def test_answers_are_stored_in_canonical_form() -> None:
     assert iv.answer(s, "hx_age", "64").answers["hx_age"] == 64.0
     assert iv.answer(s, "rf_stroke", ["speech", "face"]).answers["rf_stroke"] == ["face", "speech"]
     assert iv.answer(s, "rf_stroke", "face").answers["rf_stroke"] == ["face"]
-    assert iv.answer(s, "rf_calf", ["one"]).answers["rf_calf"] == "one"
-    assert iv.answer(s, "rf_calf", "Не знаю").answers["rf_calf"] is None
+    assert iv.answer(s, "mv_side", ["one"]).answers["mv_side"] == "one"
+    assert iv.answer(s, "mv_side", "Не знаю").answers["mv_side"] is None
 
 
 def test_back_undoes_the_last_answer_and_nothing_is_lost() -> None:
@@ -348,17 +352,17 @@ def test_list_answers_deny_the_options_not_picked_but_not_what_the_text_said() -
 
 def test_follow_up_questions_wait_for_their_answer() -> None:
     state = iv.start(subject="self")
-    state = iv.answer(state, "rf_calf", "no")
+    state = iv.answer(state, "sx_general", ["none"])
     run = _drive_unknown(state)
     assert "rf_calf_signs" not in run.asked
-    state = iv.answer(iv.start(subject="self"), "rf_calf", "both")
+    state = iv.answer(iv.start(subject="self"), "sx_general", ["calf_both"])
     for link, value in CALM.items():
-        if link != "rf_calf":
+        if link != "sx_general":
             state = iv.answer(state, link, value)
     step = iv.next_step(state)
     # Both legs swollen: redness, warmth or pain would make a thrombosis likely (urgent).
     assert isinstance(step, iv.QuestionStep) and step.phase == "red_flags"
-    assert step.link_id in ("rf_calf_signs", "hx_dvt_risk", "hx_stroke")
+    assert step.link_id in ("rf_calf_signs", "course_flags", "hx_stroke")
     assert "rls_relief" not in _drive_unknown(iv.start(subject="self")).asked
 
 
@@ -645,6 +649,9 @@ def test_replay_emergency_and_bad_files(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "СРОЧНО" in r.stdout
     for content, words in (
         ({"answers": {"elbow": True}}, "неизвестные вопросы"),
+        # An old answer file with a question merged into a grouped one (issue 11).
+        ({"answers": {"rf_calf": "no"}}, "Вопроса «rf_calf» больше нет"),
+        ({"answers": {"hx_dvt_risk": ["bed"]}}, "«course_flags»"),
         ({"answers": {"rf_stroke": ["elbow"]}}, "Нет такого варианта"),
         ({"subject": "cat"}, "subject"),
         ([1, 2], "ожидается объект"),
@@ -655,6 +662,53 @@ def test_replay_emergency_and_bad_files(tmp_path: Path) -> None:
         assert words in r.output
     r = runner.invoke(app, ["interview", "--answers", str(tmp_path / "missing.json")])
     assert r.exit_code == 2 and "файл не найден" in r.output
+
+
+def test_unknown_is_not_asked_again_and_the_result_says_it_was_not_checked(
+    tmp_path: Path,
+) -> None:
+    state = iv.answer(_calm(iv.start(subject="self")), "mv_kind", ["cramp"])
+    state = iv.answer(state, "course_flags", None)
+    run = _drive_unknown(state)
+    # Duration and frequency are ticks of course_flags: after «Не знаю» to it they are not
+    # chased through their own questions; they stay unknown, never absent.
+    assert not {"course_duration", "course_frequency"} & set(run.asked)
+    assert "persistent_3_weeks" not in iv.facts(run.state)
+    record = iv.result(iv.confirm(run.state)).interview
+    assert record is not None
+    unchecked = record.unchecked
+    assert iv.question_text("course_flags", "self") in unchecked
+    assert iv.question_text("mv_kind", "self") not in unchecked
+    assert len(unchecked) == 1 + len(run.asked)
+    path = tmp_path / "a.json"
+    answers = {**CALM, "mv_kind": ["cramp"], "course_flags": "unknown"}
+    path.write_text(json.dumps({"subject": "self", "answers": answers}), encoding="utf-8")
+    r = runner.invoke(app, ["interview", "--answers", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "Не проверено" in r.stdout and "это не значит, что этого нет" in r.stdout
+    r = runner.invoke(app, ["interview", "--answers", str(path), "--json"])
+    unchecked_json = json.loads(r.stdout)["interview"]["unchecked"]
+    assert iv.question_text("course_flags", "self") in unchecked_json
+
+
+def test_an_answer_the_earlier_answers_exclude_does_not_make_a_question_worth_asking() -> None:
+    state = iv.answer(_calm(iv.start(subject="self")), "mv_kind", ["cramp"])
+    # Before «Что из этого верно?», a cramp lasting over 20 minutes is an urgent red flag.
+    with_episode = iv.next_step(state)
+    assert isinstance(with_episode, iv.QuestionStep)
+    assert with_episode.phase == "red_flags"
+    assert with_episode.link_id in ("course_flags", "course_episode")
+    # «Ничего из этого» there said it does not last and does not persist: «Дольше 20 минут и не
+    # отпускает» would contradict it, so «Сколько длится приступ?» is no red flag any more.
+    state = iv.answer(state, "course_flags", ["none"])
+    run = _drive_unknown(state)
+    assert "course_episode" not in run.asked
+    assert iv.facts(run.state)["persists_not_resolving"].present is False
+    # With «Не знаю» instead, the red flag is still asked in its own words.
+    state = iv.answer(state, "course_flags", None)
+    step = iv.next_step(state)
+    assert isinstance(step, iv.QuestionStep) and step.link_id == "course_episode"
+    assert step.phase == "red_flags"
 
 
 def test_replay_saves_to_the_diary(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The ``spasmnav`` command: ``assess`` in its plain forms starts without Typer (see
-:mod:`spasmnav.assess_cli`); everything else goes to the Typer app in :mod:`spasmnav.cli`."""
+:mod:`spasmnav.assess_cli`), and so does ``diary add`` on a local SQLite diary (see
+:mod:`spasmnav.diary.quick_add`); everything else goes to the Typer app in :mod:`spasmnav.cli`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ def main() -> None:
         from .assess_cli import fast_main
 
         if fast_main(args[1:]):
+            return
+    elif args[:2] == ["diary", "add"]:
+        from .diary.quick_add import fast_main as quick_add
+
+        if quick_add(args[2:]):
             return
     from .startup import pause_gc, paused_gc
 

@@ -23,7 +23,9 @@ finding it can set is already known, and it is asked only while its ``enableWhen
    is the order of danger. The first-line screens are grouped lists («Есть ли сейчас
    что-нибудь из этого?»): besides single signs, an option may stand for a whole check of the
    pack («после операции на щитовидной железе сводит кисти»), setting the check's answer, so
-   an emergency that needs context is reached in the first few questions.
+   an emergency that needs context is reached in the first few questions. An answer that
+   would contradict what the person already answered (a cramp «дольше 20 минут» after «не
+   отпускает» was left unticked) does not make a question dangerous.
 4. **Settle the triage level.** Every rule is evaluated in three-valued (Kleene) logic, where
    a finding that some remaining question could still set is *unknown*. If a rule that is
    still unknown could raise the level above what is already certain, the level is not
@@ -32,6 +34,11 @@ finding it can set is already known, and it is asked only while its ``enableWhen
    not yet known, because together they fire a rule. A rule whose check the person answered
    «нет» to (a grouped option left unticked) counts as settled here: its findings are not
    asked again only for it, though the engine still fires it if other answers bring them.
+   The grouped lists of what needs a doctor (issue 11: illnesses, course, symptoms, gait) tick
+   the thresholds the rules use («длится 2 недели или дольше»), so one list settles what
+   several detailed questions did. A finding the person answered «Не знаю» to is settled here
+   too: it is not chased through another question (it stays unknown, never absent, and the
+   result lists the question under «Не проверено»: ``InterviewRecord.unchecked``).
 5. **Then sharpen the leading condition.** Once the level is settled, a remaining question is
    worth asking when one of its answers (one more thing true, or «ничего из этого») would
    change which condition leads; the most informative such question is asked, while fewer
@@ -50,7 +57,9 @@ by a compiled mirror of the engine's level and ranking (checked against the engi
 tests), so a step takes a few milliseconds; steps are also cached by state.
 
 «Не знаю» is always an answer: it sets nothing, the question is not asked again, and the
-findings it would have set stay unknown (the engine treats them as not present).
+findings it would have set stay unknown (the engine treats them as not present; the result
+says they were not checked). Options of a list that set the same finding are alternatives
+(«на одной ноге» / «на обеих»): only one may be ticked.
 """
 
 from __future__ import annotations
@@ -80,6 +89,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONDITION_BUDGET",
+    "REMOVED_QUESTIONS",
     "UNKNOWN",
     "AnswerValue",
     "Catalogue",
@@ -107,6 +117,7 @@ __all__ = [
     "result",
     "start",
     "understood",
+    "unknown_question",
 ]
 
 UNKNOWN = "unknown"  # the code of «Не знаю», offered with every question
@@ -138,6 +149,28 @@ _DEFAULT_BOUNDS = (0.0, 100_000.0)
 
 class InterviewError(ValueError):
     """An invalid answer or state; the message is Russian, for the person."""
+
+
+# Questions merged into grouped lists (issue 11): an old answer file or a carried state that
+# still names one gets a message saying where its options went, not «нет такого вопроса».
+REMOVED_QUESTIONS: dict[str, tuple[str, str]] = {
+    "rf_calf": ("sx_general", "отёк икры"),
+    "hx_neuro": ("hx_chronic", "болезни нервной системы и боль в спине"),
+    "sx_circulation": ("sx_deficit", "тяжесть, зябкость ног и боль при ходьбе"),
+    "sp_signs": ("gait", "признаки спастичности"),
+    "hx_dvt_risk": ("course_flags", "постельный режим, операция и долгая дорога"),
+}
+
+
+def unknown_question(link_id: object) -> InterviewError:
+    """The error for a linkId that is not in the questionnaire (or no longer is)."""
+    if isinstance(link_id, str) and link_id in REMOVED_QUESTIONS:
+        successor, what = REMOVED_QUESTIONS[link_id]
+        return InterviewError(
+            f"Вопроса «{link_id}» больше нет: о нём ({what}) теперь спрашивает вопрос "
+            f"«{successor}». Ответьте на «{successor}» (или уберите «{link_id}» из ответов)."
+        )
+    return InterviewError(f"Нет такого вопроса: «{link_id}».")
 
 
 # --- State -----------------------------------------------------------------------------------
@@ -217,7 +250,11 @@ def _check_state(state: InterviewState) -> None:
     for link, value in state.answers.items():
         q = cat.by_link.get(link)
         if q is None:
-            problems.append(f"неизвестный вопрос «{link}»")
+            if link in REMOVED_QUESTIONS:
+                successor = REMOVED_QUESTIONS[link][0]
+                problems.append(f"вопроса «{link}» больше нет (теперь он часть «{successor}»)")
+            else:
+                problems.append(f"неизвестный вопрос «{link}»")
             continue
         try:
             if _validate(q, value) != value:
@@ -370,13 +407,21 @@ T3: TypeAlias = bool | None  # three-valued: True, False, None = could still go 
 
 
 class _View:
-    """Facts for three-valued evaluation: what is known, and what could still be answered."""
+    """Facts for three-valued evaluation: what is known, what could still be answered, and
+    what the person was asked and answered «Не знаю» to (``declined``: not chased through
+    other questions, it stays unknown and the result says so)."""
 
-    __slots__ = ("facts", "free")
+    __slots__ = ("declined", "facts", "free")
 
-    def __init__(self, facts: Mapping[str, Observation], free: frozenset[str]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, Observation],
+        free: frozenset[str],
+        declined: frozenset[str] = frozenset(),
+    ) -> None:
         self.facts = facts
         self.free = free
+        self.declined = declined
 
 
 Pred3: TypeAlias = Callable[[_View], T3]
@@ -517,6 +562,10 @@ class _Catalog:
             o = v.facts.get(fid)
             if o is not None and o.present is True:
                 return True
+            if fid in v.declined or (o is not None and o.present is False):
+                # Asked and answered: «нет» (an option left unticked) or «не знаю». Another
+                # question that could still derive it is not asked only for this.
+                return False
             out: T3 = None if fid in v.free else False
             derived = self.derived3.get(fid)
             if derived is not None:
@@ -632,6 +681,14 @@ def _validate(q: _Q, value: Any) -> AnswerValue:
         none = q.none.display if q.none else NONE
         raise InterviewError(f"«{none}» нельзя отметить вместе с другими вариантами.")
     chosen = set(picked)
+    by_primary: dict[str, list[str]] = {}
+    for o in q.options:
+        if o.code in chosen and o.primary is not None and o.positive:
+            by_primary.setdefault(o.primary, []).append(o.display)
+    for displays in by_primary.values():
+        if len(displays) > 1:
+            listed = " или ".join(f"«{d}»" for d in displays)
+            raise InterviewError(f"Отметьте что-то одно: {listed}.")
     return [c for c in codes if c in chosen]
 
 
@@ -708,7 +765,7 @@ def answer_from_facts(link_id: str, known: Mapping[str, Observation]) -> AnswerV
     cat = _catalog()
     q = cat.by_link.get(link_id)
     if q is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     if q.kind in ("boolean", "number") and q.q.finding:
         seen = known.get(q.q.finding)
         if seen is None:
@@ -728,15 +785,21 @@ def answer_from_facts(link_id: str, known: Mapping[str, Observation]) -> AnswerV
                 best, chosen = key, o.code
         return chosen
     if q.kind == "list":
-        picked = []
+        # A grouped option may stand for a derived finding («длится 2 недели и дольше»).
+        completed = cat.engine.complete(known)
+        best_of: dict[str, tuple[tuple[int, int, float], str]] = {}
         for o in q.options:
             if o.code == NONE or o.primary is None or not o.positive:
                 continue
-            primary = known.get(o.primary)
+            primary = completed.get(o.primary)
             if primary is not None and primary.present is True:
-                agree, _, _ = _option_fit(o, known, cat)
-                if agree >= 0:
-                    picked.append(o.code)
+                fit, unsure, off = _option_fit(o, completed, cat)
+                rank = (-fit, unsure, off)
+                # Options that set the same finding are alternatives: the best fit only.
+                if fit >= 0 and (o.primary not in best_of or rank < best_of[o.primary][0]):
+                    best_of[o.primary] = (rank, o.code)
+        chosen_codes = {code for _, code in best_of.values()}
+        picked = [o.code for o in q.options if o.code in chosen_codes]
         if picked:
             return picked
         if q.none is not None and all(
@@ -869,6 +932,11 @@ class _Situation:
     answered: frozenset[str]
     candidates: list[_Q]
     pending: list[_Q]  # unanswered, not established, possibly enabled later
+    # Findings of questions answered «Не знаю» that nothing else established: unknown, and
+    # not asked again in another form (``InterviewRecord.unchecked`` lists the questions).
+    declined: frozenset[str] = frozenset()
+    # The facts of the answers alone (not of the opening text): what the person said.
+    said: Facts = dataclasses.field(default_factory=dict)
 
 
 def _known(o: Observation | None) -> bool:
@@ -880,10 +948,12 @@ def _situation(state: InterviewState) -> _Situation:
     base = _base_facts(state)
     enabled, effective = _enablement(state, base, cat)
     facts = dict(base)
+    said: Facts = {}
     for link in state.history:
         cq = cat.by_link.get(link)
         if cq is not None and enabled.get(link, False):
             _apply(cq, state.answers.get(link), facts)
+            _apply(cq, state.answers.get(link), said)
     answered = frozenset(state.answers)
     pending: list[_Q] = []
     for cq in cat.questions:
@@ -895,7 +965,18 @@ def _situation(state: InterviewState) -> _Situation:
         if enabled[link] or any(ew.question not in answered for ew in cq.q.enableWhen):
             pending.append(cq)
     candidates = [cq for cq in pending if enabled[cq.q.linkId]]
-    return _Situation(state, base, facts, enabled, effective, answered, candidates, pending)
+    declined = frozenset(
+        fid
+        for link in state.history
+        if state.answers.get(link) is None
+        and enabled.get(link, False)
+        and (cq := cat.by_link.get(link)) is not None
+        for fid in cq.settable
+        if not _known(facts.get(fid))
+    )
+    return _Situation(
+        state, base, facts, enabled, effective, answered, candidates, pending, declined, said
+    )
 
 
 def facts(state: InterviewState) -> dict[str, Observation]:
@@ -913,21 +994,42 @@ class _Decision:
     phase: str = ""
 
 
-def _enumerate_answers(cq: _Q, cat: _Catalog, *, together: bool = True) -> list[AnswerValue]:
+def _contradicts(o: _Opt, said: Mapping[str, Observation]) -> bool:
+    """Whether an option says the opposite of what the person's answers already said (a
+    finding ticked off that the option sets present, or the other way round)."""
+    for fid, obs in o.sets:
+        known = said.get(fid)
+        if known is None or known.present is None:
+            continue
+        if known.present is not (obs.present is True):
+            return True
+    return False
+
+
+def _enumerate_answers(
+    cq: _Q,
+    cat: _Catalog,
+    *,
+    together: bool = True,
+    said: Mapping[str, Observation] | None = None,
+) -> list[AnswerValue]:
     """A small set of answers that covers what a question can do (for one-step look-ahead):
-    each option alone, «none», and with ``together`` every option of a list at once."""
+    each option alone, «none», and with ``together`` every option of a list at once. With
+    ``said`` (the facts of the answers so far), options that would contradict them are left
+    out: an answer implied away by earlier answers does not make a question worth asking."""
     if cq.kind == "boolean":
         return [True, False]
     if cq.kind == "number" and cq.q.finding:
         return list(cat.numeric_representatives(cq.q.finding))
+    options = [o for o in cq.options if said is None or not _contradicts(o, said)]
     if cq.kind == "choice":
-        return [o.code for o in cq.options]
+        return [o.code for o in options]
     if cq.kind == "list":
-        positives = [o.code for o in cq.options if o.code != NONE]
+        positives = [o.code for o in options if o.code != NONE]
         out: list[AnswerValue] = [[c] for c in positives]
         if together and len(positives) > 1:
             out.append(positives)
-        if cq.none is not None:
+        if cq.none is not None and cq.none in options:
             out.append([NONE])
         return out
     return []
@@ -1025,7 +1127,11 @@ def _decide(state: InterviewState) -> _Decision:
     dangerous: list[tuple[int, int, int, str]] = []
     for cq in sit.candidates:
         reach = max(
-            (_level_after(cq, v, sit.facts, cat) for v in _enumerate_answers(cq, cat)), default=0
+            (
+                _level_after(cq, v, sit.facts, cat)
+                for v in _enumerate_answers(cq, cat, said=sit.said)
+            ),
+            default=0,
         )
         if reach >= URGENT and reach > level:
             dangerous.append((-reach, 0 if not cq.q.red_flag else 1, cq.index, cq.q.linkId))
@@ -1034,9 +1140,12 @@ def _decide(state: InterviewState) -> _Decision:
 
     # 4. Settle the level: rules still open (unknown) that could raise it above the certain part.
     free = frozenset(
-        fid for cq in sit.pending for fid in cq.settable if not _known(sit.facts.get(fid))
+        fid
+        for cq in sit.pending
+        for fid in cq.settable
+        if not _known(sit.facts.get(fid)) and fid not in sit.declined
     )
-    view = _View(sit.facts, free)
+    view = _View(sit.facts, free, sit.declined)
     values = [
         (rank, _screened(pred(view), screens, sit.facts), fids)
         for (rank, pred, fids), screens in zip(cat.rules3, cat.screened_by, strict=True)
@@ -1065,7 +1174,7 @@ def _decide(state: InterviewState) -> _Decision:
             cq
             for cq in sit.candidates
             if any(fid in cat.evidence_findings and fid in free for fid in cq.settable)
-            and _changes_leader(cq, sit.facts, leader, cat)
+            and _changes_leader(cq, sit, leader, cat)
         ]
         if useful:
             gains = _gains(sit, cat, {cq.q.linkId for cq in useful})
@@ -1086,11 +1195,9 @@ def _screened(value: T3, screens: tuple[str, ...], facts: Mapping[str, Observati
     return value
 
 
-def _changes_leader(
-    cq: _Q, base: Mapping[str, Observation], leader: str | None, cat: _Catalog
-) -> bool:
-    for value in _enumerate_answers(cq, cat, together=False):
-        trial = dict(base)
+def _changes_leader(cq: _Q, sit: _Situation, leader: str | None, cat: _Catalog) -> bool:
+    for value in _enumerate_answers(cq, cat, together=False, said=sit.said):
+        trial = dict(sit.facts)
         _apply(cq, value, trial)
         if cat.leader(cat.engine.complete(trial)) != leader:
             return True
@@ -1243,7 +1350,7 @@ def question_step(state: InterviewState, link_id: str) -> QuestionStep:
     from the summary: answering it again replaces the old answer, the others stay)."""
     cq = _catalog().by_link.get(link_id) if isinstance(link_id, str) else None
     if cq is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     step = _question_step(state, link_id, "edit", _situation(state))
     if link_id in state.answers:
         value = state.answers[link_id]
@@ -1292,7 +1399,7 @@ def answer(state: InterviewState, link_id: str, value: Any) -> InterviewState:
     question does not exist or the value does not fit it."""
     cq = _catalog().by_link.get(link_id) if isinstance(link_id, str) else None
     if cq is None:
-        raise InterviewError(f"Нет такого вопроса: «{link_id}».")
+        raise unknown_question(link_id)
     canonical = _validate(cq, value)
     answers = dict(state.answers)
     answers[link_id] = canonical

@@ -338,6 +338,13 @@ def _finish(console: Console, state: iv.InterviewState, out: Output, *, pretty: 
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     elif pretty:
         print_assessment(console, assessment)
+        unchecked = assessment.interview.unchecked if assessment.interview else ()
+        if unchecked:
+            console.print(
+                "\n[bold]Не проверено[/] (вы ответили «Не знаю»; это не значит, что этого нет):"
+            )
+            for question in unchecked:
+                console.print(f"  • {escape(question)}")
     notes: list[str] = []
     if out.save is not None:
         _save(out.save, data)
@@ -456,6 +463,9 @@ def run_replay(console: Console, path: Path, out: Output | None = None) -> int:
     text, subject, answers = _read_answers_file(path)
     known = set(iv.question_ids())
     unknown = sorted(set(answers) - known)
+    removed = [link for link in unknown if link in iv.REMOVED_QUESTIONS]
+    if removed:
+        _fail(" ".join(str(iv.unknown_question(link)) for link in removed))
     if unknown:
         _fail(f"неизвестные вопросы в файле: {', '.join(unknown)}.")
     try:

@@ -502,11 +502,18 @@ class InterviewRecord:
     asked: tuple[AskedQuestion, ...]
     corrections: tuple[tuple[str, bool | None], ...] = ()
 
+    @property
+    def unchecked(self) -> tuple[str, ...]:
+        """The questions answered «Не знаю»: what they ask about is not checked (unknown,
+        never absent), and the interview did not ask it again in another form."""
+        return tuple(q.question for q in self.asked if q.value is None and q.link_id != "subject")
+
     def to_json(self) -> JsonObject:
         return {
             "questions": len(self.asked),
             "asked": [q.to_json() for q in self.asked],
             "corrections": dict(self.corrections),
+            "unchecked": list(self.unchecked),
         }
 
 

@@ -99,7 +99,36 @@ NOUNS: dict[str, _Forms] = {
 _CATEGORY_INDEX: dict[str, int] = {"one": 0, "few": 1, "many": 2, "other": 3}
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-k) for k in range(7))
+
+
+def _below_thousand(x: float | int, digits: int) -> str | None:
+    """``x`` rounded to ``digits`` as Babel rounds it, with a point and a leading ``-`` when
+    negative («-0.50»), for a finite ``int`` or ``float`` that rounds to less than 1,000 in
+    absolute value (no thousands to group); None otherwise (Babel formats it).
+
+    Babel's steps: the number's shortest decimal form (``str``), its sign apart (``-0.0``
+    keeps its minus, as «-0,00»), the absolute value normalised and quantized in the current
+    decimal context (half to even). A diary write formats a few numbers of its trend, and
+    Babel's pattern machinery costs tens of microseconds a number; the result is the same
+    (``tests/test_wording_numbers.py`` compares the two)."""
+    kind = type(x)
+    if (kind is not float and kind is not int) or not 0 <= digits < len(_QUANTA):
+        return None
+    if not -1000 < x < 1000:  # also NaN
+        return None
+    value = Decimal(str(x))
+    rounded = abs(value).normalize().quantize(_QUANTA[digits])
+    if rounded >= 1000:
+        return None
+    text = f"{rounded:f}"
+    return "-" + text if value.is_signed() else text
+
+
 def _decimal(x: float | int, digits: int) -> Decimal:
+    fast = _below_thousand(x, digits)
+    if fast is not None:
+        return Decimal(fast)
     from babel.numbers import format_decimal
 
     return Decimal(format_decimal(x, format="0." + "0" * digits if digits else "0", locale="en"))
@@ -110,6 +139,9 @@ def number(x: float | int, digits: int = 0, *, group: bool = True) -> str:
 
     ``group=False`` leaves out the thousands separator (cells a spreadsheet reads as numbers).
     """
+    fast = _below_thousand(x, digits)
+    if fast is not None:
+        return fast.replace(".", ",")
     from babel.numbers import format_decimal
 
     frac = "." + "0" * digits if digits else ""

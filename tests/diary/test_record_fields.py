@@ -12,19 +12,38 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_origin
 
 import pytest
+import typer
+import typer.main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import Boolean, String, Text, delete
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    insert,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase
+from typer.testing import CliRunner
 
 import spasmnav.web
+from spasmnav.core import default_navigator
 from spasmnav.diary import fhir
+from spasmnav.diary.cli import EDIT_OPTIONS, diary_app, option_values, with_options
+from spasmnav.diary.entry import ADD_OPTIONS
 from spasmnav.diary.excel import excel_columns, excel_csv
 from spasmnav.diary.fields import (
     Info,
     allows_none,
     api_shapes,
     choices,
+    cli_options,
     flag_columns,
     info,
     plain_type,
@@ -35,11 +54,12 @@ from spasmnav.diary.models import (
     RECORD_MODELS,
     Episode,
     ExerciseSession,
+    InputError,
     Profile,
     Record,
     explain_validation,
 )
-from spasmnav.diary.orm import Base, PersonRow, ProfileRow, columns_of
+from spasmnav.diary.orm import Base, PersonRow, ProfileRow, checks_of, columns_of
 from spasmnav.diary.store import RECORD_TYPES, Store
 from spasmnav.web.diarykit import PlausibleDate, PlausibleTime
 from spasmnav.web.recordforms import checkboxes, form_fields, form_name, from_form, values_of
@@ -129,26 +149,122 @@ class Longer(Episode):
     """An episode with one more field, as a future change would add it."""
 
     table: ClassVar[str] = "episodes_longer"
-    mood: Annotated[int | None, Field(ge=0, le=5), Info("настроение", header="Настроение")] = None
-    calm: Annotated[bool, Info("спокойно")] = False
+    mood: Annotated[
+        int | None,
+        Field(ge=0, le=5),
+        Info("настроение", header="Настроение", check="mood", fhir=("mood", "Настроение")),
+    ] = None
+    calm: Annotated[bool, Info("спокойно", fhir=("calm", "Спокойно"))] = False
 
 
-def test_a_new_field_reaches_every_derived_shape() -> None:
+class _OtherBase(DeclarativeBase):
+    """A metadata of its own: the copy's table must not join the diary's schema."""
+
+
+def test_a_new_field_reaches_every_derived_shape(tmp_path: Path) -> None:
+    # The ORM: a column each, typed and NULL as the field, with the field's CHECK.
     mixin = columns_of(Longer, skip=tuple(Record.model_fields))
     assert {"mood", "calm"} <= set(vars(mixin))
+
+    class LongerRow(columns_of(Longer), _OtherBase):  # type: ignore[misc]
+        __tablename__ = "episodes_longer"
+        __table_args__ = (*checks_of(Longer),)
+
+    table: Any = LongerRow.__table__
+    assert isinstance(table.c.mood.type, Integer) and table.c.mood.nullable
+    assert isinstance(table.c.calm.type, Boolean) and not table.c.calm.nullable
+    checks = {c.name: str(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)}
+    assert checks["mood"] == "mood IS NULL OR (mood >= 0 AND mood <= 5)"
+    engine = create_engine(f"sqlite:///{tmp_path}/longer.db")
+    _OtherBase.metadata.create_all(engine)
+    row = {"uid": "u1", "started_at": dt.datetime(2024, 5, 1), "kind": "cramp", "mood": 6}
+    with engine.begin() as c, pytest.raises(IntegrityError):  # the database refuses it too
+        c.execute(insert(table).values(row))
+    engine.dispose()
+    # The lossless CSV and the Excel table.
     assert csv_columns(Longer)[-2:] == ["mood", "calm"]
+    record = Longer(started_at=dt.datetime(2024, 5, 1), kind="cramp", mood=3, calm=True)
+    out = io.StringIO()
+    write_csv([record], out, model=Longer)
+    assert out.getvalue().splitlines()[0].split(",")[-2:] == ["mood", "calm"]
+    assert read_csv(io.StringIO(out.getvalue()), model=Longer) == [record]
     assert {"mood", "calm"} <= set(excel_columns(Longer))
+    header = excel_csv([record], model=Longer).decode("utf-8-sig").splitlines()[0]
+    assert "Настроение" in header and "Спокойно" in header
+    # The API's three shapes.
     shapes = api_shapes(Longer, name="Longer", time=PlausibleTime, date=PlausibleDate)
     for shape in shapes:
         assert {"mood", "calm"} <= set(shape.model_fields), shape.__name__
+    with pytest.raises(ValidationError):
+        shapes.create.model_validate({"kind": "cramp", "mood": 6})
+    # The web form.
     assert "mood" in form_fields(Longer) and "calm" in checkboxes(Longer)
+    form = _Form({"kind": "cramp", "mood": "4", "calm": "1", "full": "1"})
+    data = from_form(Longer, form, now=dt.datetime.now)  # type: ignore[arg-type]
+    assert data["mood"] == "4" and data["calm"] is True
+    # The command line: an option each on add and edit, parsed and checked as the field says.
+    add = {o.param: o for o in cli_options(Longer)}
+    assert add["mood"].names == ("--mood",) and add["mood"].help == "Настроение."
+    assert add["calm"].names == ("--calm",) and add["calm"].how == "flag"
+    edit = {o.param: o for o in cli_options(Longer, edit=True)}
+    assert edit["calm"].names == ("--calm/--no-calm",)
+    seen: list[dict[str, Any]] = []
+    app = typer.Typer()
+
+    @app.command()
+    @with_options(cli_options(Longer))
+    def longer_add(*, db: str | None = None, **given: Any) -> None:
+        seen.append(option_values(cli_options(Longer), given))
+
+    @app.command()
+    def other() -> None:  # two commands: the first is invoked by its name
+        pass
+
+    result = CliRunner().invoke(app, ["longer-add", "cramp", "--mood", "4", "--calm"])
+    assert result.exit_code == 0, result.output
+    assert seen[0]["mood"] == 4 and seen[0]["calm"] is True and seen[0]["kind"] == "cramp"
+    with pytest.raises(InputError, match="настроение: нужно число от 0 до 5"):
+        option_values(cli_options(Longer), {**{o.param: None for o in add.values()}, "mood": "9"})
+    # FHIR: a component each, read back into the same fields.
+    exporter = fhir._Exporter(default_navigator().pack, "urn:patient", "urn:plan")
+    parts = exporter.components(record)
+    assert {fhir._code_of(p["code"]) for p in parts} >= {"mood", "calm"}
+    back = fhir._Reader().components({"component": parts}, Longer)
+    assert back["mood"] == 3 and back["calm"] is True
+    # The Russian messages of validation.
     with pytest.raises(ValidationError) as exc:
         Longer.model_validate({"started_at": "2024-05-01T10:00", "kind": "cramp", "mood": 9})
     assert explain_validation(exc.value) == ["настроение: должно быть не больше 5, а указано 9"]
-    text = excel_csv(
-        [Longer(started_at=dt.datetime(2024, 5, 1), kind="cramp", mood=3)], model=Longer
-    )
-    assert "Настроение" in text.decode("utf-8-sig").splitlines()[0]
+
+
+def test_the_cli_commands_are_the_derived_options() -> None:
+    """``diary add`` / ``edit`` have exactly the derived options (then ``--db``), in order."""
+    group: Any = typer.main.get_command(diary_app)
+    add_options = cli_options(Episode)
+    for name, options, before in (("add", add_options, []), ("edit", EDIT_OPTIONS, ["episode_id"])):
+        params = group.commands[name].params
+        assert [p.name for p in params] == [*before, *(o.param for o in options), "db"]
+        for p, o in zip(params[len(before) : -1], options, strict=True):
+            assert getattr(p, "help", None) == o.help
+    written = {n for n, f in Episode.model_fields.items() if info(f).api}
+    assert {o.field for o in add_options} == written
+    # The quick start of `diary add` reads the same declaration.
+    assert [o.param for o in ADD_OPTIONS] == [*(o.param for o in add_options), "db"]
+    assert [o.names for o in ADD_OPTIONS][:-1] == [o.names for o in add_options]
+
+
+def test_checks_are_the_migrations(tmp_path: Path) -> None:
+    """The CHECK constraints derived from the bounds are the ones the migrations created."""
+    with Store(f"sqlite:///{tmp_path}/d.db") as store:
+        found = {
+            c["name"]: c["sqltext"]
+            for c in sa_inspect(store.engine).get_check_constraints("episodes")
+        }
+    # Revision 0001 named them "ck_episodes_duration" under the "ck_%(table)s_" convention,
+    # so the database holds "ck_episodes_ck_episodes_duration": the text is what counts.
+    derived = {str(c.name): str(c.sqltext) for c in checks_of(Episode)}
+    assert sorted(derived.values()) == sorted(found.values())
+    assert all(any(str(n).endswith(f"_{d}") for n in found) for d in derived)
 
 
 def test_api_shapes_are_the_models_fields() -> None:
@@ -299,8 +415,9 @@ def test_every_field_survives_csv_json_and_the_database(
 
 
 def test_every_field_survives_fhir(tmp_path: Path) -> None:
-    """The FHIR mapping is written by hand (codes, units, extensions): a field added to a model
-    and not mapped there is lost in a clinic's copy, and this test says which."""
+    """The components are derived (``Info.fhir``), the rest of the FHIR mapping (times, kinds,
+    legs, grades, extensions) is written by hand: a field added to a model and mapped nowhere
+    is lost in a clinic's copy, and this test says which."""
     records = [_full(m) for m in RECORD_MODELS]
     with Store(f"sqlite:///{tmp_path}/d.db") as store:
         person = store.default_person_id()

@@ -12,6 +12,8 @@ inside a term's own words never negates that term.
 
 from __future__ import annotations
 
+import re
+
 from spasmnav.language.morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
 from .lexicon import Match
@@ -39,6 +41,7 @@ PSEUDO_AFTER_NE = frozenset(
         "совсем",
     }
 )
+PSEUDO_AFTER_NI = frozenset({"с", "слово", "звук"})
 # Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
 AUX = frozenset(
     {
@@ -50,8 +53,26 @@ AUX = frozenset(
         "появляться",
         "появиться",
         "беспокоить",
+        "отмечать",
+        "отметить",
+        "выявляться",
+        "выявить",
+        "определяться",
+        "обнаруживаться",
+        "обнаружить",
+        "становиться",
+        "замечать",
+        "заметить",
     }
 )
+# The chart-style triggers added with the case families (same semantics as the live module).
+POST_LEMMAS = frozenset(
+    {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
+)
+PRE_LEMMAS = frozenset({"отрицать"})
+NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
+NORMAL_POS = frozenset({"ADJF", "ADJS", "NOUN"})
+_NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
 TERMINATORS = frozenset(
     {
         "но",
@@ -83,7 +104,12 @@ def _is_verb(tok: Token) -> bool:
 
 
 def _pseudo(tokens: list[Token], t: int) -> bool:
-    if tokens[t].text != "не" or t + 1 >= len(tokens):
+    if t + 1 >= len(tokens):
+        return False
+    if tokens[t].text == "ни":
+        # «ни с того ни с сего» (out of the blue), «не может сказать ни слова» (a symptom)
+        return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NI)
+    if tokens[t].text != "не":
         return False
     return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
 
@@ -92,9 +118,12 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     """Does a trigger at t negate the word at target (t < target)?"""
     if target - t > PRE_REACH:
         return False
+    # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
+    if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
+        return False
     # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
     # govern what follows them directly («без остановки, судороги…» negates no seizure).
-    crosses_commas = tokens[t].text in LIST_TRIGGERS
+    crosses_commas = tokens[t].text in LIST_TRIGGERS or not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(t + 1, target):
         tok = tokens[k]
         if _is_terminator(tok):
@@ -122,10 +151,14 @@ def _backward_reaches(
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
         return False
+    # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
+    denial = not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(source + 1, t):
         tok = tokens[k]
         if _is_terminator(tok):
             return False
+        if denial:
+            continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
@@ -145,7 +178,9 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
     tok = tokens[t]
-    if tok.text in POST_TRIGGERS or "отсутствовать" in tok.lemmas:
+    if tok.text in POST_TRIGGERS or not tok.lemmas.isdisjoint(POST_LEMMAS):
+        return True
+    if _NORMAL_TEMPERATURE.fullmatch(tok.text):
         return True
     # «не было», «не бывает», «не беспокоит», «не наблюдается»
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
@@ -159,7 +194,9 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
     lo = max(0, first - PRE_REACH)
     for t in range(lo, last):
         tok = tokens[t]
-        if t in own or tok.text not in PRE_TRIGGERS or _pseudo(tokens, t):
+        if t in own or _pseudo(tokens, t):
+            continue
+        if tok.text not in PRE_TRIGGERS and tok.lemmas.isdisjoint(PRE_LEMMAS):
             continue
         if t > first:
             # inside the span: «ходить не мешает»
@@ -176,6 +213,12 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+        if not _post_trigger(tokens, t):
+            continue
+        if t - last > 2 and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
+            continue
+        if not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS) and tokens[t].pos not in NORMAL_POS:
+            continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
+        if _backward_reaches(tokens, t, last, listed):
             return True
     return False

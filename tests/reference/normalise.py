@@ -463,6 +463,17 @@ def _english(w: str) -> bool:
 
 
 def normalise(text: str) -> Normalised:
+    """The script fix below, then the live chart-shorthand pass (not part of the matcher)."""
+    from spasmnav.language.normalise import _shorthand
+
+    n = _script(text)
+    live = _shorthand(n)  # type: ignore[arg-type]
+    if str(live) == str(n):
+        return n
+    return Normalised(str(live), live._offsets, live._orig_len)
+
+
+def _script(text: str) -> Normalised:
     """Fold case and ё, fix script (see the module docstring); offsets map to ``text``."""
     if not _HAS_LATIN.search(text):
         return Normalised(fold(text), None, len(text))

@@ -55,6 +55,8 @@ def test_full_interview_to_a_result_and_save(client: TestClient) -> None:
         else:
             break
     assert 'class="level level-' in page
+    # The age was answered «Не знаю»: the result says it was not checked (unknown, not absent).
+    assert "Не проверено" in page and "Сколько вам лет?" in page
     assert 'name="state"' in page and 'action="/diary/assessments"' in page
     f = _fields(page)
     r = client.post(
@@ -89,6 +91,24 @@ def test_damaged_state_is_a_clear_error(client: TestClient) -> None:
     f = _fields(client.get("/interview").text)
     r = client.post("/interview", data={**f, "state": '{"answers": 5}', "value": "self"})
     assert r.status_code == 400 and "Состояние опроса" in r.text
+
+
+def test_a_question_merged_away_is_a_clear_error(client: TestClient) -> None:
+    """Issue 11 merged questions into grouped lists: a page or a state from before names one."""
+    f = _fields(client.get("/interview").text)
+    for editing in ("0", "1"):
+        r = client.post(
+            "/interview",
+            data={**f, "link_id": "rf_calf", "value": "no", "repeats": "0", "editing": editing},
+        )
+        assert r.status_code == 422, r.text
+        text = htmllib.unescape(r.text)
+        assert "Вопроса «rf_calf» больше нет" in text and "«sx_general»" in text
+        assert 'id="question"' in r.text  # the current question is still there to answer
+    old = '{"answers": {"rf_calf": "no"}, "history": ["rf_calf"]}'
+    r = client.post("/interview", data={**f, "state": old, "value": "self"})
+    assert r.status_code == 400
+    assert "больше нет" in htmllib.unescape(r.text)
 
 
 def test_invalid_answer_stays_on_the_question(client: TestClient) -> None:

@@ -7,10 +7,10 @@ analytics, print in Russian. Bad input exits with code 2 and a clear message, ne
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
-import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,10 +22,27 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
+from .display import LIST_COLUMNS, episode_view
+from .entry import (
+    ADD_OPTIONS,
+    AT_HELP,
+    DB_HELP,
+    TRIGGER_HELP,
+    AddOption,
+    added_line,
+    new_episode,
+    option_value,
+    parse_date,
+    parse_duration,
+    parse_int,
+    parse_when,
+)
+from .entry import describe as _describe
+from .entry import one as _one
+from .entry import parse_triggers as _triggers
+from .fields import CliOption, cli_options
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
-    KIND_TITLES,
-    LEG_TITLES,
     SCALE_TITLES,
     TRIGGER_TITLES,
     DayNote,
@@ -39,8 +56,6 @@ from .models import (
     ScaleScore,
     explain_validation,
     parse_kind,
-    parse_leg,
-    parse_trigger,
 )
 from .store import RECORD_TYPES, Store
 
@@ -50,7 +65,15 @@ if TYPE_CHECKING:
 # The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
 # export formats are imported by the commands that use them: a quick `diary add` needs none.
 
-__all__ = ["diary_app", "parse_duration", "parse_when", "register"]
+__all__ = [
+    "EDIT_OPTIONS",
+    "diary_app",
+    "option_values",
+    "parse_duration",
+    "parse_when",
+    "register",
+    "with_options",
+]
 
 diary_app = typer.Typer(
     name="diary",
@@ -60,152 +83,9 @@ diary_app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Адрес базы данных (SQLAlchemy URL); по умолчанию SPASMNAV_DATABASE_URL или "
-        "файл в папке данных пользователя.",
-        metavar="URL",
-    ),
-]
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        "--when",
-        help="Когда: «2024-05-01 23:30», «01.05.2024 23:30», «вчера 23:30» или «23:30». "
-        "По умолчанию — сейчас.",
-    ),
-]
-TriggerOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--trigger",
-        "-t",
-        help="Провокатор (можно несколько раз или через запятую): "
-        + ", ".join(f"{k} ({v})" for k, v in TRIGGER_TITLES.items()),
-    ),
-]
-
-
-# --- parsing what a person types ------------------------------------------------------------
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(second=0, microsecond=0)
-
-
-def parse_date(text: str, *, what: str = "дата") -> dt.date:
-    value = text.strip().lower()
-    today = dt.date.today()
-    if value in ("сегодня", "today"):
-        return today
-    if value in ("вчера", "yesterday"):
-        return today - dt.timedelta(days=1)
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise InputError(
-        [f"{what} «{text}»: не удалось понять дату; напишите, например, 2024-05-01 или 01.05.2024"]
-    )
-
-
-def parse_when(text: str | None, *, now: dt.datetime | None = None) -> dt.datetime:
-    """When something happened; a bare time later than now means the day before."""
-    now = now or _now()
-    if text is None or not text.strip():
-        return now
-    value = re.sub(r"\s+", " ", text.strip().lower().replace("t", " "))
-    if value in ("сейчас", "now"):
-        return now
-    day: dt.date | None = None
-    rest = value
-    for word, shift in (("сегодня", 0), ("вчера", 1), ("позавчера", 2)):
-        if value.startswith(word):
-            day = now.date() - dt.timedelta(days=shift)
-            rest = value[len(word) :].strip(" ,в")
-            break
-    if day is None:
-        parts = value.split(" ", 1)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}", parts[0]):
-            day = parse_date(parts[0], what="дата")
-            rest = parts[1] if len(parts) > 1 else ""
-    m = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?", rest) if rest else None
-    if rest and (m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59):
-        raise InputError(
-            [
-                f"время «{text}»: не удалось понять; напишите, например, «2024-05-01 23:30» "
-                "или «вчера 23:30»"
-            ]
-        )
-    clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else dt.time()
-    if day is None:
-        stamp = dt.datetime.combine(now.date(), clock)
-        return stamp - dt.timedelta(days=1) if stamp > now else stamp
-    return dt.datetime.combine(day, clock)
-
-
-_UNITS = {
-    "": 1,
-    "s": 1,
-    "с": 1,
-    "сек": 1,
-    "m": 60,
-    "min": 60,
-    "м": 60,
-    "мин": 60,
-    "h": 3600,
-    "ч": 3600,
-    "час": 3600,
-}
-
-
-def parse_duration(text: str) -> int:
-    """``30``, ``30с``, ``2мин``, ``1.5 мин``, ``1:30`` → seconds."""
-    value = text.strip().lower().replace(",", ".")
-    m = re.fullmatch(r"(\d+):(\d{2})", value)
-    if m:
-        return int(m.group(1)) * 60 + int(m.group(2))
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zа-я]*)\.?", value)
-    if m and m.group(2).rstrip("ау") in _UNITS:
-        return round(float(m.group(1)) * _UNITS[m.group(2).rstrip("ау")])
-    raise InputError(
-        [f"длительность «{text}»: не удалось понять; напишите, например, 30с, 2мин или 1:30"]
-    )
-
-
-def parse_int(text: str, *, what: str, low: int, high: int) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InputError([f"{what}: нужно целое число от {low} до {high}, а не «{text}»"]) from None
-    if not low <= value <= high:
-        raise InputError([f"{what}: нужно число от {low} до {high}, а указано {value}"])
-    return value
-
-
-def _triggers(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    problems = []
-    for value in values or []:
-        for part in (p for p in re.split(r"[,;]", value) if p.strip()):
-            try:
-                out.append(parse_trigger(part))
-            except ValueError as exc:
-                problems.append(str(exc))
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def _one(parser: Any, value: str) -> Any:
-    try:
-        return parser(value)
-    except ValueError as exc:
-        raise InputError([str(exc)]) from None
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, metavar="URL")]
+AtOption = Annotated[str | None, typer.Option("--at", "--when", help=AT_HELP)]
+TriggerOption = Annotated[list[str] | None, typer.Option("--trigger", "-t", help=TRIGGER_HELP)]
 
 
 # --- running commands -----------------------------------------------------------------------
@@ -248,82 +128,42 @@ def _store(db: str | None) -> Iterator[tuple[Store, int]]:
             store.close()
 
 
-def _describe(e: Episode) -> str:
-    parts = [KIND_TITLES[e.kind]]
-    if e.leg:
-        parts.append(f"{LEG_TITLES[e.leg]} нога" if e.leg != "both" else "обе ноги")
-    if e.place:
-        parts.append(e.place)
-    if e.intensity is not None:
-        parts.append(f"сила {e.intensity}")
-    if e.duration_seconds is not None:
-        parts.append(_fmt_duration(e.duration_seconds))
-    return ", ".join(parts) + f", {e.started_at:%d.%m.%Y %H:%M}"
-
-
-def _fmt_duration(seconds: int) -> str:
-    return wording.duration(seconds)
-
-
-def _episode(values: dict[str, Any]) -> Episode:
-    try:
-        return Episode.model_validate(values)
-    except ValueError as exc:
-        errors = getattr(exc, "errors", None)
-        if callable(errors):
-            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
-        raise InputError([str(exc)]) from None
-
-
 # --- diary commands -------------------------------------------------------------------------
 
 
-@diary_app.command("add")
-def add(
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help="Что было: " + ", ".join(f"{k} ({v})" for k, v in KIND_TITLES.items()),
-            show_default=False,
-        ),
-    ],
-    leg: Annotated[
-        str | None, typer.Option("--leg", "-l", help="Нога: left/right/both (левая/правая/обе).")
-    ] = None,
-    place: Annotated[str | None, typer.Option(help="Где именно: икра, стопа, бедро…")] = None,
-    intensity: Annotated[
-        str | None, typer.Option("--intensity", "-i", help="Сила от 0 до 10.")
-    ] = None,
-    duration: Annotated[
-        str | None, typer.Option("--duration", "-d", help="Сколько длилось: 30с, 2мин, 1:30.")
-    ] = None,
-    at: AtOption = None,
-    trigger: TriggerOption = None,
-    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
-    sleep: Annotated[bool, typer.Option("--sleep", help="Помешало спать.")] = False,
-    walking: Annotated[bool, typer.Option("--walking", help="Помешало ходить.")] = False,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+def _add(**options: Any) -> None:
     """Записать эпизод одной короткой командой: spasmnav diary add cramp --leg left -i 6"""
     with _guard():
-        values: dict[str, Any] = {
-            "kind": _one(parse_kind, kind),
-            "leg": _one(parse_leg, leg) if leg else None,
-            "place": place,
-            "intensity": parse_int(intensity, what="сила", low=0, high=10) if intensity else None,
-            "duration_seconds": parse_duration(duration) if duration else None,
-            "started_at": parse_when(at),
-            "triggers": _triggers(trigger),
-            "helped": helped,
-            "disturbs_sleep": sleep,
-            "disturbs_walking": walking,
-            "note": note,
-        }
-        episode = _episode(values)
-    with _store(db) as (store, person):
+        episode = new_episode(options)
+    with _store(options["db"]) as (store, person):
         saved = store.add_episode(person_id=person, episode=episode)
-    out.print(f"Записано: эпизод №{saved.id} — {_describe(saved)}.")
+    out.print(added_line(saved))
+
+
+def _typer_parameter(option: AddOption) -> inspect.Parameter:
+    """One parameter of ``diary add`` as Typer reads it, from :data:`entry.ADD_OPTIONS`."""
+    annotation: Any
+    default: Any = None
+    if not option.names:
+        annotation = Annotated[str, typer.Argument(help=option.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif option.flag:
+        annotation = Annotated[bool, typer.Option(*option.names, help=option.help)]
+        default = False
+    else:
+        kind: Any = list[str] | None if option.many else str | None
+        annotation = Annotated[
+            kind, typer.Option(*option.names, help=option.help, metavar=option.metavar)
+        ]
+    return inspect.Parameter(
+        option.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+# The command's parameters are those of the one declaration (`entry.ADD_OPTIONS`), which the
+# quick start of `diary add` (`spasmnav.diary.quick_add`) reads as well.
+_add.__signature__ = inspect.Signature([_typer_parameter(o) for o in ADD_OPTIONS])  # type: ignore[attr-defined]
+add = diary_app.command("add")(_add)
 
 
 @diary_app.command("list")
@@ -357,91 +197,89 @@ def list_(
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
     table = Table(title=f"Эпизоды (показано {len(episodes)} из {total})", show_lines=False)
-    for col, justify in (
-        ("№", "right"),
-        ("Когда", "left"),
-        ("Что", "left"),
-        ("Нога", "left"),
-        ("Сила", "right"),
-        ("Длит.", "right"),
-        ("Провокаторы", "left"),
-        ("Заметки", "left"),
-    ):
+    for col, justify in LIST_COLUMNS:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for e in episodes:
-        marks = [
-            m
-            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
-            if on
-        ]
-        notes = "; ".join(
-            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
-        )
-        table.add_row(
-            str(e.id),
-            f"{e.started_at:%d.%m.%Y %H:%M}",
-            KIND_TITLES[e.kind],
-            LEG_TITLES.get(e.leg or "", "—"),
-            "—" if e.intensity is None else str(e.intensity),
-            "—" if e.duration_seconds is None else _fmt_duration(e.duration_seconds),
-            ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
-            notes or "—",
-        )
+        table.add_row(*episode_view(e).cells())
     out.print(table)
 
 
+# --- `diary edit`: its options derived from the episode's fields -------------------------------
+
+
+def _edit_parameter(o: CliOption) -> inspect.Parameter:
+    """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
+    annotation: Any
+    default: Any = None
+    if o.argument:
+        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
+        default = inspect.Parameter.empty
+    elif o.how == "codes":
+        annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
+    elif o.how in ("flag", "clear"):
+        annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
+        default = False
+    elif o.how == "switch":
+        annotation = Annotated[bool | None, typer.Option(*o.names, help=o.help)]
+    else:
+        annotation = Annotated[str | None, typer.Option(*o.names, help=o.help)]
+    return inspect.Parameter(
+        o.param, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_DB_PARAMETER = inspect.Parameter(
+    "db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption
+)
+
+
+def with_options(
+    options: tuple[CliOption, ...], *, before: tuple[inspect.Parameter, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        params = [*before, *(_edit_parameter(o) for o in options), _DB_PARAMETER]
+        func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+        return func
+
+    return decorate
+
+
+def option_values(
+    options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
+) -> dict[str, Any]:
+    """The record's fields from the options given (``entry.option_value`` each): every field
+    on ``add``; on ``edit`` only those given (an empty text clears one)."""
+    values: dict[str, Any] = {}
+    for o in options:
+        raw = given[o.param]
+        if o.how == "clear":
+            if raw:
+                values.setdefault(o.field, [])  # new codes given as well replace the old
+            continue
+        if edit and raw is None:
+            continue
+        values[o.field] = option_value(o, raw, edit=edit)
+    return values
+
+
+EDIT_OPTIONS = cli_options(Episode, edit=True)
+
+_EPISODE_ID = inspect.Parameter(
+    "episode_id",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
+)
+
+
 @diary_app.command("edit")
-def edit(
-    episode_id: Annotated[int, typer.Argument(help="Номер эпизода (из spasmnav diary list).")],
-    kind: Annotated[str | None, typer.Option(help="Вид эпизода.")] = None,
-    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
-    place: Annotated[str | None, typer.Option(help="Где именно.")] = None,
-    intensity: Annotated[str | None, typer.Option("--intensity", "-i", help="Сила 0–10.")] = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d", help="Длительность.")] = None,
-    at: AtOption = None,
-    trigger: TriggerOption = None,
-    clear_triggers: Annotated[
-        bool, typer.Option("--clear-triggers", help="Убрать все провокаторы.")
-    ] = False,
-    helped: Annotated[str | None, typer.Option(help="Что помогло.")] = None,
-    sleep: Annotated[
-        bool | None, typer.Option("--sleep/--no-sleep", help="Мешал ли спать.")
-    ] = None,
-    walking: Annotated[
-        bool | None, typer.Option("--walking/--no-walking", help="Мешал ли ходить.")
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(EDIT_OPTIONS, before=(_EPISODE_ID,))
+def edit(*, episode_id: int, db: str | None = None, **given: Any) -> None:
     """Исправить эпизод: меняются только указанные поля."""
     with _guard():
-        changes: dict[str, Any] = {}
-        if kind is not None:
-            changes["kind"] = _one(parse_kind, kind)
-        if leg is not None:
-            changes["leg"] = _one(parse_leg, leg) if leg.strip() else None
-        if place is not None:
-            changes["place"] = place
-        if intensity is not None:
-            changes["intensity"] = (
-                parse_int(intensity, what="сила", low=0, high=10) if intensity.strip() else None
-            )
-        if duration is not None:
-            changes["duration_seconds"] = parse_duration(duration) if duration.strip() else None
-        if at is not None:
-            changes["started_at"] = parse_when(at)
-        if clear_triggers:
-            changes["triggers"] = []
-        if trigger:
-            changes["triggers"] = _triggers(trigger)
-        for name, value in (
-            ("helped", helped),
-            ("note", note),
-            ("disturbs_sleep", sleep),
-            ("disturbs_walking", walking),
-        ):
-            if value is not None:
-                changes[name] = value
+        changes = option_values(EDIT_OPTIONS, given, edit=True)
         if not changes:
             raise InputError(["не указано, что изменить (например --intensity 5)"])
     with _store(db) as (store, person):

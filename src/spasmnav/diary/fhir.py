@@ -29,12 +29,13 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from ..content import Pack
+from .fields import info, plain_type
 from .ics import (
     BREATHING_EXERCISE,
     DEFAULT_BREATHING_TIMES,
@@ -48,6 +49,7 @@ from .models import (
     LEG_TITLES,
     LEGS,
     PENN_GRADES,
+    RECORD_MODELS,
     SCALE_TITLES,
     TRIGGER_TITLES,
     TRIGGERS,
@@ -99,7 +101,10 @@ UNKNOWN_DISPLAY = "Не знаю"
 MAX_PROBLEMS = 20
 _NS = uuid.UUID("6f1c3f0e-5b7a-4d0c-9a61-2f3b7c9d8e41")  # for SpasmNav's urn:uuid fullUrls
 
-_PROFILE_FLAGS = ("diabetes", "thyroid_surgery", "pregnancy", "diuretics")
+# The profile's yes/no answers, each an Observation of its own (the model's bool fields).
+_PROFILE_FLAGS = tuple(
+    n for n, f in Profile.model_fields.items() if plain_type(f.annotation) is bool
+)
 _PROFILE_TITLES = {
     "stroke_date": "Дата инсульта",
     "diabetes": "Диабет",
@@ -119,17 +124,20 @@ _RECORD_CODES = {
     "exercise-plan": "План упражнений",
     **{f"profile-{name.replace('_', '-')}": title for name, title in _PROFILE_TITLES.items()},
 }
+
+
+def _components(model: type[Record]) -> dict[str, tuple[str, str]]:
+    """The model's fields carried as Observation components: field → (code, display)."""
+    return {
+        name: meta.fhir
+        for name, field in model.model_fields.items()
+        if (meta := info(field)).fhir is not None
+    }
+
+
+# The components' codes and displays, from the models' ``Info.fhir``.
 _PART_CODES = {
-    "intensity": "Сила, от 0 до 10",
-    "duration": "Длительность",
-    "place": "Где",
-    "helped": "Что помогло",
-    "trigger": "Провокатор",
-    "disturbs-sleep": "Мешает спать",
-    "disturbs-walking": "Мешает ходить",
-    "muscle": "Мышца",
-    "repetitions": "Повторений",
-    "sets": "Подходов",
+    code: display for model in RECORD_MODELS for code, display in _components(model).values()
 }
 _CLINICIAN = {"type": "Practitioner", "display": "врач (клиницист)"}
 
@@ -305,6 +313,35 @@ class _Exporter:
     def part(self, code: str, **value: Any) -> dict[str, Any]:
         return {"code": self.codes.cc(code), **value}
 
+    def components(self, rec: Record) -> list[dict[str, Any]]:
+        """The record's fields that are components (``Info.fhir``), in the model's order: a
+        yes/no always, a set of codes one each, a value when there is one."""
+        model = type(rec)
+        parts: list[dict[str, Any]] = []
+        for name, (code, _) in _components(model).items():
+            field = model.model_fields[name]
+            t = plain_type(field.annotation)
+            value = getattr(rec, name)
+            if get_origin(t) is tuple:
+                parts += [
+                    self.part(code, valueCodeableConcept=self.codes.cc(f"{code}-{v}"))
+                    for v in value
+                ]
+            elif t is bool:
+                parts.append(self.part(code, valueBoolean=value))
+            elif value is None or value == "":
+                continue
+            elif info(field).minutes:
+                unit = self.codes.standard("unit_second")
+                quantity = {"value": value, "unit": "с", **unit}
+                quantity.pop("display")
+                parts.append(self.part(code, valueQuantity=quantity))
+            elif t is int:
+                parts.append(self.part(code, valueInteger=value))
+            else:
+                parts.append(self.part(code, valueString=value))
+        return parts
+
     # One resource per record (two for an interview's assessment).
     def entries(self, rec: Record) -> list[tuple[str, dict[str, Any]]]:
         url = _urn(rec.table, rec.uid)
@@ -337,39 +374,14 @@ class _Exporter:
         res["valueCodeableConcept"] = self.codes.cc(f"kind-{e.kind}")
         if e.leg:
             res["bodySite"] = self.codes.cc(f"leg-{e.leg}")
-        parts: list[dict[str, Any]] = []
-        if e.intensity is not None:
-            parts.append(self.part("intensity", valueInteger=e.intensity))
-        if e.duration_seconds is not None:
-            unit = self.codes.standard("unit_second")
-            quantity = {"value": e.duration_seconds, "unit": "с", **unit}
-            quantity.pop("display")
-            parts.append(self.part("duration", valueQuantity=quantity))
-        if e.place:
-            parts.append(self.part("place", valueString=e.place))
-        if e.helped:
-            parts.append(self.part("helped", valueString=e.helped))
-        parts += [
-            self.part("trigger", valueCodeableConcept=self.codes.cc(f"trigger-{t}"))
-            for t in e.triggers
-        ]
-        parts.append(self.part("disturbs-sleep", valueBoolean=e.disturbs_sleep))
-        parts.append(self.part("disturbs-walking", valueBoolean=e.disturbs_walking))
-        res["component"] = parts
+        res["component"] = self.components(e)
         self.note(res, e)
         return res
 
     def day_note(self, n: DayNote) -> dict[str, Any]:
         res = self.observation(n, "day-triggers")
         res["effectiveDateTime"] = n.day.isoformat()
-        _put(
-            res,
-            "component",
-            [
-                self.part("trigger", valueCodeableConcept=self.codes.cc(f"trigger-{t}"))
-                for t in n.triggers
-            ],
-        )
+        _put(res, "component", self.components(n))
         self.note(res, n)
         return res
 
@@ -379,12 +391,7 @@ class _Exporter:
         res["basedOn"] = [_ref(self.plan)]
         res["effectiveDateTime"] = _when(x.done_at)
         res["valueCodeableConcept"] = self.codes.cc(f"exercise-{x.exercise_id}", x.exercise_id)
-        parts = []
-        if x.repetitions is not None:
-            parts.append(self.part("repetitions", valueInteger=x.repetitions))
-        if x.sets is not None:
-            parts.append(self.part("sets", valueInteger=x.sets))
-        _put(res, "component", parts)
+        _put(res, "component", self.components(x))
         self.note(res, x)
         return res
 
@@ -397,8 +404,7 @@ class _Exporter:
         res["valueCodeableConcept"] = self.codes.cc(f"{s.scale}-{s.score}", s.score)
         if s.leg:
             res["bodySite"] = self.codes.cc(f"leg-{s.leg}")
-        if s.muscle:
-            res["component"] = [self.part("muscle", valueString=s.muscle)]
+        _put(res, "component", self.components(s))
         self.note(res, s)
         return res
 
@@ -911,14 +917,16 @@ def _prefixed(code: str | None, prefix: str, what: str) -> str:
     return code[len(prefix) :]
 
 
-def _parts(res: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _parts(
+    res: Mapping[str, Any], known: Mapping[str, str] = _PART_CODES
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
     for c in res.get("component") or ():
         if not isinstance(c, Mapping):
             continue
         code = _code_of(c.get("code"))
         if code is None:
             raise _Bad("часть записи без кода SpasmNav")
-        if code not in _PART_CODES:
+        if code not in known:
             raise _Bad(f"неизвестная часть записи «{code}»")
         yield code, c
 
@@ -968,7 +976,7 @@ class _Reader:
         elif code == "day-triggers":
             values = _common(res)
             values["day"] = _parse_date(res.get("effectiveDateTime"), "день")
-            values["triggers"] = self.triggers(res)
+            values.update(self.components(res, DayNote))
             self.records.append(DayNote.model_validate(values))
         elif code == "exercise-session":
             self.records.append(ExerciseSession.model_validate(self.session(res)))
@@ -985,12 +993,39 @@ class _Reader:
         else:
             raise _Bad(f"наблюдение с кодом «{code}» SpasmNav не читает")
 
-    def triggers(self, res: Mapping[str, Any]) -> list[str]:
-        return [
-            _prefixed(_code_of(c.get("valueCodeableConcept")), "trigger-", "провокатор")
-            for code, c in _parts(res)
-            if code == "trigger"
-        ]
+    def components(self, res: Mapping[str, Any], model: type[Record]) -> dict[str, Any]:
+        """The model's component fields (``Info.fhir``) back from the Observation; a set of
+        codes is empty when none is given, components of other records are not its own."""
+        own = _components(model)
+        fields = {code: name for name, (code, _) in own.items()}
+        known = {**_PART_CODES, **dict(own.values())}
+        values: dict[str, Any] = {}
+        for fname in fields.values():
+            if get_origin(plain_type(model.model_fields[fname].annotation)) is tuple:
+                values[fname] = []
+        for code, c in _parts(res, known):
+            if code not in fields:
+                continue
+            name = fields[code]
+            field = model.model_fields[name]
+            t = plain_type(field.annotation)
+            if get_origin(t) is tuple:
+                what = known[code].lower()
+                values[name].append(
+                    _prefixed(_code_of(c.get("valueCodeableConcept")), f"{code}-", what)
+                )
+            elif t is bool:
+                values[name] = c.get("valueBoolean")
+            elif info(field).minutes:
+                quantity = c.get("valueQuantity") or {}
+                if quantity.get("code") != "s" or quantity.get("system") != _UCUM:
+                    raise _Bad(f"{info(field).title} не в секундах (UCUM «s»)")
+                values[name] = quantity.get("value")
+            elif t is int:
+                values[name] = c.get("valueInteger")
+            else:
+                values[name] = c.get("valueString")
+        return values
 
     def episode(self, res: Mapping[str, Any]) -> dict[str, Any]:
         values = _common(res)
@@ -998,24 +1033,7 @@ class _Reader:
         values["kind"] = _prefixed(_code_of(res.get("valueCodeableConcept")), "kind-", "вид")
         if res.get("bodySite") is not None:
             values["leg"] = _prefixed(_code_of(res.get("bodySite")), "leg-", "нога")
-        triggers: list[str] = []
-        for code, c in _parts(res):
-            if code == "intensity":
-                values["intensity"] = c.get("valueInteger")
-            elif code == "duration":
-                quantity = c.get("valueQuantity") or {}
-                if quantity.get("code") != "s" or quantity.get("system") != _UCUM:
-                    raise _Bad("длительность не в секундах (UCUM «s»)")
-                values["duration_seconds"] = quantity.get("value")
-            elif code in ("place", "helped"):
-                values[code] = c.get("valueString")
-            elif code == "trigger":
-                triggers.append(
-                    _prefixed(_code_of(c.get("valueCodeableConcept")), "trigger-", "провокатор")
-                )
-            elif code in ("disturbs-sleep", "disturbs-walking"):
-                values[code.replace("-", "_")] = c.get("valueBoolean")
-        values["triggers"] = triggers
+        values.update(self.components(res, Episode))
         return values
 
     def session(self, res: Mapping[str, Any]) -> dict[str, Any]:
@@ -1024,9 +1042,7 @@ class _Reader:
         values["exercise_id"] = _prefixed(
             _code_of(res.get("valueCodeableConcept")), "exercise-", "упражнение"
         )
-        for code, c in _parts(res):
-            if code in ("repetitions", "sets"):
-                values[code] = c.get("valueInteger")
+        values.update(self.components(res, ExerciseSession))
         return values
 
     def scale(self, res: Mapping[str, Any], scale: str) -> dict[str, Any]:
@@ -1044,9 +1060,7 @@ class _Reader:
         )
         if res.get("bodySite") is not None:
             values["leg"] = _prefixed(_code_of(res.get("bodySite")), "leg-", "нога")
-        for code, c in _parts(res):
-            if code == "muscle":
-                values["muscle"] = c.get("valueString")
+        values.update(self.components(res, ScaleScore))
         return values
 
     def medication(self, res: Mapping[str, Any]) -> None:

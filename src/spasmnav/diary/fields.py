@@ -9,7 +9,12 @@ derived from the model and these markers:
 * the Russian field titles of validation messages and the Excel headers (``FIELD_TITLES``);
 * the API's create / patch / read shapes (:func:`api_shapes`);
 * the web form's fields (``spasmnav.web.recordforms``);
-* the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order).
+* the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order);
+* the options of ``spasmnav diary add`` / ``edit`` (:func:`cli_options`: plain data, no
+  Typer, so a fast path may read it too), worded by an optional :class:`Cli` in the ``Info``;
+* the components of the FHIR Observations (``Info.fhir``: written and read back);
+* the database's CHECK constraints of bounded fields (``Info.check``), the primary key, the
+  unique ``uid`` and the time stamp of writing (``spasmnav.diary.orm``).
 
 The migrations stay explicit history; a test compares them with the derived ORM.
 """
@@ -19,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
@@ -28,18 +33,44 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create
 from pydantic.fields import FieldInfo
 
 __all__ = [
+    "Cli",
+    "CliOption",
     "Info",
     "Shapes",
     "allows_none",
     "api_shapes",
+    "bounds",
     "check_described",
     "choices",
+    "cli_options",
     "field_titles",
     "flag_columns",
     "info",
+    "max_length",
     "not_clearable",
     "plain_type",
+    "read_shape",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Cli:
+    """How ``spasmnav diary add`` and ``edit`` word a field (``Info.cli``). A field without
+    one still has its option: ``--field-name``, its capitalised title as the help."""
+
+    names: tuple[str, ...] = ()
+    """Option names (``("--leg", "-l")``); the first names the parameter. Default
+    ``--field-name``."""
+    help: str | None = None
+    """The help on ``add``; ``{choices}`` is replaced by the codes and their titles."""
+    edit_help: str | None = None
+    """The help on ``edit`` (default: the capitalised title)."""
+    parse: Callable[[str], Any] | None = None
+    """A code's parser (Russian words welcome); its ValueError is the message shown."""
+    argument: bool = False
+    """Positional on ``add`` (the one thing a quick entry must say); ``--name`` on edit."""
+    rank: int = 100
+    """Where the option stands in the help (lower first; equal ranks keep field order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +95,24 @@ class Info:
     """Shown in the people's tables (Excel); ids and the raw assessment are not."""
     api: bool = True
     """Written through the API and the forms (``False``: assigned by the diary itself)."""
+    primary_key: bool = False
+    """The table's primary key (the database assigns it)."""
+    unique: bool = False
+    """Unique over the whole table (``uid``)."""
+    stamp: bool = False
+    """Set to the time of writing when stored: NOT NULL in the database, though a record not
+    yet stored has none (``created_at``)."""
+    check: str | None = None
+    """Name of the database CHECK constraint holding the field's bounds (``ge`` / ``le``)."""
+    check_upper: bool = True
+    """Whether that CHECK holds the upper bound too (the migrations of ``duration`` wrote the
+    lower bound alone; the model's upper bound is checked by the model)."""
+    cli: Cli | None = None
+    """The wording of the field's command-line option (:func:`cli_options`)."""
+    fhir: tuple[str, str] | None = None
+    """The field as a component of its FHIR Observation: the code and its display in
+    SpasmNav's code system (``spasmnav.diary.fhir``); a set of codes is one component each
+    (``code-value``), a duration in seconds a UCUM quantity."""
 
     def __post_init__(self) -> None:
         if self.minutes and not self.header:
@@ -85,6 +134,18 @@ def check_described(model: type[BaseModel]) -> None:
     ]
     if missing:
         raise TypeError(f"{model.__name__}: fields without an Info marker: {', '.join(missing)}")
+
+
+def bounds(field: FieldInfo) -> tuple[Any, Any]:
+    """The field's ``ge`` and ``le`` (None where it has none)."""
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    return low, high
+
+
+def max_length(field: FieldInfo) -> int | None:
+    """The field's ``max_length`` (None where it has none)."""
+    return next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)
 
 
 def _args_without_none(annotation: Any) -> tuple[Any, ...]:
@@ -184,6 +245,27 @@ def _readable(t: Any) -> Any:
     return list[get_args(t)[0]] if get_origin(t) is tuple else t  # type: ignore[misc]
 
 
+def read_shape(
+    model: type[BaseModel],
+    *,
+    name: str,
+    only: tuple[str, ...] | None = None,
+    doc: str | None = None,
+) -> type[BaseModel]:
+    """``{name}``: a record as the API reads it back, ``id`` and every field as stored (or the
+    fields ``only``, in the model's order)."""
+    fields: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
+    for fname, field in model.model_fields.items():
+        if fname != "id":
+            fields[fname] = (_readable(field.annotation), ...)
+    if only is not None:
+        unknown = set(only) - set(fields)
+        if unknown:
+            raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+        fields = {k: v for k, v in fields.items() if k in only}
+    return create_model(name, __doc__=doc, **fields)
+
+
 def api_shapes(
     model: type[BaseModel],
     *,
@@ -203,12 +285,9 @@ def api_shapes(
     time_field = getattr(model, "time_field", None)
     create: dict[str, Any] = {}
     patch: dict[str, Any] = {}
-    read: dict[str, Any] = {"id": (int, ...)} if "id" in model.model_fields else {}
     for fname, field in model.model_fields.items():
         annotation = field.annotation
         base = plain_type(annotation)
-        if fname != "id":
-            read[fname] = (_readable(annotation), ...)
         if not info(field).api:
             continue
         strict: Any = _with_constraints(_strict(base, time=time, date=date), field)
@@ -243,5 +322,114 @@ def api_shapes(
             __doc__="Fields to change; those left out stay as they are.",
             **patch,
         ),
-        read=create_model(f"{name}Out", __doc__=f"A record as stored: {what}", **read),
+        read=read_shape(model, name=f"{name}Out", doc=f"A record as stored: {what}"),
     )
+
+
+# --- the command line's options --------------------------------------------------------------
+
+CliHow = Literal["text", "code", "int", "duration", "time", "codes", "flag", "switch", "clear"]
+
+
+@dataclass(frozen=True, slots=True)
+class CliOption:
+    """One parameter of ``spasmnav diary add`` or ``edit``, derived from a model field.
+
+    ``how`` says what the typed text becomes: ``text`` as typed, ``code`` through ``parse``,
+    ``int`` a whole number within ``low``–``high`` (message: ``what``), ``duration`` seconds
+    from «30с», «2мин», «1:30», ``time`` a time from «вчера 23:30», ``codes`` a repeatable
+    list of codes (each through ``parse``), ``flag`` a yes-only switch (``add``), ``switch``
+    ``--x/--no-x`` (``edit``: unset leaves it), ``clear`` empties a set of codes (``edit``).
+    """
+
+    field: str
+    param: str
+    names: tuple[str, ...]
+    help: str
+    how: CliHow
+    what: str
+    argument: bool = False
+    nullable: bool = True
+    low: Any = None
+    high: Any = None
+    parse: Callable[[str], Any] | None = None
+
+
+def _cli_help(text: str, words: Mapping[str, str] | None) -> str:
+    if "{choices}" in text:
+        return text.replace("{choices}", ", ".join(f"{k} ({v})" for k, v in (words or {}).items()))
+    return text
+
+
+def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOption, ...]:
+    """The options of the command that adds (or, ``edit``, changes) a ``model`` record: one
+    per field written through the API (``Info.api``), in ``Cli.rank`` order."""
+    ranked: list[tuple[int, int, list[CliOption]]] = []
+    time_field = getattr(model, "time_field", None)
+    for index, (name, field) in enumerate(model.model_fields.items()):
+        meta = info(field)
+        if not meta.api:
+            continue
+        cli = meta.cli or Cli()
+        t = plain_type(field.annotation)
+        names = cli.names or ("--" + name.replace("_", "-"),)
+        title = meta.title[:1].upper() + meta.title[1:]
+        chosen = cli.edit_help if edit else cli.help
+        help_text = _cli_help(chosen, meta.words) if chosen else f"{title}."
+        how: CliHow
+        if name == time_field and t is dt.datetime:
+            how = "time"
+        elif meta.minutes:
+            how = "duration"
+        elif t is bool:
+            how = "switch" if edit else "flag"
+        elif t is int:
+            how = "int"
+        elif get_origin(t) in (tuple, list) and cli.parse is not None:
+            how = "codes"
+        elif get_origin(t) is Literal and cli.parse is not None:
+            how = "code"
+        elif t is str or get_origin(t) is Literal:
+            how = "text"
+        else:
+            raise TypeError(f"{model.__name__}.{name}: no command-line option for {t!r}")
+        argument = cli.argument and not edit
+        if argument:
+            param = name
+            names = ()
+        else:
+            param = names[0].removeprefix("--").replace("-", "_")
+            if edit and cli.argument:
+                names = ("--" + name.replace("_", "-"),)
+                param = name
+        if how == "switch":
+            names = (f"{names[0]}/--no-{names[0].removeprefix('--')}", *names[1:])
+        low, high = bounds(field)
+        options = [
+            CliOption(
+                field=name,
+                param=param,
+                names=names,
+                help=help_text,
+                how=how,
+                what=meta.title,
+                argument=argument,
+                nullable=allows_none(field.annotation),
+                low=low,
+                high=high,
+                parse=cli.parse,
+            )
+        ]
+        if edit and how == "codes":
+            options.append(
+                CliOption(
+                    field=name,
+                    param=f"clear_{name}",
+                    names=(f"--clear-{name.replace('_', '-')}",),
+                    help=f"Убрать все {meta.title}.",
+                    how="clear",
+                    what=meta.title,
+                )
+            )
+        ranked.append((cli.rank, index, options))
+    return tuple(o for _, _, options in sorted(ranked, key=lambda r: r[:2]) for o in options)

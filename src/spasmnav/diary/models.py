@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import Info, check_described, field_titles
+from .fields import Cli, Info, check_described, field_titles
 
 __all__ = [
     "FIELD_TITLES",
@@ -35,7 +35,9 @@ __all__ = [
     "SCALES",
     "SCALE_TITLES",
     "TRIGGERS",
+    "TRIGGER_HELP",
     "TRIGGER_TITLES",
+    "WHEN_HELP",
     "Assessment",
     "DayNote",
     "DiaryError",
@@ -266,8 +268,17 @@ class _Described(BaseModel):
         return _refuse_nul(data)
 
 
+# The help of every command's time option (``--at``).
+WHEN_HELP = (
+    "Когда: «2024-05-01 23:30», «01.05.2024 23:30», «вчера 23:30» или «23:30». "
+    "По умолчанию — сейчас."
+)
 # The title of every record's time: the Excel column says what it holds.
-_WHEN = Info("время", header="Дата и время")
+_WHEN = Info(
+    "время",
+    header="Дата и время",
+    cli=Cli(("--at", "--when"), help=WHEN_HELP, edit_help=WHEN_HELP, rank=5),
+)
 
 
 class Record(_Described):
@@ -281,12 +292,18 @@ class Record(_Described):
     table: ClassVar[str]
     time_field: ClassVar[str]
 
-    id: Annotated[int | None, Info("номер", table=False, api=False)] = None
-    uid: Annotated[str, Field(min_length=1, max_length=36), Info("uid", table=False, api=False)] = (
-        Field(default_factory=_new_uid)
-    )
-    note: Annotated[str | None, Field(max_length=5000), Info("заметка", text=True)] = None
-    created_at: Annotated[dt.datetime | None, Info("время записи", table=False, api=False)] = None
+    id: Annotated[int | None, Info("номер", table=False, api=False, primary_key=True)] = None
+    uid: Annotated[
+        str,
+        Field(min_length=1, max_length=36),
+        Info("uid", table=False, api=False, unique=True),
+    ] = Field(default_factory=_new_uid)
+    note: Annotated[
+        str | None, Field(max_length=5000), Info("заметка", text=True, cli=Cli(rank=10))
+    ] = None
+    created_at: Annotated[
+        dt.datetime | None, Info("время записи", table=False, api=False, stamp=True)
+    ] = None
 
     @field_validator("note", mode="before")
     @classmethod
@@ -314,8 +331,31 @@ def _triggers_before(value: Any) -> Any:
 
 # Triggers are stored as one boolean column each (``trigger_caffeine`` …), not as a list or a
 # bitmask, so per-day aggregates stay portable SQL on SQLite and PostgreSQL alike.
-_TRIGGERS = Info("провокаторы", words=TRIGGER_TITLES, flags="trigger_")
-_LEG = Info("нога", words=LEG_TITLES, length=8)
+TRIGGER_HELP = "Провокатор (можно несколько раз или через запятую): {choices}"
+_TRIGGERS = Info(
+    "провокаторы",
+    words=TRIGGER_TITLES,
+    flags="trigger_",
+    fhir=("trigger", "Провокатор"),
+    cli=Cli(
+        ("--trigger", "-t"),
+        help=TRIGGER_HELP,
+        edit_help=TRIGGER_HELP,
+        parse=parse_trigger,
+        rank=6,
+    ),
+)
+_LEG = Info(
+    "нога",
+    words=LEG_TITLES,
+    length=8,
+    cli=Cli(
+        ("--leg", "-l"),
+        help="Нога: left/right/both (левая/правая/обе).",
+        parse=parse_leg,
+        rank=1,
+    ),
+)
 
 
 class Episode(Record):
@@ -325,19 +365,71 @@ class Episode(Record):
     time_field: ClassVar[str] = "started_at"
 
     started_at: Annotated[dt.datetime, _WHEN]
-    kind: Annotated[Kind, Info("вид эпизода", words=KIND_TITLES, length=16)]
+    kind: Annotated[
+        Kind,
+        Info(
+            "вид эпизода",
+            words=KIND_TITLES,
+            length=16,
+            cli=Cli(help="Что было: {choices}", parse=parse_kind, argument=True, rank=0),
+        ),
+    ]
     leg: Annotated[Leg | None, _LEG] = None
-    place: Annotated[str | None, Field(max_length=200), Info("место")] = None
+    place: Annotated[
+        str | None,
+        Field(max_length=200),
+        Info(
+            "место",
+            fhir=("place", "Где"),
+            cli=Cli(help="Где именно: икра, стопа, бедро…", edit_help="Где именно.", rank=2),
+        ),
+    ] = None
     duration_seconds: Annotated[
         int | None,
         Field(ge=0, le=7 * 24 * 3600),
-        Info("длительность", header="Длительность, мин", minutes=True),
+        Info(
+            "длительность",
+            header="Длительность, мин",
+            minutes=True,
+            check="duration",
+            check_upper=False,
+            fhir=("duration", "Длительность"),
+            cli=Cli(("--duration", "-d"), help="Сколько длилось: 30с, 2мин, 1:30.", rank=4),
+        ),
     ] = None
-    intensity: Annotated[int | None, Field(ge=0, le=10), Info("сила", header="Сила (0–10)")] = None
-    helped: Annotated[str | None, Field(max_length=2000), Info("что помогло", text=True)] = None
+    intensity: Annotated[
+        int | None,
+        Field(ge=0, le=10),
+        Info(
+            "сила",
+            header="Сила (0–10)",
+            check="intensity",
+            fhir=("intensity", "Сила, от 0 до 10"),
+            cli=Cli(("--intensity", "-i"), help="Сила от 0 до 10.", edit_help="Сила 0–10.", rank=3),
+        ),
+    ] = None
+    helped: Annotated[
+        str | None,
+        Field(max_length=2000),
+        Info("что помогло", text=True, fhir=("helped", "Что помогло"), cli=Cli(rank=7)),
+    ] = None
     triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
-    disturbs_sleep: Annotated[bool, Info("мешает спать")] = False
-    disturbs_walking: Annotated[bool, Info("мешает ходить")] = False
+    disturbs_sleep: Annotated[
+        bool,
+        Info(
+            "мешает спать",
+            fhir=("disturbs-sleep", "Мешает спать"),
+            cli=Cli(("--sleep",), help="Помешало спать.", edit_help="Мешал ли спать.", rank=8),
+        ),
+    ] = False
+    disturbs_walking: Annotated[
+        bool,
+        Info(
+            "мешает ходить",
+            fhir=("disturbs-walking", "Мешает ходить"),
+            cli=Cli(("--walking",), help="Помешало ходить.", edit_help="Мешал ли ходить.", rank=9),
+        ),
+    ] = False
 
     @field_validator("started_at", mode="before")
     @classmethod
@@ -391,8 +483,12 @@ class ExerciseSession(Record):
     exercise_id: Annotated[
         str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$"), Info("упражнение")
     ]
-    repetitions: Annotated[int | None, Field(ge=0, le=10_000), Info("повторений")] = None
-    sets: Annotated[int | None, Field(ge=0, le=100), Info("подходов")] = None
+    repetitions: Annotated[
+        int | None, Field(ge=0, le=10_000), Info("повторений", fhir=("repetitions", "Повторений"))
+    ] = None
+    sets: Annotated[
+        int | None, Field(ge=0, le=100), Info("подходов", fhir=("sets", "Подходов"))
+    ] = None
 
     @field_validator("done_at", mode="before")
     @classmethod
@@ -449,7 +545,9 @@ class ScaleScore(Record):
     score: Annotated[str, Info("оценка", length=4)]
     recorded_by: Annotated[Rater, Info("кто оценил", words=RATER_TITLES, length=16)]
     leg: Annotated[Leg | None, _LEG] = None
-    muscle: Annotated[str | None, Field(max_length=200), Info("мышца")] = None
+    muscle: Annotated[
+        str | None, Field(max_length=200), Info("мышца", fhir=("muscle", "Мышца"))
+    ] = None
 
     @field_validator("recorded_at", mode="before")
     @classmethod

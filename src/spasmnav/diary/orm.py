@@ -34,16 +34,30 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
+    func,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from .fields import allows_none, flag_columns, info, plain_type
-from .models import TRIGGERS, DayNote, Episode, ExerciseSession, MedicineIntake, Profile, Record
+from .fields import allows_none, bounds, flag_columns, info, max_length, plain_type
+from .models import (
+    KINDS,
+    TRIGGERS,
+    DayNote,
+    Episode,
+    ExerciseSession,
+    MedicineIntake,
+    Profile,
+    Record,
+)
 from .models import Assessment as AssessmentModel
 from .models import ScaleScore as ScaleScoreModel
 
 __all__ = [
+    "DAY_SUMS",
+    "KIND_COLUMNS",
     "STAGED_RECORD_ROWS",
     "STAGED_ROWS",
     "STATS_INDEX_COLUMNS",
@@ -60,8 +74,11 @@ __all__ = [
     "ProfileRow",
     "RollupRow",
     "ScaleScoreRow",
+    "checks_of",
     "columns_of",
+    "day_sums",
     "sql_type",
+    "time_index",
 ]
 
 NAMING = {
@@ -110,11 +127,13 @@ def sql_type(model: type[BaseModel], name: str) -> TypeEngine[Any]:
     if t is str or get_origin(t) is Literal:
         if meta.text:
             return Text()
-        length = meta.length or next(
-            (m.max_length for m in field.metadata if hasattr(m, "max_length")), None
-        )
+        length = meta.length or max_length(field)
         return String(length) if length else Text()
     raise TypeError(f"{model.__name__}.{name}: no column type for {t!r}")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def columns_of(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> Any:
@@ -122,8 +141,10 @@ def columns_of(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> Any:
 
     NULL is allowed when the field admits None; the model's default (a constant or a factory)
     is the column's. A field of codes with ``Info.flags`` becomes one boolean column per code.
-    Typed ``Any`` for the type checker, so that ``EpisodeRow.kind`` type-checks: the columns
-    are made here at import time, not written out in the class.
+    ``Info.primary_key`` makes the primary key, ``Info.unique`` a unique column and
+    ``Info.stamp`` a NOT NULL time set on insert. Typed ``Any`` for the type checker, so that
+    ``EpisodeRow.kind`` type-checks: the columns are made here at import time, not written
+    out in the class.
     """
     namespace: dict[str, Any] = {}
     flags = flag_columns(model)
@@ -134,20 +155,57 @@ def columns_of(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> Any:
             for column in flags[name].values():
                 namespace[column] = mapped_column(Boolean, nullable=False, default=False)
             continue
-        annotation = field.annotation
-        nullable = allows_none(annotation)
+        meta = info(field)
+        column_type = sql_type(model, name)
+        if meta.primary_key:
+            namespace[name] = mapped_column(column_type, primary_key=True)
+            continue
+        if meta.stamp:
+            namespace[name] = mapped_column(column_type, nullable=False, default=_now)
+            continue
         default: Any = None
         if field.default_factory is not None:
             default = field.default_factory
         elif field.default is not None and not field.is_required():
             default = field.default
-        namespace[name] = mapped_column(sql_type(model, name), nullable=nullable, default=default)
+        namespace[name] = mapped_column(
+            column_type,
+            nullable=allows_none(field.annotation),
+            default=default,
+            unique=meta.unique or None,
+        )
     return type(f"{model.__name__}Columns", (), namespace)
+
+
+def checks_of(model: type[BaseModel]) -> list[CheckConstraint]:
+    """The CHECK constraints of a model's bounded fields (``Info.check``), as the migrations
+    wrote them: ``x IS NULL OR (x >= low AND x <= high)``, or the lower bound alone."""
+    out: list[CheckConstraint] = []
+    for name, field in model.model_fields.items():
+        meta = info(field)
+        if meta.check is None:
+            continue
+        low, high = bounds(field)
+        if low is None or (meta.check_upper and high is None):
+            raise TypeError(f"{model.__name__}.{name}: a CHECK needs the field's bounds")
+        rule = f"{name} >= {low}"
+        if meta.check_upper:
+            rule = f"({rule} AND {name} <= {high})"
+        if allows_none(field.annotation):
+            rule = f"{name} IS NULL OR {rule}"
+        out.append(CheckConstraint(rule, meta.check))
+    return out
+
+
+def time_index(model: type[Record], name: str) -> Index:
+    """The index of a person's records in time order (``person_id``, the model's time)."""
+    return Index(name, "person_id", model.time_field)
 
 
 _RECORD_FIELDS = tuple(Record.model_fields)
 
 # Each record's columns, from its model (typed Any: see columns_of).
+_RecordColumns: Any = columns_of(Record)
 _ProfileColumns: Any = columns_of(Profile)
 _EpisodeColumns: Any = columns_of(Episode, skip=_RECORD_FIELDS)
 _DayNoteColumns: Any = columns_of(DayNote, skip=_RECORD_FIELDS)
@@ -155,10 +213,6 @@ _ExerciseSessionColumns: Any = columns_of(ExerciseSession, skip=_RECORD_FIELDS)
 _MedicineIntakeColumns: Any = columns_of(MedicineIntake, skip=_RECORD_FIELDS)
 _AssessmentColumns: Any = columns_of(AssessmentModel, skip=_RECORD_FIELDS)
 _ScaleScoreColumns: Any = columns_of(ScaleScoreModel, skip=_RECORD_FIELDS)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 class PersonRow(Base):
@@ -179,25 +233,21 @@ class ProfileRow(_ProfileColumns, Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
 
-class _Record:
-    """Columns every diary record has (``Record``'s fields as stored: the id is the primary
-    key, ``created_at`` is always set on insert, ``person_id`` is storage alone)."""
+class _Record(_RecordColumns):
+    """Columns every diary record has: ``Record``'s fields as stored (derived: the id is the
+    primary key, ``uid`` unique, ``created_at`` set on insert) and ``person_id``, storage
+    alone."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    uid: Mapped[str] = mapped_column(String(36), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class EpisodeRow(_EpisodeColumns, _Record, Base):
     __tablename__ = "episodes"
     __table_args__ = (
-        CheckConstraint("intensity IS NULL OR (intensity >= 0 AND intensity <= 10)", "intensity"),
-        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 0", "duration"),
+        *checks_of(Episode),
         # Covering index: per-day aggregates for trends read the index alone (revision 0002).
         Index("ix_episodes_person_day_stats", *STATS_INDEX_COLUMNS),
-        Index("ix_episodes_person_started", "person_id", "started_at"),
+        time_index(Episode, "ix_episodes_person_started"),
     )
 
     # The local calendar day of started_at, kept alongside it so per-day aggregates group on a
@@ -205,10 +255,55 @@ class EpisodeRow(_EpisodeColumns, _Record, Base):
     day: Mapped[dt.date] = mapped_column(Date)
 
 
-class EpisodeDayRow(Base):
-    """Per-day sums of one person's episodes, kept exact by database triggers on ``episodes``
-    (revision 0004_ux_diary): trends read one row a day instead of every episode. Never
-    written by the application."""
+# The per-day sums of a person's episodes, declared once: the columns of the kept table
+# ``episode_days`` (below), the scan that computes them from the episodes (``day_sums``) and
+# the reading of either into the analysis's days (``spasmnav.diary.store``) follow this list.
+KIND_COLUMNS: dict[str, str] = {k: f"kind_{k}" for k in KINDS}
+DAY_SUMS: tuple[str, ...] = (
+    "episodes",
+    "intensity_sum",
+    "intensity_n",
+    "sleep",
+    "walking",
+    *TRIGGER_COLUMNS.values(),
+    *KIND_COLUMNS.values(),
+)
+
+
+def _sum_flag(column: Any) -> Any:
+    return func.coalesce(func.sum(sql_cast(column, Integer)), 0)
+
+
+def day_sums(e: Any) -> dict[str, Any]:
+    """Each of ``DAY_SUMS`` as an aggregate over the rows of ``episodes`` (``e``: EpisodeRow)
+    of one group, in that order: what the database triggers keep in ``episode_days``."""
+    sums: dict[str, Any] = {
+        "episodes": func.count(),
+        "intensity_sum": func.coalesce(func.sum(e.intensity), 0),
+        "intensity_n": func.count(e.intensity),
+        "sleep": _sum_flag(e.disturbs_sleep),
+        "walking": _sum_flag(e.disturbs_walking),
+        **{c: _sum_flag(getattr(e, c)) for c in TRIGGER_COLUMNS.values()},
+        **{
+            c: func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0)
+            for k, c in KIND_COLUMNS.items()
+        },
+    }
+    assert tuple(sums) == DAY_SUMS
+    return sums
+
+
+_DaySumColumns: Any = type(
+    "_DaySumColumns",
+    (),
+    {name: mapped_column(Integer, nullable=False, server_default="0") for name in DAY_SUMS},
+)
+
+
+class EpisodeDayRow(_DaySumColumns, Base):
+    """Per-day sums of one person's episodes (``DAY_SUMS``), kept exact by database triggers
+    on ``episodes`` (revision 0004_ux_diary): trends read one row a day instead of every
+    episode. Never written by the application."""
 
     __tablename__ = "episode_days"
 
@@ -216,24 +311,6 @@ class EpisodeDayRow(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    episodes: Mapped[int] = mapped_column(Integer, server_default="0")
-    intensity_sum: Mapped[int] = mapped_column(Integer, server_default="0")
-    intensity_n: Mapped[int] = mapped_column(Integer, server_default="0")
-    sleep: Mapped[int] = mapped_column(Integer, server_default="0")
-    walking: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_caffeine: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_alcohol: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_stress: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_poor_sleep: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_exertion: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_long_standing: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_cold: Mapped[int] = mapped_column(Integer, server_default="0")
-    trigger_heat: Mapped[int] = mapped_column(Integer, server_default="0")
-    kind_twitch: Mapped[int] = mapped_column(Integer, server_default="0")
-    kind_cramp: Mapped[int] = mapped_column(Integer, server_default="0")
-    kind_spasm: Mapped[int] = mapped_column(Integer, server_default="0")
-    kind_tremor: Mapped[int] = mapped_column(Integer, server_default="0")
-    kind_stiffness: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class DayNoteRow(_DayNoteColumns, _Record, Base):
@@ -249,28 +326,28 @@ class DayNoteRow(_DayNoteColumns, _Record, Base):
 
 class ExerciseSessionRow(_ExerciseSessionColumns, _Record, Base):
     __tablename__ = "exercise_sessions"
-    __table_args__ = (Index("ix_exercise_sessions_person_done", "person_id", "done_at"),)
+    __table_args__ = (time_index(ExerciseSession, "ix_exercise_sessions_person_done"),)
 
 
 class MedicineIntakeRow(_MedicineIntakeColumns, _Record, Base):
     """A medicine as the person records taking it; SpasmNav never suggests one or a dose."""
 
     __tablename__ = "medicine_intakes"
-    __table_args__ = (Index("ix_medicine_intakes_person_taken", "person_id", "taken_at"),)
+    __table_args__ = (time_index(MedicineIntake, "ix_medicine_intakes_person_taken"),)
 
 
 class AssessmentRow(_AssessmentColumns, _Record, Base):
     """An assessment as the engine produced it (the JSON contract), kept verbatim."""
 
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_person_at", "person_id", "assessed_at"),)
+    __table_args__ = (time_index(AssessmentModel, "ix_assessments_person_at"),)
 
 
 class ScaleScoreRow(_ScaleScoreColumns, _Record, Base):
     """Modified Ashworth (by a clinician) or Penn Spasm Frequency Scale (self-report)."""
 
     __tablename__ = "scale_scores"
-    __table_args__ = (Index("ix_scale_scores_person_at", "person_id", "recorded_at"),)
+    __table_args__ = (time_index(ScaleScoreModel, "ix_scale_scores_person_at"),)
 
 
 class RollupRow(Base):

@@ -8,8 +8,13 @@ clinician's list then reads one small row per patient.
 A write pays for this, so it is kept cheap: the per-day figures come from ``episode_days``
 (the sums the database keeps on every episode write, one row a day) rather than from the
 episodes, and the trend test is plain Python (:mod:`spasmnav.diary.purestats`), so a diary
-write imports neither numpy nor SciPy. ``spasmnav clinic refresh`` runs the same function; a
-test checks that the figures kept write by write equal the ones it computes from scratch.
+write imports neither numpy nor SciPy. On PostgreSQL the rollup costs the write two round trips:
+one call of ``spasmnav_rollup_inputs`` (revision 0006_a) locks the person's row and returns
+everything the figures need in one row (the days as arrays), and one UPDATE writes them; the
+portable statements below (lock, read, sessions when there are recent ones) serve SQLite, where
+a statement costs a function call. ``spasmnav clinic refresh`` runs the same function; tests
+check that the figures kept write by write equal the ones it computes from scratch and that
+both readers give the same inputs (``tests/diary/test_rollup_inputs.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy import bindparam, func, insert, select, text, true, update
 from sqlalchemy.orm import Session
 
-from .analytics import DayAggregate, adherence, symptom_duration_days, trend
 from .orm import (
     AssessmentRow,
     DayNoteRow,
@@ -31,13 +35,27 @@ from .orm import (
     RollupRow,
     ScaleScoreRow,
 )
+from .rollup_figures import (
+    ADHERENCE_DAYS,
+    N_FACTS,
+    RECENT_DAYS,
+    URGENT_LEVELS,
+    WINDOW_DAYS,
+    Inputs,
+    figures_of,
+    inputs_from_rows,
+)
+from .rollup_figures import as_datetime as _as_datetime
 
-__all__ = ["ADHERENCE_DAYS", "RECENT_DAYS", "URGENT_LEVELS", "WINDOW_DAYS", "refresh"]
-
-RECENT_DAYS = 28
-WINDOW_DAYS = 180
-ADHERENCE_DAYS = 14
-URGENT_LEVELS = ("urgent", "emergency")
+__all__ = [
+    "ADHERENCE_DAYS",
+    "RECENT_DAYS",
+    "URGENT_LEVELS",
+    "WINDOW_DAYS",
+    "Inputs",
+    "read_inputs",
+    "refresh",
+]
 
 
 _FIGURES = (
@@ -178,27 +196,64 @@ _FACT_COLUMNS = (
     _URGENT.scalar_subquery(),
     _LAST_SCALE.scalar_subquery(),
 )
-_N_FACTS = len(_FACT_COLUMNS)
+assert len(_FACT_COLUMNS) == N_FACTS  # the figures read the facts in this order
 _FACTS = select(*(q.label(f"fact_{i}") for i, q in enumerate(_FACT_COLUMNS))).subquery("facts")
 _READ = select(_FACTS, _LAST_DAYS).select_from(_FACTS.outerjoin(_LAST_DAYS, true()))
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+# PostgreSQL: one call locks the person's row and reads everything (revision 0006_a).
+_PG_INPUTS = text(
+    "SELECT * FROM spasmnav_rollup_inputs(CAST(:pid AS integer), CAST(:now AS timestamp), "
+    "CAST(:days AS integer), CAST(:sessions AS integer))"
+)
 
 
-def _as_datetime(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
+def _inputs_pg(c: Any, person_id: int, now: dt.datetime) -> Inputs:
+    row = c.execute(
+        _PG_INPUTS,
+        {"pid": person_id, "now": now, "days": WINDOW_DAYS + 1, "sessions": ADHERENCE_DAYS},
+    ).one()
+    (ws, total, first_day, last_started, note_first, note_last, last_session, last_intake) = row[:8]
+    level, level_at, urgent_at, last_scale = row[8:12]
+    # One tuple a day (days are unique), oldest first: the arrays come in no set order.
+    days = (
+        sorted(zip(row[12], row[13], row[14], row[15], row[16], row[17], strict=True))
+        if row[12] is not None
+        else []
+    )
+    return Inputs(
+        worsening_since=ws,
+        total=int(total),
+        first_day=first_day,
+        last_started=last_started,
+        note_first=note_first,
+        note_last=note_last,
+        last_session=last_session,
+        last_intake=last_intake,
+        level=level,
+        level_at=level_at,
+        urgent_at=urgent_at,
+        last_scale=last_scale,
+        days=days,
+        sessions=list(row[18]) if row[18] is not None else [],
+    )
+
+
+def _inputs_portable(s: Session, person_id: int, now: dt.datetime) -> Inputs:
+    """The same with portable statements: the row locked (or made), then one read."""
+    worsening_since = _lock_row(s, person_id, now)
+    rows = s.connection().execute(_READ, {"pid": person_id}).all()
+    return inputs_from_rows(rows, worsening_since=worsening_since)
+
+
+def read_inputs(s: Session, *, person_id: int, now: dt.datetime, portable: bool = False) -> Inputs:
+    """Lock the person's rollup row for this transaction (creating it when missing) and read
+    what the rollup is computed from: one round trip on PostgreSQL, a few on SQLite (where
+    they cost no more than function calls). ``portable`` forces the portable statements."""
+    c = s.connection()
+    if c.dialect.name == "postgresql" and not portable:
+        return _inputs_pg(c, person_id, now)
+    return _inputs_portable(s, person_id, now)
 
 
 def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -210,106 +265,14 @@ def refresh(s: Session, *, person_id: int, now: dt.datetime | None = None) -> di
     counted back at most ``WINDOW_DAYS`` days, far beyond the three weeks the alert needs.
     """
     now = now or dt.datetime.now().replace(microsecond=0)
-    worsening_since = _lock_row(s, person_id, now)
+    got = read_inputs(s, person_id=person_id, now=now)
+    values = figures_of(got, now=now, sessions=lambda since: _sessions_since(s, person_id, since))
     # Core execution on the session's connection: the same transaction without the ORM's
-    # per-statement bookkeeping (a third of the cost of a write).
-    c = s.connection()
-    p = {"pid": person_id}
-    rows = c.execute(_READ, p).all()
-    (
-        total,
-        first_day,
-        last_started,
-        note_first,
-        note_last,
-        last_session,
-        last_intake,
-        level,
-        level_at,
-        urgent_at,
-        last_scale,
-    ) = rows[0][:_N_FACTS]
-    last_session = _as_datetime(last_session)
-    last_intake = _as_datetime(last_intake)
-    level_at = _as_datetime(level_at)
-    firsts = [d for d in (_as_date(first_day), _as_date(note_first)) if d is not None]
-    start = min(firsts) if firsts else None
-    lasts = [
-        d
-        for d in (
-            _as_date(last_started),
-            _as_date(note_last),
-            _as_date(last_session),
-            _as_date(last_intake),
-        )
-        if d is not None
-    ]
-    end = max(lasts) if lasts and start is not None else None
-    days: list[DayAggregate] = []
-    sessions: list[dt.datetime] = []
-    if end is not None:
-        since = end - dt.timedelta(days=WINDOW_DAYS)
-        kept = [(_as_date(r[_N_FACTS]), r[_N_FACTS + 1 :]) for r in rows]
-        days = sorted(
-            (
-                DayAggregate(
-                    day=day,
-                    episodes=int(r[0]),
-                    intensity_sum=int(r[1]),
-                    intensity_n=int(r[2]),
-                    sleep=int(r[3]),
-                    walking=int(r[4]),
-                )
-                for day, r in kept
-                if day is not None and day >= since
-            ),
-            key=lambda d: d.day,
-        )
-        window = dt.datetime.combine(end - dt.timedelta(days=ADHERENCE_DAYS - 1), dt.time())
-        if last_session is not None and last_session >= window:  # else none to read
-            found = c.scalars(_SESSIONS, {**p, "since": window})
-            sessions = [t for t in (_as_datetime(v) for v in found) if t is not None]
-    tr = trend(days, start=start, end=end)
-    recent_lo = end - dt.timedelta(days=RECENT_DAYS - 1) if end is not None else None
-    duration = symptom_duration_days(days)
-    if last_session is None or end is None:
-        adherence_pct: int | None = None
-    elif sessions:
-        adherence_pct = round(100 * adherence(sessions, end=end).share_on_target)
-    else:
-        adherence_pct = 0
-    entries = [
-        t
-        for t in (
-            _as_datetime(last_started),
-            last_session,
-            last_intake,
-            level_at,
-            _as_datetime(last_scale),
-            _as_datetime(note_last),
-        )
-        if t is not None
-    ]
-    values: dict[str, Any] = {
-        "total_episodes": int(total) if total else 0,
-        "recent_episodes": (
-            sum(d.episodes for d in days if d.day >= recent_lo) if recent_lo is not None else 0
-        ),
-        "trend": tr.verdict,
-        "trend_text": f"{tr.title}: {tr.frequency.text} {tr.intensity.text}".strip(),
-        # The moment worsening was first seen, kept while it lasts (an acknowledgement
-        # covers this run of worsening; a new run raises the alert again).
-        "worsening_since": (worsening_since or now) if tr.worsening else None,
-        "duration_days": duration,
-        "run_start": (days[-1].day - dt.timedelta(days=duration) if duration is not None else None),
-        "sleep_day": max((d.day for d in days if d.sleep), default=None),
-        "walking_day": max((d.day for d in days if d.walking), default=None),
-        "adherence_pct": adherence_pct,
-        "level": level,
-        "level_at": level_at,
-        "urgent_at": _as_datetime(urgent_at),
-        "last_entry_at": max(entries) if entries else None,
-        "updated_at": now,
-    }
-    c.execute(_UPDATE, {**values, "row_person": person_id})
+    # per-statement bookkeeping.
+    s.connection().execute(_UPDATE, {**values, "row_person": person_id})
     return values
+
+
+def _sessions_since(s: Session, person_id: int, since: dt.datetime) -> list[dt.datetime]:
+    found = s.connection().scalars(_SESSIONS, {"pid": person_id, "since": since})
+    return [t for t in (_as_datetime(v) for v in found) if t is not None]

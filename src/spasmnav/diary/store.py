@@ -25,9 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import ValidationError
 from sqlalchemy import (
     Engine,
-    Integer,
     Table,
-    case,
     create_engine,
     delete,
     event,
@@ -37,9 +35,6 @@ from sqlalchemy import (
     select,
     text,
     update,
-)
-from sqlalchemy import (
-    cast as sql_cast,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -54,8 +49,6 @@ if TYPE_CHECKING:
     from .analytics import DayAggregate, DiaryData
 from .fields import flag_columns
 from .models import (
-    KINDS,
-    TRIGGERS,
     Assessment,
     DayNote,
     DiaryError,
@@ -70,6 +63,8 @@ from .models import (
     explain_validation,
 )
 from .orm import (
+    DAY_SUMS,
+    KIND_COLUMNS,
     STAGED_ROWS,
     TRIGGER_COLUMNS,
     AssessmentRow,
@@ -84,7 +79,9 @@ from .orm import (
     ProfileRow,
     RollupRow,
     ScaleScoreRow,
+    day_sums,
 )
+from .quick_add import MIGRATIONS_DIR, head_key, secure_sqlite_files
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -107,7 +104,6 @@ __all__ = [
 R = TypeVar("R", bound=Record)
 
 DEFAULT_PERSON = "default"
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _PG_MIGRATION_LOCK = 7_301_417
 _PG_QUICK_LOCK = 7_301_418
 
@@ -167,18 +163,6 @@ def _check_sqlite_file(path: Path) -> None:
             "Ничего не изменено. Восстановите его из резервной копии или укажите другой "
             "файл (--db). Чтобы начать новый дневник, удалите этот пустой файл."
         )
-
-
-def _secure_sqlite_files(path: Path) -> None:
-    """Health data and password hashes: only the owner may read them (0600; the directory
-    SpasmNav made, 0700). Files left readable by an older version are fixed on start."""
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            mode = candidate.stat().st_mode & 0o777
-            if mode & 0o077:
-                os.chmod(candidate, mode & 0o700 | 0o600)
-        except (FileNotFoundError, PermissionError):
-            continue
 
 
 def storage_problem(exc: BaseException) -> str | None:
@@ -252,7 +236,7 @@ def make_engine(url: str | None = None, *, settings: Settings | None = None) -> 
                 # WAL and shared-memory files take the database file's mode).
                 with suppress(FileExistsError):
                     os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            _secure_sqlite_files(db_path)
+            secure_sqlite_files(db_path)
         engine = create_engine(
             parsed, connect_args={"timeout": timeout_ms / 1000}, echo=settings.database_echo
         )
@@ -323,10 +307,8 @@ def _head_revision() -> str:
 def head_revision() -> str:
     from .. import snapshot
 
-    parts: list[bytes | str] = ["alembic-head"]
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        parts += [path.name, path.read_bytes()]
-    return snapshot.cached("alembic-head", snapshot.fingerprint(parts), _head_revision, str)
+    # The key is shared with the quick start of `diary add` (it reads the cached head).
+    return snapshot.cached("alembic-head", head_key(), _head_revision, str)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -413,10 +395,6 @@ def _as_end(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.combine(value + dt.timedelta(days=1), dt.time())
-
-
-def _sum_flag(column: Any) -> Any:
-    return func.coalesce(func.sum(sql_cast(column, Integer)), 0)
 
 
 def _insert_ignoring_duplicates(s: Session) -> Any:
@@ -1102,39 +1080,31 @@ def _days_scan(
     since: dt.date | None,
     until: dt.date | None,
 ) -> list[DayAggregate]:
-    from .analytics import DayAggregate  # numpy: only when analysing
-
     e = EpisodeRow
-    columns: list[Any] = [
-        e.day,
-        func.count(),
-        func.coalesce(func.sum(e.intensity), 0),
-        func.count(e.intensity),
-        _sum_flag(e.disturbs_sleep),
-        _sum_flag(e.disturbs_walking),
-        *(_sum_flag(getattr(e, TRIGGER_COLUMNS[t])) for t in TRIGGERS),
-        *(func.coalesce(func.sum(case((e.kind == k, 1), else_=0)), 0) for k in KINDS),
-    ]
-    stmt = select(*columns).where(e.person_id == person_id)
+    stmt = select(e.day, *day_sums(e).values()).where(e.person_id == person_id)
     if since is not None:
         stmt = stmt.where(e.day >= since)
     if until is not None:
         stmt = stmt.where(e.day <= until)
     stmt = stmt.group_by(e.day).order_by(e.day)
-    n_t = len(TRIGGERS)
-    return [
-        DayAggregate(
-            day=_as_date(row[0]),
-            episodes=int(row[1]),
-            intensity_sum=int(row[2]),
-            intensity_n=int(row[3]),
-            sleep=int(row[4]),
-            walking=int(row[5]),
-            triggers={t: int(row[6 + i]) for i, t in enumerate(TRIGGERS) if row[6 + i]},
-            kinds={k: int(row[6 + n_t + i]) for i, k in enumerate(KINDS) if row[6 + n_t + i]},
-        )
-        for row in s.execute(stmt)
-    ]
+    return [_day_aggregate(row[0], row[1:]) for row in s.execute(stmt)]
+
+
+def _day_aggregate(day: Any, sums: Sequence[Any]) -> DayAggregate:
+    """One day's ``DAY_SUMS`` (in that order) as the analysis reads it."""
+    from .analytics import DayAggregate  # numpy: only when analysing
+
+    v = dict(zip(DAY_SUMS, (int(x or 0) for x in sums), strict=True))
+    return DayAggregate(
+        day=_as_date(day),
+        episodes=v["episodes"],
+        intensity_sum=v["intensity_sum"],
+        intensity_n=v["intensity_n"],
+        sleep=v["sleep"],
+        walking=v["walking"],
+        triggers={t: v[c] for t, c in TRIGGER_COLUMNS.items() if v[c]},
+        kinds={k: v[c] for k, c in KIND_COLUMNS.items() if v[c]},
+    )
 
 
 def diary_data_in(
@@ -1145,34 +1115,19 @@ def diary_data_in(
     until: dt.date | None = None,
 ) -> DiaryData:
     """:meth:`Store.diary_data` inside an open session (a write may read its own changes)."""
-    from .analytics import DayAggregate, DiaryData  # numpy: only when analysing
+    from .analytics import DiaryData  # numpy: only when analysing
 
     d = EpisodeDayRow
-    columns = [c.name for c in EpisodeDayRow.__table__.columns]
-    i_day = columns.index("day")
-    i_n, i_isum, i_in = (columns.index(c) for c in ("episodes", "intensity_sum", "intensity_n"))
-    i_sleep, i_walk = columns.index("sleep"), columns.index("walking")
-    i_trig = [(t, columns.index(TRIGGER_COLUMNS[t])) for t in TRIGGERS]
-    i_kind = [(k, columns.index(f"kind_{k}")) for k in KINDS]
-    raw = select(*EpisodeDayRow.__table__.columns).where(d.person_id == person_id, d.episodes > 0)
+    kept = d.__table__.c
+    raw = select(d.day, *(kept[c] for c in DAY_SUMS)).where(
+        d.person_id == person_id, d.episodes > 0
+    )
     if since is not None:
         raw = raw.where(d.day >= since)
     if until is not None:
         raw = raw.where(d.day <= until)
     raw = raw.order_by(d.day)
-    days = [
-        DayAggregate(
-            day=_as_date(row[i_day]),
-            episodes=int(row[i_n]),
-            intensity_sum=int(row[i_isum]),
-            intensity_n=int(row[i_in]),
-            sleep=int(row[i_sleep]),
-            walking=int(row[i_walk]),
-            triggers={t: int(row[i]) for t, i in i_trig if row[i]},
-            kinds={k: int(row[i]) for k, i in i_kind if row[i]},
-        )
-        for row in s.execute(raw)
-    ]
+    days = [_day_aggregate(row[0], row[1:]) for row in s.execute(raw)]
     notes_stmt = select(DayNoteRow).where(DayNoteRow.person_id == person_id)
     if since is not None:
         notes_stmt = notes_stmt.where(DayNoteRow.day >= since)

@@ -11,6 +11,8 @@ inside a term's own words never negates that term.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import Match
 from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
@@ -19,6 +21,19 @@ __all__ = ["is_negated", "may_negate", "negates"]
 PRE_TRIGGERS = frozenset({"не", "нет", "без", "ни", "нету", "отсутствие"})
 LIST_TRIGGERS = frozenset({"нет", "нету", "ни"})
 POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "отсутствует", "отсутствуют"})
+# Lemmas that say a function is intact, after the function («чувствительность в промежности
+# сохранена», «функции тазовых органов не нарушены» is «не» + this): they negate a deficit named
+# just before them, as a chart writes a normal finding.
+POST_LEMMAS = frozenset(
+    {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
+)
+# «нормальная», «в норме» say so only of the word they stand by («температура нормальная»),
+# not of a list before it («первый раз такое, давление в норме» keeps «первый раз»).
+NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
+NORMAL_POS = frozenset({"ADJF", "ADJS", "NOUN"})
+NEAR_ONLY_REACH = 2
+# A normal body temperature written after the word («температура 36,6», «t 36.8»).
+_NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
 # «не» followed by these does not negate what comes after: «не могу ходить» is a symptom.
 PSEUDO_AFTER_NE = frozenset(
     {
@@ -37,6 +52,7 @@ PSEUDO_AFTER_NE = frozenset(
         "совсем",
     }
 )
+PSEUDO_AFTER_NI = frozenset({"с", "слово", "звук"})
 # Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
 AUX = frozenset(
     {
@@ -48,6 +64,18 @@ AUX = frozenset(
         "появляться",
         "появиться",
         "беспокоить",
+        # how a chart records an absent sign: «отёка не отмечает», «не выявлено», «не
+        # определяется», «белыми они не становились»
+        "отмечать",
+        "отметить",
+        "выявляться",
+        "выявить",
+        "определяться",
+        "обнаруживаться",
+        "обнаружить",
+        "становиться",
+        "замечать",
+        "заметить",
     }
 )
 TERMINATORS = frozenset(
@@ -73,18 +101,23 @@ POST_REACH = 6
 # Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
 # before an auxiliary is among them), by its text; and by its lemma.
 _TRIGGER_TEXTS = PRE_TRIGGERS | POST_TRIGGERS
-_TRIGGER_LEMMA = "отсутствовать"
+# «Отрицает травмы, лихорадку»: the chart's word for a denied symptom, before a list.
+PRE_LEMMAS = frozenset({"отрицать"})
 
 
 def may_negate(tokens: list[Token]) -> bool:
     """Does a word stand in the text that can negate a term? Without one, ``is_negated`` is
     False for every match."""
-    return any(t.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in t.lemmas for t in tokens)
+    return any(negates(t) for t in tokens)
 
 
 def negates(tok: Token) -> bool:
     """Can this token negate a term (``may_negate`` of a text is: one of its tokens can)?"""
-    return tok.text in _TRIGGER_TEXTS or _TRIGGER_LEMMA in tok.lemmas
+    return (
+        tok.text in _TRIGGER_TEXTS
+        or not tok.lemmas.isdisjoint(POST_LEMMAS)
+        or _NORMAL_TEMPERATURE.fullmatch(tok.text) is not None
+    )
 
 
 def _is_terminator(tok: Token) -> bool:
@@ -96,7 +129,12 @@ def _is_verb(tok: Token) -> bool:
 
 
 def _pseudo(tokens: list[Token], t: int) -> bool:
-    if tokens[t].text != "не" or t + 1 >= len(tokens):
+    if t + 1 >= len(tokens):
+        return False
+    if tokens[t].text == "ни":
+        # «ни с того ни с сего» (out of the blue), «не может сказать ни слова» (a symptom)
+        return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NI)
+    if tokens[t].text != "не":
         return False
     return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
 
@@ -105,9 +143,12 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     """Does a trigger at t negate the word at target (t < target)?"""
     if target - t > PRE_REACH:
         return False
+    # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
+    if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
+        return False
     # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
     # govern what follows them directly («без остановки, судороги…» negates no seizure).
-    crosses_commas = tokens[t].text in LIST_TRIGGERS
+    crosses_commas = tokens[t].text in LIST_TRIGGERS or not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(t + 1, target):
         tok = tokens[k]
         if _is_terminator(tok):
@@ -135,10 +176,14 @@ def _backward_reaches(
     онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
     if t - source > POST_REACH:
         return False
+    # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
+    denial = not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
     for k in range(source + 1, t):
         tok = tokens[k]
         if _is_terminator(tok):
             return False
+        if denial:
+            continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
@@ -158,7 +203,9 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
     tok = tokens[t]
-    if tok.text in POST_TRIGGERS or _TRIGGER_LEMMA in tok.lemmas:
+    if tok.text in POST_TRIGGERS or not tok.lemmas.isdisjoint(POST_LEMMAS):
+        return True
+    if _NORMAL_TEMPERATURE.fullmatch(tok.text):
         return True
     # «не было», «не бывает», «не беспокоит», «не наблюдается»
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
@@ -166,13 +213,16 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
 
 def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
     """``listed``: token positions inside matches of symptoms and signs (list items)."""
-    own = set(match.positions)
-    first, last = match.first, match.last
+    positions = match.positions
+    own = set(positions)
+    first, last = positions[0], positions[-1]
     # A trigger before the term, or between its words.
     lo = max(0, first - PRE_REACH)
     for t in range(lo, last):
         tok = tokens[t]
-        if t in own or tok.text not in PRE_TRIGGERS or _pseudo(tokens, t):
+        if t in own or _pseudo(tokens, t):
+            continue
+        if tok.text not in PRE_TRIGGERS and tok.lemmas.isdisjoint(PRE_LEMMAS):
             continue
         if t > first:
             # inside the span: «ходить не мешает»
@@ -189,6 +239,12 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if _post_trigger(tokens, t) and _backward_reaches(tokens, t, last, listed):
+        if not _post_trigger(tokens, t):
+            continue
+        if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
+            continue
+        if not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS) and tokens[t].pos not in NORMAL_POS:
+            continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
+        if _backward_reaches(tokens, t, last, listed):
             return True
     return False

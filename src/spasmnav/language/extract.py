@@ -326,7 +326,7 @@ class Reader:
             for m in matches
             if not any(
                 m.finding in hidden and pos.issuperset(m.positions)
-                for pos, hidden in covering.get(m.first, ())
+                for pos, hidden in covering.get(m.positions[0], ())
             )
         ]
 
@@ -372,8 +372,14 @@ class Reader:
         history: dict[str, Observation] = {}
         for fid, ms in by_finding.items():
             # The first current mention, else the first negated one, else the first at all.
-            current = next((m for m, neg, q, _ in ms if not neg and not q), None)
-            negated = None if current is not None else next((m for m, neg, _, _ in ms if neg), None)
+            current: Match | None = None
+            negated: Match | None = None
+            for m, neg, mq, _ in ms:
+                if not neg and not mq:
+                    current = m
+                    break
+                if neg and negated is None:
+                    negated = m
             if current is not None:
                 chosen, present, quals, cues = current, True, _NO_QUALIFIERS, ()
             elif negated is not None:
@@ -383,7 +389,7 @@ class Reader:
                 # Only qualified mentions: old, hypothetical or someone else's — not current.
                 chosen, _, quals, cues = ms[0]
                 present = None
-            start, end = tokens[chosen.first].start, tokens[chosen.last].end
+            start, end = tokens[chosen.positions[0]].start, tokens[chosen.positions[-1]].end
             facts[fid] = Observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
@@ -392,13 +398,13 @@ class Reader:
                         True, text=text[start:end], start=start, end=end, cues=cues
                     )
             for m, neg, mq, _ in ms:
-                a, b = tokens[m.first].start, tokens[m.last].end
+                a, b = tokens[m.positions[0]].start, tokens[m.positions[-1]].end
                 shown.append(
                     {
                         "finding": fid,
                         "term": m.term,
                         "negated": neg,
-                        "qualifiers": sorted(mq | {"negated"}) if neg else sorted(mq),
+                        "qualifiers": sorted(mq | _NEGATED) if neg else sorted(mq) if mq else [],
                         "start": a,
                         "end": b,
                         "text": text[a:b],
@@ -408,11 +414,12 @@ class Reader:
             if facts.get(fid) is None or facts[fid].present is not True:
                 facts[fid] = obs
         q = extract_quantities(tokens, at_token, self.movement, self.history, kinds=kinds)
-        for name in NUMERIC:
+        spans = q.spans or {}
+        for name in NUMERIC if spans else ():
             value = getattr(q, name)
             if value is None:
                 continue
-            span = (q.spans or {}).get(name)
+            span = spans.get(name)
             facts[name] = Observation(
                 present=True,
                 value=float(value),

@@ -19,7 +19,9 @@ __all__ = ["Frames"]
 
 Phrase = tuple[Word, ...]
 Ids = tuple[int, ...]  # a phrase's words by their numbers in the vocabulary
-Slot = tuple[tuple[Ids, ...], frozenset[int]]  # its phrases, and the first word of each
+# A slot: its phrases, the first word of each, and by first word the places of the phrases in
+# the slot that start with it.
+Slot = tuple[tuple[Ids, ...], frozenset[int], dict[int, tuple[int, ...]]]
 
 
 def _phrase(raw: str) -> Phrase:
@@ -28,7 +30,15 @@ def _phrase(raw: str) -> Phrase:
 
 def _slot(raws: list[str]) -> Slot:
     phrases = tuple(tuple(VOCABULARY.number(w) for w in _phrase(raw)) for raw in raws)
-    return phrases, frozenset(p[0] for p in phrases if p)
+    by_first: dict[int, list[int]] = {}
+    for i, p in enumerate(phrases):
+        if p:
+            by_first.setdefault(p[0], []).append(i)
+    return (
+        phrases,
+        frozenset(p[0] for p in phrases if p),
+        {n: tuple(places) for n, places in by_first.items()},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +54,19 @@ class _Frame:
 
 
 def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
-    """Where the slot's phrases stand: phrase by phrase, each in text order."""
+    """Where the slot's phrases stand: phrase by phrase, each in text order. Only the phrases
+    whose first word stands in the text are looked at, in the slot's order."""
+    phrases, firsts, by_first = slot
+    standing = firsts & index.present()
+    if not standing:
+        return []
+    if len(standing) == 1:
+        places: tuple[int, ...] | list[int] = by_first[next(iter(standing))]
+    else:
+        places = sorted(i for n in standing for i in by_first[n])
     out: list[tuple[int, ...]] = []
-    pos = index.pos
-    for phrase in slot[0]:
-        if phrase and phrase[0] in pos:
-            out.extend(index.phrase_ids(phrase))
+    for i in places:
+        out.extend(index.phrase_ids(phrases[i]))
     return out
 
 
@@ -69,7 +86,7 @@ class Frames:
             for f in frames
         ]
         self._frames = [
-            replace(fr, needs=tuple(first for _, first in fr.clause + fr.sentence))
+            replace(fr, needs=tuple(slot[1] for slot in fr.clause + fr.sentence))
             for fr in self._frames
         ]
 

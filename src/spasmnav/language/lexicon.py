@@ -59,6 +59,9 @@ class Word:
 # A term as Lexicon.find first looks at it: its index, its words, whether one of them matches
 # weakly whenever it matches at all, and its prefix words.
 _TermCheck = tuple[int, frozenset[int], bool, tuple[int, ...]]
+# A term as Lexicon.find matches it (see Lexicon._plans).
+_Plan = tuple[str, str, tuple[int, ...], tuple[int, ...] | None, int]
+_CONTIGUOUS, _ONE, _TWO, _MORE = range(4)
 
 
 class Vocabulary:
@@ -411,6 +414,25 @@ class Lexicon:
             )
             if checks:
                 self._by_first_info[n] = checks
+        # Both, by the word they are keyed by: (sure terms, checked terms).
+        self._first_entry: dict[int, tuple[tuple[int, ...], tuple[_TermCheck, ...]]] = {
+            n: (self._sure_by_first.get(n, ()), self._by_first_info.get(n, ()))
+            for n in self._by_first
+        }
+        # Each term as find reads it: finding, source, word numbers, the finding's «near» words
+        # (None without), and its shape (_CONTIGUOUS, _ONE, _TWO or _MORE words).
+        self._plans: list[_Plan] = [
+            (
+                term.finding,
+                term.source,
+                ids,
+                self._near_ids.get(term.finding) or None,
+                _CONTIGUOUS
+                if term.contiguous
+                else (_ONE if len(ids) == 1 else _TWO if len(ids) == 2 else _MORE),
+            )
+            for term, ids in zip(self.terms, self._term_ids, strict=True)
+        ]
         self._leg_set = frozenset(self._leg_ids)
         self._long_prefixes: dict[int, list[str]] = defaultdict(list)
         for prefix in sorted({p for p, _ in self._prefixes}):
@@ -507,12 +529,15 @@ class Lexicon:
         present = idx.present()
         weak = idx.weak
         candidates: list[int] = []
-        sure = self._sure_by_first
-        checked = self._by_first_info
-        for n in present & self._first_words:
-            if n in sure:
-                candidates.extend(sure[n])
-            for ti, words, always, prefixes in checked.get(n, ()):
+        entries = self._first_entry
+        for n in present:
+            entry = entries.get(n)
+            if entry is None:
+                continue
+            sure, checked = entry
+            if sure:
+                candidates += sure
+            for ti, words, always, prefixes in checked:
                 if words <= present and (always or any(m in weak for m in prefixes)):
                     candidates.append(ti)
         if not candidates:
@@ -521,12 +546,10 @@ class Lexicon:
         near_sentences: dict[str, set[int]] = {}
         out: list[Match] = []
         seen: set[tuple[str, tuple[int, ...]]] = set()
-        terms = self.terms
-        term_ids = self._term_ids
-        near_ids = self._near_ids
+        plans = self._plans
         near_sets = self._near_sets
 
-        def near_where(finding: str, near: tuple[int, ...]) -> set[int]:
+        def near_where(finding: str) -> set[int]:
             """The sentences where one of the finding's «near» words stands."""
             where = near_sentences.get(finding)
             if where is None:
@@ -539,11 +562,27 @@ class Lexicon:
             return where
 
         for ti in candidates:
-            term = terms[ti]
-            ids = term_ids[ti]
-            finding = term.finding
+            finding, source, ids, near, shape = plans[ti]
+            if shape == _ONE:
+                # One word: every place it stands (inside any window), in its sentence if near.
+                if near is None:
+                    for anchor in pos[ids[0]]:
+                        one = (finding, (anchor,))
+                        if one not in seen:
+                            seen.add(one)
+                            out.append(Match(finding, source, one[1]))
+                    continue
+                where = near_where(finding)
+                for anchor in pos[ids[0]]:
+                    if sentence_of[anchor] not in where:
+                        continue
+                    one = (finding, (anchor,))
+                    if one not in seen:
+                        seen.add(one)
+                        out.append(Match(finding, source, one[1]))
+                continue
             size = len(ids)
-            if term.contiguous:
+            if shape == _CONTIGUOUS:
                 positions = [pos[m] for m in ids]
                 rest = [set(p) for p in positions[1:]]
                 for anchor in positions[0]:
@@ -552,27 +591,13 @@ class Lexicon:
                         key = (finding, seq)
                         if key not in seen:
                             seen.add(key)
-                            out.append(Match(finding, term.source, seq))
-                continue
-            near = near_ids.get(finding)
-            if size == 1:
-                # One word: every place it stands (inside any window), in its sentence if near.
-                where = near_where(finding, near) if near else None
-                for anchor in pos[ids[0]]:
-                    if where is not None and sentence_of[anchor] not in where:
-                        continue
-                    one = (anchor,)
-                    key = (finding, one)
-                    if key not in seen:
-                        seen.add(key)
-                        out.append(Match(finding, term.source, one))
+                            out.append(Match(finding, source, seq))
                 continue
             window = size + EXTRA_WINDOW
-            positions = [pos[m] for m in ids]
-            if size == 2:
+            if shape == _TWO:
                 # Two words (the commonest term): the second's nearest place to each anchor.
-                second = positions[1]
-                for anchor in positions[0]:
+                second = pos[ids[1]]
+                for anchor in pos[ids[0]]:
                     s = sentence_of[anchor]
                     lo = bisect_left(sentence_of, s)
                     hi = bisect_right(sentence_of, s, anchor)
@@ -582,15 +607,15 @@ class Lexicon:
                     pair = (anchor, best) if anchor < best else (best, anchor)
                     if pair[1] - pair[0] >= window:
                         continue
-                    if near and s not in near_where(finding, near):
+                    if near is not None and s not in near_where(finding):
                         continue
                     key = (finding, pair)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(finding, term.source, pair))
+                        out.append(Match(finding, source, pair))
                 continue
-            others = positions[1:]
-            for anchor in positions[0]:
+            others = [pos[m] for m in ids[1:]]
+            for anchor in pos[ids[0]]:
                 s = sentence_of[anchor]
                 # the anchor's sentence, as token indices (sentence numbers never decrease)
                 lo = bisect_left(sentence_of, s)
@@ -605,12 +630,12 @@ class Lexicon:
                     pos_t = tuple(sorted(chosen))
                     if pos_t[-1] - pos_t[0] >= window:
                         continue
-                    if near and s not in near_where(finding, near):
+                    if near is not None and s not in near_where(finding):
                         continue
                     key = (finding, pos_t)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(finding, term.source, pos_t))
+                        out.append(Match(finding, source, pos_t))
         # Findings that name where they are not: dropped in a clause that names such a place.
         elsewhere = (
             self._elsewhere_clauses(idx, clause_of)
@@ -619,5 +644,5 @@ class Lexicon:
         )
         if elsewhere:
             assert clause_of is not None
-            out = [m for m in out if clause_of[m.first] not in elsewhere.get(m.finding, ())]
+            out = [m for m in out if clause_of[m.positions[0]] not in elsewhere.get(m.finding, ())]
         return out

@@ -237,7 +237,6 @@ def _join_ordinals(pieces: list[tuple[str, int, int]]) -> list[tuple[str, int, i
 _EDGE_DELIMITERS = frozenset(DASHES + "_" + ".," + "/\\")
 EDGE_DELIMITERS = _EDGE_DELIMITERS
 _RAZDEL_PUNCT = frozenset(PUNCTS)
-_DIGIT = re.compile(r"\d")
 # One character of each kind razdel's rules tell apart, standing in for the neighbour.
 _STAND_IN = {"digit": "1", "punct": "!", "word": "ж"}
 # Tokens of one chunk, offsets relative to it: (start, end, text, lemmas, pos, punct,
@@ -251,7 +250,7 @@ _new_token = tuple.__new__
 
 def _kind_of(ch: str) -> str:
     """The kind of razdel atom the character is part of, as far as razdel's rules look."""
-    if _DIGIT.match(ch):
+    if ch.isdecimal():  # what re's \d matches: Unicode category Nd
         return "digit"
     return "punct" if ch in _RAZDEL_PUNCT else "word"
 

@@ -24,6 +24,7 @@ from in the original text, so spans of findings slice the original characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = ["Normalised", "fold", "normalise", "transliterate"]
@@ -461,8 +462,140 @@ def _english(w: str) -> bool:
     return w in _ENGLISH or "th" in w or "wh" in w or "ght" in w
 
 
+# Chart shorthand (how a nurse or a doctor types a complaint record): the abbreviations whose
+# full word the lexicon and the qualifiers read («лев. голени» → «левой голени», «п/о 5-е
+# сутки» → «после операции 5-е сутки», «t 38,4» → «температура 38,4»). The full stop of an
+# abbreviation would otherwise end the clause and cut «лев.» from «голени». Applied to the folded
+# text; a word must stand on its own (no letter touching it on either side).
+_SHORTHAND: dict[str, str] = {
+    "лев.": "левой",
+    "прав.": "правой",
+    "пр.": "правой",
+    "п/о": "после операции",
+    "т/б": "тазобедренного",
+    "н/к": "нижних конечностей",
+    "в/к": "верхних конечностей",
+    "нед.": "недели",
+    "мес.": "месяцев",
+    "сут.": "суток",
+    "дн.": "дней",
+    "мин.": "минут",
+    "ок.": "около",
+    "б-ой": "больной",
+    "б-ая": "больная",
+    "б-го": "больного",
+    "б-ного": "больного",
+    "т.к.": "так как",
+    "т. к.": "так как",
+    "т.е.": "то есть",
+    "чсс": "пульс",
+    # «не» glued to its verb, as phones and dictation write it («неможет сказать»)
+    "неможет": "не может",
+    "немогу": "не могу",
+    "немог": "не мог",
+    "немогла": "не могла",
+    "немогли": "не могли",
+    "немогут": "не могут",
+    "неполучается": "не получается",
+    "небыло": "не было",
+    "нечувствую": "не чувствую",
+    "нечувствует": "не чувствует",
+    "недержит": "не держит",
+    "неслушается": "не слушается",
+    "непроходит": "не проходит",
+    "неподнимает": "не поднимает",
+    "неходит": "не ходит",
+    "неотвечает": "не отвечает",
+    "непонимает": "не понимает",
+}
+_SHORTHAND_RE = re.compile(
+    r"(?<![0-9a-zа-я])(?:"
+    + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![a-zа-я])"
+    # «t 38,4», «t=38.2», «t° 39», «т 37,8», «т-ра 38»: a temperature sign before a number.
+    + r"|(?<![0-9a-zа-я])(?:t|т|т-ра|темп\.)\s*[°=:]?\s*"
+    + r"(?=(?:3[5-9]|4[0-2])(?:[.,][0-9])?(?![0-9]))"
+)
+
+
+_TENS = {
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+}
+_UNITS = {
+    "один": 1, "одна": 1, "одну": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3,
+    "трех": 3, "четыре": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6,
+    "семь": 7, "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9,
+}  # fmt: skip
+_ORDINAL_STEMS = {
+    "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7,
+    "восьм": 8, "девят": 9,
+}  # fmt: skip
+# «тридцать шестая неделя», «сорок пять лет»: a compound numeral read as one number (the
+# quantities read a number word at a time, so «тридцать шесть» would be 6).
+_COMPOUND_RE = re.compile(
+    r"(?<![а-я])("
+    + "|".join(_TENS)
+    + r")\s+(?:("
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")|("
+    + "|".join(_ORDINAL_STEMS)
+    + r")(ий|ой|ый|ая|ое|ую|ого|ом|ей|ые|ых|ья|ье|ьей|ьего|ьем)?)(?![а-я])"
+)
+
+
+def _compound(m: re.Match[str]) -> str:
+    tens = _TENS[m.group(1)]
+    if m.group(2):
+        return str(tens + _UNITS[m.group(2)])
+    return f"{tens + _ORDINAL_STEMS[m.group(3)]}-{m.group(4) or 'й'}"
+
+
+def _shorthand(norm: Normalised) -> Normalised:
+    return _rewrite(_rewrite(norm, _SHORTHAND_RE, _short), _COMPOUND_RE, _compound)
+
+
+def _short(m: re.Match[str]) -> str:
+    word = _SHORTHAND.get(m.group())
+    return word if word is not None else "температура "
+
+
+def _rewrite(
+    norm: Normalised, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+) -> Normalised:
+    """Rewrite the matches of ``pattern`` in a normalised text; offsets still map to the
+    original."""
+    if not pattern.search(norm):
+        return norm
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in pattern.finditer(norm):
+        a, b = m.span()
+        out.append(norm[pos:a])
+        offsets.extend(norm.origin(i) for i in range(pos, a))
+        rep = replace(m)
+        out.append(rep)
+        offsets.extend(norm.origin(a + (j * (b - a)) // len(rep)) for j in range(len(rep)))
+        pos = b
+    out.append(norm[pos:])
+    offsets.extend(norm.origin(i) for i in range(pos, len(norm)))
+    return Normalised("".join(out), offsets, norm.origin(len(norm)))
+
+
 def normalise(text: str) -> Normalised:
-    """Fold case and ё, fix script (see the module docstring); offsets map to ``text``."""
+    """Fold case and ё, fix script, expand chart shorthand (see the module docstring); offsets
+    map to ``text``."""
+    return _shorthand(_script(text))
+
+
+def _script(text: str) -> Normalised:
     if not _HAS_LATIN.search(text):
         return Normalised(fold(text), None, len(text))
     # Pass 1: words, their script, and mixed words made single-script.

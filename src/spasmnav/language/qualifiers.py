@@ -192,10 +192,11 @@ class Qualifiers:
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
-            if fwd and m.first > b:
-                lo, hi = b, m.first
-            elif bwd and m.last < a:
-                lo, hi = m.last, a
+            first, last = m.positions[0], m.positions[-1]
+            if fwd and first > b:
+                lo, hi = b, first
+            elif bwd and last < a:
+                lo, hi = last, a
             else:
                 return False
             if hi - lo > reach or scope[lo] != scope[hi]:
@@ -212,13 +213,13 @@ class Qualifiers:
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            lo_k = bisect_left(starts, m.first - self._reach - longest)
-            hi_k = bisect_right(starts, m.last + self._reach)
+            lo_k = bisect_left(starts, m.positions[0] - self._reach - longest)
+            hi_k = bisect_right(starts, m.positions[-1] + self._reach)
             for ci in sorted(by_start[lo_k:hi_k]):
                 cat, a, b, text, fwd, bwd, reach, sent, only = cues[ci]
                 if not own.isdisjoint(range(a, b + 1)) or (only and m.finding not in only):
                     continue
-                if cat == "historical" and clause_of[m.first] in current_clauses:
+                if cat == "historical" and clause_of[m.positions[0]] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
                 if reaches(a, b, m, fwd, bwd, reach, sent):
                     quals.add(cat)
@@ -300,6 +301,6 @@ class Qualifiers:
             patient = family[0][1] if family else "я"
         out: list[str | None] = []
         for m in matches:
-            p = person_of(m.first)
+            p = person_of(m.positions[0])
             out.append(p if p is not None and p != patient else None)
         return out

@@ -356,7 +356,9 @@ def _clauses(tokens: list[Token]) -> list[tuple[int, int, bool]]:
     return out
 
 
-_STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS = (1 << i for i in range(7))
+_STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = (
+    1 << i for i in range(8)
+)
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -370,7 +372,8 @@ _kind_cache: dict[tuple[str, frozenset[str]], int] = {}
 
 def _kind(tok: Token) -> int:
     """The kinds of word a token is, as bits; ``_COUNTS``: a number, a unit or a frequency can
-    start at it (digits, or a number word, ordinal, unit or frequency word)."""
+    start at it (digits, or a number word, ordinal, unit or frequency word); ``_WORDLESS``: it
+    is one of the words that say how often or when without a number."""
     key = (tok.text, tok.lemmas)
     bits = _kind_cache.get(key)
     if bits is None:
@@ -380,6 +383,8 @@ def _kind(tok: Token) -> int:
                 bits |= bit
         if tok.text[:1].isdigit() or tok.text in UNIT_DAYS or not _COUNTING.isdisjoint(tok.lemmas):
             bits |= _COUNTS
+        if tok.text in _WORDS_WITHOUT_NUMBERS:
+            bits |= _WORDLESS
         if len(_kind_cache) > 4_096:  # bounded as morph._WORDS
             _kind_cache.clear()
         _kind_cache[key] = bits
@@ -491,10 +496,13 @@ def extract_quantities(
     # What kinds of word each token is (stroke, episode, event...), one bit per kind.
     if kinds is None:
         kinds = [_kind(tok) for tok in tokens]
-    if any(bits & _COUNTS for bits in kinds):
+    every = 0
+    for bits in kinds:
+        every |= bits
+    if every & _COUNTS:
         _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
     # Words without numbers that still say how often, or when it began.
-    for i, tok in enumerate(tokens):
+    for i, tok in enumerate(tokens if every & _WORDLESS else ()):
         if tok.text not in _WORDS_WITHOUT_NUMBERS:
             continue
         if tok.text in {"иногда", "изредка", "периодически"} and q.episodes_per_week is None:
@@ -556,7 +564,9 @@ def _measured(
             continue  # nothing here can be a quantity
         found: set[str] = set()
         for k in range(lo, hi):
-            found |= clause_findings.get(k, set())
+            here_found = clause_findings.get(k)
+            if here_found:
+                found |= here_found
         has_movement = bool(found & movement)
         has_stroke = stroke_clause[ci]
         if not has_stroke and not found and not starts_sentence and ci > 0:

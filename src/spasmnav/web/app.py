@@ -143,6 +143,8 @@ def create_app(settings: Settings | None = None, *, core: WebCore | None = None)
                 media_type=PROBLEM_JSON,
             )
 
+    # Inside WebGuard (added first, so nearer the routes): the assessment past the router.
+    app.add_middleware(api.AssessShortcut, path=f"{API_PREFIX}/assess")
     app.add_middleware(
         WebGuard,
         codec=core.codec,

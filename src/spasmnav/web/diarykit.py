@@ -12,16 +12,16 @@ import io
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from .. import wording
 from ..content import Pack
 from ..diary.analytics import Analysis, analyse
+from ..diary.display import episode_view
 from ..diary.excel import excel_csv, excel_xlsx
 from ..diary.feedback import assess_diary
 from ..diary.ics import build_plan
@@ -34,11 +34,7 @@ from ..diary.io import (
     table_name,
 )
 from ..diary.models import (
-    KIND_TITLES,
-    LEG_TITLES,
-    TRIGGER_TITLES,
     DiaryError,
-    Episode,
     InputError,
     NotFoundError,
 )
@@ -57,13 +53,16 @@ __all__ = [
     "analysis_json",
     "chart_data_uri",
     "chart_png",
+    "csv_download",
     "diary_errors",
     "episode_view",
     "export_csv",
     "export_json",
     "exporting",
+    "json_download",
     "plan_ics",
     "report_pdf",
+    "saved_or_shown_again",
     "saving",
     "stream_csv",
     "stream_json",
@@ -181,6 +180,22 @@ def saving() -> Iterator[None]:
         if is_busy(exc):
             raise StoreBusy from exc
         raise
+
+
+def saved_or_shown_again(
+    write: Callable[[], object],
+    show_again: Callable[[list[str], int], Response],
+    done: str,
+) -> Response:
+    """A form's write, then ``done`` (303); a database that stays busy shows the form again
+    with what was typed and :data:`BUSY_TEXT` (503): nothing is lost, sending again is safe.
+    ``show_again(errors, status_code)`` renders the form with the person's values."""
+    try:
+        with saving():
+            write()
+    except StoreBusy:
+        return show_again([BUSY_TEXT], 503)
+    return RedirectResponse(done, status_code=303)
 
 
 @contextmanager
@@ -317,6 +332,24 @@ def stream_csv(store: Store, *, person_id: int, table: str) -> tuple[str, Iterat
     return name, chunks()
 
 
+def json_download(
+    slots: ExportSlots, store: Store, *, person_id: int, filename: str
+) -> StreamingResponse:
+    """The lossless JSON export as a streamed attachment (the API's and the pages' route)."""
+    chunks = stream_json(store, person_id=person_id)
+    return exporting(slots, person_id, "json", chunks, "application/json", filename)
+
+
+def csv_download(
+    slots: ExportSlots, store: Store, *, person_id: int, table: str
+) -> StreamingResponse:
+    """One lossless CSV table as a streamed attachment (the API's and the pages' route)."""
+    name, chunks = stream_csv(store, person_id=person_id, table=table)
+    return exporting(
+        slots, person_id, "csv", chunks, "text/csv; charset=utf-8", f"spasmnav-{name}.csv"
+    )
+
+
 def exporting(
     slots: ExportSlots,
     person_id: int,
@@ -356,24 +389,6 @@ def export_excel(store: Store, *, person_id: int, table: str, xlsx: bool) -> tup
     if xlsx:
         return name, excel_xlsx(records, model=model, title=TABLE_TITLES[name])
     return name, excel_csv(records, model=model)
-
-
-def episode_view(e: Episode) -> dict[str, Any]:
-    """An episode in plain words for the list."""
-    parts = [KIND_TITLES.get(e.kind, e.kind)]
-    if e.leg:
-        parts.append(f"нога: {LEG_TITLES[e.leg]}")
-    if e.intensity is not None:
-        parts.append(f"сила {e.intensity} из 10")
-    if e.duration_seconds:
-        parts.append(wording.duration(e.duration_seconds))
-    if e.triggers:
-        parts.append("провокаторы: " + ", ".join(TRIGGER_TITLES[t] for t in e.triggers))
-    if e.disturbs_sleep:
-        parts.append("мешает спать")
-    if e.disturbs_walking:
-        parts.append("мешает ходить")
-    return {"e": e, "summary": "; ".join(parts)}
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

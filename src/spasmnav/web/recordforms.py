@@ -72,11 +72,13 @@ def from_form(
     model: type[BaseModel],
     form: FormData,
     *,
-    now: Callable[[], dt.datetime],
+    now: Callable[[], dt.datetime | dt.date],
     base: dict[str, Any] | None = None,
+    full: bool | None = None,
 ) -> dict[str, Any]:
     """Form fields to model data; fields not in the form are left out (cleared when sent
-    empty). The model validates the result."""
+    empty). The model validates the result. Checkboxes are read when ``full`` (default: when
+    the form says ``full``): a form made of checkboxes alone passes ``full=True``."""
     data: dict[str, Any] = dict(base or {})
     time_field = getattr(model, "time_field", None)
 
@@ -87,7 +89,7 @@ def from_form(
     for name in _written(model):
         key = form_name(model, name)
         if _is_box(model, name):
-            if "full" in form:
+            if full or (full is None and "full" in form):
                 t = plain_type(model.model_fields[name].annotation)
                 if t is bool:
                     data[name] = key in form

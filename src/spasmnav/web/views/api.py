@@ -7,6 +7,7 @@ hot path).
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal
@@ -26,6 +27,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ... import __version__
 from ...assessing import FindingsError, check_facts
@@ -36,7 +40,7 @@ from ..problems import PROBLEM_JSON, Problem, problem_body
 from ..webcore import WebCore
 from .schemas import AssessmentOut, PackInfo
 
-__all__ = ["PROBLEM_RESPONSES", "FindingValue", "json_response", "router"]
+__all__ = ["PROBLEM_RESPONSES", "AssessShortcut", "FindingValue", "json_response", "router"]
 
 MAX_API_TEXT = 4 * MAX_TEXT_CHARS
 # Strict: "yes" is not true here; a finding is true, false, null (unknown) or a number.
@@ -212,6 +216,75 @@ router.add_api_route(
     responses={200: {"description": "Оценка: контракт DESIGN.md (schema_version 1)"}},
     route_class_override=_AssessRoute,
 )
+_ASSESS_ROUTE = router.routes[-1]
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the router matches (``scope["path"]`` without the ``root_path``), as Starlette's
+    ``get_route_path`` has it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if not root or not path.startswith(root):
+        return path
+    if path == root:
+        return ""
+    return path[len(root) :] if path[len(root)] == "/" else path
+
+
+class AssessShortcut:
+    """ASGI middleware just inside :class:`~spasmnav.web.security.WebGuard`: ``POST <path>``
+    (the API's assessment) goes straight to :func:`_assess_request`, every other request on
+    to the app.
+
+    The router's matching over every route of the app, the exception middleware and the
+    per-request wrappers of a FastAPI route cost about 30 µs of CPU a request, 5 % of an
+    assessment over HTTP (``bench/web.py``), on the API's busiest route. What they do for
+    this route is done here the same way: the route is put in the scope as the router puts it
+    (the error log names it), and an exception goes to the app's own exception handlers
+    (problem+json in Russian), looked up by status and then by class as Starlette's exception
+    middleware does; any other exception goes on to WebGuard's 500, as before. Everything
+    WebGuard checks (host, origin, body size, headers) is unchanged: it runs first. The app
+    sets no FastAPI body limit (WebGuard's is the limit), and FastAPI's OpenTelemetry hooks,
+    unconfigured here, would not see this route's template. ``tests/web/test_assess_route.py``
+    compares the answers with FastAPI's own route, status, headers and body.
+    """
+
+    def __init__(self, app: ASGIApp, *, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or _route_path(scope) != self.path:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = _ASSESS_ROUTE
+        scope["endpoint"] = assess_endpoint
+        scope["path_params"] = {}
+        request = Request(scope, receive, send)
+        try:
+            response = await _assess_request(request)
+        except Exception as exc:
+            handler = _exception_handler(request, exc)
+            if handler is None:
+                raise
+            if inspect.iscoroutinefunction(handler):
+                response = await handler(request, exc)
+            else:
+                response = await run_in_threadpool(handler, request, exc)
+            exc.__traceback__ = None  # as Starlette: a kept exception does not keep its frames
+        await response(scope, receive, send)
+
+
+def _exception_handler(request: Request, exc: Exception) -> Any:
+    """The app's handler of ``exc``: by status code for an HTTP exception, then by class
+    (the nearest in the MRO), as Starlette's exception middleware chooses."""
+    handlers: dict[Any, Any] = request.app.exception_handlers
+    if isinstance(exc, StarletteHTTPException) and exc.status_code in handlers:
+        return handlers[exc.status_code]
+    for cls in type(exc).__mro__:
+        if cls in handlers:
+            return handlers[cls]
+    return None
 
 
 @router.get("/pack", response_model=PackInfo, summary="Метаданные клинического пакета")

@@ -24,7 +24,7 @@ from pydantic import (
 from ...assessing import FindingsError
 from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.fhir import bundle_for
-from ...diary.fields import api_shapes, not_clearable
+from ...diary.fields import api_shapes, not_clearable, read_shape
 from ...diary.models import Assessment as SavedAssessment
 from ...diary.models import (
     Episode,
@@ -39,13 +39,13 @@ from ..diarykit import (
     PlausibleTime,
     analysis_for,
     analysis_json,
+    csv_download,
     diary_errors,
     export_excel,
     exporting,
+    json_download,
     plan_ics,
     report_pdf,
-    stream_csv,
-    stream_json,
     with_offset,
 )
 from ..problems import Problem
@@ -114,12 +114,15 @@ class SaveAssessmentIn(BaseModel):
         return self
 
 
-class SavedAssessmentOut(BaseModel):
-    id: int
-    assessed_at: dt.datetime
-    level: str
-    text: str | None
-    data: dict[str, Any]
+# A saved assessment as the API gives it back: the fields a client reads (the uid, the note
+# and the time of writing stay the diary's), derived from the model.
+SAVED_ASSESSMENT_FIELDS = ("id", "assessed_at", "level", "text", "data")
+if TYPE_CHECKING:
+    SavedAssessmentOut = BaseModel
+else:
+    SavedAssessmentOut = read_shape(
+        SavedAssessment, name="SavedAssessmentOut", only=SAVED_ASSESSMENT_FIELDS
+    )
 
 
 # One request carries at most 50 medicines of 200 characters each (the model has no bound).
@@ -244,10 +247,7 @@ def list_assessments(
 ) -> Response:
     items = store.list_records(SavedAssessment, person_id=person_id, limit=limit, newest_first=True)
     return json_response(
-        [
-            with_offset(a.model_dump(include={"id", "assessed_at", "level", "text", "data"}))
-            for a in items
-        ]
+        [with_offset(a.model_dump(include=set(SAVED_ASSESSMENT_FIELDS))) for a in items]
     )
 
 
@@ -272,7 +272,7 @@ def save_assessment(
     with diary_errors():
         saved = store.save_assessment(person_id=person_id, data=result, text=body.text)
     return json_response(
-        with_offset(saved.model_dump(include={"id", "assessed_at", "level", "text", "data"})),
+        with_offset(saved.model_dump(include=set(SAVED_ASSESSMENT_FIELDS))),
         status_code=201,
     )
 
@@ -336,10 +336,7 @@ def plan(core: CoreDep, person_id: PersonDep) -> Response:
 
 @router.get("/export.json", summary="Весь дневник (JSON)")
 def export_all(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
-    chunks = stream_json(store, person_id=person_id)
-    return exporting(
-        core.export_slots, person_id, "json", chunks, "application/json", "spasmnav.json"
-    )
+    return json_download(core.export_slots, store, person_id=person_id, filename="spasmnav.json")
 
 
 @router.get(
@@ -360,15 +357,7 @@ def export_table(
     if excel:
         name, body = export_excel(store, person_id=person_id, table=table, xlsx=False)
         return _file(body, EXCEL_CSV_MEDIA_TYPE, f"spasmnav-{name}-excel.csv")
-    name, chunks = stream_csv(store, person_id=person_id, table=table)
-    return exporting(
-        core.export_slots,
-        person_id,
-        "csv",
-        chunks,
-        "text/csv; charset=utf-8",
-        f"spasmnav-{name}.csv",
-    )
+    return csv_download(core.export_slots, store, person_id=person_id, table=table)
 
 
 @router.get(

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -19,6 +19,7 @@ from ...diary.models import (
     LEG_TITLES,
     LEGS,
     SCALE_TITLES,
+    SCALES,
     TRIGGER_TITLES,
     TRIGGERS,
     DayNote,
@@ -29,7 +30,8 @@ from ...diary.models import (
     explain_validation,
 )
 from ..deps import CsrfProtected, PersonDep, StoreDep
-from ..diarykit import BUSY_TEXT, StoreBusy, plausible_date, plausible_time, saving
+from ..diarykit import plausible_date, plausible_time, saved_or_shown_again
+from ..recordforms import from_form, re_shown
 from ..templating import render
 
 __all__ = ["ASHWORTH_TITLES", "PENN_TITLES", "PROFILE_FLAGS", "router"]
@@ -149,14 +151,21 @@ async def save_checkin(request: Request, store: StoreDep, person_id: PersonDep) 
     person's words, the medicines taken, and the Penn self-score. Saving the same day again
     merges into it and does not count a medicine or a score twice."""
     form = await request.form()
-    triggers = _strings(form, "triggers")
+    # The day note's own fields (triggers, note) as the record form reads them; the day is
+    # checked here (not in the future), the medicines and the Penn score are other records.
+    data = from_form(DayNote, form, now=dt.date.today, full=True)
+    data.pop("day", None)
     medicines = [m.strip() for m in _strings(form, "medicines") if m.strip()]
     other = _text(form, "medicine_other")
     if other:
         medicines.extend(m.strip() for m in other.split(";") if m.strip())
     penn = _text(form, "penn")
-    note = _text(form, "note") or None
-    values = {"triggers": triggers, "note": note or "", "medicines": medicines, "penn": penn}
+    values = {
+        "triggers": data.get("triggers", []),
+        "note": data.get("note") or "",
+        "medicines": medicines,
+        "penn": penn,
+    }
     errors: list[str] = []
     try:
         day = _day(_text(form, "day"))
@@ -167,7 +176,7 @@ async def save_checkin(request: Request, store: StoreDep, person_id: PersonDep) 
     if not errors:
         when = _now() if day == dt.date.today() else dt.datetime.combine(day, dt.time(12, 0))
         try:
-            records.append(DayNote(day=day, triggers=triggers, note=note))
+            records.append(DayNote.model_validate({**data, "day": day}))
             records.extend(MedicineIntake(name=m, taken_at=when) for m in dict.fromkeys(medicines))
             if penn:
                 records.append(
@@ -177,11 +186,15 @@ async def save_checkin(request: Request, store: StoreDep, person_id: PersonDep) 
             errors.extend(explain_validation(exc))
         except InputError as exc:
             errors.extend(exc.problems)
-    if errors:
+
+    def show_again(problems: list[str], status_code: int) -> HTMLResponse:
         ctx = _checkin_context(store, person_id, day, values)
-        ctx["errors"] = errors
+        ctx["errors"] = problems
         ctx["saved"] = False
-        return render(request, "checkin.html", ctx, status_code=422)
+        return render(request, "checkin.html", ctx, status_code=status_code)
+
+    if errors:
+        return show_again(errors, 422)
     taken = {
         m.name
         for m in store.list_records(MedicineIntake, person_id=person_id, since=day, until=day)
@@ -191,22 +204,18 @@ async def save_checkin(request: Request, store: StoreDep, person_id: PersonDep) 
         for s in store.list_records(ScaleScore, person_id=person_id, since=day, until=day)
         if s.scale == "penn"
     }
-    try:
-        with saving():
-            for record in records:
-                if isinstance(record, DayNote):
-                    store.add_day_note(person_id=person_id, note=record)
-                elif isinstance(record, MedicineIntake) and record.name not in taken:
-                    store.add_medicine_intake(person_id=person_id, intake=record)
-                elif isinstance(record, ScaleScore) and record.score not in scored:
-                    store.add_scale_score(person_id=person_id, score=record)
-    except StoreBusy:
-        # Saving the day again merges into what was saved: sending the form again is safe.
-        ctx = _checkin_context(store, person_id, day, values)
-        ctx["errors"] = [BUSY_TEXT]
-        ctx["saved"] = False
-        return render(request, "checkin.html", ctx, status_code=503)
-    return RedirectResponse(f"/diary/day?day={day.isoformat()}&saved=1", status_code=303)
+
+    def write() -> None:
+        for record in records:
+            if isinstance(record, DayNote):
+                store.add_day_note(person_id=person_id, note=record)
+            elif isinstance(record, MedicineIntake) and record.name not in taken:
+                store.add_medicine_intake(person_id=person_id, intake=record)
+            elif isinstance(record, ScaleScore) and record.score not in scored:
+                store.add_scale_score(person_id=person_id, score=record)
+
+    # Saving the day again merges into what was saved: sending the form again is safe.
+    return saved_or_shown_again(write, show_again, f"/diary/day?day={day.isoformat()}&saved=1")
 
 
 # --- the profile ------------------------------------------------------------------------------
@@ -291,12 +300,11 @@ async def save_profile(request: Request, store: StoreDep, person_id: PersonDep) 
         errors.append("лекарства: не больше 50 названий")
     if errors:
         return _profile_page(request, values, errors)
-    try:
-        with saving():
-            store.update_profile(person_id=person_id, changes=data)
-    except StoreBusy:
-        return _profile_page(request, values, [BUSY_TEXT], status_code=503)
-    return RedirectResponse("/diary/profile?saved=1", status_code=303)
+    return saved_or_shown_again(
+        lambda: store.update_profile(person_id=person_id, changes=data),
+        lambda problems, status: _profile_page(request, values, problems, status_code=status),
+        "/diary/profile?saved=1",
+    )
 
 
 # --- medicine intake --------------------------------------------------------------------------
@@ -334,39 +342,37 @@ def medicines(request: Request, store: StoreDep, person_id: PersonDep) -> HTMLRe
     return _medicines_page(request, store, person_id)
 
 
+def _timed(data: dict[str, Any], name: str) -> None:
+    """The record's time as the form sent it: empty is now, a typed one must be plausible."""
+    value = data.get(name)
+    data[name] = _when(value, default=_now()) if isinstance(value, str) else value or _now()
+
+
 @router.post("/diary/medicines", response_class=HTMLResponse)
 async def add_medicine(request: Request, store: StoreDep, person_id: PersonDep) -> Response:
     form = await request.form()
-    values = {k: _text(form, k) for k in ("name", "amount", "taken_at", "note")}
-    if not values["name"]:
+    values = re_shown(MedicineIntake, form)
+    data = from_form(MedicineIntake, form, now=_now)
+
+    def show_again(problems: list[str], status_code: int = 422) -> HTMLResponse:
         return _medicines_page(
-            request,
-            store,
-            person_id,
-            values=values,
-            errors=["название: напишите, какое лекарство приняли (как на упаковке)"],
+            request, store, person_id, values=values, errors=problems, status_code=status_code
         )
+
+    if not data.get("name"):
+        return show_again(["название: напишите, какое лекарство приняли (как на упаковке)"])
     try:
-        intake = MedicineIntake(
-            name=values["name"],
-            amount=values["amount"] or None,
-            taken_at=_when(values["taken_at"], default=_now()),
-            note=values["note"] or None,
-        )
+        _timed(data, "taken_at")
+        intake = MedicineIntake.model_validate(data)
     except ValidationError as exc:
-        return _medicines_page(
-            request, store, person_id, values=values, errors=explain_validation(exc)
-        )
+        return show_again(explain_validation(exc))
     except ValueError as exc:
-        return _medicines_page(request, store, person_id, values=values, errors=[str(exc)])
-    try:
-        with saving():
-            store.add_medicine_intake(person_id=person_id, intake=intake)
-    except StoreBusy:
-        return _medicines_page(
-            request, store, person_id, values=values, errors=[BUSY_TEXT], status_code=503
-        )
-    return RedirectResponse("/diary/medicines?saved=1", status_code=303)
+        return show_again([str(exc)])
+    return saved_or_shown_again(
+        lambda: store.add_medicine_intake(person_id=person_id, intake=intake),
+        show_again,
+        "/diary/medicines?saved=1",
+    )
 
 
 # --- scale scores -----------------------------------------------------------------------------
@@ -410,38 +416,37 @@ async def add_score(request: Request, store: StoreDep, person_id: PersonDep) -> 
     """Penn (self-report) or modified Ashworth (as the clinician said it): the grade is the
     one chosen for that scale, so the two radio groups cannot be mixed up."""
     form = await request.form()
-    values = {k: _text(form, k) for k in ("scale", "penn", "ashworth", "leg", "muscle")}
-    values["recorded_at"] = _text(form, "recorded_at")
-    scale = values["scale"]
+    values: dict[str, Any] = {**re_shown(ScaleScore, form), **{k: _text(form, k) for k in SCALES}}
+    data = from_form(ScaleScore, form, now=_now)
+    scale = data.get("scale") or ""
     errors: list[str] = []
-    if scale not in ("penn", "ashworth"):
+    if scale not in SCALES:
         errors.append("шкала: выберите шкалу Пенна или Ашворта")
-    grade = values.get(scale, "") if scale in ("penn", "ashworth") else ""
-    if scale in ("penn", "ashworth") and not grade:
+    grade = values.get(scale, "") if scale in SCALES else ""
+    if scale in SCALES and not grade:
         errors.append(f"оценка: выберите оценку по шкале {SCALE_TITLES[scale].split()[-1]}")
     if not errors:
+        data["score"] = grade
+        data["recorded_by"] = "self" if scale == "penn" else "clinician"
         try:
-            record = ScaleScore(
-                scale=scale,
-                score=grade,
-                recorded_by="self" if scale == "penn" else "clinician",
-                leg=values["leg"] or None,
-                muscle=values["muscle"] or None,
-                recorded_at=_when(values["recorded_at"], default=_now()),
-            )
+            _timed(data, "recorded_at")
+            record = ScaleScore.model_validate(data)
         except ValidationError as exc:
             errors.extend(explain_validation(exc))
         except InputError as exc:
             errors.extend(exc.problems)
         except ValueError as exc:
             errors.append(str(exc))
-    if errors:
-        return _scores_page(request, store, person_id, values=values, errors=errors)
-    try:
-        with saving():
-            store.add_scale_score(person_id=person_id, score=record)
-    except StoreBusy:
+
+    def show_again(problems: list[str], status_code: int = 422) -> HTMLResponse:
         return _scores_page(
-            request, store, person_id, values=values, errors=[BUSY_TEXT], status_code=503
+            request, store, person_id, values=values, errors=problems, status_code=status_code
         )
-    return RedirectResponse("/diary/scores?saved=1", status_code=303)
+
+    if errors:
+        return show_again(errors)
+    return saved_or_shown_again(
+        lambda: store.add_scale_score(person_id=person_id, score=record),
+        show_again,
+        "/diary/scores?saved=1",
+    )

@@ -41,17 +41,18 @@ from ..diarykit import (
     analysis_for,
     chart_data_uri,
     chart_png,
+    csv_download,
     diary_errors,
     episode_view,
     export_excel,
     exporting,
+    json_download,
     plan_ics,
     plausible_date,
     plausible_time,
     report_pdf,
+    saved_or_shown_again,
     saving,
-    stream_csv,
-    stream_json,
 )
 from ..problems import Problem
 from ..recordforms import from_form, re_shown, values_of
@@ -112,7 +113,7 @@ def _undo_offer(store: Any, person_id: int, episode_id: int) -> dict[str, Any] |
     left = UNDO_SECONDS - (dt.datetime.now() - e.created_at).total_seconds()
     if left <= 0:
         return None
-    return {"id": e.id, "seconds": max(1, round(left)), "summary": episode_view(e)["summary"]}
+    return {"id": e.id, "seconds": max(1, round(left)), "summary": episode_view(e).summary}
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -402,18 +403,23 @@ def save_assessment(
             raise Problem(422, "Нечего сохранять: нет ни текста, ни ответов.")
     except (TextError, ValueError) as exc:
         raise Problem(422, f"Не удалось сохранить оценку: {exc}") from None
-    try:
-        with saving():
-            store.save_assessment(person_id=person_id, data=outcome.to_json(), text=text or None)
-    except StoreBusy:
+
+    def show_again(problems: list[str], status_code: int) -> Response:
         # The result again, with its «Сохранить» button: nothing to answer a second time.
         return render(
             request,
             "result.html",
-            {"a": present(outcome, core.pack), "save": save, "save_error": BUSY_TEXT},
-            status_code=503,
+            {"a": present(outcome, core.pack), "save": save, "save_error": problems[0]},
+            status_code=status_code,
         )
-    return RedirectResponse("/diary?saved=assessment", status_code=303)
+
+    return saved_or_shown_again(
+        lambda: store.save_assessment(
+            person_id=person_id, data=outcome.to_json(), text=text or None
+        ),
+        show_again,
+        "/diary?saved=assessment",
+    )
 
 
 @router.post("/diary/sessions")
@@ -438,19 +444,22 @@ def save_session(
     except ValidationError as exc:
         errors = explain_validation(exc)
         raise Problem(422, "Занятие не записано: " + "; ".join(errors), errors=errors) from None
-    try:
-        with saving():
-            store.add_exercise_session(person_id=person_id, session=session)
-    except StoreBusy:
+
+    def show_again(problems: list[str], status_code: int) -> Response:
         x = exercise_view(core.pack.exercise(session.exercise_id).card(core.pack))
         values = {"repetitions": repetitions, "sets": sets}
         return render(
             request,
             "exercise.html",
-            {"x": x, "values": values, "errors": [BUSY_TEXT]},
-            status_code=503,
+            {"x": x, "values": values, "errors": problems},
+            status_code=status_code,
         )
-    return RedirectResponse(f"/exercises/{session.exercise_id}?saved=1", status_code=303)
+
+    return saved_or_shown_again(
+        lambda: store.add_exercise_session(person_id=person_id, session=session),
+        show_again,
+        f"/exercises/{session.exercise_id}?saved=1",
+    )
 
 
 # Downloads -----------------------------------------------------------------------------------
@@ -491,14 +500,8 @@ def download_plan(core: CoreDep, person_id: PersonDep) -> Response:
 @router.get("/downloads/diary.json")
 def download_json(core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
     stamp = dt.date.today().isoformat()
-    return exporting(
-        core.export_slots,
-        person_id,
-        "json",
-        stream_json(store, person_id=person_id),
-        "application/json",
-        f"spasmnav-diary-{stamp}.json",
-    )
+    filename = f"spasmnav-diary-{stamp}.json"
+    return json_download(core.export_slots, store, person_id=person_id, filename=filename)
 
 
 @router.get("/downloads/excel/{table}.csv")
@@ -515,12 +518,4 @@ def download_xlsx(table: str, store: StoreDep, person_id: PersonDep) -> Response
 
 @router.get("/downloads/{table}.csv")
 def download_csv(table: str, core: CoreDep, store: StoreDep, person_id: PersonDep) -> Response:
-    name, chunks = stream_csv(store, person_id=person_id, table=table)
-    return exporting(
-        core.export_slots,
-        person_id,
-        "csv",
-        chunks,
-        "text/csv; charset=utf-8",
-        f"spasmnav-{name}.csv",
-    )
+    return csv_download(core.export_slots, store, person_id=person_id, table=table)

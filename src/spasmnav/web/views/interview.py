@@ -136,5 +136,7 @@ async def interview_step(request: Request, core: CoreDep) -> HTMLResponse:
         else:
             raise Problem(400, "Неизвестное действие.")
     except iv.InterviewError as exc:
+        if edit is not None and edit not in iv.question_ids():
+            edit = None  # a question that is not (or no longer) in the questionnaire
         return _page(request, iv, state, error=str(exc), edit=edit, posted=posted)
     return _page(request, iv, state)

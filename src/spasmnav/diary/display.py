@@ -1,0 +1,105 @@
+"""An episode in plain Russian words, once for every edge: the web's lists, the terminal's
+``diary add`` / ``edit`` / ``delete`` lines and its ``diary list`` table.
+
+The words come from the model's titles (kinds, legs, triggers) and ``wording.duration``; each
+edge picks its layout (:attr:`EpisodeView.summary`, :attr:`EpisodeView.line`,
+:meth:`EpisodeView.cells`) instead of re-deriving the words from the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import wording
+from .models import KIND_TITLES, LEG_TITLES, TRIGGER_TITLES, Episode
+
+__all__ = ["LIST_COLUMNS", "EpisodeView", "episode_view"]
+
+# The terminal's table of episodes (``spasmnav diary list``): header and alignment.
+LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("№", "right"),
+    ("Когда", "left"),
+    ("Что", "left"),
+    ("Нога", "left"),
+    ("Сила", "right"),
+    ("Длит.", "right"),
+    ("Провокаторы", "left"),
+    ("Заметки", "left"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeView:
+    """One episode's words. ``e`` is the record itself (the pages read its time and note)."""
+
+    e: Episode
+    kind: str
+    leg: str | None
+    duration: str | None
+    triggers: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """The web's words: «судорога (крампи); нога: левая; сила 6 из 10; 2 мин; …»."""
+        e = self.e
+        parts = [self.kind]
+        if self.leg:
+            parts.append(f"нога: {self.leg}")
+        if e.intensity is not None:
+            parts.append(f"сила {e.intensity} из 10")
+        if e.duration_seconds and self.duration:
+            parts.append(self.duration)
+        if self.triggers:
+            parts.append("провокаторы: " + ", ".join(self.triggers))
+        if e.disturbs_sleep:
+            parts.append("мешает спать")
+        if e.disturbs_walking:
+            parts.append("мешает ходить")
+        return "; ".join(parts)
+
+    @property
+    def line(self) -> str:
+        """The terminal's line: «судорога (крампи), левая нога, икра, сила 6, 2 мин, 01.05…»."""
+        e = self.e
+        parts = [self.kind]
+        if e.leg:
+            parts.append(f"{self.leg} нога" if e.leg != "both" else "обе ноги")
+        if e.place:
+            parts.append(e.place)
+        if e.intensity is not None:
+            parts.append(f"сила {e.intensity}")
+        if self.duration is not None:
+            parts.append(self.duration)
+        return ", ".join(parts) + f", {e.started_at:%d.%m.%Y %H:%M}"
+
+    def cells(self) -> tuple[str, ...]:
+        """The row of the terminal's table (``LIST_COLUMNS``)."""
+        e = self.e
+        marks = [
+            m
+            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
+            if on
+        ]
+        notes = "; ".join(
+            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
+        )
+        return (
+            str(e.id),
+            f"{e.started_at:%d.%m.%Y %H:%M}",
+            self.kind,
+            self.leg or "—",
+            "—" if e.intensity is None else str(e.intensity),
+            "—" if self.duration is None else self.duration,
+            ", ".join(self.triggers) or "—",
+            notes or "—",
+        )
+
+
+def episode_view(e: Episode) -> EpisodeView:
+    return EpisodeView(
+        e=e,
+        kind=KIND_TITLES.get(e.kind, e.kind),
+        leg=LEG_TITLES[e.leg] if e.leg else None,
+        duration=None if e.duration_seconds is None else wording.duration(e.duration_seconds),
+        triggers=tuple(TRIGGER_TITLES[t] for t in e.triggers),
+    )

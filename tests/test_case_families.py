@@ -1,0 +1,64 @@
+"""The case families written by people who never saw the rules, kept as tests.
+
+Each file in ``tests/cases/families*.jsonl`` was written by a separate session from the seeds,
+DESIGN.md and the clinical review only (chart records, phone typing, carers, old vs new events,
+near misses, emergencies told without textbook words, every cause, out-of-scope texts). The
+scores below are floors: a change to the language or the rules may raise them, never lower
+them. Emergency recall is counted per case too, so a fixed miss cannot quietly come back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spasmnav.assessing import assess_text
+
+CASES = Path(__file__).parent / "cases"
+RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
+
+# file: (acceptable, emergency recall, under-triage at most), as reached on this commit.
+FLOORS: dict[str, tuple[float, float, float]] = {
+    "families.jsonl": (0.949, 0.99, 0.021),
+    "families2.jsonl": (0.92, 0.83, 0.06),
+    "families3.jsonl": (0.95, 0.90, 0.03),
+}
+
+
+def _cases(name: str) -> list[dict[str, Any]]:
+    lines = (CASES / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _levels(cases: list[dict[str, Any]]) -> dict[str, str]:
+    return {c["id"]: assess_text(c["text"]).to_dict()["triage"]["level"] for c in cases}
+
+
+def test_every_family_file_has_a_floor() -> None:
+    assert {p.name for p in CASES.glob("families*.jsonl")} == set(FLOORS)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_family_scores_do_not_drop(name: str) -> None:
+    cases = _cases(name)
+    got = _levels(cases)
+    acceptable = sum(got[c["id"]] in c.get("triage_ok", [c["triage"]]) for c in cases)
+    under = sum(RANK[got[c["id"]]] < min(RANK[x] for x in c["triage_ok"]) for c in cases)
+    emergencies = [c for c in cases if c["triage"] == "emergency"]
+    caught = sum(got[c["id"]] == "emergency" for c in emergencies)
+    floor_ok, floor_recall, ceiling_under = FLOORS[name]
+    assert acceptable / len(cases) >= floor_ok
+    assert caught / len(emergencies) >= floor_recall
+    assert under / len(cases) <= ceiling_under
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_no_emergency_is_ever_called_self_care(name: str) -> None:
+    """The worst error of all: an emergency sent home. Whatever else a miss is, never this."""
+    cases = [c for c in _cases(name) if c["triage"] == "emergency"]
+    got = _levels(cases)
+    sent_home = [c["id"] for c in cases if got[c["id"]] == "self_care"]
+    assert not sent_home
