@@ -4,7 +4,6 @@ compatibility functions over the default navigator)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -70,11 +69,11 @@ def assess_understood(
     """The assessment of what was read from ``text``, with the words shown; ``checks`` are
     the person's answers to the red-flag checks (answering re-assesses)."""
     facts = {**u.facts, **check_facts(engine, checks)} if checks else u.facts
-    return dataclasses.replace(
-        engine.assess(facts),
+    return engine.assess(
+        facts,
         subject=u.subject,
         text=text,
-        matches=tuple(TextMatch.from_mapping(m) for m in u.matches),
+        matches=tuple([TextMatch.from_mapping(m) for m in u.matches]),
         notes=tuple(u.notes),
     )
 

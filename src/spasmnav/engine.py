@@ -18,6 +18,7 @@ fast constructors of :mod:`spasmnav.result`: one assessment takes a few tens of 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +113,33 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-MaskPredicate = Callable[[int], bool]
+def _fold(weights: Iterable[float]) -> float:
+    """``0.0 + w1 + w2 + …`` left to right, as the engine sums evidence (not ``sum``: since
+    Python 3.12 it compensates rounding errors)."""
+    s = 0.0
+    for w in weights:
+        s += w
+    return s
+
+
+def _order_free(weights: Sequence[float]) -> bool:
+    """Whether every order of adding ``weights`` from 0.0 gives the same float: two terms
+    always do (addition commutes); of three, the sums differ only by the term added last;
+    more are taken as order-dependent."""
+    n = len(weights)
+    if n <= 2:
+        return True
+    if n > 3:
+        return False
+    a, b, c = weights
+    return (a + b) + c == (a + c) + b == (b + c) + a
+
+
+_first = operator.itemgetter(0)
+_third = operator.itemgetter(2)
+
+
+MaskPredicate = Callable[[int], bool | int]
 _PRESENT = Observation(True)
 _UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence)
@@ -239,8 +266,10 @@ class _MaskCode:
         return out
 
     def predicate(self, e: ex.Expr) -> MaskPredicate:
+        """A function of the mask whose truth is that of ``e`` (its value is a bool or an
+        integer: the engine only tests it, and ``bool()`` around it would cost a call)."""
         # The source holds integers and operators only (no pack text): safe to evaluate.
-        fn: MaskPredicate = eval(f"lambda m: bool({self.source(e)})", {})
+        fn: MaskPredicate = eval(f"lambda m: {self.source(e)}", {})
         return fn
 
     def mask(self, facts: Facts) -> int:
@@ -464,7 +493,7 @@ class Engine:
         self._check_base = len(rules)
         self._check_all = (1 << len(self._checks)) - 1
         self._check_closes = [0] * len(rules)  # rule index -> the checks its firing closes
-        self._check_tests: list[Callable[[int, int], bool]] = []
+        self._check_tests: list[Callable[[int, int], bool | int]] = []
         self._check_untouched_open = 0
         for ci, c in enumerate(self._checks):
             if c.rule in self._rule_index:
@@ -485,7 +514,7 @@ class Engine:
                 tests.append(code.source(ex.parse(relevant)))
                 deps.update(ex.findings(ex.parse(relevant)))
             assert gates.add(deps) == 1 << (self._check_base + ci)
-            test = _define([f"def check(m, f):\n    return bool({' and '.join(tests)})"], "check")
+            test = _define([f"def check(m, f):\n    return {' and '.join(tests)}"], "check")
             self._check_tests.append(test)
             if test(0, 0):
                 self._check_untouched_open |= 1 << ci
@@ -590,11 +619,31 @@ class Engine:
             for c in self._checks
         ]
         self._unchecked_list = [self._unchecked_items[c.id] for c in self._checks]
-        self._open_memo: dict[int, tuple[tuple[res.UncheckedRedFlag, ...], tuple[int, ...]]] = {}
+        self._open_memo: dict[int, tuple[tuple[res.UncheckedRedFlag, ...], int]] = {}
+        self._worry_checks = sum(1 << ci for ci, c in enumerate(self._checks) if c.worry)
         self._condition_specialist = {c.id: c.specialist for c in self._conditions}
         self._condition_care = {
             c.id: (c.tests, c.advice, self._condition_exercises[c.id]) for c in pack.conditions
         }
+        # The same as ordered sets of the result's items (see assess).
+        self._condition_care_items = {
+            cid: (
+                {t: self._test_items[t] for t in tests},
+                {a: self._advice_items[a] for a in advice},
+                {x: self._exercise_items[x] for x in exercises},
+            )
+            for cid, (tests, advice, exercises) in self._condition_care.items()
+        }
+        # per rule: its advice (index 1: at its own level; 0: below the result's level, first
+        # aid and cautions only) and its tests, as ordered sets of the result's items
+        self._rule_advice = [
+            (
+                {a: self._advice_items[a] for a in self._rule_advice_kept[i]},
+                {a: self._advice_items[a] for a in r.advice},
+            )
+            for i, r in enumerate(rules)
+        ]
+        self._rule_test_items = [{t: self._test_items[t] for t in r.tests} for r in rules]
         # Evidence: per finding and presence, (condition index, weight, entry bit), in the
         # order of the pack; per condition its entries in the order the result lists them
         # (by the first place of each finding in the condition's evidence, as ever).
@@ -626,8 +675,84 @@ class Engine:
             )
         self._n_conditions = len(self._conditions)
         self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
-        self._score_memos: list[dict[int, tuple[float, tuple[float, int, Any] | None]]]
-        self._score_memos = [{} for _ in self._conditions]
+        # Scores by condition and evidence (the condition's entry bits in place): see _score.
+        self._score_memo: dict[int, Any] = {}
+        # The evidence entries of all conditions as the bits of one integer: condition ci's
+        # entry n is bit offset[ci] + n. Per condition, what a score needs besides its evidence:
+        # (offset, all its entry bits, prior, the entries' items, the entry bits that support
+        # it, id, title, summary, mechanism, sources).
+        self._condition_parts: list[tuple[Any, ...]] = []
+        offset = 0
+        offsets = []
+        for ci, cond in enumerate(self._conditions):
+            listed = self._condition_entries[ci]
+            supports = 0
+            for n, (_, supporting) in enumerate(listed):
+                if supporting:
+                    supports |= 1 << n
+            title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
+            self._condition_parts.append(
+                (
+                    offset,
+                    (1 << len(listed)) - 1,
+                    cond.prior,
+                    tuple(item for item, _ in listed),
+                    supports,
+                    cond.id,
+                    title,
+                    summary,
+                    mechanism,
+                    sources,
+                )
+            )
+            offsets.append(offset)
+            offset += len(listed)
+        # clear[n] clears bit n - 1 and above: ``c &= clear[c.bit_length()]`` drops the top bit of
+        # a mask over rules, checks or conditions (cheaper than ``c & -c`` for the lowest bit:
+        # negating a big integer copies it)
+        widest = max(
+            len(rules),
+            len(self._checks),
+            len(offsets),
+            *(len(listed) for listed in self._condition_entries),
+            *(len(names) for names in self._why_findings),
+        )
+        self._clear_top = [0] + [(1 << n) - 1 for n in range(widest + 1)]
+        # ci + 1 (the bit length of a mask whose top bit is condition ci) -> the bits of its
+        # evidence entries
+        self._condition_bits = [0] + [part[1] << part[0] for part in self._condition_parts]
+
+        # One look-up per observation in :meth:`assess`: fid -> (present bit, absent bit,
+        # comparisons, gates, whether it implies others, label, its evidence entry bits when
+        # present, when absent, the conditions those touch (bit ci) when present, when absent).
+        def bits(entries: tuple[tuple[int, float, int], ...]) -> tuple[int, int]:
+            evidence = conditions = 0
+            for ci, _, bit in entries:
+                evidence |= bit << offsets[ci]
+                conditions |= 1 << ci
+            return evidence, conditions
+
+        self._facts_info: dict[str, tuple[Any, ...]] = {}
+        for fid, (pbit, abit, cmps, gate, implies) in self._info.items():
+            present = bits(self._evidence_present.get(fid, ()))
+            absent = bits(self._evidence_absent.get(fid, ()))
+            self._facts_info[fid] = (
+                pbit,
+                abit,
+                cmps,
+                gate,
+                implies,
+                self._labels.get(fid, fid),
+                present[0],
+                absent[0],
+                present[1],
+                absent[1],
+            )
+        # The score of each condition with one piece of evidence depends on the pack alone:
+        # built here, with the rest of the pack's compiled form.
+        for ci, part in enumerate(self._condition_parts):
+            for n in range(part[1].bit_length()):
+                self._score(ci, 1 << (part[0] + n))
         texts = pack.texts
         self._out_of_scope = texts.out_of_scope
         self._disclaimer = texts.disclaimer
@@ -686,11 +811,65 @@ class Engine:
         facts: Facts,
         *,
         extra: dict[str, Any] | None = None,
+        subject: str | None = None,
+        text: str | None = None,
+        matches: tuple[res.TextMatch, ...] | None = None,
+        notes: tuple[str, ...] = (),
     ) -> Assessment:
-        m, g, implied = self._scan(facts)
+        """The assessment of ``facts``; ``subject``, ``text``, ``matches`` and ``notes`` say what
+        it was read from (the reader's view of a person's words), set as given."""
+        # One pass over the observations: their bits, their gates, the result's view of each
+        # (a finding span), and their evidence (entry bits, and the conditions they touch).
+        info = self._facts_info
+        spans: list[res.FindingSpan] = []
+        plain = self._plain_spans
+        make_span = res.make_finding_span
+        m = g = evidence = touched = 0
+        implied = False
+        for fid, o in facts.items():
+            x = info.get(fid)
+            p = o.present
+            if x is None:  # an id the pack does not know: shown, nothing else
+                spans.append(self._span_of(fid, o))
+                continue
+            g |= x[3]
+            if p is True:
+                m |= x[0]
+                if x[4]:
+                    implied = True
+                evidence |= x[6]
+                touched |= x[8]
+            elif p is False:
+                m |= x[1]
+                evidence |= x[7]
+                touched |= x[9]
+            v = o.value
+            if v is not None:
+                if x[2]:
+                    for bit, op, bound in x[2]:
+                        if op(v, bound):
+                            m |= bit
+            elif (
+                o.text is None
+                and o.start is None
+                and o.end is None
+                and not o.qualifiers
+                and not o.cues
+            ):
+                # The bare ones (the findings path) are few per pack: shared by results.
+                span = plain.get((fid, p))
+                spans.append(span if span is not None else self._plain_span(fid, p))
+                continue
+            q = o.qualifiers
+            spans.append(
+                make_span(
+                    fid, x[5], p, v, o.text, o.start, o.end, tuple(sorted(q)) if q else (), o.cues
+                )
+            )
         copied = False
+        reread = False  # the facts changed under what was read: read them again at the end
         if implied:  # rare: complete the implications, then read the facts again
-            facts, copied = self._with_implied(facts), True
+            facts, copied, reread = self._with_implied(facts), True, True
             m, g, _ = self._scan(facts)
         # Derived findings in pack order, each seeing the ones before it (as _complete).
         base = self._derived_base
@@ -702,6 +881,15 @@ class Engine:
             if pred(m) and not (m & bit):
                 if not copied:
                     facts, copied = dict(facts), True
+                if not reread:
+                    if fid in facts:  # an observation replaced where it stands: rare
+                        reread = True
+                    else:  # appended, as the reading of the completed facts would see it
+                        span = plain.get((fid, True))
+                        spans.append(span if span is not None else self._plain_span(fid, True))
+                        x = info[fid]
+                        evidence |= x[6]
+                        touched |= x[8]
                 facts[fid] = _PRESENT  # type: ignore[index]
                 m = (m & ~clear) | bit
                 g |= fgate
@@ -715,12 +903,16 @@ class Engine:
         in_scope = bool(m & self._scope_mask)
         level: res.Level = rules[fired_idx[0]].level if fired_idx else "self_care"
         worries = []
-        if open_worries:
-            checks = self._checks
-            for ci in open_worries:
-                o = facts.get(checks[ci].answer)
-                if o is not None and o.present is None and not o.qualifiers:
-                    worries.append(ci)
+        # Open checks whose «не знаю» is a worry, among those the facts say something about (the
+        # gate of a check is set when its answer is in the facts).
+        todo = open_worries & (g >> self._check_base)
+        while todo:
+            low = todo & -todo
+            todo ^= low
+            ci = low.bit_length() - 1
+            answer = facts.get(self._checks[ci].answer)
+            if answer is not None and answer.present is None and not answer.qualifiers:
+                worries.append(ci)
         floor_reasons: list[res.Reason] = []
         if worries and RANK[level] < RANK["urgent"]:
             # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
@@ -730,7 +922,11 @@ class Engine:
             # SpasmNav does not reassure about what it does not assess.
             level = "doctor"
 
-        spans, conditions = self._read(facts)
+        if reread:
+            spans_t, conditions = self._read(facts)
+        else:
+            spans_t = tuple(spans)
+            conditions = self._ranked(evidence, touched, facts)
 
         top_rule = rules[fired_idx[0]] if fired_idx else None
         if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
@@ -741,8 +937,11 @@ class Engine:
 
         reasons = floor_reasons
         red_flags: list[res.RedFlag] = []
-        advice_ids: list[str] = []
-        test_ids: list[str] = []
+        # The result's advice and tests by id, in the order first named (an ordered set).
+        advice: dict[str, res.Advice] = {}
+        tests: dict[str, res.Test] = {}
+        rule_advice = self._rule_advice
+        rule_tests = self._rule_test_items
         for i in fired_idx:
             r = rules[i]
             # A rule's explanation as a bit set of its findings: one Reason per combination.
@@ -760,26 +959,28 @@ class Engine:
             # What to do: first aid and rule advice first. A lower-level rule's visit or
             # self-help advice («запишитесь», «ведите дневник») would contradict the level
             # on the same screen; its first aid and cautions stay.
-            advice_ids.extend(r.advice if r.level == level else self._rule_advice_kept[i])
-            test_ids.extend(r.tests)
+            advice.update(rule_advice[i][r.level == level])
+            tests.update(rule_tests[i])
 
         # Care for the likely conditions (stretching, exercises, lifestyle) only at
         # self_care/doctor: at urgent or emergency nothing may distract from the visit today or
         # from calling 103/112, and self-help could harm (stretching or massaging a calf with a
         # thrombus). Self-help, exercises and medicines only for what SpasmNav assesses.
-        exercise_ids: list[str] = []
+        exercises: dict[str, res.Exercise] = {}
         medicines: dict[str, res.MedicineCard] = {}
         routine = in_scope and level in ("self_care", "doctor")
         if level != "emergency" and in_scope:
-            care = self._condition_care
+            care = self._condition_care_items
             for score in conditions[:TOP_CONDITIONS_FOR_CARE]:
-                tests, advice, exercises = care[score.id]
-                test_ids.extend(tests)
+                care_tests, care_advice, care_exercises = care[score.id]
+                tests.update(care_tests)
                 if routine:
-                    advice_ids.extend(advice)
-                    exercise_ids.extend(exercises)
+                    advice.update(care_advice)
+                    exercises.update(care_exercises)
         if routine and conditions:
-            leading = leading_conditions(conditions)
+            # the leading explanations (see leading_conditions): a prefix of the ranked ones
+            least = conditions[0].raw_score - LEADING_MARGIN
+            leading = [c.id for c in conditions if c.raw_score >= least]
             for cid in leading:
                 for med in self._medicines_by_condition.get(cid, ()):
                     if self._medicine_not_with[med.id].isdisjoint(leading):
@@ -788,8 +989,8 @@ class Engine:
         while todo:
             low = todo & -todo
             pred, aid, always = self._advice_when[low.bit_length() - 1]
-            if (routine or always) and pred(m):
-                advice_ids.append(aid)
+            if (routine or always) and pred(m) and aid not in advice:
+                advice[aid] = self._advice_items[aid]
             todo ^= low
         todo = ((g >> self._unless_base) | self._unless_always) & self._unless_all
         while todo:
@@ -797,14 +998,11 @@ class Engine:
             pred, item_id, is_advice = self._unless[low.bit_length() - 1]
             if pred(m):
                 if is_advice:
-                    advice_ids = [a for a in advice_ids if a != item_id]
+                    advice.pop(item_id, None)
                 else:
                     medicines.pop(item_id, None)
             todo ^= low
         title, action = self._levels[level]
-        items = self._advice_items
-        tests_by_id = self._test_items
-        exercises_by_id = self._exercise_items
         return res.make_assessment(
             level,
             title,
@@ -815,22 +1013,20 @@ class Engine:
             tuple(reasons),
             tuple(red_flags),
             conditions,
-            spans,
-            tuple([tests_by_id[t] for t in dict.fromkeys(test_ids)]) if test_ids else (),
-            tuple([items[a] for a in dict.fromkeys(advice_ids)]) if advice_ids else (),
-            tuple([exercises_by_id[x] for x in dict.fromkeys(exercise_ids)])
-            if exercise_ids
-            else (),
+            spans_t,
+            tuple(tests.values()) if tests else (),
+            tuple(advice.values()) if advice else (),
+            tuple(exercises.values()) if exercises else (),
             tuple(medicines.values()) if medicines else (),
             None if in_scope else self._out_of_scope,
             self._disclaimer,
             self.pack.version,
             unchecked,
-            None,  # subject, text, matches, notes, interview: set by the callers that know them
-            None,
-            None,
-            (),
-            None,
+            subject,
+            text,
+            matches,
+            notes,
+            None,  # interview: set by the interview
             tuple(extra.items()) if extra else (),
         )
 
@@ -838,27 +1034,29 @@ class Engine:
         """The indices of the fired rules (the catch-all dropped when another fires), and the
         open checks as a bit mask over check indices."""
         tests = self._rule_tests
+        clear = self._clear_top
         fired = []
         c = (g & self._rule_gates) | self._rule_always
-        while c:  # lowest bit first: the rules' order
-            low = c & -c
-            i = low.bit_length() - 1
-            if tests[i](m):
-                fired.append(i)
-            c ^= low
+        while c:  # highest bit first (the bit ops of big integers are not free): reversed below
+            b = c.bit_length()
+            c &= clear[b]
+            if tests[b - 1](m):
+                fired.append(b - 1)
+        fired.reverse()  # the rules' order
         if len(fired) > 1 and self._default_rule in fired:
             fired.remove(self._default_rule)
         f = 0
         for i in fired:
             f |= self._check_closes[i]
         touched = (g >> self._check_base) & self._check_all
-        o = self._check_untouched_open & ~touched & ~f
+        o = self._check_untouched_open
+        o ^= o & (touched | f)  # (not & ~: a negative operand costs copies)
         check_tests = self._check_tests
         while touched:
-            low = touched & -touched
-            if check_tests[low.bit_length() - 1](m, f):
-                o |= low
-            touched ^= low
+            b = touched.bit_length()
+            touched &= clear[b]
+            if check_tests[b - 1](m, f):
+                o |= 1 << (b - 1)
         return fired, o
 
     def _with_implied(self, facts: Facts) -> dict[str, Observation]:
@@ -870,100 +1068,55 @@ class Engine:
                         out[implied] = _PRESENT
         return out
 
-    def _opened(self, open_mask: int) -> tuple[tuple[res.UncheckedRedFlag, ...], tuple[int, ...]]:
-        """The open checks of a mask (in pack order) and those whose «не знаю» is a worry."""
-        idx = [ci for ci in range(len(self._checks)) if open_mask >> ci & 1]
-        out = (
-            tuple([self._unchecked_list[ci] for ci in idx]),
-            tuple([ci for ci in idx if self._checks[ci].worry]),
-        )
+    def _opened(self, open_mask: int) -> tuple[tuple[res.UncheckedRedFlag, ...], int]:
+        """The open checks of a mask (in pack order), and those whose «не знаю» is a worry (a
+        mask over check indices)."""
+        unchecked = []
+        rest = open_mask
+        while rest:
+            low = rest & -rest
+            unchecked.append(self._unchecked_list[low.bit_length() - 1])
+            rest ^= low
+        out = (tuple(unchecked), open_mask & self._worry_checks)
         if len(self._open_memo) < _MEMO_LIMIT:
             self._open_memo[open_mask] = out
         return out
 
     def _reason(self, i: int, k: int) -> res.Reason:
         names = self._why_findings[i]
-        fids: list[str] = []
-        while k:  # in the order the explanation names them, each once
-            low = k & -k
-            fid = names[low.bit_length() - 1]
-            if fid not in fids:
-                fids.append(fid)
-            k ^= low
+        clear = self._clear_top
+        named = []
+        while k:
+            b = k.bit_length()
+            k &= clear[b]
+            named.append(names[b - 1])
+        named.reverse()
+        fids = tuple(dict.fromkeys(named))  # in the order the explanation names them, each once
         r = self._rules[i]
-        labels = self._labels
         return res.make_reason(
-            r.id, r.level, r.reason, tuple(fids), tuple([labels[f] for f in fids]), r.sources
+            r.id, r.level, r.reason, fids, tuple(map(self._labels.__getitem__, fids)), r.sources
         )
 
     def _read(
         self, facts: Facts
     ) -> tuple[tuple[res.FindingSpan, ...], tuple[res.ConditionScore, ...]]:
         """The result's view of each observation, and the conditions some present finding
-        supports with a positive total, ranked. A condition's total is summed in the order of
-        the facts (as the engine always did); its score is built once per condition, evidence
-        and total."""
-        spans: list[res.FindingSpan] = []
-        plain = self._plain_spans
-        labels = self._labels
-        make_span = res.make_finding_span
-        present_entries = self._evidence_present
-        absent_entries = self._evidence_absent
-        sums = [0.0] * self._n_conditions
-        masks = [0] * self._n_conditions
+        supports with a positive total, ranked (see :meth:`_ranked`)."""
+        info = self._facts_info
+        evidence = touched = 0
         for fid, o in facts.items():
             p = o.present
-            if o.text is None and o.start is None and o.value is None and o.end is None:
-                if not o.qualifiers and not o.cues:
-                    # The bare ones (the findings path) are few per pack: shared by results.
-                    span = plain.get((fid, p))
-                    if span is None:
-                        span = make_span(
-                            fid, labels.get(fid, fid), p, None, None, None, None, (), ()
-                        )
-                        span.to_json()  # shared: its JSON written once
-                        plain[(fid, p)] = span
-                    spans.append(span)
-                else:
-                    spans.append(self._span(fid, o))
-            else:
-                q = o.qualifiers
-                spans.append(
-                    make_span(
-                        fid,
-                        labels.get(fid, fid),
-                        p,
-                        o.value,
-                        o.text,
-                        o.start,
-                        o.end,
-                        tuple(sorted(q)) if q else (),
-                        o.cues,
-                    )
-                )
-            if p is True:
-                entries = present_entries.get(fid)
-            elif p is False:
-                entries = absent_entries.get(fid)
-            else:
+            x = info.get(fid)
+            if x is None:
                 continue
-            if entries:
-                for ci, weight, bit in entries:
-                    sums[ci] += weight  # 0.0 + the first weight, then in the facts' order
-                    masks[ci] |= bit
-        scored: list[tuple[float, int, res.ConditionScore]] = []
-        memos = self._score_memos
-        for ci, mask in enumerate(masks):
-            if mask:
-                s = sums[ci]
-                hit = memos[ci].get(mask)
-                if hit is None or hit[0] != s:  # (the same evidence in another order: rare)
-                    hit = self._score(ci, mask, s)
-                if hit[1] is not None:
-                    scored.append(hit[1])
-        if len(scored) > 1:
-            scored.sort()  # highest total first, then pack order
-        return tuple(spans), tuple([t[2] for t in scored])
+            if p is True:
+                evidence |= x[6]
+                touched |= x[8]
+            elif p is False:
+                evidence |= x[7]
+                touched |= x[9]
+        spans = tuple([self._span_of(fid, o) for fid, o in facts.items()])
+        return spans, self._ranked(evidence, touched, facts)
 
     def _span(self, fid: str, o: Observation) -> res.FindingSpan:
         q = o.qualifiers
@@ -979,47 +1132,141 @@ class Engine:
             o.cues,
         )
 
-    def _score(
-        self, ci: int, mask: int, s: float
-    ) -> tuple[float, tuple[float, int, res.ConditionScore] | None]:
-        """Condition ``ci`` with the evidence entries of ``mask`` summing to ``s``: the sum and
-        (the negated total, ``ci``, the score), None when it is not shown (no supporting finding,
-        or a total not above 0); kept for the next assessment with the same evidence."""
-        cond = self._conditions[ci]
-        total = cond.prior + s
-        entries = self._condition_entries[ci]
-        items: list[res.Evidence] = []
-        supported = False
+    def _score(self, ci: int, key: int) -> Any:
+        """The memo entry of condition ``ci`` with the evidence entries ``key``
+        (its bits in place, see ``_condition_parts``): False when it is not shown (no
+        supporting finding, or a total not above 0), else its sort key and score (the negated
+        total, ``ci``, the score); or, when another order of adding the same weights may give
+        another sum, ``(None, ci, mask, sum in the entries' order, that sum's sort key and
+        score or False, the weights by finding)``. Kept for the next assessment with the same
+        evidence."""
+        offset, width, prior, items, supports, cid, title, summary, mechanism, sources = (
+            self._condition_parts[ci]
+        )
+        mask = (key >> offset) & width
+        clear = self._clear_top
+        found = []
         rest = mask
-        while rest:  # the entries' bits, lowest first: the order the result lists them in
-            low = rest & -rest
-            item, supports = entries[low.bit_length() - 1]
-            items.append(item)
-            supported = supported or supports
-            rest ^= low
-        score = None
-        if total > 0 and supported:
-            title, summary, mechanism, sources, _, _ = self._condition_info[cond.id]
+        while rest:
+            b = rest.bit_length()
+            rest &= clear[b]
+            found.append(items[b - 1])
+        found.reverse()  # the entries' order: the order the result lists them in
+        s = 0.0
+        for item in found:
+            s += item.weight
+        out: Any = False
+        total = prior + s
+        if total > 0 and mask & supports:
             shown = self._shown_totals.get(total)
             if shown is None:  # round() of a float is slow, and totals are few: kept
                 shown = (round(_sigmoid(total - 1.0), 3), round(total, 3))
                 if len(self._shown_totals) < _MEMO_LIMIT:
                     self._shown_totals[total] = shown
             score = res.make_condition_score(
-                cond.id,
-                title,
-                shown[0],
-                shown[1],
-                summary,
-                mechanism,
-                tuple(items),
-                sources,
+                cid, title, shown[0], shown[1], summary, mechanism, tuple(found), sources
             )
-        out = (s, None if score is None else (-total, ci, score))
-        memo = self._score_memos[ci]
-        if len(memo) < _MEMO_LIMIT // len(self._score_memos):
-            memo[mask] = out
+            out = (-total, ci, score)
+        if len(found) > 2 and not _order_free([item.weight for item in found]):
+            by_finding: dict[str, tuple[float, ...]] = {}
+            for item in found:  # a finding's own entries in the order of the pack
+                by_finding[item.finding] = (*by_finding.get(item.finding, ()), item.weight)
+            out = (None, ci, mask, s, out, by_finding)
+        if len(self._score_memo) < _MEMO_LIMIT:
+            self._score_memo[key] = out
         return out
+
+    def _scored(self, ci: int, mask: int, s: float) -> Any:
+        """(the negated total, ``ci``, the score) of condition ``ci`` with the evidence entries of
+        ``mask`` (its own bits) summing to ``s``; False when it is not shown (no supporting
+        finding, or a total not above 0)."""
+        _, _, prior, items, supports, cid, title, summary, mechanism, sources = (
+            self._condition_parts[ci]
+        )
+        total = prior + s
+        if not (total > 0 and mask & supports):
+            return False
+        shown = self._shown_totals.get(total)
+        if shown is None:  # round() of a float is slow, and totals are few: kept
+            shown = (round(_sigmoid(total - 1.0), 3), round(total, 3))
+            if len(self._shown_totals) < _MEMO_LIMIT:
+                self._shown_totals[total] = shown
+        found = []
+        rest = mask
+        while rest:  # the entries' bits, lowest first: the order the result lists them in
+            low = rest & -rest
+            found.append(items[low.bit_length() - 1])
+            rest ^= low
+        score = res.make_condition_score(
+            cid, title, shown[0], shown[1], summary, mechanism, tuple(found), sources
+        )
+        return (-total, ci, score)
+
+    def _in_facts_order(self, hit: tuple[Any, ...], facts: Facts) -> Any:
+        """A memo entry whose sum depends on the order of adding (see :meth:`_score`): the
+        weights summed in the order of the facts, as the engine always summed them."""
+        _, ci, mask, s_entries, shown, by_finding = hit
+        s = 0.0
+        for fid in facts:
+            weights = by_finding.get(fid)
+            if weights is not None:
+                for w in weights:
+                    s += w
+        return shown if s == s_entries else self._scored(ci, mask, s)
+
+    def _ranked(self, evidence: int, touched: int, facts: Facts) -> tuple[res.ConditionScore, ...]:
+        """The scores of the conditions of ``touched`` (bit ``ci``) from the entry bits of
+        ``evidence``, ranked: highest total first, then pack order. A condition's total is its
+        evidence summed in the order of the facts, as the engine always did."""
+        memo = self._score_memo
+        bits_of = self._condition_bits
+        clear = self._clear_top
+        scored = []
+        while touched:  # in any order: ranked below
+            b = touched.bit_length()
+            touched &= clear[b]
+            key = evidence & bits_of[b]
+            hit = memo.get(key)
+            if hit is None:
+                hit = self._score(b - 1, key)
+            if hit is not False:
+                if hit[0] is None:  # the order of the facts may give another sum: rare
+                    hit = self._in_facts_order(hit, facts)
+                    if hit is False:
+                        continue
+                scored.append(hit)
+        if len(scored) > 1:
+            # Highest total first, then pack order: the list is in reverse pack order, and a
+            # stable sort by the total alone keeps pack order among equal totals (sorting
+            # floats is much cheaper than sorting tuples).
+            scored.reverse()
+            scored.sort(key=_first)
+        return tuple(map(_third, scored))
+
+    def _plain_span(self, fid: str, p: bool | None) -> res.FindingSpan:
+        """The span of a bare observation (no words, no value): shared by results, its JSON
+        written once."""
+        span = res.make_finding_span(
+            fid, self._labels.get(fid, fid), p, None, None, None, None, (), ()
+        )
+        span.to_json()
+        if len(self._plain_spans) < _MEMO_LIMIT:
+            self._plain_spans[(fid, p)] = span
+        return span
+
+    def _span_of(self, fid: str, o: Observation) -> res.FindingSpan:
+        """The result's view of one observation (bare ones shared, see :meth:`_plain_span`)."""
+        if (
+            o.text is None
+            and o.start is None
+            and o.value is None
+            and o.end is None
+            and not o.qualifiers
+            and not o.cues
+        ):
+            span = self._plain_spans.get((fid, o.present))
+            return span if span is not None else self._plain_span(fid, o.present)
+        return self._span(fid, o)
 
     def _unchecked(
         self, facts: Facts, present: frozenset[str], fired: set[str]

@@ -452,15 +452,16 @@ class TextMatch:
 
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any]) -> TextMatch:
-        return cls(
-            finding=str(m["finding"]),
-            term=str(m["term"]),
-            negated=bool(m["negated"]),
-            qualifiers=tuple(m.get("qualifiers") or ()),
-            start=int(m["start"]),
-            end=int(m["end"]),
-            text=str(m["text"]),
-            extra=tuple((k, v) for k, v in m.items() if k not in cls._KEYS),
+        keys = cls._KEYS
+        return (_make_text_match if cls is TextMatch else cls)(
+            str(m["finding"]),
+            str(m["term"]),
+            bool(m["negated"]),
+            int(m["start"]),
+            int(m["end"]),
+            str(m["text"]),
+            tuple(m.get("qualifiers") or ()),
+            tuple([(k, v) for k, v in m.items() if k not in keys]),
         )
 
     def to_json(self) -> JsonObject:
@@ -662,3 +663,4 @@ make_reason = fast_constructor(Reason)
 make_condition_score = fast_constructor(ConditionScore)
 make_finding_span = fast_constructor(FindingSpan)
 make_assessment = fast_constructor(Assessment)
+_make_text_match = fast_constructor(TextMatch)
