@@ -27,7 +27,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families3.jsonl": (0.95, 0.918, 0.025),
     "families_h.jsonl": (1.0, 1.0, 0.0),
     # Written after all of this round's fixes and never tuned against: the held-out figure.
-    "families4.jsonl": (0.906, 0.90, 0.050),
+    "families4.jsonl": (0.925, 0.94, 0.032),
 }
 
 
