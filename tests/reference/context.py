@@ -12,8 +12,16 @@ inside a term's own words never negates that term.
 
 from __future__ import annotations
 
-import re
-
+from spasmnav.language.context import (
+    _NORMAL_TEMPERATURE,
+    AUX,
+    NEAR_ONLY_LEMMAS,
+    NEAR_ONLY_REACH,
+    NORMAL_POS,
+    POST_LEMMAS,
+    PRE_LEMMAS,
+    PSEUDO_AFTER_NI,
+)
 from spasmnav.language.morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
 
 from .lexicon import Match
@@ -41,38 +49,8 @@ PSEUDO_AFTER_NE = frozenset(
         "совсем",
     }
 )
-PSEUDO_AFTER_NI = frozenset({"с", "слово", "звук"})
-# Verbs that carry a negation on to what follows («не было судорог», «не стало лучше»).
-AUX = frozenset(
-    {
-        "быть",
-        "стать",
-        "бывать",
-        "наблюдаться",
-        "отмечаться",
-        "появляться",
-        "появиться",
-        "беспокоить",
-        "отмечать",
-        "отметить",
-        "выявляться",
-        "выявить",
-        "определяться",
-        "обнаруживаться",
-        "обнаружить",
-        "становиться",
-        "замечать",
-        "заметить",
-    }
-)
-# The chart-style triggers added with the case families (same semantics as the live module).
-POST_LEMMAS = frozenset(
-    {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
-)
-PRE_LEMMAS = frozenset({"отрицать"})
-NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
-NORMAL_POS = frozenset({"ADJF", "ADJS", "NOUN"})
-_NORMAL_TEMPERATURE = re.compile(r"3[56][.,][0-9]")
+# The word tables (what counts as a trigger) are the live module's, one list for both readers;
+# what this copy freezes is how the scope is walked.
 TERMINATORS = frozenset(
     {
         "но",
@@ -221,7 +199,7 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             break
         if not _post_trigger(tokens, t):
             continue
-        if t - last > 2 and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
+        if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue
         if not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS) and tokens[t].pos not in NORMAL_POS:
             continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
