@@ -102,6 +102,9 @@ def test_missing_file_and_bad_option_combinations(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "не найден" in r.stderr
     r = runner.invoke(app, ["assess"])
     assert r.exit_code == 2 and "ровно одно" in r.stderr
+    # A file name that looks like Rich markup is named as typed (it vanished, or crashed).
+    r = runner.invoke(app, ["assess", "--findings", str(tmp_path / "[/x] [bold].json")])
+    assert r.exit_code == 2 and "[/x] [bold].json" in r.stderr.replace("\n", "")
 
 
 def test_empty_text_is_a_clear_error() -> None:

@@ -53,7 +53,9 @@ def console(*, stderr: bool = False, **kwargs: Any) -> Console:
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print «Ошибка: …» to stderr and exit with ``code`` (SystemExit: Click and its test
     runner pass it through unchanged)."""
-    console(stderr=True).print(f"[bold red]Ошибка:[/] {message}")
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[bold red]Ошибка:[/] {escape(message)}")
     raise SystemExit(code)
 
 

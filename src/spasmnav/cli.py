@@ -134,7 +134,7 @@ def run_cmd() -> None:
 
 
 # Commands served by the core alone. Their start-up must stay well under a second, so the
-# sub-apps below (which import SQLAlchemy, scipy, matplotlib and FastAPI) are registered only
+# sub-apps below (which import SQLAlchemy, numpy, matplotlib and FastAPI) are registered only
 # when one of their commands is asked for; a word none of them is known to own (the full
 # --help, a misspelled command, a command added since) registers them all.
 CORE_COMMANDS = frozenset({"assess", "pack", "run"})

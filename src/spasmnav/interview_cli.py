@@ -78,7 +78,7 @@ def _console() -> Console:
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {escape(message)}")
     raise typer.Exit(code)
 
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from spasmnav.diary.cli import parse_duration, parse_when, register
-from spasmnav.diary.models import Episode, InputError
+from spasmnav.diary.models import DayNote, Episode, ExerciseSession, InputError, ScaleScore
 from spasmnav.diary.store import Store
 
 runner = CliRunner()
@@ -263,3 +263,92 @@ def test_parsers() -> None:
     ]
     with pytest.raises(InputError):
         parse_when("31.02.2024 10:00", now=now)
+
+
+# Text that Rich would read as markup (a closing tag, a style) or as an emoji code.
+ODD = "[/x] [bold]b[/bold] :smile:"
+
+
+def test_the_persons_text_is_printed_as_typed(app: typer.Typer, db: str) -> None:
+    """What a person types is shown as typed in every answer, never read as Rich markup (a
+    «[/x]» crashed `diary add` after the episode was saved)."""
+    code, out, err = run(app, "diary", "add", "cramp", "--leg", "left", "-i", "6", "--place", ODD)
+    assert (code, err) == (0, "") and all(word in out for word in ODD.split())
+    assert run(app, "diary", "edit", "1", "--place", ODD)[2] == ""
+    code, out, _ = run(app, "diary", "list")  # the table folds a cell; its words stay whole
+    assert code == 0 and "[/x]" in out and ":smile:" in out
+    commands: list[tuple[str, ...]] = [
+        ("diary", "medicine", ODD, "--amount", ODD, "--note", ODD),
+        ("diary", "day", "-t", "кофе", "--note", ODD),
+        ("diary", "score", "penn", "2", "--muscle", ODD),
+        ("diary", "profile", "--medicine", ODD),
+    ]
+    for args in commands:
+        code, out, err = run(app, *args)
+        assert (code, err) == (0, ""), args
+        if args[1] in ("medicine", "profile"):
+            assert "[/x]" in out.replace("\n", ""), args
+    # Errors quoting the person's words are shown as typed too, with the exit code of bad input.
+    for args in (
+        ("diary", "add", "[/x]"),
+        ("diary", "exercise", "[/x]"),
+        ("diary", "add", "cramp", "-i", "[/x]"),
+    ):
+        code, out, err = run(app, *args)
+        assert code == 2 and "[/x]" in err and "Traceback" not in out + err, args
+    with Store(db) as s:
+        (e,) = s.list_episodes(person_id=s.default_person_id())
+        assert e.place == ODD
+
+
+def test_record_commands_read_russian_words_and_say_what_is_wrong(
+    app: typer.Typer, db: str
+) -> None:
+    """The derived options of `day`, `exercise`, `score` and `profile`: the field's bounds and
+    codes, Russian messages, exit code 2; nothing saved from a bad command."""
+    code, _, err = run(app, "diary", "day", "вчера")
+    assert code == 2 and "укажите провокаторы" in err
+    code, _, err = run(app, "diary", "day", "завтра-ли", "-t", "кофе")
+    assert code == 2 and "день «завтра-ли»: не удалось понять дату" in err
+    code, _, err = run(app, "diary", "exercise", "calf_stretch", "--reps", "много")
+    assert code == 2 and "повторений: нужно целое число от 0 до 10000" in err
+    code, _, err = run(app, "diary", "exercise", "calf_stretch", "--sets", "101")
+    assert code == 2 and "подходов: нужно число от 0 до 100, а указано 101" in err
+    code, _, err = run(app, "diary", "score", "луна", "1")
+    assert code == 2 and "шкала «луна» — такого нет" in err
+    code, _, err = run(app, "diary", "score", "penn", "1", "--by", "сосед")
+    assert code == 2 and "кто оценил «сосед» — такого нет; можно: врач (clinician)" in err
+    code, _, err = run(app, "diary", "profile", "--birth-year", str(dt.date.today().year + 1))
+    assert code == 2 and "год рождения: нужно число от 1900 до" in err
+    code, _, err = run(app, "diary", "profile", "--stroke-date", "весной")
+    assert code == 2 and "дата инсульта «весной»" in err
+    code, _, err = run(app, "diary", "medicine", " ")
+    assert code == 2 and "название: не указано" in err
+    with Store(db) as s:
+        pid = s.default_person_id()
+        assert not s.list_records(DayNote, person_id=pid)
+        assert not s.list_records(ScaleScore, person_id=pid)
+        assert s.get_profile(person_id=pid).birth_year is None
+    # What the commands read: a stripped exercise id, the rater from the scale, who said so.
+    code, out, _ = run(app, "diary", "exercise", " calf_stretch ", "--reps", "10", "--sets", "2")
+    assert code == 0 and "calf_stretch" in out
+    assert run(app, "diary", "score", "ашворт", "1+", "-l", "левая", "--at", "вчера 10:00")[0] == 0
+    assert run(app, "diary", "score", "пенн", "2")[0] == 0
+    assert run(app, "diary", "score", "penn", "3", "--by", "врач")[0] == 0
+    code, out, _ = run(app, "diary", "profile", "--medicine", "баклофен", "--diabetes")
+    assert code == 0 and "баклофен" in out
+    code, out, _ = run(app, "diary", "profile", "--clear-medicines", "--no-diabetes")
+    assert code == 0
+    with Store(db) as s:
+        pid = s.default_person_id()
+        (session,) = s.list_records(ExerciseSession, person_id=pid)
+        assert (session.exercise_id, session.repetitions, session.sets) == ("calf_stretch", 10, 2)
+        scores = s.list_records(ScaleScore, person_id=pid)
+        assert [(x.scale, x.score, x.recorded_by, x.leg) for x in scores] == [
+            ("ashworth", "1+", "clinician", "left"),
+            ("penn", "2", "self", None),
+            ("penn", "3", "clinician", None),
+        ]
+        assert scores[0].recorded_at.date() == dt.date.today() - dt.timedelta(days=1)
+        profile = s.get_profile(person_id=pid)
+        assert (profile.medicines, profile.diabetes) == ([], False)

@@ -159,7 +159,8 @@ def _quick(
 # --- the differential test ---------------------------------------------------------------------
 
 _TEXT = st.text(
-    alphabet=st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщьыэюяАБВ икраstopa,.-!?—0123456789"),
+    # «[», «/», «]», «:»: Rich markup and emoji codes, which both paths print as typed.
+    alphabet=st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщьыэюяАБВ икраstopa,.-!?—0123456789[/]:"),
     max_size=40,
 )
 
@@ -256,6 +257,37 @@ def test_the_quick_path_and_the_typer_command_write_and_say_the_same(
             assert _tables(full_db)["episodes"] != _tables(base_db)["episodes"]
         else:
             assert _tables(quick_db) == _tables(base_db)  # nothing written on bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        (["cramp", "--leg", "left", "-i", "6", "--place", "[/x]"], 0, "левая нога, [/x], сила 6"),
+        (["cramp", "--place", "[bold]b[/bold] :smile:", "--note", "[red]"], 0, ":smile:"),
+        (["[/x]"], 2, "вид эпизода «[/x]»"),
+        (["cramp", "--leg", "[/x]"], 2, "нога «[/x]»"),
+    ],
+)
+def test_the_persons_text_is_printed_as_typed_on_both_paths(
+    args: list[str],
+    code: int,
+    shown: str,
+    base_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """«[/x]» is not Rich markup: it crashed both paths after the episode was saved."""
+    full_db = _copy(base_db, tmp_path / "full.db")
+    quick_db = _copy(base_db, tmp_path / "quick.db")
+    full = _full(args, full_db)
+    handled, *quick = _quick(args, quick_db, capsys)
+    assert handled and tuple(quick) == full
+    assert full[0] == code and shown in (full[1] if code == 0 else full[2])
+    assert "Traceback" not in full[1] + full[2]
+    added = len(_tables(quick_db)["episodes"]) - len(_tables(base_db)["episodes"])
+    assert added == (1 if code == 0 else 0)
+    if code == 0:
+        assert "[bold]b[/bold]" in full[1] or "[/x]" in full[1]
 
 
 def test_a_saved_episode_updates_every_kept_figure(

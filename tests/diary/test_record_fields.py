@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     delete,
     insert,
@@ -35,10 +36,25 @@ from typer.testing import CliRunner
 import spasmnav.web
 from spasmnav.core import default_navigator
 from spasmnav.diary import fhir
-from spasmnav.diary.cli import EDIT_OPTIONS, diary_app, option_values, with_options
+from spasmnav.diary.cli import (
+    DAY_OPTIONS,
+    EDIT_OPTIONS,
+    EXERCISE_OPTIONS,
+    MEDICINE_OPTIONS,
+    PROFILE_OPTIONS,
+    SCORE_OPTIONS,
+    diary_app,
+    option_values,
+    profile_rows,
+    with_options,
+)
+from spasmnav.diary.display import field_words
 from spasmnav.diary.entry import ADD_OPTIONS
 from spasmnav.diary.excel import excel_columns, excel_csv
 from spasmnav.diary.fields import (
+    Cli,
+    CliOption,
+    Column,
     Info,
     allows_none,
     api_shapes,
@@ -47,19 +63,31 @@ from spasmnav.diary.fields import (
     flag_columns,
     info,
     plain_type,
+    report_columns,
 )
 from spasmnav.diary.io import csv_columns, dump_json, read_csv, read_json, write_csv
 from spasmnav.diary.models import (
     FIELD_TITLES,
     RECORD_MODELS,
+    DayNote,
     Episode,
     ExerciseSession,
     InputError,
+    MedicineIntake,
     Profile,
     Record,
+    ScaleScore,
     explain_validation,
 )
-from spasmnav.diary.orm import Base, PersonRow, ProfileRow, checks_of, columns_of
+from spasmnav.diary.orm import (
+    STAGED_RECORD_ROWS,
+    Base,
+    PersonRow,
+    ProfileRow,
+    checks_of,
+    columns_of,
+)
+from spasmnav.diary.report import record_table
 from spasmnav.diary.store import RECORD_TYPES, Store
 from spasmnav.web.diarykit import PlausibleDate, PlausibleTime
 from spasmnav.web.recordforms import checkboxes, form_fields, form_name, from_form, values_of
@@ -68,6 +96,17 @@ from spasmnav.web.views.api_diary import EPISODE, NOT_CLEARABLE, SESSION
 TEMPLATES = Path(spasmnav.web.__file__).parent / "templates"
 ALL_MODELS: tuple[type[BaseModel], ...] = (*RECORD_MODELS, Profile)
 STORAGE_ONLY = {"person_id", "day", "updated_at"}  # columns that are no model field
+
+# Each record's command (``spasmnav diary …``) and its options; an assessment is saved from
+# the engine's JSON (``diary save-assessment``), not typed field by field.
+COMMANDS: dict[type[BaseModel], tuple[tuple[str, tuple[CliOption, ...], list[str]], ...]] = {
+    Episode: (("add", cli_options(Episode), []), ("edit", EDIT_OPTIONS, ["episode_id"])),
+    DayNote: (("day", DAY_OPTIONS, []),),
+    ExerciseSession: (("exercise", EXERCISE_OPTIONS, []),),
+    MedicineIntake: (("medicine", MEDICINE_OPTIONS, []),),
+    ScaleScore: (("score", SCORE_OPTIONS, []),),
+    Profile: (("profile", PROFILE_OPTIONS, []),),
+}
 
 
 def _stored_columns(model: type[BaseModel], name: str) -> list[str]:
@@ -98,6 +137,10 @@ def test_every_field_is_in_every_derived_shape(model: type[BaseModel]) -> None:
         if issubclass(model, Record):
             assert (name in csv_columns(model)) == (name != "id")
             assert (name in excel_columns(model)) == meta.table
+            shown = {c.field for c in report_columns(model)}
+            assert (name in shown) == (meta.table and meta.report is not None), name
+        for command, options, _ in COMMANDS.get(model, ()):
+            assert (name in {o.field for o in options}) == meta.api, f"diary {command}: {name}"
     # …and nothing is stored that the model does not declare.
     declared = {c for n in model.model_fields for c in _stored_columns(model, n)}
     assert columns - declared <= STORAGE_ONLY
@@ -253,6 +296,284 @@ def test_the_cli_commands_are_the_derived_options() -> None:
     assert [o.names for o in ADD_OPTIONS][:-1] == [o.names for o in add_options]
 
 
+@pytest.mark.parametrize("model", list(COMMANDS), ids=lambda m: m.__name__)
+def test_every_record_command_is_its_derived_options(model: type[BaseModel]) -> None:
+    """``diary day`` / ``exercise`` / ``medicine`` / ``score`` / ``profile`` (and ``add`` /
+    ``edit``) have exactly the options derived from their model, in order, with their help;
+    every field a person writes has its option."""
+    group: Any = typer.main.get_command(diary_app)
+    written = {n for n, f in model.model_fields.items() if info(f).api}
+    for name, options, before in COMMANDS[model]:
+        assert cli_options(model, edit=name in ("edit", "profile")) == options
+        params = group.commands[name].params
+        assert [p.name for p in params] == [*before, *(o.param for o in options), "db"], name
+        for p, o in zip(params[len(before) : -1], options, strict=True):
+            assert getattr(p, "help", None) == o.help, (name, o.param)
+            if not o.argument:
+                assert set(p.opts) | set(p.secondary_opts) >= {
+                    n for spelled in o.names for n in spelled.split("/")
+                }
+        assert {o.field for o in options} == written, name
+
+
+def test_the_record_commands_keep_their_option_names() -> None:
+    """The names the README and people's habits use, now derived, are still there."""
+    group: Any = typer.main.get_command(diary_app)
+
+    def names(command: str) -> set[str]:
+        params = group.commands[command].params
+        return {n for p in params for n in (*p.opts, *getattr(p, "secondary_opts", ()))}
+
+    assert {"--trigger", "-t", "--note", "--db"} <= names("day")
+    assert {"--reps", "--sets", "--at", "--when", "--note"} <= names("exercise")
+    assert {"--amount", "--at", "--when", "--note"} <= names("medicine")
+    assert {"--by", "--leg", "-l", "--muscle", "--at", "--when"} <= names("score")
+    assert {
+        "--birth-year",
+        "--stroke-date",
+        "--diabetes",
+        "--no-diabetes",
+        "--thyroid-surgery",
+        "--no-thyroid-surgery",
+        "--pregnancy",
+        "--no-pregnancy",
+        "--diuretics",
+        "--no-diuretics",
+        "--medicine",
+    } <= names("profile")
+    arguments = {
+        c: [p.name for p in group.commands[c].params if p.param_type_name == "argument"]
+        for c in ("day", "exercise", "medicine", "score")
+    }
+    assert arguments == {
+        "day": ["day"],
+        "exercise": ["exercise_id"],
+        "medicine": ["name"],
+        "score": ["scale", "score"],
+    }
+
+
+_MOOD = Annotated[
+    int | None,
+    Field(ge=0, le=5),
+    Info("настроение", header="Настроение", cli=Cli(("--mood", "-m"), rank=50)),
+]
+_CALM = Annotated[bool, Info("спокойно")]
+_SMOKER = Annotated[bool | None, Info("курит")]
+_SEEN = Annotated[dt.date | None, Info("осмотрен")]
+
+
+class LongerDay(DayNote):
+    mood: _MOOD = None
+
+
+class LongerSession(ExerciseSession):
+    mood: _MOOD = None
+    calm: _CALM = False
+
+
+class LongerIntake(MedicineIntake):
+    seen: _SEEN = None
+
+
+class LongerScore(ScaleScore):
+    calm: _CALM = False
+
+
+class LongerProfile(Profile):
+    smoker: _SMOKER = None
+    seen: _SEEN = None
+
+
+@pytest.mark.parametrize(
+    ("model", "edit", "given", "expected"),
+    [
+        (LongerDay, False, {"mood": "2", "day": "2024-05-01"}, {"mood": 2}),
+        (LongerSession, False, {"mood": "4", "calm": True, "exercise_id": "x"}, {"calm": True}),
+        (LongerIntake, False, {"seen": "01.05.2024", "name": "x"}, {"seen": dt.date(2024, 5, 1)}),
+        (
+            LongerScore,
+            False,
+            {"calm": True, "scale": "пенн", "score": "2"},
+            {"calm": True, "scale": "penn"},
+        ),
+        (LongerProfile, True, {"smoker": False, "seen": ""}, {"smoker": False, "seen": None}),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else None,
+)
+def test_a_new_field_reaches_its_records_command(
+    model: type[BaseModel], edit: bool, given: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    """A field added to any record model is an option of its command, read and checked as
+    its type and bounds say, with the Typer parameter a person types."""
+    options = cli_options(model, edit=edit)
+    added = set(model.model_fields) - set(model.__mro__[1].model_fields)  # type: ignore[attr-defined]
+    assert added <= {o.field for o in options}
+    by_field = {o.field: o for o in options if o.how != "clear"}
+    if "mood" in added:
+        assert by_field["mood"].names == ("--mood", "-m") and by_field["mood"].how == "int"
+    if "calm" in added:
+        assert by_field["calm"].names == ("--calm",) and by_field["calm"].how == "flag"
+    if "smoker" in added:
+        assert by_field["smoker"].names == ("--smoker/--no-smoker",)
+    if "seen" in added:
+        assert by_field["seen"].how == "date"
+    raw = {o.param: False if o.how in ("flag", "clear") else None for o in options}
+    values = option_values(options, {**raw, **given}, edit=edit)
+    assert {k: values[k] for k in expected} == expected
+    if "mood" in added:
+        with pytest.raises(InputError, match="настроение: нужно число от 0 до 5"):
+            option_values(options, {**raw, **given, "mood": "6"}, edit=edit)
+    seen: list[dict[str, Any]] = []
+    app = typer.Typer()
+
+    @app.command()
+    @with_options(options)
+    def command(*, db: str | None = None, **typed: Any) -> None:
+        seen.append(option_values(options, typed, edit=edit))
+
+    @app.command()
+    def other() -> None:  # two commands: the first is invoked by its name
+        pass
+
+    argv = ["command"]
+    for o in options:
+        value = given.get(o.field)
+        if value is None:
+            continue
+        if o.argument:
+            argv.append(str(value))
+        elif o.how in ("flag", "switch"):
+            argv.append(o.names[0].split("/")[0 if value else 1])
+        else:
+            argv += [o.names[0], str(value)]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert {k: seen[0][k] for k in expected} == expected
+
+
+def test_the_profile_command_shows_every_field() -> None:
+    rows = profile_rows(Profile(birth_year=1950, diabetes=False, medicines=["баклофен", "x"]))
+    titles = [info(f).title for f in Profile.model_fields.values()]
+    assert [label.lower() for label, _ in rows] == titles
+    shown = dict(rows)
+    assert shown["Год рождения"] == "1950" and shown["Диабет"] == "нет"
+    assert shown["Лекарства"] == "баклофен; x" and shown["Дата инсульта"] == "не указано"
+
+
+# --- the doctor's report -----------------------------------------------------------------------
+
+# What the doctor's table of episodes leaves out (the exports keep everything): a field added
+# to the episode is in the table unless it is added here and declared ``report=None``.
+NOT_IN_THE_REPORT = {
+    "id",
+    "uid",
+    "created_at",
+    "place",
+    "note",
+    "disturbs_sleep",
+    "disturbs_walking",
+}
+
+
+def test_the_reports_episode_table_is_derived_from_the_episode() -> None:
+    shown = [c.field for c in report_columns(Episode)]
+    assert set(Episode.model_fields) - set(shown) == NOT_IN_THE_REPORT
+    e = Episode(
+        started_at=dt.datetime(2024, 5, 1, 23, 30),
+        kind="cramp",
+        leg="left",
+        intensity=6,
+        duration_seconds=150,
+        helped="растяжка",
+        triggers=("caffeine", "cold"),
+        place="икра",
+    )
+    table = record_table([e])
+    assert table.headers == (
+        "Когда",
+        "Нога",
+        "Что",
+        "Сила 0–10",
+        "Сколько",
+        "Что помогло",
+        "Провокаторы",
+    )
+    assert sum(table.widths) == 180  # the page's width between the margins, in mm
+    assert table.rows == (
+        (
+            "01.05.2024 23:30",
+            "левая",
+            "судорога (крампи)",
+            "6",
+            "2 мин 30 с",
+            "растяжка",
+            "кофеин, холод",
+        ),
+    )
+    assert record_table([Episode(started_at=e.started_at, kind="spasm")]).rows[0][1:] == (
+        "—",
+        "спазм",
+        "—",
+        "—",
+        "—",
+        "—",
+    )
+
+
+def test_a_new_field_reaches_the_reports_table() -> None:
+    class Ranked(Longer):
+        table: ClassVar[str] = "episodes_ranked"
+        pain: Annotated[
+            int | None, Field(ge=0, le=10), Info("боль", report=Column("Боль", width=9, rank=3))
+        ] = None
+        hidden: Annotated[str | None, Info("скрыто", report=None)] = None
+
+    record = Ranked(
+        started_at=dt.datetime(2024, 5, 1), kind="cramp", mood=3, calm=True, pain=4, hidden="x"
+    )
+    table = record_table([record], model=Ranked)
+    cells = dict(zip(table.headers, table.rows[0], strict=True))
+    assert cells["Настроение"] == "3" and cells["Спокойно"] == "да"  # by default: the end
+    assert table.headers[-2:] == ("Настроение", "Спокойно")
+    assert table.headers.index("Боль") == table.headers.index("Сила 0–10") + 1  # its rank
+    assert cells["Боль"] == "4" and "Скрыто" not in table.headers
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+def test_every_field_has_its_words(model: type[BaseModel]) -> None:
+    """The presenter words every field of every model (the report, ``diary profile``)."""
+    values: dict[str, Any] = {n: _value(model, n) for n in model.model_fields if n != "id"}
+    for name, value in values.items():
+        words = field_words(model, name, value)
+        assert words and words != "—", (model.__name__, name)
+        if info(model.model_fields[name]).words:
+            assert all(c not in words for c in ("caffeine", "left", "ashworth", "self"))
+
+
+def test_every_record_table_is_derived_from_its_model() -> None:
+    """Table name, CHECKs and the index in time order of every record table come from its
+    model (and equal the migrations': ``test_checks_are_the_migrations``, the schema tests)."""
+    rows: dict[str, Any] = {}
+    for row in STAGED_RECORD_ROWS:
+        table: Any = row.__table__
+        rows[table.name] = table
+    assert set(rows) == {m.table for m in RECORD_MODELS}
+    for model in RECORD_MODELS:
+        table = rows[model.table]
+        checks = sorted(str(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint))
+        assert checks == sorted(str(c.sqltext) for c in checks_of(model)), model.__name__
+        in_time_order = [
+            *([c.name for c in i.columns] for i in table.indexes),
+            *(
+                [c.name for c in u.columns]
+                for u in table.constraints
+                if isinstance(u, UniqueConstraint)
+            ),
+        ]
+        assert ["person_id", model.time_field] in in_time_order, model.__name__
+
+
 def test_checks_are_the_migrations(tmp_path: Path) -> None:
     """The CHECK constraints derived from the bounds are the ones the migrations created."""
     with Store(f"sqlite:///{tmp_path}/d.db") as store:
@@ -382,6 +703,8 @@ def _value(model: type[BaseModel], name: str) -> Any:
         return dt.date(2024, 5, 1)
     if get_origin(t) is tuple:
         return choices(t)[:2]
+    if get_origin(t) is list:
+        return ["текст", "ещё"]
     if get_origin(t) is Literal:
         return choices(t)[-1]
     if t is dict or get_origin(t) is dict:

@@ -18,33 +18,30 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import wording
 from ..clitext import ask_yes_no
-from .display import LIST_COLUMNS, episode_view
+from .display import LIST_COLUMNS, episode_view, field_words
 from .entry import (
     ADD_OPTIONS,
-    AT_HELP,
     DB_HELP,
-    TRIGGER_HELP,
     AddOption,
     added_line,
     new_episode,
     option_value,
     parse_date,
     parse_duration,
-    parse_int,
     parse_when,
+    validate_record,
 )
 from .entry import describe as _describe
 from .entry import one as _one
-from .entry import parse_triggers as _triggers
-from .fields import CliOption, cli_options
+from .fields import CliOption, cli_options, info
 from .ics import DEFAULT_BREATHING_TIMES, DEFAULT_SESSION_TIMES, build_plan, parse_times
 from .models import (
     SCALE_TITLES,
-    TRIGGER_TITLES,
     DayNote,
     DiaryError,
     Episode,
@@ -54,7 +51,6 @@ from .models import (
     NotFoundError,
     Profile,
     ScaleScore,
-    explain_validation,
     parse_kind,
 )
 from .store import RECORD_TYPES, Store
@@ -62,15 +58,21 @@ from .store import RECORD_TYPES, Store
 if TYPE_CHECKING:
     from .analytics import Analysis
 
-# The analysis (numpy, SciPy), the assessment of a diary (the content pack) and the import and
+# The analysis (numpy), the assessment of a diary (the content pack) and the import and
 # export formats are imported by the commands that use them: a quick `diary add` needs none.
 
 __all__ = [
+    "DAY_OPTIONS",
     "EDIT_OPTIONS",
+    "EXERCISE_OPTIONS",
+    "MEDICINE_OPTIONS",
+    "PROFILE_OPTIONS",
+    "SCORE_OPTIONS",
     "diary_app",
     "option_values",
     "parse_duration",
     "parse_when",
+    "profile_rows",
     "register",
     "with_options",
 ]
@@ -80,12 +82,12 @@ diary_app = typer.Typer(
     help="Дневник симптомов: эпизоды, провокаторы, упражнения, лекарства, шкалы.",
     no_args_is_help=True,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Plain consoles: what a person typed («[/x]», «:smile:») is printed as typed, never read as
+# Rich markup or an emoji code; the few styled lines say their style.
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP, metavar="URL")]
-AtOption = Annotated[str | None, typer.Option("--at", "--when", help=AT_HELP)]
-TriggerOption = Annotated[list[str] | None, typer.Option("--trigger", "-t", help=TRIGGER_HELP)]
 
 
 # --- running commands -----------------------------------------------------------------------
@@ -207,14 +209,14 @@ def list_(
 # --- `diary edit`: its options derived from the episode's fields -------------------------------
 
 
-def _edit_parameter(o: CliOption) -> inspect.Parameter:
+def _parameter(o: CliOption) -> inspect.Parameter:
     """The Typer parameter of one derived option (``spasmnav.diary.fields.cli_options``)."""
     annotation: Any
     default: Any = None
     if o.argument:
-        annotation = Annotated[str, typer.Argument(help=o.help, show_default=False)]
-        default = inspect.Parameter.empty
-    elif o.how == "codes":
+        annotation = Annotated[str, typer.Argument(help=o.help, show_default=o.default is not None)]
+        default = inspect.Parameter.empty if o.default is None else o.default
+    elif o.how in ("codes", "texts"):
         annotation = Annotated[list[str] | None, typer.Option(*o.names, help=o.help)]
     elif o.how in ("flag", "clear"):
         annotation = Annotated[bool, typer.Option(*o.names, help=o.help)]
@@ -239,7 +241,7 @@ def with_options(
     """Give a ``**given`` command the Typer parameters of ``options`` (then ``--db``)."""
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
-        params = [*before, *(_edit_parameter(o) for o in options), _DB_PARAMETER]
+        params = [*before, *(_parameter(o) for o in options), _DB_PARAMETER]
         func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         func.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
         return func
@@ -251,7 +253,8 @@ def option_values(
     options: tuple[CliOption, ...], given: dict[str, Any], *, edit: bool = False
 ) -> dict[str, Any]:
     """The record's fields from the options given (``entry.option_value`` each): every field
-    on ``add``; on ``edit`` only those given (an empty text clears one)."""
+    on ``add`` (a field that cannot be empty and was not given is left to the model's default
+    or its «не указано»); on ``edit`` only those given (an empty text clears one)."""
     values: dict[str, Any] = {}
     for o in options:
         raw = given[o.param]
@@ -261,7 +264,10 @@ def option_values(
             continue
         if edit and raw is None:
             continue
-        values[o.field] = option_value(o, raw, edit=edit)
+        value = option_value(o, raw, edit=edit)
+        if value is None and not o.nullable:
+            continue
+        values[o.field] = value
     return values
 
 
@@ -402,143 +408,72 @@ def _export_table(path: str, kind: str, table: str, db: str | None) -> None:
     out.print(f"Сохранено записей: {len(records)} → {path}")
 
 
+# --- the other records: their options derived from their fields, as those of `diary add` ---
+
+DAY_OPTIONS = cli_options(DayNote)
+EXERCISE_OPTIONS = cli_options(ExerciseSession)
+MEDICINE_OPTIONS = cli_options(MedicineIntake)
+SCORE_OPTIONS = cli_options(ScaleScore)
+PROFILE_OPTIONS = cli_options(Profile, edit=True)
+
+
 @diary_app.command("day")
-def day(
-    when: Annotated[str, typer.Argument(help="День: 2024-05-01, «сегодня», «вчера».")] = "сегодня",
-    trigger: TriggerOption = None,
-    note: Annotated[str | None, typer.Option(help="Заметка о дне.")] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(DAY_OPTIONS)
+def day(*, db: str | None = None, **given: Any) -> None:
     """Отметить провокаторы дня — и в дни без эпизодов, чтобы сравнение было честным."""
     with _guard():
-        day_value = parse_date(when, what="день")
-        triggers = _triggers(trigger)
-        if not triggers and not note:
+        values = option_values(DAY_OPTIONS, given)
+        if not values.get("triggers") and not (values.get("note") or "").strip():
             raise InputError(["укажите провокаторы (-t кофе) или заметку (--note)"])
-        record = DayNote(day=day_value, triggers=triggers, note=note)
+        record = validate_record(DayNote, values)
     with _store(db) as (store, person):
         saved = store.add_day_note(person_id=person, note=record)
-    names = ", ".join(TRIGGER_TITLES[t] for t in saved.triggers) or "нет"
+    names = field_words(DayNote, "triggers", saved.triggers, empty="нет")
     out.print(f"День {saved.day:%d.%m.%Y}: провокаторы — {names}.")
 
 
 @diary_app.command("exercise")
-def exercise(
-    exercise_id: Annotated[
-        str, typer.Argument(help="Упражнение из набора (например knee_flex_extend).")
-    ],
-    reps: Annotated[str | None, typer.Option("--reps", help="Повторений.")] = None,
-    sets: Annotated[str | None, typer.Option("--sets", help="Подходов.")] = None,
-    at: AtOption = None,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(EXERCISE_OPTIONS)
+def exercise(*, db: str | None = None, **given: Any) -> None:
     """Отметить выполненное упражнение."""
     with _guard():
-        try:
-            session = ExerciseSession(
-                exercise_id=exercise_id.strip(),
-                repetitions=parse_int(reps, what="повторений", low=0, high=10_000)
-                if reps
-                else None,
-                sets=parse_int(sets, what="подходов", low=0, high=100) if sets else None,
-                done_at=parse_when(at),
-                note=note,
-            )
-        except ValueError as exc:
-            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+        session = validate_record(ExerciseSession, option_values(EXERCISE_OPTIONS, given))
     with _store(db) as (store, person):
         saved = store.add_exercise_session(person_id=person, session=session)
     out.print(f"Записано: {saved.exercise_id}, {saved.done_at:%d.%m.%Y %H:%M}.")
 
 
 @diary_app.command("medicine")
-def medicine(
-    name: Annotated[str, typer.Argument(help="Название, как на упаковке.")],
-    amount: Annotated[str | None, typer.Option(help="Сколько (как записано у вас).")] = None,
-    at: AtOption = None,
-    note: Annotated[str | None, typer.Option(help="Заметка.")] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(MEDICINE_OPTIONS)
+def medicine(*, db: str | None = None, **given: Any) -> None:
     """Записать приём лекарства (только для памяти и врача; программа ничего не советует)."""
     with _guard():
-        try:
-            intake = MedicineIntake(name=name, amount=amount, taken_at=parse_when(at), note=note)
-        except ValueError as exc:
-            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+        intake = validate_record(MedicineIntake, option_values(MEDICINE_OPTIONS, given))
     with _store(db) as (store, person):
         saved = store.add_medicine_intake(person_id=person, intake=intake)
     out.print(f"Записано: {saved.name}, {saved.taken_at:%d.%m.%Y %H:%M}.")
 
 
 @diary_app.command("score")
-def score(
-    scale: Annotated[str, typer.Argument(help="ashworth (врач) или penn (самооценка).")],
-    value: Annotated[str, typer.Argument(help="Ашворт: 0, 1, 1+, 2, 3, 4; Пенн: 0–4.")],
-    by: Annotated[str | None, typer.Option(help="Кто оценил: clinician или self.")] = None,
-    leg: Annotated[str | None, typer.Option("--leg", "-l", help="Нога.")] = None,
-    muscle: Annotated[str | None, typer.Option(help="Мышца или группа мышц.")] = None,
-    at: AtOption = None,
-    db: DbOption = None,
-) -> None:
+@with_options(SCORE_OPTIONS)
+def score(*, db: str | None = None, **given: Any) -> None:
     """Записать оценку по шкале Ашворта (со слов врача) или Пенна (самооценка)."""
     with _guard():
-        key = scale.strip().lower()
-        key = {"ашворт": "ashworth", "пенн": "penn"}.get(key, key)
-        rater = by or ("clinician" if key == "ashworth" else "self")
-        try:
-            record = ScaleScore(
-                scale=key,
-                score=value,
-                recorded_by=rater,
-                leg=leg,
-                muscle=muscle,
-                recorded_at=parse_when(at),
-            )
-        except ValueError as exc:
-            raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
+        values = option_values(SCORE_OPTIONS, given)
+        # Modified Ashworth is a clinician's examination; Penn is the person's own count.
+        values.setdefault("recorded_by", "clinician" if values["scale"] == "ashworth" else "self")
+        record = validate_record(ScaleScore, values)
     with _store(db) as (store, person):
         saved = store.add_scale_score(person_id=person, score=record)
     out.print(f"Записано: {SCALE_TITLES[saved.scale]} — {saved.score}.")
 
 
 @diary_app.command("profile")
-def profile(
-    birth_year: Annotated[str | None, typer.Option(help="Год рождения.")] = None,
-    stroke_date: Annotated[str | None, typer.Option(help="Дата инсульта.")] = None,
-    diabetes: Annotated[bool | None, typer.Option("--diabetes/--no-diabetes")] = None,
-    thyroid_surgery: Annotated[
-        bool | None, typer.Option("--thyroid-surgery/--no-thyroid-surgery")
-    ] = None,
-    pregnancy: Annotated[bool | None, typer.Option("--pregnancy/--no-pregnancy")] = None,
-    diuretics: Annotated[bool | None, typer.Option("--diuretics/--no-diuretics")] = None,
-    medicine: Annotated[
-        list[str] | None,
-        typer.Option("--medicine", help="Лекарство, которое принимаете сейчас (можно несколько)."),
-    ] = None,
-    db: DbOption = None,
-) -> None:
+@with_options(PROFILE_OPTIONS)
+def profile(*, db: str | None = None, **given: Any) -> None:
     """Показать или изменить профиль (всё необязательно)."""
     with _guard():
-        changes: dict[str, Any] = {}
-        if birth_year is not None:
-            changes["birth_year"] = parse_int(
-                birth_year, what="год рождения", low=1900, high=dt.date.today().year
-            )
-        if stroke_date is not None:
-            changes["stroke_date"] = (
-                parse_date(stroke_date, what="дата инсульта") if stroke_date.strip() else None
-            )
-        for name, value in (
-            ("diabetes", diabetes),
-            ("thyroid_surgery", thyroid_surgery),
-            ("pregnancy", pregnancy),
-            ("diuretics", diuretics),
-        ):
-            if value is not None:
-                changes[name] = value
-        if medicine is not None:
-            changes["medicines"] = medicine
+        changes = option_values(PROFILE_OPTIONS, given, edit=True)
     with _store(db) as (store, person):
         current = (
             store.update_profile(person_id=person, changes=changes)
@@ -548,20 +483,26 @@ def profile(
     _print_profile(current)
 
 
-def _print_profile(p: Profile) -> None:
-    def yn(v: bool | None) -> str:
-        return "не указано" if v is None else ("да" if v else "нет")
+def profile_rows(p: Profile) -> list[tuple[str, str]]:
+    """``diary profile``'s table: every field of the profile, its title and its words."""
+    rows = []
+    for name, field in Profile.model_fields.items():
+        title = info(field).title
+        rows.append(
+            (
+                title[:1].upper() + title[1:],
+                field_words(Profile, name, getattr(p, name), empty="не указано"),
+            )
+        )
+    return rows
 
+
+def _print_profile(p: Profile) -> None:
     table = Table(title="Профиль", show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
-    table.add_row("Год рождения", str(p.birth_year or "не указан"))
-    table.add_row("Дата инсульта", f"{p.stroke_date:%d.%m.%Y}" if p.stroke_date else "не указана")
-    table.add_row("Диабет", yn(p.diabetes))
-    table.add_row("Операция на щитовидной железе", yn(p.thyroid_surgery))
-    table.add_row("Беременность", yn(p.pregnancy))
-    table.add_row("Мочегонные", yn(p.diuretics))
-    table.add_row("Лекарства", "; ".join(p.medicines) or "не указаны")
+    for label, value in profile_rows(p):
+        table.add_row(label, value)
     out.print(table)
 
 
@@ -647,14 +588,14 @@ def trends(
     if not a.total_episodes:
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
-    out.print(f"[bold]Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}[/bold] ({a.rate_text})")
-    out.print(f"[bold]Итог: {a.trend.title}.[/bold]")
-    from rich.markup import escape
+    heading = Text(f"Дневник: {a.start:%d.%m.%Y} — {a.end:%d.%m.%Y}", style="bold")
+    out.print(heading.append(f" ({a.rate_text})", style="not bold"))
+    out.print(f"Итог: {a.trend.title}.", style="bold")
 
     for part in (a.trend.frequency, a.trend.intensity):
         out.print(part.plain)
         if part.summary:  # the statistics behind the plain words, for whoever wants them
-            out.print(f"[dim]  {escape(part.text)}[/dim]")
+            out.print(f"  {part.text}", style="dim")
     if a.duration_days is not None:
         out.print(f"Текущий период симптомов: {wording.count(a.duration_days, 'день')}.")
     if a.sleep_episodes or a.walking_episodes:
@@ -711,7 +652,7 @@ def trends(
         out.print(a.before_after.text)
     out.print(a.adherence.text)
     if view:
-        out.print(f"[bold]Что это значит: {view.title}[/bold]")
+        out.print(f"Что это значит: {view.title}", style="bold")
         for reason in view.reasons[:3]:
             out.print(f"• {reason.text}")
     if plots is not None:

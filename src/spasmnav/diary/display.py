@@ -1,19 +1,28 @@
-"""An episode in plain Russian words, once for every edge: the web's lists, the terminal's
-``diary add`` / ``edit`` / ``delete`` lines and its ``diary list`` table.
+"""A record in plain Russian words, once for every edge: the web's lists, the terminal's
+``diary add`` / ``edit`` / ``delete`` lines and its ``diary list`` table, the ``diary profile``
+table and the doctor's report's table of episodes.
 
 The words come from the model's titles (kinds, legs, triggers) and ``wording.duration``; each
 edge picks its layout (:attr:`EpisodeView.summary`, :attr:`EpisodeView.line`,
-:meth:`EpisodeView.cells`) instead of re-deriving the words from the record.
+:meth:`EpisodeView.cells`) instead of re-deriving the words from the record. Any field of any
+record reads through :func:`field_words`, from its declaration (``Info.words``,
+``Info.minutes``, its type): a field added to a model is worded without a change here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
 
 from .. import wording
+from .fields import info
 from .models import KIND_TITLES, LEG_TITLES, TRIGGER_TITLES, Episode
 
-__all__ = ["LIST_COLUMNS", "EpisodeView", "episode_view"]
+__all__ = ["LIST_COLUMNS", "EpisodeView", "episode_view", "field_words", "record_cells"]
 
 # The terminal's table of episodes (``spasmnav diary list``): header and alignment.
 LIST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -103,3 +112,32 @@ def episode_view(e: Episode) -> EpisodeView:
         duration=None if e.duration_seconds is None else wording.duration(e.duration_seconds),
         triggers=tuple(TRIGGER_TITLES[t] for t in e.triggers),
     )
+
+
+def field_words(model: type[BaseModel], name: str, value: Any, *, empty: str = "—") -> str:
+    """One field's value as a person reads it: codes as their Russian titles (a set of them
+    joined by commas), a duration in seconds as «2 мин 30 с», times as «01.05.2024 23:30»,
+    yes / no, a list of texts joined by «; »; ``empty`` for nothing."""
+    if value is None or value == () or value == []:
+        return empty
+    meta = info(model.model_fields[name])
+    if meta.minutes:
+        return wording.duration(value)
+    if meta.words is not None:
+        codes = value if isinstance(value, tuple | list) else (value,)
+        return ", ".join(meta.words.get(str(c), str(c)) for c in codes)
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, tuple | list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def record_cells(record: BaseModel, names: Sequence[str], *, empty: str = "—") -> tuple[str, ...]:
+    """The words of ``record``'s fields ``names``, in that order (:func:`field_words`)."""
+    model = type(record)
+    return tuple(field_words(model, n, getattr(record, n), empty=empty) for n in names)

@@ -19,7 +19,9 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from .. import wording
 from .display import episode_view
@@ -55,6 +57,7 @@ __all__ = [
     "parse_triggers",
     "parse_when",
     "validate_episode",
+    "validate_record",
 ]
 
 
@@ -191,14 +194,22 @@ def describe(e: Episode) -> str:
     return episode_view(e).line
 
 
-def validate_episode(values: dict[str, Any]) -> Episode:
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_record(model: type[M], values: Mapping[str, Any]) -> M:
+    """A ``model`` from what a command read; InputError with the Russian messages otherwise."""
     try:
-        return Episode.model_validate(values)
+        return model.model_validate(values)
     except ValueError as exc:
         errors = getattr(exc, "errors", None)
         if callable(errors):
             raise InputError(explain_validation(exc)) from None  # type: ignore[arg-type]
         raise InputError([str(exc)]) from None
+
+
+def validate_episode(values: dict[str, Any]) -> Episode:
+    return validate_record(Episode, values)
 
 
 # --- the options of `diary add`, from the episode's fields ------------------------------------
@@ -222,12 +233,17 @@ def option_value(o: CliOption, raw: Any, *, edit: bool = False) -> Any:
     if o.how == "codes":
         assert o.parse is not None
         return parse_codes(raw, o.parse)
+    if o.how == "texts":
+        return [v for v in (raw or []) if v.strip()]
     if raw is None or (o.nullable and not (raw.strip() if edit else raw)):
         return None
     if o.how == "code":
         return one(o.parse, raw)
     if o.how == "int":
-        return parse_int(raw, what=o.what, low=o.low, high=o.high)
+        high = o.upper() if o.upper is not None else o.high
+        return parse_int(raw, what=o.what, low=o.low, high=high)
+    if o.how == "date":
+        return parse_date(raw, what=o.what)
     return parse_duration(raw)
 
 

@@ -10,8 +10,11 @@ derived from the model and these markers:
 * the API's create / patch / read shapes (:func:`api_shapes`);
 * the web form's fields (``spasmnav.web.recordforms``);
 * the lossless CSV columns (``spasmnav.diary.io.csv_columns``: the model's field order);
-* the options of ``spasmnav diary add`` / ``edit`` (:func:`cli_options`: plain data, no
-  Typer, so a fast path may read it too), worded by an optional :class:`Cli` in the ``Info``;
+* the options of ``spasmnav diary add`` / ``edit``, ``day``, ``exercise``, ``medicine``,
+  ``score`` and ``profile`` (:func:`cli_options`: plain data, no Typer, so a fast path may read
+  it too), worded by an optional :class:`Cli` in the ``Info``;
+* the columns of the doctor's report's table of episodes (:func:`report_columns`), worded by
+  an optional :class:`Column` in the ``Info`` (``report=None``: not in that table);
 * the components of the FHIR Observations (``Info.fhir``: written and read back);
 * the database's CHECK constraints of bounded fields (``Info.check``), the primary key, the
   unique ``uid`` and the time stamp of writing (``spasmnav.diary.orm``).
@@ -35,7 +38,9 @@ from pydantic.fields import FieldInfo
 __all__ = [
     "Cli",
     "CliOption",
+    "Column",
     "Info",
+    "ReportColumn",
     "Shapes",
     "allows_none",
     "api_shapes",
@@ -50,6 +55,7 @@ __all__ = [
     "not_clearable",
     "plain_type",
     "read_shape",
+    "report_columns",
 ]
 
 
@@ -69,8 +75,26 @@ class Cli:
     """A code's parser (Russian words welcome); its ValueError is the message shown."""
     argument: bool = False
     """Positional on ``add`` (the one thing a quick entry must say); ``--name`` on edit."""
+    default: str | None = None
+    """What a positional argument left out means, as a person would type it («сегодня»)."""
+    upper: Callable[[], Any] | None = None
+    """An upper bound tighter than the field's, known only when the command runs (a year of
+    birth is not in the future; the model admits up to its ``le`` for stored data)."""
     rank: int = 100
     """Where the option stands in the help (lower first; equal ranks keep field order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """How the doctor's report (the PDF) heads and sizes a field's column in its table of
+    episodes (``Info.report``). A field without one still has its column: its header is the
+    ``Info.header`` or the capitalised title."""
+
+    header: str | None = None
+    width: float = 20
+    """Relative width (the table spans the page; the shipped widths add up to 180 mm)."""
+    rank: int = 100
+    """Where the column stands (lower first; equal ranks keep field order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +133,9 @@ class Info:
     lower bound alone; the model's upper bound is checked by the model)."""
     cli: Cli | None = None
     """The wording of the field's command-line option (:func:`cli_options`)."""
+    report: Column | None = Column()
+    """Its column in the doctor's report (:func:`report_columns`); None: not in the table
+    (the report shows what a doctor reads at a glance; every field is in the exports)."""
     fhir: tuple[str, str] | None = None
     """The field as a component of its FHIR Observation: the code and its display in
     SpasmNav's code system (``spasmnav.diary.fhir``); a set of codes is one component each
@@ -328,18 +355,22 @@ def api_shapes(
 
 # --- the command line's options --------------------------------------------------------------
 
-CliHow = Literal["text", "code", "int", "duration", "time", "codes", "flag", "switch", "clear"]
+CliHow = Literal[
+    "text", "code", "int", "duration", "time", "date", "codes", "texts", "flag", "switch", "clear"
+]
 
 
 @dataclass(frozen=True, slots=True)
 class CliOption:
-    """One parameter of ``spasmnav diary add`` or ``edit``, derived from a model field.
+    """One parameter of a diary command that adds (or, ``edit``, changes) a record, derived
+    from a model field.
 
     ``how`` says what the typed text becomes: ``text`` as typed, ``code`` through ``parse``,
     ``int`` a whole number within ``low``–``high`` (message: ``what``), ``duration`` seconds
-    from «30с», «2мин», «1:30», ``time`` a time from «вчера 23:30», ``codes`` a repeatable
-    list of codes (each through ``parse``), ``flag`` a yes-only switch (``add``), ``switch``
-    ``--x/--no-x`` (``edit``: unset leaves it), ``clear`` empties a set of codes (``edit``).
+    from «30с», «2мин», «1:30», ``time`` a time from «вчера 23:30», ``date`` a day from
+    «01.05.2024» or «вчера», ``codes`` a repeatable list of codes (each through ``parse``),
+    ``texts`` a repeatable list of free texts, ``flag`` a yes-only switch (``add``),
+    ``switch`` ``--x/--no-x`` (``edit``: unset leaves it), ``clear`` empties a list (``edit``).
     """
 
     field: str
@@ -353,6 +384,10 @@ class CliOption:
     low: Any = None
     high: Any = None
     parse: Callable[[str], Any] | None = None
+    default: str | None = None
+    """A positional argument's text when it is left out (None: it must be given)."""
+    upper: Callable[[], Any] | None = None
+    """The upper bound when the command runs, if tighter than ``high``."""
 
 
 def _cli_help(text: str, words: Mapping[str, str] | None) -> str:
@@ -361,11 +396,33 @@ def _cli_help(text: str, words: Mapping[str, str] | None) -> str:
     return text
 
 
+def _cli_how(model: type[BaseModel], name: str, t: Any, meta: Info, *, edit: bool) -> CliHow:
+    cli = meta.cli or Cli()
+    if name == getattr(model, "time_field", None) and t is dt.datetime:
+        return "time"
+    if meta.minutes:
+        return "duration"
+    if t is bool:
+        return "switch" if edit else "flag"
+    if t is int:
+        return "int"
+    if t is dt.date:
+        return "date"
+    if get_origin(t) in (tuple, list) and cli.parse is not None:
+        return "codes"
+    if get_origin(t) in (tuple, list) and get_args(t)[0] is str:
+        return "texts"
+    if get_origin(t) is Literal and cli.parse is not None:
+        return "code"
+    if t is str or get_origin(t) is Literal:
+        return "text"
+    raise TypeError(f"{model.__name__}.{name}: no command-line option for {t!r}")
+
+
 def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOption, ...]:
     """The options of the command that adds (or, ``edit``, changes) a ``model`` record: one
     per field written through the API (``Info.api``), in ``Cli.rank`` order."""
     ranked: list[tuple[int, int, list[CliOption]]] = []
-    time_field = getattr(model, "time_field", None)
     for index, (name, field) in enumerate(model.model_fields.items()):
         meta = info(field)
         if not meta.api:
@@ -376,23 +433,7 @@ def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOptio
         title = meta.title[:1].upper() + meta.title[1:]
         chosen = cli.edit_help if edit else cli.help
         help_text = _cli_help(chosen, meta.words) if chosen else f"{title}."
-        how: CliHow
-        if name == time_field and t is dt.datetime:
-            how = "time"
-        elif meta.minutes:
-            how = "duration"
-        elif t is bool:
-            how = "switch" if edit else "flag"
-        elif t is int:
-            how = "int"
-        elif get_origin(t) in (tuple, list) and cli.parse is not None:
-            how = "codes"
-        elif get_origin(t) is Literal and cli.parse is not None:
-            how = "code"
-        elif t is str or get_origin(t) is Literal:
-            how = "text"
-        else:
-            raise TypeError(f"{model.__name__}.{name}: no command-line option for {t!r}")
+        how = _cli_how(model, name, t, meta, edit=edit)
         argument = cli.argument and not edit
         if argument:
             param = name
@@ -418,9 +459,11 @@ def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOptio
                 low=low,
                 high=high,
                 parse=cli.parse,
+                default=cli.default if argument else None,
+                upper=cli.upper,
             )
         ]
-        if edit and how == "codes":
+        if edit and how in ("codes", "texts"):
             options.append(
                 CliOption(
                     field=name,
@@ -433,3 +476,28 @@ def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOptio
             )
         ranked.append((cli.rank, index, options))
     return tuple(o for _, _, options in sorted(ranked, key=lambda r: r[:2]) for o in options)
+
+
+# --- the doctor's report ---------------------------------------------------------------------
+
+
+class ReportColumn(NamedTuple):
+    """One column of the doctor's report's table of records: the field, header, width."""
+
+    field: str
+    header: str
+    width: float
+
+
+def report_columns(model: type[BaseModel]) -> tuple[ReportColumn, ...]:
+    """The columns of the report's table of ``model`` records: every field shown in the
+    people's tables (``Info.table``) whose ``Info.report`` is not None, in ``Column.rank``
+    order (equal ranks keep the model's order)."""
+    ranked: list[tuple[int, int, ReportColumn]] = []
+    for index, (name, field) in enumerate(model.model_fields.items()):
+        meta = info(field)
+        if not meta.table or meta.report is None:
+            continue
+        header = meta.report.header or meta.header or meta.title[:1].upper() + meta.title[1:]
+        ranked.append((meta.report.rank, index, ReportColumn(name, header, meta.report.width)))
+    return tuple(c for _, _, c in sorted(ranked, key=lambda r: r[:2]))

@@ -7,6 +7,7 @@ title, and the parsers also accept the Russian words a person types («судо�
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import uuid
@@ -22,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import Cli, Info, check_described, field_titles
+from .fields import Cli, Column, Info, check_described, field_titles
 
 __all__ = [
     "FIELD_TITLES",
@@ -30,6 +31,7 @@ __all__ = [
     "KIND_TITLES",
     "LEGS",
     "LEG_TITLES",
+    "RATERS",
     "RATER_TITLES",
     "RECORD_MODELS",
     "SCALES",
@@ -55,6 +57,8 @@ __all__ = [
     "explain_validation",
     "parse_kind",
     "parse_leg",
+    "parse_rater",
+    "parse_scale",
     "parse_trigger",
 ]
 
@@ -79,6 +83,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     "heat",
 )
 SCALES: tuple[Scale, ...] = ("ashworth", "penn")
+RATERS: tuple[Rater, ...] = ("clinician", "self")
 
 KIND_TITLES: dict[str, str] = {
     "twitch": "подёргивание",
@@ -172,11 +177,28 @@ def _norm(value: str) -> str:
     return value.strip().lower().replace("ё", "е")
 
 
+_SCALE_ALIASES = {
+    "ашворт": "ashworth",
+    "ашворта": "ashworth",
+    "mas": "ashworth",
+    "пенн": "penn",
+    "пенна": "penn",
+}
+_RATER_ALIASES = {
+    "врач": "clinician",
+    "доктор": "clinician",
+    "doctor": "clinician",
+    "сам": "self",
+    "сама": "self",
+    "я": "self",
+}
+
 _TITLES: dict[tuple[str, ...], dict[str, str]] = {
     KINDS: KIND_TITLES,
     LEGS: LEG_TITLES,
     TRIGGERS: TRIGGER_TITLES,
     SCALES: SCALE_TITLES,
+    RATERS: RATER_TITLES,
 }
 
 
@@ -202,6 +224,16 @@ def parse_leg(value: str) -> Leg:
 
 def parse_trigger(value: str) -> Trigger:
     return _parse(value, TRIGGERS, _TRIGGER_ALIASES, "провокатор")  # type: ignore[return-value]
+
+
+def parse_scale(value: str) -> Scale:
+    """``ashworth`` or «ашворт», ``penn`` or «пенн» → the scale id; ValueError otherwise."""
+    return _parse(value, SCALES, _SCALE_ALIASES, "шкала")  # type: ignore[return-value]
+
+
+def parse_rater(value: str) -> Rater:
+    """``clinician`` or «врач», ``self`` or «сам» → who rated; ValueError otherwise."""
+    return _parse(value, RATERS, _RATER_ALIASES, "кто оценил")  # type: ignore[return-value]
 
 
 def _new_uid() -> str:
@@ -278,7 +310,10 @@ _WHEN = Info(
     "время",
     header="Дата и время",
     cli=Cli(("--at", "--when"), help=WHEN_HELP, edit_help=WHEN_HELP, rank=5),
+    report=Column("Когда", width=29, rank=0),
 )
+# A record's note: in every export, not in the doctor's table (the report quotes none).
+_NOTE = Info("заметка", text=True, cli=Cli(rank=10), report=None)
 
 
 class Record(_Described):
@@ -298,9 +333,7 @@ class Record(_Described):
         Field(min_length=1, max_length=36),
         Info("uid", table=False, api=False, unique=True),
     ] = Field(default_factory=_new_uid)
-    note: Annotated[
-        str | None, Field(max_length=5000), Info("заметка", text=True, cli=Cli(rank=10))
-    ] = None
+    note: Annotated[str | None, Field(max_length=5000), _NOTE] = None
     created_at: Annotated[
         dt.datetime | None, Info("время записи", table=False, api=False, stamp=True)
     ] = None
@@ -344,6 +377,7 @@ _TRIGGERS = Info(
         parse=parse_trigger,
         rank=6,
     ),
+    report=Column("Провокаторы", width=36, rank=6),
 )
 _LEG = Info(
     "нога",
@@ -355,6 +389,7 @@ _LEG = Info(
         parse=parse_leg,
         rank=1,
     ),
+    report=Column("Нога", width=13, rank=1),
 )
 
 
@@ -372,6 +407,7 @@ class Episode(Record):
             words=KIND_TITLES,
             length=16,
             cli=Cli(help="Что было: {choices}", parse=parse_kind, argument=True, rank=0),
+            report=Column("Что", width=30, rank=2),
         ),
     ]
     leg: Annotated[Leg | None, _LEG] = None
@@ -382,6 +418,7 @@ class Episode(Record):
             "место",
             fhir=("place", "Где"),
             cli=Cli(help="Где именно: икра, стопа, бедро…", edit_help="Где именно.", rank=2),
+            report=None,
         ),
     ] = None
     duration_seconds: Annotated[
@@ -395,6 +432,7 @@ class Episode(Record):
             check_upper=False,
             fhir=("duration", "Длительность"),
             cli=Cli(("--duration", "-d"), help="Сколько длилось: 30с, 2мин, 1:30.", rank=4),
+            report=Column("Сколько", width=17, rank=4),
         ),
     ] = None
     intensity: Annotated[
@@ -406,12 +444,19 @@ class Episode(Record):
             check="intensity",
             fhir=("intensity", "Сила, от 0 до 10"),
             cli=Cli(("--intensity", "-i"), help="Сила от 0 до 10.", edit_help="Сила 0–10.", rank=3),
+            report=Column("Сила 0–10", width=15, rank=3),
         ),
     ] = None
     helped: Annotated[
         str | None,
         Field(max_length=2000),
-        Info("что помогло", text=True, fhir=("helped", "Что помогло"), cli=Cli(rank=7)),
+        Info(
+            "что помогло",
+            text=True,
+            fhir=("helped", "Что помогло"),
+            cli=Cli(rank=7),
+            report=Column(width=40, rank=5),
+        ),
     ] = None
     triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
     disturbs_sleep: Annotated[
@@ -420,6 +465,7 @@ class Episode(Record):
             "мешает спать",
             fhir=("disturbs-sleep", "Мешает спать"),
             cli=Cli(("--sleep",), help="Помешало спать.", edit_help="Мешал ли спать.", rank=8),
+            report=None,
         ),
     ] = False
     disturbs_walking: Annotated[
@@ -428,6 +474,7 @@ class Episode(Record):
             "мешает ходить",
             fhir=("disturbs-walking", "Мешает ходить"),
             cli=Cli(("--walking",), help="Помешало ходить.", edit_help="Мешал ли ходить.", rank=9),
+            report=None,
         ),
     ] = False
 
@@ -464,7 +511,23 @@ class DayNote(Record):
     table: ClassVar[str] = "day_notes"
     time_field: ClassVar[str] = "day"
 
-    day: Annotated[dt.date, Info("день")]
+    note: Annotated[
+        str | None,
+        Field(max_length=5000),
+        dataclasses.replace(_NOTE, cli=Cli(help="Заметка о дне.", rank=10)),
+    ] = None
+    day: Annotated[
+        dt.date,
+        Info(
+            "день",
+            cli=Cli(
+                help="День: 2024-05-01, «сегодня», «вчера».",
+                argument=True,
+                default="сегодня",
+                rank=0,
+            ),
+        ),
+    ]
     triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
 
     @field_validator("triggers", mode="before")
@@ -481,19 +544,39 @@ class ExerciseSession(Record):
 
     done_at: Annotated[dt.datetime, _WHEN]
     exercise_id: Annotated[
-        str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$"), Info("упражнение")
+        str,
+        Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$"),
+        Info(
+            "упражнение",
+            cli=Cli(
+                help="Упражнение из набора (например knee_flex_extend).", argument=True, rank=0
+            ),
+        ),
     ]
     repetitions: Annotated[
-        int | None, Field(ge=0, le=10_000), Info("повторений", fhir=("repetitions", "Повторений"))
+        int | None,
+        Field(ge=0, le=10_000),
+        Info(
+            "повторений",
+            fhir=("repetitions", "Повторений"),
+            cli=Cli(("--reps",), help="Повторений.", rank=1),
+        ),
     ] = None
     sets: Annotated[
-        int | None, Field(ge=0, le=100), Info("подходов", fhir=("sets", "Подходов"))
+        int | None,
+        Field(ge=0, le=100),
+        Info("подходов", fhir=("sets", "Подходов"), cli=Cli(("--sets",), rank=2)),
     ] = None
 
     @field_validator("done_at", mode="before")
     @classmethod
     def _naive(cls, value: Any) -> Any:
         return _local_naive(value)
+
+    @field_validator("exercise_id", mode="before")
+    @classmethod
+    def _exercise(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
 
 
 class MedicineIntake(Record):
@@ -503,8 +586,16 @@ class MedicineIntake(Record):
     time_field: ClassVar[str] = "taken_at"
 
     taken_at: Annotated[dt.datetime, _WHEN]
-    name: Annotated[str, Field(min_length=1, max_length=200), Info("название")]
-    amount: Annotated[str | None, Field(max_length=200), Info("количество")] = None
+    name: Annotated[
+        str,
+        Field(min_length=1, max_length=200),
+        Info("название", cli=Cli(help="Название, как на упаковке.", argument=True, rank=0)),
+    ]
+    amount: Annotated[
+        str | None,
+        Field(max_length=200),
+        Info("количество", cli=Cli(help="Сколько (как записано у вас).", rank=1)),
+    ] = None
 
     @field_validator("taken_at", mode="before")
     @classmethod
@@ -541,12 +632,53 @@ class ScaleScore(Record):
     time_field: ClassVar[str] = "recorded_at"
 
     recorded_at: Annotated[dt.datetime, _WHEN]
-    scale: Annotated[Scale, Info("шкала", words=SCALE_TITLES, length=16)]
-    score: Annotated[str, Info("оценка", length=4)]
-    recorded_by: Annotated[Rater, Info("кто оценил", words=RATER_TITLES, length=16)]
+    scale: Annotated[
+        Scale,
+        Info(
+            "шкала",
+            words=SCALE_TITLES,
+            length=16,
+            cli=Cli(
+                help="ashworth (врач) или penn (самооценка).",
+                parse=parse_scale,
+                argument=True,
+                rank=0,
+            ),
+        ),
+    ]
+    score: Annotated[
+        str,
+        Info(
+            "оценка",
+            length=4,
+            cli=Cli(
+                help=f"Ашворт: {', '.join(ASHWORTH_GRADES)}; "
+                f"Пенн: {PENN_GRADES[0]}–{PENN_GRADES[-1]}.",
+                argument=True,
+                rank=1,
+            ),
+        ),
+    ]
+    recorded_by: Annotated[
+        Rater,
+        Info(
+            "кто оценил",
+            words=RATER_TITLES,
+            length=16,
+            cli=Cli(
+                ("--by",),
+                help="Кто оценил: clinician (врач) или self (сам человек); по умолчанию "
+                "по шкале Ашворта — врач, по шкале Пенна — сам человек.",
+                parse=parse_rater,
+                rank=1,
+            ),
+        ),
+    ]
     leg: Annotated[Leg | None, _LEG] = None
     muscle: Annotated[
-        str | None, Field(max_length=200), Info("мышца", fhir=("muscle", "Мышца"))
+        str | None,
+        Field(max_length=200),
+        Info("мышца", fhir=("muscle", "Мышца"), cli=Cli(help="Мышца или группа мышц.", rank=2)),
     ] = None
 
     @field_validator("recorded_at", mode="before")
@@ -581,13 +713,26 @@ class ScaleScore(Record):
 class Profile(_Described):
     """What the person chose to tell about themselves; every field is optional."""
 
-    birth_year: Annotated[int | None, Field(ge=1900, le=2100), Info("год рождения")] = None
+    birth_year: Annotated[
+        int | None,
+        Field(ge=1900, le=2100),
+        Info("год рождения", cli=Cli(upper=lambda: dt.date.today().year)),
+    ] = None
     stroke_date: Annotated[dt.date | None, Info("дата инсульта")] = None
     diabetes: Annotated[bool | None, Info("диабет")] = None
     thyroid_surgery: Annotated[bool | None, Info("операция на щитовидной железе")] = None
     pregnancy: Annotated[bool | None, Info("беременность")] = None
     diuretics: Annotated[bool | None, Info("мочегонные")] = None
-    medicines: Annotated[list[str], Info("лекарства")] = Field(default_factory=list)
+    medicines: Annotated[
+        list[str],
+        Info(
+            "лекарства",
+            cli=Cli(
+                ("--medicine",),
+                edit_help="Лекарство, которое принимаете сейчас (можно несколько).",
+            ),
+        ),
+    ] = Field(default_factory=list)
 
     @field_validator("medicines", mode="before")
     @classmethod
@@ -622,8 +767,8 @@ def _explain_one(err: Any, titles: Mapping[str, str]) -> str:
     value = err.get("input")
     if kind == "value_error":
         msg = str(ctx.get("error", err.get("msg", "")))
-    elif kind == "missing":
-        msg = "не указано"
+    elif kind == "missing" or (value is None and kind.endswith("_type")):
+        msg = "не указано"  # None: an empty text, stripped to nothing
     elif kind == "extra_forbidden":
         msg = "лишнее поле"
     elif kind in ("greater_than_equal", "greater_than"):

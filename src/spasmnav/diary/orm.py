@@ -8,9 +8,11 @@ The schema itself is created by the Alembic migrations in ``spasmnav.migrations`
 must stay in step with them (a test compares the two).
 
 The columns of a record's own fields are not written here: :func:`columns_of` derives them
-from the pydantic model (``spasmnav.diary.models``), its types and its ``Info`` markers. What
-is storage alone stays here: ids, ``person_id``, the ``day`` of an episode, the indexes and
-the CHECK constraints (as the migrations wrote them).
+from the pydantic model (``spasmnav.diary.models``), its types and its ``Info`` markers, and
+:func:`record_columns` adds each record table's name (``Record.table``), its CHECK
+constraints (``Info.check``) and its index in time order (``Record.time_field``). What is
+storage alone stays here: ``person_id``, the ``day`` of an episode, the names of the indexes
+(as the migrations wrote them) and the indexes that serve one query.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ __all__ = [
     "checks_of",
     "columns_of",
     "day_sums",
+    "record_columns",
     "sql_type",
     "time_index",
 ]
@@ -204,15 +207,45 @@ def time_index(model: type[Record], name: str) -> Index:
 
 _RECORD_FIELDS = tuple(Record.model_fields)
 
+
+def record_columns(
+    model: type[Record], *, time_index_name: str | None = None, extra: tuple[Any, ...] = ()
+) -> Any:
+    """A declarative mixin of a record table, from its model: the columns of the model's own
+    fields (``Record``'s are :class:`_Record`'s), ``__tablename__`` = ``model.table`` and the
+    table's arguments: the CHECK of every bounded field (``Info.check``), the index of a
+    person's records in time order named ``time_index_name`` (None: ``extra`` covers it),
+    then ``extra``. Made once per table (a constraint belongs to one table)."""
+    mixin = columns_of(model, skip=_RECORD_FIELDS)
+    mixin.__tablename__ = model.table
+    index = () if time_index_name is None else (time_index(model, time_index_name),)
+    mixin.__table_args__ = (*checks_of(model), *index, *extra)
+    return mixin
+
+
 # Each record's columns, from its model (typed Any: see columns_of).
 _RecordColumns: Any = columns_of(Record)
 _ProfileColumns: Any = columns_of(Profile)
-_EpisodeColumns: Any = columns_of(Episode, skip=_RECORD_FIELDS)
-_DayNoteColumns: Any = columns_of(DayNote, skip=_RECORD_FIELDS)
-_ExerciseSessionColumns: Any = columns_of(ExerciseSession, skip=_RECORD_FIELDS)
-_MedicineIntakeColumns: Any = columns_of(MedicineIntake, skip=_RECORD_FIELDS)
-_AssessmentColumns: Any = columns_of(AssessmentModel, skip=_RECORD_FIELDS)
-_ScaleScoreColumns: Any = columns_of(ScaleScoreModel, skip=_RECORD_FIELDS)
+_EpisodeColumns: Any = record_columns(
+    Episode,
+    time_index_name="ix_episodes_person_started",
+    # Covering index: per-day aggregates for trends read the index alone (revision 0002).
+    extra=(Index("ix_episodes_person_day_stats", *STATS_INDEX_COLUMNS),),
+)
+# A day has one note per person; that unique index also reads them in time order.
+_DayNoteColumns: Any = record_columns(DayNote, extra=(UniqueConstraint("person_id", "day"),))
+_ExerciseSessionColumns: Any = record_columns(
+    ExerciseSession, time_index_name="ix_exercise_sessions_person_done"
+)
+_MedicineIntakeColumns: Any = record_columns(
+    MedicineIntake, time_index_name="ix_medicine_intakes_person_taken"
+)
+_AssessmentColumns: Any = record_columns(
+    AssessmentModel, time_index_name="ix_assessments_person_at"
+)
+_ScaleScoreColumns: Any = record_columns(
+    ScaleScoreModel, time_index_name="ix_scale_scores_person_at"
+)
 
 
 class PersonRow(Base):
@@ -242,14 +275,6 @@ class _Record(_RecordColumns):
 
 
 class EpisodeRow(_EpisodeColumns, _Record, Base):
-    __tablename__ = "episodes"
-    __table_args__ = (
-        *checks_of(Episode),
-        # Covering index: per-day aggregates for trends read the index alone (revision 0002).
-        Index("ix_episodes_person_day_stats", *STATS_INDEX_COLUMNS),
-        time_index(Episode, "ix_episodes_person_started"),
-    )
-
     # The local calendar day of started_at, kept alongside it so per-day aggregates group on a
     # plain indexed column instead of a date function over every row.
     day: Mapped[dt.date] = mapped_column(Date)
@@ -320,34 +345,21 @@ class DayNoteRow(_DayNoteColumns, _Record, Base):
     comparison would be biased towards finding an effect.
     """
 
-    __tablename__ = "day_notes"
-    __table_args__ = (UniqueConstraint("person_id", "day"),)
-
 
 class ExerciseSessionRow(_ExerciseSessionColumns, _Record, Base):
-    __tablename__ = "exercise_sessions"
-    __table_args__ = (time_index(ExerciseSession, "ix_exercise_sessions_person_done"),)
+    """A session of one exercise of the plan."""
 
 
 class MedicineIntakeRow(_MedicineIntakeColumns, _Record, Base):
     """A medicine as the person records taking it; SpasmNav never suggests one or a dose."""
 
-    __tablename__ = "medicine_intakes"
-    __table_args__ = (time_index(MedicineIntake, "ix_medicine_intakes_person_taken"),)
-
 
 class AssessmentRow(_AssessmentColumns, _Record, Base):
     """An assessment as the engine produced it (the JSON contract), kept verbatim."""
 
-    __tablename__ = "assessments"
-    __table_args__ = (time_index(AssessmentModel, "ix_assessments_person_at"),)
-
 
 class ScaleScoreRow(_ScaleScoreColumns, _Record, Base):
     """Modified Ashworth (by a clinician) or Penn Spasm Frequency Scale (self-report)."""
-
-    __tablename__ = "scale_scores"
-    __table_args__ = (time_index(ScaleScoreModel, "ix_scale_scores_person_at"),)
 
 
 class RollupRow(Base):

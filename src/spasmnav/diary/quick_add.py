@@ -362,7 +362,7 @@ def _run(options: dict[str, Any]) -> bool:
     try:
         episode = new_episode(options)
     except InputError as exc:  # as the Typer command's guard says it
-        err = console(stderr=True)
+        err = console(stderr=True, markup=False, emoji=False)
         for problem in exc.problems:
             err.print(f"Ошибка: {problem}")
         raise SystemExit(2) from None
@@ -382,11 +382,12 @@ def _run(options: dict[str, Any]) -> bool:
             return False
         except sqlite3.Error as exc:  # as the Typer command's guard says a database failure
             reason = str(exc).splitlines()[0]
-            console(stderr=True).print(f"Ошибка базы данных: {reason}")
+            console(stderr=True, markup=False, emoji=False).print(f"Ошибка базы данных: {reason}")
             raise SystemExit(1) from None
     finally:
         connection.close()
-    console().print(added_line(saved))
+    # Plain, as the Typer command prints: the person's words are not Rich markup.
+    console(markup=False, emoji=False).print(added_line(saved))
     return True
 
 

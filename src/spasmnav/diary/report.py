@@ -1,6 +1,7 @@
 """A one-to-two page PDF in Russian for the doctor: who, since when, what the diary shows;
-then, as an appendix, the latest episodes (date, leg, kind, strength, duration, what helped,
-triggers) and the days marked in the check-in.
+then, as an appendix, the latest episodes (their columns derived from the episode's fields:
+``Info.report``; today date, leg, kind, strength, duration, what helped, triggers) and the
+days marked in the check-in.
 
 Built with fpdf2 and the DejaVu Sans font that matplotlib ships, so no system font is needed.
 It states facts from the diary and the saved assessment; it never suggests a drug or a dose.
@@ -26,7 +27,9 @@ from matplotlib.figure import Figure
 from .. import wording
 from ..result import AssessmentDigest
 from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
+from .display import record_cells
 from .feedback import assess_diary
+from .fields import report_columns
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -37,6 +40,7 @@ from .models import (
     Episode,
     MedicineIntake,
     Profile,
+    Record,
     ScaleScore,
 )
 from .plots import episodes_chart, intensity_chart
@@ -45,7 +49,15 @@ from .store import Store
 if TYPE_CHECKING:
     from ..core import Navigator
 
-__all__ = ["FONT_DIR", "ReportData", "build_report", "gather_report", "render_report"]
+__all__ = [
+    "FONT_DIR",
+    "RecordTable",
+    "ReportData",
+    "build_report",
+    "gather_report",
+    "record_table",
+    "render_report",
+]
 
 EPISODE_ROWS = 30
 DAY_ROWS = 14
@@ -190,29 +202,25 @@ def _who(profile: Profile, today: dt.date) -> list[tuple[str, str]]:
     return rows
 
 
-def _duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return f"{rest} с"
-    return f"{minutes} мин" if not rest else f"{minutes} мин {rest} с"
+@dataclass(frozen=True, slots=True)
+class RecordTable:
+    """A table of records as the report draws it: headers, relative widths and the rows."""
+
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
-def _episode_row(e: Episode) -> tuple[str, ...]:
-    return (
-        f"{e.started_at:%d.%m.%Y %H:%M}",
-        LEG_TITLES[e.leg] if e.leg else "—",
-        KIND_TITLES.get(e.kind, e.kind),
-        "—" if e.intensity is None else str(e.intensity),
-        _duration(e.duration_seconds),
-        e.helped or "—",
-        ", ".join(TRIGGER_TITLES[t] for t in e.triggers) or "—",
+def record_table(records: Sequence[Record], *, model: type[Record] = Episode) -> RecordTable:
+    """The report's table of ``model`` records: its columns derived from the model's fields
+    (``fields.report_columns``), each cell in the presenter's words (``display.field_words``)."""
+    columns = report_columns(model)
+    names = [c.field for c in columns]
+    return RecordTable(
+        headers=tuple(c.header for c in columns),
+        widths=tuple(c.width for c in columns),
+        rows=tuple(record_cells(r, names) for r in records),
     )
-
-
-EPISODE_COLUMNS = ("Когда", "Нога", "Что", "Сила 0–10", "Сколько", "Что помогло", "Провокаторы")
-EPISODE_WIDTHS = (29, 13, 30, 15, 17, 40, 36)
 
 
 def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
@@ -220,8 +228,9 @@ def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
     if total > shown:
         pdf.para(f"Показаны последние {shown}, всего в дневнике — {total}.", size=8.5)
     pdf.set_font("DejaVu", "", 7.5)
+    shape = record_table(episodes, model=Episode)
     with pdf.table(
-        col_widths=EPISODE_WIDTHS,
+        col_widths=shape.widths,
         text_align="LEFT",
         line_height=3.6,
         padding=0.8,
@@ -229,11 +238,11 @@ def _episode_table(pdf: _Doc, episodes: Sequence[Episode], total: int) -> None:
         repeat_headings=1,
     ) as table:
         head = table.row()
-        for title in EPISODE_COLUMNS:
+        for title in shape.headers:
             head.cell(title)
-        for e in episodes:
+        for cells in shape.rows:
             row = table.row()
-            for value in _episode_row(e):
+            for value in cells:
                 row.cell(value)
     pdf.set_font("DejaVu", "", 9.5)
 

@@ -737,7 +737,7 @@ class Store:
         self, job: int, person_id: int, profile: Profile | None, display_name: str | None
     ) -> tuple[int, int]:
         """The one transaction that makes an import visible; returns (added, merged)."""
-        from . import rollups  # noqa: F401  (numpy, SciPy: loaded before the lock is taken)
+        from . import rollups  # noqa: F401  (imported before the lock is taken)
 
         st = STAGED_ROWS.c
         added = merged = 0

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..settings import Settings, get_settings
 from ..startup import resume_gc
@@ -23,7 +24,7 @@ APP_FACTORY = "spasmnav.web.app:app_from_env"
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {escape(message)}")
     return typer.Exit(2)
 
 
@@ -116,7 +117,8 @@ def serve(
             f"[yellow]Порт {busy} занят другой программой, поэтому адрес другой.[/] Чтобы "
             f"адрес не менялся, закройте ту программу или задайте SPASMNAV_PORT."
         )
-    console.print(f"[bold]SpasmNav работает:[/] http://{shown}:{port}/")
+    # escape: an IPv6 address in brackets would otherwise be read as Rich markup and vanish.
+    console.print(f"[bold]SpasmNav работает:[/] {escape(f'http://{shown}:{port}/')}")
     mode = "для клиники (вход по паролю)" if multi_user else "для одного человека, без входа"
     console.print(f"Режим: {mode}. Остановить: Ctrl+C.")
     if multi_user and settings.secure_cookies is not False:

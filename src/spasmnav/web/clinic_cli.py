@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..settings import get_settings
 
@@ -22,7 +23,7 @@ db_app = typer.Typer(help="База данных: миграции схемы.",
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {message}")
+    Console(stderr=True, highlight=False).print(f"[bold red]Ошибка:[/] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -70,7 +71,7 @@ def _add(role: str, username: str, display_name: str | None, db: str | None, std
     finally:
         store.close()
     title = "Администратор" if role == "admin" else "Врач"
-    Console(highlight=False).print(f"{title} «{account.username}» создан(а).")
+    Console(highlight=False).print(f"{title} «{escape(account.username)}» создан(а).")
 
 
 DbOption = Annotated[
