@@ -521,6 +521,44 @@ def test_the_reports_episode_table_is_derived_from_the_episode() -> None:
     )
 
 
+def test_the_pdf_draws_the_derived_episode_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF's appendix draws exactly :func:`record_table`'s headers and cells (every text
+    the PDF draws passes through ``normalize_text``)."""
+    from spasmnav.diary import report
+
+    drawn: list[str] = []
+    original = report._Doc.normalize_text
+
+    def spy(self: Any, text: str) -> str:
+        drawn.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(report._Doc, "normalize_text", spy)
+    episode = Episode(
+        started_at=dt.datetime(2024, 5, 1, 23, 30),
+        kind="tremor",
+        leg="both",
+        duration_seconds=3 * 3600 + 120,
+        helped="тёплая ванночка для ног",
+        triggers=("heat",),
+        place="не в таблице",
+    )
+    with Store(f"sqlite:///{tmp_path}/d.db") as store:
+        person = store.default_person_id()
+        store.add_episode(person_id=person, episode=episode)
+        data = report.gather_report(store, person_id=person, today=dt.date(2024, 5, 2))
+    pdf = report.render_report(data)
+    assert pdf.startswith(b"%PDF")
+    table = record_table(data.episodes)
+    at = drawn.index("Приложение: записи дневника")
+    shown = drawn[at:]
+    for text in (*table.headers, *table.rows[0]):
+        assert text in shown, text
+    assert "3 ч 2 мин" in table.rows[0] and "не в таблице" not in shown
+
+
 def test_a_new_field_reaches_the_reports_table() -> None:
     class Ranked(Longer):
         table: ClassVar[str] = "episodes_ranked"
