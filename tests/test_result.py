@@ -8,6 +8,7 @@ deliberate change of content or behaviour re-records it:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -266,3 +267,27 @@ def _record() -> None:  # pragma: no cover - run by hand to re-record
 if __name__ == "__main__":  # pragma: no cover
     _record()
     sys.exit(0)
+
+
+@pytest.mark.parametrize("case", _golden(), ids=lambda c: str(c["input"]["id"]))
+def test_to_json_bytes_are_the_bytes_of_to_json(case: dict[str, Any]) -> None:
+    """The API's bytes (the shared items as fragments written once) are those of the dict,
+    the first time (fragments written) and again (fragments reused)."""
+    first = _run(case["input"])
+    assert first.to_json_bytes() == result.json_bytes(first.to_json())
+    again = _run(case["input"])
+    assert again.to_json_bytes() == result.json_bytes(again.to_json()) == first.to_json_bytes()
+
+
+def test_to_json_bytes_fall_back_as_json_bytes_do() -> None:
+    """What orjson refuses (an integer over 64 bits, in the result's own parts or in an item
+    written whole) goes the standard library's way for the whole answer, as before."""
+    a = _sample()
+    big = dataclasses.replace(a, extra=(("n", 2**70),))
+    assert big.to_json_bytes() == result.json_bytes(big.to_json())
+    assert b'"n":1180591620717411303424' in big.to_json_bytes()
+    odd = dataclasses.replace(a, advice=(Advice("big", "info", "T", "X", ()),))
+    object.__setattr__(odd.advice[0], "_json", {"id": 2**70})
+    assert odd.to_json_bytes() == result.json_bytes(odd.to_json())
+    assert b'"advice":[{"id":1180591620717411303424}]' in odd.to_json_bytes()
+    assert odd.advice[0]._frag is None

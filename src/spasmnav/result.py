@@ -12,9 +12,12 @@ them, and the engine's rate from findings must stay in the tens of thousands per
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, TypeVar
+
+import orjson
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,6 +39,7 @@ __all__ = [
     "TextMatch",
     "UncheckedRedFlag",
     "fast_constructor",
+    "json_bytes",
 ]
 
 SCHEMA_VERSION = 1
@@ -152,6 +156,39 @@ def _memos(items: Sequence[Any]) -> list[JsonObject]:
     return [x._json if x._json is not None else _memo(x) for x in items]
 
 
+def json_bytes(obj: Any) -> bytes:
+    """Compact UTF-8 JSON, as ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))``
+    writes it, by orjson (an assessment is about 20 KB: the standard library took a third of
+    the time of the assessment itself); what orjson refuses (integers over 64 bits, keys that
+    are not strings) goes to the standard library."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class _NotFragment(Exception):
+    """An item's JSON that orjson refuses: the whole answer goes the standard library's way."""
+
+
+def _fragment(item: Any) -> orjson.Fragment:
+    """An item's JSON (:func:`_memo`) as bytes, written on first use and kept beside it (the
+    shared items of the pack are written once per process, not once per answer)."""
+    frag: orjson.Fragment | None = item._frag
+    if frag is None:
+        try:
+            frag = orjson.Fragment(orjson.dumps(_memo(item)))
+        except TypeError:
+            raise _NotFragment from None
+        object.__setattr__(item, "_frag", frag)
+    return frag
+
+
+def _fragments(items: Sequence[Any]) -> list[Any]:
+    """:func:`_fragment` of each item (inlined, as :func:`_memos`)."""
+    return [x._frag if x._frag is not None else _fragment(x) for x in items]
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why the level is what it is: one fired rule, the findings that made it fire."""
@@ -163,6 +200,7 @@ class Reason:
     finding_labels: tuple[str, ...]
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -185,6 +223,7 @@ class RedFlag:
     level: Level
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -209,6 +248,7 @@ class UncheckedRedFlag:
     finding: str  # the check's own finding, which an answer sets
     worry: bool = False  # «не знаю» keeps the level at least `urgent`
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -257,6 +297,7 @@ class ConditionScore:
     evidence: tuple[Evidence, ...]
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -318,6 +359,7 @@ class Advice:
     text: str
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -339,6 +381,7 @@ class Test:
     why: str
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -378,6 +421,7 @@ class Exercise:
     caution: str | None = None
     sources: tuple[Citation, ...] = ()
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def parameters(self) -> list[tuple[str, str]]:
         """``(name, value)`` of the parameters this exercise has, in the standard order."""
@@ -417,6 +461,7 @@ class MedicineCard:
     cautions: tuple[str, ...]
     sources: tuple[Citation, ...]
     _json: JsonObject | None = field(default=None, init=False, repr=False, compare=False)
+    _frag: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> JsonObject:
         return _memo(self)
@@ -580,6 +625,20 @@ class Assessment:
         )
 
     def to_json(self) -> JsonObject:
+        return self._shape(_memos)
+
+    def to_json_bytes(self) -> bytes:
+        """``json_bytes(self.to_json())``, the same bytes, written faster: the items shared
+        between results (reasons, conditions, advice, …: most of the 20 KB) go in as the bytes
+        written the first time (orjson fragments), only the result's own parts are written
+        anew."""
+        try:
+            return orjson.dumps(self._shape(_fragments))
+        except (TypeError, _NotFragment):
+            return json_bytes(self.to_json())
+
+    def _shape(self, memos: Callable[[Sequence[Any]], list[Any]]) -> JsonObject:
+        """The contract, with ``memos`` writing the lists of memoised items."""
         out: JsonObject = {
             "schema_version": SCHEMA_VERSION,
             "in_scope": self.in_scope,
@@ -589,17 +648,17 @@ class Assessment:
                 "action": self.action,
                 "specialist": self.specialist,
                 "specialist_title": self.specialist_title,
-                "reasons": _memos(self.reasons),
+                "reasons": memos(self.reasons),
             },
-            "red_flags": _memos(self.red_flags),
-            "red_flags_unchecked": _memos(self.red_flags_unchecked),
-            "conditions": _memos(self.conditions),
+            "red_flags": memos(self.red_flags),
+            "red_flags_unchecked": memos(self.red_flags_unchecked),
+            "conditions": memos(self.conditions),
             # Most observations are a result's own (words, places): written, not kept.
             "findings": [x._json if x._json is not None else x._build() for x in self.findings],
-            "tests": _memos(self.tests),
-            "advice": _memos(self.advice),
-            "exercises": _memos(self.exercises),
-            "medicines": _memos(self.medicines),
+            "tests": memos(self.tests),
+            "advice": memos(self.advice),
+            "exercises": memos(self.exercises),
+            "medicines": memos(self.medicines),
             "message": self.message,
             "disclaimer": self.disclaimer,
             "pack_version": self.pack_version,

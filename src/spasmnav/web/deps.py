@@ -26,6 +26,7 @@ __all__ = [
     "StoreDep",
     "UserDep",
     "check_csrf",
+    "is_json_type",
     "require_json",
 ]
 
@@ -158,9 +159,14 @@ async def require_json(request: Request) -> None:
     """
     if request.method in SAFE_METHODS or request.method == "DELETE":
         return
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
+    if not is_json_type(request.headers.get("content-type", "")):
         raise Problem(415)
+
+
+def is_json_type(content_type: str) -> bool:
+    """``application/json`` or a ``+json`` type, parameters (``; charset=…``) aside."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 JsonOnly = Depends(require_json)

@@ -29,13 +29,15 @@ from pydantic import (
 )
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ... import __version__
 from ...assessing import FindingsError, check_facts
 from ...content import LEVELS
 from ...language import MAX_TEXT_CHARS, TextError
-from ..deps import CoreDep, JsonOnly, require_json
+from ...result import json_bytes
+from ..deps import CoreDep, JsonOnly, is_json_type
 from ..problems import PROBLEM_JSON, Problem, problem_body
 from ..webcore import WebCore
 from .schemas import AssessmentOut, PackInfo
@@ -75,14 +77,9 @@ router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 def dumps(obj: Any) -> bytes:
-    """Compact UTF-8 JSON, as ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))``
-    writes it, by orjson (an assessment is about 20 KB: the standard library took a third of
-    the time of the assessment itself); what orjson refuses (integers over 64 bits, keys that
-    are not strings) goes to the standard library."""
-    try:
-        return orjson.dumps(obj)
-    except TypeError:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON by orjson, the standard library for what orjson refuses
+    (:func:`spasmnav.result.json_bytes`)."""
+    return json_bytes(obj)
 
 
 def json_response(obj: Any, status_code: int = 200) -> Response:
@@ -140,6 +137,12 @@ _HEALTH = json.dumps({"status": "ok", "version": __version__}).encode()
 
 
 async def assess_endpoint(body: AssessRequest, core: CoreDep) -> Response:
+    return Response(_assess(body, core), media_type="application/json")
+
+
+def _assess(body: AssessRequest, core: WebCore) -> bytes:
+    """The assessment's JSON (DESIGN.md), written once: the items shared between results go in
+    as the bytes written the first time (``Assessment.to_json_bytes``)."""
     # Pure CPU for about a millisecond and no I/O: run it on the event loop. A thread pool
     # would add a hand-off per request and, under the GIL, no parallelism (bench/web.py:
     # about 1.4x the throughput this way).
@@ -154,11 +157,46 @@ async def assess_endpoint(body: AssessRequest, core: CoreDep) -> Response:
             result = nav.assess(facts)
     except (TextError, FindingsError) as exc:
         raise Problem(422, str(exc), code="bad-input") from None
-    return json_response(result.to_json())
+    return result.to_json_bytes()
 
 
-async def _assess_request(request: Request) -> Response:
-    """``POST /assess`` as FastAPI would run it, without its per-request machinery.
+def _loads(raw: bytes) -> Any:
+    """``json.loads(raw)``, by orjson when orjson reads it. What orjson refuses (besides broken
+    JSON: NaN, integers over 64 bits, UTF-16, a byte-order mark, lone surrogates) the standard
+    library reads, or refuses with its own error (position and message), as before."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The request body, as ``Request.body()`` reads it (a client gone: ``ClientDisconnect``)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _content_type(scope: Scope) -> str:
+    """The first Content-Type header, as ``request.headers.get("content-type", "")``."""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return str(value.decode("latin-1"))
+    return ""
+
+
+async def _assess_scope(scope: Scope, receive: Receive) -> bytes:
+    """``POST /assess`` as FastAPI would run it, without its per-request machinery: the JSON
+    answer's bytes.
 
     The same steps in the same order, with the same errors: the body must say it is JSON
     (415), be JSON (400, ``json_invalid``) and fit :class:`AssessRequest` (422, ``loc``
@@ -166,10 +204,11 @@ async def _assess_request(request: Request) -> Response:
     ``email.message`` and the operation's bookkeeping cost more than the validation itself
     on the API's busiest route.
     """
-    await require_json(request)
+    if not is_json_type(_content_type(scope)):
+        raise Problem(415)
     try:
-        raw = await request.body()
-        data: Any = json.loads(raw) if raw else None
+        raw = await _read_body(receive)
+        data: Any = _loads(raw) if raw else None
     except json.JSONDecodeError as exc:
         error = {
             "type": "json_invalid",
@@ -191,11 +230,17 @@ async def _assess_request(request: Request) -> Response:
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors, body=data) from None
-    core: WebCore = request.app.state.core
-    response = await assess_endpoint(body, core)
+    core: WebCore = scope["app"].state.core
+    answer = _assess(body, core)
     if core.freeze_pending and body.text is not None:
         core.settle_heap()
-    return response
+    return answer
+
+
+async def _assess_request(request: Request) -> Response:
+    """:func:`_assess_scope` as the route's handler."""
+    answer = await _assess_scope(request.scope, request.receive)
+    return Response(answer, media_type="application/json")
 
 
 class _AssessRoute(APIRoute):
@@ -260,10 +305,10 @@ class AssessShortcut:
         scope["route"] = _ASSESS_ROUTE
         scope["endpoint"] = assess_endpoint
         scope["path_params"] = {}
-        request = Request(scope, receive, send)
         try:
-            response = await _assess_request(request)
+            answer = await _assess_scope(scope, receive)
         except Exception as exc:
+            request = Request(scope, receive, send)
             handler = _exception_handler(request, exc)
             if handler is None:
                 raise
@@ -272,7 +317,20 @@ class AssessShortcut:
             else:
                 response = await run_in_threadpool(handler, request, exc)
             exc.__traceback__ = None  # as Starlette: a kept exception does not keep its frames
-        await response(scope, receive, send)
+            await response(scope, receive, send)
+            return
+        # What ``Response(answer, media_type="application/json")`` sends, without building it.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-length", str(len(answer)).encode()),
+                    (b"content-type", b"application/json"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer})
 
 
 def _exception_handler(request: Request, exc: Exception) -> Any:
