@@ -418,6 +418,11 @@ class ContextRules(_Model):
     reporting_verbs: list[str] = field(default_factory=list)
     # Words naming the leg: a movement beside one of them is the leg's (see Finding.elsewhere).
     leg_words: list[str] = field(default_factory=list)
+    # Findings that are dated events (an operation): only a historical rule that names one in
+    # `only` makes it old (a month ago is still recent, and «после операции осталась боль» says
+    # nothing of when it was), and a date said in an event's clause dates the event, not what
+    # the other clauses say («операция месяц назад, икра болит»: the calf hurts now).
+    events: list[str] = field(default_factory=list)
 
 
 class Specialist(_Model):

@@ -75,8 +75,10 @@ class Qualifiers:
         self._persons: tuple[Word, ...] = ()
         self._strangers: tuple[Word, ...] = ()
         self._reporting: tuple[Word, ...] = ()
+        self._events: frozenset[str] = frozenset()
         if rules is None:
             return
+        self._events = frozenset(rules.events)
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
         self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
@@ -150,6 +152,7 @@ class Qualifiers:
             return not any(k in stops for k in range(lo + 1, hi))
 
         owners = self._owners(tokens, matches, clause_of, sentence_of, movement, anchors)
+        event_clauses = {clause_of[m.first] for m in matches if m.finding in self._events}
         out: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for idx, m in enumerate(matches):
             quals: set[str] = set()
@@ -160,6 +163,10 @@ class Qualifiers:
                     continue
                 if cat == "historical" and clause_of[m.first] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
+                if cat == "historical" and not only and m.finding in self._events:
+                    continue  # a dated event is dated old only by its own rules
+                if cat == "historical" and clause_of[a] in event_clauses and clause_of[m.first] != clause_of[a]:
+                    continue  # a date in an event's clause is the event's
                 if reaches(a, b, m, fwd, bwd, reach, sent):
                     quals.add(cat)
                     words.append(text)

@@ -130,7 +130,9 @@ class Reader:
         )
         frame_findings = frozenset(fr.finding for fr in pack.frames)
         # Which qualifiers change what a finding means. A movement stays the complaint whatever
-        # is said of it; an old mention of a history item is still history.
+        # is said of it; an old mention of a history item is still history, but an old date
+        # makes a recent event (an operation) old.
+        events = frozenset(pack.context.events) if pack.context is not None else frozenset()
         self._qualifiable = {
             "other": frozenset(f for f, k in kinds.items() if k not in ("context", "check")),
             "hypothetical": frozenset(
@@ -142,7 +144,8 @@ class Reader:
                 f
                 for f, k in kinds.items()
                 if k in ("sign", "symptom") and (f in red_flag_findings or f in frame_findings)
-            ),
+            )
+            | (events & frozenset(f for f, k in kinds.items() if k == "risk_factor")),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).

@@ -95,6 +95,9 @@ class Qualifiers:
         self._naming_ids = self._self_ids
         self._reporting_ids: frozenset[int] = frozenset()
         self._reach = 0
+        # Dated events (an operation): only historical rules naming them in `only` reach them,
+        # and a date in an event's clause stays in that clause.
+        self._events: frozenset[str] = frozenset()
         self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
         self._trigger_firsts: frozenset[int] = frozenset()
         if rules is None:
@@ -107,6 +110,7 @@ class Qualifiers:
         self._person_ids = frozenset(self._person_rank)
         self._naming_ids = self._person_ids | self._self_ids
         self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
+        self._events = frozenset(rules.events)
         for r in rules.rules:
             self._rules.append(
                 _Rule(
@@ -209,6 +213,13 @@ class Qualifiers:
         by_start = sorted(range(len(cues)), key=lambda k: cues[k][1])
         starts = [cues[k][1] for k in by_start]
         longest = max((c[2] - c[1] for c in cues), default=0)
+        events = self._events
+        # Clauses holding a dated event: a historical cue there dates the event only.
+        event_clauses = (
+            {clause_of[m.positions[0]] for m in matches if m.finding in events}
+            if events
+            else set()
+        )
         out: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for idx, m in enumerate(matches):
             quals: set[str] = set()
@@ -222,6 +233,14 @@ class Qualifiers:
                     continue
                 if cat == "historical" and clause_of[m.positions[0]] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
+                if cat == "historical" and not only and m.finding in events:
+                    continue  # «операция месяц назад» is recent: only its own rules date it
+                if (
+                    cat == "historical"
+                    and clause_of[a] in event_clauses
+                    and clause_of[m.positions[0]] != clause_of[a]
+                ):
+                    continue  # «операция месяц назад, икра болит»: the date is the operation's
                 if reaches(a, b, m, fwd, bwd, reach, sent):
                     quals.add(cat)
                     words.append(text)
