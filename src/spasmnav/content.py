@@ -382,7 +382,14 @@ class ContextRule(_Model):
     direction: Literal["forward", "backward", "both"]
     # Words a trigger reaches over; the clause (or sentence) end stops it earlier.
     reach: int = 8
-    scope: Literal["clause", "sentence"] = "clause"
+    # `conditional` («если»): forward over its own clause, and on to the end of the sentence
+    # only when the condition comes first («если будет инсульт, лицо перекосит»), not when it
+    # follows what it qualifies («дёргаются, особенно если стукнуть по колену, понос»).
+    scope: Literal["clause", "sentence", "conditional"] = "clause"
+    # Terminators a conditional reads through in its own clause («если вдруг», «если снова»).
+    through: list[str] = field(default_factory=list)
+    # Phrases that begin with a trigger and are no cue («если честно», «если что»).
+    pseudo: list[str] = field(default_factory=list)
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
     question: bool = False
     # Marks only these findings (empty: any finding the category applies to).

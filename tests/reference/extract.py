@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 
 from spasmnav import expr as ex
 from spasmnav.facts import Observation
+from spasmnav.language import morph as live_morph
+from spasmnav.language.normalise import fold
 
 from .context import is_negated
 from .frames import Frames
 from .lexicon import Lexicon, Match, TokenIndex
 from .morph import normalize, tokenize
+from .normalise import Normalised
 from .qualifiers import Qualifiers, clauses
 from .quantities import extract_quantities
 
@@ -46,9 +49,77 @@ class Understanding:
     notes: list[str] = field(default_factory=list)
 
 
+def _raw_lemmas(raw: str) -> frozenset[str]:
+    raw = fold(raw.strip())
+    if raw.startswith("~") or raw.endswith("*"):
+        return frozenset()
+    if raw.startswith("="):
+        return frozenset({raw[1:]})
+    return live_morph.lemmas(raw)
+
+
+def join_split(norm: str, known: frozenset[str]) -> str:
+    """Two neighbouring chunks one space apart, at least one unknown to pymorphy3, whose letters
+    together are a known word with a lemma in ``known``: written as one word."""
+    plain = str(norm)
+    closing = ",.!?;:…)»\"'"
+
+    def unknown(piece: str) -> bool:
+        core = piece.rstrip(closing)
+        return len(core) >= 2 and core.isalpha() and not live_morph.word_is_known(core)
+
+    spans = []
+    i = 0
+    while i < len(plain):
+        if plain[i].isspace():
+            i += 1
+            continue
+        j = i
+        while j < len(plain) and not plain[j].isspace():
+            j += 1
+        spans.append((i, j))
+        i = j
+    gone: set[int] = set()
+    k = 0
+    while k + 1 < len(spans):
+        (a0, a1), (b0, b1) = spans[k], spans[k + 1]
+        a, b = plain[a0:a1], plain[b0:b1]
+        core = b.rstrip(closing)
+        if (
+            b0 == a1 + 1
+            and a.isalpha()
+            and len(a) >= 2
+            and core.isalpha()
+            and len(core) >= 2
+            and (unknown(a) or unknown(b))
+            and live_morph.strongly_known(a + core)
+            and live_morph.lemmas(a + core) & known
+        ):
+            gone.add(a1)
+            k += 2
+        else:
+            k += 1
+    if not gone:
+        return norm
+    text = "".join(ch for i, ch in enumerate(plain) if i not in gone)
+    origin = norm.origin if isinstance(norm, Normalised) else (lambda n: n)
+    return Normalised(
+        text, [origin(i) for i in range(len(plain)) if i not in gone], origin(len(plain))
+    )
+
+
 class Reader:
     def __init__(self, pack: Pack) -> None:
         self._build(pack)
+        words = [w for f in pack.findings for t in f.lexicon for w in t.lstrip("^").split()]
+        words += [
+            w
+            for fr in pack.frames
+            for slot in fr.clause + fr.sentence
+            for phrase in slot
+            for w in phrase.lstrip("^").split()
+        ]
+        self._known = frozenset(lem for w in words for lem in _raw_lemmas(w))
 
     def _build(self, pack: Pack) -> None:
         self.pack = pack
@@ -108,7 +179,7 @@ class Reader:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        norm = normalize(text)
+        norm = join_split(normalize(text), self._known)
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         tokens = self.lexicon.with_typos(tokenize(norm))
         sentence_of: list[int] = []

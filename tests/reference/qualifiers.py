@@ -22,6 +22,8 @@ __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 
 # Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
 CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
+LEAD_WORDS = frozenset({"а", "и", "но", "ну", "вот", "так", "да", "ведь", "однако", "или"})
+OPENING_MARKS = frozenset({":", "—", "–", "-", "(", "«", '"'})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
 
 
@@ -44,10 +46,26 @@ class _Rule:
     only: frozenset[str]
     triggers: tuple[tuple[Word, ...], ...]
     sources: tuple[str, ...]
+    conditional: bool = False
+    through: frozenset[str] = frozenset()
+    pseudo: tuple[tuple[Word, ...], ...] = ()
 
 
 def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
     return [(seq[0], seq[-1]) for seq in index.phrase(phrase)]
+
+
+def _fronted(tokens: list[Token], clause_of: list[int], sentence_of: list[int], a: int) -> bool:
+    """Does the conditional at ``a`` start its sentence or a clause of its own, not follow a
+    comma («если будет инсульт, лицо…», «а если…» vs «сводит, особенно если…»)?"""
+    start = min(k for k in range(a + 1) if clause_of[k] == clause_of[a])
+    if start == 0 or sentence_of[start - 1] != sentence_of[a]:
+        before = range(start, a)
+    elif tokens[start].text in OPENING_MARKS or tokens[start].text in CLAUSE_WORDS:
+        before = range(start + 1, a)
+    else:
+        return False
+    return all(tokens[k].text in LEAD_WORDS for k in before)
 
 
 def clauses(tokens: list[Token], sentence_of: list[int]) -> list[int]:
@@ -95,6 +113,9 @@ class Qualifiers:
                     only=frozenset(r.only),
                     triggers=tuple(_phrase(t) for t in r.triggers),
                     sources=tuple(r.triggers),
+                    conditional=r.scope == "conditional",
+                    through=frozenset(r.through),
+                    pseudo=tuple(_phrase(t) for t in r.pseudo),
                 )
             )
 
@@ -118,13 +139,35 @@ class Qualifiers:
                 stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
-        cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
+        cues: list[
+            tuple[
+                str,
+                int,
+                int,
+                str,
+                bool,
+                bool,
+                int,
+                bool,
+                frozenset[str],
+                tuple[int, frozenset[str]] | None,
+            ]
+        ] = []
         for rule in self._rules:
+            pseudo_starts = {seq[0] for p in rule.pseudo for seq in tindex.phrase(p)}
             for phrase in rule.triggers:
                 for a, b in _occurrences(tindex, phrase):
                     if rule.question and sentence_of[a] not in questions:
                         continue
+                    if a in pseudo_starts:
+                        continue
                     text = " ".join(tokens[k].text for k in range(a, b + 1))
+                    cond = None
+                    if rule.conditional:
+                        span = 0
+                        if _fronted(tokens, clause_of, sentence_of, a):
+                            span = 2 if sentence_of[a] in questions else 1
+                        cond = (span, rule.through)
                     cues.append(
                         (
                             rule.category,
@@ -136,8 +179,21 @@ class Qualifiers:
                             rule.reach,
                             rule.sentence,
                             rule.only,
+                            cond,
                         )
                     )
+
+        def conditional(
+            a: int, b: int, m: Match, reach: int, span: int, through: frozenset[str]
+        ) -> bool:
+            if m.first <= b or m.first - b > reach or sentence_of[m.first] != sentence_of[a]:
+                return False
+            own = clause_of[a]
+            for k in range(b + 1, m.first):
+                if k in stops and not (clause_of[k] == own and tokens[k].text in through):
+                    return False
+            behind = clause_of[m.first] - own
+            return behind == 0 or (span == 1 and behind == 1) or span == 2
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
@@ -158,16 +214,25 @@ class Qualifiers:
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            for cat, a, b, text, fwd, bwd, reach, sent, only in cues:
+            for cat, a, b, text, fwd, bwd, reach, sent, only, cond in cues:
                 if own & set(range(a, b + 1)) or (only and m.finding not in only):
                     continue
                 if cat == "historical" and clause_of[m.first] in current_clauses:
                     continue  # «сегодня вдруг…»: the present wins
                 if cat == "historical" and not only and m.finding in self._events:
                     continue  # a dated event is dated old only by its own rules
-                if cat == "historical" and clause_of[a] in event_clauses and clause_of[m.first] != clause_of[a]:
+                if (
+                    cat == "historical"
+                    and clause_of[a] in event_clauses
+                    and clause_of[m.first] != clause_of[a]
+                ):
                     continue  # a date in an event's clause is the event's
-                if reaches(a, b, m, fwd, bwd, reach, sent):
+                hit = (
+                    conditional(a, b, m, reach, cond[0], cond[1])
+                    if cond is not None
+                    else reaches(a, b, m, fwd, bwd, reach, sent)
+                )
+                if hit:
                     quals.add(cat)
                     words.append(text)
             owner = owners[idx]

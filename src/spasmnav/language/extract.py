@@ -11,8 +11,9 @@ from ..facts import Observation
 from . import morph
 from .context import is_negated, may_negate, negates
 from .frames import Frames
-from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex
+from .lexicon import VOCABULARY, Lexicon, Match, TokenIndex, _word
 from .morph import Token, normalize, tokenize
+from .normalise import Normalised
 from .qualifiers import CLAUSE_WORDS, Qualifiers, clauses
 from .quantities import extract_quantities, token_kind
 
@@ -56,6 +57,24 @@ _CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a ki
 _UNKNOWN = Observation(None)
 _NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")
+# Punctuation that may close the second piece of a split word («судо роги,»).
+_CLOSING = ",.!?;:…)»\"'"
+_FRAGMENTS_CACHE_SIZE = 4_096
+
+
+def _pack_lemmas(pack: Pack, lexicon: Lexicon) -> frozenset[str]:
+    """The lemmas of the pack's lexicon terms and frame words: what a split word may join into."""
+    out: set[str] = set()
+    for term in lexicon.terms:
+        for w in term.words:
+            out |= w.lemmas
+    for fr in pack.frames:
+        for slot in fr.clause + fr.sentence:
+            for phrase in slot:
+                for raw in phrase.lstrip("^").split():
+                    if not raw.startswith("~"):
+                        out |= _word(raw).lemmas
+    return frozenset(out)
 
 
 class TextError(ValueError):
@@ -148,6 +167,12 @@ class Reader:
             | (events & frozenset(f for f, k in kinds.items() if k == "risk_factor")),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+        # Words split by dictation («щито видной», «ин сульт») are joined when the whole is one
+        # of the pack's words (see ``_join_split``).
+        self._pack_lemmas = _pack_lemmas(pack, self.lexicon)
+        self._fragments: dict[str, bool] = {}
+        self._wholes: dict[str, bool] = {}
+        self._whole_pieces: set[str] = set()
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
         self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
         self._chunks_generation = self.vocabulary.generation
@@ -158,6 +183,9 @@ class Reader:
         from .quantities import forget as forget_kinds
 
         self._chunks.clear()
+        self._fragments.clear()
+        self._wholes.clear()
+        self._whole_pieces.clear()
         self.lexicon.forget()
         self.vocabulary.forget()
         morph.forget()
@@ -310,6 +338,82 @@ class Reader:
             ),
         )
 
+    def _fragment(self, piece: str) -> bool:
+        """Is the chunk a word pymorphy3 does not know (a closing mark allowed after it): a piece
+        of a word split in two, or a typo?"""
+        hit = self._fragments.get(piece)
+        if hit is None:
+            core = piece.rstrip(_CLOSING)
+            hit = len(core) >= 2 and core.isalpha() and not morph.word_is_known(core)
+            if len(self._fragments) >= _FRAGMENTS_CACHE_SIZE:
+                self._fragments.clear()
+            self._fragments[piece] = hit
+        return hit
+
+    def _joinable(self, a: str, b: str) -> bool:
+        """Are two neighbouring chunks, one of them unknown, one word of the pack's split in two?"""
+        core = b.rstrip(_CLOSING)
+        if len(a) < 2 or len(core) < 2 or not a.isalpha() or not core.isalpha():
+            return False
+        whole = a + core
+        hit = self._wholes.get(whole)
+        if hit is None:
+            hit = morph.strongly_known(whole) and not morph.lemmas(whole).isdisjoint(
+                self._pack_lemmas
+            )
+            if len(self._wholes) >= _FRAGMENTS_CACHE_SIZE:
+                self._wholes.clear()
+            self._wholes[whole] = hit
+        return hit
+
+    def _join_split(self, norm: str) -> str:
+        """The text with each word split in two by dictation written whole: two chunks one
+        space apart, one of them unknown, whose letters together make a word the pack knows
+        («щито видной» → «щитовидной», «судо роги» → «судороги»). Offsets still map to the
+        person's text (the span covers both pieces). A look-up per chunk when nothing is split,
+        the commonest case."""
+        plain = str(norm)
+        pieces = plain.split()
+        whole = self._whole_pieces  # chunks seen that are no fragment: one set test, in C
+        if whole.issuperset(pieces):
+            return norm
+        if len(whole) >= 4 * _FRAGMENTS_CACHE_SIZE:
+            whole.clear()
+        pairs: list[int] = []
+        last = len(pieces) - 1
+        for i, p in enumerate(pieces):
+            if p in whole:
+                continue
+            if not self._fragment(p):
+                whole.add(p)
+                continue
+            if i > 0 and self._joinable(pieces[i - 1], p):
+                pairs.append(i - 1)
+            if i < last and self._joinable(p, pieces[i + 1]):
+                pairs.append(i)
+        if not pairs:
+            return norm
+        starts = []
+        at = 0
+        for p in pieces:
+            at = plain.find(p, at)
+            starts.append(at)
+            at += len(p)
+        gone: set[int] = set()
+        taken = -1  # the last chunk joined
+        for k in sorted(set(pairs)):
+            gap = starts[k] + len(pieces[k])
+            if k > taken and starts[k + 1] == gap + 1:  # one space, no chunk joined twice
+                gone.add(gap)
+                taken = k + 1
+        if not gone:
+            return norm
+        text = "".join(ch for i, ch in enumerate(plain) if i not in gone)
+        origin = norm.origin if isinstance(norm, Normalised) else None
+        offsets = [origin(i) if origin else i for i in range(len(plain)) if i not in gone]
+        end = origin(len(plain)) if origin else len(plain)
+        return Normalised(text, offsets, end)
+
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
             return matches
@@ -339,7 +443,7 @@ class Reader:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        norm = normalize(text)
+        norm = self._join_split(normalize(text))
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.

@@ -22,6 +22,10 @@ __all__ = ["CLAUSE_WORDS", "Qualifiers", "clauses"]
 
 # Words that begin a new clause, as punctuation does («сводит ногу, а лицо…»).
 CLAUSE_WORDS = frozenset({"а", "но", "однако", "зато", "хотя"})
+# Words that may stand before a fronted «если» in its clause («а если…», «ну и если…»).
+LEAD_WORDS = frozenset({"а", "и", "но", "ну", "вот", "так", "да", "ведь", "однако", "или"})
+# Marks after which a clause starts afresh, as a sentence does («подруга говорит: если…»).
+OPENING_MARKS = frozenset({":", "—", "–", "-", "(", "«", '"'})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
 PRONOUNS = frozenset({"неё", "нее", "него"})  # after «у»: the person named before
 _NO_QUALIFIERS: frozenset[str] = frozenset()
@@ -47,6 +51,9 @@ class _Rule:
     only: frozenset[str]
     triggers: tuple[tuple[int, ...], ...]  # each trigger's words, by number
     sources: tuple[str, ...]
+    conditional: bool = False
+    through: frozenset[str] = frozenset()
+    pseudo: tuple[tuple[int, ...], ...] = ()  # phrases starting at a trigger that cancel it
 
 
 def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
@@ -59,6 +66,22 @@ def _occurrences(index: TokenIndex, ids: tuple[int, ...]) -> list[tuple[int, int
     if len(ids) == 1:
         return [(i, i) for i in index.pos[ids[0]]]
     return [(seq[0], seq[-1]) for seq in index.phrase_ids(ids)]
+
+
+def fronted(tokens: list[Token], clause_of: list[int], sentence_of: list[int], a: int) -> bool:
+    """Does the conditional at ``a`` open its sentence or a clause of its own («если будет
+    инсульт, лицо…», «а если…», «говорит: если…»), rather than follow what it qualifies after a
+    comma («сводит, особенно если встать», «что делать, если…»)?"""
+    s = a
+    while s > 0 and clause_of[s - 1] == clause_of[a]:
+        s -= 1
+    if s == 0 or sentence_of[s - 1] != sentence_of[a]:
+        lead = s  # the sentence's first clause: only lead words before the trigger
+    elif tokens[s].text in OPENING_MARKS or tokens[s].text in CLAUSE_WORDS:
+        lead = s + 1
+    else:
+        return False  # after a comma
+    return all(tokens[k].text in LEAD_WORDS for k in range(lead, a))
 
 
 def clauses(tokens: list[Token], sentence_of: list[int]) -> list[int]:
@@ -123,6 +146,9 @@ class Qualifiers:
                     only=frozenset(r.only),
                     triggers=tuple(_ids(_phrase(t)) for t in r.triggers),
                     sources=tuple(r.triggers),
+                    conditional=r.scope == "conditional",
+                    through=frozenset(r.through),
+                    pseudo=tuple(_ids(_phrase(t)) for t in r.pseudo),
                 )
             )
         self._reach = max((r.reach for r in self._rules), default=0)
@@ -150,7 +176,22 @@ class Qualifiers:
         if clause_of is None:
             clause_of = clauses(tokens, sentence_of)
         tindex = index if index is not None else TokenIndex(tokens, self._vocabulary)
-        cues: list[tuple[str, int, int, str, bool, bool, int, bool, frozenset[str]]] = []
+        # Each cue: category, where it stands, its words, its reach, and for a conditional
+        # whether it comes first and the terminators it reads through in its own clause.
+        cues: list[
+            tuple[
+                str,
+                int,
+                int,
+                str,
+                bool,
+                bool,
+                int,
+                bool,
+                frozenset[str],
+                tuple[int, frozenset[str]] | None,
+            ]
+        ] = []
         standing = sorted(
             at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
         )
@@ -167,7 +208,25 @@ class Qualifiers:
                         }
                     if sentence_of[a] not in questions:
                         continue
+                if rule.pseudo and any(
+                    seq[0] == a for ids in rule.pseudo for seq in tindex.phrase_ids(ids)
+                ):
+                    continue  # «если честно», «если что»: no condition
                 text = " ".join(tokens[k].text for k in range(a, b + 1))
+                cond: tuple[int, frozenset[str]] | None = None
+                if rule.conditional:
+                    # How far a condition reaches: its own clause (0), the one after it (1),
+                    # or, in a question that starts with it, the rest of the sentence (2).
+                    span = 0
+                    if fronted(tokens, clause_of, sentence_of, a):
+                        if questions is None:
+                            questions = {
+                                sentence_of[i]
+                                for i, tok in enumerate(tokens)
+                                if tok.punct and "?" in tok.text
+                            }
+                        span = 2 if sentence_of[a] in questions else 1
+                    cond = (span, rule.through)
                 cues.append(
                     (
                         rule.category,
@@ -179,6 +238,7 @@ class Qualifiers:
                         rule.reach,
                         rule.sentence,
                         rule.only,
+                        cond,
                     )
                 )
         owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
@@ -194,6 +254,22 @@ class Qualifiers:
                 for a, b in _occurrences(tindex, phrase):
                     stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}
+
+        def conditional(
+            a: int, b: int, m: Match, reach: int, span: int, through: frozenset[str]
+        ) -> bool:
+            """A condition covers the rest of its own clause (reading through «вдруг»,
+            «снова»); one that comes first, the clause after it too («если встану, проходит»),
+            and in a question the rest of the sentence, up to a terminator."""
+            first = m.positions[0]
+            if first <= b or first - b > reach or sentence_of[first] != sentence_of[a]:
+                return False
+            own = clause_of[a]
+            for k in range(b + 1, first):
+                if k in stops and (clause_of[k] != own or tokens[k].text not in through):
+                    return False
+            behind = clause_of[first] - own
+            return behind == 0 or (span == 1 and behind == 1) or span == 2
 
         def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
             scope = sentence_of if sent else clause_of
@@ -216,9 +292,7 @@ class Qualifiers:
         events = self._events
         # Clauses holding a dated event: a historical cue there dates the event only.
         event_clauses = (
-            {clause_of[m.positions[0]] for m in matches if m.finding in events}
-            if events
-            else set()
+            {clause_of[m.positions[0]] for m in matches if m.finding in events} if events else set()
         )
         out: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for idx, m in enumerate(matches):
@@ -228,7 +302,7 @@ class Qualifiers:
             lo_k = bisect_left(starts, m.positions[0] - self._reach - longest)
             hi_k = bisect_right(starts, m.positions[-1] + self._reach)
             for ci in sorted(by_start[lo_k:hi_k]):
-                cat, a, b, text, fwd, bwd, reach, sent, only = cues[ci]
+                cat, a, b, text, fwd, bwd, reach, sent, only, cond = cues[ci]
                 if not own.isdisjoint(range(a, b + 1)) or (only and m.finding not in only):
                     continue
                 if cat == "historical" and clause_of[m.positions[0]] in current_clauses:
@@ -241,7 +315,11 @@ class Qualifiers:
                     and clause_of[m.positions[0]] != clause_of[a]
                 ):
                     continue  # «операция месяц назад, икра болит»: the date is the operation's
-                if reaches(a, b, m, fwd, bwd, reach, sent):
+                if (
+                    conditional(a, b, m, reach, cond[0], cond[1])
+                    if cond is not None
+                    else reaches(a, b, m, fwd, bwd, reach, sent)
+                ):
                     quals.add(cat)
                     words.append(text)
             owner = owners[idx]
