@@ -183,7 +183,16 @@ def test_a_scope_finding_lowers_a_level_only_to_lift_the_out_of_scope_floor(
 def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # The one designed exception: swelling of both legs without redness, warmth or a risk
     # factor is less likely a thrombosis (NICE CKS), so it is a doctor's visit, not "today".
-    assert _negated_in_rules() <= {"bilateral"}
+    # Two more, each cited in the pack: a thyroid operation dated months or years back is the
+    # urgent calcium check, not post-operative hypocalcaemia (BAETS / NICE NG145); weakness
+    # near a botulinum injection site is the expected local effect, not spread; a low sugar
+    # already treated with sugar is a same-day call, not an ambulance (NHS hypoglycaemia).
+    assert _negated_in_rules() <= {
+        "bilateral",
+        "thyroid_surgery_long_ago",
+        "botulinum_toxin",
+        "sugar_relieved",
+    }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"
     both_red = {"calf_swelling": True, "bilateral": True, "calf_redness": True}

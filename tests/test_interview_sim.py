@@ -207,6 +207,8 @@ def test_own_patients_cover_every_rule() -> None:
         "slow_pulse_risk",
         "botulinum_spread",
         "tizanidine_stopped",
+        "hypoglycaemia_treated",
+        "botulinum_local_weakness",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}
