@@ -58,13 +58,14 @@ __all__ = [
     "settable_findings",
 ]
 
-LEVELS: tuple[str, ...] = ("self_care", "doctor", "urgent", "emergency")
+# The one order of the levels (``result.LEVELS``), least urgent first.
+LEVELS: tuple[str, ...] = result.LEVELS
 # The pack inside the package (a plain path: importlib.resources costs a cold start ~10 ms).
 SHIPPED_PACK_DIR = Path(__file__).resolve().parent / "pack"
 # Part of the snapshot key: bump when the pack's Python shape changes in a way the sources of
 # content.py, expr.py and facts.py do not show (a dependency's behaviour).
 PACK_SCHEMA_VERSION = "1"
-Level = Literal["self_care", "doctor", "urgent", "emergency"]
+Level = result.Level
 
 _CITE_RE = re.compile(
     r"^(?P<source>[a-z0-9_]+)(?::(?P<line>\d+)(?:-(?P<end>\d+))?)?(?:#(?P<section>.+))?$"

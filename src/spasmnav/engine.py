@@ -25,7 +25,7 @@ from typing import Any
 
 from . import expr as ex
 from . import result as res
-from .content import LEVELS, Pack
+from .content import Pack
 from .facts import Facts, Observation
 from .result import SCHEMA_VERSION, Assessment
 
@@ -42,7 +42,7 @@ __all__ = [
     "leading_conditions",
 ]
 
-RANK = {lv: i for i, lv in enumerate(LEVELS)}
+RANK = res.LEVEL_RANK
 TOP_CONDITIONS_FOR_CARE = 3
 # Medicine cards follow only the leading explanation: the top condition plus any whose raw
 # score is within this margin of it (about half a typical clue), never a third-ranked guess.
@@ -968,7 +968,7 @@ class Engine:
         # thrombus). Self-help, exercises and medicines only for what SpasmNav assesses.
         exercises: dict[str, res.Exercise] = {}
         medicines: dict[str, res.MedicineCard] = {}
-        routine = in_scope and level in ("self_care", "doctor")
+        routine = in_scope and level not in res.URGENT_LEVELS
         if level != "emergency" and in_scope:
             care = self._condition_care_items
             for score in conditions[:TOP_CONDITIONS_FOR_CARE]:

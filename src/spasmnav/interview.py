@@ -79,7 +79,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import expr as ex
 from . import result as res
-from .content import LEVELS, Pack, Question
+from .content import Pack, Question
 from .engine import Engine, Observation
 from .language import MAX_TEXT_CHARS, TextError, Understanding
 from .result import Assessment
@@ -136,7 +136,7 @@ P_YES = 0.3  # prior of «да» to an ordinary yes/no question
 AnswerValue: TypeAlias = bool | float | str | list[str] | None
 Subject = Literal["self", "other"]
 
-RANK = {lv: i for i, lv in enumerate(LEVELS)}
+RANK = res.LEVEL_RANK
 EMERGENCY = RANK["emergency"]
 URGENT = RANK["urgent"]
 

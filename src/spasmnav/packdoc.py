@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from . import expr as ex
 from .content import LEVELS, SECTIONS, Citation, Pack
 from .presenter import EXERCISE_LABELS
+from .result import LEVEL_RANK
 
 __all__ = ["describe_expr", "pack_summary", "render_pack"]
 
@@ -236,8 +237,7 @@ def _render_rules(doc: _Doc, pack: Pack) -> None:
         "Итоговый уровень — самый срочный из сработавших правил; среди них врача выбирает "
         "правило с наибольшим приоритетом."
     )
-    rank = {lv: i for i, lv in enumerate(LEVELS)}
-    ordered = sorted(pack.rules, key=lambda r: (-rank[r.level], -r.priority))
+    ordered = sorted(pack.rules, key=lambda r: (-LEVEL_RANK[r.level], -r.priority))
     for level in reversed(LEVELS):
         rules = [r for r in ordered if r.level == level]
         if not rules:
@@ -258,7 +258,7 @@ def _render_rules(doc: _Doc, pack: Pack) -> None:
 
 def _render_levels(doc: _Doc, pack: Pack) -> None:
     doc.h(2, "Уровни срочности")
-    for lv in sorted(pack.levels, key=lambda x: LEVELS.index(x.id)):
+    for lv in sorted(pack.levels, key=lambda x: LEVEL_RANK[x.id]):
         doc.h(3, f"{lv.title} ({_code(lv.id)})")
         doc.p(lv.action)
         doc.p(_cites(pack, lv.cite))

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from .result import (
     EXERCISE_PARAMETERS,
+    LEVELS,
+    URGENT_LEVELS,
     Advice,
     Assessment,
     Citation,
@@ -80,6 +82,7 @@ LEVEL_WORDS: Mapping[Level, LevelWords] = {
     "doctor": LevelWords("К ВРАЧУ", "🩺", "doctor", "bold white on blue"),
     "self_care": LevelWords("НАБЛЮДАТЬ", "✓", "check", "bold white on green"),
 }
+assert set(LEVEL_WORDS) == set(LEVELS)
 
 
 def level_words(level: str) -> LevelWords:
@@ -244,7 +247,7 @@ def _now_items(a: Assessment, advice: Sequence[Advice], *, check: bool) -> tuple
     helps = [x for x in advice if x.kind == "self_help"]
     visits = [x for x in advice if x.kind == "visit"]
     out += [NowItem(x.title, short_text(x.text), x.kind) for x in helps[:1]]
-    if a.exercises and a.level in ("self_care", "doctor"):
+    if a.exercises and a.level not in URGENT_LEVELS:
         x = a.exercises[0]
         out.append(NowItem(f"С таймером: {x.title}", "", "exercise", f"/exercises/{x.id}"))
     out += [NowItem(x.title, short_text(x.text), x.kind) for x in visits[:1]]

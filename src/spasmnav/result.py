@@ -15,12 +15,15 @@ import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
 import orjson
 
 __all__ = [
+    "LEVELS",
+    "LEVEL_RANK",
     "SCHEMA_VERSION",
+    "URGENT_LEVELS",
     "Advice",
     "AskedQuestion",
     "Assessment",
@@ -45,6 +48,12 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 Level: TypeAlias = Literal["self_care", "doctor", "urgent", "emergency"]
+# The one order of the levels, least urgent first; every other order and rank derives from it.
+LEVELS: tuple[Level, ...] = get_args(Level)
+# A level's place in that order (compare urgency by rank, not by name).
+LEVEL_RANK: Mapping[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
+# The levels that need care today or at once (the diary's «urgent in the last weeks»).
+URGENT_LEVELS: tuple[Level, ...] = LEVELS[LEVELS.index("urgent") :]
 AnswerValue: TypeAlias = bool | float | int | str | list[str] | None
 JsonObject: TypeAlias = dict[str, Any]
 T = TypeVar("T")

@@ -199,8 +199,10 @@ def list_(
         out.print("Эпизодов пока нет. Записать: spasmnav diary add cramp --leg left -i 6")
         return
     table = Table(title=f"Эпизоды (показано {len(episodes)} из {total})", show_lines=False)
-    for col, justify in LIST_COLUMNS:
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for column in LIST_COLUMNS:
+        table.add_column(
+            column.header, justify="right" if column.right else "left", overflow="fold"
+        )
     for e in episodes:
         table.add_row(*episode_view(e).cells())
     out.print(table)

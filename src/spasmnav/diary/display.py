@@ -4,9 +4,10 @@ table and the doctor's report's table of episodes.
 
 The words come from the model's titles (kinds, legs, triggers) and ``wording.duration``; each
 edge picks its layout (:attr:`EpisodeView.summary`, :attr:`EpisodeView.line`,
-:meth:`EpisodeView.cells`) instead of re-deriving the words from the record. Any field of any
-record reads through :func:`field_words`, from its declaration (``Info.words``,
-``Info.minutes``, its type): a field added to a model is worded without a change here.
+:meth:`EpisodeView.cells`, whose columns each field declares: ``Info.listed``) instead of
+re-deriving the words from the record. Any field of any record reads through
+:func:`field_words`, from its declaration (``Info.words``, ``Info.minutes``, its type): a
+field added to a model is worded without a change here.
 """
 
 from __future__ import annotations
@@ -19,22 +20,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import wording
-from .fields import info
+from .fields import ListColumn, info, list_columns
 from .models import KIND_TITLES, LEG_TITLES, TRIGGER_TITLES, Episode
 
-__all__ = ["LIST_COLUMNS", "EpisodeView", "episode_view", "field_words", "record_cells"]
+__all__ = ["LIST_COLUMNS", "EpisodeView", "episode_view", "field_words", "list_cells"]
 
-# The terminal's table of episodes (``spasmnav diary list``): header and alignment.
-LIST_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("№", "right"),
-    ("Когда", "left"),
-    ("Что", "left"),
-    ("Нога", "left"),
-    ("Сила", "right"),
-    ("Длит.", "right"),
-    ("Провокаторы", "left"),
-    ("Заметки", "left"),
-)
+# The terminal's table of episodes (``spasmnav diary list``), from the episode's
+# ``Info.listed`` declarations.
+LIST_COLUMNS: tuple[ListColumn, ...] = list_columns(Episode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +76,7 @@ class EpisodeView:
 
     def cells(self) -> tuple[str, ...]:
         """The row of the terminal's table (``LIST_COLUMNS``)."""
-        e = self.e
-        marks = [
-            m
-            for m, on in (("мешал спать", e.disturbs_sleep), ("мешал ходить", e.disturbs_walking))
-            if on
-        ]
-        notes = "; ".join(
-            x for x in (*marks, e.place, e.helped and f"помогло: {e.helped}", e.note) if x
-        )
-        return (
-            str(e.id),
-            f"{e.started_at:%d.%m.%Y %H:%M}",
-            self.kind,
-            self.leg or "—",
-            "—" if e.intensity is None else str(e.intensity),
-            "—" if self.duration is None else self.duration,
-            ", ".join(self.triggers) or "—",
-            notes or "—",
-        )
+        return list_cells(self.e, LIST_COLUMNS)
 
 
 def episode_view(e: Episode) -> EpisodeView:
@@ -137,7 +112,21 @@ def field_words(model: type[BaseModel], name: str, value: Any, *, empty: str = "
     return str(value)
 
 
-def record_cells(record: BaseModel, names: Sequence[str], *, empty: str = "—") -> tuple[str, ...]:
-    """The words of ``record``'s fields ``names``, in that order (:func:`field_words`)."""
+def list_cells(record: BaseModel, columns: Sequence[ListColumn]) -> tuple[str, ...]:
+    """The row of ``record`` in the terminal's table (``fields.list_columns``): each part's
+    words (:func:`field_words`; a yes/no part its mark when yes), joined by «; », «—» for
+    nothing."""
     model = type(record)
-    return tuple(field_words(model, n, getattr(record, n), empty=empty) for n in names)
+    cells = []
+    for column in columns:
+        words = []
+        for name, listed in column.parts:
+            value = getattr(record, name)
+            if listed.mark is not None:
+                said = listed.mark if value else ""
+            else:
+                said = field_words(model, name, value, empty="")
+            if said:
+                words.append(listed.prefix + said)
+        cells.append("; ".join(words) or "—")
+    return tuple(cells)

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import wording
 from ..presenter import level_words
+from ..result import LEVELS
 from .fields import info
 from .models import Assessment as AssessmentModel
 from .models import Record
@@ -44,11 +45,8 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-_LEVELS = frozenset({"emergency", "urgent", "doctor", "self_care"})
-
-
 def _level(value: Any) -> str:
-    return level_words(value).badge.capitalize() if value in _LEVELS else str(value)
+    return level_words(value).badge.capitalize() if value in LEVELS else str(value)
 
 
 def _in_minutes(seconds: int) -> float:

@@ -40,6 +40,8 @@ __all__ = [
     "CliOption",
     "Column",
     "Info",
+    "ListColumn",
+    "Listed",
     "ReportColumn",
     "Shapes",
     "allows_none",
@@ -51,11 +53,13 @@ __all__ = [
     "field_titles",
     "flag_columns",
     "info",
+    "list_columns",
     "max_length",
     "not_clearable",
     "plain_type",
     "read_shape",
     "report_columns",
+    "stats_columns",
 ]
 
 
@@ -95,6 +99,26 @@ class Column:
     """Relative width (the table spans the page; the shipped widths add up to 180 mm)."""
     rank: int = 100
     """Where the column stands (lower first; equal ranks keep field order)."""
+    empty: str = "—"
+    """What the report says for nothing («не указан»)."""
+    aside: Callable[[Any, dt.date], str] | None = None
+    """Words after a value, given the report's day (a year of birth: the age)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """The field's part of the terminal's table of records (``spasmnav diary list``;
+    ``Info.listed``). Fields of one ``header`` share its column, their words joined by «; »
+    in ``rank`` order; the column stands at the rank of its first part."""
+
+    header: str
+    rank: int
+    right: bool = False
+    """Aligned right (numbers)."""
+    mark: str | None = None
+    """A yes/no field's words when yes (no says nothing)."""
+    prefix: str = ""
+    """Words before the value («помогло: »)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +160,12 @@ class Info:
     report: Column | None = Column()
     """Its column in the doctor's report (:func:`report_columns`); None: not in the table
     (the report shows what a doctor reads at a glance; every field is in the exports)."""
+    listed: Listed | None = None
+    """Its part of the terminal's table of records (:func:`list_columns`); None: not there."""
+    stats: int | None = None
+    """An input of the per-day statistics of trends (``spasmnav.diary.orm.day_sums``): its
+    place in the covering index that the per-day scan reads alone (:func:`stats_columns`;
+    revision 0002 wrote that index, so a change here needs a migration)."""
     fhir: tuple[str, str] | None = None
     """The field as a component of its FHIR Observation: the code and its display in
     SpasmNav's code system (``spasmnav.diary.fhir``); a set of codes is one component each
@@ -232,6 +262,22 @@ def not_clearable(model: type[BaseModel]) -> tuple[str, ...]:
         name
         for name, field in model.model_fields.items()
         if info(field).api and not allows_none(field.annotation)
+    )
+
+
+def stats_columns(model: type[BaseModel]) -> tuple[str, ...]:
+    """The stored columns of the fields marked ``Info.stats``, in that order (a set of codes
+    gives its boolean columns, in the codes' order)."""
+    marked = sorted(
+        (meta.stats, index, name)
+        for index, (name, field) in enumerate(model.model_fields.items())
+        if (meta := info(field)).stats is not None
+    )
+    flags = flag_columns(model)
+    return tuple(
+        column
+        for _, _, name in marked
+        for column in (flags[name].values() if name in flags else (name,))
     )
 
 
@@ -482,11 +528,14 @@ def cli_options(model: type[BaseModel], *, edit: bool = False) -> tuple[CliOptio
 
 
 class ReportColumn(NamedTuple):
-    """One column of the doctor's report's table of records: the field, header, width."""
+    """One column of the doctor's report's table of records (or one line of its list of the
+    profile's fields): the field, header, width, the words for nothing and after a value."""
 
     field: str
     header: str
     width: float
+    empty: str = "—"
+    aside: Callable[[Any, dt.date], str] | None = None
 
 
 def report_columns(model: type[BaseModel]) -> tuple[ReportColumn, ...]:
@@ -499,5 +548,40 @@ def report_columns(model: type[BaseModel]) -> tuple[ReportColumn, ...]:
         if not meta.table or meta.report is None:
             continue
         header = meta.report.header or meta.header or meta.title[:1].upper() + meta.title[1:]
-        ranked.append((meta.report.rank, index, ReportColumn(name, header, meta.report.width)))
+        column = meta.report
+        ranked.append(
+            (
+                column.rank,
+                index,
+                ReportColumn(name, header, column.width, column.empty, column.aside),
+            )
+        )
     return tuple(c for _, _, c in sorted(ranked, key=lambda r: r[:2]))
+
+
+# --- the terminal's list ---------------------------------------------------------------------
+
+
+class ListColumn(NamedTuple):
+    """One column of the terminal's table of records: its header, alignment and the fields
+    whose words it shows (with how each is worded), in order."""
+
+    header: str
+    right: bool
+    parts: tuple[tuple[str, Listed], ...]
+
+
+def list_columns(model: type[BaseModel]) -> tuple[ListColumn, ...]:
+    """The columns of ``spasmnav diary list``'s table of ``model`` records: every field with
+    an ``Info.listed``, grouped by header, in rank order (equal ranks keep field order)."""
+    marked = sorted(
+        (meta.listed.rank, index, name, meta.listed)
+        for index, (name, field) in enumerate(model.model_fields.items())
+        if (meta := info(field)).listed is not None
+    )
+    columns: dict[str, list[tuple[str, Listed]]] = {}
+    for _, _, name, listed in marked:
+        columns.setdefault(listed.header, []).append((name, listed))
+    return tuple(
+        ListColumn(header, parts[0][1].right, tuple(parts)) for header, parts in columns.items()
+    )

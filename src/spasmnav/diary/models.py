@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import Cli, Column, Info, check_described, field_titles
+from .fields import Cli, Column, Info, Listed, check_described, field_titles
 
 __all__ = [
     "FIELD_TITLES",
@@ -311,9 +311,11 @@ _WHEN = Info(
     header="Дата и время",
     cli=Cli(("--at", "--when"), help=WHEN_HELP, edit_help=WHEN_HELP, rank=5),
     report=Column("Когда", width=29, rank=0),
+    listed=Listed("Когда", 10),
 )
 # A record's note: in every export, not in the doctor's table (the report quotes none).
-_NOTE = Info("заметка", text=True, cli=Cli(rank=10), report=None)
+# In the terminal's list, the last of an episode's notes.
+_NOTE = Info("заметка", text=True, cli=Cli(rank=10), report=None, listed=Listed("Заметки", 74))
 
 
 class Record(_Described):
@@ -327,7 +329,16 @@ class Record(_Described):
     table: ClassVar[str]
     time_field: ClassVar[str]
 
-    id: Annotated[int | None, Info("номер", table=False, api=False, primary_key=True)] = None
+    id: Annotated[
+        int | None,
+        Info(
+            "номер",
+            table=False,
+            api=False,
+            primary_key=True,
+            listed=Listed("№", 0, right=True),
+        ),
+    ] = None
     uid: Annotated[
         str,
         Field(min_length=1, max_length=36),
@@ -378,6 +389,7 @@ _TRIGGERS = Info(
         rank=6,
     ),
     report=Column("Провокаторы", width=36, rank=6),
+    listed=Listed("Провокаторы", 60),
 )
 _LEG = Info(
     "нога",
@@ -390,6 +402,7 @@ _LEG = Info(
         rank=1,
     ),
     report=Column("Нога", width=13, rank=1),
+    listed=Listed("Нога", 30),
 )
 
 
@@ -408,6 +421,8 @@ class Episode(Record):
             length=16,
             cli=Cli(help="Что было: {choices}", parse=parse_kind, argument=True, rank=0),
             report=Column("Что", width=30, rank=2),
+            listed=Listed("Что", 20),
+            stats=0,
         ),
     ]
     leg: Annotated[Leg | None, _LEG] = None
@@ -419,6 +434,7 @@ class Episode(Record):
             fhir=("place", "Где"),
             cli=Cli(help="Где именно: икра, стопа, бедро…", edit_help="Где именно.", rank=2),
             report=None,
+            listed=Listed("Заметки", 72),
         ),
     ] = None
     duration_seconds: Annotated[
@@ -433,6 +449,7 @@ class Episode(Record):
             fhir=("duration", "Длительность"),
             cli=Cli(("--duration", "-d"), help="Сколько длилось: 30с, 2мин, 1:30.", rank=4),
             report=Column("Сколько", width=17, rank=4),
+            listed=Listed("Длит.", 50, right=True),
         ),
     ] = None
     intensity: Annotated[
@@ -445,6 +462,8 @@ class Episode(Record):
             fhir=("intensity", "Сила, от 0 до 10"),
             cli=Cli(("--intensity", "-i"), help="Сила от 0 до 10.", edit_help="Сила 0–10.", rank=3),
             report=Column("Сила 0–10", width=15, rank=3),
+            listed=Listed("Сила", 40, right=True),
+            stats=1,
         ),
     ] = None
     helped: Annotated[
@@ -456,9 +475,11 @@ class Episode(Record):
             fhir=("helped", "Что помогло"),
             cli=Cli(rank=7),
             report=Column(width=40, rank=5),
+            listed=Listed("Заметки", 73, prefix="помогло: "),
         ),
     ] = None
-    triggers: Annotated[tuple[Trigger, ...], _TRIGGERS] = ()
+    # The day notes' triggers are no input of the episodes' per-day scan.
+    triggers: Annotated[tuple[Trigger, ...], dataclasses.replace(_TRIGGERS, stats=4)] = ()
     disturbs_sleep: Annotated[
         bool,
         Info(
@@ -466,6 +487,8 @@ class Episode(Record):
             fhir=("disturbs-sleep", "Мешает спать"),
             cli=Cli(("--sleep",), help="Помешало спать.", edit_help="Мешал ли спать.", rank=8),
             report=None,
+            stats=2,
+            listed=Listed("Заметки", 70, mark="мешал спать"),
         ),
     ] = False
     disturbs_walking: Annotated[
@@ -475,6 +498,8 @@ class Episode(Record):
             fhir=("disturbs-walking", "Мешает ходить"),
             cli=Cli(("--walking",), help="Помешало ходить.", edit_help="Мешал ли ходить.", rank=9),
             report=None,
+            stats=3,
+            listed=Listed("Заметки", 71, mark="мешал ходить"),
         ),
     ] = False
 
@@ -710,19 +735,40 @@ class ScaleScore(Record):
         return self
 
 
+def _age(birth_year: int, today: dt.date) -> str:
+    return f" (около {today.year - birth_year} лет)"
+
+
 class Profile(_Described):
-    """What the person chose to tell about themselves; every field is optional."""
+    """What the person chose to tell about themselves; every field is optional. Its
+    ``Info.report`` words the «Кто» block of the doctor's report (``report._who``)."""
 
     birth_year: Annotated[
         int | None,
         Field(ge=1900, le=2100),
-        Info("год рождения", cli=Cli(upper=lambda: dt.date.today().year)),
+        Info(
+            "год рождения",
+            cli=Cli(upper=lambda: dt.date.today().year),
+            report=Column(empty="не указан", aside=_age),
+        ),
     ] = None
-    stroke_date: Annotated[dt.date | None, Info("дата инсульта")] = None
-    diabetes: Annotated[bool | None, Info("диабет")] = None
-    thyroid_surgery: Annotated[bool | None, Info("операция на щитовидной железе")] = None
-    pregnancy: Annotated[bool | None, Info("беременность")] = None
-    diuretics: Annotated[bool | None, Info("мочегонные")] = None
+    stroke_date: Annotated[
+        dt.date | None, Info("дата инсульта", report=Column("Инсульт", empty="не указан"))
+    ] = None
+    diabetes: Annotated[
+        bool | None, Info("диабет", report=Column("Сахарный диабет", empty="не указано"))
+    ] = None
+    thyroid_surgery: Annotated[
+        bool | None,
+        Info(
+            "операция на щитовидной железе",
+            report=Column("Операция на щитовидной", empty="не указано"),
+        ),
+    ] = None
+    pregnancy: Annotated[bool | None, Info("беременность", report=Column(empty="не указано"))] = (
+        None
+    )
+    diuretics: Annotated[bool | None, Info("мочегонные", report=Column(empty="не указано"))] = None
     medicines: Annotated[
         list[str],
         Info(
@@ -731,6 +777,7 @@ class Profile(_Described):
                 ("--medicine",),
                 edit_help="Лекарство, которое принимаете сейчас (можно несколько).",
             ),
+            report=Column("Лекарства (со слов)", empty="не указаны"),
         ),
     ] = Field(default_factory=list)
 

@@ -43,7 +43,15 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from .fields import allows_none, bounds, flag_columns, info, max_length, plain_type
+from .fields import (
+    allows_none,
+    bounds,
+    flag_columns,
+    info,
+    max_length,
+    plain_type,
+    stats_columns,
+)
 from .models import (
     KINDS,
     TRIGGERS,
@@ -97,15 +105,9 @@ NAMING = {
 TRIGGER_COLUMNS: dict[str, str] = flag_columns(Episode)["triggers"]
 assert tuple(TRIGGER_COLUMNS) == TRIGGERS
 
-STATS_INDEX_COLUMNS: tuple[str, ...] = (
-    "person_id",
-    "day",
-    "kind",
-    "intensity",
-    "disturbs_sleep",
-    "disturbs_walking",
-    *TRIGGER_COLUMNS.values(),
-)
+# The covering index of the per-day scan: the person, the day, then the episode's fields
+# marked as inputs of the per-day statistics (``Info.stats``).
+STATS_INDEX_COLUMNS: tuple[str, ...] = ("person_id", "day", *stats_columns(Episode))
 
 
 class Base(DeclarativeBase):

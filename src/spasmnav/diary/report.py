@@ -27,9 +27,9 @@ from matplotlib.figure import Figure
 from .. import wording
 from ..result import AssessmentDigest
 from .analytics import PERSISTENCE_DAYS, Analysis, analyse, fmt_number
-from .display import record_cells
+from .display import field_words
 from .feedback import assess_diary
-from .fields import report_columns
+from .fields import ReportColumn, report_columns
 from .models import (
     KIND_TITLES,
     LEG_TITLES,
@@ -47,6 +47,8 @@ from .plots import episodes_chart, intensity_chart
 from .store import Store
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ..core import Navigator
 
 __all__ = [
@@ -67,10 +69,6 @@ DISCLAIMER = (
     "Сводка составлена программой SpasmNav по записям самого человека. Это не диагноз и не "
     "назначение: решения о диагнозе, обследовании и лечении принимает врач."
 )
-
-
-def _yes_no(value: bool | None) -> str:
-    return "не указано" if value is None else ("да" if value else "нет")
 
 
 def _date(value: dt.date | None) -> str:
@@ -186,20 +184,21 @@ class _Doc(FPDF):
 
 
 def _who(profile: Profile, today: dt.date) -> list[tuple[str, str]]:
-    age = f" (около {today.year - profile.birth_year} лет)" if profile.birth_year else ""
-    rows = [
-        ("Год рождения", f"{profile.birth_year or 'не указан'}{age}"),
-        ("Инсульт", _date(profile.stroke_date) if profile.stroke_date else "не указан"),
-        ("Сахарный диабет", _yes_no(profile.diabetes)),
-        ("Операция на щитовидной", _yes_no(profile.thyroid_surgery)),
-        ("Беременность", _yes_no(profile.pregnancy)),
-        ("Мочегонные", _yes_no(profile.diuretics)),
+    """The «Кто» block: a line for each field of the profile with an ``Info.report``, headed,
+    ordered and worded by its declaration (``fields.report_columns``, ``display.field_words``)."""
+    return [
         (
-            "Лекарства (со слов)",
-            "; ".join(profile.medicines) if profile.medicines else "не указаны",
-        ),
+            c.header,
+            _cell(profile, c) + (c.aside(value, today) if c.aside and value is not None else ""),
+        )
+        for c in report_columns(type(profile))
+        for value in (getattr(profile, c.field),)
     ]
-    return rows
+
+
+def _cell(record: BaseModel, column: ReportColumn) -> str:
+    value = getattr(record, column.field)
+    return field_words(type(record), column.field, value, empty=column.empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +214,10 @@ def record_table(records: Sequence[Record], *, model: type[Record] = Episode) ->
     """The report's table of ``model`` records: its columns derived from the model's fields
     (``fields.report_columns``), each cell in the presenter's words (``display.field_words``)."""
     columns = report_columns(model)
-    names = [c.field for c in columns]
     return RecordTable(
         headers=tuple(c.header for c in columns),
         widths=tuple(c.width for c in columns),
-        rows=tuple(record_cells(r, names) for r in records),
+        rows=tuple(tuple(_cell(r, c) for c in columns) for r in records),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..result import URGENT_LEVELS
 from .analytics import DayAggregate, adherence, symptom_duration_days, trend
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
 RECENT_DAYS = 28
 WINDOW_DAYS = 180
 ADHERENCE_DAYS = 14
-URGENT_LEVELS = ("urgent", "emergency")
 
 # The facts the query returns first, in this order; the per-day columns follow them.
 FACTS = (

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..diary.orm import Base, PersonRow, RollupRow
 from ..diary.store import Store
+from ..result import LEVEL_RANK
 from .accounts import Account, UserRow
 
 __all__ = [
@@ -58,7 +59,6 @@ SILENT_DAYS = 14
 RECENT_DAYS = 28
 PERSISTENT_DAYS = 21
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed
-LEVEL_RANK = {"emergency": 4, "urgent": 3, "doctor": 2, "self_care": 1}
 
 ACCESS_TITLES = {
     "list": "видел(а) сводку в списке пациентов",
@@ -267,7 +267,7 @@ class PatientSummary:
 
     @property
     def attention(self) -> tuple[int, int]:
-        return (sum(a.weight for a in self.alerts), LEVEL_RANK.get(self.level or "", 0))
+        return (sum(a.weight for a in self.alerts), LEVEL_RANK.get(self.level or "", -1))
 
 
 def _hash_code(code: str) -> str:

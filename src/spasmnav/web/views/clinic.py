@@ -27,7 +27,7 @@ from ...diary.models import (
     explain_validation,
 )
 from ...presenter import level_words, present
-from ...result import AssessmentDigest
+from ...result import LEVELS, AssessmentDigest
 from ..accounts import AccountError, check_new_credentials
 from ..clinic import ACCESS_TITLES, ALERTS, ClinicError, PatientSummary
 from ..deps import AdminDep, ClinicianDep, CoreDep, CsrfProtected, PersonDep, StoreDep
@@ -40,7 +40,8 @@ __all__ = ["router"]
 router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
 
 PatientId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Номер пациента")]
-LEVEL_TITLES = {"emergency": "срочно", "urgent": "сегодня", "doctor": "к врачу", "self_care": ""}
+# The filter's levels, most urgent first.
+FILTER_LEVELS = tuple(reversed(LEVELS))
 FILTERS = {
     "": "все",
     "alerts": "есть сигналы",
@@ -194,7 +195,7 @@ def patients(
     now = dt.datetime.now()
     everyone = clinic.patients(clinician=clinician, now=now)
     flt = filter if filter in FILTERS else ""
-    level = level if level in LEVEL_TITLES else ""
+    level = level if level in FILTER_LEVELS else ""
     q = q.strip()[:100]
     shown = [p for p in everyone if _matches(p, flt, level, q)]
     clinic.log(clinician=clinician, person_ids=[p.person_id for p in shown], what="list")
@@ -208,7 +209,7 @@ def patients(
             "filters": FILTERS,
             "filter": flt,
             "level": level,
-            "levels": [(k, level_words(k).badge) for k in LEVEL_TITLES],
+            "levels": [(k, level_words(k).badge) for k in FILTER_LEVELS],
             "q": q,
             "message": {"linked": "Пациент добавлен в ваш список."}.get(
                 request.query_params.get("done", "")
