@@ -16,28 +16,8 @@ from __future__ import annotations
 
 import pytest
 
+import reading_helpers
 from spasmnav import understand
-from spasmnav.assessing import assess_text
-
-
-def _state(text: str, finding: str) -> str:
-    obs = understand(text).facts.get(finding)
-    assert obs is not None, f"{finding} not read from «{text}»"
-    if obs.present is True:
-        return "current"
-    if obs.present is False:
-        return "negated"
-    for q in ("other", "hypothetical", "historical"):
-        if q in obs.qualifiers:
-            return q
-    raise AssertionError(obs)
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
-
 
 # --- 1. the scope of «если» ------------------------------------------------------------------
 
@@ -72,7 +52,7 @@ CONDITIONS: list[tuple[str, str, str]] = [
 
 @pytest.mark.parametrize(("text", "finding", "expected"), CONDITIONS)
 def test_a_condition_covers_its_own_clause(text: str, finding: str, expected: str) -> None:
-    assert _state(text, finding) == expected
+    assert reading_helpers.state(text, finding) == expected
 
 
 def test_signs_listed_after_a_condition_still_call_an_ambulance() -> None:
@@ -80,12 +60,12 @@ def test_signs_listed_after_a_condition_still_call_an_ambulance() -> None:
         "Принимаю флуоксетин, вчера добавили трамадол от боли в спине. Сегодня дрожь, ноги сами"
         " дёргаются, особенно если стукнуть по колену, понос, пот градом, пульс 120."
     )
-    assert _level(text) == "emergency"
+    assert reading_helpers.level(text) == "emergency"
     for hypothetical in (
         "если вдруг отнимется рука, это инсульт?",
         "А если у мамы после инсульта вдруг снова отнимется нога — что делать, куда звонить?",
     ):
-        assert _level(hypothetical) != "emergency", hypothetical
+        assert reading_helpers.level(hypothetical) != "emergency", hypothetical
 
 
 # --- 2. an old operation is not a recent one -------------------------------------------------
@@ -103,14 +83,17 @@ SURGERY: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("text", "expected"), SURGERY)
 def test_an_operation_is_recent_unless_dated_long_ago(text: str, expected: str) -> None:
-    assert _state(text, "recent_surgery") == expected
+    assert reading_helpers.state(text, "recent_surgery") == expected
 
 
 def test_a_calf_after_a_recent_operation_is_checked_today() -> None:
-    assert _level("неделю назад прооперировали колено, икра болит") == "urgent"
+    assert reading_helpers.level("неделю назад прооперировали колено, икра болит") == "urgent"
     # the date is the operation's: the calf hurts now
-    assert _level("операция на колене месяц назад, икра болит и отекла") == "urgent"
-    assert _level("операция на колене была в 2019, икра болит") not in ("urgent", "emergency")
+    assert reading_helpers.level("операция на колене месяц назад, икра болит и отекла") == "urgent"
+    assert reading_helpers.level("операция на колене была в 2019, икра болит") not in (
+        "urgent",
+        "emergency",
+    )
 
 
 # --- 3. cramps with tingling long after thyroid surgery -------------------------------------
@@ -132,7 +115,7 @@ THYROID: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("text", "level"), THYROID)
 def test_thyroid_surgery_cramps_by_when(text: str, level: str) -> None:
-    assert _level(text) == level
+    assert reading_helpers.level(text) == level
 
 
 # --- 4. both legs swelling is not a one-sided clot sign -------------------------------------
@@ -152,7 +135,7 @@ SWELLING: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("text", "level"), SWELLING)
 def test_swelling_of_both_legs_by_number(text: str, level: str) -> None:
-    assert _level(text) == level
+    assert reading_helpers.level(text) == level
 
 
 # --- 5. words split by dictation --------------------------------------------------------------
@@ -178,5 +161,5 @@ def test_a_word_split_in_two_is_read_whole(text: str, finding: str, words: str) 
 
 def test_two_known_words_are_not_joined() -> None:
     # «не» and «сводит» are words of their own: nothing to join, the negation stands
-    assert _state("ногу не сводит, просто ноет", "cramp") == "negated"
-    assert _state("ноги дёргаются, пот градом", "drenching_sweat") == "current"
+    assert reading_helpers.state("ногу не сводит, просто ноет", "cramp") == "negated"
+    assert reading_helpers.state("ноги дёргаются, пот градом", "drenching_sweat") == "current"

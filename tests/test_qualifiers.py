@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+import reading_helpers
 from spasmnav import understand
 from spasmnav.assessing import assess_text
 
@@ -109,24 +110,9 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 
-def _state(text: str, finding: str) -> str:
-    u = understand(text)
-    obs = u.facts.get(finding)
-    assert obs is not None, f"{finding} not read from «{text}»: {sorted(u.facts)}"
-    if obs.present is True:
-        return "current"
-    if obs.present is False:
-        return "negated"
-    assert obs.qualifiers, f"{finding} unknown without a qualifier in «{text}»"
-    for q in ("other", "hypothetical", "historical"):
-        if q in obs.qualifiers:
-            return q
-    raise AssertionError(obs)
-
-
 @pytest.mark.parametrize(("text", "finding", "expected"), CASES, ids=[c[0][:40] for c in CASES])
 def test_qualifier(text: str, finding: str, expected: str) -> None:
-    assert _state(text, finding) == expected
+    assert reading_helpers.state(text, finding) == expected
 
 
 def test_qualified_findings_show_their_cue_words() -> None:
