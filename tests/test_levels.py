@@ -34,3 +34,31 @@ def test_every_table_keyed_by_level_has_every_level() -> None:
     assert set(fhir.INDICATORS) == levels
     assert {lv.id for lv in default_navigator().pack.levels} == levels
     assert tuple(reversed(result.LEVELS)) == FILTER_LEVELS  # the clinic's filter: most urgent first
+
+
+# --- the exercise's parameters: one order, every typed shape of an exercise follows it --------
+
+
+def _parameters_between(names: list[str]) -> tuple[str, ...]:
+    """The fields between ``instructions`` and ``caution``: where each shape keeps them."""
+    return tuple(names[names.index("instructions") + 1 : names.index("caution")])
+
+
+def test_every_exercise_shape_has_the_parameters_in_their_order() -> None:
+    import dataclasses
+
+    from spasmnav.presenter import EXERCISE_LABELS
+    from spasmnav.web.views.schemas import Exercise as ApiExercise
+
+    assert tuple(EXERCISE_LABELS) == result.EXERCISE_PARAMETERS
+    shapes = {
+        "result": [f.name for f in dataclasses.fields(result.Exercise)],
+        "content": list(content.Exercise.__annotations__),
+        "api": list(ApiExercise.model_fields),
+    }
+    for shape, names in shapes.items():
+        assert _parameters_between(names) == result.EXERCISE_PARAMETERS, shape
+    # The card the pack hands out carries every parameter it declares.
+    x = next(e for e in default_navigator().pack.exercises if e.hold_seconds)
+    card = x.card(default_navigator().pack)
+    assert all(getattr(card, p) == getattr(x, p) for p in result.EXERCISE_PARAMETERS)

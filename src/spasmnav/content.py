@@ -479,12 +479,7 @@ class Exercise(_Model):
             title=self.title,
             goal=self.goal,
             instructions=self.instructions,
-            repetitions=self.repetitions,
-            hold_seconds=self.hold_seconds,
-            sets_per_day=self.sets_per_day,
-            distance=self.distance,
-            duration_minutes=self.duration_minutes,
-            per_week=self.per_week,
+            **{name: getattr(self, name) for name in result.EXERCISE_PARAMETERS},
             caution=self.caution,
             sources=pack.cite(self.cite),
         )

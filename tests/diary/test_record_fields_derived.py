@@ -28,6 +28,7 @@ from spasmnav.diary.fields import (
     list_columns,
     report_columns,
     stats_columns,
+    text_length,
 )
 from spasmnav.diary.models import Episode, Profile
 from spasmnav.diary.orm import STATS_INDEX_COLUMNS, Base, EpisodeRow, day_sums
@@ -249,3 +250,22 @@ def test_a_new_stats_field_joins_the_index_in_its_place() -> None:
     assert columns[-len(flag_columns(Scored)["triggers"]) :] == tuple(
         flag_columns(Scored)["triggers"].values()
     )
+
+
+# --- the longest text a form may send ---------------------------------------------------------
+
+
+def test_the_clinics_form_limits_are_the_stored_lengths() -> None:
+    from spasmnav.diary.models import ScaleScore
+    from spasmnav.diary.orm import ScaleScoreRow
+    from spasmnav.web.views import clinic
+
+    table: Any = ScaleScoreRow.__table__
+    for name, limit in (
+        ("score", clinic._SCORE_LENGTH),
+        ("leg", clinic._LEG_LENGTH),
+        ("muscle", clinic._MUSCLE_LENGTH),
+    ):
+        assert limit == text_length(ScaleScore, name) == table.c[name].type.length, name
+    assert text_length(Episode, "note") is not None  # a max_length on a TEXT column
+    assert text_length(Episode, "started_at") is None

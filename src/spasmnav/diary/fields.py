@@ -53,6 +53,7 @@ __all__ = [
     "field_titles",
     "flag_columns",
     "info",
+    "kept_texts",
     "list_columns",
     "max_length",
     "not_clearable",
@@ -60,6 +61,7 @@ __all__ = [
     "read_shape",
     "report_columns",
     "stats_columns",
+    "text_length",
 ]
 
 
@@ -162,6 +164,9 @@ class Info:
     (the report shows what a doctor reads at a glance; every field is in the exports)."""
     listed: Listed | None = None
     """Its part of the terminal's table of records (:func:`list_columns`); None: not there."""
+    kept: int | None = None
+    """A free text a person types at length, kept for them when the web refuses a form (the
+    page of a stale CSRF token shows it back to copy): its place there (:func:`kept_texts`)."""
     stats: int | None = None
     """An input of the per-day statistics of trends (``spasmnav.diary.orm.day_sums``): its
     place in the covering index that the per-day scan reads alone (:func:`stats_columns`;
@@ -203,6 +208,13 @@ def bounds(field: FieldInfo) -> tuple[Any, Any]:
 def max_length(field: FieldInfo) -> int | None:
     """The field's ``max_length`` (None where it has none)."""
     return next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)
+
+
+def text_length(model: type[BaseModel], name: str) -> int | None:
+    """The longest text ``model``'s field ``name`` stores (its column's length): the
+    ``Info.length`` of a code, else the field's ``max_length``; None: unbounded."""
+    field = model.model_fields[name]
+    return info(field).length or max_length(field)
 
 
 def _args_without_none(annotation: Any) -> tuple[Any, ...]:
@@ -254,6 +266,18 @@ def field_titles(*models: type[BaseModel]) -> dict[str, str]:
             if titles.setdefault(name, title) != title:
                 raise TypeError(f"field {name} has two titles: {titles[name]!r} and {title!r}")
     return titles
+
+
+def kept_texts(*models: type[BaseModel]) -> dict[str, str]:
+    """The fields marked ``Info.kept`` over ``models``: name → capitalised title, in the
+    marks' order (one name is one text whichever form sent it)."""
+    marked: dict[str, tuple[int, str]] = {}
+    for model in models:
+        for name, field in model.model_fields.items():
+            meta = info(field)
+            if meta.kept is not None:
+                marked.setdefault(name, (meta.kept, meta.title[:1].upper() + meta.title[1:]))
+    return {name: title for name, (_, title) in sorted(marked.items(), key=lambda kv: kv[1][0])}
 
 
 def not_clearable(model: type[BaseModel]) -> tuple[str, ...]:

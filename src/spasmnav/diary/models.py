@@ -23,10 +23,11 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import Cli, Column, Info, Listed, check_described, field_titles
+from .fields import Cli, Column, Info, Listed, check_described, field_titles, kept_texts
 
 __all__ = [
     "FIELD_TITLES",
+    "KEPT_TEXTS",
     "KINDS",
     "KIND_TITLES",
     "LEGS",
@@ -315,7 +316,9 @@ _WHEN = Info(
 )
 # A record's note: in every export, not in the doctor's table (the report quotes none).
 # In the terminal's list, the last of an episode's notes.
-_NOTE = Info("заметка", text=True, cli=Cli(rank=10), report=None, listed=Listed("Заметки", 74))
+_NOTE = Info(
+    "заметка", text=True, cli=Cli(rank=10), report=None, listed=Listed("Заметки", 74), kept=1
+)
 
 
 class Record(_Described):
@@ -435,6 +438,7 @@ class Episode(Record):
             cli=Cli(help="Где именно: икра, стопа, бедро…", edit_help="Где именно.", rank=2),
             report=None,
             listed=Listed("Заметки", 72),
+            kept=3,
         ),
     ] = None
     duration_seconds: Annotated[
@@ -476,6 +480,7 @@ class Episode(Record):
             cli=Cli(rank=7),
             report=Column(width=40, rank=5),
             listed=Listed("Заметки", 73, prefix="помогло: "),
+            kept=2,
         ),
     ] = None
     # The day notes' triggers are no input of the episodes' per-day scan.
@@ -641,7 +646,7 @@ class Assessment(Record):
 
     assessed_at: Annotated[dt.datetime, _WHEN]
     level: Annotated[str, Field(min_length=1, max_length=16), Info("уровень", header="Вывод")]
-    text: Annotated[str | None, Info("текст")] = None
+    text: Annotated[str | None, Info("текст", kept=0)] = None
     data: Annotated[dict[str, Any], Info("данные оценки", table=False)]
 
     @field_validator("assessed_at", mode="before")
@@ -804,6 +809,8 @@ RECORD_MODELS: tuple[type[Record], ...] = (
 
 # Field name → its Russian title, over every model (one name has one title everywhere).
 FIELD_TITLES: dict[str, str] = field_titles(*RECORD_MODELS, Profile)
+# The free texts the web keeps for a person when it refuses a form: name → its title.
+KEPT_TEXTS: dict[str, str] = kept_texts(*RECORD_MODELS)
 
 
 def _explain_one(err: Any, titles: Mapping[str, str]) -> str:

@@ -48,9 +48,9 @@ from .fields import (
     bounds,
     flag_columns,
     info,
-    max_length,
     plain_type,
     stats_columns,
+    text_length,
 )
 from .models import (
     KINDS,
@@ -132,7 +132,7 @@ def sql_type(model: type[BaseModel], name: str) -> TypeEngine[Any]:
     if t is str or get_origin(t) is Literal:
         if meta.text:
             return Text()
-        length = meta.length or max_length(field)
+        length = text_length(model, name)
         return String(length) if length else Text()
     raise TypeError(f"{model.__name__}.{name}: no column type for {t!r}")
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from ..diary.models import KEPT_TEXTS
 from ..settings import Settings
 from .problems import Problem
 from .security import SAVED_SCOPE_KEY, csrf_valid, security_event
@@ -132,7 +133,7 @@ async def check_csrf(request: Request, core: CoreDep) -> None:
         value = form.get("csrf_token")
         if token is None and isinstance(value, str):
             token = value
-        for key in ("text", "note", "helped", "place"):
+        for key in KEPT_TEXTS:
             item = form.get(key)
             if isinstance(item, str) and item.strip():
                 saved[key] = item

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from .. import wording
+from ..diary.models import KEPT_TEXTS
 from ..presenter import exercise_parameters, source_label
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def make_templates(pack: Pack) -> Jinja2Templates:
     env.filters["exercise_parameters"] = exercise_parameters
     env.globals["plural"] = plural
     env.globals["count"] = wording.count
+    env.globals["kept_titles"] = KEPT_TEXTS
     env.filters["number"] = wording.number
     env.filters["duration"] = wording.duration
     return Jinja2Templates(env=env)

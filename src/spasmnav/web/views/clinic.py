@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from ...diary.feedback import assess_diary
+from ...diary.fields import text_length
 from ...diary.models import (
     ASHWORTH_GRADES,
     LEG_TITLES,
@@ -40,6 +41,10 @@ __all__ = ["router"]
 router = APIRouter(dependencies=[CsrfProtected], include_in_schema=False)
 
 PatientId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Номер пациента")]
+# The longest score, leg and muscle a form may send: what the scale score stores.
+_SCORE_LENGTH = text_length(ScaleScore, "score")
+_LEG_LENGTH = text_length(ScaleScore, "leg")
+_MUSCLE_LENGTH = text_length(ScaleScore, "muscle")
 # The filter's levels, most urgent first.
 FILTER_LEVELS = tuple(reversed(LEVELS))
 FILTERS = {
@@ -128,7 +133,7 @@ def add_penn(
     core: CoreDep,
     store: StoreDep,
     person_id: PersonDep,
-    score: Annotated[str, Form(max_length=4)] = "",
+    score: Annotated[str, Form(max_length=_SCORE_LENGTH)] = "",
 ) -> Response:
     """The Penn Spasm Frequency Scale is self-report: the patient records it."""
     try:
@@ -360,9 +365,9 @@ def add_ashworth(
     core: CoreDep,
     store: StoreDep,
     clinician: ClinicianDep,
-    score: Annotated[str, Form(max_length=4)] = "",
-    leg: Annotated[str, Form(max_length=8)] = "",
-    muscle: Annotated[str, Form(max_length=200)] = "",
+    score: Annotated[str, Form(max_length=_SCORE_LENGTH)] = "",
+    leg: Annotated[str, Form(max_length=_LEG_LENGTH)] = "",
+    muscle: Annotated[str, Form(max_length=_MUSCLE_LENGTH)] = "",
 ) -> Response:
     """Modified Ashworth is the clinician's examination: entered here, never by the patient."""
     _linked(core, clinician, patient_id)
