@@ -269,3 +269,22 @@ def test_the_clinics_form_limits_are_the_stored_lengths() -> None:
         assert limit == text_length(ScaleScore, name) == table.c[name].type.length, name
     assert text_length(Episode, "note") is not None  # a max_length on a TEXT column
     assert text_length(Episode, "started_at") is None
+
+
+# --- the profile's other edges: the web's questions and FHIR ----------------------------------
+
+
+def test_every_yes_no_of_the_profile_is_asked_and_exported() -> None:
+    from spasmnav.diary import fhir
+    from spasmnav.diary.fields import plain_type
+    from spasmnav.web.views.checkin import PROFILE_FLAGS
+
+    flags = [n for n, f in Profile.model_fields.items() if plain_type(f.annotation) is bool]
+    assert [name for name, _ in PROFILE_FLAGS] == flags
+    assert all(question for _, question in PROFILE_FLAGS)
+    # FHIR: every field but the year of birth (the Patient's birthDate) has its code.
+    coded = {n for n, f in Profile.model_fields.items() if info(f).fhir is not None}
+    assert coded == set(Profile.model_fields) - {"birth_year"}
+    assert set(fhir._PROFILE_CODES) == coded - {"medicines"}
+    for code, display in (info(Profile.model_fields[n]).fhir or ("", "") for n in coded):
+        assert fhir._RECORD_CODES[code] == display

@@ -105,13 +105,15 @@ _NS = uuid.UUID("6f1c3f0e-5b7a-4d0c-9a61-2f3b7c9d8e41")  # for SpasmNav's urn:uu
 _PROFILE_FLAGS = tuple(
     n for n, f in Profile.model_fields.items() if plain_type(f.annotation) is bool
 )
-_PROFILE_TITLES = {
-    "stroke_date": "Дата инсульта",
-    "diabetes": "Диабет",
-    "thyroid_surgery": "Операция на щитовидной или паращитовидной железе",
-    "pregnancy": "Беременность",
-    "diuretics": "Принимает мочегонные",
+# The profile's fields in FHIR (``Info.fhir``): field → (code, display); the medicines are
+# MedicationStatements of their category, the other fields an Observation each.
+_PROFILE_CODES: dict[str, tuple[str, str]] = {
+    name: meta.fhir
+    for name, field in Profile.model_fields.items()
+    if (meta := info(field)).fhir is not None
 }
+_PROFILE_MEDICINE, _PROFILE_MEDICINE_DISPLAY = _PROFILE_CODES.pop("medicines")
+_PROFILE_FIELDS = {code: name for name, (code, _) in _PROFILE_CODES.items()}
 _RECORD_CODES = {
     "episode": "Эпизод непроизвольного движения ноги",
     "day-triggers": "Провокаторы дня",
@@ -119,10 +121,10 @@ _RECORD_CODES = {
     "scale-ashworth": SCALE_TITLES["ashworth"],
     "scale-penn": SCALE_TITLES["penn"],
     "triage": "Оценка срочности SpasmNav",
-    "profile-medicine": "Лекарство, которое человек указал в профиле",
+    _PROFILE_MEDICINE: _PROFILE_MEDICINE_DISPLAY,
     "medicine-intake": "Приём лекарства, записанный человеком",
     "exercise-plan": "План упражнений",
-    **{f"profile-{name.replace('_', '-')}": title for name, title in _PROFILE_TITLES.items()},
+    **dict(_PROFILE_CODES.values()),
 }
 
 
@@ -536,14 +538,14 @@ class _Exporter:
 
     def profile(self, profile: Profile) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
-        for name in ("stroke_date", *_PROFILE_FLAGS):
+        for name, (code, _) in _PROFILE_CODES.items():
             value = getattr(profile, name)
             if value is None:
                 continue
             res: dict[str, Any] = {
                 "resourceType": "Observation",
                 "status": "final",
-                "code": self.codes.cc(f"profile-{name.replace('_', '-')}"),
+                "code": self.codes.cc(code),
                 "subject": _ref(self.patient),
             }
             if isinstance(value, dt.date):
@@ -555,7 +557,7 @@ class _Exporter:
             res = {
                 "resourceType": "MedicationStatement",
                 "status": "active",
-                "category": self.codes.cc("profile-medicine"),
+                "category": self.codes.cc(_PROFILE_MEDICINE),
                 "medicationCodeableConcept": {"text": name},
                 "subject": _ref(self.patient),
                 "informationSource": _ref(self.patient),
@@ -982,8 +984,8 @@ class _Reader:
             self.records.append(ExerciseSession.model_validate(self.session(res)))
         elif code in ("scale-ashworth", "scale-penn"):
             self.records.append(ScaleScore.model_validate(self.scale(res, code[6:])))
-        elif code.startswith("profile-") and code != "profile-medicine":
-            name = code[len("profile-") :].replace("-", "_")
+        elif code.startswith("profile-") and code != _PROFILE_MEDICINE:
+            name = _PROFILE_FIELDS.get(code, "")
             if name == "stroke_date":
                 self.profile[name] = _parse_date(res.get("valueDateTime"), "дата инсульта")
             elif name in _PROFILE_FLAGS and isinstance(res.get("valueBoolean"), bool):
@@ -1068,7 +1070,7 @@ class _Reader:
         name = (res.get("medicationCodeableConcept") or {}).get("text")
         if not isinstance(name, str):
             raise _Bad("нет названия лекарства (medicationCodeableConcept.text)")
-        if category == "profile-medicine":
+        if category == _PROFILE_MEDICINE:
             self.medicines.append(name)
             return
         if category != "medicine-intake":

@@ -164,6 +164,8 @@ class Info:
     (the report shows what a doctor reads at a glance; every field is in the exports)."""
     listed: Listed | None = None
     """Its part of the terminal's table of records (:func:`list_columns`); None: not there."""
+    ask: str | None = None
+    """How the web's profile page asks a yes/no field (``web.views.checkin.PROFILE_FLAGS``)."""
     kept: int | None = None
     """A free text a person types at length, kept for them when the web refuses a form (the
     page of a stale CSRF token shows it back to copy): its place there (:func:`kept_texts`)."""

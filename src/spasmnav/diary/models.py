@@ -758,22 +758,49 @@ class Profile(_Described):
         ),
     ] = None
     stroke_date: Annotated[
-        dt.date | None, Info("дата инсульта", report=Column("Инсульт", empty="не указан"))
+        dt.date | None,
+        Info(
+            "дата инсульта",
+            report=Column("Инсульт", empty="не указан"),
+            fhir=("profile-stroke-date", "Дата инсульта"),
+        ),
     ] = None
     diabetes: Annotated[
-        bool | None, Info("диабет", report=Column("Сахарный диабет", empty="не указано"))
+        bool | None,
+        Info(
+            "диабет",
+            report=Column("Сахарный диабет", empty="не указано"),
+            fhir=("profile-diabetes", "Диабет"),
+            ask="Сахарный диабет",
+        ),
     ] = None
     thyroid_surgery: Annotated[
         bool | None,
         Info(
             "операция на щитовидной железе",
             report=Column("Операция на щитовидной", empty="не указано"),
+            fhir=("profile-thyroid-surgery", "Операция на щитовидной или паращитовидной железе"),
+            ask="Операция на щитовидной или паращитовидных железах",
         ),
     ] = None
-    pregnancy: Annotated[bool | None, Info("беременность", report=Column(empty="не указано"))] = (
-        None
-    )
-    diuretics: Annotated[bool | None, Info("мочегонные", report=Column(empty="не указано"))] = None
+    pregnancy: Annotated[
+        bool | None,
+        Info(
+            "беременность",
+            report=Column(empty="не указано"),
+            fhir=("profile-pregnancy", "Беременность"),
+            ask="Беременность сейчас",
+        ),
+    ] = None
+    diuretics: Annotated[
+        bool | None,
+        Info(
+            "мочегонные",
+            report=Column(empty="не указано"),
+            fhir=("profile-diuretics", "Принимает мочегонные"),
+            ask="Принимаете мочегонные (диуретики)",
+        ),
+    ] = None
     medicines: Annotated[
         list[str],
         Info(
@@ -783,6 +810,7 @@ class Profile(_Described):
                 edit_help="Лекарство, которое принимаете сейчас (можно несколько).",
             ),
             report=Column("Лекарства (со слов)", empty="не указаны"),
+            fhir=("profile-medicine", "Лекарство, которое человек указал в профиле"),
         ),
     ] = Field(default_factory=list)
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from ...diary.fields import info
 from ...diary.models import (
     LEG_TITLES,
     LEGS,
@@ -54,11 +55,9 @@ ASHWORTH_TITLES: dict[str, str] = {
     "3": "3 — значительное повышение, движение затруднено",
     "4": "4 — конечность не сгибается и не разгибается",
 }
-PROFILE_FLAGS: tuple[tuple[str, str], ...] = (
-    ("diabetes", "Сахарный диабет"),
-    ("thyroid_surgery", "Операция на щитовидной или паращитовидных железах"),
-    ("pregnancy", "Беременность сейчас"),
-    ("diuretics", "Принимаете мочегонные (диуретики)"),
+# The profile's yes/no questions: field → how the page asks it (``Info.ask``).
+PROFILE_FLAGS: tuple[tuple[str, str], ...] = tuple(
+    (name, meta.ask) for name, field in Profile.model_fields.items() if (meta := info(field)).ask
 )
 RECENT = 20
 
