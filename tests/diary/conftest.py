@@ -6,9 +6,11 @@ PostgreSQL comes from ``SPASMNAV_TEST_POSTGRES_URL``; every test gets its own sc
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -79,3 +81,37 @@ def store(db_url: str) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture
+def pdf_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the doctor's report's PDF draws from now on, in order (each passes through
+    ``normalize_text``)."""
+    from spasmnav.diary import report
+
+    drawn: list[str] = []
+    original = report._Doc.normalize_text
+
+    def spy(self: Any, text: str) -> str:
+        drawn.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(report._Doc, "normalize_text", spy)
+    return drawn
+
+
+@pytest.fixture
+def cramp_episode() -> Any:
+    """An episode with the fields the doctor's table and the terminal's list show filled."""
+    from spasmnav.diary.models import Episode
+
+    return Episode(
+        started_at=dt.datetime(2024, 5, 1, 23, 30),
+        kind="cramp",
+        leg="left",
+        intensity=6,
+        duration_seconds=150,
+        helped="растяжка",
+        triggers=("caffeine", "cold"),
+        place="икра",
+    )

@@ -476,19 +476,10 @@ NOT_IN_THE_REPORT = {
 }
 
 
-def test_the_reports_episode_table_is_derived_from_the_episode() -> None:
+def test_the_reports_episode_table_is_derived_from_the_episode(cramp_episode: Episode) -> None:
     shown = [c.field for c in report_columns(Episode)]
     assert set(Episode.model_fields) - set(shown) == NOT_IN_THE_REPORT
-    e = Episode(
-        started_at=dt.datetime(2024, 5, 1, 23, 30),
-        kind="cramp",
-        leg="left",
-        intensity=6,
-        duration_seconds=150,
-        helped="растяжка",
-        triggers=("caffeine", "cold"),
-        place="икра",
-    )
+    e = cramp_episode
     table = record_table([e])
     assert table.headers == (
         "Когда",
@@ -521,21 +512,12 @@ def test_the_reports_episode_table_is_derived_from_the_episode() -> None:
     )
 
 
-def test_the_pdf_draws_the_derived_episode_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_pdf_draws_the_derived_episode_table(tmp_path: Path, pdf_texts: list[str]) -> None:
     """The PDF's appendix draws exactly :func:`record_table`'s headers and cells (every text
     the PDF draws passes through ``normalize_text``)."""
     from spasmnav.diary import report
 
-    drawn: list[str] = []
-    original = report._Doc.normalize_text
-
-    def spy(self: Any, text: str) -> str:
-        drawn.append(text)
-        return original(self, text)
-
-    monkeypatch.setattr(report._Doc, "normalize_text", spy)
+    drawn = pdf_texts
     episode = Episode(
         started_at=dt.datetime(2024, 5, 1, 23, 30),
         kind="tremor",

@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-import pytest
 from pydantic import Field
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy import inspect as sa_inspect
@@ -93,15 +92,8 @@ def test_a_new_profile_field_reaches_the_who_block() -> None:
     assert ("Вес, кг", "не указан") in report._who(_LongerProfile(), TODAY)
 
 
-def test_the_pdf_draws_the_who_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn: list[str] = []
-    original = report._Doc.normalize_text
-
-    def spy(self: Any, text: str) -> str:
-        drawn.append(text)
-        return original(self, text)
-
-    monkeypatch.setattr(report._Doc, "normalize_text", spy)
+def test_the_pdf_draws_the_who_block(tmp_path: Path, pdf_texts: list[str]) -> None:
+    drawn = pdf_texts
     with Store(f"sqlite:///{tmp_path}/d.db") as store:
         person = store.default_person_id()
         store.set_profile(person_id=person, profile=Profile(birth_year=1950, diabetes=True))
@@ -137,20 +129,9 @@ def test_the_list_columns_are_the_episodes_declaration() -> None:
         assert {listed.header for _, listed in column.parts} == {column.header}
 
 
-def test_the_list_row_words_every_part() -> None:
-    e = Episode(
-        id=7,
-        started_at=dt.datetime(2024, 5, 1, 23, 30),
-        kind="cramp",
-        leg="left",
-        intensity=6,
-        duration_seconds=150,
-        helped="растяжка",
-        triggers=("caffeine", "cold"),
-        place="икра",
-        note="после прогулки",
-        disturbs_sleep=True,
-        disturbs_walking=True,
+def test_the_list_row_words_every_part(cramp_episode: Episode) -> None:
+    e = cramp_episode.model_copy(
+        update={"id": 7, "note": "после прогулки", "disturbs_sleep": True, "disturbs_walking": True}
     )
     assert episode_view(e).cells() == (
         "7",
