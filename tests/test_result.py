@@ -33,6 +33,9 @@ from spasmnav.result import (
     MedicineCard,
     Reason,
     RedFlag,
+    SavedAnswer,
+    SavedCondition,
+    SavedFlag,
     TextMatch,
     UncheckedRedFlag,
 )
@@ -200,9 +203,37 @@ def test_a_saved_assessment_is_read_back_as_a_digest() -> None:
     a = _sample()
     digest = AssessmentDigest.from_json(a.to_json())
     assert digest == a.digest()
+    assert digest.level == a.level and digest.title == a.title
     assert digest.reasons == ("Потому что.",) and digest.tests == ("Анализ",)
+    assert [(r.text, r.sources) for r in digest.reason_items] == [
+        (r.text, tuple(c.contract() for c in r.sources)) for r in a.reasons
+    ]
+    assert [(c.id, c.title, c.score) for c in digest.condition_items] == [
+        (c.id, c.title, c.score) for c in a.conditions
+    ]
+    assert [c.findings for c in digest.condition_items] == [
+        tuple(e.finding for e in c.evidence) for c in a.conditions
+    ]
+    assert [(f.id, f.title, f.question) for f in digest.unchecked] == [
+        (f.id, f.title, f.question) for f in a.red_flags_unchecked
+    ]
+    assert digest.pack_version == a.pack_version and digest.disclaimer == a.disclaimer
+    assert digest.asked is None  # not from an interview
     broken = AssessmentDigest.from_json({"triage": {"level": 5, "reasons": "nope"}, "tests": [1]})
     assert broken.level == "" and broken.reasons == () and broken.tests == ()
+    odd = AssessmentDigest.from_json(
+        {
+            "conditions": [{"id": 3}, {"id": "c", "score": "x", "evidence": [{"finding": 1}]}],
+            "red_flags_unchecked": [{"id": "f"}, {"id": "g", "title": "Т"}],
+            "interview": {"asked": [{"linkId": "q", "question": ""}, {"value": 1}]},
+            "pack_version": 7,
+            "disclaimer": "",
+        }
+    )
+    assert odd.condition_items == (SavedCondition("c", "c", None, ()),)
+    assert odd.unchecked == (SavedFlag("g", "Т", ""),)
+    assert odd.asked == (SavedAnswer("q", None, None, None),)
+    assert odd.pack_version is None and odd.disclaimer is None
 
 
 def _fields(model: type[BaseModel]) -> set[str]:

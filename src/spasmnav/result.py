@@ -38,6 +38,10 @@ __all__ = [
     "MedicineCard",
     "Reason",
     "RedFlag",
+    "SavedAnswer",
+    "SavedCondition",
+    "SavedFlag",
+    "SavedReason",
     "Test",
     "TextMatch",
     "UncheckedRedFlag",
@@ -624,14 +628,9 @@ class Assessment:
         return tuple(f for f in self.findings if f.present is None and f.qualifiers)
 
     def digest(self) -> AssessmentDigest:
-        return AssessmentDigest(
-            level=self.level,
-            title=self.title,
-            specialist=self.specialist,
-            reasons=tuple(r.text for r in self.reasons),
-            conditions=tuple(c.title for c in self.conditions),
-            tests=tuple(t.title for t in self.tests),
-        )
+        """What the edges show of this result: read from its JSON, as a saved one is, so a live
+        and a saved assessment are read by the same code."""
+        return AssessmentDigest.from_json(self.to_json())
 
     def to_json(self) -> JsonObject:
         return self._shape(_memos)
@@ -690,9 +689,58 @@ class Assessment:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedReason:
+    """A reason of a saved assessment: its words and the sources it cites, as saved."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCondition:
+    """A ranked condition of a saved assessment: id, title, score and its findings' ids."""
+
+    id: str
+    title: str
+    score: float | int | None
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFlag:
+    """A red flag that a saved assessment left neither confirmed nor excluded."""
+
+    id: str | None
+    title: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    """One asked question of a saved interview: the question id, its words, the answer's value
+    (a code, a number, a list of codes, or None for «не знаю») and the answer's words."""
+
+    link_id: str
+    question: str | None
+    value: Any
+    words: Any
+
+
+def _saved_texts(items: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(str(x[key]) for x in items if isinstance(x, Mapping) and x.get(key) is not None)
+
+
+def _nonempty_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentDigest:
-    """What a report shows of an assessment; read from a live one or from a saved JSON object
-    (saved assessments are JSON in the diary, possibly from an older version)."""
+    """What the edges show of an assessment; read from a live one or from a saved JSON object
+    (saved assessments are JSON in the diary, possibly from an older version). The one place
+    that knows the saved shape: the report, the clinic, FHIR and CDS Hooks read attributes."""
 
     level: str
     title: str
@@ -700,29 +748,76 @@ class AssessmentDigest:
     reasons: tuple[str, ...]
     conditions: tuple[str, ...]
     tests: tuple[str, ...]
+    # The parts the exchange formats need, each read as tolerantly as the ones above.
+    reason_items: tuple[SavedReason, ...] = ()
+    condition_items: tuple[SavedCondition, ...] = ()
+    unchecked: tuple[SavedFlag, ...] = ()
+    asked: tuple[SavedAnswer, ...] | None = None  # None: not from an interview
+    disclaimer: str | None = None
+    pack_version: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> AssessmentDigest:
         """Read a saved assessment; missing or malformed parts are left empty, never guessed."""
         triage = data.get("triage")
         triage = triage if isinstance(triage, Mapping) else {}
-
-        def texts(items: Any, key: str) -> tuple[str, ...]:
-            if not isinstance(items, list):
-                return ()
-            return tuple(
-                str(x[key]) for x in items if isinstance(x, Mapping) and x.get(key) is not None
-            )
-
         specialist = triage.get("specialist")
         level = triage.get("level")
+        reason_items = tuple(
+            SavedReason(str(r["text"]), tuple(str(x) for x in r.get("sources") or () if x))
+            for r in triage.get("reasons") or ()
+            if isinstance(r, Mapping) and r.get("text")
+        )
+        condition_items = []
+        for c in data.get("conditions") or ():
+            if not isinstance(c, Mapping) or not isinstance(c.get("id"), str):
+                continue
+            score = c.get("score")
+            condition_items.append(
+                SavedCondition(
+                    c["id"],
+                    str(c.get("title") or c["id"]),
+                    score if isinstance(score, int | float) else None,
+                    tuple(
+                        ev["finding"]
+                        for ev in c.get("evidence") or ()
+                        if isinstance(ev, Mapping) and isinstance(ev.get("finding"), str)
+                    ),
+                )
+            )
+        unchecked = tuple(
+            SavedFlag(
+                None if f.get("id") is None else str(f.get("id")),
+                str(f["title"]),
+                str(f.get("question") or ""),
+            )
+            for f in data.get("red_flags_unchecked") or ()
+            if isinstance(f, Mapping) and f.get("title")
+        )
+        interview = data.get("interview")
+        asked: tuple[SavedAnswer, ...] | None = None
+        if isinstance(interview, Mapping) and isinstance(interview.get("asked"), list):
+            asked = tuple(
+                SavedAnswer(
+                    q["linkId"], _nonempty_str(q.get("question")), q.get("value"), q.get("answer")
+                )
+                for q in interview["asked"]
+                if isinstance(q, Mapping) and isinstance(q.get("linkId"), str)
+            )
+        version = data.get("pack_version")
         return cls(
             level=level if isinstance(level, str) else "",
             title=str(triage.get("title") or ""),
             specialist=str(specialist) if specialist is not None else None,
-            reasons=texts(triage.get("reasons"), "text"),
-            conditions=texts(data.get("conditions"), "title"),
-            tests=texts(data.get("tests"), "title"),
+            reasons=_saved_texts(triage.get("reasons"), "text"),
+            conditions=_saved_texts(data.get("conditions"), "title"),
+            tests=_saved_texts(data.get("tests"), "title"),
+            reason_items=reason_items,
+            condition_items=tuple(condition_items),
+            unchecked=unchecked,
+            asked=asked,
+            disclaimer=_nonempty_str(data.get("disclaimer")),
+            pack_version=_nonempty_str(version),
         )
 
 

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from ..content import Pack
+from ..result import AssessmentDigest, SavedCondition, SavedReason
 from .fields import info, plain_type
 from .ics import (
     BREATHING_EXERCISE,
@@ -267,10 +268,6 @@ def _ref(url: str) -> dict[str, str]:
     return {"reference": url}
 
 
-def _text(value: str | None) -> str | None:
-    return value if value else None
-
-
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
     if value is not None and value != [] and value != "":
         target[key] = value
@@ -447,56 +444,46 @@ class _Exporter:
         res["subject"] = _ref(self.patient)
         res["occurrenceDateTime"] = _when(a.assessed_at)
         out: list[tuple[str, dict[str, Any]]] = []
-        interview = data.get("interview")
-        if isinstance(interview, Mapping) and isinstance(interview.get("asked"), list):
+        saved = AssessmentDigest.from_json(data)
+        if saved.asked is not None:
             qr_url = _urn("questionnaire-response", a.uid)
-            out.append((qr_url, self.response(a, interview["asked"])))
+            out.append((qr_url, self.response(a, saved)))
             res["basis"] = [_ref(qr_url)]
-        triage = data.get("triage") if isinstance(data.get("triage"), Mapping) else {}
-        assert isinstance(triage, Mapping)
-        level = {"outcome": {"text": str(triage.get("title") or a.level)}}
+        level = {"outcome": {"text": saved.title or a.level}}
         level["qualitativeRisk"] = self.codes.cc(f"level-{a.level}")
-        _put(level, "rationale", _reasons(triage.get("reasons")))
+        _put(level, "rationale", _reasons(saved.reason_items))
         predictions = [level]
-        for c in data.get("conditions") or ():
-            if isinstance(c, Mapping) and isinstance(c.get("id"), str):
-                title = str(c.get("title") or c["id"])
-                known = self.pack.has("conditions", c["id"])
-                p: dict[str, Any] = {
-                    # A condition of an older pack that this one no longer has: words only.
-                    "outcome": self.codes.cc(f"condition-{c['id']}", title)
-                    if known
-                    else {"text": title}
-                }
-                _put(p, "rationale", self.evidence(c))
-                predictions.append(p)
+        for c in saved.condition_items:
+            p: dict[str, Any] = {
+                # A condition of an older pack that this one no longer has: words only.
+                "outcome": self.codes.cc(f"condition-{c.id}", c.title)
+                if self.pack.has("conditions", c.id)
+                else {"text": c.title}
+            }
+            _put(p, "rationale", self.evidence(c))
+            predictions.append(p)
         res["prediction"] = predictions
-        _put(res, "note", [{"text": t} for t in (a.note, _text(data.get("disclaimer"))) if t])
+        _put(res, "note", [{"text": t} for t in (a.note, saved.disclaimer) if t])
         return [(url, res), *out]
 
-    def evidence(self, c: Mapping[str, Any]) -> str | None:
-        words = []
-        for ev in c.get("evidence") or ():
-            fid = ev.get("finding") if isinstance(ev, Mapping) else None
-            if isinstance(fid, str):
-                words.append(
-                    self.pack.finding(fid).label if self.pack.has("findings", fid) else fid
-                )
-        score = c.get("score")
+    def evidence(self, c: SavedCondition) -> str | None:
+        words = [
+            self.pack.finding(fid).label if self.pack.has("findings", fid) else fid
+            for fid in c.findings
+        ]
+        score = c.score
         head = f"Относительная оценка {score} (не вероятность)" if score is not None else ""
         body = f"признаки: {', '.join(words)}" if words else ""
         return "; ".join(p for p in (head, body) if p) or None
 
-    def response(self, a: Assessment, asked: Sequence[Any]) -> dict[str, Any]:
-        version = a.data.get("pack_version")
-        canonical = QUESTIONNAIRE_URL + (f"|{version}" if isinstance(version, str) else "")
+    def response(self, a: Assessment, saved: AssessmentDigest) -> dict[str, Any]:
+        version = saved.pack_version
+        canonical = QUESTIONNAIRE_URL + (f"|{version}" if version is not None else "")
         items = []
-        for q in asked:
-            if not isinstance(q, Mapping) or not isinstance(q.get("linkId"), str):
-                continue
-            item: dict[str, Any] = {"linkId": q["linkId"]}
-            _put(item, "text", _text(q.get("question")))
-            _put(item, "answer", self.answers(q["linkId"], q.get("value"), q.get("answer")))
+        for q in saved.asked or ():
+            item: dict[str, Any] = {"linkId": q.link_id}
+            _put(item, "text", q.question)
+            _put(item, "answer", self.answers(q.link_id, q.value, q.words))
             items.append(item)
         res: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
@@ -615,13 +602,10 @@ class _Exporter:
         return res
 
 
-def _reasons(reasons: Any) -> str | None:
-    lines = []
-    for r in reasons or ():
-        if not isinstance(r, Mapping) or not r.get("text"):
-            continue
-        sources = [str(s) for s in r.get("sources") or () if s]
-        lines.append(str(r["text"]) + (f" (источники: {'; '.join(sources)})" if sources else ""))
+def _reasons(reasons: Sequence[SavedReason]) -> str | None:
+    lines = [
+        r.text + (f" (источники: {'; '.join(r.sources)})" if r.sources else "") for r in reasons
+    ]
     return "\n".join(lines) or None
 
 
@@ -671,12 +655,10 @@ def cds_cards(store: Store, person_id: int, *, pack: Pack | None = None) -> list
     latest = store.latest_assessment(person_id=person_id)
     if latest is None:
         return []
-    data = latest.data
-    triage = data.get("triage") if isinstance(data.get("triage"), Mapping) else {}
-    assert isinstance(triage, Mapping)
-    title = str(triage.get("title") or _level_titles(pack).get(latest.level, latest.level))
+    saved = AssessmentDigest.from_json(latest.data)
+    title = saved.title or _level_titles(pack).get(latest.level, latest.level)
     source = {
-        "label": f"SpasmNav, пакет {data.get('pack_version') or pack.version}",
+        "label": f"SpasmNav, пакет {saved.pack_version or pack.version}",
         "topic": {
             "system": CODE_SYSTEM_URL,
             "code": f"level-{latest.level}",
@@ -685,13 +667,12 @@ def cds_cards(store: Store, person_id: int, *, pack: Pack | None = None) -> list
     }
     when = latest.assessed_at.strftime("%d.%m.%Y %H:%M")
     lines = [f"Оценка от {when}."]
-    for r in triage.get("reasons") or ():
-        if isinstance(r, Mapping) and r.get("text"):
-            sources = "; ".join(str(x) for x in r.get("sources") or ())
-            lines.append(f"- {r['text']}" + (f" *(источники: {sources})*" if sources else ""))
-    if isinstance(data.get("disclaimer"), str):
+    for r in saved.reason_items:
+        sources = "; ".join(r.sources)
+        lines.append(f"- {r.text}" + (f" *(источники: {sources})*" if sources else ""))
+    if saved.disclaimer is not None:
         lines.append("")
-        lines.append(str(data["disclaimer"]))
+        lines.append(saved.disclaimer)
     cards = [
         {
             "uuid": str(uuid.uuid5(_NS, f"cds|{latest.uid}")),
@@ -701,16 +682,13 @@ def cds_cards(store: Store, person_id: int, *, pack: Pack | None = None) -> list
             "source": source,
         }
     ]
-    for flag in data.get("red_flags_unchecked") or ():
-        if not isinstance(flag, Mapping) or not flag.get("title"):
-            continue
-        detail = str(flag.get("question") or "")
+    for flag in saved.unchecked:
         cards.append(
             {
-                "uuid": str(uuid.uuid5(_NS, f"cds|{latest.uid}|{flag.get('id')}")),
-                "summary": _clip(f"Не проверено: {flag['title']}"),
+                "uuid": str(uuid.uuid5(_NS, f"cds|{latest.uid}|{flag.id}")),
+                "summary": _clip(f"Не проверено: {flag.title}"),
                 "indicator": "warning",
-                "detail": detail or "Этот признак опасности не подтверждён и не исключён.",
+                "detail": flag.question or "Этот признак опасности не подтверждён и не исключён.",
                 "source": source,
             }
         )
@@ -1109,7 +1087,7 @@ class _Reader:
         values["text"] = source.get("valueString") if source is not None else None
         # The record's own note comes first, then the disclaimer of the assessment.
         notes = [n.get("text") for n in res.get("note") or () if isinstance(n, Mapping)]
-        if len(notes) == 1 and notes[0] == data.get("disclaimer"):
+        if len(notes) == 1 and notes[0] == AssessmentDigest.from_json(data).disclaimer:
             notes = []
         values["note"] = notes[0] if notes else None
         self.records.append(Assessment.model_validate(values))
