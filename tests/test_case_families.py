@@ -31,8 +31,8 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied. Floors, not targets.
-    "families5.jsonl": (0.90, 0.983, 0.030),
-    "families6.jsonl": (0.785, 0.716, 0.135),
+    "families5.jsonl": (0.905, 0.983, 0.025),
+    "families6.jsonl": (0.835, 0.865, 0.085),
 }
 
 
