@@ -218,6 +218,7 @@ def test_own_patients_cover_every_rule() -> None:
         "aortic_emergency_suspected",
         "syncope_with_heart_signs",
         "diabetic_ketoacidosis_suspected",
+        "cervical_spine_injury_suspected",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

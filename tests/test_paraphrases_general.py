@@ -7,6 +7,14 @@ each family in several fresh wordings with near-miss twins.
    in a home with a gas heater or a stove), testicular torsion, a burst aortic aneurysm, a faint
    with heart signs, pulmonary embolism in plain words, diabetic ketoacidosis, and NMS in chart
    words.
+2. Stroke signs in bodily words: a hand «будто не моя / как посторонняя», double vision
+   «всё раздвоилось», reeling «как пьяного» without drink, word-finding trouble as an event
+   («не смог вспомнить слово»), new confusion («путает, где находится»), one side «не работает».
+3. Spinal: back pain with legs «как ватные» after a fall, faecal incontinence in plain words,
+   a dive into shallow water with neck pain and tingling arms.
+4. Over-triage from misread phrases: «потемнело в глазах» on standing is light-headedness, not
+   loss of sight; «бледный» about the person is not a pale leg; «стоять спокойно не может» is
+   restlessness, not a loss of balance.
 """
 
 from __future__ import annotations
@@ -130,4 +138,70 @@ def test_general_emergencies_with_no_leg_are_emergencies(text: str, rule: str) -
     ],
 )
 def test_near_misses_of_the_general_emergencies_are_not_emergencies(text: str) -> None:
+    assert _level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "Полчаса назад правая рука стала будто не моя, не ощущаю её совсем.",
+            "stroke_warning_signs",
+        ),
+        ("Проснулся, а левая рука словно чужая, лежит как посторонняя.", "stroke_warning_signs"),
+        ("Внезапно всё в глазах раздвоилось, на экране два диктора.", "stroke_warning_signs"),
+        (
+            "С обеда мужа мотает из стороны в сторону как пьяного, хотя он не пил.",
+            "stroke_warning_signs",
+        ),
+        (
+            "Папа сегодня вдруг не смог вспомнить слово «хлеб», тыкал пальцем.",
+            "stroke_warning_signs",
+        ),
+        (
+            "Бабушка с утра путает, где находится, и называет меня чужим именем.",
+            "altered_consciousness",
+        ),
+        ("Дед упал в коридоре, одна сторона совсем не работает.", "stroke_warning_signs"),
+        (
+            "Деду 80, поскользнулся и сел на пол, теперь спина болит, ноги как ватные.",
+            "cauda_equina",
+        ),
+        (
+            "Отец с больной спиной обкакался во сне, чего никогда не было, ноги слабые.",
+            "cauda_equina",
+        ),
+        (
+            "Сын прыгнул в реку вниз головой, ударился о дно, шея болит, руки немеют.",
+            "cervical_spine_injury_suspected",
+        ),
+        (
+            "Нырнула на мелководье, теперь болит шея и покалывает в руках и ногах.",
+            "cervical_spine_injury_suspected",
+        ),
+        ("После аварии болит шея, в руках как током бьёт.", "cervical_spine_injury_suspected"),
+        ("Вдруг потемнело в правом глазу, ничего им не вижу.", "sudden_monocular_vision_loss"),
+        ("Нога внезапно стала бледная и холодная, болит.", "acute_limb_ischaemia"),
+    ],
+)
+def test_neuro_and_spinal_signs_in_bodily_words_are_emergencies(text: str, rule: str) -> None:
+    level, rules = _assess(text)
+    assert level == "emergency"
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После инсульта три года правая рука как чужая, ничего нового, ноги по ночам сводит.",
+        "Иногда не могу вспомнить слово, когда устаю, как у всех, ноги сводит по ночам.",
+        "Шея болит после сна на неудобной подушке, руки не немеют.",
+        "Когда резко встаю с дивана, темнеет в глазах на пару секунд, ноги сводит ночью.",
+        "В бане потемнело в глазах, посидела — отпустило.",
+        "Сын похудел и стал бледный, колени болят после футбола.",
+        "На галоперидоле он всё время переминается, стоять спокойно не может, ноги крутит.",
+        "Внук не может усидеть на месте, ноги всё время в движении вечером.",
+    ],
+)
+def test_misread_phrases_are_not_emergencies(text: str) -> None:
     assert _level(text) != "emergency"
