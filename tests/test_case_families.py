@@ -32,8 +32,8 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
     # (tests/test_paraphrases_general.py). Floors, not targets.
-    "families5.jsonl": (0.905, 0.983, 0.025),
-    "families6.jsonl": (0.895, 0.985, 0.045),
+    "families5.jsonl": (0.91, 0.983, 0.020),
+    "families6.jsonl": (0.915, 1.0, 0.025),
 }
 
 

@@ -15,6 +15,9 @@ each family in several fresh wordings with near-miss twins.
 4. Over-triage from misread phrases: «потемнело в глазах» on standing is light-headedness, not
    loss of sight; «бледный» about the person is not a pale leg; «стоять спокойно не может» is
    restlessness, not a loss of balance.
+5. Hyphenated colour words («моча тёмно-коричневая», «нога сине-багровая»), a dose given now
+   («укололи», «прокапали») before an acute dystonia, and an infected pressure sore with a
+   temperature.
 """
 
 from __future__ import annotations
@@ -205,3 +208,44 @@ def test_neuro_and_spinal_signs_in_bodily_words_are_emergencies(text: str, rule:
 )
 def test_misread_phrases_are_not_emergencies(text: str) -> None:
     assert _level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "На третий день после кроссфита ноги не разгибает, моча тёмно-коричневая.",
+            "rhabdomyolysis",
+        ),
+        ("После марафона моча тёмно-бурая, икры болят.", "rhabdomyolysis"),
+        (
+            "За пару часов вся нога от паха раздулась, стала сине-багровой, боль страшная.",
+            "acute_limb_ischaemia",
+        ),
+    ],
+)
+def test_hyphenated_colour_words_are_read(text: str, rule: str) -> None:
+    level, rules = _assess(text)
+    assert level == "emergency"
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Маме прокапали метоклопрамид, к вечеру шею свернуло набок.", "acute_dystonic_reaction"),
+        (
+            "Сыну укололи церукал, через час стопу выкручивает и глаза закатываются.",
+            "acute_dystonic_reaction",
+        ),
+        ("Папа лежачий, пролежень на пятке, температура 38, ногу сводит.", "acute_infection_today"),
+        (
+            "Мама после инсульта не встаёт, на крестце пролежень мокнет, температура 38,4.",
+            "acute_infection_today",
+        ),
+    ],
+)
+def test_same_day_problems_from_a_dose_given_or_an_infected_sore(text: str, rule: str) -> None:
+    level, rules = _assess(text)
+    assert level in {"urgent", "emergency"}
+    assert rule in rules
