@@ -30,9 +30,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families4.jsonl": (0.94, 0.94, 0.032),
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
-    # 0.701), only the fixes made for other sets applied. Floors, not targets.
-    "families5.jsonl": (0.90, 0.983, 0.030),
-    "families6.jsonl": (0.785, 0.716, 0.135),
+    # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
+    # (tests/test_paraphrases_general.py). Floors, not targets.
+    "families5.jsonl": (0.91, 0.983, 0.020),
+    "families6.jsonl": (0.915, 1.0, 0.025),
 }
 
 
