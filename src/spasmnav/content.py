@@ -860,6 +860,7 @@ PACK_FILES = (
     "questions",
     "checks",
     "emergencies",
+    "systemic",
     "codes",
 )
 
