@@ -230,6 +230,7 @@ def test_own_patients_cover_every_rule() -> None:
         "high_calcium_pth",
         "spreading_dental_infection",
         "dental_infection_airway",
+        "infected_wound_spreading",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

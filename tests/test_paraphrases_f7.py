@@ -238,3 +238,25 @@ def test_a_spreading_dental_infection_is_at_least_urgent(text: str) -> None:
 
 def test_a_toothache_alone_is_not_urgent() -> None:
     assert not _at_least("Третий день ноет зуб, к стоматологу записан на пятницу.", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У папы пролежень на пятке, краснота вокруг расползается вверх по голени, кожа горячая.",
+        "Рана на голени после ушиба, покраснение ползёт всё выше, нога отекла. Температуры нет.",
+    ],
+)
+def test_redness_spreading_from_a_wound_or_sore_is_urgent(text: str) -> None:
+    assert _at_least(text, "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вечером в ногах неприятно, тянет встать и походить, после ходьбы легче.",
+        "не мочь усидеть вечером, ноги крутит, хочется ими двигать, ферритин низкий",
+    ],
+)
+def test_the_urge_to_move_the_legs_in_the_evening_needs_a_doctor(text: str) -> None:
+    assert _level(text) == "doctor"
