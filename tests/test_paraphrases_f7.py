@@ -260,23 +260,3 @@ def test_redness_spreading_from_a_wound_or_sore_is_urgent(text: str) -> None:
 )
 def test_the_urge_to_move_the_legs_in_the_evening_needs_a_doctor(text: str) -> None:
     assert _level(text) == "doctor"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "После инсульта, когда опираюсь на стопу, начинает трясти всю ногу, пока не надавлю на "
-        "колено.",
-        "Ставлю ногу на подножку коляски — трясёт всю голень мелко, потом проходит.",
-    ],
-)
-def test_a_whole_leg_shaking_on_standing_is_clonus_not_a_seizure(text: str) -> None:
-    assert _level(text) != "emergency"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["Мужа трясёт всего, не отвечает.", "её всю трясёт, руки и ноги дёргаются, глаза закатились"],
-)
-def test_the_whole_person_shaking_is_still_a_seizure(text: str) -> None:
-    assert _level(text) == "emergency"
