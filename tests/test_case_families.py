@@ -34,6 +34,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # (tests/test_paraphrases_general.py). Floors, not targets.
     "families5.jsonl": (0.91, 0.983, 0.020),
     "families6.jsonl": (0.915, 1.0, 0.025),
+    # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
+    # floor below is raised to what the round-7 family fixes reached.
+    "families7.jsonl": (0.89, 0.863, 0.055),
 }
 
 

@@ -856,6 +856,7 @@ PACK_FILES = (
     "questions",
     "checks",
     "emergencies",
+    "systemic",
     "codes",
 )
 
