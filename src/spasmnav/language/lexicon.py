@@ -597,15 +597,28 @@ class Lexicon:
             window = size + EXTRA_WINDOW
             if shape == _TWO:
                 # Two words (the commonest term): the second's nearest place to each anchor.
+                # ``_nearest_in(second, anchor, lo, hi, [anchor])`` inline: the places are
+                # sorted and distinct, so only the one right at the anchor is skipped.
                 second = pos[ids[1]]
+                n2 = len(second)
                 for anchor in pos[ids[0]]:
                     s = sentence_of[anchor]
-                    lo = bisect_left(sentence_of, s)
-                    hi = bisect_right(sentence_of, s, anchor)
-                    best = _nearest_in(second, anchor, lo, hi, [anchor])
-                    if best is None:
-                        continue
-                    pair = (anchor, best) if anchor < best else (best, anchor)
+                    j = bisect_left(second, anchor)
+                    right = j + 1 if j < n2 and second[j] == anchor else j
+                    b = second[right] if right < n2 else -1
+                    if b >= 0 and sentence_of[b] != s:
+                        b = -1  # past the anchor's sentence
+                    a = second[j - 1] if j else -1
+                    if a >= 0 and sentence_of[a] != s:
+                        a = -1  # before the anchor's sentence
+                    if a < 0:
+                        if b < 0:
+                            continue
+                        pair = (anchor, b)
+                    elif b < 0 or anchor - a <= b - anchor:
+                        pair = (a, anchor)
+                    else:
+                        pair = (anchor, b)
                     if pair[1] - pair[0] >= window:
                         continue
                     if near is not None and s not in near_where(finding):
