@@ -248,14 +248,16 @@ class Reader:
         pieces = plain.split()  # the chunks of morph.chunks, inline
         last = len(pieces) - 1
         edge = morph.EDGE_DELIMITERS
+        kind_of = morph.kind_of
         at_char = 0
         for k, chunk in enumerate(pieces):
             a = find(chunk, at_char)
             at_char = a + len(chunk)
             # Keyed by the chunk alone unless razdel's rules look across its edges.
             key: str | morph.ChunkKey = chunk
-            if chunk[0] in edge or chunk[-1] in edge:
-                before, after = morph.edges(pieces, k, last)
+            if chunk[0] in edge or chunk[-1] in edge:  # morph.edges, inline
+                before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
+                after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
                 if before or after:
                     key = (chunk, before, after)
             found = get(key)
@@ -506,7 +508,11 @@ class Reader:
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
                 for p in m.positions:
-                    at_token.setdefault(p, set()).add(m.finding)
+                    here = at_token.get(p)
+                    if here is None:
+                        at_token[p] = {m.finding}
+                    else:
+                        here.add(m.finding)
         facts: dict[str, Observation] = {}
         shown: list[dict[str, object]] = []
         history: dict[str, Observation] = {}
