@@ -12,6 +12,7 @@ inside a term's own words never negates that term.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from .lexicon import Match
 from .morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
@@ -225,18 +226,30 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
 
 
-def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
-    """``listed``: token positions inside matches of symptoms and signs (list items)."""
+def is_negated(
+    tokens: list[Token],
+    match: Match,
+    listed: frozenset[int] = frozenset(),
+    negs: list[int] | None = None,
+) -> bool:
+    """``listed``: token positions inside matches of symptoms and signs (list items); ``negs``,
+    if given: the sorted positions of the tokens that can negate (``negates``), the only places
+    a trigger can stand."""
     positions = match.positions
     own = set(positions)
     first, last = positions[0], positions[-1]
     # A trigger before the term, or between its words.
     lo = max(0, first - PRE_REACH)
-    for t in range(lo, last):
+    if negs is None:
+        before: range | list[int] = range(lo, last)
+    else:
+        j = bisect_left(negs, lo)
+        before = negs[j : bisect_left(negs, last, j)]
+    for t in before:
         tok = tokens[t]
-        if t in own or _pseudo(tokens, t):
-            continue
         if tok.text not in PRE_TRIGGERS and tok.lemmas.isdisjoint(PRE_LEMMAS):
+            continue
+        if t in own or _pseudo(tokens, t):
             continue
         if t > first:
             # inside the span: «ходить не мешает»
@@ -246,6 +259,10 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
         if _forward_reaches(tokens, t, first):
             return True
     # A trigger after the term.
+    if negs is not None:
+        k = bisect_right(negs, last)
+        if k == len(negs) or negs[k] > last + POST_REACH:
+            return False  # no word after the term within reach can negate
     if not _nominal(tokens, match):
         return False
     for t in range(last + 1, min(len(tokens), last + POST_REACH + 1)):

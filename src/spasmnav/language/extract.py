@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -47,10 +48,15 @@ class _Chunk:
     at: tuple[frozenset[int], ...]  # the vocabulary's matches of each token
     kinds: tuple[int, ...]  # quantities.token_kind of each token
     weak: frozenset[int]  # the weak matches of its tokens outside punctuation
-    negates: bool  # one of its tokens can negate (context.negates)
+    negs: tuple[int, ...]  # its tokens that can negate (context.negates)
     words: tuple[tuple[int, int], ...]  # (token, word number), tokens outside punctuation
     marks: tuple[tuple[int, int], ...]  # the same for punctuation tokens
     flow: tuple[tuple[int, bool], ...]  # per token: clauses it opens, whether it ends a sentence
+    size: int  # how many tokens
+    # When no token of it ends a sentence (most chunks): per token, the clauses opened up to
+    # and including it, and the clauses it opens in all; else None and -1.
+    cum: tuple[int, ...] | None
+    opens: int
 
 
 _CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a kilobyte
@@ -228,27 +234,33 @@ class Reader:
         ppos: dict[int, list[int]] = {}
         weak: set[int] = set()
         kinds: list[int] = []
-        negating = False
+        negs: list[int] = []
         sentence_of: list[int] = []
         clause_of: list[int] = []
         sentence = clause = 0
         new_token = tuple.__new__
+        append = tokens.append
+        get = cache.get
+        setdefault = pos.setdefault
         i = 0
         plain = str(norm)
+        find = plain.find
         pieces = plain.split()  # the chunks of morph.chunks, inline
         last = len(pieces) - 1
         edge = morph.EDGE_DELIMITERS
+        kind_of = morph.kind_of
         at_char = 0
         for k, chunk in enumerate(pieces):
-            a = plain.find(chunk, at_char)
+            a = find(chunk, at_char)
             at_char = a + len(chunk)
             # Keyed by the chunk alone unless razdel's rules look across its edges.
             key: str | morph.ChunkKey = chunk
-            if chunk[0] in edge or chunk[-1] in edge:
-                before, after = morph.edges(pieces, k, last)
+            if chunk[0] in edge or chunk[-1] in edge:  # morph.edges, inline
+                before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
+                after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
                 if before or after:
                     key = (chunk, before, after)
-            found = cache.get(key)
+            found = get(key)
             if found is None:
                 found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
                 if len(cache) >= _CHUNK_CACHE_SIZE:
@@ -256,25 +268,24 @@ class Reader:
                 cache[key] = found
             if origin is None:
                 for word, start, end, lem, p, punct, ends, breaks in found.tokens:
-                    tokens.append(
+                    append(
                         new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
                     )
             else:
                 for word, start, end, lem, p, punct, ends, breaks in found.tokens:
                     span = (origin(start + a), origin(end + a))
-                    tokens.append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+                    append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
             at.extend(found.at)
             kinds.extend(found.kinds)
             if found.weak:
                 weak.update(found.weak)
-            if found.negates:
-                negating = True
+            if found.negs:
+                negs.extend([i + r for r in found.negs])
             for r, n in found.words:
-                plist = pos.get(n)
-                if plist is None:
-                    pos[n] = [i + r]
-                else:
-                    plist.append(i + r)
+                r += i
+                here = setdefault(n, [r])
+                if here[-1] != r:
+                    here.append(r)
             for r, n in found.marks:
                 plist = ppos.get(n)
                 if plist is None:
@@ -282,15 +293,28 @@ class Reader:
                 else:
                     plist.append(i + r)
             # sentence and clause, as qualifiers.clauses numbers them
-            for opens, ends in found.flow:
-                sentence_of.append(sentence)
-                clause += opens
-                clause_of.append(clause)
-                if ends:
-                    sentence += 1
-                    clause += 1  # the next token starts a sentence, hence a clause
-            i += len(found.tokens)
-        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak)
+            size = found.size
+            cum = found.cum
+            if cum is not None:  # no sentence ends in the chunk
+                if size == 1:
+                    sentence_of.append(sentence)
+                    clause += cum[0]
+                    clause_of.append(clause)
+                else:
+                    sentence_of.extend([sentence] * size)
+                    clause_of.extend([clause + c for c in cum])
+                    clause += found.opens
+            else:
+                for opens, ends in found.flow:
+                    sentence_of.append(sentence)
+                    clause += opens
+                    clause_of.append(clause)
+                    if ends:
+                        sentence += 1
+                        clause += 1  # the next token starts a sentence, hence a clause
+            i += size
+        negating = bool(negs)
+        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs)
         return tokens, index, kinds, negating, sentence_of, clause_of
 
     def _chunk(self, key: morph.ChunkKey) -> _Chunk:
@@ -306,6 +330,20 @@ class Reader:
         for tok, (_, wk) in zip(tokens, matched, strict=True):
             if not tok.punct:
                 weak.update(wk)
+        flow = tuple(
+            (
+                int(tok.breaks_clause or tok.text == ",")
+                if tok.punct
+                else int(tok.text in CLAUSE_WORDS),
+                tok.ends_sentence,
+            )
+            for tok in tokens
+        )
+        cum: tuple[int, ...] | None = None
+        opens = -1
+        if not any(ends for _, ends in flow):
+            cum = tuple(accumulate(o for o, _ in flow))
+            opens = cum[-1] if cum else 0
         return _Chunk(
             tokens=tuple(
                 (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
@@ -314,7 +352,7 @@ class Reader:
             at=tuple(full for full, _ in matched),
             kinds=tuple(token_kind(tok) for tok in tokens),
             weak=frozenset(weak),
-            negates=any(negates(tok) for tok in tokens),
+            negs=tuple(r for r, tok in enumerate(tokens) if negates(tok)),
             words=tuple(
                 (r, n)
                 for r, (tok, (full, _)) in enumerate(zip(tokens, matched, strict=True))
@@ -327,15 +365,10 @@ class Reader:
                 if tok.punct
                 for n in full
             ),
-            flow=tuple(
-                (
-                    int(tok.breaks_clause or tok.text == ",")
-                    if tok.punct
-                    else int(tok.text in CLAUSE_WORDS),
-                    tok.ends_sentence,
-                )
-                for tok in tokens
-            ),
+            flow=flow,
+            size=len(tokens),
+            cum=cum,
+            opens=opens,
         )
 
     def _fragment(self, piece: str) -> bool:
@@ -462,9 +495,11 @@ class Reader:
             tokens, matches, sentence_of, self.movement, self.symptoms, index, clause_of
         )
         qualifiable = self._qualifiable
+        negs = index.negs  # None: every token looked at
         for m, (quals, cues) in zip(matches, qualified, strict=True):
-            # No word that can negate stands in the text: nothing is negated (most texts).
-            neg = negating and is_negated(tokens, m, listed)
+            # No word that can negate stands in the text: nothing is negated (most texts); else
+            # only the words that can are looked at as triggers.
+            neg = negating and is_negated(tokens, m, listed, negs)
             effective = (
                 frozenset(q for q in quals if m.finding in qualifiable.get(q, _NO_QUALIFIERS))
                 if quals
@@ -473,7 +508,11 @@ class Reader:
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
                 for p in m.positions:
-                    at_token.setdefault(p, set()).add(m.finding)
+                    here = at_token.get(p)
+                    if here is None:
+                        at_token[p] = {m.finding}
+                    else:
+                        here.add(m.finding)
         facts: dict[str, Observation] = {}
         shown: list[dict[str, object]] = []
         history: dict[str, Observation] = {}

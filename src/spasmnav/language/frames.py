@@ -91,6 +91,16 @@ class Frames:
             replace(fr, needs=tuple(slot[1] for slot in fr.clause + fr.sentence))
             for fr in self._frames
         ]
+        # Each frame by the first words of its first slot: only a frame one of them stands for
+        # is looked at further.
+        self._by_first: dict[int, list[int]] = {}
+        self._always: list[int] = []  # frames without slots
+        for i, fr in enumerate(self._frames):
+            if not fr.needs:
+                self._always.append(i)
+            for n in fr.needs[0] if fr.needs else ():
+                self._by_first.setdefault(n, []).append(i)
+        self._firsts = frozenset(self._by_first)
 
     def find(
         self,
@@ -102,7 +112,11 @@ class Frames:
         idx = index if index is not None else TokenIndex(tokens, self._vocabulary)
         out: list[Match] = []
         present = idx.present()
-        for fr in self._frames:
+        by_first = self._by_first
+        tried = {i for n in present & self._firsts for i in by_first[n]}
+        tried.update(self._always)
+        frames = self._frames
+        for fr in [frames[i] for i in sorted(tried)]:  # in the frames' order
             # Can every slot be filled: does the first word of one of its phrases stand here?
             for first in fr.needs:
                 if present.isdisjoint(first):

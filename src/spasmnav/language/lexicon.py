@@ -173,7 +173,7 @@ class TokenIndex:
     ``at[i]`` are the numbers of the words token i matches; ``pos[n]`` the sorted positions of
     the (non-punctuation) tokens word n matches; ``ppos`` the same for punctuation tokens."""
 
-    __slots__ = ("_present", "at", "pos", "ppos", "tokens", "vocabulary", "weak")
+    __slots__ = ("_present", "at", "negs", "pos", "ppos", "tokens", "vocabulary", "weak")
 
     def __init__(self, tokens: list[Token], vocabulary: Vocabulary | None = None) -> None:
         vocab = vocabulary if vocabulary is not None else VOCABULARY
@@ -197,6 +197,7 @@ class TokenIndex:
             if wk and not tok.punct:
                 weak.update(wk)
         self.weak = weak
+        self.negs: list[int] | None = None
         self._present: frozenset[int] | None = None
 
     @classmethod
@@ -208,10 +209,12 @@ class TokenIndex:
         pos: dict[int, list[int]],
         ppos: dict[int, list[int]],
         weak: set[int],
+        negs: list[int] | None = None,
     ) -> TokenIndex:
         """An index whose parts were gathered elsewhere, as ``__init__`` gathers them
         (``at[i]``: ``vocabulary.match(tokens[i])[0]``; ``weak``: the weak matches of the
-        tokens outside punctuation)."""
+        tokens outside punctuation; ``negs``, if given: the sorted places of the tokens that can
+        negate, ``context.negates``)."""
         self = cls.__new__(cls)
         self.vocabulary = vocabulary
         self.tokens = tokens
@@ -219,6 +222,7 @@ class TokenIndex:
         self.pos = pos
         self.ppos = ppos
         self.weak = weak
+        self.negs = negs
         self._present = None
         return self
 
@@ -530,11 +534,8 @@ class Lexicon:
         weak = idx.weak
         candidates: list[int] = []
         entries = self._first_entry
-        for n in present:
-            entry = entries.get(n)
-            if entry is None:
-                continue
-            sure, checked = entry
+        for n in present & self._first_words:  # the words that terms are keyed by
+            sure, checked = entries[n]
             if sure:
                 candidates += sure
             for ti, words, always, prefixes in checked:
@@ -596,15 +597,28 @@ class Lexicon:
             window = size + EXTRA_WINDOW
             if shape == _TWO:
                 # Two words (the commonest term): the second's nearest place to each anchor.
+                # ``_nearest_in(second, anchor, lo, hi, [anchor])`` inline: the places are
+                # sorted and distinct, so only the one right at the anchor is skipped.
                 second = pos[ids[1]]
+                n2 = len(second)
                 for anchor in pos[ids[0]]:
                     s = sentence_of[anchor]
-                    lo = bisect_left(sentence_of, s)
-                    hi = bisect_right(sentence_of, s, anchor)
-                    best = _nearest_in(second, anchor, lo, hi, [anchor])
-                    if best is None:
-                        continue
-                    pair = (anchor, best) if anchor < best else (best, anchor)
+                    j = bisect_left(second, anchor)
+                    right = j + 1 if j < n2 and second[j] == anchor else j
+                    b = second[right] if right < n2 else -1
+                    if b >= 0 and sentence_of[b] != s:
+                        b = -1  # past the anchor's sentence
+                    a = second[j - 1] if j else -1
+                    if a >= 0 and sentence_of[a] != s:
+                        a = -1  # before the anchor's sentence
+                    if a < 0:
+                        if b < 0:
+                            continue
+                        pair = (anchor, b)
+                    elif b < 0 or anchor - a <= b - anchor:
+                        pair = (a, anchor)
+                    else:
+                        pair = (anchor, b)
                     if pair[1] - pair[0] >= window:
                         continue
                     if near is not None and s not in near_where(finding):

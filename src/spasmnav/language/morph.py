@@ -255,6 +255,9 @@ def _kind_of(ch: str) -> str:
     return "punct" if ch in _RAZDEL_PUNCT else "word"
 
 
+kind_of = _kind_of
+
+
 def _pieces(text: str) -> list[tuple[str, int, int]]:
     return _join_ordinals([(t.text, t.start, t.stop) for t in razdel.tokenize(text)])
 

@@ -508,14 +508,68 @@ _SHORTHAND: dict[str, str] = {
     "неотвечает": "не отвечает",
     "непонимает": "не понимает",
 }
-_SHORTHAND_RE = re.compile(
-    r"(?<![0-9a-zа-я])(?:"
+# Where a shorthand (or a temperature sign) stands, as one alternation: each key not glued to a
+# letter or digit before it nor to a letter after it, the longest key first; the temperature
+# sign only before a plausible temperature («t 38,4», «t=38.2», «t° 39», «т 37,8», «т-ра 38»).
+_BEFORE = "[0-9a-zа-я]"
+_TEMPERATURE_SIGNS = ("t", "т", "т-ра", "темп.")
+_TEMPERATURE_AHEAD = r"\s*[°=:]?\s*(?=(?:3[5-9]|4[0-2])(?:[.,][0-9])?(?![0-9]))"
+_SHORTHAND_PLAIN = (
+    rf"(?<!{_BEFORE})(?:"
     + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
     + r")(?![a-zа-я])"
-    # «t 38,4», «t=38.2», «t° 39», «т 37,8», «т-ра 38»: a temperature sign before a number.
-    + r"|(?<![0-9a-zа-я])(?:t|т|т-ра|темп\.)\s*[°=:]?\s*"
-    + r"(?=(?:3[5-9]|4[0-2])(?:[.,][0-9])?(?![0-9]))"
+    + rf"|(?<!{_BEFORE})(?:"
+    + "|".join(re.escape(k) for k in _TEMPERATURE_SIGNS)
+    + ")"
+    + _TEMPERATURE_AHEAD
 )
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of the words as a trie («б-(?:ой|ая|…)»): at each branch the longer words
+    first, so of the words that match at a place the longest is tried first, as in a plain
+    alternation of the words sorted by length."""
+    root: dict[str, dict[str, object]] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})  # type: ignore[assignment]
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, object]]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in node.items() if ch]  # type: ignore[arg-type]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ("|" if "" in node else "") + ")"
+
+    return emit(root)
+
+
+def _by_first_letter() -> str:
+    """``_SHORTHAND_PLAIN`` as an alternation whose every branch starts with a letter and checks
+    what stands before that letter after it: the regex engine then skips every place whose
+    letter starts no key at once (a plain alternation behind a look-behind tries every key at
+    every place). The same matches: of the branches sharing a first letter the keys come first,
+    then the temperature signs, as in the plain pattern."""
+    keys = sorted(_SHORTHAND, key=len, reverse=True)
+    firsts = dict.fromkeys([k[0] for k in keys] + [k[0] for k in _TEMPERATURE_SIGNS])
+    branches = []
+    for c in firsts:
+        inner = []
+        rests = [k[1:] for k in keys if k[0] == c]
+        if rests:
+            inner.append(_trie(rests) + "(?![a-zа-я])")
+        signs = [k[1:] for k in _TEMPERATURE_SIGNS if k[0] == c]
+        if signs:
+            inner.append("(?:" + "|".join(re.escape(r) for r in signs) + ")" + _TEMPERATURE_AHEAD)
+        body = inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"
+        branches.append(re.escape(c) + rf"(?<!{_BEFORE}.)" + body)
+    return "|".join(branches)
+
+
+_SHORTHAND_RE = re.compile(_by_first_letter())
 
 
 _TENS = {
@@ -558,7 +612,11 @@ def _compound(m: re.Match[str]) -> str:
 
 
 def _shorthand(norm: Normalised) -> Normalised:
-    return _rewrite(_rewrite(norm, _SHORTHAND_RE, _short), _COMPOUND_RE, _compound)
+    norm = _rewrite(norm, _SHORTHAND_RE, _short)
+    # A compound numeral starts with one of the tens: without one, nothing to look for.
+    if any(tens in norm for tens in _TENS):
+        norm = _rewrite(norm, _COMPOUND_RE, _compound)
+    return norm
 
 
 def _short(m: re.Match[str]) -> str:

@@ -107,6 +107,9 @@ class Qualifiers:
         self._vocabulary = VOCABULARY  # whose numbers the compiled rules hold (see Frames)
         self._rules: list[_Rule] = []
         self._terminators: tuple[tuple[int, ...], ...] = ()
+        # The terminators by their first word.
+        self._terminators_by_first: dict[int, list[tuple[int, ...]]] = {}
+        self._terminator_firsts: frozenset[int] = frozenset()
         self._persons: tuple[Word, ...] = ()
         self._strangers: tuple[Word, ...] = ()
         # Person words by number: the first person word of the list a number stands for.
@@ -126,6 +129,10 @@ class Qualifiers:
         if rules is None:
             return
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
+        for phrase in self._terminators:
+            if phrase:
+                self._terminators_by_first.setdefault(phrase[0], []).append(phrase)
+        self._terminator_firsts = frozenset(self._terminators_by_first)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
         self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
         for rank, w in enumerate(self._persons):
@@ -249,8 +256,9 @@ class Qualifiers:
             ]
         pos = tindex.pos
         stops: set[int] = set()
-        for phrase in self._terminators:
-            if phrase and phrase[0] in pos:
+        by_first = self._terminators_by_first
+        for n in self._terminator_firsts.intersection(pos):  # the terminators that can stand
+            for phrase in by_first[n]:
                 for a, b in _occurrences(tindex, phrase):
                     stops.update(range(a, b + 1))
         current_clauses = {clause_of[i] for i in stops}

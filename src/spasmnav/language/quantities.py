@@ -339,21 +339,7 @@ def _unit(tok: Token) -> float | None:
     return None
 
 
-def _clauses(tokens: list[Token]) -> list[tuple[int, int, bool]]:
-    """Clauses as (start, end, starts_sentence)."""
-    out: list[tuple[int, int, bool]] = []
-    start, new_sentence = 0, True
-    for i, tok in enumerate(tokens):
-        if tok.breaks_clause or tok.text == "," or tok.text in {"а", "но", "однако"}:
-            if i > start:
-                out.append((start, i, new_sentence))
-                new_sentence = False
-            start = i + 1
-            if tok.ends_sentence:
-                new_sentence = True
-    if start < len(tokens):
-        out.append((start, len(tokens), new_sentence))
-    return out
+_CLAUSE_BREAK_WORDS = frozenset({"а", "но", "однако"})
 
 
 _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = (
@@ -529,13 +515,24 @@ def _measured(
     put: Callable[..., None],
 ) -> None:
     """The quantities with a number, a unit or a frequency word, clause by clause."""
-    clauses = _clauses(tokens)
-    # What kinds of word each clause has, one bit per kind.
-    clause_kinds = []
-    for lo, hi, _ in clauses:
-        bits = 0
-        for k in range(lo, hi):
-            bits |= kinds[k]
+    # Clauses as (start, end, starts_sentence): sentence ends, dashes, colons, brackets, commas
+    # and «а», «но», «однако» end one; and what kinds of word each has, one bit per kind.
+    clauses: list[tuple[int, int, bool]] = []
+    clause_kinds: list[int] = []
+    start, new_sentence, bits = 0, True, 0
+    for i, tok in enumerate(tokens):
+        if tok.breaks_clause or tok.text == "," or tok.text in _CLAUSE_BREAK_WORDS:
+            if i > start:
+                clauses.append((start, i, new_sentence))
+                clause_kinds.append(bits)
+                new_sentence = False
+            start, bits = i + 1, 0
+            if tok.ends_sentence:
+                new_sentence = True
+        else:
+            bits |= kinds[i]
+    if start < len(tokens):
+        clauses.append((start, len(tokens), new_sentence))
         clause_kinds.append(bits)
     stroke_clause = [bool(b & _STROKE) for b in clause_kinds]
     # Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»).
