@@ -241,6 +241,7 @@ def test_own_patients_cover_every_rule() -> None:
         "spreading_dental_infection",
         "dental_infection_airway",
         "infected_wound_spreading",
+        "hip_fracture_suspected",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -9,25 +9,20 @@ wordings with near-miss twins (src/spasmnav/pack/systemic.yaml).
 4. A burst varicose vein bleeding heavily; a growing bruise on warfarin.
 5. A cluster of seizures in a day; new flinging movements of one side.
 6. Low potassium with vomiting, high calcium or PTH, a spreading dental infection.
+7. A fall, then a hip or groin that hurts and a leg that cannot take weight (or looks shorter
+   and turned out): a possible hip fracture, an emergency.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from spasmnav.assessing import assess_text
-
-RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
+from reading_helpers import level as _level
+from spasmnav.result import LEVEL_RANK, Level
 
 
-def _at_least(text: str, level: str) -> bool:
-    return RANK[_level(text)] >= RANK[level]
+def _at_least(text: str, level: Level) -> bool:
+    return LEVEL_RANK[_level(text)] >= LEVEL_RANK[level]
 
 
 @pytest.mark.parametrize(
@@ -260,3 +255,29 @@ def test_redness_spreading_from_a_wound_or_sore_is_urgent(text: str) -> None:
 )
 def test_the_urge_to_move_the_legs_in_the_evening_needs_a_doctor(text: str) -> None:
     assert _level(text) == "doctor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дедушка вчера поскользнулся на крыльце, сегодня на левую ногу наступить не может, "
+        "говорит болит в паху.",
+        "мама упала в коридоре лежит нога как то вывернута наружу и кажется короче",
+        "После падения с табуретки не могу опереться на правую ногу, бедро болит.",
+        "свекровь грохнулась на кухне, встать на ноги не может, кричит когда трогаем бедро",
+    ],
+)
+def test_a_fall_with_a_hip_that_takes_no_weight_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Упала на улице месяц назад, ушибла колено, всё зажило, а икру ночью сводит.",
+        "После инсульта часто падаю из-за спастичной ноги, хожу с тростью.",
+        "Боюсь упасть ночью, когда сводит икру.",
+    ],
+)
+def test_a_fall_without_a_hip_that_fails_is_not_an_emergency(text: str) -> None:
+    assert _level(text) != "emergency"

@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import pytest
 
+from reading_helpers import level
 from spasmnav.assessing import assess_text
 
 
 def _assess(text: str) -> tuple[str, set[str]]:
-    triage = assess_text(text).to_dict()["triage"]
-    level = triage["level"]
-    assert isinstance(level, str)
-    return level, {reason["rule"] for reason in triage["reasons"]}
+    result = assess_text(text)
+    return result.level, {reason.rule for reason in result.reasons}
 
 
 def _level(text: str) -> str:
-    return _assess(text)[0]
+    return level(text)
 
 
 @pytest.mark.parametrize(
