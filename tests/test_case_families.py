@@ -24,15 +24,15 @@ RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
 FLOORS: dict[str, tuple[float, float, float]] = {
     "families.jsonl": (0.955, 1.0, 0.017),
     "families2.jsonl": (0.995, 0.987, 0.005),
-    "families3.jsonl": (0.96, 0.934, 0.020),
+    "families3.jsonl": (0.97, 0.95, 0.015),
     "families_h.jsonl": (1.0, 1.0, 0.0),
     # Written after all of this round's fixes and never tuned against: the held-out figure.
-    "families4.jsonl": (0.94, 0.94, 0.032),
+    "families4.jsonl": (0.95, 0.94, 0.032),
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied. Floors, not targets.
-    "families5.jsonl": (0.90, 0.983, 0.030),
-    "families6.jsonl": (0.785, 0.716, 0.135),
+    "families5.jsonl": (0.905, 0.983, 0.030),
+    "families6.jsonl": (0.795, 0.716, 0.135),
 }
 
 

@@ -209,6 +209,7 @@ def test_own_patients_cover_every_rule() -> None:
         "tizanidine_stopped",
         "hypoglycaemia_treated",
         "botulinum_local_weakness",
+        "recent_tia",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -386,8 +386,12 @@ class ContextRule(_Model):
     # only when the condition comes first («если будет инсульт, лицо перекосит»), not when it
     # follows what it qualifies («дёргаются, особенно если стукнуть по колену, понос»).
     scope: Literal["clause", "sentence", "conditional"] = "clause"
-    # Terminators a conditional reads through in its own clause («если вдруг», «если снова»).
+    # Terminators a conditional reads through in its own clause («если вдруг», «если снова»), or
+    # a date reads through in its own clause («месяц назад на пару минут онемела рука»).
     through: list[str] = field(default_factory=list)
+    # An anaphor («тогда», «в тот раз»): counts only after a historical cue of another rule,
+    # earlier in its sentence or in the sentence before.
+    anaphor: bool = False
     # Phrases that begin with a trigger and are no cue («если честно», «если что»).
     pseudo: list[str] = field(default_factory=list)
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
