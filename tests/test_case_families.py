@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied. Floors, not targets.
-    "families5.jsonl": (0.905, 0.983, 0.030),
+    "families5.jsonl": (0.92, 0.983, 0.030),
     "families6.jsonl": (0.795, 0.716, 0.135),
 }
 

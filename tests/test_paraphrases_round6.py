@@ -168,3 +168,92 @@ def test_the_past_in_other_words(text: str, finding: str) -> None:
 def test_what_is_not_the_past(text: str, finding: str) -> None:
     # «в прошлое воскресенье» is not «в прошлом»; a swelling that began last week is still there.
     assert _state(text, finding) != "historical"
+
+
+# --- 4. An age is not a duration ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Мне сейчас 52 года, ногу сводит по ночам.", 52),
+        ("Отцу 78, икры сводит после прогулки.", 78),
+        ("Икру сводит в бассейне, мне 45 лет.", 45),
+        ("Судороги в икрах с юности, после футбола. Сейчас 40 лет, всё так же.", 40),
+        ("Отцу почти 80 лет, ногу дёргает во сне.", 80),
+        ("Маме исполнилось 74, по ночам сводит стопы.", 74),
+    ],
+)
+def test_an_age_is_not_a_duration(text: str, age: int) -> None:
+    facts = understand(text).facts
+    assert facts["age"].value == age
+    assert "symptom_duration_days" not in facts
+
+
+def test_a_duration_after_now_is_still_a_duration() -> None:
+    facts = understand("Сейчас 2 года сводит ногу по ночам.").facts
+    assert facts["symptom_duration_days"].value == 730
+    assert "age" not in facts
+
+
+# --- 2. «нет» over a list, and where the list ends --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Нет температуры, отёка, покраснения, просто икру сводит.", "calf_redness"),
+        ("Температуры, отёка, покраснения нет, икру сводит по ночам.", "calf_swelling"),
+        ("Нету слабости, онемения, нарушения речи, только судороги в икре.", "speech_disturbance"),
+        ("Ни температуры, ни отёка, икру тянет после бега.", "calf_swelling"),
+    ],
+)
+def test_a_negated_list_negates_every_item(text: str, finding: str) -> None:
+    obs = understand(text).facts[finding]
+    assert obs.present is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Нет температуры, лицо перекосило, рука не поднимается.",
+        "Нет отёка, рука онемела и не слушается.",
+        "Температуры нет, речь невнятная, лицо перекошено.",
+        "Нет боли, сознание спутанное, не узнаёт меня, лицо перекосило.",
+    ],
+)
+def test_a_new_item_not_in_the_genitive_is_not_negated(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+# --- 3. Pseudo-findings: words that look like a sign and are not -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Меня трясёт весь день после ссоры, сердце колотится, плачу.",
+        "Наложили тугой бинт на голень после ушиба, икру сводит.",
+        "Не могу сказать, что нога слабая, скорее тяжёлая. Сводит по ночам.",
+        "Ношу тугие гольфы, вечером икры сводит.",
+    ],
+)
+def test_pseudo_findings_are_no_emergency(text: str) -> None:
+    assert _level(text) in {"self_care", "doctor"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Не может сказать ни слова, лицо перекосило.",
+        "Не могу сказать ни слова, рука не поднимается.",
+        "Не могу точно сказать, когда началось, лицо перекосило.",
+        "Его трясёт всем телом, без сознания, пена изо рта.",
+    ],
+)
+def test_the_real_sign_beside_a_pseudo_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+def test_a_tight_muscle_is_still_stiffness() -> None:
+    assert understand("Ногу сводит, мышцы тугие, как камень.").facts["stiffness"].present is True

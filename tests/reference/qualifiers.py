@@ -95,8 +95,10 @@ class Qualifiers:
         self._strangers: tuple[Word, ...] = ()
         self._reporting: tuple[Word, ...] = ()
         self._events: frozenset[str] = frozenset()
+        self._pseudo: tuple[tuple[tuple[Word, ...], frozenset[str]], ...] = ()
         if rules is None:
             return
+        self._pseudo = tuple((_phrase(ps.phrase), frozenset(ps.findings)) for ps in rules.pseudo)
         self._events = frozenset(rules.events)
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
@@ -120,6 +122,26 @@ class Qualifiers:
                     anaphor=r.anaphor,
                 )
             )
+
+    def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
+        """The matches less those a pseudo phrase cancels."""
+        out = []
+        for m in matches:
+            cancelled = False
+            for phrase, findings in self._pseudo:
+                if m.finding not in findings:
+                    continue
+                tokens = index.tokens
+                for a in range(len(tokens) - len(phrase) + 1):
+                    if (
+                        all(w.matches(tokens[a + k]) for k, w in enumerate(phrase))
+                        and m.first <= a + len(phrase) - 1
+                        and m.last >= a
+                    ):
+                        cancelled = True
+            if not cancelled:
+                out.append(m)
+        return out
 
     def qualify(
         self,

@@ -124,8 +124,15 @@ class Qualifiers:
         self._events: frozenset[str] = frozenset()
         self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
         self._trigger_firsts: frozenset[int] = frozenset()
+        # Pseudo-findings: each phrase's words by number, and the findings it cancels.
+        self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
         if rules is None:
             return
+        self._pseudo = tuple(
+            (VOCABULARY.number(words[0]), words, frozenset(ps.findings))
+            for ps in rules.pseudo
+            if (words := _phrase(ps.phrase))
+        )
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
         self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
@@ -160,6 +167,30 @@ class Qualifiers:
                 if ids:
                     self._triggers_by_first.setdefault(ids[0], []).append((ri, pi))
         self._trigger_firsts = frozenset(self._triggers_by_first)
+
+    def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
+        """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
+        spans: list[tuple[int, int, frozenset[str]]] = []
+        present = index.pos
+        tokens = index.tokens
+        n = len(tokens)
+        for first, words, findings in self._pseudo:
+            if first not in present:
+                continue
+            # Side by side, punctuation included («не могу сказать, что»).
+            for a in present[first]:
+                b = a + len(words) - 1
+                if b < n and all(w.matches(tokens[a + k]) for k, w in enumerate(words)):
+                    spans.append((a, b, findings))
+        if not spans:
+            return matches
+        return [
+            m
+            for m in matches
+            if not any(
+                m.finding in f and m.positions[0] <= b and m.positions[-1] >= a for a, b, f in spans
+            )
+        ]
 
     def qualify(
         self,
