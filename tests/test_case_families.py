@@ -24,19 +24,19 @@ RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
 FLOORS: dict[str, tuple[float, float, float]] = {
     "families.jsonl": (0.955, 1.0, 0.017),
     "families2.jsonl": (0.995, 0.987, 0.005),
-    "families3.jsonl": (0.96, 0.934, 0.020),
+    "families3.jsonl": (0.97, 0.95, 0.015),
     "families_h.jsonl": (1.0, 1.0, 0.0),
     # Written after all of this round's fixes and never tuned against: the held-out figure.
-    "families4.jsonl": (0.94, 0.94, 0.032),
+    "families4.jsonl": (0.95, 0.94, 0.032),
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
     # (tests/test_paraphrases_general.py). Floors, not targets.
-    "families5.jsonl": (0.91, 0.983, 0.020),
-    "families6.jsonl": (0.915, 1.0, 0.025),
+    "families5.jsonl": (0.93, 0.983, 0.020),
+    "families6.jsonl": (0.94, 1.0, 0.015),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
-    "families7.jsonl": (0.89, 0.863, 0.055),
+    "families7.jsonl": (0.925, 0.955, 0.020),
 }
 
 

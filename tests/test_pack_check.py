@@ -178,3 +178,26 @@ def test_a_yaml_error_names_the_file(tmp_path: Path) -> None:
     r = runner.invoke(app, ["pack", "check", str(pack_dir)])
     assert r.exit_code == 3
     assert "care.yaml" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("pseudo", "word"),
+    [
+        ({"phrase": "^тугой бинт", "findings": ["stifness"]}, "stifness"),
+        ({"phrase": "^тугой бинт", "finding": ["stiffness"]}, "finding"),
+        ({"phrase": "^тугой бинт", "findings": []}, "needs words and findings"),
+    ],
+    ids=["unknown-finding", "misspelled-field", "no-findings"],
+)
+def test_pack_check_rejects_a_broken_pseudo_phrase(
+    tmp_path: Path, pseudo: dict[str, Any], word: str
+) -> None:
+    pack_dir = _copy_pack(tmp_path)
+
+    def change(data: dict[str, Any]) -> None:
+        data["context"]["pseudo"].append(pseudo)
+
+    _edit(pack_dir, "context.yaml", change)
+    r = runner.invoke(app, ["pack", "check", str(pack_dir)])
+    assert r.exit_code == 3, r.output
+    assert word in r.stderr, r.stderr

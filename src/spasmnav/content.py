@@ -387,8 +387,12 @@ class ContextRule(_Model):
     # only when the condition comes first («если будет инсульт, лицо перекосит»), not when it
     # follows what it qualifies («дёргаются, особенно если стукнуть по колену, понос»).
     scope: Literal["clause", "sentence", "conditional"] = "clause"
-    # Terminators a conditional reads through in its own clause («если вдруг», «если снова»).
+    # Terminators a conditional reads through in its own clause («если вдруг», «если снова»), or
+    # a date reads through in its own clause («месяц назад на пару минут онемела рука»).
     through: list[str] = field(default_factory=list)
+    # An anaphor («тогда», «в тот раз»): counts only after a historical cue of another rule,
+    # earlier in its sentence or in the sentence before.
+    anaphor: bool = False
     # Phrases that begin with a trigger and are no cue («если честно», «если что»).
     pseudo: list[str] = field(default_factory=list)
     # Counts only in a sentence that ends with «?» («а это не тромб?»).
@@ -414,10 +418,22 @@ class Frame(_Model):
     note: str | None = None
 
 
+class PseudoPhrase(_Model):
+    """Words that look like a finding and are not one («тугой бинт» is no stiffness, «трясёт
+    весь день» after a quarrel no convulsion): a match of one of ``findings`` that overlaps the
+    phrase is dropped."""
+
+    phrase: str
+    findings: list[str]
+    note: str | None = None
+
+
 class ContextRules(_Model):
     # Words that end a qualifier's scope («но», «а», «сейчас»): the present breaks the past.
     terminators: list[str]
     rules: list[ContextRule]
+    # Pseudo-findings: phrases whose words a finding's terms would read wrongly.
+    pseudo: list[PseudoPhrase] = field(default_factory=list)
     # Words naming a person other than the writer («соседка», «бабушка»).
     persons: list[str] = field(default_factory=list)
     # Persons who are never the patient (neighbours, friends, colleagues).
@@ -821,6 +837,12 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
             for fid in cr.only:
                 if fid not in findings:
                     yield f"context: rule {cr.category!r} names unknown finding {fid!r}"
+        for ps in pack.context.pseudo:
+            for fid in ps.findings:
+                if fid not in findings:
+                    yield f"context: pseudo {ps.phrase!r} names unknown finding {fid!r}"
+            if not ps.phrase.split() or not ps.findings:
+                yield f"context: pseudo {ps.phrase!r} needs words and findings"
     for fr in pack.frames:
         if fr.finding not in findings:
             yield f"frames.{fr.id}: unknown finding {fr.finding!r}"

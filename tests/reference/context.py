@@ -112,6 +112,10 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
             nxt = tokens[k + 1] if k + 1 < len(tokens) else None
             if nxt is None or nxt.pos not in LISTY_POS:
                 return False
+            if tokens[t].text in LIST_TRIGGERS and not nxt.genitive:
+                # «нет» governs the genitive: «нет температуры, отёка» is one list, but in «нет
+                # температуры, лицо перекосило» the face is a new clause, said as current.
+                return False
         elif k == t + 1 and _is_verb(tok):
             # «не знаю, почему сводит»: «не» negates the verb right after it, nothing more.
             return False

@@ -192,7 +192,7 @@ class Reader:
         index = TokenIndex(tokens)  # where each word stands, shared by every matcher below
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
-        matches = self._drop_overridden(found)
+        matches = self.qualifiers.drop_pseudo(index, self._drop_overridden(found))
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
         listed = frozenset(p for m in matches if m.finding in self.symptoms for p in m.positions)

@@ -49,6 +49,7 @@ class _Rule:
     conditional: bool = False
     through: frozenset[str] = frozenset()
     pseudo: tuple[tuple[Word, ...], ...] = ()
+    anaphor: bool = False
 
 
 def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
@@ -94,8 +95,10 @@ class Qualifiers:
         self._strangers: tuple[Word, ...] = ()
         self._reporting: tuple[Word, ...] = ()
         self._events: frozenset[str] = frozenset()
+        self._pseudo: tuple[tuple[tuple[Word, ...], frozenset[str]], ...] = ()
         if rules is None:
             return
+        self._pseudo = tuple((_phrase(ps.phrase), frozenset(ps.findings)) for ps in rules.pseudo)
         self._events = frozenset(rules.events)
         self._terminators = tuple(_phrase(t) for t in rules.terminators)
         self._strangers = tuple(_tword(p) for p in rules.strangers)
@@ -116,8 +119,29 @@ class Qualifiers:
                     conditional=r.scope == "conditional",
                     through=frozenset(r.through),
                     pseudo=tuple(_phrase(t) for t in r.pseudo),
+                    anaphor=r.anaphor,
                 )
             )
+
+    def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
+        """The matches less those a pseudo phrase cancels."""
+        out = []
+        for m in matches:
+            cancelled = False
+            for phrase, findings in self._pseudo:
+                if m.finding not in findings:
+                    continue
+                tokens = index.tokens
+                for a in range(len(tokens) - len(phrase) + 1):
+                    if (
+                        all(w.matches(tokens[a + k]) for k, w in enumerate(phrase))
+                        and m.first <= a + len(phrase) - 1
+                        and m.last >= a
+                    ):
+                        cancelled = True
+            if not cancelled:
+                out.append(m)
+        return out
 
     def qualify(
         self,
@@ -137,7 +161,9 @@ class Qualifiers:
         for phrase in self._terminators:
             for a, b in _occurrences(tindex, phrase):
                 stops.update(range(a, b + 1))
-        current_clauses = {clause_of[i] for i in stops}
+        current_clauses: dict[int, set[str]] = {}
+        for i in stops:
+            current_clauses.setdefault(clause_of[i], set()).add(tokens[i].text)
         questions = {sentence_of[i] for i, t in enumerate(tokens) if t.punct and "?" in t.text}
         cues: list[
             tuple[
@@ -151,6 +177,7 @@ class Qualifiers:
                 bool,
                 frozenset[str],
                 tuple[int, frozenset[str]] | None,
+                _Rule,
             ]
         ] = []
         for rule in self._rules:
@@ -180,8 +207,23 @@ class Qualifiers:
                             rule.sentence,
                             rule.only,
                             cond,
+                            rule,
                         )
                     )
+        # An anaphor counts only after a historical cue of another rule before it, in its
+        # sentence or the one before.
+        cues = [
+            c
+            for c in cues
+            if not c[10].anaphor
+            or any(
+                d[0] == "historical"
+                and not d[10].anaphor
+                and d[1] < c[1]
+                and 0 <= sentence_of[c[1]] - sentence_of[d[1]] <= 1
+                for d in cues
+            )
+        ]
 
         def conditional(
             a: int, b: int, m: Match, reach: int, span: int, through: frozenset[str]
@@ -195,17 +237,44 @@ class Qualifiers:
             behind = clause_of[m.first] - own
             return behind == 0 or (span == 1 and behind == 1) or span == 2
 
-        def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
+        def reaches(
+            a: int,
+            b: int,
+            m: Match,
+            fwd: bool,
+            bwd: bool,
+            reach: int,
+            sent: bool,
+            through: frozenset[str],
+            carry: bool,
+        ) -> bool:
             scope = sentence_of if sent else clause_of
             if fwd and m.first > b:
                 lo, hi = b, m.first
+                between = range(clause_of[b], clause_of[m.first])
             elif bwd and m.last < a:
                 lo, hi = m.last, a
+                between = range(clause_of[m.last] + 1, clause_of[a] + 1)
             else:
                 return False
-            if hi - lo > reach or scope[lo] != scope[hi]:
+            if hi - lo > reach:
                 return False
-            return not any(k in stops for k in range(lo + 1, hi))
+            if scope[lo] != scope[hi]:
+                # A bare date set off by commas dates the nearest clause that says something.
+                held = {clause_of[p] for mm in matches for p in mm.positions}
+                if not carry or sentence_of[lo] != sentence_of[hi]:
+                    return False
+                # bare: the date and at most one word more in its clause («это давно»)
+                others = [
+                    k
+                    for k, t in enumerate(tokens)
+                    if clause_of[k] == clause_of[a] and not t.punct and not a <= k <= b
+                ]
+                if len(others) > 1:
+                    return False
+                if any(c in held for c in between):
+                    return False
+            return not any(k in stops and tokens[k].text not in through for k in range(lo + 1, hi))
 
         owners = self._owners(tokens, matches, clause_of, sentence_of, movement, anchors)
         event_clauses = {clause_of[m.first] for m in matches if m.finding in self._events}
@@ -214,10 +283,11 @@ class Qualifiers:
             quals: set[str] = set()
             words: list[str] = []
             own = set(m.positions)
-            for cat, a, b, text, fwd, bwd, reach, sent, only, cond in cues:
+            for cat, a, b, text, fwd, bwd, reach, sent, only, cond, rule in cues:
                 if own & set(range(a, b + 1)) or (only and m.finding not in only):
                     continue
-                if cat == "historical" and clause_of[m.first] in current_clauses:
+                present = current_clauses.get(clause_of[m.first], set())
+                if cat == "historical" and present and not present <= rule.through:
                     continue  # «сегодня вдруг…»: the present wins
                 if cat == "historical" and not only and m.finding in self._events:
                     continue  # a dated event is dated old only by its own rules
@@ -230,7 +300,17 @@ class Qualifiers:
                 hit = (
                     conditional(a, b, m, reach, cond[0], cond[1])
                     if cond is not None
-                    else reaches(a, b, m, fwd, bwd, reach, sent)
+                    else reaches(
+                        a,
+                        b,
+                        m,
+                        fwd,
+                        bwd,
+                        reach,
+                        sent,
+                        rule.through,
+                        cat == "historical" and not sent,
+                    )
                 )
                 if hit:
                     quals.add(cat)

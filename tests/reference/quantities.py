@@ -197,7 +197,27 @@ CHILD_LEMMAS = frozenset(
 )
 PERSON_LEMMAS = ADULT_LEMMAS | CHILD_LEMMAS
 _PERSON_TEXTS = frozenset({"мне", "ему", "ей"})  # «мне 30»: dative pronouns name an age
-_BETWEEN_PERSON_AND_AGE = frozenset({"наш", "мой", "его", "ее", "их", "твой", "ваш", "уже"})
+# «мне сейчас 52 года», «отцу почти 80», «маме исполнилось 74»: an age, not a duration.
+_BETWEEN_PERSON_AND_AGE = frozenset(
+    {
+        "наш",
+        "мой",
+        "его",
+        "ее",
+        "их",
+        "твой",
+        "ваш",
+        "уже",
+        "сейчас",
+        "теперь",
+        "почти",
+        "всего",
+        "скоро",
+        "ровно",
+        "исполниться",
+        "исполнилось",
+    }
+)
 # A length of time spent doing something else: «стою по 10 часов», «сплю по 4 часа».
 ACTIVITY_LEMMAS = frozenset(
     {
@@ -606,6 +626,15 @@ def extract_quantities(
                     continue
                 if is_years and bare_clause and 30 <= value < 120 and not cue_before:
                     put("age", years, start, end, keep="first")  # «Старая я, 81 год»
+                    k = end
+                    continue
+                if (
+                    is_years
+                    and before is not None
+                    and before.text in {"сейчас", "теперь"}
+                    and 18 <= value < 120
+                ):
+                    put("age", years, start, end, keep="first")  # «с юности…, сейчас 40 лет»
                     k = end
                     continue
             # 3. Week or month of pregnancy.

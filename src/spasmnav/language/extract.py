@@ -483,7 +483,7 @@ class Reader:
         tokens, index, kinds, negating, sentence_of, clause_of = self._scan(norm)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
-        matches = self._drop_overridden(found)
+        matches = self.qualifiers.drop_pseudo(index, self._drop_overridden(found))
         by_finding: dict[str, list[tuple[Match, bool, frozenset[str], tuple[str, ...]]]] = {}
         at_token: dict[int, set[str]] = {}
         listed = (

@@ -54,6 +54,7 @@ class _Rule:
     conditional: bool = False
     through: frozenset[str] = frozenset()
     pseudo: tuple[tuple[int, ...], ...] = ()  # phrases starting at a trigger that cancel it
+    anaphor: bool = False  # counts only after another historical cue (see ContextRule)
 
 
 def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
@@ -126,8 +127,15 @@ class Qualifiers:
         self._events: frozenset[str] = frozenset()
         self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
         self._trigger_firsts: frozenset[int] = frozenset()
+        # Pseudo-findings: each phrase's words by number, and the findings it cancels.
+        self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
         if rules is None:
             return
+        self._pseudo = tuple(
+            (VOCABULARY.number(words[0]), words, frozenset(ps.findings))
+            for ps in rules.pseudo
+            if (words := _phrase(ps.phrase))
+        )
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -156,6 +164,7 @@ class Qualifiers:
                     conditional=r.scope == "conditional",
                     through=frozenset(r.through),
                     pseudo=tuple(_ids(_phrase(t)) for t in r.pseudo),
+                    anaphor=r.anaphor,
                 )
             )
         self._reach = max((r.reach for r in self._rules), default=0)
@@ -165,6 +174,30 @@ class Qualifiers:
                 if ids:
                     self._triggers_by_first.setdefault(ids[0], []).append((ri, pi))
         self._trigger_firsts = frozenset(self._triggers_by_first)
+
+    def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
+        """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
+        spans: list[tuple[int, int, frozenset[str]]] = []
+        present = index.pos
+        tokens = index.tokens
+        n = len(tokens)
+        for first, words, findings in self._pseudo:
+            if first not in present:
+                continue
+            # Side by side, punctuation included («не могу сказать, что»).
+            for a in present[first]:
+                b = a + len(words) - 1
+                if b < n and all(w.matches(tokens[a + k]) for k, w in enumerate(words)):
+                    spans.append((a, b, findings))
+        if not spans:
+            return matches
+        return [
+            m
+            for m in matches
+            if not any(
+                m.finding in f and m.positions[0] <= b and m.positions[-1] >= a for a, b, f in spans
+            )
+        ]
 
     def qualify(
         self,
@@ -203,6 +236,7 @@ class Qualifiers:
             at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
         )
         questions: set[int] | None = None
+        cue_rule: list[int] = []  # each cue's rule, by number
         for ri, pi in standing:
             rule = self._rules[ri]
             for a, b in _occurrences(tindex, rule.triggers[pi]):
@@ -248,6 +282,24 @@ class Qualifiers:
                         cond,
                     )
                 )
+                cue_rule.append(ri)
+        rules = self._rules
+        if any(rules[ri].anaphor for ri in cue_rule):
+            # «тогда», «в тот раз» carry only a date said before them, in their sentence or the
+            # one before: alone they date nothing.
+            dated = [
+                (sentence_of[c[1]], c[1])
+                for c, ri in zip(cues, cue_rule, strict=True)
+                if c[0] == "historical" and not rules[ri].anaphor
+            ]
+            kept = [
+                k
+                for k, ri in enumerate(cue_rule)
+                if not rules[ri].anaphor
+                or any(at < cues[k][1] and sentence_of[cues[k][1]] - s <= 1 for s, at in dated)
+            ]
+            cues = [cues[k] for k in kept]
+            cue_rule = [cue_rule[k] for k in kept]
         owners = self._owners(tindex, matches, clause_of, sentence_of, movement, anchors)
         if not cues:
             # No cue stands in the text: only the person a finding belongs to can qualify it.
@@ -261,7 +313,11 @@ class Qualifiers:
             for phrase in by_first[n]:
                 for a, b in _occurrences(tindex, phrase):
                     stops.update(range(a, b + 1))
-        current_clauses = {clause_of[i] for i in stops}
+        # The terminators of each clause, by their words: a clause holding one states the present,
+        # unless a date reads through it («месяц назад на пару минут…»).
+        current_clauses: dict[int, set[str]] = {}
+        for i in stops:
+            current_clauses.setdefault(clause_of[i], set()).add(tokens[i].text)
 
         def conditional(
             a: int, b: int, m: Match, reach: int, span: int, through: frozenset[str]
@@ -279,7 +335,17 @@ class Qualifiers:
             behind = clause_of[first] - own
             return behind == 0 or (span == 1 and behind == 1) or span == 2
 
-        def reaches(a: int, b: int, m: Match, fwd: bool, bwd: bool, reach: int, sent: bool) -> bool:
+        def reaches(
+            a: int,
+            b: int,
+            m: Match,
+            fwd: bool,
+            bwd: bool,
+            reach: int,
+            sent: bool,
+            through: frozenset[str],
+            carry: bool,
+        ) -> bool:
             scope = sentence_of if sent else clause_of
             first, last = m.positions[0], m.positions[-1]
             if fwd and first > b:
@@ -288,9 +354,22 @@ class Qualifiers:
                 lo, hi = last, a
             else:
                 return False
-            if hi - lo > reach or scope[lo] != scope[hi]:
+            if hi - lo > reach:
                 return False
-            return not any(k in stops for k in range(lo + 1, hi))
+            if scope[lo] != scope[hi] and not (
+                # A bare date set off by commas dates the nearest clause that says something
+                # («давно, лет пять назад, терял сознание»), never past one that does.
+                carry
+                and sentence_of[lo] == sentence_of[hi]
+                and clause_words.get(clause_of[a], 0) - (b - a + 1) <= 1
+                and matched.isdisjoint(
+                    range(
+                        clause_of[lo] if lo == b else clause_of[lo] + 1, clause_of[hi] + (lo != b)
+                    )
+                )
+            ):
+                return False
+            return not any(k in stops and tokens[k].text not in through for k in range(lo + 1, hi))
 
         # Only cues near a match can reach it: cues by where they start, so each match looks at
         # the few around it (in the cues' own order, which sets the order of the cue words).
@@ -298,6 +377,12 @@ class Qualifiers:
         starts = [cues[k][1] for k in by_start]
         longest = max((c[2] - c[1] for c in cues), default=0)
         events = self._events
+        # Clauses that hold a finding: a date there is that finding's.
+        matched = {clause_of[p] for mm in matches for p in mm.positions}
+        clause_words: dict[int, int] = {}  # words in each clause, punctuation aside
+        for k, tok in enumerate(tokens):
+            if not tok.punct:
+                clause_words[clause_of[k]] = clause_words.get(clause_of[k], 0) + 1
         # Clauses holding a dated event: a historical cue there dates the event only.
         event_clauses = (
             {clause_of[m.positions[0]] for m in matches if m.finding in events} if events else set()
@@ -313,7 +398,9 @@ class Qualifiers:
                 cat, a, b, text, fwd, bwd, reach, sent, only, cond = cues[ci]
                 if not own.isdisjoint(range(a, b + 1)) or (only and m.finding not in only):
                     continue
-                if cat == "historical" and clause_of[m.positions[0]] in current_clauses:
+                through = rules[cue_rule[ci]].through
+                present = current_clauses.get(clause_of[m.positions[0]])
+                if cat == "historical" and present and not present <= through:
                     continue  # «сегодня вдруг…»: the present wins
                 if cat == "historical" and not only and m.finding in events:
                     continue  # «операция месяц назад» is recent: only its own rules date it
@@ -326,7 +413,9 @@ class Qualifiers:
                 if (
                     conditional(a, b, m, reach, cond[0], cond[1])
                     if cond is not None
-                    else reaches(a, b, m, fwd, bwd, reach, sent)
+                    else reaches(
+                        a, b, m, fwd, bwd, reach, sent, through, cat == "historical" and not sent
+                    )
                 ):
                     quals.add(cat)
                     words.append(text)
