@@ -36,7 +36,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families6.jsonl": (0.94, 1.0, 0.015),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
-    "families7.jsonl": (0.925, 0.955, 0.020),
+    "families7.jsonl": (0.925, 0.954, 0.020),
 }
 
 
