@@ -215,3 +215,27 @@ def test_a_notice_about_the_text_is_at_the_top_of_the_result(client: TestClient)
     html = _assess(client, text)
     notice = html.index('class="note" role="note"')
     assert notice < html.index('id="now-title"') < html.index('id="your-words"')
+
+
+def test_the_episode_form_is_the_episode_model(client: TestClient) -> None:
+    """The new-episode page asks exactly the fields a person writes (no more, no fewer), and
+    each free text is bounded where the model bounds it."""
+    from spasmnav.diary.fields import max_length
+    from spasmnav.diary.models import Episode
+    from spasmnav.web.recordforms import checkboxes, form_fields
+
+    html = client.get("/diary/episodes/new").text
+    found = re.search(r'<form method="post" action="/diary/episodes".*?</form>', html, re.S)
+    assert found is not None
+    page = found.group(0)
+    names = set(re.findall(r'name="([a-z_]+)"', page)) - {"csrf_token", "full"}
+    assert names == set(form_fields(Episode)) | set(checkboxes(Episode))
+    bounds = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r'name="([a-z_]+)"[^>]*maxlength="(\d+)"', page)
+    }
+    expected = {
+        name: n for name, f in Episode.model_fields.items() if (n := max_length(f)) is not None
+    }
+    assert bounds == {k: v for k, v in expected.items() if k in names}
+    assert bounds  # the free texts are there, each bounded

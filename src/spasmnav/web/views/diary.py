@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from ...diary.analytics import fmt_number
 from ...diary.excel import EXCEL_CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ...diary.feedback import assess_diary
+from ...diary.fields import max_length
 from ...diary.models import (
     KIND_TITLES,
     KINDS,
@@ -80,6 +81,12 @@ def _choices() -> dict[str, Any]:
         "kinds": [(k, KIND_TITLES[k]) for k in KINDS],
         "legs": [(k, LEG_TITLES[k]) for k in LEGS],
         "triggers": [(k, TRIGGER_TITLES[k]) for k in TRIGGERS],
+        # The longest text each free-text field takes: the model's own bound.
+        "limits": {
+            name: limit
+            for name, field in Episode.model_fields.items()
+            if (limit := max_length(field)) is not None
+        },
     }
 
 
