@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
+import pytest
 from pydantic import Field
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy import inspect as sa_inspect
@@ -269,3 +270,18 @@ def test_every_yes_no_of_the_profile_is_asked_and_exported() -> None:
     assert set(fhir._PROFILE_CODES) == coded - {"medicines"}
     for code, display in (info(Profile.model_fields[n]).fhir or ("", "") for n in coded):
         assert fhir._RECORD_CODES[code] == display
+
+
+def test_the_profile_bounds_its_medicines_where_the_page_does() -> None:
+    """The model holds the limits the profile page words (one name per line), so the API and
+    the command line refuse what the page refuses."""
+    from pydantic import ValidationError
+
+    from spasmnav.diary.models import MEDICINE_NAME_LENGTH, MEDICINES_LISTED, Profile
+
+    assert Profile(medicines=["м" * MEDICINE_NAME_LENGTH]).medicines == ["м" * MEDICINE_NAME_LENGTH]
+    with pytest.raises(ValidationError):
+        Profile(medicines=["м" * (MEDICINE_NAME_LENGTH + 1)])
+    assert len(Profile(medicines=[f"л{i}" for i in range(MEDICINES_LISTED)]).medicines) == 50
+    with pytest.raises(ValidationError):
+        Profile(medicines=[f"л{i}" for i in range(MEDICINES_LISTED + 1)])

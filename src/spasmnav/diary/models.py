@@ -32,6 +32,8 @@ __all__ = [
     "KIND_TITLES",
     "LEGS",
     "LEG_TITLES",
+    "MEDICINES_LISTED",
+    "MEDICINE_NAME_LENGTH",
     "RATERS",
     "RATER_TITLES",
     "RECORD_MODELS",
@@ -744,6 +746,12 @@ def _age(birth_year: int, today: dt.date) -> str:
     return f" (около {today.year - birth_year} лет)"
 
 
+# The longest medicine name a profile keeps, and how many names: one line each on the profile
+# page, one --medicine each on the command line.
+MEDICINE_NAME_LENGTH = 200
+MEDICINES_LISTED = 50
+
+
 class Profile(_Described):
     """What the person chose to tell about themselves; every field is optional. Its
     ``Info.report`` words the «Кто» block of the doctor's report (``report._who``)."""
@@ -803,6 +811,7 @@ class Profile(_Described):
     ] = None
     medicines: Annotated[
         list[str],
+        Field(max_length=MEDICINES_LISTED),
         Info(
             "лекарства",
             cli=Cli(
@@ -823,6 +832,13 @@ class Profile(_Described):
             value = value.split(";")
         if isinstance(value, list):
             return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+        return value
+
+    @field_validator("medicines")
+    @classmethod
+    def _medicine_names(cls, value: list[str]) -> list[str]:
+        if any(len(m) > MEDICINE_NAME_LENGTH for m in value):
+            raise ValueError(f"название не длиннее {MEDICINE_NAME_LENGTH} знаков")
         return value
 
 

@@ -15,10 +15,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from ...diary.fields import info
+from ...diary.fields import bounds, info
 from ...diary.models import (
     LEG_TITLES,
     LEGS,
+    MEDICINE_NAME_LENGTH,
+    MEDICINES_LISTED,
     SCALE_TITLES,
     SCALES,
     TRIGGER_TITLES,
@@ -59,6 +61,8 @@ ASHWORTH_TITLES: dict[str, str] = {
 PROFILE_FLAGS: tuple[tuple[str, str], ...] = tuple(
     (name, meta.ask) for name, field in Profile.model_fields.items() if (meta := info(field)).ask
 )
+# The earliest year the profile takes (the model's bound), also for the date of a stroke.
+_FIRST_YEAR: int = bounds(Profile.model_fields["birth_year"])[0]
 RECENT = 20
 
 
@@ -268,11 +272,11 @@ async def save_profile(request: Request, store: StoreDep, person_id: PersonDep) 
     data: dict[str, Any] = {}
     year = values["birth_year"]
     if year:
-        if year.isdigit() and 1900 <= int(year) <= dt.date.today().year:
+        if year.isdigit() and _FIRST_YEAR <= int(year) <= dt.date.today().year:
             data["birth_year"] = int(year)
         else:
             errors.append(
-                f"год рождения: нужен год от 1900 до {dt.date.today().year}, "
+                f"год рождения: нужен год от {_FIRST_YEAR} до {dt.date.today().year}, "
                 f"например 1948, а указано «{year}»"
             )
     else:
@@ -282,7 +286,7 @@ async def save_profile(request: Request, store: StoreDep, person_id: PersonDep) 
     if stroke:
         try:
             stroke_day = dt.date.fromisoformat(stroke)
-            if not dt.date(1900, 1, 1) <= stroke_day <= dt.date.today():
+            if not dt.date(_FIRST_YEAR, 1, 1) <= stroke_day <= dt.date.today():
                 raise ValueError
             data["stroke_date"] = stroke_day
         except ValueError:
@@ -293,10 +297,12 @@ async def save_profile(request: Request, store: StoreDep, person_id: PersonDep) 
         data[name] = {"yes": True, "no": False}.get(values[name])
     lines = values["medicines"].replace(";", "\n").splitlines()
     data["medicines"] = list(dict.fromkeys(m.strip() for m in lines if m.strip()))
-    if any(len(m) > 200 for m in data["medicines"]):
-        errors.append("лекарства: название не длиннее 200 знаков, по одному в строке")
-    if len(data["medicines"]) > 50:
-        errors.append("лекарства: не больше 50 названий")
+    if any(len(m) > MEDICINE_NAME_LENGTH for m in data["medicines"]):
+        errors.append(
+            f"лекарства: название не длиннее {MEDICINE_NAME_LENGTH} знаков, по одному в строке"
+        )
+    if len(data["medicines"]) > MEDICINES_LISTED:
+        errors.append(f"лекарства: не больше {MEDICINES_LISTED} названий")
     if errors:
         return _profile_page(request, values, errors)
     return saved_or_shown_again(
