@@ -37,6 +37,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
     "families7.jsonl": (0.925, 0.954, 0.020),
+    # Round 6, written after every fix of the round and scored before any change for it: the
+    # held-out figure (0.850 acceptable, 0.863 recall, 0.081 under). Two families fixed after
+    # (a fever during chemotherapy, «не писается»), not the others its misses show.
+    "families8.jsonl": (0.863, 0.902, 0.069),
 }
 
 

@@ -242,6 +242,7 @@ def test_own_patients_cover_every_rule() -> None:
         "dental_infection_airway",
         "infected_wound_spreading",
         "hip_fracture_suspected",
+        "neutropenic_sepsis_suspected",
         "recent_tia",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired

@@ -11,6 +11,8 @@ wordings with near-miss twins (src/spasmnav/pack/systemic.yaml).
 6. Low potassium with vomiting, high calcium or PTH, a spreading dental infection.
 7. A fall, then a hip or groin that hurts and a leg that cannot take weight (or looks shorter
    and turned out): a possible hip fracture, an emergency.
+8. A fever or chills during anticancer treatment (neutropenic sepsis, NICE CG151), and not
+   passing urine said in everyday words («не писается») beside back pain and numb legs.
 """
 
 from __future__ import annotations
@@ -281,3 +283,38 @@ def test_a_fall_with_a_hip_that_takes_no_weight_is_an_emergency(text: str) -> No
 )
 def test_a_fall_without_a_hip_that_fails_is_not_an_emergency(text: str) -> None:
     assert _level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Жена на химиотерапии, второй курс, с вечера знобит и градусник показал 38,4.",
+        "прохожу химию, капельница была неделю назад, сегодня температура 38 и ломит всё тело",
+        "Отцу ставят цитостатики, сейчас у него озноб, ноги сводит.",
+    ],
+)
+def test_a_fever_during_anticancer_treatment_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Химиотерапия закончилась восемь лет назад, температуры нет, ночью сводит икру.",
+        "После химии немеют стопы и сводит пальцы ног, температуры нет.",
+        "Купила бытовую химию, надышалась, а ночью свело икру.",
+    ],
+)
+def test_anticancer_treatment_without_a_fever_is_not_an_emergency(text: str) -> None:
+    assert _level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "поясницу ломит, обе ноги онемели, и с утра не писается",
+        "Спина болит второй день, ноги как чужие, немеют, пописать не могу с ночи.",
+    ],
+)
+def test_back_pain_numb_legs_and_no_urine_in_plain_words_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
