@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from spasmnav.language.morph import Token
+from spasmnav.language.quantities import _BETWEEN_PERSON_AND_AGE  # a word table, shared
 
 __all__ = ["Quantities", "extract_quantities"]
 
@@ -198,26 +199,6 @@ CHILD_LEMMAS = frozenset(
 PERSON_LEMMAS = ADULT_LEMMAS | CHILD_LEMMAS
 _PERSON_TEXTS = frozenset({"мне", "ему", "ей"})  # «мне 30»: dative pronouns name an age
 # «мне сейчас 52 года», «отцу почти 80», «маме исполнилось 74»: an age, not a duration.
-_BETWEEN_PERSON_AND_AGE = frozenset(
-    {
-        "наш",
-        "мой",
-        "его",
-        "ее",
-        "их",
-        "твой",
-        "ваш",
-        "уже",
-        "сейчас",
-        "теперь",
-        "почти",
-        "всего",
-        "скоро",
-        "ровно",
-        "исполниться",
-        "исполнилось",
-    }
-)
 # A length of time spent doing something else: «стою по 10 часов», «сплю по 4 часа».
 ACTIVITY_LEMMAS = frozenset(
     {
