@@ -39,8 +39,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families7.jsonl": (0.925, 0.954, 0.020),
     # Round 6, written after every fix of the round and scored before any change for it: the
     # held-out figure (0.850 acceptable, 0.863 recall, 0.081 under). Two families fixed after
-    # (a fever during chemotherapy, «не писается»), not the others its misses show.
-    "families8.jsonl": (0.862, 0.901, 0.069),
+    # (a fever during chemotherapy, «не писается»), not the others its misses show. Raised after
+    # the round-8 family fixes (src/spasmnav/pack/acute.yaml, tests/test_paraphrases_f8.py).
+    "families8.jsonl": (0.924, 0.979, 0.007),
 }
 
 

@@ -186,12 +186,14 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # Two more, each cited in the pack: a thyroid operation dated months or years back is the
     # urgent calcium check, not post-operative hypocalcaemia (BAETS / NICE NG145); weakness
     # near a botulinum injection site is the expected local effect, not spread; a low sugar
-    # already treated with sugar is a same-day call, not an ambulance (NHS hypoglycaemia).
+    # already treated with sugar is a same-day call, not an ambulance (NHS hypoglycaemia); a
+    # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM).
     assert _negated_in_rules() <= {
         "bilateral",
         "thyroid_surgery_long_ago",
         "botulinum_toxin",
         "sugar_relieved",
+        "low_grade_temperature",
     }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"

@@ -244,6 +244,23 @@ def test_own_patients_cover_every_rule() -> None:
         "hip_fracture_suspected",
         "neutropenic_sepsis_suspected",
         "recent_tia",
+        # round 8 (src/spasmnav/pack/acute.yaml): read from a person's words only
+        "compartment_syndrome_suspected",
+        "achilles_rupture_suspected",
+        "hepatic_encephalopathy_signs",
+        "liver_disease_unwell_today",
+        "quinine_toxicity",
+        "quinine_side_effects",
+        "quinine_for_cramps",
+        "parkinson_medicine_stopped_severe",
+        "parkinson_medicine_gap_today",
+        "high_potassium_kidneys",
+        "high_potassium_today",
+        "low_sodium_severe",
+        "low_sodium_today",
+        "medicine_falls_cramps",
+        "diuretic_low_pressure",
+        "post_stroke_fever",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

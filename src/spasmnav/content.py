@@ -879,6 +879,7 @@ PACK_FILES = (
     "checks",
     "emergencies",
     "systemic",
+    "acute",
     "codes",
 )
 
