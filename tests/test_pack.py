@@ -485,3 +485,54 @@ def test_pack_summary_counts(pack: Pack) -> None:
         assert summary[kind] == len(getattr(pack, kind))
     assert summary["citations"] == sum(1 for _ in pack.citations())
     assert all(isinstance(v, int) for v in summary.values())
+
+
+# --- (g) where each source can be read, and whether it was checked against it ----------------
+
+# Sources whose title, publisher, year and claim were checked against their page (2026-12).
+# A floor, as for the case families: raise it when more are checked, never lower it.
+CHECKED_SOURCES_FLOOR = 47
+_NICE_CODE = re.compile(r"nice\.org\.uk/guidance/((?:ng|cg)\d+)$")
+
+
+def test_checked_sources_keep_their_page_and_month(pack: Pack) -> None:
+    checked = [s for s in pack.sources if s.checked]
+    assert len(checked) >= CHECKED_SOURCES_FLOOR
+    for s in checked:
+        assert s.url is not None and s.url.startswith("https://"), s.id
+        assert re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", s.checked or ""), s.id
+
+
+def test_a_nice_page_is_the_guideline_the_source_names(pack: Pack) -> None:
+    # The mix-up this guards against: NICE CG151 (neutropenic sepsis) cited as «NG151».
+    seen = 0
+    for s in pack.sources:
+        m = _NICE_CODE.search((s.url or "").rstrip("/"))
+        if m is None:
+            continue
+        seen += 1
+        code = m[1].upper()
+        assert code in f"{s.title} {s.note or ''}", f"{s.id}: {s.url} is {code}, not in its title"
+    assert seen >= 20
+
+
+def test_every_source_says_how_far_it_was_checked(pack: Pack) -> None:
+    # Unknown is not absent: a source not checked against its page says so in its note.
+    for s in pack.sources:
+        if s.kind == "seed":
+            assert s.url is None and s.checked is None, s.id
+        else:
+            assert s.checked or s.note, f"{s.id}: neither `checked` nor a note on what is unchecked"
+
+
+def test_the_review_document_gives_each_sources_page_and_check(pack: Pack) -> None:
+    doc = render_pack(pack)
+    for s in pack.sources:
+        if s.url:
+            assert f"<{s.url}>" in doc, s.id
+    checked = next(s for s in pack.sources if s.checked)
+    unchecked = next(s for s in pack.sources if s.kind != "seed" and not s.checked)
+    line = next(li for li in doc.splitlines() if f"`{checked.id}`" in li and li.startswith("- "))
+    assert f"Сверено с источником: {checked.checked}." in line
+    line = next(li for li in doc.splitlines() if f"`{unchecked.id}`" in li and li.startswith("- "))
+    assert "Не сверено с оригиналом." in line

@@ -201,3 +201,61 @@ def test_pack_check_rejects_a_broken_pseudo_phrase(
     r = runner.invoke(app, ["pack", "check", str(pack_dir)])
     assert r.exit_code == 3, r.output
     assert word in r.stderr, r.stderr
+
+
+def _set_source(source_id: str, **fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        found = [s for s in data["sources"] if s["id"] == source_id]
+        assert found, f"{source_id} is not in sources.yaml any more: pick another source"
+        for key, value in fields.items():
+            if value is None:
+                found[0].pop(key, None)
+            else:
+                found[0][key] = value
+
+    return change
+
+
+_CRAMPS = "https://cks.nice.org.uk/topics/leg-cramps/"
+BAD_SOURCES: list[tuple[str, str, dict[str, Any], tuple[str, ...]]] = [
+    ("plain-http", "nice_cks_cramps", {"url": _CRAMPS.replace("https", "http")}, ("https",)),
+    ("no-scheme", "nice_cks_cramps", {"url": _CRAMPS.removeprefix("https://")}, ("url",)),
+    ("not-web", "nice_cks_cramps", {"url": "javascript:alert(1)"}, ("url",)),
+    ("bare-host", "nice_cks_cramps", {"url": "https://localhost/leg-cramps"}, ("host",)),
+    ("space", "nice_cks_cramps", {"url": _CRAMPS.replace("-", " ")}, ("white space",)),
+    ("month-13", "nice_cks_cramps", {"url": _CRAMPS, "checked": "2026-13"}, ("checked",)),
+    ("month-words", "nice_cks_cramps", {"url": _CRAMPS, "checked": "Dec 2026"}, ("checked",)),
+    (
+        "checked-no-url",
+        "nice_cks_cramps",
+        {"url": None, "checked": "2026-12"},
+        ("`checked` needs",),
+    ),
+    ("seed-with-url", "seed_cramps", {"url": "https://ngs.ru/"}, ("seed",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("source_id", "fields", "words"), [c[1:] for c in BAD_SOURCES], ids=[c[0] for c in BAD_SOURCES]
+)
+def test_pack_check_rejects_a_malformed_source_address_or_date(
+    tmp_path: Path, source_id: str, fields: dict[str, Any], words: tuple[str, ...]
+) -> None:
+    pack_dir = _copy_pack(tmp_path)
+    _edit(pack_dir, "sources.yaml", _set_source(source_id, **fields))
+    r = runner.invoke(app, ["pack", "check", str(pack_dir)])
+    assert r.exit_code == 3, r.output
+    assert "sources.yaml" in r.stderr or f"sources.{source_id}" in r.stderr, r.stderr
+    for word in words:
+        assert word in r.stderr, (word, r.stderr)
+
+
+def test_a_checked_source_with_a_good_address_passes(tmp_path: Path) -> None:
+    pack_dir = _copy_pack(tmp_path)
+    change = _set_source(
+        "nice_cks_cramps", url="https://cks.nice.org.uk/topics/leg-cramps/", checked="2026-12"
+    )
+    _edit(pack_dir, "sources.yaml", change)
+    pack = load_pack_from(pack_dir)
+    src = pack.source("nice_cks_cramps")
+    assert (src.url, src.checked) == ("https://cks.nice.org.uk/topics/leg-cramps/", "2026-12")

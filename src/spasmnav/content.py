@@ -256,6 +256,37 @@ Cite = Annotated[Citation, _Pydantic(_citation_shorthand)]
 Cites = Annotated[list[Cite], _min_length(1)]
 
 
+def _check_url(value: str) -> str:
+    # pydantic's HttpUrl says the address is well formed; it normalises (a trailing slash, the
+    # case of the host), so the pack keeps its own spelling and only the checks are kept here.
+    from pydantic import HttpUrl, TypeAdapter
+
+    if value != value.strip() or any(c.isspace() for c in value):
+        raise ValueError(f"url {value!r} contains white space")
+    url = TypeAdapter(HttpUrl).validate_python(value)
+    if url.scheme != "https":
+        raise ValueError(f"url {value!r} must use https")
+    if not url.host or "." not in url.host:
+        raise ValueError(f"url {value!r} needs a full host name")
+    return value
+
+
+def _url() -> tuple[Any, ...]:
+    from pydantic import AfterValidator
+
+    return (AfterValidator(_check_url),)
+
+
+def _month() -> tuple[Any, ...]:
+    from pydantic import Field
+
+    return (Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$"),)
+
+
+Url = Annotated[str, _Pydantic(_url)]
+Month = Annotated[str, _Pydantic(_month)]
+
+
 class Source(_Model):
     id: str
     kind: Literal["seed", "guideline", "scale", "reference"]
@@ -265,6 +296,11 @@ class Source(_Model):
     file: str | None = None
     lines: int | None = None  # number of lines in the seed file; locators are checked against it
     note: str | None = None
+    # The official page or publication (https): the about page and the pack document show it.
+    url: Url | None = None
+    # "2026-12": the month the title, publisher, year and the claim the pack attributes to the
+    # source were checked against `url`. A source without it was written from memory.
+    checked: Month | None = None
 
 
 class SeedSection(_Model):
@@ -752,6 +788,11 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
     for s in pack.seed_sections:
         if s.source not in ids["sources"]:
             yield f"seed_sections: unknown source {s.source!r}"
+    for src in pack.sources:
+        if src.checked is not None and src.url is None:
+            yield f"sources.{src.id}: `checked` needs the `url` it was checked against"
+        if src.kind == "seed" and src.url is not None:
+            yield f"sources.{src.id}: a seed is a file in the project, not a `url`"
     for f in pack.findings:
         for i in [*f.implies, *f.overrides]:
             if i not in findings:

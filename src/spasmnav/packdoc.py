@@ -168,6 +168,12 @@ def _render_sources(doc: _Doc, pack: Pack) -> None:
             bits.append(f"Издатель: {s.publisher}.")
         if s.file:
             bits.append(f"Файл: {_code(s.file)}" + (f", строк: {s.lines}." if s.lines else "."))
+        if s.url:
+            bits.append(f"Адрес: <{s.url}>.")
+        if s.checked:
+            bits.append(f"Сверено с источником: {s.checked}.")
+        elif s.kind != "seed":
+            bits.append("Не сверено с оригиналом.")
         if s.note:
             bits.append(s.note)
         doc.items([" ".join(bits)])

@@ -239,3 +239,20 @@ def test_the_episode_form_is_the_episode_model(client: TestClient) -> None:
     }
     assert bounds == {k: v for k, v in expected.items() if k in names}
     assert bounds  # the free texts are there, each bounded
+
+
+def test_the_about_page_gives_source_addresses_as_text_and_what_was_checked(
+    client: TestClient,
+) -> None:
+    html = client.get("/about").text
+    pack = load_pack()
+    checked = next(s for s in pack.sources if s.checked and s.url)
+    assert f">{checked.url}</span>" in html
+    month, year = (checked.checked or "")[5:], (checked.checked or "")[:4]
+    assert f"Сверено с источником: {month}.{year}" in html
+    # Addresses are words to copy, never links the page itself would follow.
+    assert f'href="{checked.url}"' not in html
+    unchecked = [s for s in pack.sources if s.kind != "seed" and not s.checked]
+    assert unchecked and html.count("Сверено с источником:") == sum(
+        1 for s in pack.sources if s.checked
+    )
