@@ -36,11 +36,14 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families6.jsonl": (0.944, 1.0, 0.011),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
-    "families7.jsonl": (0.925, 0.954, 0.020),
+    # raised after the round-7 reading families (tests/test_paraphrases_round7.py)
+    "families7.jsonl": (0.939, 0.984, 0.006),
     # Round 6, written after every fix of the round and scored before any change for it: the
     # held-out figure (0.850 acceptable, 0.863 recall, 0.081 under). Two families fixed after
     # (a fever during chemotherapy, «не писается»), not the others its misses show.
-    "families8.jsonl": (0.862, 0.901, 0.069),
+    # Raised after the round-7 reading families (a bare temperature, «вдруг эта», a passive
+    # wish to die, chart words of a swollen calf, a Parkinson's medicine run out).
+    "families8.jsonl": (0.88, 0.941, 0.051),
 }
 
 

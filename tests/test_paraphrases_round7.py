@@ -221,3 +221,98 @@ def test_idioms_are_not_standing(text: str) -> None:
 )
 def test_a_day_on_ones_feet_is_standing(text: str) -> None:
     assert state(text, "long_standing") == "current"
+
+
+# --- Found in families7/8: more reading families ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сегодня утром вдруг эта нога совсем отказала и немеет до паха",
+        "вдруг эта рука перестала слушаться, полчаса назад",
+        "После обеда вдруг эту ногу перестал чувствовать, не могу встать",
+        "у папы вдруг эта сторона лица обвисла, ногу дёргает",
+    ],
+)
+def test_vdrug_eta_is_a_sudden_onset_not_a_what_if(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+def test_vdrug_eto_is_still_a_what_if() -> None:
+    assert state("Икра болит, а вдруг это тромб?", "calf_pain") == "current"
+    assert state("Ногу сводит, вдруг это инсульт?", "post_stroke") == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После инсульта жить не хочется, нога дёргается по ночам",
+        "иногда думаю, что лучше бы меня не было, ноги сводит",
+        "мама повторяет: скорее бы умереть, ноги крутит каждую ночь",
+        "Устала жить, икры сводит",
+        "папе надоело жить, говорит он, ногу дергает",
+    ],
+)
+def test_a_passive_wish_to_die_is_read(text: str) -> None:
+    assert state(text, "suicidal") == "current"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Жить хочется, просто ногу сводит", None),
+        ("Не хочу умереть от тромба, икра болит", "negated"),
+    ],
+)
+def test_a_wish_to_live_is_no_wish_to_die(text: str, expected: str | None) -> None:
+    if expected is None:
+        assert not _read(text, "suicidal")
+    else:
+        assert state(text, "suicidal") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Правая голень пастозна, икру сводит", "calf_swelling"),
+        ("пастозность левой голени, малоподвижна после ОНМК", "calf_swelling"),
+        ("У мамы левая голень на 3 см больше правой, икра болит", "calf_swelling"),
+        ("Прав. икра на 2 см толще левой", "calf_swelling"),
+        ("Болезн. при пальп. икроножной мышцы справа", "calf_tenderness"),
+    ],
+)
+def test_chart_words_of_a_swollen_tender_calf(text: str, finding: str) -> None:
+    assert state(text, finding) == "current"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "папа путает дни и ночи, ноги сводит",
+        "Сегодня я путаю дни, весь день сонный, ноги сводит",
+        "дедушка путает число и время, ногу сводит",
+        "бабушка стала путать даты, ноги крутит",
+    ],
+)
+def test_lost_in_time_is_confusion(text: str) -> None:
+    assert state(text, "confusion") == "current"
+
+
+def test_not_knowing_which_day_to_book_is_no_confusion() -> None:
+    assert not _read(
+        "Не знаю, какой сегодня день лучше записаться к врачу, ногу сводит", "confusion"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Муж с Паркинсоном, наком закончился позавчера, весь скованный",
+        "кончился мадопар у отца, у него Паркинсон, ноги не гнутся",
+        "Паркинсон, леводопа закончилась три дня назад, температура",
+        "у мамы болезнь Паркинсона, мадопар закончился, ноги сводит",
+    ],
+)
+def test_a_parkinsons_medicine_run_out_is_read(text: str) -> None:
+    assert state(text, "medicine_ran_out") == "current"
