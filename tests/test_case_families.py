@@ -33,14 +33,16 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
     # (tests/test_paraphrases_general.py). Floors, not targets.
     "families5.jsonl": (0.93, 0.983, 0.020),
-    "families6.jsonl": (0.94, 1.0, 0.015),
+    "families6.jsonl": (0.944, 1.0, 0.011),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
-    "families7.jsonl": (0.925, 0.954, 0.020),
+    # raised after the round-7 reading families (tests/test_paraphrases_round7.py)
+    "families7.jsonl": (0.939, 0.984, 0.006),
     # Round 6, written after every fix of the round and scored before any change for it: the
     # held-out figure (0.850 acceptable, 0.863 recall, 0.081 under). Two families fixed after
     # (a fever during chemotherapy, «не писается»), not the others its misses show. Raised after
-    # the round-8 family fixes (src/spasmnav/pack/acute.yaml, tests/test_paraphrases_f8.py).
+    # the round-8 family fixes (src/spasmnav/pack/acute.yaml, tests/test_paraphrases_f8.py) and the
+    # round-7 reading families (tests/test_paraphrases_round7.py).
     "families8.jsonl": (0.924, 0.979, 0.007),
 }
 

@@ -483,6 +483,10 @@ class ContextRules(_Model):
     # nothing of when it was), and a date said in an event's clause dates the event, not what
     # the other clauses say («операция месяц назад, икра болит»: the calf hurts now).
     events: list[str] = field(default_factory=list)
+    # Findings that name a medicine the person takes: named in a question or beside a possibility
+    # («можно ли пить тизанидин?», «а это не от баклофена?»), the person has it or is weighing it,
+    # so a hypothetical cue leaves it mentioned (negation still denies it: «тизанидин не пью»).
+    medicines: list[str] = field(default_factory=list)
 
 
 class Specialist(_Model):
@@ -884,6 +888,9 @@ def _reference_problems(pack: Pack) -> Iterator[str]:
                     yield f"context: pseudo {ps.phrase!r} names unknown finding {fid!r}"
             if not ps.phrase.split() or not ps.findings:
                 yield f"context: pseudo {ps.phrase!r} needs words and findings"
+        for fid in pack.context.medicines:
+            if fid not in findings:
+                yield f"context: medicines names unknown finding {fid!r}"
     for fr in pack.frames:
         if fr.finding not in findings:
             yield f"frames.{fr.id}: unknown finding {fr.finding!r}"

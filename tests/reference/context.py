@@ -13,6 +13,7 @@ inside a term's own words never negates that term.
 from __future__ import annotations
 
 from spasmnav.language.context import (
+    _MEASURED,
     _NORMAL_TEMPERATURE,
     AUX,
     NEAR_ONLY_LEMMAS,
@@ -20,6 +21,7 @@ from spasmnav.language.context import (
     NORMAL_POS,
     POST_LEMMAS,
     PRE_LEMMAS,
+    PREDICATE_FILLERS,
     PSEUDO_AFTER_NI,
 )
 from spasmnav.language.morph import LISTY_POS, NOMINAL_POS, VERB_POS, Token
@@ -130,13 +132,29 @@ COMPARISON = frozenset({"такой", "подобный", "похожий"})
 EVER = frozenset({"никогда", "раньше", "прежде", "ранее", "жизнь"})
 
 
+def _opens_predicate(tokens: list[Token], source: int, t: int) -> bool:
+    """Is there an «и» after the term (ending at ``source``) with only particles, adverbs and
+    pronouns between it and the trigger at ``t`` («и не заметила», «и даже сама не…»)?"""
+    k = t - 1
+    while k > source and (
+        tokens[k].pos in PREDICATE_FILLERS or not tokens[k].lemmas.isdisjoint({"сам"})
+    ):
+        k -= 1
+    return k > source and tokens[k].text == "и"
+
+
 def _backward_reaches(
     tokens: list[Token], t: int, source: int, listed: frozenset[int] = frozenset()
 ) -> bool:
     """Does a trigger at t (after the term) negate the term ending at source?
 
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
-    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
+    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg). Never
+    back over an «и» that opens the negated predicate itself («не удержала кал и не заметила»,
+    «и даже не почувствовала»: the stool was lost), while nouns joined by «и» share the
+    negation after them («отёка и покраснения не было»)."""
+    if _opens_predicate(tokens, source, t):
+        return False
     if t - source > POST_REACH:
         return False
     # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
@@ -145,6 +163,8 @@ def _backward_reaches(
         tok = tokens[k]
         if _is_terminator(tok):
             return False
+        if _MEASURED.fullmatch(tok.text):
+            return False  # «температура 38,7 и озноба нет»: a value measured is no denial
         if denial:
             continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
         if tok.text == ",":

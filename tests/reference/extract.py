@@ -143,10 +143,14 @@ class Reader:
         # is said of it; an old mention of a history item is still history, but an old date
         # makes a recent event (an operation) old.
         events = frozenset(pack.context.events) if pack.context is not None else frozenset()
+        medicines = frozenset(pack.context.medicines) if pack.context is not None else frozenset()
         self._qualifiable = {
             "other": frozenset(f for f, k in kinds.items() if k not in ("context", "check")),
+            # A medicine named in a question or beside a possibility is taken or weighed.
             "hypothetical": frozenset(
-                f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
+                f
+                for f, k in kinds.items()
+                if k in ("sign", "symptom", "history", "risk_factor") and f not in medicines
             ),
             # Only a red flag is downgraded by an old mention: «поясница ноет давно» is still
             # the back pain the person has.
@@ -158,6 +162,7 @@ class Reader:
             | (events & frozenset(f for f, k in kinds.items() if k == "risk_factor")),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+        self.medicines = medicines
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
         if not self.overrides:
@@ -199,8 +204,18 @@ class Reader:
         qualified = self.qualifiers.qualify(
             tokens, matches, sentence_of, self.movement, self.symptoms, index
         )
+        asked: set[int] | None = None  # the sentences that are questions, when needed
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             neg = is_negated(tokens, m, listed)
+            if neg and m.finding in self.medicines:
+                # «А это не от баклофена?»: a medicine in a question is taken or weighed.
+                if asked is None:
+                    asked = {
+                        sentence_of[i]
+                        for i, tok in enumerate(tokens)
+                        if tok.punct and "?" in tok.text
+                    }
+                neg = sentence_of[m.positions[0]] not in asked
             effective = frozenset(
                 q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
             )

@@ -104,6 +104,10 @@ COMPARISON = frozenset({"такой", "подобный", "похожий"})
 EVER = frozenset({"никогда", "раньше", "прежде", "ранее", "жизнь"})
 PRE_REACH = 5
 POST_REACH = 6
+# A measured value with a decimal part («38,7»): a term it stands after is stated.
+_MEASURED = re.compile(r"[0-9]+[.,][0-9]+")
+# What may stand between an «и» and the negation of the predicate it opens («и даже не…»).
+PREDICATE_FILLERS = frozenset({"PRCL", "ADVB", "NPRO"})
 # Every word that can negate anything (see ``is_negated``: pre- and post-position triggers; «не»
 # before an auxiliary is among them), by its text; and by its lemma.
 _TRIGGER_TEXTS = PRE_TRIGGERS | POST_TRIGGERS
@@ -177,13 +181,29 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     return True
 
 
+def _opens_predicate(tokens: list[Token], source: int, t: int) -> bool:
+    """Is there an «и» after the term (ending at ``source``) with only particles, adverbs and
+    pronouns between it and the trigger at ``t`` («и не заметила», «и даже сама не…»)?"""
+    k = t - 1
+    while k > source and (
+        tokens[k].pos in PREDICATE_FILLERS or not tokens[k].lemmas.isdisjoint({"сам"})
+    ):
+        k -= 1
+    return k > source and tokens[k].text == "и"
+
+
 def _backward_reaches(
     tokens: list[Token], t: int, source: int, listed: frozenset[int] = frozenset()
 ) -> bool:
     """Does a trigger at t (after the term) negate the term ending at source?
 
     Across a comma only when the word before it is itself a listed symptom («слабости, боли и
-    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg)."""
+    онемения нет»), not any genitive («икру левой ноги, слабости нет» keeps the leg). Never
+    back over an «и» that opens the negated predicate itself («не удержала кал и не заметила»,
+    «и даже не почувствовала»: the stool was lost), while nouns joined by «и» share the
+    negation after them («отёка и покраснения не было»)."""
+    if _opens_predicate(tokens, source, t):
+        return False
     if t - source > POST_REACH:
         return False
     # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
@@ -192,6 +212,8 @@ def _backward_reaches(
         tok = tokens[k]
         if _is_terminator(tok):
             return False
+        if _MEASURED.fullmatch(tok.text):
+            return False  # «температура 38,7 и озноба нет»: a value measured is no denial
         if denial:
             continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
         if tok.text == ",":

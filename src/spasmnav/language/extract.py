@@ -158,10 +158,14 @@ class Reader:
         # is said of it; an old mention of a history item is still history, but an old date
         # makes a recent event (an operation) old.
         events = frozenset(pack.context.events) if pack.context is not None else frozenset()
+        medicines = frozenset(pack.context.medicines) if pack.context is not None else frozenset()
         self._qualifiable = {
             "other": frozenset(f for f, k in kinds.items() if k not in ("context", "check")),
+            # A medicine named in a question or beside a possibility is taken or weighed.
             "hypothetical": frozenset(
-                f for f, k in kinds.items() if k in ("sign", "symptom", "history", "risk_factor")
+                f
+                for f, k in kinds.items()
+                if k in ("sign", "symptom", "history", "risk_factor") and f not in medicines
             ),
             # Only a red flag is downgraded by an old mention: «поясница ноет давно» is still
             # the back pain the person has.
@@ -173,6 +177,7 @@ class Reader:
             | (events & frozenset(f for f, k in kinds.items() if k == "risk_factor")),
         }
         self.history_as = {f.id: f.history_as for f in pack.findings if f.history_as}
+        self.medicines = medicines
         # Words split by dictation («щито видной», «ин сульт») are joined when the whole is one
         # of the pack's words (see ``_join_split``).
         self._pack_lemmas = _pack_lemmas(pack, self.lexicon)
@@ -496,10 +501,20 @@ class Reader:
         )
         qualifiable = self._qualifiable
         negs = index.negs  # None: every token looked at
+        asked: set[int] | None = None  # the sentences that are questions, when needed
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             # No word that can negate stands in the text: nothing is negated (most texts); else
             # only the words that can are looked at as triggers.
             neg = negating and is_negated(tokens, m, listed, negs)
+            if neg and m.finding in self.medicines:
+                # «А это не от баклофена?»: a medicine in a question is taken or weighed.
+                if asked is None:
+                    asked = {
+                        sentence_of[i]
+                        for i, tok in enumerate(tokens)
+                        if tok.punct and "?" in tok.text
+                    }
+                neg = sentence_of[m.positions[0]] not in asked
             effective = (
                 frozenset(q for q in quals if m.finding in qualifiable.get(q, _NO_QUALIFIERS))
                 if quals

@@ -489,6 +489,8 @@ _SHORTHAND: dict[str, str] = {
     "т. к.": "так как",
     "т.е.": "то есть",
     "чсс": "пульс",
+    "болезн.": "болезненность",
+    "пальп.": "пальпации",
     # «не» glued to its verb, as phones and dictation write it («неможет сказать»)
     "неможет": "не может",
     "немогу": "не могу",
@@ -507,6 +509,62 @@ _SHORTHAND: dict[str, str] = {
     "неходит": "не ходит",
     "неотвечает": "не отвечает",
     "непонимает": "не понимает",
+    # Ukrainian and surzhyk time words, read as the Russian ones: «з ранку» is «с утра», not
+    # «ранка» (a small wound); «ранок» (morning) and «ранку» are Russian forms of «ранка», so
+    # only the phrases that make them a time of day are rewritten, never the bare word.
+    "з ранку": "с утра",
+    "з ранка": "с утра",
+    "с ранку": "с утра",
+    "с ранка": "с утра",
+    "зранку": "с утра",
+    "зранка": "с утра",
+    "від ранку": "с утра",
+    "до ранку": "до утра",
+    "під ранок": "под утро",
+    "на ранок": "наутро",
+    "кожного ранку": "каждое утро",
+    "кожен ранок": "каждое утро",
+    "щоранку": "каждое утро",
+    "цього ранку": "этим утром",
+    "сьогодні вранці": "сегодня утром",
+    "вранці": "утром",
+    "уранці": "утром",
+    "ранком": "утром",
+    "сьогодні": "сегодня",
+    "сьогодня": "сегодня",
+    "вчора": "вчера",
+    "учора": "вчера",
+    "позавчора": "позавчера",
+    "ввечері": "вечером",
+    "увечері": "вечером",
+    "вночі": "ночью",
+    "уночі": "ночью",
+    "щодня": "каждый день",
+    "щоночі": "каждую ночь",
+    "тиждень тому": "неделю назад",
+    "тижні тому": "недели назад",
+    "тижнів тому": "недель назад",
+    "дні тому": "дня назад",
+    "днів тому": "дней назад",
+    "годину тому": "час назад",
+    "години тому": "часа назад",
+    "годин тому": "часов назад",
+    "місяць тому": "месяц назад",
+    "місяці тому": "месяца назад",
+    "місяців тому": "месяцев назад",
+    "рік тому": "год назад",
+    "роки тому": "года назад",
+    "років тому": "лет назад",
+    "тиждень": "неделю",
+    "тижні": "недели",
+    "тижнів": "недель",
+    "півгодини": "полчаса",
+    "пів години": "полчаса",
+    "годину": "час",
+    "години": "часа",
+    "годин": "часов",
+    "добу": "сутки",
+    "доби": "суток",
 }
 # Where a shorthand (or a temperature sign) stands, as one alternation: each key not glued to a
 # letter or digit before it nor to a letter after it, the longest key first; the temperature
@@ -611,8 +669,34 @@ def _compound(m: re.Match[str]) -> str:
     return f"{tens + _ORDINAL_STEMS[m.group(3)]}-{m.group(4) or 'й'}"
 
 
+# A body temperature written bare, without «температура» or «t» («было 38,7», «к вечеру 39,2»,
+# «мерили — 38.5»): a decimal from 37.5 to 42.9 not glued to another number, followed by no unit
+# and said of no other measure («окружность голени 39,5 см», «вес 38,5», «сахар 38,2»). It is
+# read as «температура 38,7».
+_BARE_TEMPERATURE_RE = re.compile(
+    r"(?<![0-9a-zа-я,./:\-])(?:37[.,][5-9]|3[89][.,][0-9]|4[0-2][.,][0-9])(?![0-9])"
+    r"(?!\s*°?\s*(?:кг|см|мм|мл|мг|мкг|ммоль|мкмоль|ед|нед|лет|год|мес|дн|час|мин|сек|раз|кв|%"
+    r"|[гмлч](?![а-я])))"
+)
+_LAST_WORD_RE = re.compile(r"([a-zа-я]+)[^a-zа-я0-9]*$")
+# Words naming what a bare number measures when it is no temperature (prefixes).
+_OTHER_MEASURES = (
+    "окружн", "обхват", "вес", "имт", "рост", "гематокрит", "hct", "срок", "сахар", "глюкоз",
+    "гликем", "объем", "размер", "диаметр", "калий", "натрий", "кальций", "мно", "весит",
+    "темп", "t", "т",
+)  # fmt: skip
+
+
+def _bare_temperature(m: re.Match[str]) -> str:
+    before = _LAST_WORD_RE.search(m.string, max(0, m.start() - 30), m.start())
+    if before is not None and before.group(1).startswith(_OTHER_MEASURES):
+        return m.group()
+    return "температура " + m.group()
+
+
 def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
+    norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     # A compound numeral starts with one of the tens: without one, nothing to look for.
     if any(tens in norm for tens in _TENS):
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
