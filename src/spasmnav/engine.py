@@ -527,6 +527,20 @@ class Engine:
             body = code.why(when[r.id], names, 1)
             self._whys.append(_define(["def why(m):", "    k = 0", *body, "    return k"], "why"))
             self._why_findings.append(tuple(names))
+        # Per rule, what its reasons share: the names of its explanation and their labels,
+        # whether a name repeats, and the rule's own parts.
+        self._reason_parts = [
+            (
+                names,
+                tuple(self._labels[fid] for fid in names),
+                len(set(names)) < len(names),
+                r.id,
+                r.level,
+                r.reason,
+                r.sources,
+            )
+            for r, names in zip(rules, self._why_findings, strict=True)
+        ]
         self._reason_memos: list[dict[int, res.Reason]] = [{} for _ in rules]
         self._reason_limit = _MEMO_LIMIT // max(1, len(rules))
         # Advice shown when its `when` holds; advice and medicine cards never shown while
@@ -644,6 +658,21 @@ class Engine:
             for i, r in enumerate(rules)
         ]
         self._rule_test_items = [{t: self._test_items[t] for t in r.tests} for r in rules]
+        # Per rule, all that a fired rule adds to the result, in one tuple (one look-up in
+        # assess): its explanation, its reasons memo, its red flag, its advice at its own level
+        # and below it, its tests, its level.
+        self._fired_parts = [
+            (
+                self._whys[i],
+                self._reason_memos[i],
+                self._red_flag_items[i],
+                self._rule_advice[i][1],
+                self._rule_advice[i][0],
+                self._rule_test_items[i],
+                r.level,
+            )
+            for i, r in enumerate(rules)
+        ]
         # Evidence: per finding and presence, (condition index, weight, entry bit), in the
         # order of the pack; per condition its entries in the order the result lists them
         # (by the first place of each finding in the condition's evidence, as ever).
@@ -724,13 +753,16 @@ class Engine:
 
         # One look-up per observation in :meth:`assess`: fid -> (present bit, absent bit,
         # comparisons, gates, whether it implies others, label, its evidence entry bits when
-        # present, when absent, the conditions those touch (bit ci) when present, when absent).
+        # present, when absent, the conditions it supports (bit ci) when present). Only a
+        # condition some present finding supports can be shown (see _score), so only those are
+        # scored; absent findings and negative weights only change the scores of those.
         def bits(entries: tuple[tuple[int, float, int], ...]) -> tuple[int, int]:
-            evidence = conditions = 0
-            for ci, _, bit in entries:
+            evidence = supported = 0
+            for ci, weight, bit in entries:
                 evidence |= bit << offsets[ci]
-                conditions |= 1 << ci
-            return evidence, conditions
+                if weight > 0:  # a present finding with a positive weight supports ci
+                    supported |= 1 << ci
+            return evidence, supported
 
         self._facts_info: dict[str, tuple[Any, ...]] = {}
         for fid, (pbit, abit, cmps, gate, implies) in self._info.items():
@@ -746,7 +778,6 @@ class Engine:
                 present[0],
                 absent[0],
                 present[1],
-                absent[1],
             )
         # The score of each condition with one piece of evidence depends on the pack alone:
         # built here, with the rest of the pack's compiled form.
@@ -824,7 +855,7 @@ class Engine:
         spans: list[res.FindingSpan] = []
         plain = self._plain_spans
         make_span = res.make_finding_span
-        m = g = evidence = touched = 0
+        m = g = evidence = supported = 0
         implied = False
         for fid, o in facts.items():
             x = info.get(fid)
@@ -838,11 +869,10 @@ class Engine:
                 if x[4]:
                     implied = True
                 evidence |= x[6]
-                touched |= x[8]
+                supported |= x[8]
             elif p is False:
                 m |= x[1]
                 evidence |= x[7]
-                touched |= x[9]
             v = o.value
             if v is not None:
                 if x[2]:
@@ -889,7 +919,7 @@ class Engine:
                         spans.append(span if span is not None else self._plain_span(fid, True))
                         x = info[fid]
                         evidence |= x[6]
-                        touched |= x[8]
+                        supported |= x[8]
                 facts[fid] = _PRESENT  # type: ignore[index]
                 m = (m & ~clear) | bit
                 g |= fgate
@@ -926,7 +956,7 @@ class Engine:
             spans_t, conditions = self._read(facts)
         else:
             spans_t = tuple(spans)
-            conditions = self._ranked(evidence, touched, facts)
+            conditions = self._ranked(evidence, supported, facts)
 
         top_rule = rules[fired_idx[0]] if fired_idx else None
         if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
@@ -940,27 +970,27 @@ class Engine:
         # The result's advice and tests by id, in the order first named (an ordered set).
         advice: dict[str, res.Advice] = {}
         tests: dict[str, res.Test] = {}
-        rule_advice = self._rule_advice
-        rule_tests = self._rule_test_items
+        fired_parts = self._fired_parts
         for i in fired_idx:
-            r = rules[i]
+            why, memo, flag, own_advice, kept_advice, rule_tests, rule_level = fired_parts[i]
             # A rule's explanation as a bit set of its findings: one Reason per combination.
-            k = self._whys[i](m)
-            memo = self._reason_memos[i]
+            k = why(m)
             reason = memo.get(k)
             if reason is None:
                 reason = self._reason(i, k)
                 if len(memo) < self._reason_limit:  # all the rules' together: _MEMO_LIMIT
                     memo[k] = reason
             reasons.append(reason)
-            flag = self._red_flag_items[i]
             if flag is not None:
                 red_flags.append(flag)
             # What to do: first aid and rule advice first. A lower-level rule's visit or
             # self-help advice («запишитесь», «ведите дневник») would contradict the level
             # on the same screen; its first aid and cautions stay.
-            advice.update(rule_advice[i][r.level == level])
-            tests.update(rule_tests[i])
+            rule_advice = own_advice if rule_level == level else kept_advice
+            if rule_advice:
+                advice.update(rule_advice)
+            if rule_tests:
+                tests.update(rule_tests)
 
         # Care for the likely conditions (stretching, exercises, lifestyle) only at
         # self_care/doctor: at urgent or emergency nothing may distract from the visit today or
@@ -980,7 +1010,11 @@ class Engine:
         if routine and conditions:
             # the leading explanations (see leading_conditions): a prefix of the ranked ones
             least = conditions[0].raw_score - LEADING_MARGIN
-            leading = [c.id for c in conditions if c.raw_score >= least]
+            leading = []
+            for score in conditions:  # ranked: the leading ones are a prefix
+                if score.raw_score < least:
+                    break
+                leading.append(score.id)
             for cid in leading:
                 for med in self._medicines_by_condition.get(cid, ()):
                     if self._medicine_not_with[med.id].isdisjoint(leading):
@@ -1083,19 +1117,26 @@ class Engine:
         return out
 
     def _reason(self, i: int, k: int) -> res.Reason:
-        names = self._why_findings[i]
-        clear = self._clear_top
+        """Rule ``i``'s reason for the explanation ``k`` (bit ``j``: the ``j``-th name of its
+        explanation, see ``_whys``): its findings in the order the explanation names them,
+        each once."""
+        names, labels, repeats, rule, level, text, sources = self._reason_parts[i]
+        if not k & (k - 1):  # one finding (or none): the most common
+            j = k.bit_length() - 1
+            fids = (names[j],) if k else ()
+            return res.make_reason(rule, level, text, fids, (labels[j],) if k else (), sources)
         named = []
-        while k:
-            b = k.bit_length()
-            k &= clear[b]
-            named.append(names[b - 1])
-        named.reverse()
-        fids = tuple(dict.fromkeys(named))  # in the order the explanation names them, each once
-        r = self._rules[i]
-        return res.make_reason(
-            r.id, r.level, r.reason, fids, tuple(map(self._labels.__getitem__, fids)), r.sources
-        )
+        named_labels = []
+        while k:  # lowest bit first: the explanation's order
+            low = k & -k
+            k ^= low
+            j = low.bit_length() - 1
+            named.append(names[j])
+            named_labels.append(labels[j])
+        if repeats:  # a finding named twice in the condition: kept at its first place
+            named = list(dict.fromkeys(named))
+            named_labels = [self._labels[fid] for fid in named]
+        return res.make_reason(rule, level, text, tuple(named), tuple(named_labels), sources)
 
     def _read(
         self, facts: Facts
@@ -1103,7 +1144,7 @@ class Engine:
         """The result's view of each observation, and the conditions some present finding
         supports with a positive total, ranked (see :meth:`_ranked`)."""
         info = self._facts_info
-        evidence = touched = 0
+        evidence = supported = 0
         for fid, o in facts.items():
             p = o.present
             x = info.get(fid)
@@ -1111,12 +1152,11 @@ class Engine:
                 continue
             if p is True:
                 evidence |= x[6]
-                touched |= x[8]
+                supported |= x[8]
             elif p is False:
                 evidence |= x[7]
-                touched |= x[9]
         spans = tuple([self._span_of(fid, o) for fid, o in facts.items()])
-        return spans, self._ranked(evidence, touched, facts)
+        return spans, self._ranked(evidence, supported, facts)
 
     def _span(self, fid: str, o: Observation) -> res.FindingSpan:
         q = o.qualifiers
@@ -1214,17 +1254,19 @@ class Engine:
                     s += w
         return shown if s == s_entries else self._scored(ci, mask, s)
 
-    def _ranked(self, evidence: int, touched: int, facts: Facts) -> tuple[res.ConditionScore, ...]:
-        """The scores of the conditions of ``touched`` (bit ``ci``) from the entry bits of
+    def _ranked(
+        self, evidence: int, supported: int, facts: Facts
+    ) -> tuple[res.ConditionScore, ...]:
+        """The scores of the conditions of ``supported`` (bit ``ci``) from the entry bits of
         ``evidence``, ranked: highest total first, then pack order. A condition's total is its
         evidence summed in the order of the facts, as the engine always did."""
         memo = self._score_memo
         bits_of = self._condition_bits
         clear = self._clear_top
         scored = []
-        while touched:  # in any order: ranked below
-            b = touched.bit_length()
-            touched &= clear[b]
+        while supported:  # in any order: ranked below
+            b = supported.bit_length()
+            supported &= clear[b]
             key = evidence & bits_of[b]
             hit = memo.get(key)
             if hit is None:
