@@ -764,19 +764,36 @@ class Engine:
                     supported |= 1 << ci
             return evidence, supported
 
+        # What an observation adds to the four masks (its bits, the gates, the evidence entry
+        # bits, the supported conditions) as one integer, the four side by side: one ``|`` per
+        # observation instead of four, split once per assessment (see assess).
+        self._gate_shift = code._next  # every bit of the mask is allocated by now
+        self._evidence_shift = self._gate_shift + gates.next
+        self._support_shift = self._evidence_shift + offset
+        self._mask_all = (1 << self._gate_shift) - 1
+        self._gates_all = (1 << gates.next) - 1
+        self._evidence_all = (1 << offset) - 1
+
+        def word(bit: int, gate: int, evidence: int, supported: int) -> int:
+            return (
+                bit
+                | gate << self._gate_shift
+                | evidence << self._evidence_shift
+                | supported << self._support_shift
+            )
+
         self._facts_info: dict[str, tuple[Any, ...]] = {}
         for fid, (pbit, abit, cmps, gate, implies) in self._info.items():
             present = bits(self._evidence_present.get(fid, ()))
             absent = bits(self._evidence_absent.get(fid, ()))
             self._facts_info[fid] = (
-                pbit,
-                abit,
+                word(pbit, gate, *present),  # present
+                word(abit, gate, absent[0], 0),  # absent (supports nothing)
+                word(0, gate, 0, 0),  # unknown: only its gates
                 cmps,
-                gate,
                 implies,
                 self._labels.get(fid, fid),
                 present[0],
-                absent[0],
                 present[1],
             )
         # The score of each condition with one piece of evidence depends on the pack alone:
@@ -855,7 +872,7 @@ class Engine:
         spans: list[res.FindingSpan] = []
         plain = self._plain_spans
         make_span = res.make_finding_span
-        m = g = evidence = supported = 0
+        w = 0  # the four masks side by side (see _facts_info)
         implied = False
         for fid, o in facts.items():
             x = info.get(fid)
@@ -863,22 +880,20 @@ class Engine:
             if x is None:  # an id the pack does not know: shown, nothing else
                 spans.append(self._span_of(fid, o))
                 continue
-            g |= x[3]
             if p is True:
-                m |= x[0]
+                w |= x[0]
                 if x[4]:
                     implied = True
-                evidence |= x[6]
-                supported |= x[8]
             elif p is False:
-                m |= x[1]
-                evidence |= x[7]
+                w |= x[1]
+            else:
+                w |= x[2]
             v = o.value
             if v is not None:
-                if x[2]:
-                    for bit, op, bound in x[2]:
+                if x[3]:
+                    for bit, op, bound in x[3]:
                         if op(v, bound):
-                            m |= bit
+                            w |= bit
             elif (
                 o.text is None
                 and o.start is None
@@ -896,6 +911,10 @@ class Engine:
                     fid, x[5], p, v, o.text, o.start, o.end, tuple(sorted(q)) if q else (), o.cues
                 )
             )
+        m = w & self._mask_all
+        g = (w >> self._gate_shift) & self._gates_all
+        evidence = (w >> self._evidence_shift) & self._evidence_all
+        supported = w >> self._support_shift
         copied = False
         reread = False  # the facts changed under what was read: read them again at the end
         if implied:  # rare: complete the implications, then read the facts again
@@ -919,7 +938,7 @@ class Engine:
                         spans.append(span if span is not None else self._plain_span(fid, True))
                         x = info[fid]
                         evidence |= x[6]
-                        supported |= x[8]
+                        supported |= x[7]
                 facts[fid] = _PRESENT  # type: ignore[index]
                 m = (m & ~clear) | bit
                 g |= fgate
@@ -1152,9 +1171,9 @@ class Engine:
                 continue
             if p is True:
                 evidence |= x[6]
-                supported |= x[8]
+                supported |= x[7]
             elif p is False:
-                evidence |= x[7]
+                evidence |= (x[1] >> self._evidence_shift) & self._evidence_all
         spans = tuple([self._span_of(fid, o) for fid, o in facts.items()])
         return spans, self._ranked(evidence, supported, facts)
 
