@@ -958,22 +958,24 @@ class Engine:
         rules = self._rules
         in_scope = bool(m & self._scope_mask)
         level: res.Level = rules[fired_idx[0]].level if fired_idx else "self_care"
-        worries = []
+        floor_reasons: list[res.Reason] = []
         # Open checks whose «не знаю» is a worry, among those the facts say something about (the
         # gate of a check is set when its answer is in the facts).
         todo = open_worries & (g >> self._check_base)
-        while todo:
-            low = todo & -todo
-            todo ^= low
-            ci = low.bit_length() - 1
-            answer = facts.get(self._checks[ci].answer)
-            if answer is not None and answer.present is None and not answer.qualifiers:
-                worries.append(ci)
-        floor_reasons: list[res.Reason] = []
-        if worries and RANK[level] < RANK["urgent"]:
-            # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
-            level = "urgent"
-            floor_reasons = [self._worry_reasons[ci] for ci in worries]
+        if todo:
+            worries = []
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                ci = low.bit_length() - 1
+                answer = facts.get(self._checks[ci].answer)
+                if answer is not None and answer.present is None and not answer.qualifiers:
+                    worries.append(ci)
+            if worries and RANK[level] < RANK["urgent"]:
+                # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a
+                # worry.
+                level = "urgent"
+                floor_reasons = [self._worry_reasons[ci] for ci in worries]
         if not in_scope and RANK[level] < RANK["doctor"]:
             # SpasmNav does not reassure about what it does not assess.
             level = "doctor"
