@@ -486,13 +486,14 @@ class Engine:
                 self._rule_always |= bit
             self._rule_tests.append(code.predicate(when[r.id]))
         self._rule_gates = (1 << len(rules)) - 1
-        # Rules whose condition is `true` (the catch-all) fire without a test.
-        self._rule_true = sum(
-            1 << i for i, r in enumerate(rules) if isinstance(when[r.id], ex.TrueExpr)
+        # The catch-all, when its condition is `true`, fires without a test: exactly when no
+        # other rule does (see _decide).
+        self._catch_all_true = self._default_rule >= 0 and isinstance(
+            when[rules[self._default_rule].id], ex.TrueExpr
         )
-        self._rule_always ^= self._rule_true
-        self._rule_gates ^= self._rule_true
-        self._default_bit = 1 << self._default_rule if self._default_rule >= 0 else 0
+        if self._catch_all_true:
+            self._rule_always &= ~(1 << self._default_rule)
+            self._rule_gates &= ~(1 << self._default_rule)
         # Checks: gate bit len(rules) + ci is check ci's: set when its answer, one of its
         # findings or of its `relevant` is in the facts. A check none of them is known about
         # has the answer it has for no facts at all (bits of its own all 0), so only the
@@ -1097,24 +1098,22 @@ class Engine:
         open checks as a bit mask over check indices."""
         tests = self._rule_tests
         clear = self._clear_top
-        fired_bits = self._rule_true
+        fired = []
         c = (g & self._rule_gates) | self._rule_always
-        while c:
+        while c:  # highest bit first (the bit ops of big integers are not free): reversed below
             b = c.bit_length()
             c &= clear[b]
             if tests[b - 1](m):
-                fired_bits |= 1 << (b - 1)
-        default = self._default_bit
-        if fired_bits & default and fired_bits != default:
-            fired_bits ^= default  # the catch-all only when nothing else fires
-        fired = []
+                fired.append(b - 1)
+        if fired:
+            fired.reverse()  # the rules' order
+            if len(fired) > 1 and self._default_rule in fired:
+                fired.remove(self._default_rule)
+        elif self._catch_all_true:
+            fired.append(self._default_rule)
         f = 0
         closes = self._check_closes
-        while fired_bits:  # lowest bit first: the rules' order
-            low = fired_bits & -fired_bits
-            fired_bits ^= low
-            i = low.bit_length() - 1
-            fired.append(i)
+        for i in fired:
             f |= closes[i]
         touched = (g >> self._check_base) & self._check_all
         o = self._check_untouched_open
