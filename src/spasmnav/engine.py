@@ -486,6 +486,14 @@ class Engine:
                 self._rule_always |= bit
             self._rule_tests.append(code.predicate(when[r.id]))
         self._rule_gates = (1 << len(rules)) - 1
+        # The catch-all, when its condition is `true`, fires without a test: exactly when no
+        # other rule does (see _decide).
+        self._catch_all_true = self._default_rule >= 0 and isinstance(
+            when[rules[self._default_rule].id], ex.TrueExpr
+        )
+        if self._catch_all_true:
+            self._rule_always &= ~(1 << self._default_rule)
+            self._rule_gates &= ~(1 << self._default_rule)
         # Checks: gate bit len(rules) + ci is check ci's: set when its answer, one of its
         # findings or of its `relevant` is in the facts. A check none of them is known about
         # has the answer it has for no facts at all (bits of its own all 0), so only the
@@ -527,6 +535,20 @@ class Engine:
             body = code.why(when[r.id], names, 1)
             self._whys.append(_define(["def why(m):", "    k = 0", *body, "    return k"], "why"))
             self._why_findings.append(tuple(names))
+        # Per rule, what its reasons share: the names of its explanation and their labels,
+        # whether a name repeats, and the rule's own parts.
+        self._reason_parts = [
+            (
+                names,
+                tuple(self._labels[fid] for fid in names),
+                len(set(names)) < len(names),
+                r.id,
+                r.level,
+                r.reason,
+                r.sources,
+            )
+            for r, names in zip(rules, self._why_findings, strict=True)
+        ]
         self._reason_memos: list[dict[int, res.Reason]] = [{} for _ in rules]
         self._reason_limit = _MEMO_LIMIT // max(1, len(rules))
         # Advice shown when its `when` holds; advice and medicine cards never shown while
@@ -644,6 +666,21 @@ class Engine:
             for i, r in enumerate(rules)
         ]
         self._rule_test_items = [{t: self._test_items[t] for t in r.tests} for r in rules]
+        # Per rule, all that a fired rule adds to the result, in one tuple (one look-up in
+        # assess): its explanation, its reasons memo, its red flag, its advice at its own level
+        # and below it, its tests, its level.
+        self._fired_parts = [
+            (
+                self._whys[i],
+                self._reason_memos[i],
+                self._red_flag_items[i],
+                self._rule_advice[i][1],
+                self._rule_advice[i][0],
+                self._rule_test_items[i],
+                r.level,
+            )
+            for i, r in enumerate(rules)
+        ]
         # Evidence: per finding and presence, (condition index, weight, entry bit), in the
         # order of the pack; per condition its entries in the order the result lists them
         # (by the first place of each finding in the condition's evidence, as ever).
@@ -724,29 +761,48 @@ class Engine:
 
         # One look-up per observation in :meth:`assess`: fid -> (present bit, absent bit,
         # comparisons, gates, whether it implies others, label, its evidence entry bits when
-        # present, when absent, the conditions those touch (bit ci) when present, when absent).
+        # present, when absent, the conditions it supports (bit ci) when present). Only a
+        # condition some present finding supports can be shown (see _score), so only those are
+        # scored; absent findings and negative weights only change the scores of those.
         def bits(entries: tuple[tuple[int, float, int], ...]) -> tuple[int, int]:
-            evidence = conditions = 0
-            for ci, _, bit in entries:
+            evidence = supported = 0
+            for ci, weight, bit in entries:
                 evidence |= bit << offsets[ci]
-                conditions |= 1 << ci
-            return evidence, conditions
+                if weight > 0:  # a present finding with a positive weight supports ci
+                    supported |= 1 << ci
+            return evidence, supported
+
+        # What an observation adds to the four masks (its bits, the gates, the evidence entry
+        # bits, the supported conditions) as one integer, the four side by side: one ``|`` per
+        # observation instead of four, split once per assessment (see assess).
+        self._gate_shift = code._next  # every bit of the mask is allocated by now
+        self._evidence_shift = self._gate_shift + gates.next
+        self._support_shift = self._evidence_shift + offset
+        self._mask_all = (1 << self._gate_shift) - 1
+        self._gates_all = (1 << gates.next) - 1
+        self._evidence_all = (1 << offset) - 1
+
+        def word(bit: int, gate: int, evidence: int, supported: int) -> int:
+            return (
+                bit
+                | gate << self._gate_shift
+                | evidence << self._evidence_shift
+                | supported << self._support_shift
+            )
 
         self._facts_info: dict[str, tuple[Any, ...]] = {}
         for fid, (pbit, abit, cmps, gate, implies) in self._info.items():
             present = bits(self._evidence_present.get(fid, ()))
             absent = bits(self._evidence_absent.get(fid, ()))
             self._facts_info[fid] = (
-                pbit,
-                abit,
+                word(pbit, gate, *present),  # present
+                word(abit, gate, absent[0], 0),  # absent (supports nothing)
+                word(0, gate, 0, 0),  # unknown: only its gates
                 cmps,
-                gate,
                 implies,
                 self._labels.get(fid, fid),
                 present[0],
-                absent[0],
                 present[1],
-                absent[1],
             )
         # The score of each condition with one piece of evidence depends on the pack alone:
         # built here, with the rest of the pack's compiled form.
@@ -824,7 +880,7 @@ class Engine:
         spans: list[res.FindingSpan] = []
         plain = self._plain_spans
         make_span = res.make_finding_span
-        m = g = evidence = touched = 0
+        w = 0  # the four masks side by side (see _facts_info)
         implied = False
         for fid, o in facts.items():
             x = info.get(fid)
@@ -832,23 +888,20 @@ class Engine:
             if x is None:  # an id the pack does not know: shown, nothing else
                 spans.append(self._span_of(fid, o))
                 continue
-            g |= x[3]
             if p is True:
-                m |= x[0]
+                w |= x[0]
                 if x[4]:
                     implied = True
-                evidence |= x[6]
-                touched |= x[8]
             elif p is False:
-                m |= x[1]
-                evidence |= x[7]
-                touched |= x[9]
+                w |= x[1]
+            else:
+                w |= x[2]
             v = o.value
             if v is not None:
-                if x[2]:
-                    for bit, op, bound in x[2]:
+                if x[3]:
+                    for bit, op, bound in x[3]:
                         if op(v, bound):
-                            m |= bit
+                            w |= bit
             elif (
                 o.text is None
                 and o.start is None
@@ -866,6 +919,10 @@ class Engine:
                     fid, x[5], p, v, o.text, o.start, o.end, tuple(sorted(q)) if q else (), o.cues
                 )
             )
+        m = w & self._mask_all
+        g = (w >> self._gate_shift) & self._gates_all
+        evidence = (w >> self._evidence_shift) & self._evidence_all
+        supported = w >> self._support_shift
         copied = False
         reread = False  # the facts changed under what was read: read them again at the end
         if implied:  # rare: complete the implications, then read the facts again
@@ -889,7 +946,7 @@ class Engine:
                         spans.append(span if span is not None else self._plain_span(fid, True))
                         x = info[fid]
                         evidence |= x[6]
-                        touched |= x[8]
+                        supported |= x[7]
                 facts[fid] = _PRESENT  # type: ignore[index]
                 m = (m & ~clear) | bit
                 g |= fgate
@@ -902,22 +959,24 @@ class Engine:
         rules = self._rules
         in_scope = bool(m & self._scope_mask)
         level: res.Level = rules[fired_idx[0]].level if fired_idx else "self_care"
-        worries = []
+        floor_reasons: list[res.Reason] = []
         # Open checks whose «не знаю» is a worry, among those the facts say something about (the
         # gate of a check is set when its answer is in the facts).
         todo = open_worries & (g >> self._check_base)
-        while todo:
-            low = todo & -todo
-            todo ^= low
-            ci = low.bit_length() - 1
-            answer = facts.get(self._checks[ci].answer)
-            if answer is not None and answer.present is None and not answer.qualifiers:
-                worries.append(ci)
-        floor_reasons: list[res.Reason] = []
-        if worries and RANK[level] < RANK["urgent"]:
-            # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a worry.
-            level = "urgent"
-            floor_reasons = [self._worry_reasons[ci] for ci in worries]
+        if todo:
+            worries = []
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                ci = low.bit_length() - 1
+                answer = facts.get(self._checks[ci].answer)
+                if answer is not None and answer.present is None and not answer.qualifiers:
+                    worries.append(ci)
+            if worries and RANK[level] < RANK["urgent"]:
+                # «Не знаю» about consciousness, one-sided weakness or a cold leg is itself a
+                # worry.
+                level = "urgent"
+                floor_reasons = [self._worry_reasons[ci] for ci in worries]
         if not in_scope and RANK[level] < RANK["doctor"]:
             # SpasmNav does not reassure about what it does not assess.
             level = "doctor"
@@ -926,7 +985,7 @@ class Engine:
             spans_t, conditions = self._read(facts)
         else:
             spans_t = tuple(spans)
-            conditions = self._ranked(evidence, touched, facts)
+            conditions = self._ranked(evidence, supported, facts)
 
         top_rule = rules[fired_idx[0]] if fired_idx else None
         if floor_reasons and top_rule is not None and top_rule.rank < RANK["urgent"]:
@@ -940,27 +999,27 @@ class Engine:
         # The result's advice and tests by id, in the order first named (an ordered set).
         advice: dict[str, res.Advice] = {}
         tests: dict[str, res.Test] = {}
-        rule_advice = self._rule_advice
-        rule_tests = self._rule_test_items
+        fired_parts = self._fired_parts
         for i in fired_idx:
-            r = rules[i]
+            why, memo, flag, own_advice, kept_advice, rule_tests, rule_level = fired_parts[i]
             # A rule's explanation as a bit set of its findings: one Reason per combination.
-            k = self._whys[i](m)
-            memo = self._reason_memos[i]
+            k = why(m)
             reason = memo.get(k)
             if reason is None:
                 reason = self._reason(i, k)
                 if len(memo) < self._reason_limit:  # all the rules' together: _MEMO_LIMIT
                     memo[k] = reason
             reasons.append(reason)
-            flag = self._red_flag_items[i]
             if flag is not None:
                 red_flags.append(flag)
             # What to do: first aid and rule advice first. A lower-level rule's visit or
             # self-help advice («запишитесь», «ведите дневник») would contradict the level
             # on the same screen; its first aid and cautions stay.
-            advice.update(rule_advice[i][r.level == level])
-            tests.update(rule_tests[i])
+            rule_advice = own_advice if rule_level == level else kept_advice
+            if rule_advice:
+                advice.update(rule_advice)
+            if rule_tests:
+                tests.update(rule_tests)
 
         # Care for the likely conditions (stretching, exercises, lifestyle) only at
         # self_care/doctor: at urgent or emergency nothing may distract from the visit today or
@@ -980,7 +1039,11 @@ class Engine:
         if routine and conditions:
             # the leading explanations (see leading_conditions): a prefix of the ranked ones
             least = conditions[0].raw_score - LEADING_MARGIN
-            leading = [c.id for c in conditions if c.raw_score >= least]
+            leading = []
+            for score in conditions:  # ranked: the leading ones are a prefix
+                if score.raw_score < least:
+                    break
+                leading.append(score.id)
             for cid in leading:
                 for med in self._medicines_by_condition.get(cid, ()):
                     if self._medicine_not_with[med.id].isdisjoint(leading):
@@ -1042,12 +1105,16 @@ class Engine:
             c &= clear[b]
             if tests[b - 1](m):
                 fired.append(b - 1)
-        fired.reverse()  # the rules' order
-        if len(fired) > 1 and self._default_rule in fired:
-            fired.remove(self._default_rule)
+        if fired:
+            fired.reverse()  # the rules' order
+            if len(fired) > 1 and self._default_rule in fired:
+                fired.remove(self._default_rule)
+        elif self._catch_all_true:
+            fired.append(self._default_rule)
         f = 0
+        closes = self._check_closes
         for i in fired:
-            f |= self._check_closes[i]
+            f |= closes[i]
         touched = (g >> self._check_base) & self._check_all
         o = self._check_untouched_open
         o ^= o & (touched | f)  # (not & ~: a negative operand costs copies)
@@ -1083,19 +1150,26 @@ class Engine:
         return out
 
     def _reason(self, i: int, k: int) -> res.Reason:
-        names = self._why_findings[i]
-        clear = self._clear_top
+        """Rule ``i``'s reason for the explanation ``k`` (bit ``j``: the ``j``-th name of its
+        explanation, see ``_whys``): its findings in the order the explanation names them,
+        each once."""
+        names, labels, repeats, rule, level, text, sources = self._reason_parts[i]
+        if not k & (k - 1):  # one finding (or none): the most common
+            j = k.bit_length() - 1
+            fids = (names[j],) if k else ()
+            return res.make_reason(rule, level, text, fids, (labels[j],) if k else (), sources)
         named = []
-        while k:
-            b = k.bit_length()
-            k &= clear[b]
-            named.append(names[b - 1])
-        named.reverse()
-        fids = tuple(dict.fromkeys(named))  # in the order the explanation names them, each once
-        r = self._rules[i]
-        return res.make_reason(
-            r.id, r.level, r.reason, fids, tuple(map(self._labels.__getitem__, fids)), r.sources
-        )
+        named_labels = []
+        while k:  # lowest bit first: the explanation's order
+            low = k & -k
+            k ^= low
+            j = low.bit_length() - 1
+            named.append(names[j])
+            named_labels.append(labels[j])
+        if repeats:  # a finding named twice in the condition: kept at its first place
+            named = list(dict.fromkeys(named))
+            named_labels = [self._labels[fid] for fid in named]
+        return res.make_reason(rule, level, text, tuple(named), tuple(named_labels), sources)
 
     def _read(
         self, facts: Facts
@@ -1103,7 +1177,7 @@ class Engine:
         """The result's view of each observation, and the conditions some present finding
         supports with a positive total, ranked (see :meth:`_ranked`)."""
         info = self._facts_info
-        evidence = touched = 0
+        evidence = supported = 0
         for fid, o in facts.items():
             p = o.present
             x = info.get(fid)
@@ -1111,12 +1185,11 @@ class Engine:
                 continue
             if p is True:
                 evidence |= x[6]
-                touched |= x[8]
+                supported |= x[7]
             elif p is False:
-                evidence |= x[7]
-                touched |= x[9]
+                evidence |= (x[1] >> self._evidence_shift) & self._evidence_all
         spans = tuple([self._span_of(fid, o) for fid, o in facts.items()])
-        return spans, self._ranked(evidence, touched, facts)
+        return spans, self._ranked(evidence, supported, facts)
 
     def _span(self, fid: str, o: Observation) -> res.FindingSpan:
         q = o.qualifiers
@@ -1214,17 +1287,19 @@ class Engine:
                     s += w
         return shown if s == s_entries else self._scored(ci, mask, s)
 
-    def _ranked(self, evidence: int, touched: int, facts: Facts) -> tuple[res.ConditionScore, ...]:
-        """The scores of the conditions of ``touched`` (bit ``ci``) from the entry bits of
+    def _ranked(
+        self, evidence: int, supported: int, facts: Facts
+    ) -> tuple[res.ConditionScore, ...]:
+        """The scores of the conditions of ``supported`` (bit ``ci``) from the entry bits of
         ``evidence``, ranked: highest total first, then pack order. A condition's total is its
         evidence summed in the order of the facts, as the engine always did."""
         memo = self._score_memo
         bits_of = self._condition_bits
         clear = self._clear_top
         scored = []
-        while touched:  # in any order: ranked below
-            b = touched.bit_length()
-            touched &= clear[b]
+        while supported:  # in any order: ranked below
+            b = supported.bit_length()
+            supported &= clear[b]
             key = evidence & bits_of[b]
             hit = memo.get(key)
             if hit is None:
