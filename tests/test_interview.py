@@ -407,7 +407,21 @@ def _valid_answer(draw: Callable[[st.SearchStrategy[Any]], Any], step: iv.Questi
     if step.repeats:
         if draw(st.booleans()):
             return ["none"]
-        return draw(st.lists(st.sampled_from([c for c in codes if c != "none"]), min_size=1))
+        picked = draw(st.lists(st.sampled_from([c for c in codes if c != "none"]), min_size=1))
+        # Two options that stand for one finding («в одной икре» / «в обеих») are exclusive: the
+        # interview refuses them together with a clear message, tested on its own below, so a
+        # valid answer keeps the first of each such pair.
+        options = {o.code: o for o in iv._catalog().by_link[step.link_id].options}
+        seen: set[str] = set()
+        valid: list[str] = []
+        for code in picked:
+            o = options[code]
+            if o.positive and o.primary is not None:
+                if o.primary in seen:
+                    continue
+                seen.add(o.primary)
+            valid.append(code)
+        return valid
     return draw(st.sampled_from(codes))
 
 
