@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -57,10 +57,62 @@ class _Chunk:
     # and including it, and the clauses it opens in all; else None and -1.
     cum: tuple[int, ...] | None
     opens: int
+    # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
+    # tuple: the token's fields, its matches (all, weak), its kind, whether it can negate, the
+    # clauses it opens, whether it ends a sentence; else None.
+    one: _One | None = None
+
+
+_One = tuple[
+    str,
+    int,
+    int,
+    frozenset[str],
+    str | None,
+    bool,
+    bool,
+    bool,
+    frozenset[int],
+    frozenset[int],
+    int,
+    bool,
+    int,
+]
 
 
 _CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a kilobyte
 _UNKNOWN = Observation(None)
+# Observation's fields, each set through its slot: a frozen dataclass's __init__ sets each
+# through object.__setattr__, slower by half (several are made per text).
+_OBSERVATION_FIELDS = ("present", "value", "text", "start", "end", "qualifiers", "cues")
+assert tuple(f.name for f in fields(Observation)) == _OBSERVATION_FIELDS
+_set_present, _set_value, _set_text, _set_start, _set_end, _set_qualifiers, _set_cues = (
+    getattr(Observation, name).__set__ for name in _OBSERVATION_FIELDS
+)
+_new_object = object.__new__
+
+
+def _observation(
+    present: bool | None,
+    value: float | None,
+    text: str | None,
+    start: int | None,
+    end: int | None,
+    qualifiers: frozenset[str] = frozenset(),
+    cues: tuple[str, ...] = (),
+) -> Observation:
+    """``Observation(present, value, text, start, end, qualifiers, cues)``, the same object."""
+    obs: Observation = _new_object(Observation)
+    _set_present(obs, present)
+    _set_value(obs, value)
+    _set_text(obs, text)
+    _set_start(obs, start)
+    _set_end(obs, end)
+    _set_qualifiers(obs, qualifiers)
+    _set_cues(obs, cues)
+    return obs
+
+
 _NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")
 # Punctuation that may close the second piece of a split word («судо роги,»).
@@ -240,6 +292,11 @@ class Reader:
         sentence = clause = 0
         new_token = tuple.__new__
         append = tokens.append
+        at_append = at.append
+        kinds_append = kinds.append
+        sentence_of_append = sentence_of.append
+        clause_of_append = clause_of.append
+        pos_get = pos.get
         get = cache.get
         setdefault = pos.setdefault
         i = 0
@@ -266,6 +323,36 @@ class Reader:
                 if len(cache) >= _CHUNK_CACHE_SIZE:
                     cache.clear()
                 cache[key] = found
+            one = found.one
+            if one is not None:  # one word: the loops below for a chunk of one token, inline
+                word, start, end, lem, p, punct, ends, breaks, full, wk, kind, neg, opens = one
+                if origin is None:
+                    append(
+                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
+                    )
+                else:
+                    span = (origin(start + a), origin(end + a))
+                    append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+                at_append(full)
+                kinds_append(kind)
+                if wk:
+                    weak.update(wk)
+                if neg:
+                    negs.append(i)
+                for n in full:
+                    plist = pos_get(n)
+                    if plist is None:
+                        pos[n] = [i]
+                    else:
+                        plist.append(i)
+                sentence_of_append(sentence)
+                clause += opens
+                clause_of_append(clause)
+                if ends:
+                    sentence += 1
+                    clause += 1
+                i += 1
+                continue
             if origin is None:
                 for word, start, end, lem, p, punct, ends, breaks in found.tokens:
                     append(
@@ -344,6 +431,25 @@ class Reader:
         if not any(ends for _, ends in flow):
             cum = tuple(accumulate(o for o, _ in flow))
             opens = cum[-1] if cum else 0
+        one: _One | None = None
+        if len(tokens) == 1 and not tokens[0].punct:
+            t = tokens[0]
+            full, wk = matched[0]
+            one = (
+                t.text,
+                t.start,
+                t.end,
+                t.lemmas,
+                t.pos,
+                t.punct,
+                t.ends_sentence,
+                t.breaks_clause,
+                full,
+                wk,
+                token_kind(t),
+                negates(t),
+                flow[0][0],
+            )
         return _Chunk(
             tokens=tuple(
                 (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
@@ -369,6 +475,7 @@ class Reader:
             size=len(tokens),
             cum=cum,
             opens=opens,
+            one=one,
         )
 
     def _fragment(self, piece: str) -> bool:
@@ -536,7 +643,7 @@ class Reader:
                 chosen, _, quals, cues = ms[0]
                 present = None
             start, end = tokens[chosen.positions[0]].start, tokens[chosen.positions[-1]].end
-            facts[fid] = Observation(present, None, text[start:end], start, end, quals, cues)
+            facts[fid] = _observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:

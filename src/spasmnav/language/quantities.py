@@ -365,6 +365,9 @@ _CLAUSE_BREAK_WORDS = frozenset({"а", "но", "однако"})
 _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = (
     1 << i for i in range(8)
 )
+# And where it stands in a clause: it ends one (``_measured``'s clauses), it ends a sentence,
+# it starts with a pregnancy word.
+_BREAK, _ENDS, _PREGNANT = (1 << i for i in range(8, 11))
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -391,6 +394,12 @@ def _kind(tok: Token) -> int:
             bits |= _COUNTS
         if tok.text in _WORDS_WITHOUT_NUMBERS:
             bits |= _WORDLESS
+        if tok.breaks_clause or tok.text == "," or tok.text in _CLAUSE_BREAK_WORDS:
+            bits |= _BREAK
+        if tok.ends_sentence:
+            bits |= _ENDS
+        if tok.text.startswith(PREGNANCY_PREFIX):
+            bits |= _PREGNANT
         if len(_kind_cache) > 4_096:  # bounded as morph._WORDS
             _kind_cache.clear()
         _kind_cache[key] = bits
@@ -540,17 +549,17 @@ def _measured(
     clauses: list[tuple[int, int, bool]] = []
     clause_kinds: list[int] = []
     start, new_sentence, bits = 0, True, 0
-    for i, tok in enumerate(tokens):
-        if tok.breaks_clause or tok.text == "," or tok.text in _CLAUSE_BREAK_WORDS:
+    for i, kind in enumerate(kinds):
+        if kind & _BREAK:
             if i > start:
                 clauses.append((start, i, new_sentence))
                 clause_kinds.append(bits)
                 new_sentence = False
             start, bits = i + 1, 0
-            if tok.ends_sentence:
+            if kind & _ENDS:
                 new_sentence = True
         else:
-            bits |= kinds[i]
+            bits |= kind
     if start < len(tokens):
         clauses.append((start, len(tokens), new_sentence))
         clause_kinds.append(bits)
@@ -595,9 +604,7 @@ def _measured(
         activity = bool(here & _ACTIVITY)
         resolved = bool(here & _RESOLVED)
         says_nothing = bool(here & _NOTHING) and not has_movement
-        pregnant = "pregnancy" in found or any(
-            tokens[j].text.startswith(PREGNANCY_PREFIX) for j in range(lo, hi)
-        )
+        pregnant = "pregnancy" in found or bool(here & _PREGNANT)
         about_history = bool(found & history) and not has_movement and not pregnant
         bare_clause = not found and not has_event and not has_stroke
         k = lo
