@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from operator import itemgetter
@@ -40,11 +41,11 @@ _NO_QUALIFIERS: frozenset[str] = frozenset()
 # then its vocabulary matches (all, weak), its kind for quantities and whether it can negate.
 @dataclass(frozen=True, slots=True)
 class _Chunk:
-    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens' fields (offsets
-    relative to the chunk, typo lemmas added), and for the whole chunk what the index and the
-    stages need, each token by its place in the chunk."""
+    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens (offsets relative
+    to the chunk, typo lemmas added), and for the whole chunk what the index and the stages
+    need, each token by its place in the chunk."""
 
-    tokens: tuple[tuple[str, int, int, frozenset[str], str | None, bool, bool, bool], ...]
+    tokens: tuple[Token, ...]
     at: tuple[frozenset[int], ...]  # the vocabulary's matches of each token
     kinds: tuple[int, ...]  # quantities.token_kind of each token
     weak: frozenset[int]  # the weak matches of its tokens outside punctuation
@@ -58,26 +59,14 @@ class _Chunk:
     cum: tuple[int, ...] | None
     opens: int
     # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
-    # tuple: the token's fields, its matches (all, weak), its kind, whether it can negate, the
-    # clauses it opens, whether it ends a sentence; else None.
+    # tuple: the token, its matches (all, weak), its kind, whether it can negate, the clauses
+    # it opens; else None.
     one: _One | None = None
 
 
-_One = tuple[
-    str,
-    int,
-    int,
-    frozenset[str],
-    str | None,
-    bool,
-    bool,
-    bool,
-    frozenset[int],
-    frozenset[int],
-    int,
-    bool,
-    int,
-]
+_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int]
+# Where tokens i and j of a text stand in the person's text: from i's start to j's end.
+Place = Callable[[int, int], tuple[int, int]]
 
 
 _CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a kilobyte
@@ -251,12 +240,16 @@ class Reader:
 
     def _scan(
         self, norm: str
-    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int]]:
+    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int], Place]:
         """The tokens of normalised text with their typo lemmas, their index, the kind of each
-        for quantities (``token_kind``), whether one can negate (``may_negate``), and the
-        sentence and the clause (``qualifiers.clauses``) of each: what ``with_typos``,
-        ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked out once per
-        chunk (``morph.chunks``) and kept with the reader."""
+        for quantities (``token_kind``), whether one can negate (``may_negate``), the sentence
+        and the clause (``qualifiers.clauses``) of each, and where tokens stand: what
+        ``with_typos``, ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked
+        out once per chunk (``morph.chunks``) and kept with the reader.
+
+        The tokens are the ones kept with their chunk, offsets relative to it (none is made per
+        text): ``place(i, j)`` is the span in the person's text from token i's start to token
+        j's end."""
         vocab = self.vocabulary
         if morph.recording_now():
             plain_tokens = self.lexicon.with_typos(tokenize(norm))
@@ -267,6 +260,10 @@ class Reader:
             for tok in plain_tokens:
                 sentences.append(s)
                 s += tok.ends_sentence
+
+            def placed(i: int, j: int) -> tuple[int, int]:  # offsets already in the text
+                return plain_tokens[i].start, plain_tokens[j].end
+
             return (
                 plain_tokens,
                 index,
@@ -274,6 +271,7 @@ class Reader:
                 may_negate(plain_tokens),
                 sentences,
                 clauses(plain_tokens, sentences),
+                placed,
             )
         cache = self._chunks
         if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
@@ -289,9 +287,10 @@ class Reader:
         negs: list[int] = []
         sentence_of: list[int] = []
         clause_of: list[int] = []
+        chunk_at: list[int] = []  # where each token's chunk starts
         sentence = clause = 0
-        new_token = tuple.__new__
         append = tokens.append
+        chunk_at_append = chunk_at.append
         at_append = at.append
         kinds_append = kinds.append
         sentence_of_append = sentence_of.append
@@ -325,14 +324,9 @@ class Reader:
                 cache[key] = found
             one = found.one
             if one is not None:  # one word: the loops below for a chunk of one token, inline
-                word, start, end, lem, p, punct, ends, breaks, full, wk, kind, neg, opens = one
-                if origin is None:
-                    append(
-                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
-                    )
-                else:
-                    span = (origin(start + a), origin(end + a))
-                    append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+                tok, full, wk, kind, neg, opens = one
+                append(tok)
+                chunk_at_append(a)
                 at_append(full)
                 kinds_append(kind)
                 if wk:
@@ -347,21 +341,12 @@ class Reader:
                         plist.append(i)
                 sentence_of_append(sentence)
                 clause += opens
-                clause_of_append(clause)
-                if ends:
-                    sentence += 1
-                    clause += 1
+                clause_of_append(clause)  # a word never ends a sentence
                 i += 1
                 continue
-            if origin is None:
-                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
-                    append(
-                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
-                    )
-            else:
-                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
-                    span = (origin(start + a), origin(end + a))
-                    append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+            size = found.size
+            tokens.extend(found.tokens)
+            chunk_at.extend([a] * size)
             at.extend(found.at)
             kinds.extend(found.kinds)
             if found.weak:
@@ -380,7 +365,6 @@ class Reader:
                 else:
                     plist.append(i + r)
             # sentence and clause, as qualifiers.clauses numbers them
-            size = found.size
             cum = found.cum
             if cum is not None:  # no sentence ends in the chunk
                 if size == 1:
@@ -402,7 +386,12 @@ class Reader:
             i += size
         negating = bool(negs)
         index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs)
-        return tokens, index, kinds, negating, sentence_of, clause_of
+
+        def place(i: int, j: int) -> tuple[int, int]:
+            start, end = chunk_at[i] + tokens[i].start, chunk_at[j] + tokens[j].end
+            return (start, end) if origin is None else (origin(start), origin(end))
+
+        return tokens, index, kinds, negating, sentence_of, clause_of, place
 
     def _chunk(self, key: morph.ChunkKey) -> _Chunk:
         """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of them."""
@@ -435,26 +424,9 @@ class Reader:
         if len(tokens) == 1 and not tokens[0].punct:
             t = tokens[0]
             full, wk = matched[0]
-            one = (
-                t.text,
-                t.start,
-                t.end,
-                t.lemmas,
-                t.pos,
-                t.punct,
-                t.ends_sentence,
-                t.breaks_clause,
-                full,
-                wk,
-                token_kind(t),
-                negates(t),
-                flow[0][0],
-            )
+            one = (t, full, wk, token_kind(t), negates(t), flow[0][0])
         return _Chunk(
-            tokens=tuple(
-                (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
-                for t in tokens
-            ),
+            tokens=tuple(tokens),
             at=tuple(full for full, _ in matched),
             kinds=tuple(token_kind(tok) for tok in tokens),
             weak=frozenset(weak),
@@ -587,7 +559,7 @@ class Reader:
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        tokens, index, kinds, negating, sentence_of, clause_of = self._scan(norm)
+        tokens, index, kinds, negating, sentence_of, clause_of, place = self._scan(norm)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self.qualifiers.drop_pseudo(index, self._drop_overridden(found))
@@ -642,7 +614,7 @@ class Reader:
                 # Only qualified mentions: old, hypothetical or someone else's — not current.
                 chosen, _, quals, cues = ms[0]
                 present = None
-            start, end = tokens[chosen.positions[0]].start, tokens[chosen.positions[-1]].end
+            start, end = place(chosen.positions[0], chosen.positions[-1])
             facts[fid] = _observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
@@ -651,7 +623,7 @@ class Reader:
                         True, text=text[start:end], start=start, end=end, cues=cues
                     )
             for m, neg, mq, _ in ms:
-                a, b = tokens[m.positions[0]].start, tokens[m.positions[-1]].end
+                a, b = place(m.positions[0], m.positions[-1])
                 shown.append(
                     {
                         "finding": fid,
@@ -666,7 +638,9 @@ class Reader:
         for fid, obs in history.items():
             if facts.get(fid) is None or facts[fid].present is not True:
                 facts[fid] = obs
-        q = extract_quantities(tokens, at_token, self.movement, self.history, kinds=kinds)
+        q = extract_quantities(
+            tokens, at_token, self.movement, self.history, kinds=kinds, place=place
+        )
         spans = q.spans or {}
         for name in NUMERIC if spans else ():
             value = getattr(q, name)

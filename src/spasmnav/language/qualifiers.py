@@ -133,6 +133,7 @@ class Qualifiers:
         self._trigger_firsts: frozenset[int] = frozenset()
         # Pseudo-findings: each phrase's words by number, and the findings it cancels.
         self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
+        self._pseudo_firsts: frozenset[int] = frozenset()
         if rules is None:
             return
         self._pseudo = tuple(
@@ -140,6 +141,7 @@ class Qualifiers:
             for ps in rules.pseudo
             if (words := _phrase(ps.phrase))
         )
+        self._pseudo_firsts = frozenset(first for first, _, _ in self._pseudo)
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -184,6 +186,8 @@ class Qualifiers:
 
     def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
         """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
+        if self._pseudo_firsts.isdisjoint(index.present()):
+            return matches  # no pseudo phrase can start anywhere
         spans: list[tuple[int, int, frozenset[str]]] = []
         present = index.pos
         tokens = index.tokens
@@ -241,11 +245,16 @@ class Qualifiers:
         ] = []
         standing_words = tindex.present()
         by_trigger = self._triggers_by_first
-        standing = sorted(
-            (ri, pi)
-            for n in standing_words & self._trigger_firsts
-            for ri, pi, words in by_trigger[n]
-            if words <= standing_words  # else the phrase stands nowhere (``phrase_ids``)
+        firsts = standing_words & self._trigger_firsts
+        standing = (
+            sorted(
+                (ri, pi)
+                for n in firsts
+                for ri, pi, words in by_trigger[n]
+                if words <= standing_words  # else the phrase stands nowhere (``phrase_ids``)
+            )
+            if firsts
+            else []
         )
         questions: set[int] | None = None
         cue_rule: list[int] = []  # each cue's rule, by number

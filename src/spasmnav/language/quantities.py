@@ -491,10 +491,12 @@ def extract_quantities(
     history: frozenset[str] = frozenset(),
     today: date | None = None,
     kinds: list[int] | None = None,
+    place: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> Quantities:
     """``clause_findings`` maps a token index to findings matched there; ``movement`` and
     ``history`` are the finding ids that make a clause about the symptom or about the past;
-    ``kinds``, if given, is ``token_kind`` of every token."""
+    ``kinds``, if given, is ``token_kind`` of every token; ``place(i, j)``, if given, the span
+    from token i's start to token j's end (else the tokens' own offsets)."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
 
@@ -506,7 +508,9 @@ def extract_quantities(
             or (keep == "min" and value < current)
         ):
             setattr(q, name, round(value, 3))
-            spans[name] = (tokens[lo].start, tokens[hi - 1].end)
+            spans[name] = (
+                (tokens[lo].start, tokens[hi - 1].end) if place is None else place(lo, hi - 1)
+            )
 
     # What kinds of word each token is (stroke, episode, event...), one bit per kind.
     if kinds is None:
