@@ -104,6 +104,7 @@ def _observation(
 
 _NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")
+_finding_of = itemgetter(0)  # of a Match
 # Punctuation that may close the second piece of a split word («судо роги,»).
 _CLOSING = ",.!?;:…)»\"'"
 _FRAGMENTS_CACHE_SIZE = 4_096
@@ -239,7 +240,7 @@ class Reader:
         forget_kinds()
 
     def _scan(
-        self, norm: str
+        self, norm: str, pieces: list[str] | None = None
     ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int], Place]:
         """The tokens of normalised text with their typo lemmas, their index, the kind of each
         for quantities (``token_kind``), whether one can negate (``may_negate``), the sentence
@@ -249,7 +250,7 @@ class Reader:
 
         The tokens are the ones kept with their chunk, offsets relative to it (none is made per
         text): ``place(i, j)`` is the span in the person's text from token i's start to token
-        j's end."""
+        j's end. ``pieces``, if given, are the text's chunks (``str.split``)."""
         vocab = self.vocabulary
         if morph.recording_now():
             plain_tokens = self.lexicon.with_typos(tokenize(norm))
@@ -301,7 +302,8 @@ class Reader:
         i = 0
         plain = str(norm)
         find = plain.find
-        pieces = plain.split()  # the chunks of morph.chunks, inline
+        if pieces is None:
+            pieces = plain.split()  # the chunks of morph.chunks, inline
         last = len(pieces) - 1
         edge = morph.EDGE_DELIMITERS
         kind_of = morph.kind_of
@@ -478,17 +480,18 @@ class Reader:
             self._wholes[whole] = hit
         return hit
 
-    def _join_split(self, norm: str) -> str:
+    def _join_split(self, norm: str) -> tuple[str, list[str] | None]:
         """The text with each word split in two by dictation written whole: two chunks one
         space apart, one of them unknown, whose letters together make a word the pack knows
         («щито видной» → «щитовидной», «судо роги» → «судороги»). Offsets still map to the
         person's text (the span covers both pieces). A look-up per chunk when nothing is split,
-        the commonest case."""
+        the commonest case. With the text, its chunks (``str.split``) when it is unchanged: the
+        same strings, their hashes already known, serve ``_scan``."""
         plain = str(norm)
         pieces = plain.split()
         whole = self._whole_pieces  # chunks seen that are no fragment: one set test, in C
         if whole.issuperset(pieces):
-            return norm
+            return norm, pieces
         if len(whole) >= 4 * _FRAGMENTS_CACHE_SIZE:
             whole.clear()
         pairs: list[int] = []
@@ -504,7 +507,7 @@ class Reader:
             if i < last and self._joinable(p, pieces[i + 1]):
                 pairs.append(i)
         if not pairs:
-            return norm
+            return norm, pieces
         starts = []
         at = 0
         for p in pieces:
@@ -519,16 +522,17 @@ class Reader:
                 gone.add(gap)
                 taken = k + 1
         if not gone:
-            return norm
+            return norm, pieces
         text = "".join(ch for i, ch in enumerate(plain) if i not in gone)
         origin = norm.origin if isinstance(norm, Normalised) else None
         offsets = [origin(i) if origin else i for i in range(len(plain)) if i not in gone]
         end = origin(len(plain)) if origin else len(plain)
-        return Normalised(text, offsets, end)
+        return Normalised(text, offsets, end), None
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
-        if not self.overrides:
-            return matches
+        overrides = self.overrides
+        if not overrides or overrides.keys().isdisjoint(map(_finding_of, matches)):
+            return matches  # no overriding finding matched
         # A match is hidden by an overriding one whose words include all of its own: only the
         # overriding matches standing on the match's first word are looked at.
         covering: dict[int, list[tuple[set[int], frozenset[str]]]] = {}
@@ -555,11 +559,11 @@ class Reader:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        norm = self._join_split(normalize(text))
+        norm, pieces = self._join_split(normalize(text))
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        tokens, index, kinds, negating, sentence_of, clause_of, place = self._scan(norm)
+        tokens, index, kinds, negating, sentence_of, clause_of, place = self._scan(norm, pieces)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self.qualifiers.drop_pseudo(index, self._drop_overridden(found))

@@ -18,6 +18,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from .morph import Token
 
@@ -515,9 +517,7 @@ def extract_quantities(
     # What kinds of word each token is (stroke, episode, event...), one bit per kind.
     if kinds is None:
         kinds = [_kind(tok) for tok in tokens]
-    every = 0
-    for bits in kinds:
-        every |= bits
+    every = reduce(or_, kinds, 0)  # every kind standing in the text
     if every & _COUNTS:
         _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
     # Words without numbers that still say how often, or when it began.
