@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -40,11 +41,11 @@ _NO_QUALIFIERS: frozenset[str] = frozenset()
 # then its vocabulary matches (all, weak), its kind for quantities and whether it can negate.
 @dataclass(frozen=True, slots=True)
 class _Chunk:
-    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens' fields (offsets
-    relative to the chunk, typo lemmas added), and for the whole chunk what the index and the
-    stages need, each token by its place in the chunk."""
+    """One chunk as the reader keeps it (see ``Reader._scan``): its tokens (offsets relative
+    to the chunk, typo lemmas added), and for the whole chunk what the index and the stages
+    need, each token by its place in the chunk."""
 
-    tokens: tuple[tuple[str, int, int, frozenset[str], str | None, bool, bool, bool], ...]
+    tokens: tuple[Token, ...]
     at: tuple[frozenset[int], ...]  # the vocabulary's matches of each token
     kinds: tuple[int, ...]  # quantities.token_kind of each token
     weak: frozenset[int]  # the weak matches of its tokens outside punctuation
@@ -57,12 +58,53 @@ class _Chunk:
     # and including it, and the clauses it opens in all; else None and -1.
     cum: tuple[int, ...] | None
     opens: int
+    # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
+    # tuple: the token, its matches (all, weak), its kind, whether it can negate, the clauses
+    # it opens; else None.
+    one: _One | None = None
+
+
+_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int]
+# Where tokens i and j of a text stand in the person's text: from i's start to j's end.
+Place = Callable[[int, int], tuple[int, int]]
 
 
 _CHUNK_CACHE_SIZE = 4_096  # bounded as morph._WORDS: a chunk kept is about a kilobyte
 _UNKNOWN = Observation(None)
+# Observation's fields, each set through its slot: a frozen dataclass's __init__ sets each
+# through object.__setattr__, slower by half (several are made per text).
+_OBSERVATION_FIELDS = ("present", "value", "text", "start", "end", "qualifiers", "cues")
+assert tuple(f.name for f in fields(Observation)) == _OBSERVATION_FIELDS
+_set_present, _set_value, _set_text, _set_start, _set_end, _set_qualifiers, _set_cues = (
+    getattr(Observation, name).__set__ for name in _OBSERVATION_FIELDS
+)
+_new_object = object.__new__
+
+
+def _observation(
+    present: bool | None,
+    value: float | None,
+    text: str | None,
+    start: int | None,
+    end: int | None,
+    qualifiers: frozenset[str] = frozenset(),
+    cues: tuple[str, ...] = (),
+) -> Observation:
+    """``Observation(present, value, text, start, end, qualifiers, cues)``, the same object."""
+    obs: Observation = _new_object(Observation)
+    _set_present(obs, present)
+    _set_value(obs, value)
+    _set_text(obs, text)
+    _set_start(obs, start)
+    _set_end(obs, end)
+    _set_qualifiers(obs, qualifiers)
+    _set_cues(obs, cues)
+    return obs
+
+
 _NEGATED = frozenset({"negated"})
 _shown_order = itemgetter("start", "finding")
+_finding_of = itemgetter(0)  # of a Match
 # Punctuation that may close the second piece of a split word («судо роги,»).
 _CLOSING = ",.!?;:…)»\"'"
 _FRAGMENTS_CACHE_SIZE = 4_096
@@ -203,13 +245,17 @@ class Reader:
         forget_kinds()
 
     def _scan(
-        self, norm: str
-    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int]]:
+        self, norm: str, pieces: list[str] | None = None
+    ) -> tuple[list[Token], TokenIndex, list[int], bool, list[int], list[int], Place]:
         """The tokens of normalised text with their typo lemmas, their index, the kind of each
-        for quantities (``token_kind``), whether one can negate (``may_negate``), and the
-        sentence and the clause (``qualifiers.clauses``) of each: what ``with_typos``,
-        ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked out once per
-        chunk (``morph.chunks``) and kept with the reader."""
+        for quantities (``token_kind``), whether one can negate (``may_negate``), the sentence
+        and the clause (``qualifiers.clauses``) of each, and where tokens stand: what
+        ``with_typos``, ``TokenIndex``, ``token_kind`` and ``negates`` say of each token, worked
+        out once per chunk (``morph.chunks``) and kept with the reader.
+
+        The tokens are the ones kept with their chunk, offsets relative to it (none is made per
+        text): ``place(i, j)`` is the span in the person's text from token i's start to token
+        j's end. ``pieces``, if given, are the text's chunks (``str.split``)."""
         vocab = self.vocabulary
         if morph.recording_now():
             plain_tokens = self.lexicon.with_typos(tokenize(norm))
@@ -220,6 +266,10 @@ class Reader:
             for tok in plain_tokens:
                 sentences.append(s)
                 s += tok.ends_sentence
+
+            def placed(i: int, j: int) -> tuple[int, int]:  # offsets already in the text
+                return plain_tokens[i].start, plain_tokens[j].end
+
             return (
                 plain_tokens,
                 index,
@@ -227,6 +277,7 @@ class Reader:
                 may_negate(plain_tokens),
                 sentences,
                 clauses(plain_tokens, sentences),
+                placed,
             )
         cache = self._chunks
         if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
@@ -242,15 +293,22 @@ class Reader:
         negs: list[int] = []
         sentence_of: list[int] = []
         clause_of: list[int] = []
+        chunk_at: list[int] = []  # where each token's chunk starts
         sentence = clause = 0
-        new_token = tuple.__new__
         append = tokens.append
+        chunk_at_append = chunk_at.append
+        at_append = at.append
+        kinds_append = kinds.append
+        sentence_of_append = sentence_of.append
+        clause_of_append = clause_of.append
+        pos_get = pos.get
         get = cache.get
         setdefault = pos.setdefault
         i = 0
         plain = str(norm)
         find = plain.find
-        pieces = plain.split()  # the chunks of morph.chunks, inline
+        if pieces is None:
+            pieces = plain.split()  # the chunks of morph.chunks, inline
         last = len(pieces) - 1
         edge = morph.EDGE_DELIMITERS
         kind_of = morph.kind_of
@@ -271,15 +329,31 @@ class Reader:
                 if len(cache) >= _CHUNK_CACHE_SIZE:
                     cache.clear()
                 cache[key] = found
-            if origin is None:
-                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
-                    append(
-                        new_token(Token, (word, start + a, end + a, lem, p, punct, ends, breaks))
-                    )
-            else:
-                for word, start, end, lem, p, punct, ends, breaks in found.tokens:
-                    span = (origin(start + a), origin(end + a))
-                    append(new_token(Token, (word, *span, lem, p, punct, ends, breaks)))
+            one = found.one
+            if one is not None:  # one word: the loops below for a chunk of one token, inline
+                tok, full, wk, kind, neg, opens = one
+                append(tok)
+                chunk_at_append(a)
+                at_append(full)
+                kinds_append(kind)
+                if wk:
+                    weak.update(wk)
+                if neg:
+                    negs.append(i)
+                for n in full:
+                    plist = pos_get(n)
+                    if plist is None:
+                        pos[n] = [i]
+                    else:
+                        plist.append(i)
+                sentence_of_append(sentence)
+                clause += opens
+                clause_of_append(clause)  # a word never ends a sentence
+                i += 1
+                continue
+            size = found.size
+            tokens.extend(found.tokens)
+            chunk_at.extend([a] * size)
             at.extend(found.at)
             kinds.extend(found.kinds)
             if found.weak:
@@ -298,7 +372,6 @@ class Reader:
                 else:
                     plist.append(i + r)
             # sentence and clause, as qualifiers.clauses numbers them
-            size = found.size
             cum = found.cum
             if cum is not None:  # no sentence ends in the chunk
                 if size == 1:
@@ -320,7 +393,12 @@ class Reader:
             i += size
         negating = bool(negs)
         index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs)
-        return tokens, index, kinds, negating, sentence_of, clause_of
+
+        def place(i: int, j: int) -> tuple[int, int]:
+            start, end = chunk_at[i] + tokens[i].start, chunk_at[j] + tokens[j].end
+            return (start, end) if origin is None else (origin(start), origin(end))
+
+        return tokens, index, kinds, negating, sentence_of, clause_of, place
 
     def _chunk(self, key: morph.ChunkKey) -> _Chunk:
         """One chunk's tokens (offsets relative to it) with what ``_scan`` needs of them."""
@@ -349,11 +427,13 @@ class Reader:
         if not any(ends for _, ends in flow):
             cum = tuple(accumulate(o for o, _ in flow))
             opens = cum[-1] if cum else 0
+        one: _One | None = None
+        if len(tokens) == 1 and not tokens[0].punct:
+            t = tokens[0]
+            full, wk = matched[0]
+            one = (t, full, wk, token_kind(t), negates(t), flow[0][0])
         return _Chunk(
-            tokens=tuple(
-                (t.text, t.start, t.end, t.lemmas, t.pos, t.punct, t.ends_sentence, t.breaks_clause)
-                for t in tokens
-            ),
+            tokens=tuple(tokens),
             at=tuple(full for full, _ in matched),
             kinds=tuple(token_kind(tok) for tok in tokens),
             weak=frozenset(weak),
@@ -374,6 +454,7 @@ class Reader:
             size=len(tokens),
             cum=cum,
             opens=opens,
+            one=one,
         )
 
     def _fragment(self, piece: str) -> bool:
@@ -404,17 +485,18 @@ class Reader:
             self._wholes[whole] = hit
         return hit
 
-    def _join_split(self, norm: str) -> str:
+    def _join_split(self, norm: str) -> tuple[str, list[str] | None]:
         """The text with each word split in two by dictation written whole: two chunks one
         space apart, one of them unknown, whose letters together make a word the pack knows
         («щито видной» → «щитовидной», «судо роги» → «судороги»). Offsets still map to the
         person's text (the span covers both pieces). A look-up per chunk when nothing is split,
-        the commonest case."""
+        the commonest case. With the text, its chunks (``str.split``) when it is unchanged: the
+        same strings, their hashes already known, serve ``_scan``."""
         plain = str(norm)
         pieces = plain.split()
         whole = self._whole_pieces  # chunks seen that are no fragment: one set test, in C
         if whole.issuperset(pieces):
-            return norm
+            return norm, pieces
         if len(whole) >= 4 * _FRAGMENTS_CACHE_SIZE:
             whole.clear()
         pairs: list[int] = []
@@ -430,7 +512,7 @@ class Reader:
             if i < last and self._joinable(p, pieces[i + 1]):
                 pairs.append(i)
         if not pairs:
-            return norm
+            return norm, pieces
         starts = []
         at = 0
         for p in pieces:
@@ -445,16 +527,17 @@ class Reader:
                 gone.add(gap)
                 taken = k + 1
         if not gone:
-            return norm
+            return norm, pieces
         text = "".join(ch for i, ch in enumerate(plain) if i not in gone)
         origin = norm.origin if isinstance(norm, Normalised) else None
         offsets = [origin(i) if origin else i for i in range(len(plain)) if i not in gone]
         end = origin(len(plain)) if origin else len(plain)
-        return Normalised(text, offsets, end)
+        return Normalised(text, offsets, end), None
 
     def _drop_overridden(self, matches: list[Match]) -> list[Match]:
-        if not self.overrides:
-            return matches
+        overrides = self.overrides
+        if not overrides or overrides.keys().isdisjoint(map(_finding_of, matches)):
+            return matches  # no overriding finding matched
         # A match is hidden by an overriding one whose words include all of its own: only the
         # overriding matches standing on the match's first word are looked at.
         covering: dict[int, list[tuple[set[int], frozenset[str]]]] = {}
@@ -481,11 +564,11 @@ class Reader:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        norm = self._join_split(normalize(text))
+        norm, pieces = self._join_split(normalize(text))
         # Typo tolerance first, so lexicon, frames and qualifiers all read the corrected words.
         # Where each word stands, shared by every matcher below, in the vocabulary whose numbers
         # the matchers hold: a reader read back from the snapshot cache carries its own copy.
-        tokens, index, kinds, negating, sentence_of, clause_of = self._scan(norm)
+        tokens, index, kinds, negating, sentence_of, clause_of, place = self._scan(norm, pieces)
         found = self.lexicon.find(tokens, sentence_of, clause_of, index)
         found.extend(self.frames.find(tokens, sentence_of, clause_of, index))
         matches = self.qualifiers.drop_pseudo(index, self._drop_overridden(found))
@@ -550,8 +633,8 @@ class Reader:
                 # Only qualified mentions: old, hypothetical or someone else's — not current.
                 chosen, _, quals, cues = ms[0]
                 present = None
-            start, end = tokens[chosen.positions[0]].start, tokens[chosen.positions[-1]].end
-            facts[fid] = Observation(present, None, text[start:end], start, end, quals, cues)
+            start, end = place(chosen.positions[0], chosen.positions[-1])
+            facts[fid] = _observation(present, None, text[start:end], start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:
@@ -559,7 +642,7 @@ class Reader:
                         True, text=text[start:end], start=start, end=end, cues=cues
                     )
             for m, neg, mq, _ in ms:
-                a, b = tokens[m.positions[0]].start, tokens[m.positions[-1]].end
+                a, b = place(m.positions[0], m.positions[-1])
                 shown.append(
                     {
                         "finding": fid,
@@ -574,7 +657,9 @@ class Reader:
         for fid, obs in history.items():
             if facts.get(fid) is None or facts[fid].present is not True:
                 facts[fid] = obs
-        q = extract_quantities(tokens, at_token, self.movement, self.history, kinds=kinds)
+        q = extract_quantities(
+            tokens, at_token, self.movement, self.history, kinds=kinds, place=place
+        )
         spans = q.spans or {}
         for name in NUMERIC if spans else ():
             value = getattr(q, name)

@@ -19,9 +19,12 @@ __all__ = ["Frames"]
 
 Phrase = tuple[Word, ...]
 Ids = tuple[int, ...]  # a phrase's words by their numbers in the vocabulary
-# A slot: its phrases, the first word of each, and by first word the places of the phrases in
-# the slot that start with it.
-Slot = tuple[tuple[Ids, ...], frozenset[int], dict[int, tuple[int, ...]]]
+# A slot: its phrases, the first word of each, by first word the places of the phrases in
+# the slot that start with it, and the words of each phrase as a set (a phrase stands only
+# where all of its words do).
+Slot = tuple[
+    tuple[Ids, ...], frozenset[int], dict[int, tuple[int, ...]], tuple[frozenset[int], ...]
+]
 
 
 def _phrase(raw: str) -> Phrase:
@@ -38,6 +41,7 @@ def _slot(raws: list[str]) -> Slot:
         phrases,
         frozenset(p[0] for p in phrases if p),
         {n: tuple(places) for n, places in by_first.items()},
+        tuple(frozenset(p) for p in phrases),
     )
 
 
@@ -57,8 +61,9 @@ class _Frame:
 def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
     """Where the slot's phrases stand: phrase by phrase, each in text order. Only the phrases
     whose first word stands in the text are looked at, in the slot's order."""
-    phrases, firsts, by_first = slot
-    standing = firsts & index.present()
+    phrases, firsts, by_first, words = slot
+    present = index.present()
+    standing = firsts & present
     if not standing:
         return []
     if len(standing) == 1:
@@ -66,8 +71,13 @@ def _hits(index: TokenIndex, slot: Slot) -> list[tuple[int, ...]]:
     else:
         places = sorted(i for n in standing for i in by_first[n])
     out: list[tuple[int, ...]] = []
+    pos = index.pos
     for i in places:
-        out.extend(index.phrase_ids(phrases[i]))
+        phrase = phrases[i]
+        if len(phrase) == 1:  # ``phrase_ids`` of one word, inline
+            out.extend([(j,) for j in pos[phrase[0]]])
+        elif words[i] <= present:
+            out.extend(index.phrase_ids(phrase))
     return out
 
 
@@ -129,12 +139,18 @@ class Frames:
         self, fr: _Frame, idx: TokenIndex, sentence_of: list[int], clause_of: list[int]
     ) -> list[Match]:
         out: list[Match] = []
-        clause_hits = [_hits(idx, slot) for slot in fr.clause]
-        if any(not h for h in clause_hits):
-            return out
-        sentence_hits = [_hits(idx, slot) for slot in fr.sentence]
-        if any(not h for h in sentence_hits):
-            return out
+        clause_hits: list[list[tuple[int, ...]]] = []
+        for slot in fr.clause:
+            hits = _hits(idx, slot)
+            if not hits:
+                return out  # a slot that cannot be filled: the rest is not looked at
+            clause_hits.append(hits)
+        sentence_hits: list[list[tuple[int, ...]]] = []
+        for slot in fr.sentence:
+            hits = _hits(idx, slot)
+            if not hits:
+                return out
+            sentence_hits.append(hits)
         blockers = (
             {clause_of[h[0]] for h in _hits(idx, fr.unless)} if fr.unless is not None else set()
         )

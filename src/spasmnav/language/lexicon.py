@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from .morph import Token, lemmas, word_is_known
@@ -311,6 +312,9 @@ class Match(NamedTuple):
         return self.positions[-1]
 
 
+_finding_of = itemgetter(0)  # of a Match
+
+
 def _word(raw: str) -> Word:
     if raw.startswith("~"):
         # A regular expression over the word («~[0-9]{1,2}:[0-9]{2}», a clock time).
@@ -398,6 +402,7 @@ class Lexicon:
             fid: tuple(vocab.number(w) for w in words) for fid, words in self._elsewhere.items()
         }
         self._leg_ids = tuple(vocab.number(w) for w in self._legs)
+        self._elsewhere_findings = frozenset(self._elsewhere_ids)
         self._first_words = frozenset(self._by_first)
         # The same, each term with what decides whether it is tried: its words, whether one of
         # them matches weakly whenever it matches at all, and its prefix words otherwise.
@@ -549,6 +554,7 @@ class Lexicon:
         seen: set[tuple[str, tuple[int, ...]]] = set()
         plans = self._plans
         near_sets = self._near_sets
+        new_match = tuple.__new__  # Match(...) without its Python-level __new__
 
         def near_where(finding: str) -> set[int]:
             """The sentences where one of the finding's «near» words stands."""
@@ -571,7 +577,7 @@ class Lexicon:
                         one = (finding, (anchor,))
                         if one not in seen:
                             seen.add(one)
-                            out.append(Match(finding, source, one[1]))
+                            out.append(new_match(Match, (finding, source, one[1])))
                     continue
                 where = near_where(finding)
                 for anchor in pos[ids[0]]:
@@ -580,7 +586,7 @@ class Lexicon:
                     one = (finding, (anchor,))
                     if one not in seen:
                         seen.add(one)
-                        out.append(Match(finding, source, one[1]))
+                        out.append(new_match(Match, (finding, source, one[1])))
                 continue
             size = len(ids)
             if shape == _CONTIGUOUS:
@@ -592,7 +598,7 @@ class Lexicon:
                         key = (finding, seq)
                         if key not in seen:
                             seen.add(key)
-                            out.append(Match(finding, source, seq))
+                            out.append(new_match(Match, (finding, source, seq)))
                 continue
             window = size + EXTRA_WINDOW
             if shape == _TWO:
@@ -626,7 +632,7 @@ class Lexicon:
                     key = (finding, pair)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(finding, source, pair))
+                        out.append(new_match(Match, (finding, source, pair)))
                 continue
             others = [pos[m] for m in ids[1:]]
             for anchor in pos[ids[0]]:
@@ -649,11 +655,12 @@ class Lexicon:
                     key = (finding, pos_t)
                     if key not in seen:
                         seen.add(key)
-                        out.append(Match(finding, source, pos_t))
+                        out.append(new_match(Match, (finding, source, pos_t)))
         # Findings that name where they are not: dropped in a clause that names such a place.
         elsewhere = (
             self._elsewhere_clauses(idx, clause_of)
-            if clause_of is not None and any(m.finding in self._elsewhere_ids for m in out)
+            if clause_of is not None
+            and not self._elsewhere_findings.isdisjoint(map(_finding_of, out))
             else {}
         )
         if elsewhere:

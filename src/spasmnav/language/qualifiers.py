@@ -113,6 +113,8 @@ class Qualifiers:
         self._terminator_firsts: frozenset[int] = frozenset()
         self._persons: tuple[Word, ...] = ()
         self._strangers: tuple[Word, ...] = ()
+        self._stranger_lemmas: frozenset[str] = frozenset()
+        self._person_names: tuple[str | None, ...] = ()
         # Person words by number: the first person word of the list a number stands for.
         self._person_rank: dict[int, int] = {}
         self._person_ids: frozenset[int] = frozenset()
@@ -125,10 +127,13 @@ class Qualifiers:
         # Dated events (an operation): only historical rules naming them in `only` reach them,
         # and a date in an event's clause stays in that clause.
         self._events: frozenset[str] = frozenset()
-        self._triggers_by_first: dict[int, list[tuple[int, int]]] = {}
+        # Triggers by their first word, each as (rule, trigger, its words): a trigger can stand
+        # only where all of its words do.
+        self._triggers_by_first: dict[int, list[tuple[int, int, frozenset[int]]]] = {}
         self._trigger_firsts: frozenset[int] = frozenset()
         # Pseudo-findings: each phrase's words by number, and the findings it cancels.
         self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
+        self._pseudo_firsts: frozenset[int] = frozenset()
         if rules is None:
             return
         self._pseudo = tuple(
@@ -136,6 +141,7 @@ class Qualifiers:
             for ps in rules.pseudo
             if (words := _phrase(ps.phrase))
         )
+        self._pseudo_firsts = frozenset(first for first, _, _ in self._pseudo)
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -145,6 +151,9 @@ class Qualifiers:
         self._persons = self._strangers + tuple(_tword(p) for p in rules.persons)
         for rank, w in enumerate(self._persons):
             self._person_rank.setdefault(VOCABULARY.number(w), rank)
+        # What ``_person_at`` names a person word by (None: the token's own text).
+        self._person_names = tuple(min(w.lemmas) if w.lemmas else None for w in self._persons)
+        self._stranger_lemmas = frozenset(lem for w in self._strangers for lem in w.lemmas)
         self._person_ids = frozenset(self._person_rank)
         self._naming_ids = self._person_ids | self._self_ids
         self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
@@ -172,11 +181,13 @@ class Qualifiers:
         for ri, rule in enumerate(self._rules):
             for pi, ids in enumerate(rule.triggers):
                 if ids:
-                    self._triggers_by_first.setdefault(ids[0], []).append((ri, pi))
+                    self._triggers_by_first.setdefault(ids[0], []).append((ri, pi, frozenset(ids)))
         self._trigger_firsts = frozenset(self._triggers_by_first)
 
     def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
         """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
+        if self._pseudo_firsts.isdisjoint(index.present()):
+            return matches  # no pseudo phrase can start anywhere
         spans: list[tuple[int, int, frozenset[str]]] = []
         present = index.pos
         tokens = index.tokens
@@ -232,8 +243,18 @@ class Qualifiers:
                 tuple[int, frozenset[str]] | None,
             ]
         ] = []
-        standing = sorted(
-            at for n in tindex.present() & self._trigger_firsts for at in self._triggers_by_first[n]
+        standing_words = tindex.present()
+        by_trigger = self._triggers_by_first
+        firsts = standing_words & self._trigger_firsts
+        standing = (
+            sorted(
+                (ri, pi)
+                for n in firsts
+                for ri, pi, words in by_trigger[n]
+                if words <= standing_words  # else the phrase stands nowhere (``phrase_ids``)
+            )
+            if firsts
+            else []
         )
         questions: set[int] | None = None
         cue_rule: list[int] = []  # each cue's rule, by number
@@ -434,7 +455,7 @@ class Qualifiers:
         )
 
     def _stranger(self, name: str) -> bool:
-        return any(name in w.lemmas for w in self._strangers)
+        return name in self._stranger_lemmas  # one of the strangers' lemmas
 
     def _person_at(self, index: TokenIndex, i: int) -> str | None:
         tok = index.tokens[i]
@@ -443,8 +464,9 @@ class Qualifiers:
         ids = index.at[i] & self._person_ids
         if not ids:
             return None
-        w = self._persons[min(self._person_rank[n] for n in ids)]  # the first that matches
-        return next(iter(sorted(w.lemmas))) if w.lemmas else tok.text
+        rank = self._person_rank
+        name = self._person_names[min([rank[n] for n in ids])]  # the first that matches
+        return tok.text if name is None else name
 
     @staticmethod
     def _referred(index: TokenIndex, named: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -470,6 +492,9 @@ class Qualifiers:
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
         # Where a person word stands (any token, punctuation included), and «я», «мне»...
+        naming = self._naming_ids
+        if naming.isdisjoint(index.present()) and naming.isdisjoint(index.ppos):
+            return [None] * len(matches)  # nobody named: every finding is the patient's
         spots: set[int] = set()
         for where in (index.pos, index.ppos):
             for n in self._naming_ids.intersection(where):

@@ -18,6 +18,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from .morph import Token
 
@@ -365,6 +367,9 @@ _CLAUSE_BREAK_WORDS = frozenset({"а", "но", "однако"})
 _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = (
     1 << i for i in range(8)
 )
+# And where it stands in a clause: it ends one (``_measured``'s clauses), it ends a sentence,
+# it starts with a pregnancy word.
+_BREAK, _ENDS, _PREGNANT = (1 << i for i in range(8, 11))
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -391,6 +396,12 @@ def _kind(tok: Token) -> int:
             bits |= _COUNTS
         if tok.text in _WORDS_WITHOUT_NUMBERS:
             bits |= _WORDLESS
+        if tok.breaks_clause or tok.text == "," or tok.text in _CLAUSE_BREAK_WORDS:
+            bits |= _BREAK
+        if tok.ends_sentence:
+            bits |= _ENDS
+        if tok.text.startswith(PREGNANCY_PREFIX):
+            bits |= _PREGNANT
         if len(_kind_cache) > 4_096:  # bounded as morph._WORDS
             _kind_cache.clear()
         _kind_cache[key] = bits
@@ -482,10 +493,12 @@ def extract_quantities(
     history: frozenset[str] = frozenset(),
     today: date | None = None,
     kinds: list[int] | None = None,
+    place: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> Quantities:
     """``clause_findings`` maps a token index to findings matched there; ``movement`` and
     ``history`` are the finding ids that make a clause about the symptom or about the past;
-    ``kinds``, if given, is ``token_kind`` of every token."""
+    ``kinds``, if given, is ``token_kind`` of every token; ``place(i, j)``, if given, the span
+    from token i's start to token j's end (else the tokens' own offsets)."""
     q = Quantities(spans={})
     spans: dict[str, tuple[int, int]] = {}
 
@@ -497,14 +510,14 @@ def extract_quantities(
             or (keep == "min" and value < current)
         ):
             setattr(q, name, round(value, 3))
-            spans[name] = (tokens[lo].start, tokens[hi - 1].end)
+            spans[name] = (
+                (tokens[lo].start, tokens[hi - 1].end) if place is None else place(lo, hi - 1)
+            )
 
     # What kinds of word each token is (stroke, episode, event...), one bit per kind.
     if kinds is None:
         kinds = [_kind(tok) for tok in tokens]
-    every = 0
-    for bits in kinds:
-        every |= bits
+    every = reduce(or_, kinds, 0)  # every kind standing in the text
     if every & _COUNTS:
         _measured(tokens, kinds, clause_findings, movement, history, today, q, put)
     # Words without numbers that still say how often, or when it began.
@@ -540,17 +553,17 @@ def _measured(
     clauses: list[tuple[int, int, bool]] = []
     clause_kinds: list[int] = []
     start, new_sentence, bits = 0, True, 0
-    for i, tok in enumerate(tokens):
-        if tok.breaks_clause or tok.text == "," or tok.text in _CLAUSE_BREAK_WORDS:
+    for i, kind in enumerate(kinds):
+        if kind & _BREAK:
             if i > start:
                 clauses.append((start, i, new_sentence))
                 clause_kinds.append(bits)
                 new_sentence = False
             start, bits = i + 1, 0
-            if tok.ends_sentence:
+            if kind & _ENDS:
                 new_sentence = True
         else:
-            bits |= kinds[i]
+            bits |= kind
     if start < len(tokens):
         clauses.append((start, len(tokens), new_sentence))
         clause_kinds.append(bits)
@@ -595,9 +608,7 @@ def _measured(
         activity = bool(here & _ACTIVITY)
         resolved = bool(here & _RESOLVED)
         says_nothing = bool(here & _NOTHING) and not has_movement
-        pregnant = "pregnancy" in found or any(
-            tokens[j].text.startswith(PREGNANCY_PREFIX) for j in range(lo, hi)
-        )
+        pregnant = "pregnancy" in found or bool(here & _PREGNANT)
         about_history = bool(found & history) and not has_movement and not pregnant
         bare_clause = not found and not has_event and not has_stroke
         k = lo
