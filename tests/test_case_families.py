@@ -41,6 +41,11 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # held-out figure (0.850 acceptable, 0.863 recall, 0.081 under). Two families fixed after
     # (a fever during chemotherapy, «не писается»), not the others its misses show.
     "families8.jsonl": (0.862, 0.901, 0.069),
+    # Round 7, an outside clinician's set, scored on main before any change for it: first
+    # contact 0.850 acceptable (136/160), 0.852 recall (46/54), 0.113 under (18/160); raised to
+    # what the round-7 family fixes reached (tests/test_paraphrases_f10.py): 152/160, 53/54,
+    # 2/160.
+    "families10.jsonl": (0.949, 0.981, 0.013),
 }
 
 
