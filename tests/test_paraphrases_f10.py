@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pytest
 
-from spasmnav.assessing import assess_text
+from spasmnav.assessing import assess_text, understand
 
 RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
 
@@ -108,6 +108,35 @@ def test_an_instant_cramp_or_a_gradual_headache_is_no_thunderclap(text: str) -> 
 )
 def test_speech_trouble_after_a_list_of_denials_is_an_emergency(text: str) -> None:
     assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the denial list swallowed the clause after «и»: a «нет» that closes its phrase, or
+        # a «нет» whose list ends at a word that is not its genitive, negates nothing after
+        "Слабости нет и говорю с трудом с обеда.",
+        "Головной боли и рвоты нет и рот перекосило.",
+        "Нет температуры и лицо съехало набок час назад.",
+        "У мамы болей нет и речь невнятная со вчерашнего вечера.",
+    ],
+)
+def test_a_denial_does_not_swallow_the_clause_after_i(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Нет слабости и онемения в руке, ногу сводит.", "arm_weakness"),
+        ("Нет температуры и озноба, икры сводит.", "fever"),
+        ("Болей в груди нет и не было, ногу свело.", "chest_pain"),
+    ],
+)
+def test_a_denied_list_joined_by_i_stays_denied(text: str, finding: str) -> None:
+    obs = understand(text).facts.get(finding)
+    assert obs is not None
+    assert obs.present is False
 
 
 def test_old_speech_trouble_after_a_stroke_stays_old() -> None:
