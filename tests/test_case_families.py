@@ -31,9 +31,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
-    # (tests/test_paraphrases_general.py). Floors, not targets.
-    "families5.jsonl": (0.93, 0.983, 0.020),
-    "families6.jsonl": (0.94, 1.0, 0.015),
+    # (tests/test_paraphrases_general.py), and again by round 7's family fixes (187/200, 189/200).
+    # Floors, not targets.
+    "families5.jsonl": (0.934, 0.983, 0.015),
+    "families6.jsonl": (0.944, 1.0, 0.015),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
     "families7.jsonl": (0.925, 0.954, 0.020),
