@@ -31,8 +31,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
-    # (tests/test_paraphrases_general.py). Floors, not targets.
-    "families5.jsonl": (0.93, 0.983, 0.020),
+    # (tests/test_paraphrases_general.py), and again by round 7's family fixes (187/200, 189/200).
+    # Floors, not targets.
+    "families5.jsonl": (0.934, 0.983, 0.015),
     "families6.jsonl": (0.944, 1.0, 0.011),
     # Round 7: first-contact figures were 0.805 acceptable, 0.758 recall, 0.135 under; the
     # floor below is raised to what the round-7 family fixes reached.
@@ -44,6 +45,11 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # the round-8 family fixes (src/spasmnav/pack/acute.yaml, tests/test_paraphrases_f8.py) and the
     # round-7 reading families (tests/test_paraphrases_round7.py).
     "families8.jsonl": (0.924, 0.979, 0.007),
+    # Round 7, an outside clinician's set, scored on main before any change for it: first
+    # contact 0.850 acceptable (136/160), 0.852 recall (46/54), 0.113 under (18/160); raised to
+    # what the round-7 family fixes reached (tests/test_paraphrases_f10.py): 152/160, 53/54,
+    # 2/160.
+    "families10.jsonl": (0.949, 0.981, 0.013),
 }
 
 

@@ -101,6 +101,16 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
     # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
     if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
         return False
+    # So does one closing its phrase before «и»: «слабости нет и говорю с трудом» keeps the
+    # speech («нет и не было» negates nothing after it either).
+    if (
+        tokens[t].text in POST_TRIGGERS
+        and t > 0
+        and not tokens[t - 1].punct
+        and t + 1 < len(tokens)
+        and tokens[t + 1].text == "и"
+    ):
+        return False
     # Only «нет»/«ни» govern a list across commas («нет слабости, онемения»); «без» and «не»
     # govern what follows them directly («без остановки, судороги…» negates no seizure).
     crosses_commas = tokens[t].text in LIST_TRIGGERS or not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
@@ -117,6 +127,12 @@ def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
             if tokens[t].text in LIST_TRIGGERS and not nxt.genitive:
                 # «нет» governs the genitive: «нет температуры, отёка» is one list, but in «нет
                 # температуры, лицо перекосило» the face is a new clause, said as current.
+                return False
+        elif tok.text == "и" and tokens[t].text in LIST_TRIGGERS:
+            # The same across «и»: «нет температуры и озноба» is one list, «нет температуры и
+            # лицо перекосило» a new clause.
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            if nxt is None or not nxt.genitive:
                 return False
         elif k == t + 1 and _is_verb(tok):
             # «не знаю, почему сводит»: «не» negates the verb right after it, nothing more.
