@@ -50,6 +50,11 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # what the round-7 family fixes reached (tests/test_paraphrases_f10.py): 152/160, 53/54,
     # 2/160.
     "families10.jsonl": (0.949, 0.981, 0.013),
+    # Round 7, a second outside clinician's set, held out: scored on main before any of round 7's
+    # fixes (0.794 acceptable, 0.889 recall, 0.113 under, 0.094 over) and again after all of
+    # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).
+    # The fixes made for the other sets did not carry over; its families are the next round's.
+    "families9.jsonl": (0.787, 0.888, 0.113),
 }
 
 
