@@ -1,0 +1,47 @@
+"""A blood-pressure reading is read as one number pair, not as loose numbers in a window.
+
+«давление 180 на 80» is a high pressure: its diastolic 80 must not be read as «давление 80»
+(a low systolic pressure), which with a diuretic raises the level to urgent. A low reading told
+in any of the usual ways still is low (NHS: low blood pressure).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmnav.assessing import assess_text
+
+
+def _rules(text: str) -> set[str]:
+    return {r.rule for r in assess_text(text).reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После инсульта сводит ногу ночью, принимаю фуросемид, давление 180 на 80.",
+        "Пью торасемид, давление утром 160 на 60, икры сводит по ночам.",
+        "Мама на гипотиазиде, давление было 170 на 70, ноги крутит судорогой.",
+        "Индапамид принимаю, давление 150 на 90, ночью судорога в икре.",
+        "На фуросемиде. Давление 140/80, пульс 80, сводит голень.",
+    ],
+)
+def test_a_high_reading_with_a_low_diastolic_is_not_low_pressure(text: str) -> None:
+    assert "diuretic_low_pressure" not in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сводит ногу, принимаю фуросемид, давление 80.",
+        "Пью фуросемид, давление всего 70, слабость, ноги сводит.",
+        "Принимаю торасемид, давление 90 на 50, икры сводит.",
+        "На мочегонных, давление 85 на 50, судороги в ногах.",
+        "Фуросемид пью, давление упало до 80, сводит голени.",
+        "Пью фуросемид, АД 80/50, сводит ноги по ночам.",
+    ],
+)
+def test_a_low_reading_with_a_diuretic_is_still_urgent(text: str) -> None:
+    result = assess_text(text)
+    assert "diuretic_low_pressure" in {r.rule for r in result.reasons}
+    assert result.to_dict()["triage"]["level"] in {"urgent", "emergency"}
