@@ -45,3 +45,35 @@ def test_a_low_reading_with_a_diuretic_is_still_urgent(text: str) -> None:
     result = assess_text(text)
     assert "diuretic_low_pressure" in {r.rule for r in result.reasons}
     assert result.to_dict()["triage"]["level"] in {"urgent", "emergency"}
+
+
+# --- A measured low blood sugar ----------------------------------------------------------
+# Below 4 mmol/L is hypoglycaemia whatever the person feels (NHS / JBDS): never self-care.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сахар 2,8, сводит ногу.",
+        "Глюкоза 3,1 ммоль, икру свело.",
+        "Мерила сахар — 3,4. Ноги крутит по ночам.",
+        "У папы сахар был 3 утром, ногу сводит после инсульта.",
+        "Глюкометр показал 2.9, судорога в голени.",
+    ],
+)
+def test_a_low_sugar_reading_is_at_least_urgent(text: str) -> None:
+    level = assess_text(text).to_dict()["triage"]["level"]
+    assert level in {"urgent", "emergency"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Диабет, сахар 13, уже 3 дня сводит ноги по ночам.",
+        "Сахар 7, 2 раза за ночь сводит икру.",
+        "Сахар в норме, сводит икры по ночам.",
+        "Сахар 6,2 натощак, ноги крутит судорогой.",
+    ],
+)
+def test_a_number_after_the_reading_is_not_a_low_sugar(text: str) -> None:
+    assert "low_sugar_reading" not in _rules(text)
