@@ -55,6 +55,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).
     # The fixes made for the other sets did not carry over; its families are the next round's.
     "families9.jsonl": (0.787, 0.888, 0.113),
+    # Round 8, a lay-register and traps writer (families12), scored on main before any change
+    # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
+    # (6/160), 0.037 over.
+    "families12.jsonl": (0.925, 0.938, 0.038),
 }
 
 
