@@ -694,13 +694,26 @@ def _bare_temperature(m: re.Match[str]) -> str:
     return "температура " + m.group()
 
 
+# «л.» is «левой» only before a part of a limb, and never after a number: «80 л.» is an age
+# («80 л. голени отёчные» must not become one left shin).
+_LEFT_RE = re.compile(
+    r"(?<![0-9a-zа-я])(?<![0-9] )(?<![0-9])л\.\s?(?=(?:голен|ног|икр|стоп|бедр|н/к|рук|кист))"
+)
+
+
 def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
+    if "л." in norm:
+        norm = _rewrite(norm, _LEFT_RE, _left)
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     # A compound numeral starts with one of the tens: without one, nothing to look for.
     if any(tens in norm for tens in _TENS):
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
     return norm
+
+
+def _left(_m: re.Match[str]) -> str:
+    return "левой "
 
 
 def _short(m: re.Match[str]) -> str:
