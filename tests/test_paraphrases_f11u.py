@@ -67,3 +67,48 @@ def test_a_clot_without_the_textbook_pair_is_seen_today(text: str) -> None:
 )
 def test_an_age_a_squeezed_cramp_or_a_painless_calf_is_no_clot(text: str) -> None:
     assert not _rules(text) & {"suspected_dvt", "clot_risk_leg", "possible_clot_no_swelling"}
+
+
+# --- 2. A leg short of blood at rest, or after a bypass (NICE CG147, ESVS 2019) ------------
+
+_LIMB = {"chronic_limb_threat", "leg_artery_worse"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Атеросклероз сосудов ног. Ночью стопа болит так, что сплю, свесив ногу с кровати.",
+        "У папы бляшки в артериях ног, курит. Ночью болят пальцы стопы, легче, когда опускает "
+        "ногу вниз.",
+        "ОАСНК, перемежающая хромота 100 м. Последние 10 дней боли покоя в правой стопе, "
+        "спит сидя.",
+        "Мама с атеросклерозом ног, на мизинце появилось черное пятнышко, по ночам ноги сводит.",
+        "Критическая ишемия левой н/к, судороги в икре ночью.",
+        "Год назад стентирование артерии ноги. Неделю назад проходил 300 метров, теперь 50 м "
+        "вместо 300, нога ноет.",
+        "После шунтирования на ноге стал проходить меньше, за три дня, и стопа прохладнее другой.",
+        "Муж перенёс шунтирование артерии бедра, вчера правая стопа стала холоднее, икру тянет.",
+        "у меня шунт на левой ноге, последние дни опять хромаю при ходьбе, хуже стало",
+    ],
+)
+def test_a_limb_short_of_blood_is_seen_today(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+    assert _rules(text) & _LIMB
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a cramp eased by standing, no arteries named
+        "Ночью сводит икру, свешиваю ногу с кровати, встаю на холодный пол — отпускает.",
+        # a black nail after a blow
+        "Уронил гантель на ногу, ноготь на большом пальце почернел. Ночью иногда сводит икры.",
+        # a heart bypass, not a leg one
+        "После аортокоронарного шунтирования ночами сводит икры.",
+        # claudication stable for years, no sudden drop
+        "Атеросклероз ног много лет, при ходьбе через 200 м икры сводит, постою — проходит.",
+        "Вода в бассейне прохладная, после плавания сводит ноги.",
+    ],
+)
+def test_a_cramp_a_bruised_nail_or_stable_claudication_is_no_limb_threat(text: str) -> None:
+    assert not _rules(text) & _LIMB
