@@ -112,3 +112,42 @@ def test_a_limb_short_of_blood_is_seen_today(text: str) -> None:
 )
 def test_a_cramp_a_bruised_nail_or_stable_claudication_is_no_limb_threat(text: str) -> None:
     assert not _rules(text) & _LIMB
+
+
+# --- 3. A medicine stopped: baclofen, a benzodiazepine after long use (drug labels, BNF) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "вторые сутки без баклофена, ногу крутит",
+        "Третий день без баклосана — в аптеке нет. Ноги скрючивает, спазмы чаще.",
+        "Баклофен не давали с понедельника, забыли в больнице. Нога как палка, дёргается.",
+        "Мама забыла баклофен на даче, два дня не пьёт, икры сводит постоянно.",
+        "Нет баклофена уже 2 суток, спастика усилилась.",
+        "Клоназепам пью два года, три дня не принимал — забыл. Сейчас ноги дёргаются, трясёт,"
+        " не сплю, тревога дикая.",
+        "Феназепам бросил неделю назад, пил полгода. Теперь ноги подёргиваются, сердце"
+        " колотится, сна нет.",
+        "Отцу отменили реланиум резко после больницы, пил его года три; ноги трясутся, потеет,"
+        " не спит.",
+        "диазепам кончился 4 дня назад, принимала много лет, мышцы ног дергаются и тревога",
+        "Закончился клоназепам, а рецепт не выписали. Ночью вздрагиваю, тремор в ногах.",
+    ],
+)
+def test_baclofen_or_a_benzodiazepine_stopped_is_seen_today(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+    assert _rules(text) & {"baclofen_stopped_today", "benzodiazepine_withdrawal"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Баклофен принимаю регулярно, без пропусков. Ночью иногда сводит икры.",
+        "Феназепам не принимаю и никогда не принимал. Ноги подёргиваются перед сном.",
+        "Ноги сводят по ночам, без воды два часа в жару был.",
+        "Клоназепам пью как назначено, без пропусков, подёргивания ног реже.",
+    ],
+)
+def test_a_medicine_taken_without_gaps_or_never_taken_is_no_withdrawal(text: str) -> None:
+    assert not _rules(text) & {"baclofen_stopped_today", "benzodiazepine_withdrawal"}
