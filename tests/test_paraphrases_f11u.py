@@ -193,3 +193,37 @@ def test_a_tia_days_ago_is_seen_today(text: str) -> None:
 )
 def test_an_old_stroke_a_lost_word_or_lost_keys_is_no_recent_tia(text: str) -> None:
     assert "recent_tia" not in _rules(text)
+
+
+# --- 5. Out of scope: pain under the right ribs with a fever or jaundice (Tokyo 2018) -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Боль в правом подреберье после жирной еды, t 38,0, желтушность склер.",
+        "У мамы второй день болит под рёбрами справа, температура 38,5, глаза пожелтели.",
+        "болит справа под ребром, знобит, температура 38,2, тошнит",
+        "Жалобы на боли в прав. подреберье, Т 38,6, иктеричность кожи.",
+        "Пожелтели белки глаз, тошнит, моча тёмная. Иногда сводит икры.",
+        "Папа пожелтел, кожа желтая, болит живот справа, ноги сводит по ночам.",
+        "После шашлыка заболело под ложечкой и справа под рёбрами, к вечеру температура 38.",
+        "Желтуха появилась три дня назад, и живот болит, и чешется кожа.",
+    ],
+)
+def test_right_upper_pain_with_fever_or_jaundice_is_seen_today(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+    assert "biliary_pain_fever" in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Глаза жёлтые от усталости? Нет, просто красные. Ноги сводит по ночам.",
+        "Болит справа под рёбрами после бега, температуры нет. Икры сводит.",
+        "Купила жёлтые носки, ноги сводит по ночам.",
+        "Температура 37,2, насморк, ноги крутит.",
+    ],
+)
+def test_yellow_socks_tired_eyes_or_a_stitch_without_fever_is_no_biliary_sign(text: str) -> None:
+    assert "biliary_pain_fever" not in _rules(text)
