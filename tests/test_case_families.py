@@ -57,8 +57,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families9.jsonl": (0.787, 0.888, 0.113),
     # Round 8, a lay-register and traps writer (families12), scored on main before any change
     # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
-    # (6/160), 0.037 over.
-    "families12.jsonl": (0.925, 0.938, 0.038),
+    # (6/160), 0.037 over. Raised after the round-8 urgent and doctor-level family fixes
+    # (src/spasmnav/pack/subacute.yaml, tests/test_paraphrases_f11u.py): 152/160, 46/49, 2/160.
+    "families12.jsonl": (0.95, 0.938, 0.013),
 }
 
 

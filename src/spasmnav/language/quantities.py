@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
+from itertools import pairwise
 from operator import or_
 
 from .morph import Token
@@ -329,6 +330,7 @@ class Quantities:
     episode_minutes: float | None = None
     episodes_per_week: float | None = None
     onset_hours_ago: float | None = None
+    diary_count_rise: float | None = None
     spans: dict[str, tuple[int, int]] | None = None
 
 
@@ -533,8 +535,70 @@ def extract_quantities(
             if tuple(t.text for t in tokens[i : i + n]) == words:
                 put("onset_hours_ago", hours, i, i + n, keep="min")
                 break
+    _diary_rise(tokens, put)
     q.spans = spans
     return q
+
+
+# A diary written out day by day («пн — 3, вт — 5, ср — 4, чт — 7…», «1-й день 2 раза, 2-й
+# день 4 раза…», «01.03 — 2, 02.03 — 3…»): the days' labels, then a count right after each.
+_DAY_LABELS = frozenset(
+    {
+        "пн", "вт", "ср", "чт", "пт", "сб", "вс",
+        "понедельник", "вторник", "среда", "среду", "четверг", "пятница", "пятницу",
+        "суббота", "субботу", "воскресенье",
+    }
+)  # fmt: skip
+_DATE_LABEL = re.compile(r"^\d{1,2}[./]\d{1,2}$")
+_GLUED_DAY = re.compile(r"^(?:пн|вт|ср|чт|пт|сб|вс)[-–—:](\d{1,3})$")
+# a whole count; razdel may keep the comma after it («день 3, 3-й день» gives «3,»)
+_COUNT = re.compile(r"^(\d{1,3})[,;]?$")
+_DIARY_SKIP = frozenset({"—", "-", "–", ":", "=", "(", "день", "дня", "ночь", "ночью"})
+# What a number after a day's label must not be followed by: a time, a dose, a reading.
+_NOT_A_COUNT = frozenset({"мин", "минута", "час", "ч", "мг", "мл", "ммоль", "градус", "мм"})
+
+
+def _diary_rise(tokens: list[Token], put: Callable[..., None]) -> None:
+    """How much a day-by-day diary's count rose, first day to last, when it rose steadily: at
+    least four days, more rises than falls (twice as many), the last at least half as much
+    again as the first and three more. The cautious reading of a worsening the person did not
+    name; a diary that goes up and down is not a trend."""
+    counts: list[tuple[float, int, int]] = []  # (count, first token, last token)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        glued = _GLUED_DAY.match(tok.text)  # «пн-1», «вт-2»: a label and its count as one word
+        if glued:
+            counts.append((float(glued.group(1)), i, i))
+            i += 1
+            continue
+        label = tok.text in _DAY_LABELS or bool(_DATE_LABEL.match(tok.text))
+        ordinal_day = (
+            _ORDINAL_NUM.match(tok.text) is not None
+            and i + 1 < n
+            and tokens[i + 1].text in {"день", "сутки", "ночь"}
+        )
+        if not (label or ordinal_day):
+            i += 1
+            continue
+        j = i + (2 if ordinal_day else 1)
+        while j < n and j < i + 4 and (tokens[j].punct or tokens[j].text in _DIARY_SKIP):
+            j += 1
+        count = _COUNT.match(tokens[j].text) if j < n else None
+        if count and not (j + 1 < n and tokens[j + 1].text in _NOT_A_COUNT):
+            counts.append((float(count.group(1)), i, j))
+            i = j + 1
+            continue
+        i += 1
+    if len(counts) < 4:
+        return
+    values = [c[0] for c in counts]
+    ups = sum(1 for a, b in pairwise(values) if b > a)
+    downs = sum(1 for a, b in pairwise(values) if b < a)
+    first, last = values[0], values[-1]
+    if ups >= 2 * max(downs, 1) and last >= first + 3 and last >= 1.5 * first:
+        put("diary_count_rise", last - first, counts[0][1], counts[-1][2] + 1)
 
 
 def _measured(
