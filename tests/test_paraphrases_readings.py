@@ -181,3 +181,55 @@ def test_a_very_low_calcium_value_is_at_least_urgent(text: str) -> None:
 )
 def test_a_normal_calcium_value_is_not_low(text: str) -> None:
     assert "very_low_calcium" not in _rules(text)
+
+
+# --- Potassium, INR, pulse and magnesium in chart numbers --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Калий 2,5, слабость, сводит ноги.",
+        "K+ 2,9, крампи в икрах.",
+        "Анализ: калий был 2,8. Ноги сводит по ночам.",
+        "МНО 6,2, синяки по телу, ногу сводит.",
+        "На варфарине, МНО было 7, икры сводит.",
+        "Пульс 150, нога сводит.",
+        "ЧСС 140 в покое, подёргивания в ноге.",
+    ],
+)
+def test_a_dangerous_value_is_at_least_urgent(text: str) -> None:
+    assert _level(text) in {"urgent", "emergency"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "K+ 4,2, крампи по ночам.",
+        "Калий 3,8, сводит икры.",
+        "МНО 2,5 на варфарине, сводит ногу.",
+        "Пульс 88, сводит ногу.",
+        "ЧСС 72, крампи.",
+        "Магний 0,85, крампи.",
+    ],
+)
+def test_an_ordinary_value_raises_nothing(text: str) -> None:
+    rules = _rules(text)
+    assert (
+        not {
+            "low_potassium_reading",
+            "high_inr_reading",
+            "very_fast_pulse",
+            "low_magnesium_reading",
+        }
+        & rules
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mg 0,5, судороги в икрах.", "Магний 0,45 ммоль/л, крампи.", "Магний был 0,6, сводит ноги."],
+)
+def test_a_low_magnesium_is_a_doctors_matter(text: str) -> None:
+    assert "low_magnesium_reading" in _rules(text)
+    assert _level(text) != "self_care"
