@@ -43,7 +43,7 @@ _numbers = st.one_of(
 )
 
 
-@settings(max_examples=3000)
+@settings(max_examples=3000, deadline=None)
 @given(x=_numbers, digits=st.integers(0, 8), group=st.booleans())
 @example(x=2.675, digits=2, group=True)  # the shortest decimal form rounds up; the binary not
 @example(x=0.125, digits=2, group=True)  # a tie: half to even
@@ -58,7 +58,7 @@ def test_number_is_babels(x: float | int, digits: int, group: bool) -> None:
     assert got == _outcome(lambda: _babel(x, digits, group))
 
 
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 @given(x=_numbers.filter(lambda v: v == v and abs(v) != float("inf")), digits=st.integers(0, 8))
 @example(x=-0.0, digits=0)
 @example(x=2.5, digits=0)

@@ -928,6 +928,7 @@ PACK_FILES = (
     "emergencies",
     "systemic",
     "acute",
+    "readings",
     "subacute",
     "codes",
 )

@@ -77,6 +77,13 @@ AUX = frozenset(
         "становиться",
         "замечать",
         "заметить",
+        # a chart's record of what the patient does not say: «суицидальных мыслей не
+        # высказывает», «жалоб на одышку не предъявляет»
+        "высказывать",
+        "высказать",
+        "предъявлять",
+        "предъявить",
+        "озвучивать",
     }
 )
 TERMINATORS = frozenset(
@@ -104,6 +111,9 @@ COMPARISON = frozenset({"такой", "подобный", "похожий"})
 EVER = frozenset({"никогда", "раньше", "прежде", "ранее", "жизнь"})
 PRE_REACH = 5
 POST_REACH = 6
+# A chart's denial closing a list reaches further back: «Одышку, боль в груди, кровохарканье
+# отрицает» denies all three.
+DENIAL_REACH = 12
 # A measured value with a decimal part («38,7»): a term it stands after is stated.
 _MEASURED = re.compile(r"[0-9]+[.,][0-9]+")
 # What may stand between an «и» and the negation of the predicate it opens («и даже не…»).
@@ -220,10 +230,10 @@ def _backward_reaches(
     negation after them («отёка и покраснения не было»)."""
     if _opens_predicate(tokens, source, t):
         return False
-    if t - source > POST_REACH:
-        return False
     # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
     denial = not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
+    if t - source > (DENIAL_REACH if denial else POST_REACH):
+        return False
     for k in range(source + 1, t):
         tok = tokens[k]
         if _is_terminator(tok):
@@ -231,7 +241,12 @@ def _backward_reaches(
         if _MEASURED.fullmatch(tok.text):
             return False  # «температура 38,7 и озноба нет»: a value measured is no denial
         if denial:
-            continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
+            # A denied list: its items are objects, whatever part of speech pymorphy3 guesses;
+            # a finite verb or an adjective that can only be a subject starts a statement of
+            # its own («внезапная слабость в ноге, одышку отрицает» keeps the weakness).
+            if _states(tok):
+                return False
+            continue
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
@@ -241,6 +256,13 @@ def _backward_reaches(
         elif _is_verb(tok):
             return False
     return True
+
+
+def _states(tok: Token) -> bool:
+    """Does the word make its phrase a statement rather than an item of a denied list: a
+    finite verb or an adjective that can only be a subject («ослабла», «внезапная»), not a word
+    that may be an object too («мочу», «внезапную»)?"""
+    return tok.pos in {"VERB", "ADJF"} and not tok.object_case
 
 
 def _compares_with_the_past(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -303,16 +325,26 @@ def is_negated(
     # A trigger after the term.
     if negs is not None:
         k = bisect_right(negs, last)
-        if k == len(negs) or negs[k] > last + POST_REACH:
+        if k == len(negs) or negs[k] > last + DENIAL_REACH:
             return False  # no word after the term within reach can negate
     if not _nominal(tokens, match):
         return False
-    for t in range(last + 1, min(len(tokens), last + POST_REACH + 1)):
+    # The term's own words and the one before it: «внезапная слабость…, одышку отрицает»,
+    # «резко ослабла нога, …отрицает» are statements, not denied items.
+    subject = any(_states(tokens[p]) for p in positions) or (
+        first > 0 and tokens[first - 1].pos == "ADJF" and _states(tokens[first - 1])
+    )
+    for t in range(last + 1, min(len(tokens), last + DENIAL_REACH + 1)):
         if t in own:
             continue
         if _is_terminator(tokens[t]):
             break
         if not _post_trigger(tokens, t):
+            continue
+        if not tokens[t].lemmas.isdisjoint(PRE_LEMMAS):
+            if subject:
+                continue
+        elif t - last > POST_REACH:
             continue
         if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue

@@ -100,6 +100,16 @@ def _genitive(word: str) -> bool:
     return any("gent" in p.tag for p in _morph().parse(word)[:4])
 
 
+@lru_cache(maxsize=_WORDS)
+def _object_case(word: str) -> bool:
+    """Can the word stand as an object (accusative or genitive: «внезапную слабость»,
+    «слабости»)? A chart's «…отрицает» denies objects; «внезапная» (nominative only) begins a
+    complaint of its own, not an item of the denied list."""
+    if not _ANALYSABLE.match(word):
+        return True
+    return any("accs" in p.tag or "gent" in p.tag for p in _morph().parse(word)[:4])
+
+
 Analysis = tuple[frozenset[str], str | None]
 # Analyses computed by an earlier process (the pack's own words, see extract.Reader); consulted
 # first. And the tables that record live analyses while a Reader is built.
@@ -203,6 +213,10 @@ class Token(NamedTuple):
     @property
     def genitive(self) -> bool:
         return not self.punct and _genitive(self.text)
+
+    @property
+    def object_case(self) -> bool:
+        return self.punct or _object_case(self.text)
 
 
 def punctuation(text: str, start: int, end: int) -> Token:
@@ -363,7 +377,14 @@ def forget() -> None:
     from .normalise import transliterate
 
     _chunks.clear()
-    for cached in (word_is_known, strongly_known, _genitive, _analyse_live, transliterate):
+    for cached in (
+        word_is_known,
+        strongly_known,
+        _genitive,
+        _object_case,
+        _analyse_live,
+        transliterate,
+    ):
         cached.cache_clear()
 
 

@@ -701,7 +701,25 @@ _LEFT_RE = re.compile(
 )
 
 
+# A chart reading with a mark between the measure and its number («SpO2: 88 %», «АД = 200/120»,
+# «сатурация — 90», «K+: 6,8»): the mark is dropped, so the number stands right after its
+# name, as the pack's readings expect (a colon or a dash would break the clause between them).
+_READING_MARK_RE = re.compile(
+    r"(?<![0-9a-zа-я])(spo2|sao2|sat|сат|сатурация|ад|давление|t|т|температура|кальций|ca\+*"
+    r"|са\+*|калий|k\+*|к\+*|натрий|na\+*|сахар|глюкоза|мно|чсс|пульс|чдд|ps|hr)"
+    r"\s*[:=—–-]\s*(?=[0-9])"
+    # «сат. 91»: the abbreviation's own dot
+    r"|(?<![0-9a-zа-я])(сат|sat)\.\s*(?=[0-9])"
+)
+
+
+def _reading_mark(m: re.Match[str]) -> str:
+    return (m.group(1) or m.group(2)) + " "
+
+
 def _shorthand(norm: Normalised) -> Normalised:
+    if any(mark in norm for mark in ":=—–-") or "сат." in norm or "sat." in norm:
+        norm = _rewrite(norm, _READING_MARK_RE, _reading_mark)
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
     if "л." in norm:
         norm = _rewrite(norm, _LEFT_RE, _left)
