@@ -4,6 +4,10 @@ Sentences written fresh for each family (none copied from the cases), in chart w
 patient's, a relative's and a nurse's words, with a variant that must not fire.
 
 1. A potassium value in a chart in any script: «K+ 6,8», «K 7,1», «К 6.2» (UKKA 2023).
+2. Stroke signs and breathlessness in Ukrainian, surzhyk and Belarusian («почав погано
+   говорити, слова якісь не ті», «рука не тримає», «задыхаецца, губы сінія»).
+3. A swollen leg with fast breathing or a racing heart, however said («часто-часто», «сердце
+   колотится»): a likely pulmonary embolism (NICE NG158 Wells score).
 """
 
 from __future__ import annotations
@@ -72,3 +76,67 @@ def test_a_raised_potassium_is_seen_today(text: str) -> None:
 )
 def test_a_normal_potassium_or_an_hour_is_no_high_potassium(text: str) -> None:
     assert not _present(text, "high_potassium_value")
+
+
+# --- 2. Ukrainian, surzhyk and Belarusian red-flag words ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мама з ранку стала погано говорити, рука не тримає ложку.",
+        "Тато не може втримати чашку, слова якісь не ті з обіду, нога смикається.",
+        "Чоловік сьогодні почав погано говорити, ногу зводить.",
+        "Бабуся вранці почала говорити якісь не ті слова, литку зводить.",
+        "Дід задихається, губи сині, литка набрякла.",
+        "Баба задыхаецца, губы сінія, нагу зводзіць.",
+        "Мені важко дихати і литка набрякла після операції.",
+        "Мамі не вистачає повітря, губи посиніли, нога товста.",
+    ],
+)
+def test_surzhyk_and_belarusian_red_flags_are_emergencies(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дихати нормально, губи не сині, литку зводить ночами.",
+        "Говорить нормально, рука тримає чашку, ногу зводить ночами.",
+    ],
+)
+def test_surzhyk_denials_stay_denials(text: str) -> None:
+    assert RANK[_level(text)] <= RANK["doctor"]
+
+
+def test_speaking_badly_in_russian_is_a_stroke_sign_but_a_foreign_accent_is_not() -> None:
+    assert _level("Папа стал плохо говорить час назад, ногу сводит.") == "emergency"
+    assert "stroke_warning_signs" not in _rules("Он плохо говорит по-русски, ноги сводит ночами.")
+
+
+# --- 3. A swollen leg with fast breathing or a racing heart ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Одышки нет, но дышит быстро-быстро, правая голень с утра отекла.",
+        "Нога правая отекла, сердце колотится как бешеное, ногу сводит.",
+        "Голень слева распухла, тахикардия 115, икру тянет.",
+        "Дыхание учащённое, левая икра опухла и болит.",
+        "У мамы одна нога толще другой, и сердце частит, хотя говорит, что всё хорошо.",
+        "после операции икра раздулась, дышит часто-часто",
+    ],
+)
+def test_a_swollen_leg_with_a_racing_heart_or_fast_breathing_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+def test_a_racing_heart_after_coffee_with_both_legs_swollen_is_no_clot() -> None:
+    text = "Обе ноги отекают к вечеру, сердце колотится после кофе."
+    assert "pe_signs_with_leg_swelling" not in _rules(text)
+
+
+def test_a_word_said_twice_is_read_once() -> None:
+    assert _present("Говорит еле-еле с утра, ногу сводит.", "speech_disturbance")
+    assert _present("Дышит часто-часто, ногу сводит.", "breathing_difficulty")

@@ -565,17 +565,91 @@ _SHORTHAND: dict[str, str] = {
     "годин": "часов",
     "добу": "сутки",
     "доби": "суток",
+    # Ukrainian, surzhyk and Belarusian words for the red-flag signs (speech, a weak hand,
+    # breathlessness, blue lips, a swollen leg), read as the Russian ones so that the lexicon
+    # and the frames see them: «почав погано говорити, слова якісь не ті», «рука не тримає»,
+    # «задихається», «задыхаецца, губы сінія», «нага тоўстая». Only words that are no Russian
+    # word (or «і», the Ukrainian «и», which joins a list into one clause).
+    "і": "и",
+    "ў": "в",
+    "почав": "начал",
+    "почала": "начала",
+    "погано": "плохо",
+    "говорити": "говорить",
+    "розмовляти": "разговаривать",
+    "розмовляє": "разговаривает",
+    "якісь": "какие-то",
+    "якийсь": "какой-то",
+    "не ті": "не те",
+    "не тих": "не тех",
+    "тримає": "держит",
+    "тримати": "держать",
+    "втримати": "удержать",
+    "утримати": "удержать",
+    "задихається": "задыхается",
+    "задихаюся": "задыхаюсь",
+    "задихаюсь": "задыхаюсь",
+    "задыхаецца": "задыхается",
+    "задыхаюся": "задыхаюсь",
+    "задишка": "одышка",
+    "задишки": "одышки",
+    "задышка": "одышка",
+    "задышкі": "одышки",
+    "дихати": "дышать",
+    "дихає": "дышит",
+    "дыхаць": "дышать",
+    "дыхае": "дышит",
+    "важко": "тяжело",
+    "цяжка": "тяжело",
+    "повітря": "воздуха",
+    "паветра": "воздуха",
+    "губи": "губы",
+    "сині": "синие",
+    "сінія": "синие",
+    "сінія губы": "синие губы",
+    "посиніли": "посинели",
+    "пасінелі": "посинели",
+    "синюшні": "синюшные",
+    "синювата": "синеватая",
+    "синюватий": "синеватый",
+    "набрякла": "опухла",
+    "набряк": "отек",
+    "набрякли": "опухли",
+    "апухла": "опухла",
+    "нага": "нога",
+    "нагу": "ногу",
+    "нагі": "ноги",
+    "тоўстая": "толстая",
+    "адна": "одна",
+    "адну": "одну",
+    "товста": "толстая",
+    "литка": "икра",
+    "литку": "икру",
+    "литки": "икры",
+    "зводить": "сводит",
+    "зводзіць": "сводит",
+    "смикається": "дергается",
+    "смикає": "дергает",
+    "сутаргі": "судороги",
+    "сутарга": "судорога",
+    "упаў": "упал",
+    "сення": "сегодня",
+    "дзед": "дед",
+    "операція": "операция",
+    "операції": "операции",
+    "коліні": "колене",
+    "болить": "болит",
 }
 # Where a shorthand (or a temperature sign) stands, as one alternation: each key not glued to a
 # letter or digit before it nor to a letter after it, the longest key first; the temperature
 # sign only before a plausible temperature («t 38,4», «t=38.2», «t° 39», «т 37,8», «т-ра 38»).
-_BEFORE = "[0-9a-zа-я]"
+_BEFORE = "[0-9a-zа-яіїєґў]"
 _TEMPERATURE_SIGNS = ("t", "т", "т-ра", "темп.")
 _TEMPERATURE_AHEAD = r"\s*[°=:]?\s*(?=(?:3[5-9]|4[0-2])(?:[.,][0-9])?(?![0-9]))"
 _SHORTHAND_PLAIN = (
     rf"(?<!{_BEFORE})(?:"
     + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
-    + r")(?![a-zа-я])"
+    + r")(?![a-zа-яіїєґў])"
     + rf"|(?<!{_BEFORE})(?:"
     + "|".join(re.escape(k) for k in _TEMPERATURE_SIGNS)
     + ")"
@@ -618,7 +692,7 @@ def _by_first_letter() -> str:
         inner = []
         rests = [k[1:] for k in keys if k[0] == c]
         if rests:
-            inner.append(_trie(rests) + "(?![a-zа-я])")
+            inner.append(_trie(rests) + "(?![a-zа-яіїєґў])")
         signs = [k[1:] for k in _TEMPERATURE_SIGNS if k[0] == c]
         if signs:
             inner.append("(?:" + "|".join(re.escape(r) for r in signs) + ")" + _TEMPERATURE_AHEAD)
@@ -687,6 +761,15 @@ _OTHER_MEASURES = (
 )  # fmt: skip
 
 
+# A word said twice for emphasis («часто-часто», «быстро-быстро», «сильно-сильно») is read as
+# the word once, so the lexicon sees «дышит часто».
+_REDUPLICATED_RE = re.compile(r"(?<![a-zа-я-])([а-я]{3,})-\1(?![a-zа-я-])")
+
+
+def _reduplicated(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 def _bare_temperature(m: re.Match[str]) -> str:
     before = _LAST_WORD_RE.search(m.string, max(0, m.start() - 30), m.start())
     if before is not None and before.group(1).startswith(_OTHER_MEASURES):
@@ -697,6 +780,8 @@ def _bare_temperature(m: re.Match[str]) -> str:
 def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
+    if "-" in norm:
+        norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
     # A compound numeral starts with one of the tens: without one, nothing to look for.
     if any(tens in norm for tens in _TENS):
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
