@@ -269,6 +269,9 @@ def test_own_patients_cover_every_rule() -> None:
         "dose_change_by_oneself",
         "spasticity_trigger_doctor",
         "sleep_apnoea_suspected",
+        # round 8 (families9): read from the person's words only
+        "passive_death_wish_today",
+        "infantile_spasms_suspected",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -8,6 +8,12 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
    говорити, слова якісь не ті», «рука не тримає», «задыхаецца, губы сінія»).
 3. A swollen leg with fast breathing or a racing heart, however said («часто-часто», «сердце
    колотится»): a likely pulmonary embolism (NICE NG158 Wells score).
+4. A passive wish to die («лучше бы вообще не проснулся», «зачем я живу», «жить надоело»)
+   is seen today (NICE NG222); a plan or «лучше бы меня не было» stays 103 (NICE NG225).
+5. A small child found with pills within reach (an open packet, pills in the mouth): a
+   possible poisoning, 103 (NHS).
+6. A baby with series of jerks or flexions (head nods, legs drawn up, stopped smiling):
+   possible infantile spasms, seen today.
 """
 
 from __future__ import annotations
@@ -140,3 +146,109 @@ def test_a_racing_heart_after_coffee_with_both_legs_swollen_is_no_clot() -> None
 def test_a_word_said_twice_is_read_once() -> None:
     assert _present("Говорит еле-еле с утра, ногу сводит.", "speech_disturbance")
     assert _present("Дышит часто-часто, ногу сводит.", "breathing_difficulty")
+
+
+# --- 4. A passive wish to die ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Муж после инсульта сказал, что лучше бы вообще не проснулся. Ногу сводит.",
+        "Мама говорит: зачем я живу, только мучаю всех. Ноги сводит.",
+        "папа плачет, говорит жить надоело, ногу сводит",
+        "бабушка повторяет, что пора на тот свет, ноги дёргаются",
+        "Хочется заснуть и не проснуться, ноги болят и сводит.",
+        "Говорит, всем будет лучше без меня. Ногу сводит.",
+        "Я устал от жизни с этой спастикой, нога не гнётся.",
+        "Отец твердит: для чего я живу, лежачий. Ноги сгибает по ночам.",
+    ],
+)
+def test_a_passive_wish_to_die_is_seen_today_at_least(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+    assert _rules(text) & {"suicide_risk", "passive_death_wish_today"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Говорит, всем будет лучше без меня. Ногу сводит.",
+        "Мама шепчет: скорей бы умереть. Ноги сводит по ночам.",
+        "Думаю, что лучше бы не проснуться, и уже собрала таблетки. Ноги сводит.",
+    ],
+)
+def test_a_wish_to_die_or_a_plan_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ноги сводит по ночам, проснусь и не могу уснуть.",
+        "Устал от ходьбы, икры сводит.",
+        "Зачем я пью баклофен, если нога всё равно тянет?",
+    ],
+)
+def test_waking_and_tiredness_are_no_wish_to_die(text: str) -> None:
+    assert not _rules(text) & {"suicide_risk", "passive_death_wish_today"}
+
+
+# --- 5. A small child with pills within reach ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сыну 2 года, нашла его с открытой упаковкой дедушкиных таблеток, ножки дрожат.",
+        "Дочке 3 года, залезла в аптечку, рядом пустой блистер, она какая-то сонная.",
+        "Малыш грыз таблетки бабушки, теперь шатается и ноги трясутся.",
+        "ребенок 4 лет добрался до таблеток от давления, вялый",
+        "Внуку два года, рассыпал таблетки по полу, таблетка во рту была. Ножки подёргиваются.",
+        "Девочке полтора года, рылась в аптечке, нашли её с таблетками в руке.",
+        "Сынишка играл с таблетками баклофена, сейчас ноги дёргаются.",
+    ],
+)
+def test_a_small_child_with_pills_within_reach_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+    assert "poisoning_suspected" in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Бабушка открыла новую упаковку таблеток, ноги по ночам сводит.",
+        "Сыну 10 лет, после футбола сводит икры.",
+    ],
+)
+def test_an_adult_packet_or_a_child_without_pills_is_no_poisoning(text: str) -> None:
+    assert "poisoning_suspected" not in _rules(text)
+
+
+# --- 6. A baby with series of jerks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Малышу 5 месяцев. Сериями вздрагивает и подтягивает ножки к животу, по 10 раз подряд.",
+        "Грудничок кивает головой и поджимает ножки, много раз друг за другом, после сна.",
+        "Дочке 8 месяцев, ножки резко сгибаются сериями, и она перестала улыбаться.",
+        "Сыну 10 месяцев, по утрам дёргается сериями: голова падает вперёд, ручки вскидывает.",
+        "Ребенку 6 мес, несколько раз в день подряд вздрагивает всем телом, разучился сидеть.",
+        "Младенец 4 месяца, ножки дергаются один за другим приступ, серия по 20.",
+    ],
+)
+def test_series_of_jerks_in_a_baby_are_seen_today(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+    assert "infantile_spasms_suspected" in _rules(text) or _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Малыш 6 месяцев вздрогнул во сне один раз, спокойно спит дальше.",
+        "Мне 70 лет, ноги сводит сериями по ночам.",
+    ],
+)
+def test_one_startle_or_an_adult_series_is_no_infantile_spasm(text: str) -> None:
+    assert "infantile_spasms_suspected" not in _rules(text)
