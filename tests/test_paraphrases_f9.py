@@ -14,6 +14,9 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
    possible poisoning, 103 (NHS).
 6. A baby with series of jerks or flexions (head nods, legs drawn up, stopped smiling):
    possible infantile spasms, seen today.
+7. Tizanidine or baclofen with a low pressure and symptoms, or a faint: seen today (the
+   tizanidine label; NHS low blood pressure).
+8. More surzhyk: a stopped baclofen, hallucinations, shaking, a stroke told in Ukrainian.
 """
 
 from __future__ import annotations
@@ -252,3 +255,52 @@ def test_series_of_jerks_in_a_baby_are_seen_today(text: str) -> None:
 )
 def test_one_startle_or_an_adult_series_is_no_infantile_spasm(text: str) -> None:
     assert "infantile_spasms_suspected" not in _rules(text)
+
+
+# --- 7. An antispastic with a low pressure or a faint ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Маме дали тизанидин, давление 85/50, бледная, еле стоит на ногах.",
+        "Пью баклофен, вчера упала в обморок в ванной, ноги сводит.",
+        "Сирдалуд начали, давление 90/55, голова кружится, когда встаёт.",
+        "После сирдалуда АД 80/50, слабость сильная, спастика меньше.",
+        "Баклофен подняли до трёх таблеток, давление упало, побледнел и шатается.",
+        "тизанидин 2 день, давление низкое, ноги подкашиваются, тошнит",
+    ],
+)
+def test_an_antispastic_with_a_low_pressure_is_seen_today(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["urgent"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "На баклофене давление 95/60, как всегда, самочувствие хорошее, нога тянет.",
+        "Давление 85/50 у меня всю жизнь, без лекарств, икры сводят по ночам.",
+    ],
+)
+def test_a_usual_low_pressure_without_symptoms_is_no_drug_reaction(text: str) -> None:
+    assert "antispastic_low_pressure" not in _rules(text)
+
+
+# --- 8. More surzhyk -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Чоловік кинув баклофен різко, тепер його трусить, температура 38,5 і бачить людей.",
+        "Мама пила баклофен, тиждень тому кинула, тепер ноги підкидає і температура 39.",
+        "Батько після інсульту зранку погано говорить, рука не тримає ложку.",
+    ],
+)
+def test_more_surzhyk_emergencies(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+def test_surzhyk_restless_legs_after_a_stroke_reach_a_doctor() -> None:
+    text = "Мамі після інсульту ночью ноги крутить, не може лежати, треба встати й ходити."
+    assert RANK[_level(text)] >= RANK["doctor"]
