@@ -273,6 +273,10 @@ def test_own_patients_cover_every_rule() -> None:
         "passive_death_wish_today",
         "infantile_spasms_suspected",
         "antispastic_low_pressure",
+        "antispastic_side_effects_doctor",
+        "dose_increase_by_oneself",
+        "orthosis_skin_wound",
+        "osteoporotic_back_pain",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -17,6 +17,12 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
 7. Tizanidine or baclofen with a low pressure and symptoms, or a faint: seen today (the
    tizanidine label; NHS low blood pressure).
 8. More surzhyk: a stopped baclofen, hallucinations, shaking, a stroke told in Ukrainian.
+9. Drowsiness, dizziness or unsteadiness on baclofen, tizanidine, gabapentin or pregabalin, and
+   a question how many tablets one may take: the prescriber's (NHS medicines).
+10. A wound, blister or black patch on the heel or under an orthosis: a doctor (NICE CG179).
+11. Sudden back pain after a cough or bending with osteoporosis or in old age: a doctor, for
+    a vertebral fracture (AAFP 2016).
+12. «После удара» is after a stroke, «после удара по ноге» a blow.
 """
 
 from __future__ import annotations
@@ -304,3 +310,118 @@ def test_more_surzhyk_emergencies(text: str) -> None:
 def test_surzhyk_restless_legs_after_a_stroke_reach_a_doctor() -> None:
     text = "Мамі після інсульту ночью ноги крутить, не може лежати, треба встати й ходити."
     assert RANK[_level(text)] >= RANK["doctor"]
+
+
+# --- 9. Side effects of antispastics and gabapentinoids; dose questions -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Папе дали баклофен, нога меньше тянет, но он весь день сонный.",
+        "Начала прегабалин от подёргиваний, днём покачивает, голова кружится.",
+        "На габапентине шатает, когда иду, хотя ноги дёргаются меньше.",
+        "Сирдалуд пью неделю, сплю на ходу, спастика получше.",
+        "после лирики голова кружится и сонливость, ноги сводит реже",
+        "Баклофен помогает, только пошатывает немного по утрам.",
+    ],
+)
+def test_side_effects_of_antispastics_reach_a_doctor(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["doctor"]
+    assert _rules(text) & {"antispastic_side_effects_doctor", "antispastic_low_pressure"} or (
+        RANK[_level(text)] >= RANK["urgent"]
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сколько таблеток баклофена можно пить в день, если нога тянет?",
+        "Можно ли увеличить дозу тизанидина самому? Спастика сильная.",
+        "Какая доза габапентина максимальная? Ноги дёргаются по ночам.",
+        "можно ли пить по две таблетки баклофена сразу, нога не гнётся",
+        "Хочу повысить дозу сирдалуда, нога всё равно сгибается.",
+    ],
+)
+def test_a_dose_question_reaches_a_doctor(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["doctor"]
+
+
+def test_an_antispastic_without_side_effects_is_no_side_effect() -> None:
+    text = "Пью баклофен полгода, всё хорошо, нога тянет меньше."
+    assert "antispastic_side_effects_doctor" not in _rules(text)
+
+
+# --- 10. A wound under an orthosis ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мама ходит в ортезе на голень, на пятке почернела кожа, нога тянет.",
+        "Тутор натёр пятку до крови, спастика в стопе сильнее.",
+        "После ортеза пузырь на пятке, папа не чувствует, ногу сводит.",
+        "Под шиной на ноге рана, ногу тянет и сгибает.",
+        "Носит ортопедический ботинок, на пятке язва, ногу дёргает.",
+        "У деда на пятке чёрное пятно, лежит после инсульта, ноги сгибаются.",
+    ],
+)
+def test_a_wound_under_an_orthosis_or_on_the_heel_reaches_a_doctor(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["doctor"]
+    assert _rules(text) & {"orthosis_skin_wound", "infected_wound_spreading"} or (
+        RANK[_level(text)] >= RANK["urgent"]
+    )
+
+
+def test_an_orthosis_without_a_wound_is_no_wound() -> None:
+    text = "Ношу ортез на голень, кожа целая, ногу тянет меньше."
+    assert "orthosis_skin_wound" not in _rules(text)
+
+
+# --- 11. Osteoporotic back pain -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У меня остеопороз. Кашлянула — резкая боль в спине, ноги сводит.",
+        "Бабушке 82, нагнулась за тапком, и заболела спина, ноги по ночам сводит.",
+        "Остеопороз, чихнула и прострелило поясницу, икры сводит.",
+        "Маме 78 лет, подняла сумку — сильная боль в спине, ноги подёргиваются.",
+        "при остеопении после кашля болит спина посередине, судороги в ногах",
+        "Мне 70, неловко повернулась в кровати, и резко заболела спина. Ногу сводит.",
+    ],
+)
+def test_back_pain_after_a_minor_strain_in_osteoporosis_reaches_a_doctor(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["doctor"]
+
+
+def test_a_young_back_after_the_gym_is_no_vertebral_fracture() -> None:
+    text = "Мне 30, после спортзала немного болит спина, икры сводит."
+    assert "osteoporotic_back_pain" not in _rules(text)
+
+
+# --- 12. «После удара» -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дед после удара, лежит, ночью ногу дёргает, кричит от боли.",
+        "Отца хватил удар в прошлом году, теперь нога не гнётся.",
+        "Мама перенесла удар, правая нога тянет и сгибается.",
+    ],
+)
+def test_the_everyday_udar_is_a_stroke(text: str) -> None:
+    assert _present(text, "post_stroke")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После удара по ноге мячом икра болит и сводит.",
+        "После удара о край кровати голень ноет, ногу сводит.",
+    ],
+)
+def test_a_blow_to_the_leg_is_no_stroke(text: str) -> None:
+    assert not _present(text, "post_stroke")
