@@ -277,6 +277,7 @@ def test_own_patients_cover_every_rule() -> None:
         "dose_increase_by_oneself",
         "orthosis_skin_wound",
         "osteoporotic_back_pain",
+        "cramps_with_dizziness",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -23,6 +23,7 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
 11. Sudden back pain after a cough or bending with osteoporosis or in old age: a doctor, for
     a vertebral fracture (AAFP 2016).
 12. «После удара» is after a stroke, «после удара по ноге» a blow.
+13. Cramps with dizziness, even passed: a doctor (NICE CKS leg cramps; NHS low blood pressure).
 """
 
 from __future__ import annotations
@@ -425,3 +426,25 @@ def test_the_everyday_udar_is_a_stroke(text: str) -> None:
 )
 def test_a_blow_to_the_leg_is_no_stroke(text: str) -> None:
     assert not _present(text, "post_stroke")
+
+
+# --- 13. Cramps with dizziness --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ногу свело вчера, и голова немного кружилась, сейчас прошло.",
+        "Икры сводит, и голова кружится, когда встаю, давление скачет.",
+        "судороги в ногах и головокружение второй день",
+        "Маму шатает от головокружения, и ноги сводит по ночам.",
+        "Сводит икры, и бывает, что темнеет в глазах.",
+    ],
+)
+def test_cramps_with_dizziness_reach_a_doctor(text: str) -> None:
+    assert RANK[_level(text)] >= RANK["doctor"]
+
+
+def test_cramps_without_dizziness_stay_self_care_when_nothing_else() -> None:
+    text = "Ночью свело икру, потянул носок на себя, прошло. Голова не кружится."
+    assert "cramps_with_dizziness" not in _rules(text)
