@@ -24,6 +24,8 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
     a vertebral fracture (AAFP 2016).
 12. «После удара» is after a stroke, «после удара по ноге» a blow.
 13. Cramps with dizziness, even passed: a doctor (NICE CKS leg cramps; NHS low blood pressure).
+14. The rest of surzhyk: a seizure, a cold pale leg, pressure («тиск»), and Ukrainian letters
+    inside drug names and loanwords («тизанідин», «інсульт»).
 """
 
 from __future__ import annotations
@@ -448,3 +450,37 @@ def test_cramps_with_dizziness_reach_a_doctor(text: str) -> None:
 def test_cramps_without_dizziness_stay_self_care_when_nothing_else() -> None:
     text = "Ночью свело икру, потянул носок на себя, прошло. Голова не кружится."
     assert "cramps_with_dizziness" not in _rules(text)
+
+
+# --- 14. The rest of surzhyk ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Тато знепритомнів, судоми по всьому тілу.",
+        "Нога холодна і бліда, дуже болить, раптово почалось.",
+        "Мамі раптом оніміла права рука і перекосило обличчя, ногу зводить.",
+        "Дід непритомний, не відповідає, ноги смикаються.",
+        "Чоловік прикусив язик, судоми всього тіла, не розуміє нічого.",
+    ],
+)
+def test_surzhyk_seizures_limb_ischaemia_and_stroke_are_emergencies(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Тиск 85/50 після тизанідину, голова паморочиться.", "tizanidine"),
+        ("Тиск 85/50 після тизанідину, голова паморочиться.", "low_pressure_reading"),
+        ("Після інсульту нога тягне.", "post_stroke"),
+        ("Батько п'є баклофен, сонний весь день.", "taking_baclofen"),
+    ],
+)
+def test_ukrainian_letters_inside_words_meet_the_lexicon(text: str, finding: str) -> None:
+    assert _present(text, finding)
+
+
+def test_a_surzhyk_low_pressure_on_tizanidine_is_seen_today() -> None:
+    assert _level("Тиск 85/50 після тизанідину, голова паморочиться.") == "urgent"

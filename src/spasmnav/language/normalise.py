@@ -633,6 +633,46 @@ _SHORTHAND: dict[str, str] = {
     "зробити": "сделать",
     "зробить": "сделать",
     "можна": "можно",
+    "знепритомнів": "потерял сознание",
+    "знепритомніла": "потеряла сознание",
+    "непритомний": "без сознания",
+    "непритомна": "без сознания",
+    "непритомність": "обморок",
+    "судоми": "судороги",
+    "судомить": "судорожит",
+    "по всьому тілу": "по всему телу",
+    "всього тіла": "всего тела",
+    "прикусив язик": "прикусил язык",
+    "прикусила язик": "прикусила язык",
+    "не відповідає": "не отвечает",
+    "не розуміє": "не понимает",
+    "тиск": "давление",
+    "тиску": "давления",
+    "паморочиться": "кружится",
+    "запаморочення": "головокружение",
+    "раптово": "внезапно",
+    "раптом": "вдруг",
+    "холодна": "холодная",
+    "бліда": "бледная",
+    "синя": "синяя",
+    "посиніла": "посинела",
+    "червона": "красная",
+    "гаряча": "горячая",
+    "біль": "боль",
+    "болить": "болит",
+    "сильний": "сильный",
+    "дуже": "очень",
+    "почалось": "началось",
+    "почалося": "началось",
+    "слабкість": "слабость",
+    "нудить": "тошнит",
+    "нудота": "тошнота",
+    "блює": "рвет",
+    "блювота": "рвота",
+    "обличчя": "лицо",
+    "оніміла": "онемела",
+    "онімів": "онемел",
+    "оніміння": "онемение",
     "після": "после",
     "інсульту": "инсульта",
     "інсульт": "инсульт",
@@ -664,7 +704,6 @@ _SHORTHAND: dict[str, str] = {
     "операція": "операция",
     "операції": "операции",
     "коліні": "колене",
-    "болить": "болит",
 }
 # Where a shorthand (or a temperature sign) stands, as one alternation: each key not glued to a
 # letter or digit before it nor to a letter after it, the longest key first; the temperature
@@ -803,8 +842,20 @@ def _bare_temperature(m: re.Match[str]) -> str:
     return "температура " + m.group()
 
 
+# What is left of Ukrainian and Belarusian letters after the word list: read as the nearest
+# Russian letters, so that drug names and loanwords meet the lexicon («тизанідин» →
+# «тизанидин», «інсульт» → «инсульт»). One letter for one, so offsets stay.
+_UK_LETTERS = {"і": "и", "ї": "и", "є": "е", "ґ": "г", "ў": "в"}
+_UK_LETTER_RE = re.compile("[іїєґў]")
+
+
+def _uk_letter(m: re.Match[str]) -> str:
+    return _UK_LETTERS[m.group()]
+
+
 def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
+    norm = _rewrite(norm, _UK_LETTER_RE, _uk_letter)
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     if "-" in norm:
         norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
