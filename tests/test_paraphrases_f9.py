@@ -26,6 +26,8 @@ patient's, a relative's and a nurse's words, with a variant that must not fire.
 13. Cramps with dizziness, even passed: a doctor (NICE CKS leg cramps; NHS low blood pressure).
 14. The rest of surzhyk: a seizure, a cold pale leg, pressure («тиск»), and Ukrainian letters
     inside drug names and loanwords («тизанідин», «інсульт»).
+15. A child's age set off by a comma, a bracket or a dash («Дочка (3 года)», «Сын, 2 года»)
+    is an age, not how long it has lasted.
 """
 
 from __future__ import annotations
@@ -484,3 +486,33 @@ def test_ukrainian_letters_inside_words_meet_the_lexicon(text: str, finding: str
 
 def test_a_surzhyk_low_pressure_on_tizanidine_is_seen_today() -> None:
     assert _level("Тиск 85/50 після тизанідину, голова паморочиться.") == "urgent"
+
+
+# --- 15. A child's age set apart -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дочка (3 года) залезла в аптечку, рядом пустой блистер, она сонная.",
+        "Сын, 2 года, ножки дёргаются во сне.",
+        "Внучка — 4 года, ноги сводит по ночам.",
+        "Сынок (1,5 года) грыз таблетки, теперь шатается.",
+    ],
+)
+def test_a_childs_age_set_apart_is_an_age(text: str) -> None:
+    age = understand(text).facts.get("age")
+    assert age is not None
+    assert age.value is not None
+    assert age.value < 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сын, 2 года назад сломал ногу, теперь сводит икру.",
+        "Мама, 3 года ноги сводит по ночам.",
+    ],
+)
+def test_a_time_after_a_comma_stays_a_time(text: str) -> None:
+    assert understand(text).facts.get("age") is None
