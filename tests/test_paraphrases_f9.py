@@ -68,6 +68,9 @@ def _present(text: str, finding: str) -> bool:
         "у папы калия было 7.2 в анализе, ноги как чужие",
         "k+ 6,4 ммоль/л по результатам, мышцы ног подёргиваются",
         "Гиперкалиемия, калий 6,3, ноги слабые, тошнит.",
+        "K+=6.8 ммоль/л, слабость в ногах.",
+        "Электролиты: К+: 7,0, ноги ватные.",
+        "K(+) 6,9 ммоль/л, судороги икр.",
     ],
 )
 def test_a_potassium_of_six_or_more_is_an_emergency(text: str) -> None:
@@ -92,6 +95,7 @@ def test_a_raised_potassium_is_seen_today(text: str) -> None:
         "K+ 4,2 ммоль/л, ноги сводит по ночам.",
         "Приду к 7.30 на массаж, ноги сводит.",
         "Калий 4,8, натрий 140, судороги в икрах ночью.",
+        "K+ 4,1, Na+ 140, ноги сводит.",
     ],
 )
 def test_a_normal_potassium_or_an_hour_is_no_high_potassium(text: str) -> None:

@@ -826,6 +826,15 @@ _OTHER_MEASURES = (
 )  # fmt: skip
 
 
+# A potassium written as a lab sign: «K+ 6,8», «К+: 7,0», «K+=6.8», «K(+) 6,9» (Latin or
+# Cyrillic K) is read as «калий 6,8».
+_POTASSIUM_SIGN_RE = re.compile(r"(?<![0-9a-zа-я])[kк]\s*(?:\+|\(\+\))\s*[=:]?\s*(?=[0-9])")
+
+
+def _potassium_sign(m: re.Match[str]) -> str:
+    return "калий "
+
+
 # A word said twice for emphasis («часто-часто», «быстро-быстро», «сильно-сильно») is read as
 # the word once, so the lexicon sees «дышит часто».
 _REDUPLICATED_RE = re.compile(r"(?<![a-zа-я-])([а-я]{3,})-\1(?![a-zа-я-])")
@@ -859,6 +868,8 @@ def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     if "-" in norm:
         norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
+    if "+" in norm:
+        norm = _rewrite(norm, _POTASSIUM_SIGN_RE, _potassium_sign)
     # A compound numeral starts with one of the tens: without one, nothing to look for.
     if any(tens in norm for tens in _TENS):
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
