@@ -27,7 +27,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families3.jsonl": (0.97, 0.95, 0.015),
     "families_h.jsonl": (1.0, 1.0, 0.0),
     # Written after all of this round's fixes and never tuned against: the held-out figure.
-    "families4.jsonl": (0.95, 0.94, 0.032),
+    "families4.jsonl": (0.956, 0.94, 0.025),
     # Two more independent writers (round 5). families5: a few families fixed after first
     # contact (0.830 acceptable, 0.917 recall); families6: measured at first contact (0.760,
     # 0.701), only the fixes made for other sets applied; raised after the round-6 general fixes
@@ -54,7 +54,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # fixes (0.794 acceptable, 0.889 recall, 0.113 under, 0.094 over) and again after all of
     # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).
     # The fixes made for the other sets did not carry over; its families are the next round's.
-    "families9.jsonl": (0.787, 0.888, 0.113),
+    # Round 8: its under-triage families fixed (tests/test_paraphrases_f9.py): 144/160
+    # acceptable, 45/45 recall, 0/160 under.
+    "families9.jsonl": (0.9, 1.0, 0.0),
     # Round 8, a lay-register and traps writer (families12), scored on main before any change
     # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
     # (6/160), 0.037 over. Raised after the round-8 urgent and doctor-level family fixes

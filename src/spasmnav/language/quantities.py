@@ -201,6 +201,7 @@ CHILD_LEMMAS = frozenset(
     }
 )
 PERSON_LEMMAS = ADULT_LEMMAS | CHILD_LEMMAS
+_AGE_APART = frozenset({",", "(", "—", "–", "-", ":"})
 _PERSON_TEXTS = frozenset({"мне", "ему", "ей"})  # «мне 30»: dative pronouns name an age
 # «мне сейчас 52 года», «отцу почти 80», «маме исполнилось 74»: an age, not a duration.
 _BETWEEN_PERSON_AND_AGE = frozenset(
@@ -464,6 +465,15 @@ def _person_before(tokens: list[Token], lo: int, k: int) -> tuple[str, bool] | N
     while j >= lo and tokens[j].lemmas & _BETWEEN_PERSON_AND_AGE and j > k - 3:
         j -= 1
     if j < lo:
+        # «Дочка, 3 года», «сын (2 года)», «внучка — 4 года»: a child named just before the
+        # comma, bracket or dash that starts the number's clause
+        if (
+            k == lo
+            and lo >= 2
+            and tokens[lo - 1].text in _AGE_APART
+            and tokens[lo - 2].lemmas & CHILD_LEMMAS
+        ):
+            return "child", False
         return None
     tok = tokens[j]
     after_u = j > lo and tokens[j - 1].text == "у"
