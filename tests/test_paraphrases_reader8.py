@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from reading_helpers import level, state
+from spasmnav.assessing import understand
 
 # --- 1. «в обморок не падала» ----------------------------------------------------------------
 
@@ -127,3 +128,134 @@ def test_palpitations_alone_see_a_doctor() -> None:
         "doctor",
         "urgent",
     )
+
+
+# --- 3. «вены как верёвки» -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "после инсульта нога дёргается, вены на ногах как верёвки",
+        "икра вечером как натянутая верёвка, сводит",
+        "мышцы на бедре будто верёвкой перетянули, дёргается",
+        "жилы под коленом натянуты словно верёвки, сводит",
+        "вешала бельё на верёвку и ногу свело",
+        "ногу ночью скрутило в верёвку",
+        "Мышцы как будто верёвки, ноги сводит каждую ночь",
+    ],
+)
+def test_a_rope_as_a_likeness_is_no_suicide_plan(text: str) -> None:
+    assert "suicidal" not in understand(text).facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "приготовил верёвку, жить не хочу, ноги не слушаются",
+        "купил верёвку, ноги дёргаются, устал от всего",
+        "Муж говорит, что повесится, ноги сводит",
+    ],
+)
+def test_a_rope_or_a_plan_is_still_read(text: str) -> None:
+    assert state(text, "suicidal") == "current"
+    assert level(text) == "emergency"
+
+
+# --- 4. «горячий душ» ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "после горячего душа ногу сводит",
+        "полежала в горячей ванне, икру свело",
+        "ноги в горячей воде парила, судорога прошла",
+        "приложила горячую грелку к икре, спазм отпустил",
+        "под горячим одеялом ноги сводит",
+        "напилась горячего чаю, ноги дёргаются",
+        "Грелка была слишком горячая, а икру всё равно крутит",
+    ],
+)
+def test_a_hot_thing_is_no_hot_calf_and_no_fever(text: str) -> None:
+    facts = understand(text).facts
+    assert "calf_warmth" not in facts
+    assert "fever" not in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("икра горячая и опухла", "calf_warmth"),
+        ("после горячей ванны голень стала горячая и красная", "calf_warmth"),
+        ("у папы жар, ноги дёргаются", "fever"),
+    ],
+)
+def test_a_hot_calf_or_a_fever_is_still_read(text: str, finding: str) -> None:
+    assert state(text, finding) == "current"
+
+
+def test_a_hot_swollen_calf_is_still_seen_today() -> None:
+    assert level("Грею ногу горячим душем, но икра горячая, опухла и болит") in (
+        "urgent",
+        "emergency",
+    )
+
+
+# --- 5. «тугой ремень» -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "тугой ремень давит, ногу сводит ночью",
+        "ношу тугие джинсы, бедро немеет и подёргивается",
+        "ботинки тугие, пальцы сводит",
+        "туго затянула ремень, бедро онемело",
+        "ортез тугой, натирает, нога дёргается",
+        "тугой пояс от радикулита ношу, ноги сводит",
+        "Забинтовала слишком туго, икру свело",
+    ],
+)
+def test_a_tight_thing_worn_is_no_stiffness(text: str) -> None:
+    assert "stiffness" not in understand(text).facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "после инсульта нога тугая, как палка",
+        "нога стала тугой, не гнётся",
+        "Ремень ношу свободно, а вот нога тугая и не сгибается",
+    ],
+)
+def test_a_tight_leg_is_still_stiffness(text: str) -> None:
+    assert state(text, "stiffness") == "current"
+
+
+def test_a_bandage_too_tight_with_blue_toes_is_still_seen_today() -> None:
+    assert level("повязка слишком тугая, пальцы на ноге синеют") in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "вены вылезли синие, как верёвки, ноги к вечеру пухнут",
+        "на голени синяя сеточка вен, икры сводит",
+        "Синие вены на икрах, по ночам сводит",
+    ],
+)
+def test_blue_veins_are_no_blue_foot(text: str) -> None:
+    assert "leg_blue" not in understand(text).facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "пальцы на ноге синие и холодные",
+        "синие вены и синие пальцы стопы",
+        "стопа синяя, вены вздулись",
+    ],
+)
+def test_a_blue_foot_beside_veins_is_still_read(text: str) -> None:
+    assert state(text, "leg_blue") == "current"
