@@ -259,3 +259,98 @@ def test_blue_veins_are_no_blue_foot(text: str) -> None:
 )
 def test_a_blue_foot_beside_veins_is_still_read(text: str) -> None:
     assert state(text, "leg_blue") == "current"
+
+
+# --- 7. «с тех пор нарастает» ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("упала неделю назад, с тех пор нога слабеет и немеет", "progressive_weakness"),
+        ("три недели назад сменили таблетки, с тех пор слабость в ногах нарастает", "leg_weakness"),
+        ("Месяц назад продуло спину, с тех пор слабость в ноге усиливается", "leg_weakness"),
+        ("после инсульта стала дёргаться нога, с тех пор хуже", "symptoms_worsening"),
+        ("Год назад был инсульт, с тех пор всё хуже и хуже ходит", "symptoms_worsening"),
+        ("с тех пор как поменяли лекарство, ноги сводит всё сильнее", "symptoms_worsening"),
+    ],
+)
+def test_worse_since_then_is_current(text: str, finding: str) -> None:
+    assert state(text, finding) == "current"
+
+
+def test_weakening_since_a_fall_is_seen_today() -> None:
+    assert level("Упал неделю назад на спину, с тех пор ноги слабеют и немеют") in (
+        "urgent",
+        "emergency",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Инсульт был пять лет назад, с тех пор нога не слушается", "sudden_focal_deficit"),
+        ("после инсульта речь так и не восстановилась, говорит невнятно", "speech_disturbance"),
+        ("Инсульт был три года назад, с тех пор рука слабая, ногу сводит", "arm_weakness"),
+    ],
+)
+def test_a_residual_since_an_old_stroke_stays_old(text: str, finding: str) -> None:
+    assert state(text, finding) == "historical"
+
+
+# --- 8. «МНО не сдавала полгода» -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сводит ноги, МНО не сдавала полгода",
+        "давление не мерил месяц, икры сводит",
+        "у невролога не показывалась два года, нога дёргается",
+        "Анализы не сдавала с весны, полгода уже не проверялась, икры крутит",
+        "Пью варфарин, МНО не проверяли три месяца, на бедре синяк растёт",
+        "Кровь не сдавал года два, ноги сводит",
+    ],
+)
+def test_a_test_not_done_for_a_time_is_no_symptom_duration(text: str) -> None:
+    assert "symptom_duration_days" not in understand(text).facts
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("икры сводит полгода", 182.0), ("ноги сводит уже месяц, не проходит", 30.4)],
+)
+def test_a_complaints_own_length_is_still_read(text: str, days: float) -> None:
+    assert understand(text).facts["symptom_duration_days"].value == pytest.approx(days, abs=1)
+
+
+# --- 9. «думал — судорога» -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "думал — судорога, ногу свело, уже час не отпускает",
+        "Думала, это судороги, а это икру свело, держит уже минут 20",
+        "подумала, что у него приступ, а это ногу свело, минут десять держит",
+        "Сначала решили: приступ. Оказалось, икру скрутило, полчаса не отпускало",
+        "показалось, что припадок, а это просто ногу свело минут на восемь",
+        "мама подумала — приступ, а у меня икру свело на четверть часа",
+    ],
+)
+def test_what_it_was_first_taken_for_is_no_seizure(text: str) -> None:
+    facts = understand(text).facts
+    assert "attack_word" not in facts
+    assert "seizure_over_5min" not in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "у него приступ, трясёт всё тело уже 10 минут",
+        "приступ длится уже минут семь, нога дёргается, не отвечает",
+        "Думала, пройдёт, но приступ идёт уже минут десять, его всего трясёт",
+    ],
+)
+def test_a_long_seizure_told_is_still_an_emergency(text: str) -> None:
+    assert level(text) == "emergency"
