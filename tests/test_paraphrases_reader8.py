@@ -354,3 +354,105 @@ def test_what_it_was_first_taken_for_is_no_seizure(text: str) -> None:
 )
 def test_a_long_seizure_told_is_still_an_emergency(text: str) -> None:
     assert level(text) == "emergency"
+
+
+# --- 10. «мышцы дёргаются по всему телу» -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мышцы бегают по всему телу, икры дёргаются",
+        "Боюсь БАС. Мышцы дёргаются по всему телу, больше всего в икрах",
+        "по всему телу мышцы подёргиваются то тут то там, особенно икры",
+        "подёргиваются мышцы по всему телу после кофе",
+        "мышечные подёргивания по всему телу уже месяц, икры особенно",
+        "По всему телу мелкие подёргивания, то в бедре, то в плече",
+        "Мышцы везде дёргаются, то в ноге, то в руке, я в полном сознании",
+    ],
+)
+def test_twitching_muscles_all_over_are_no_convulsions(text: str) -> None:
+    assert "generalized_convulsions" not in understand(text).facts
+    assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "у папы всё тело дёргается, он не отвечает",
+        "судороги по всему телу, пена изо рта",
+        "дёргается всё тело, руки и ноги бьются",
+        "мышцы по всему телу сводит судорогой, он без сознания",
+        "Мама лежит, её трясёт всю, глаза закатились",
+    ],
+)
+def test_convulsions_of_the_whole_body_are_still_an_emergency(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+# --- 11. «ноги подкашиваются от усталости» ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "к вечеру от усталости ноги подкашиваются",
+        "после смены ноги вдруг подкосились от усталости, посидела — прошло",
+        "устала, ноги подкосились, еле дошла до дома",
+        "набегалась за день, аж ноги подкашиваются",
+        "Ноги подкашиваются — так устала на даче, икры сводит",
+        "от переутомления ноги подгибаются, ночью сводит икры",
+    ],
+)
+def test_legs_giving_way_with_tiredness_are_no_stopped_limb(text: str) -> None:
+    facts = understand(text).facts
+    assert "sudden_leg_paralysis" not in facts
+    assert "sudden_focal_deficit" not in facts
+    assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ноги подкосились от усталости, спина болит, не могу помочиться",
+        "от усталости вдруг ноги подкосились, поясница болит и онемела промежность",
+        "вдруг отказали обе ноги, спина болит, не могу помочиться",
+        "внезапно подкосилась левая нога, рука не слушается",
+        "вдруг правая нога подкосилась и онемела",
+    ],
+)
+def test_legs_failing_with_spinal_or_stroke_signs_are_still_an_emergency(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+# --- 12. «под ортезом покраснение» ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ортез натирает, под ним на лодыжке покраснение, нога сводится сильнее",
+        "под ортезом покраснела кожа на голени, натёрло",
+        "от лонгеты красный след на икре, голень побаливает",
+        "от ортеза покраснение на голени, нога дёргается",
+        "ремешок ортеза натёр до красноты, икру сводит",
+        "Новые ботинки натёрли, на голени красная полоска от края, икры сводит",
+    ],
+)
+def test_redness_under_a_brace_is_no_red_calf(text: str) -> None:
+    assert "calf_redness" not in understand(text).facts
+    assert level(text) in ("self_care", "doctor")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "под ортезом голень красная, горячая и отекла",
+        "голень красная и болит, ортез не ношу",
+        "икра красная, опухла, ортез давит",
+        "после инсульта лежит, голень левая покраснела и болит",
+    ],
+)
+def test_a_red_calf_with_swelling_or_pain_is_still_seen_today(text: str) -> None:
+    assert state(text, "calf_redness") == "current"
+    assert level(text) in ("urgent", "emergency")
