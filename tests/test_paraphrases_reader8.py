@@ -456,3 +456,37 @@ def test_redness_under_a_brace_is_no_red_calf(text: str) -> None:
 def test_a_red_calf_with_swelling_or_pain_is_still_seen_today(text: str) -> None:
     assert state(text, "calf_redness") == "current"
     assert level(text) in ("urgent", "emergency")
+
+
+# --- 6. «парализованную ногу дёргает» --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "после инсульта парализованную ногу дёргает по ночам",
+        "Мама лежачая, парализованная нога сводится в колене",
+        "у папы парализованная левая нога, её дёргает",
+        "массирую парализованную ногу, она подёргивается",
+        "В парализованной ноге по ночам судороги, мы уже привыкли",
+        "парализованная после инсульта рука и нога, спастика",
+    ],
+)
+def test_a_paralysed_leg_said_as_a_state_is_old(text: str) -> None:
+    assert state(text, "sudden_leg_paralysis") == "historical"
+    assert level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ногу парализовало сегодня, дёргается",
+        "час назад парализовало ногу",
+        "нога вдруг стала парализованная, не двигается",
+        "сегодня утром проснулась, а нога парализованная",
+        "левая нога парализована, только что отнялась и рука",
+        "парализованная нога дёргается, а сегодня вдруг перекосило лицо",
+    ],
+)
+def test_a_new_paralysis_is_still_an_emergency(text: str) -> None:
+    assert level(text) == "emergency"
