@@ -21,8 +21,10 @@ CASES = Path(__file__).parent / "cases"
 RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
 
 # file: (acceptable, emergency recall, under-triage at most), as reached on this commit.
+# Round 8's reader families (tests/test_paraphrases_reader8.py) raised families (342/356),
+# families8 (151/160) and families10 (154/160).
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "families.jsonl": (0.955, 1.0, 0.017),
+    "families.jsonl": (0.96, 1.0, 0.017),
     "families2.jsonl": (0.995, 0.987, 0.005),
     "families3.jsonl": (0.97, 0.95, 0.015),
     "families_h.jsonl": (1.0, 1.0, 0.0),
@@ -44,12 +46,12 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # (a fever during chemotherapy, «не писается»), not the others its misses show. Raised after
     # the round-8 family fixes (src/spasmnav/pack/acute.yaml, tests/test_paraphrases_f8.py) and the
     # round-7 reading families (tests/test_paraphrases_round7.py).
-    "families8.jsonl": (0.924, 0.979, 0.007),
+    "families8.jsonl": (0.943, 0.979, 0.007),
     # Round 7, an outside clinician's set, scored on main before any change for it: first
     # contact 0.850 acceptable (136/160), 0.852 recall (46/54), 0.113 under (18/160); raised to
     # what the round-7 family fixes reached (tests/test_paraphrases_f10.py): 152/160, 53/54,
     # 2/160.
-    "families10.jsonl": (0.949, 0.981, 0.013),
+    "families10.jsonl": (0.962, 0.981, 0.013),
     # Round 7, a second outside clinician's set, held out: scored on main before any of round 7's
     # fixes (0.794 acceptable, 0.889 recall, 0.113 under, 0.094 over) and again after all of
     # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).

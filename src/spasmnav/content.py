@@ -435,6 +435,9 @@ class ContextRule(_Model):
     question: bool = False
     # Marks only these findings (empty: any finding the category applies to).
     only: list[str] = field(default_factory=list)
+    # A trigger that may be a word of the finding's own match: «парализованную ногу», a state
+    # said by the finding's own participle, is old (the present in its clause still wins).
+    own: bool = False
     triggers: list[str]
     note: str | None = None
 

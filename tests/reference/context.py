@@ -13,12 +13,16 @@ inside a term's own words never negates that term.
 from __future__ import annotations
 
 from spasmnav.language.context import (
+    _DENIAL_GAP_POS,
     _MEASURED,
     _NORMAL_TEMPERATURE,
+    ALMOST,
     AUX,
+    MEDICINE_DENIALS,
     NEAR_ONLY_LEMMAS,
     NEAR_ONLY_REACH,
     NORMAL_POS,
+    OBJECT_DENIALS,
     POST_LEMMAS,
     PRE_LEMMAS,
     PREDICATE_FILLERS,
@@ -94,10 +98,29 @@ def _pseudo(tokens: list[Token], t: int) -> bool:
     return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
 
 
-def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
+def _denies(tokens: list[Token], verb: int, match: Match, medicine: bool) -> bool:
+    """Does «не» before the verb at ``verb`` deny the term, the verb's object?"""
+    if any(tokens[p].pos in VERB_POS for p in match.positions):
+        return False
+    if verb >= 2 and tokens[verb - 2].text in ALMOST:
+        return False
+    lemmas = tokens[verb].lemmas
+    if medicine and lemmas & MEDICINE_DENIALS:
+        return True
+    objects = {lem for p in match.positions for lem in tokens[p].lemmas}
+    return any(OBJECT_DENIALS.get(lem, frozenset()) & objects for lem in lemmas)
+
+
+def _forward_reaches(
+    tokens: list[Token], t: int, target: int, match: Match, medicine: bool
+) -> bool:
     """Does a trigger at t negate the word at target (t < target)?"""
     if target - t > PRE_REACH:
         return False
+    if tokens[t].text == "не" and t + 1 < target and _denies(tokens, t + 1, match, medicine):
+        gap = tokens[t + 2 : target]
+        if all(k.pos in _DENIAL_GAP_POS and not _is_terminator(k) for k in gap):
+            return True
     # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
     if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
         return False
@@ -200,8 +223,10 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
     return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
 
 
-def _post_trigger(tokens: list[Token], t: int) -> bool:
+def _post_trigger(tokens: list[Token], t: int, match: Match, medicine: bool) -> bool:
     tok = tokens[t]
+    if tok.text == "не" and t + 1 < len(tokens) and _denies(tokens, t + 1, match, medicine):
+        return True
     if tok.text in POST_TRIGGERS or not tok.lemmas.isdisjoint(POST_LEMMAS):
         return True
     if _NORMAL_TEMPERATURE.fullmatch(tok.text):
@@ -210,7 +235,12 @@ def _post_trigger(tokens: list[Token], t: int) -> bool:
     return tok.text == "не" and t + 1 < len(tokens) and not tokens[t + 1].lemmas.isdisjoint(AUX)
 
 
-def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = frozenset()) -> bool:
+def is_negated(
+    tokens: list[Token],
+    match: Match,
+    listed: frozenset[int] = frozenset(),
+    medicine: bool = False,
+) -> bool:
     """``listed``: token positions inside matches of symptoms and signs (list items)."""
     own = set(match.positions)
     first, last = match.first, match.last
@@ -227,7 +257,7 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             if not any(_is_terminator(tokens[k]) for k in range(first, last)):
                 return True
             continue
-        if _forward_reaches(tokens, t, first):
+        if _forward_reaches(tokens, t, first, match, medicine):
             return True
     # A trigger after the term.
     if not _nominal(tokens, match):
@@ -237,7 +267,7 @@ def is_negated(tokens: list[Token], match: Match, listed: frozenset[int] = froze
             continue
         if _is_terminator(tokens[t]):
             break
-        if not _post_trigger(tokens, t):
+        if not _post_trigger(tokens, t, match, medicine):
             continue
         if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue

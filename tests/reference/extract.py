@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from spasmnav import expr as ex
 from spasmnav.facts import Observation
 from spasmnav.language import morph as live_morph
+from spasmnav.language.extract import _STOPPED
 from spasmnav.language.normalise import fold
 
 from .context import is_negated
@@ -205,8 +206,9 @@ class Reader:
             tokens, matches, sentence_of, self.movement, self.symptoms, index
         )
         asked: set[int] | None = None  # the sentences that are questions, when needed
+        read: list[tuple[Match, bool, frozenset[str], tuple[str, ...]]] = []
         for m, (quals, cues) in zip(matches, qualified, strict=True):
-            neg = is_negated(tokens, m, listed)
+            neg = is_negated(tokens, m, listed, m.finding in self.medicines)
             if neg and m.finding in self.medicines:
                 # «А это не от баклофена?»: a medicine in a question is taken or weighed.
                 if asked is None:
@@ -219,6 +221,16 @@ class Reader:
             effective = frozenset(
                 q for q in quals if m.finding in self._qualifiable.get(q, frozenset())
             )
+            read.append((m, neg, effective, cues))
+        # A medicine denied in a sentence that says it was stopped or ran out was taken.
+        stopped = {
+            sentence_of[m.first]
+            for m, neg, q, _ in read
+            if m.finding in _STOPPED and not neg and not q
+        }
+        for m, neg, effective, cues in read:
+            if neg and m.finding in self.medicines and sentence_of[m.first] in stopped:
+                neg = False
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
                 for p in m.positions:

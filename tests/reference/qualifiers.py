@@ -50,6 +50,7 @@ class _Rule:
     through: frozenset[str] = frozenset()
     pseudo: tuple[tuple[Word, ...], ...] = ()
     anaphor: bool = False
+    own: bool = False
 
 
 def _occurrences(index: TokenIndex, phrase: tuple[Word, ...]) -> list[tuple[int, int]]:
@@ -120,6 +121,7 @@ class Qualifiers:
                     through=frozenset(r.through),
                     pseudo=tuple(_phrase(t) for t in r.pseudo),
                     anaphor=r.anaphor,
+                    own=r.own,
                 )
             )
 
@@ -284,7 +286,8 @@ class Qualifiers:
             words: list[str] = []
             own = set(m.positions)
             for cat, a, b, text, fwd, bwd, reach, sent, only, cond, rule in cues:
-                if own & set(range(a, b + 1)) or (only and m.finding not in only):
+                inside = bool(own & set(range(a, b + 1)))
+                if (inside and not rule.own) or (only and m.finding not in only):
                     continue
                 present = current_clauses.get(clause_of[m.first], set())
                 if cat == "historical" and present and not present <= rule.through:
@@ -297,7 +300,7 @@ class Qualifiers:
                     and clause_of[m.first] != clause_of[a]
                 ):
                     continue  # a date in an event's clause is the event's
-                hit = (
+                hit = inside or (
                     conditional(a, b, m, reach, cond[0], cond[1])
                     if cond is not None
                     else reaches(

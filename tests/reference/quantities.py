@@ -255,6 +255,24 @@ RESOLVED_LEMMAS = frozenset(
     {"пройти", "отпустить", "прекратиться", "закончиться", "успокоиться", "расслабиться"}
 )
 NOTHING_LEMMAS = frozenset({"нет", "ничего", "без"})
+UNDONE_LEMMAS = frozenset(
+    {
+        "сдавать",
+        "сдать",
+        "проверять",
+        "проверить",
+        "проверяться",
+        "мерить",
+        "померить",
+        "измерять",
+        "измерить",
+        "обследоваться",
+        "посещать",
+        "показываться",
+        "показаться",
+        "контролировать",
+    }
+)
 PREGNANCY_PREFIX = "беремен"
 # Time since onset from words without a number, in hours: a typical reading of each phrase.
 ONSET_WORDS: tuple[tuple[tuple[str, ...], float], ...] = (
@@ -471,7 +489,10 @@ def extract_quantities(
         has_episode_word = episodic[ci]
         activity = _has(tokens, lo, hi, ACTIVITY_LEMMAS)
         resolved = _has(tokens, lo, hi, RESOLVED_LEMMAS)
-        says_nothing = _has(tokens, lo, hi, NOTHING_LEMMAS) and not has_movement
+        says_nothing = (
+            _has(tokens, lo, hi, NOTHING_LEMMAS)
+            or (_has(tokens, lo, hi, UNDONE_LEMMAS) and _has(tokens, lo, hi, frozenset({"не"})))
+        ) and not has_movement
         pregnant = "pregnancy" in found or any(
             tokens[j].text.startswith(PREGNANCY_PREFIX) for j in range(lo, hi)
         )

@@ -86,6 +86,44 @@ AUX = frozenset(
         "озвучивать",
     }
 )
+# Verbs whose «не» denies the object they govern, on either side of them: «в обморок не
+# падала», «не падала в обморок», «сознания не теряла». Each verb denies only its own objects
+# (the lemmas of the term), so «ноги подкосились, не упала» keeps the legs giving way.
+OBJECT_DENIALS: dict[str, frozenset[str]] = {
+    verb: objects
+    for verbs, objects in (
+        (("терять", "потерять", "лишаться", "лишиться"), frozenset({"сознание"})),
+        (
+            ("падать", "упасть", "грохаться", "грохнуться", "валиться", "свалиться"),
+            frozenset({"обморок"}),
+        ),
+    )
+    for verb in verbs
+}
+# Verbs whose «не» denies a medicine named beside them: «тизанидин не пью», «не принимаю
+# баклофен». Only a medicine's match (``is_negated``'s ``medicine``) reads them.
+MEDICINE_DENIALS = frozenset(
+    {
+        "пить",
+        "выпить",
+        "попить",
+        "принимать",
+        "принять",
+        "употреблять",
+        "колоть",
+        "уколоть",
+        "получать",
+        "назначать",
+        "назначить",
+        "пропивать",
+        "капать",
+    }
+)
+# What may stand between a denied verb and its object after it: «не падала в обморок», «не пью
+# больше тизанидин».
+_DENIAL_GAP_POS = frozenset({"PREP", "PRCL", "ADVB", "COMP"})
+# «Чуть не упала в обморок»: almost, so it happened nearly, which is no denial.
+ALMOST = frozenset({"чуть", "едва", "почти", "чудом"})
 TERMINATORS = frozenset(
     {
         "но",
@@ -159,10 +197,39 @@ def _pseudo(tokens: list[Token], t: int) -> bool:
     return not tokens[t + 1].lemmas.isdisjoint(PSEUDO_AFTER_NE)
 
 
-def _forward_reaches(tokens: list[Token], t: int, target: int) -> bool:
-    """Does a trigger at t negate the word at target (t < target)?"""
+def _denies(tokens: list[Token], verb: int, match: Match, medicine: bool) -> bool:
+    """Is the token at ``verb`` a verb whose negation denies the matched term, its object
+    (``OBJECT_DENIALS``, or a medicine's ``MEDICINE_DENIALS``)? The term names a thing: no word
+    of it is a verb («ноги подкосились, не упала» keeps the legs)."""
+    lemmas = tokens[verb].lemmas
+    if any(tokens[p].pos in VERB_POS for p in match.positions):
+        return False
+    if verb >= 2 and tokens[verb - 2].text in ALMOST:
+        return False
+    if medicine and not lemmas.isdisjoint(MEDICINE_DENIALS):
+        return True
+    objects = {lem for p in match.positions for lem in tokens[p].lemmas}
+    return any(not OBJECT_DENIALS.get(lem, frozenset()).isdisjoint(objects) for lem in lemmas)
+
+
+def _forward_reaches(
+    tokens: list[Token], t: int, target: int, match: Match | None = None, medicine: bool = False
+) -> bool:
+    """Does a trigger at t negate the word at target (t < target)? ``match``: the term
+    starting at target, whose object verb «не» may deny («не падала в обморок»)."""
     if target - t > PRE_REACH:
         return False
+    if (
+        match is not None
+        and tokens[t].text == "не"
+        and t + 1 < target
+        and _denies(tokens, t + 1, match, medicine)
+        and all(
+            tokens[k].pos in _DENIAL_GAP_POS and not _is_terminator(tokens[k])
+            for k in range(t + 2, target)
+        )
+    ):
+        return True
     # «отёка нет, голень болезненна»: a «нет» closing its phrase negates what came before it.
     if tokens[t].text in POST_TRIGGERS and t + 1 < len(tokens) and tokens[t + 1].text == ",":
         return False
@@ -280,8 +347,17 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
     return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
 
 
-def _post_trigger(tokens: list[Token], t: int) -> bool:
+def _post_trigger(
+    tokens: list[Token], t: int, match: Match | None = None, medicine: bool = False
+) -> bool:
     tok = tokens[t]
+    if (
+        match is not None
+        and tok.text == "не"
+        and t + 1 < len(tokens)
+        and _denies(tokens, t + 1, match, medicine)
+    ):
+        return True  # «в обморок не падала», «тизанидин не пью»
     if tok.text in POST_TRIGGERS or not tok.lemmas.isdisjoint(POST_LEMMAS):
         return True
     if _NORMAL_TEMPERATURE.fullmatch(tok.text):
@@ -295,10 +371,12 @@ def is_negated(
     match: Match,
     listed: frozenset[int] = frozenset(),
     negs: list[int] | None = None,
+    medicine: bool = False,
 ) -> bool:
     """``listed``: token positions inside matches of symptoms and signs (list items); ``negs``,
     if given: the sorted positions of the tokens that can negate (``negates``), the only places
-    a trigger can stand."""
+    a trigger can stand; ``medicine``: the match names a medicine, which «не пью», «не
+    принимаю» deny."""
     positions = match.positions
     own = set(positions)
     first, last = positions[0], positions[-1]
@@ -320,7 +398,7 @@ def is_negated(
             if not any(_is_terminator(tokens[k]) for k in range(first, last)):
                 return True
             continue
-        if _forward_reaches(tokens, t, first):
+        if _forward_reaches(tokens, t, first, match, medicine):
             return True
     # A trigger after the term.
     if negs is not None:
@@ -339,7 +417,7 @@ def is_negated(
             continue
         if _is_terminator(tokens[t]):
             break
-        if not _post_trigger(tokens, t):
+        if not _post_trigger(tokens, t, match, medicine):
             continue
         if not tokens[t].lemmas.isdisjoint(PRE_LEMMAS):
             if subject:

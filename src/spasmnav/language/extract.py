@@ -36,6 +36,9 @@ NUMERIC = (
     "diary_count_rise",
 )
 _NO_QUALIFIERS: frozenset[str] = frozenset()
+# A medicine stopped or run out: a medicine denied in the sentence that says so («баклофен не
+# пью, таблетки закончились») was taken until then, so it stays taken (a withdrawal needs it).
+_STOPPED = frozenset({"medicine_ran_out", "baclofen_stopped", "medicine_gap"})
 
 
 # A token as the reader keeps it per chunk: the token's fields (offsets relative to the chunk),
@@ -586,11 +589,14 @@ class Reader:
         qualifiable = self._qualifiable
         negs = index.negs  # None: every token looked at
         asked: set[int] | None = None  # the sentences that are questions, when needed
+        read: list[tuple[Match, bool, frozenset[str], tuple[str, ...]]] = []
+        denied_medicine = False
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             # No word that can negate stands in the text: nothing is negated (most texts); else
             # only the words that can are looked at as triggers.
-            neg = negating and is_negated(tokens, m, listed, negs)
-            if neg and m.finding in self.medicines:
+            medicine = m.finding in self.medicines
+            neg = negating and is_negated(tokens, m, listed, negs, medicine)
+            if neg and medicine:
                 # «А это не от баклофена?»: a medicine in a question is taken or weighed.
                 if asked is None:
                     asked = {
@@ -599,11 +605,31 @@ class Reader:
                         if tok.punct and "?" in tok.text
                     }
                 neg = sentence_of[m.positions[0]] not in asked
+                denied_medicine = denied_medicine or neg
             effective = (
                 frozenset(q for q in quals if m.finding in qualifiable.get(q, _NO_QUALIFIERS))
                 if quals
                 else quals
             )
+            read.append((m, neg, effective, cues))
+        if denied_medicine:
+            stopped = {
+                sentence_of[m.positions[0]]
+                for m, neg, mq, _ in read
+                if m.finding in _STOPPED and not neg and not mq
+            }
+            if stopped:
+                medicines = self.medicines
+                read = [
+                    (
+                        m,
+                        neg and not (m.finding in medicines and sentence_of[m.first] in stopped),
+                        mq,
+                        c,
+                    )
+                    for m, neg, mq, c in read
+                ]
+        for m, neg, effective, cues in read:
             by_finding.setdefault(m.finding, []).append((m, neg, effective, cues))
             if not neg and not effective:
                 for p in m.positions:

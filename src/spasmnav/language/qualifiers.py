@@ -55,6 +55,7 @@ class _Rule:
     through: frozenset[str] = frozenset()
     pseudo: tuple[tuple[int, ...], ...] = ()  # phrases starting at a trigger that cancel it
     anaphor: bool = False  # counts only after another historical cue (see ContextRule)
+    own: bool = False  # may be a word of the finding's own match (see ContextRule)
 
 
 def _ids(phrase: tuple[Word, ...]) -> tuple[int, ...]:
@@ -174,6 +175,7 @@ class Qualifiers:
                     through=frozenset(r.through),
                     pseudo=tuple(_ids(_phrase(t)) for t in r.pseudo),
                     anaphor=r.anaphor,
+                    own=r.own,
                 )
             )
         self._reach = max((r.reach for r in self._rules), default=0)
@@ -417,7 +419,8 @@ class Qualifiers:
             hi_k = bisect_right(starts, m.positions[-1] + self._reach)
             for ci in sorted(by_start[lo_k:hi_k]):
                 cat, a, b, text, fwd, bwd, reach, sent, only, cond = cues[ci]
-                if not own.isdisjoint(range(a, b + 1)) or (only and m.finding not in only):
+                inside = not own.isdisjoint(range(a, b + 1))
+                if (inside and not rules[cue_rule[ci]].own) or (only and m.finding not in only):
                     continue
                 through = rules[cue_rule[ci]].through
                 present = current_clauses.get(clause_of[m.positions[0]])
@@ -431,7 +434,7 @@ class Qualifiers:
                     and clause_of[m.positions[0]] != clause_of[a]
                 ):
                     continue  # «операция месяц назад, икра болит»: the date is the operation's
-                if (
+                if inside or (
                     conditional(a, b, m, reach, cond[0], cond[1])
                     if cond is not None
                     else reaches(

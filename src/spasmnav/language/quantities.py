@@ -280,6 +280,27 @@ RESOLVED_LEMMAS = frozenset(
     {"пройти", "отпустить", "прекратиться", "закончиться", "успокоиться", "расслабиться"}
 )
 NOTHING_LEMMAS = frozenset({"нет", "ничего", "без"})
+# A test or a visit not done for a time («МНО не сдавала полгода», «давление не мерил неделю»,
+# «к врачу не показывался год»): the time is the test's, not the complaint's.
+UNDONE_LEMMAS = frozenset(
+    {
+        "сдавать",
+        "сдать",
+        "проверять",
+        "проверить",
+        "проверяться",
+        "мерить",
+        "померить",
+        "измерять",
+        "измерить",
+        "обследоваться",
+        "посещать",
+        "показываться",
+        "показаться",
+        "контролировать",
+    }
+)
+NOT_LEMMAS = frozenset({"не"})
 PREGNANCY_PREFIX = "беремен"
 # Time since onset from words without a number, in hours: a typical reading of each phrase.
 ONSET_WORDS: tuple[tuple[tuple[str, ...], float], ...] = (
@@ -372,7 +393,7 @@ _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = 
 )
 # And where it stands in a clause: it ends one (``_measured``'s clauses), it ends a sentence,
 # it starts with a pregnancy word.
-_BREAK, _ENDS, _PREGNANT = (1 << i for i in range(8, 11))
+_BREAK, _ENDS, _PREGNANT, _UNDONE, _NOT = (1 << i for i in range(8, 13))
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -380,6 +401,8 @@ _KINDS = (
     (ACTIVITY_LEMMAS, _ACTIVITY),
     (RESOLVED_LEMMAS, _RESOLVED),
     (NOTHING_LEMMAS, _NOTHING),
+    (UNDONE_LEMMAS, _UNDONE),
+    (NOT_LEMMAS, _NOT),
 )
 _kind_cache: dict[tuple[str, frozenset[str]], int] = {}
 
@@ -681,7 +704,9 @@ def _measured(
         has_episode_word = episodic[ci]
         activity = bool(here & _ACTIVITY)
         resolved = bool(here & _RESOLVED)
-        says_nothing = bool(here & _NOTHING) and not has_movement
+        says_nothing = (
+            bool(here & _NOTHING) or (here & (_UNDONE | _NOT)) == _UNDONE | _NOT
+        ) and not has_movement
         pregnant = "pregnancy" in found or bool(here & _PREGNANT)
         about_history = bool(found & history) and not has_movement and not pregnant
         bare_clause = not found and not has_event and not has_stroke
