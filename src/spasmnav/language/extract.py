@@ -330,8 +330,7 @@ class Reader:
             found = get(key)
             if found is None:
                 found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
-                if len(cache) >= _CHUNK_CACHE_SIZE:
-                    cache.clear()
+                morph.make_room(cache, _CHUNK_CACHE_SIZE)
                 cache[key] = found
             one = found.one
             if one is not None:  # one word: the loops below for a chunk of one token, inline
@@ -468,8 +467,7 @@ class Reader:
         if hit is None:
             core = piece.rstrip(_CLOSING)
             hit = len(core) >= 2 and core.isalpha() and not morph.word_is_known(core)
-            if len(self._fragments) >= _FRAGMENTS_CACHE_SIZE:
-                self._fragments.clear()
+            morph.make_room(self._fragments, _FRAGMENTS_CACHE_SIZE)
             self._fragments[piece] = hit
         return hit
 
@@ -484,8 +482,7 @@ class Reader:
             hit = morph.strongly_known(whole) and not morph.lemmas(whole).isdisjoint(
                 self._pack_lemmas
             )
-            if len(self._wholes) >= _FRAGMENTS_CACHE_SIZE:
-                self._wholes.clear()
+            morph.make_room(self._wholes, _FRAGMENTS_CACHE_SIZE)
             self._wholes[whole] = hit
         return hit
 

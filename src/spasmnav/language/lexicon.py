@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from .morph import Token, lemmas, word_is_known
+from .morph import Token, lemmas, make_room, word_is_known
 from .normalise import fold
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ class Vocabulary:
             if pattern.fullmatch(text) is not None:
                 full.add(n)
         out = (frozenset(full), frozenset(weak))
-        if len(self._cache) > 4_096:  # a few MiB at most (morph._WORDS)
-            self._cache.clear()
+        make_room(self._cache, 4_096)  # a few MiB at most (morph._WORDS)
         if generation == self._generation:  # no word was added meanwhile (another thread)
             self._cache[key] = out
         return out
@@ -488,8 +487,7 @@ class Lexicon:
                 if head[0] == prefix[0] and _vowel_slip(head, prefix):
                     found.add(prefix)
         out = frozenset(found)
-        if len(self._typo_cache) > 4_096:
-            self._typo_cache.clear()
+        make_room(self._typo_cache, 4_096)
         self._typo_cache[key] = out
         return out
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple
 
 import pymorphy3
 import razdel
@@ -21,6 +22,7 @@ __all__ = [
     "analyse",
     "analyser_version",
     "lemmas",
+    "make_room",
     "normalize",
     "pos",
     "punctuation",
@@ -48,6 +50,17 @@ def normalize(text: str) -> Normalised:
 # all day keeps a bounded few MiB, not the 200,000 entries (some 2.5 KiB a word with the other
 # caches: about 500 MiB) it once allowed (bench/web.py: RSS over 100,000 new texts).
 _WORDS = 4_096
+
+
+def make_room(cache: dict[Any, Any], limit: int) -> None:
+    """Bound a cache kept in insertion order: once it holds ``limit`` entries, forget the oldest
+    quarter. Emptying it all at once (as these caches did) freed a few MiB of small objects in
+    one go and refilled them among what other caches kept meanwhile: the server's resident
+    memory kept climbing long after every cache was full (bench/web.py: 100,000 texts). An
+    answer forgotten is only worked out again, never changed."""
+    if len(cache) >= limit:
+        for key in list(islice(cache, max(1, limit // 4))):
+            del cache[key]
 
 
 @lru_cache(maxsize=1)
@@ -330,8 +343,7 @@ def template(key: ChunkKey) -> _Template:
     found = _chunks.get(key)
     if found is None:
         found = _template(*key)
-        if len(_chunks) >= _CHUNK_CACHE_SIZE:
-            _chunks.clear()
+        make_room(_chunks, _CHUNK_CACHE_SIZE)
         _chunks[key] = found
     return found
 

@@ -22,7 +22,7 @@ from functools import reduce
 from itertools import pairwise
 from operator import or_
 
-from .morph import Token
+from .morph import Token, make_room
 
 __all__ = ["Quantities", "extract_quantities", "forget", "token_kind"]
 
@@ -428,8 +428,7 @@ def _kind(tok: Token) -> int:
             bits |= _ENDS
         if tok.text.startswith(PREGNANCY_PREFIX):
             bits |= _PREGNANT
-        if len(_kind_cache) > 4_096:  # bounded as morph._WORDS
-            _kind_cache.clear()
+        make_room(_kind_cache, 4_096)  # bounded as morph._WORDS
         _kind_cache[key] = bits
     return bits
 
