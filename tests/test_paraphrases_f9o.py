@@ -7,6 +7,11 @@ said nearby keeps its level.
 1. A limb gone numb from a position («нога на ногу», «отсидел», «затекла», «на корточках»):
    pressure on a nerve, not a stroke sign; numbness that does not pass, weakness, a face or
    half the body gone numb stay emergencies.
+2. Muscles twitching «по всему телу» (fasciculations, the worry of ALS) are no convulsion of
+   the whole body; a body that shakes, convulsions all over, a faint stay seizures.
+3. Chorea (Sydenham's after a sore throat in a child, Huntington's in an adult): an arm and a
+   leg jerking with grimacing or fidgeting for weeks are no seizure; an attack word, eyes
+   rolling, minutes of jerking, a new onset today, no answer stay emergencies.
 """
 
 from __future__ import annotations
@@ -66,4 +71,74 @@ def test_a_limb_numb_from_a_position_is_no_stroke_sign(text: str) -> None:
     ],
 )
 def test_a_stroke_sign_beside_a_position_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+# --- 2. Fasciculations all over the body ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Боюсь, что это БАС: мышцы подёргиваются по всему телу уже месяц, говорю и глотаю "
+        "нормально, силы в ногах хватает.",
+        "Начиталась про БАС. Дёргаются мышцы то в икре, то в плече, по всему телу, слабости нет.",
+        "Фасцикуляции по всему телу третью неделю, речь не изменилась.",
+        "у меня мышцы по всему телу дергаюца, бас боюсь, разговариваю нормально",
+        "Подёргивания мышц по всему телу после ковида, тревожусь из-за БАС, руки и ноги сильные.",
+        "Сын-студент жалуется: мышцы дёргаются по всему телу перед сессией, кофе литрами.",
+        "Я уверен, что у меня БАС: мышцы дёргаются по всему телу, и полгода стал поперхиваться.",
+    ],
+)
+def test_muscles_twitching_all_over_are_no_convulsion(text: str) -> None:
+    assert "seizure_signs" not in _rules(text)
+    assert RANK[_level(text)] <= RANK["doctor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Всё тело дёргается, бьётся, изо рта пена, не отвечает.",
+        "Мышцы дёргаются по всему телу, потом потерял сознание и обмочился.",
+        "Мама вдруг стала невнятно говорить, мышцы дёргаются по всему телу.",
+        "У сына судороги по всему телу, глаза закатились.",
+        "Папу трясёт всего, дёргаются руки и ноги, на вопросы не отвечает.",
+    ],
+)
+def test_a_convulsing_body_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+# --- 3. Chorea -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сыну 9 лет, недели три как руки и ноги дёргаются беспорядочно, кривляется, "
+        "не может усидеть на месте, после ангины.",
+        "У внучки после больного горла уже месяц дёргаются ручки и ножки, гримасы на лице.",
+        "ребенок 10 лет последнее время постоянно дергает рукой и ногой, гримасничает",
+        "Маме 50, в последнее время руки и ноги подёргиваются, гримасничает, у отца хорея.",
+        "Девочка 11 лет: вторую неделю подёргивает руку и ногу, вертится за партой, стала неуклюжей.",
+        "Со слов матери, в течение месяца у ребёнка дёргаются рука и нога, гримасничает.",
+    ],
+)
+def test_chorea_over_weeks_is_no_seizure(text: str) -> None:
+    assert "seizure_signs" not in _rules(text)
+    assert _level(text) in {"doctor", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ребёнку 8 лет, месяц гримасничает, а сегодня дёргаются руки и ноги, глаза закатились.",
+        "Ребёнку 8 лет, месяц гримасничает, а сегодня дёргаются руки и ноги.",
+        "Сыну 6 лет, дёргаются рука и нога уже 10 минут, гримаса на лице, не отвечает.",
+        "Дочка, 5 лет: приступ — дёргаются руки и ноги, потом уснула.",
+        "У дочки дёргаются руки и ноги, гримасничает.",
+        "Внук неделю гримасничает, а час назад упал, дёргаются руки и ноги, пена изо рта.",
+    ],
+)
+def test_a_seizure_beside_grimacing_stays_an_emergency(text: str) -> None:
     assert _level(text) == "emergency"
