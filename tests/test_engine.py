@@ -187,13 +187,17 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # urgent calcium check, not post-operative hypocalcaemia (BAETS / NICE NG145); weakness
     # near a botulinum injection site is the expected local effect, not spread; a low sugar
     # already treated with sugar is a same-day call, not an ambulance (NHS hypoglycaemia); a
-    # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM).
+    # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM);
+    # tingling lips and cramped hands while over-breathing in a panic attack come from the low
+    # carbon dioxide, not a low calcium (Merck Manual: hyperventilation syndrome), unless after
+    # a thyroid operation.
     assert _negated_in_rules() <= {
         "bilateral",
         "thyroid_surgery_long_ago",
         "botulinum_toxin",
         "sugar_relieved",
         "low_grade_temperature",
+        "panic_hyperventilation",
     }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"

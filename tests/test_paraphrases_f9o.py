@@ -12,6 +12,9 @@ said nearby keeps its level.
 3. Chorea (Sydenham's after a sore throat in a child, Huntington's in an adult): an arm and a
    leg jerking with grimacing or fidgeting for weeks are no seizure; an attack word, eyes
    rolling, minutes of jerking, a new onset today, no answer stay emergencies.
+4. Tingling lips and cramped hands while over-breathing in a panic attack (hyperventilation)
+   are no sign of low calcium; after a thyroid operation, or without the panic and the fast
+   breathing, they stay today's calcium or an emergency.
 """
 
 from __future__ import annotations
@@ -142,3 +145,48 @@ def test_chorea_over_weeks_is_no_seizure(text: str) -> None:
 )
 def test_a_seizure_beside_grimacing_stays_an_emergency(text: str) -> None:
     assert _level(text) == "emergency"
+
+
+# --- 4. Panic with over-breathing -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У дочки паника перед экзаменом: дышит часто-часто, губы покалывает, пальцы скрючило, "
+        "икры свело, подышала в пакет — прошло.",
+        "При панической атаке гипервентиляция, онемение вокруг рта, кисти сводит, ноги тоже.",
+        "Стресс на работе, приступ паники, учащённое дыхание, покалывание губ, свело стопы.",
+        "Невроз, во время приступов частое дыхание, немеют губы, ноги сводит.",
+        "пацыентка тревожная, гипервентиляция, колет вокруг рта, сводит икры",
+        "Муж нервничает перед самолётом, дышит часто-часто, говорит, что губы покалывает "
+        "и ноги свело.",
+    ],
+)
+def test_tingling_while_over_breathing_in_panic_is_no_low_calcium(text: str) -> None:
+    assert "hypocalcaemia_tingling" not in _rules(text)
+    assert RANK[_level(text)] <= RANK["doctor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        (
+            "Щитовидку удалили три дня назад. Нервничаю, дышу часто-часто, покалывает губы, "
+            "сводит руки.",
+            "emergency",
+        ),
+        ("После операции на паращитовидных железах вчера колет губы и сводит пальцы.", "emergency"),
+        (
+            "Покалывает вокруг рта и сводит руки и ноги, уже второй день, дыхание нормальное.",
+            "urgent",
+        ),
+        ("Покалывает губы, сводит кисти, паники нет, дышу спокойно.", "urgent"),
+        (
+            "Панические атаки бывают, но сейчас спокойна. Покалывает вокруг рта, сводит ноги.",
+            "urgent",
+        ),
+    ],
+)
+def test_tingling_without_over_breathing_stays_urgent(text: str, level: str) -> None:
+    assert _level(text) == level
