@@ -15,6 +15,9 @@ said nearby keeps its level.
 4. Tingling lips and cramped hands while over-breathing in a panic attack (hyperventilation)
    are no sign of low calcium; after a thyroid operation, or without the panic and the fast
    breathing, they stay today's calcium or an emergency.
+5. Food poisoning (vomiting and diarrhoea after a meal) with cramps is gastroenteritis, not a
+   swallowed poison; mushrooms, tablets, a liquid from a bottle, double vision or a child stay
+   a possible poisoning.
 """
 
 from __future__ import annotations
@@ -190,3 +193,50 @@ def test_tingling_while_over_breathing_in_panic_is_no_low_calcium(text: str) -> 
 )
 def test_tingling_without_over_breathing_stays_urgent(text: str, level: str) -> None:
     assert _level(text) == level
+
+
+# --- 5. Food poisoning ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Траванулся шаурмой, всю ночь рвало и понос, теперь ноги сводит судорогой.",
+        "Пищевое отравление после кафе, жидкий стул весь день, икры крутит.",
+        "отравилась салатом на дне рождения, понос и рвота, ночью свело ногу",
+        "Муж отравился несвежей рыбой, понос, тошнит, икры сводит.",
+        "У пациента пищевое отравление, диарея 3 раза, судороги икроножных мышц.",
+        "Кажется, отравилась чем-то в столовой: рвота, понос, к вечеру начало сводить икры.",
+    ],
+)
+def test_food_poisoning_with_cramps_is_no_swallowed_poison(text: str) -> None:
+    assert "poisoning_suspected" not in _rules(text)
+    assert _level(text) in {"doctor", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Отравился грибами, рвота, понос, сводит ноги.",
+        "Отравилась чем-то, рвота, сводит ноги, стало двоиться в глазах.",
+        "Ребёнок отравился чем-то, рвота и понос, ножки сводит.",
+        "Отравился таблетками, рвота, сводит ноги.",
+        "Выпил что-то из бутылки в гараже, рвота, сводит ноги.",
+        "Отравился палёной водкой, рвота, понос, судороги в ногах.",
+    ],
+)
+def test_a_named_poison_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Траванулась в кафе, вторые сутки рвота и понос, во рту сухо, икры сводит.",
+        "Пищевое отравление: рвёт и понос с ночи, почти не писаю, ноги сводит.",
+        "Отравился чем-то, рвота, понос, почти не пьёт, свело икру.",
+    ],
+)
+def test_food_poisoning_with_a_sign_of_dehydration_is_seen_today(text: str) -> None:
+    assert _level(text) == "urgent"
+    assert "dehydration_today" in _rules(text)
