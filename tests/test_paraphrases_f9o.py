@@ -18,6 +18,10 @@ said nearby keeps its level.
 5. Food poisoning (vomiting and diarrhoea after a meal) with cramps is gastroenteritis, not a
    swallowed poison; mushrooms, tablets, a liquid from a bottle, double vision or a child stay
    a possible poisoning.
+6. Skin read at its site: a vaccine's injection site red and warm within two days is the
+   expected local reaction, not cellulitis; non-blanching redness over the sacrum or a heel
+   of a person who lies a lot is an early pressure sore, not a meningococcal rash. Pus,
+   spreading redness, a rash, spots or dots, a later reaction stay what they were.
 """
 
 from __future__ import annotations
@@ -240,3 +244,62 @@ def test_a_named_poison_stays_an_emergency(text: str) -> None:
 def test_food_poisoning_with_a_sign_of_dehydration_is_seen_today(text: str) -> None:
     assert _level(text) == "urgent"
     assert "dehydration_today" in _rules(text)
+
+
+# --- 6. Skin read at its site ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сегодня утром прививка, к вечеру место укола на бедре покраснело и горячее, "
+        "температура 37,6, ножку бережёт.",
+        "После вчерашней вакцинации у сына место инъекции горячее, красное, температура 37,5.",
+        "Позавчера ревакцинация АДСМ, на ноге в месте укола уплотнение и покраснение, "
+        "температура 37,9.",
+        "вчера привили пентаксимом, место укола красное и горячее, темп 37,7",
+    ],
+)
+def test_a_vaccine_site_reaction_is_no_cellulitis(text: str) -> None:
+    assert "cellulitis_suspected" not in _rules(text)
+    assert RANK[_level(text)] <= RANK["doctor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Неделю назад прививка, место укола красное, горячее, гной, температура 38,5.",
+        "Вчера прививка, краснота расползается по всей ноге, горячая, температура 38.",
+        "Красная горячая голень, температура 38, болит.",
+    ],
+)
+def test_a_spreading_or_late_redness_stays_a_possible_infection(text: str) -> None:
+    assert "cellulitis_suspected" in _rules(text)
+    assert _level(text) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У мужа после инсульта на крестце красное пятно, которое не бледнеет, температура 37,8.",
+        "Мама лежачая, на пятке покраснение, не бледнеет при нажатии, температура 38.",
+        "Дед почти не встаёт, на копчике покраснело, не бледнеет, температура 37,9, ногу сводит.",
+    ],
+)
+def test_a_non_blanching_spot_over_a_bone_is_a_pressure_sore(text: str) -> None:
+    assert "meningitis_signs" not in _rules(text)
+    assert _level(text) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Лежачий папа, температура 38,5, на крестце и по всему телу мелкая сыпь, которая "
+        "не бледнеет.",
+        "Температура 39, на ногах пятна, которые не бледнеют, если прижать стакан.",
+        "На крестце пролежень. Температура 38, сыпь на животе не бледнеет.",
+        "Мама лежачая, температура 38, на пятке и на животе точки, не бледнеют.",
+    ],
+)
+def test_a_non_blanching_rash_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
