@@ -22,6 +22,10 @@ said nearby keeps its level.
    expected local reaction, not cellulitis; non-blanching redness over the sacrum or a heel
    of a person who lies a lot is an early pressure sore, not a meningococcal rash. Pus,
    spreading redness, a rash, spots or dots, a later reaction stay what they were.
+7. Vague findings that raised a benign text to a doctor: «постоянно», «часто» said of a
+   trigger («кофе пью постоянно») is no frequency of the twitch; calves and thighs cramping
+   in a race or a match are the working muscles, not cramps spreading to other groups. Said
+   of the twitch or with a spread, dark urine, it stays.
 """
 
 from __future__ import annotations
@@ -303,3 +307,37 @@ def test_a_non_blanching_spot_over_a_bone_is_a_pressure_sore(text: str) -> None:
 )
 def test_a_non_blanching_rash_stays_an_emergency(text: str) -> None:
     assert _level(text) == "emergency"
+
+
+# --- 7. Vague findings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Постоянно нервничаю на работе, под коленом дёргается мышца.",
+        "Курю часто, кофе пью, икра подёргивается пару дней.",
+        "сессия, энергетики пью постоянно, на бедре дергается мышца",
+        "Часто переживаю из-за сына, и вот уже третий день дёргается мышца на голени.",
+        "На тренировке по футболу во втором тайме свело икры и заднюю поверхность бедра, "
+        "растянул — отпустило.",
+        "после забега 10 км ночью крутило бедра и икры, утром норм",
+        "Сын на соревнованиях по плаванию: свело бедро и икру, вытащили, размяли.",
+    ],
+)
+def test_a_trigger_frequency_or_a_race_is_no_reason_for_a_doctor(text: str) -> None:
+    assert _level(text) == "self_care"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Дёргается мышца на ноге постоянно, уже неделю.", "doctor"),
+        ("Часто сводит икры по ночам.", "doctor"),
+        ("Кофе пью, а мышца на ноге дёргается постоянно, каждый день.", "doctor"),
+        ("Сводит икры, теперь и бёдра, уже месяц, без нагрузки.", "doctor"),
+        ("После тренировки сводит бёдра и икры, моча тёмная, как кола.", "emergency"),
+    ],
+)
+def test_a_frequent_or_spreading_cramp_keeps_its_level(text: str, level: str) -> None:
+    assert _level(text) == level
