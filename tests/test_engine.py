@@ -190,7 +190,9 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM);
     # tingling lips and cramped hands while over-breathing in a panic attack come from the low
     # carbon dioxide, not a low calcium (Merck Manual: hyperventilation syndrome), unless after
-    # a thyroid operation.
+    # a thyroid operation; pain at rest eased by hanging the leg down is the chronic critical
+    # ischaemia seen by a vascular surgeon today, not the sudden one (ESC/ESVS 2017), unless
+    # the leg is also suddenly cold, numb, paralysed or in severe pain.
     assert _negated_in_rules() <= {
         "bilateral",
         "thyroid_surgery_long_ago",
@@ -198,6 +200,7 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
         "sugar_relieved",
         "low_grade_temperature",
         "panic_hyperventilation",
+        "dependency_relief",
     }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"

@@ -26,6 +26,9 @@ said nearby keeps its level.
    trigger («кофе пью постоянно») is no frequency of the twitch; calves and thighs cramping
    in a race or a match are the working muscles, not cramps spreading to other groups. Said
    of the twitch or with a spread, dark urine, it stays.
+8. Pain at rest eased by hanging the leg down, with blue or pale toes, is chronic critical
+   ischaemia: a vascular surgeon today, never lower; sudden, severe, numb or paralysed, or
+   hanging that does not help, stays acute ischaemia (103).
 """
 
 from __future__ import annotations
@@ -341,3 +344,39 @@ def test_a_trigger_frequency_or_a_race_is_no_reason_for_a_doctor(text: str) -> N
 )
 def test_a_frequent_or_spreading_cramp_keeps_its_level(text: str, level: str) -> None:
     assert _level(text) == level
+
+
+# --- 8. Rest pain eased by hanging the leg --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Папа курильщик, пальцы на стопе синюшные, ночью болит, спит с опущенной ногой.",
+        "пальцы синие болят ночью свешиваю ногу и отпускает",
+        "Ночью болит стопа в покое, легче, когда свешиваю ногу с кровати.",
+        "Пациент: боли в покое в правой стопе, пальцы цианотичные, облегчение при опускании "
+        "ноги — приходится опускать ногу с кровати.",
+        "У деда палец на ноге посинел, по ночам болит, свесит ногу — полегче.",
+        "Бабушка ночами сидит, ногу свесила, говорит так легче, пальцы бледные и холодные.",
+    ],
+)
+def test_rest_pain_eased_by_hanging_the_leg_is_seen_today(text: str) -> None:
+    assert _level(text) == "urgent"
+    assert "acute_limb_ischaemia" not in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Нога вдруг стала холодной и синей, сильно болит.",
+        "Пальцы синеют, болит, легче, когда свешиваю ногу, а сегодня нога внезапно похолодела "
+        "и онемела.",
+        "Стопа синяя, болит, свешиваю ногу — не помогает.",
+        "Стопа синяя, болит, свешиваю ногу — не помогает, не могу пошевелить пальцами.",
+        "Нога бледная, холодная, болит.",
+        "Пальцы синие, свешиваю ногу — легче, но боль страшная, сильная, не могу терпеть.",
+    ],
+)
+def test_acute_ischaemia_beside_a_hung_leg_stays_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
