@@ -192,7 +192,9 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # carbon dioxide, not a low calcium (Merck Manual: hyperventilation syndrome), unless after
     # a thyroid operation; pain at rest eased by hanging the leg down is the chronic critical
     # ischaemia seen by a vascular surgeon today, not the sudden one (ESC/ESVS 2017), unless
-    # the leg is also suddenly cold, numb, paralysed or in severe pain.
+    # the leg is also suddenly cold, numb, paralysed or in severe pain; a plain cramp a year or
+    # more after a stroke the person says they recovered from is the cramp anyone may have (the
+    # cramp rules decide), not a post-stroke movement.
     assert _negated_in_rules() <= {
         "bilateral",
         "thyroid_surgery_long_ago",
@@ -201,6 +203,7 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
         "low_grade_temperature",
         "panic_hyperventilation",
         "dependency_relief",
+        "stroke_years_ago",
     }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"

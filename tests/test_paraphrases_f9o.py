@@ -29,6 +29,9 @@ said nearby keeps its level.
 8. Pain at rest eased by hanging the leg down, with blue or pale toes, is chronic critical
    ischaemia: a vascular surgeon today, never lower; sudden, severe, numb or paralysed, or
    hanging that does not help, stays acute ischaemia (103).
+9. A plain night cramp a year or more after a stroke the person recovered from is the cramp
+   anyone may have: self-care unless frequent; a recent stroke, a residual deficit, twitching
+   or frequent cramps stay the doctor's.
 """
 
 from __future__ import annotations
@@ -380,3 +383,38 @@ def test_rest_pain_eased_by_hanging_the_leg_is_seen_today(text: str) -> None:
 )
 def test_acute_ischaemia_beside_a_hung_leg_stays_an_emergency(text: str) -> None:
     assert _level(text) == "emergency"
+
+
+# --- 9. A cramp long after a recovered stroke -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Инсульт перенесла пять лет назад, восстановилась. Иногда ночью сводит икру, "
+        "потягиваю носок — проходит.",
+        "У папы инсульт был лет семь назад, без последствий. Изредка ночью сводит ступню.",
+        "инсульт года 4 назад, всё восстановилось, ходит сам, ночью иногда схватывает икру",
+        "ОНМК в 2015 году, полностью восстановился. Жалобы на редкие ночные судороги в икре.",
+        "Мама после инсульта десять лет назад ходит сама, больше ничего не беспокоит, "
+        "ночью свело ногу.",
+    ],
+)
+def test_a_plain_cramp_long_after_a_recovered_stroke_is_self_care(text: str) -> None:
+    assert "post_stroke_movements" not in _rules(text)
+    assert _level(text) == "self_care"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Инсульт был два месяца назад, ночью сводит икру.",
+        "Инсульт три года назад, нога дёргается по ночам.",
+        "Инсульт пять лет назад, икры сводит каждую ночь, спать не могу.",
+        "После инсульта нога сводит.",
+        "Инсульт был год назад, рука так и не восстановилась, ночью сводит икру.",
+        "Рука висит после инсульта уже 3 года, по ночам ногу сводит и пальцы поджимаются.",
+    ],
+)
+def test_a_cramp_after_a_recent_or_residual_stroke_stays_the_doctors(text: str) -> None:
+    assert _level(text) == "doctor"
