@@ -54,7 +54,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # fixes (0.794 acceptable, 0.889 recall, 0.113 under, 0.094 over) and again after all of
     # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).
     # The fixes made for the other sets did not carry over; its families are the next round's.
-    "families9.jsonl": (0.787, 0.888, 0.113),
+    # Round 8 (f9o): raised after fixing its over-triage families (tests/test_paraphrases_f9o.py):
+    # 137/160 acceptable, over-triage 16/160 → 5/160; recall and under-triage untouched here.
+    "families9.jsonl": (0.856, 0.888, 0.113),
 }
 
 
