@@ -56,9 +56,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # fixes (0.794 acceptable, 0.889 recall, 0.113 under, 0.094 over) and again after all of
     # them, never shown to anyone fixing rules: 0.787 / 0.889 / 0.113 (126/160, 40/45, 18/160).
     # The fixes made for the other sets did not carry over; its families are the next round's.
-    # Round 8: its under-triage families fixed (tests/test_paraphrases_f9.py): 144/160
-    # acceptable, 45/45 recall, 0/160 under.
-    "families9.jsonl": (0.9, 1.0, 0.0),
+    # Round 8: its under-triage families fixed (tests/test_paraphrases_f9.py), then its
+    # over-triage ones (tests/test_paraphrases_f9o.py): 154/160 acceptable, 45/45 recall,
+    # 0/160 under, 6/160 over.
+    "families9.jsonl": (0.962, 1.0, 0.0),
     # Round 8, a lay-register and traps writer (families12), scored on main before any change
     # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
     # (6/160), 0.037 over. Raised after the round-8 urgent and doctor-level family fixes

@@ -187,8 +187,15 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # urgent calcium check, not post-operative hypocalcaemia (BAETS / NICE NG145); weakness
     # near a botulinum injection site is the expected local effect, not spread; a low sugar
     # already treated with sugar is a same-day call, not an ambulance (NHS hypoglycaemia); a
-    # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM); a
-    # benzodiazepine «never taken» is no gap in it (BNF benzodiazepine withdrawal).
+    # temperature written as 37.0–37.4 alone is not the fever of post_stroke_fever (RCEM);
+    # tingling lips and cramped hands while over-breathing in a panic attack come from the low
+    # carbon dioxide, not a low calcium (Merck Manual: hyperventilation syndrome), unless after
+    # a thyroid operation; pain at rest eased by hanging the leg down is the chronic critical
+    # ischaemia seen by a vascular surgeon today, not the sudden one (ESC/ESVS 2017), unless
+    # the leg is also suddenly cold, numb, paralysed or in severe pain; a plain cramp a year or
+    # more after a stroke the person says they recovered from is the cramp anyone may have (the
+    # cramp rules decide), not a post-stroke movement; a benzodiazepine «never taken» is no gap
+    # in it (BNF benzodiazepine withdrawal).
     assert _negated_in_rules() <= {
         "bilateral",
         "thyroid_surgery_long_ago",
@@ -196,6 +203,9 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
         "sugar_relieved",
         "low_grade_temperature",
         "never_took_medicine",
+        "panic_hyperventilation",
+        "dependency_relief",
+        "stroke_years_ago",
     }
     assert assess_findings({"calf_swelling": True}).level == "urgent"
     assert assess_findings({"calf_swelling": True, "bilateral": True}).level == "doctor"
