@@ -77,6 +77,7 @@ TERMINATORS = frozenset(
 )
 PRE_REACH = 5
 POST_REACH = 6
+DENIAL_REACH = 12
 
 
 def _is_terminator(tok: Token) -> bool:
@@ -194,10 +195,10 @@ def _backward_reaches(
     negation after them («отёка и покраснения не было»)."""
     if _opens_predicate(tokens, source, t):
         return False
-    if t - source > POST_REACH:
-        return False
     # «Тёмную мочу, отёки, повышение t отрицает»: a chart's denial closes a list of nouns.
     denial = not tokens[t].lemmas.isdisjoint(PRE_LEMMAS)
+    if t - source > (DENIAL_REACH if denial else POST_REACH):
+        return False
     for k in range(source + 1, t):
         tok = tokens[k]
         if _is_terminator(tok):
@@ -205,7 +206,11 @@ def _backward_reaches(
         if _MEASURED.fullmatch(tok.text):
             return False  # «температура 38,7 и озноба нет»: a value measured is no denial
         if denial:
-            continue  # a denied list: its items are nouns, whatever pymorphy3 guesses
+            # a denied list: its items are objects; a finite verb or a subject-only adjective
+            # starts a statement of its own
+            if _states(tok):
+                return False
+            continue
         if tok.text == ",":
             prev = tokens[k - 1]
             if prev.pos not in LISTY_POS or not (prev.genitive or prev.pos in {"ADJF", "ADJS"}):
@@ -215,6 +220,11 @@ def _backward_reaches(
         elif _is_verb(tok):
             return False
     return True
+
+
+def _states(tok: Token) -> bool:
+    """A finite verb or a subject-only adjective: a statement, not a denied list's item."""
+    return tok.pos in {"VERB", "ADJF"} and not tok.object_case
 
 
 def _nominal(tokens: list[Token], match: Match) -> bool:
@@ -262,12 +272,20 @@ def is_negated(
     # A trigger after the term.
     if not _nominal(tokens, match):
         return False
-    for t in range(last + 1, min(len(tokens), last + POST_REACH + 1)):
+    subject = any(_states(tokens[p]) for p in match.positions) or (
+        first > 0 and tokens[first - 1].pos == "ADJF" and _states(tokens[first - 1])
+    )
+    for t in range(last + 1, min(len(tokens), last + DENIAL_REACH + 1)):
         if t in own:
             continue
         if _is_terminator(tokens[t]):
             break
         if not _post_trigger(tokens, t, match, medicine):
+            continue
+        if not tokens[t].lemmas.isdisjoint(PRE_LEMMAS):
+            if subject:
+                continue
+        elif t - last > POST_REACH:
             continue
         if t - last > NEAR_ONLY_REACH and not tokens[t].lemmas.isdisjoint(NEAR_ONLY_LEMMAS):
             continue
