@@ -34,6 +34,7 @@ NUMERIC = (
     "episode_minutes",
     "episodes_per_week",
     "onset_hours_ago",
+    "diary_count_rise",
 )
 
 

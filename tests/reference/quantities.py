@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from spasmnav.language.morph import Token
-from spasmnav.language.quantities import _BETWEEN_PERSON_AND_AGE  # a word table, shared
+from spasmnav.language.quantities import (
+    _BETWEEN_PERSON_AND_AGE,  # a word table, shared
+    _diary_rise,  # round 8: a diary's trend, shared
+)
 
 __all__ = ["Quantities", "extract_quantities"]
 
@@ -312,6 +315,7 @@ class Quantities:
     episode_minutes: float | None = None
     episodes_per_week: float | None = None
     onset_hours_ago: float | None = None
+    diary_count_rise: float | None = None
     spans: dict[str, tuple[int, int]] | None = None
 
 
@@ -721,5 +725,6 @@ def extract_quantities(
             if tuple(t.text for t in tokens[i : i + n]) == words:
                 put("onset_hours_ago", hours, i, i + n, keep="min")
                 break
+    _diary_rise(tokens, put)
     q.spans = spans
     return q
