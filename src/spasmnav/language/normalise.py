@@ -694,8 +694,30 @@ def _bare_temperature(m: re.Match[str]) -> str:
     return "температура " + m.group()
 
 
+# A side written as one letter and a full stop before a body part («слабость в л. ноге», «п. кисть
+# не держит»): «левой» or «правой». Only before a body part: «68 л.» is an age, «2 л. воды» litres,
+# and the full stop would otherwise end the sentence between the onset and the limb.
+_SIDE_LETTER_RE = re.compile(
+    r"(?<![0-9a-zа-я])([лп])\.\s*(?=(?:ног|ножк|рук|руч|стоп|ступн|кист|голен|бедр|икр|колен"
+    r"|пятк|лодыж|плеч|половин|сторон|конечн|нижн|верхн|глаз|щек|угол|н/к|в/к)[а-я/]*)"
+)
+
+
+def _side_letter(m: re.Match[str]) -> str:
+    return "левой " if m.group(1) == "л" else "правой "
+
+
+# An arrow in a chart's sequence («подёргивания стопы → голени → кисти») is «затем», not a
+# clause break: the march from the foot to the hand is one event.
+_ARROW_RE = re.compile(r"\s*(?:→|⟶|->|—>|–>|=>)\s*")
+
+
 def _shorthand(norm: Normalised) -> Normalised:
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
+    if ">" in norm or "→" in norm or "⟶" in norm:
+        norm = _rewrite(norm, _ARROW_RE, lambda m: " затем ")
+    if "." in norm:
+        norm = _rewrite(norm, _SIDE_LETTER_RE, _side_letter)
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     # A compound numeral starts with one of the tens: without one, nothing to look for.
     if any(tens in norm for tens in _TENS):
