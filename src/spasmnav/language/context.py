@@ -266,7 +266,11 @@ def _intact_is_another(tokens: list[Token], t: int, own: set[int], listed: froze
     if tokens[t].lemmas.isdisjoint(INTACT_LEMMAS) or t == 0:
         return False
     k = t - 1
-    return k not in own and k not in listed and tokens[k].pos == "NOUN"
+    if k in own or k in listed or tokens[k].pos != "NOUN":
+        return False
+    # Set off from the sign by a comma: «кисти, сознание сохранено»; «чувствительность в
+    # аногенитальной зоне сохранена» still negates its own «аногенитальной».
+    return any(tokens[j].punct for j in range(max(own) + 1, k))
 
 
 def _post_trigger(tokens: list[Token], t: int) -> bool:
