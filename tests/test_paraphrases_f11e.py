@@ -233,3 +233,77 @@ def test_a_head_blow_on_a_blood_thinner_or_with_vomiting_is_an_emergency(text: s
 )
 def test_no_head_blow_or_no_danger_sign_is_not_head_injury_danger(text: str) -> None:
     assert "head_injury_danger" not in _rules(text)
+
+
+# --- 6. A suicide attempt told indirectly (NICE NG225) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вчера вынули папу из петли, сейчас дома, ногу сводит.",
+        "Пациентка после попытки суицида (отравление таблетками), спастичность в ноге.",
+        (
+            "муж вчера пытался повеситься в сарае, я успела снять, сейчас лежит отвернувшись, "
+            "нога дёргается"
+        ),
+        "Дочь застала маму на подоконнике, хотела выброситься из окна, ногу сводит после инсульта.",
+        "брат порезал вены в ванной, перевязали, говорит всё нормально, ногу сводит",
+        "тато намагався повіситися, ми встигли, нога смикається",
+        "Мама собрала все таблетки и выпила горсть, сейчас сонная, ногу сводит.",
+        "Внук нашёл деда на чердаке с верёвкой, сняли. Дед молчит, нога подёргивается.",
+    ],
+)
+def test_an_attempt_told_indirectly_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+    assert {"suicide_risk", "suicide_plan_risk"} & _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вытяжение в петле Глиссона, ногу сводит.",
+        "Стоял на подоконнике, мыл окно, ногу свело.",
+        "Пытался встать с кровати, ногу свело.",
+        "Порезал палец, икру сводит.",
+        # a finder is not the patient: «сын нашёл мне невролога»
+        "Сын нашёл мне хорошего невролога, ногу дёргает.",
+    ],
+)
+def test_everyday_nooses_windows_and_cuts_are_no_attempt(text: str) -> None:
+    assert not {"suicide_risk", "suicide_plan_risk"} & _rules(text)
+
+
+# --- 7. Hypocalcaemia after thyroid surgery, in Ukrainian, surzhyk and chart words (SfE 2016) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Третьи сутки после тиреоидэктомии: кисти свело, пальцы сложились как у акушера.",
+        "У дочки вчера удалили щитовидку, сегодня руки скрутило и горло сдавило, не вдохнуть.",
+        "після видалення щитовидки два дні, пальці як лапка, ноги зводить, горло стискає",
+        "мама после операции на щитовидной железе позавчера пальцы на руках скрючились сами",
+        "Оперировали паращитовидки 4 дня назад, сегодня кисти стянуло, горло перехватывает.",
+        "после щитовидки руки свело судорогой и нога тоже, дышать тяжко",
+        "п/о 2-е сутки (гемитиреоидэктомия): карпопедальный спазм, парестезии вокруг рта.",
+        "Вчора операція на щитовидці, зараз руки скрутило, ноги зводить, важко дихати.",
+    ],
+)
+def test_tetany_or_a_tight_throat_after_thyroid_surgery_is_an_emergency(text: str) -> None:
+    assert "postoperative_hypocalcaemia" in _rules(text)
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Щитовидку удалили 5 лет назад, иногда ногу сводит, кальций в норме.",
+        "После операции на колене ногу сводит, руки в порядке.",
+        "У меня кот спит как лапка на диване, ногу свело ночью.",
+    ],
+)
+def test_no_recent_thyroid_operation_or_no_tetany_is_not_postoperative_hypocalcaemia(
+    text: str,
+) -> None:
+    assert "postoperative_hypocalcaemia" not in _rules(text)
