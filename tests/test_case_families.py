@@ -57,8 +57,14 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "families9.jsonl": (0.787, 0.888, 0.113),
     # Round 8, a lay-register and traps writer (families12), scored on main before any change
     # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
-    # (6/160), 0.037 over.
-    "families12.jsonl": (0.925, 0.938, 0.038),
+    # (6/160), 0.037 over. Raised after round 8's emergency families
+    # (tests/test_paraphrases_f11e.py): 150/160, 48/49, 4/160.
+    "families12.jsonl": (0.937, 0.979, 0.025),
+    # Round 8, clinic records in chart words (families11), scored on main before any change for
+    # it: first contact 0.875 acceptable (140/160), 0.900 recall (45/50), 0.094 under (15/160).
+    # Its five missed emergencies fixed as families (tests/test_paraphrases_f11e.py): 146/160,
+    # 50/50, 9/160; the urgent and doctor misses are the next fixes'.
+    "families11.jsonl": (0.912, 1.0, 0.057),
 }
 
 
