@@ -269,6 +269,8 @@ def test_own_patients_cover_every_rule() -> None:
         "dose_change_by_oneself",
         "spasticity_trigger_doctor",
         "sleep_apnoea_suspected",
+        # a measured sugar below 4 mmol/L («сахар 2,8»): read from a number in the text only
+        "low_sugar_reading",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}
