@@ -63,8 +63,19 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Round 8, a lay-register and traps writer (families12), scored on main before any change
     # for it: first contact 0.925 acceptable (148/160), 0.939 recall (46/49), 0.0375 under
     # (6/160), 0.037 over. Raised after the round-8 urgent and doctor-level family fixes
-    # (src/spasmnav/pack/subacute.yaml, tests/test_paraphrases_f11u.py): 152/160, 46/49, 2/160.
-    "families12.jsonl": (0.95, 0.938, 0.013),
+    # (src/spasmnav/pack/subacute.yaml, tests/test_paraphrases_f11u.py) and its emergency
+    # families (tests/test_paraphrases_f11e.py): 154/160, 48/49, 0/160.
+    "families12.jsonl": (0.962, 0.979, 0.0),
+    # Round 8, clinic records in chart words (families11), scored on main before any change for
+    # it: first contact 0.875 acceptable (140/160), 0.900 recall (45/50), 0.094 under (15/160).
+    # Its missed emergencies fixed as families (tests/test_paraphrases_f11e.py), then its urgent
+    # and doctor-level ones (tests/test_paraphrases_f11u.py): 155/160, 50/50, 1/160.
+    "families11.jsonl": (0.968, 1.0, 0.007),
+    # Round 8, a third writer of the round (mixed voices, 16 families), held out: written while
+    # the others were being fixed and never shown to anyone fixing rules. Scored on main before
+    # the helpers' fixes landed (0.869 acceptable, 0.880 recall, 0.075 under, 0.056 over) and
+    # after all of them: 144/160, 46/50, 8/160 (over 0.050). Floors at that figure.
+    "families13.jsonl": (0.9, 0.92, 0.05),
 }
 
 

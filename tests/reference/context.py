@@ -233,6 +233,17 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
     return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
 
 
+def _intact_is_another(tokens: list[Token], t: int, own: set[int], listed: frozenset[int]) -> bool:
+    """«Сохранено» right after a noun of its own that is no finding, set off from the sign by a
+    comma, says that function is intact («сознание сохранено»), not that the sign is absent."""
+    if tokens[t].lemmas.isdisjoint({"сохранить", "сохранный"}) or t == 0:
+        return False
+    k = t - 1
+    if k in own or k in listed or tokens[k].pos != "NOUN":
+        return False
+    return any(tokens[j].punct for j in range(max(own) + 1, k))
+
+
 def _post_trigger(tokens: list[Token], t: int, match: Match, medicine: bool) -> bool:
     tok = tokens[t]
     if tok.text == "не" and t + 1 < len(tokens) and _denies(tokens, t + 1, match, medicine):
@@ -293,6 +304,8 @@ def is_negated(
             continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
         span = tokens[first : t + 2]
         compares = any(k.lemmas & COMPARISON for k in span) and any(k.lemmas & EVER for k in span)
+        if _intact_is_another(tokens, t, own, listed):
+            continue  # «подёргивания стопы и кисти, сознание сохранено»: consciousness is kept
         if not compares and _backward_reaches(tokens, t, last, listed):
             return True
     return False

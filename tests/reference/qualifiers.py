@@ -35,6 +35,14 @@ def _phrase(raw: str) -> tuple[Word, ...]:
     return tuple(_tword(w) for w in raw.lstrip("^").split())
 
 
+# Verbs whose «мне» / «на меня» is the one answered (spasmnav.language.qualifiers).
+_RECIPIENTS = tuple(
+    _tword(v)
+    for v in ("отвечать", "ответить", "откликаться", "откликнуться", "отозваться", "реагировать",
+              "среагировать", "отреагировать", "смотреть", "глядеть")
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     category: str
@@ -336,8 +344,19 @@ class Qualifiers:
     def _stranger(self, name: str) -> bool:
         return any(name in w.lemmas for w in self._strangers)
 
-    def _person_at(self, tok: Token) -> str | None:
+    def _answers_me(self, tokens: list[Token], i: int) -> bool:
+        """«Он мне не отвечает», «на меня не реагирует»: the writer is the one not answered."""
+        if tokens[i].text == "меня" and (i == 0 or tokens[i - 1].text != "на"):
+            return False
+        return any(
+            w.matches(tokens[k]) for k in range(i + 1, min(i + 4, len(tokens))) for w in _RECIPIENTS
+        )
+
+    def _person_at(self, tokens: list[Token], i: int) -> str | None:
+        tok = tokens[i]
         if tok.text in SELF_WORDS:
+            if tok.text in ("мне", "меня") and self._answers_me(tokens, i):
+                return None
             return "я"
         for w in self._persons:
             if w.matches(tok):
@@ -354,7 +373,9 @@ class Qualifiers:
         anchors: frozenset[str],
     ) -> list[str | None]:
         """For each match: the name of the other person it belongs to, or None (the patient)."""
-        named = [(i, p) for i, t in enumerate(tokens) if (p := self._person_at(t)) is not None]
+        named = [
+            (i, p) for i in range(len(tokens)) if (p := self._person_at(tokens, i)) is not None
+        ]
         persons = [(i, p) for i, p in named if not self._reports(tokens, i)]
         # «у неё», «у него»: the person named last before it (a reporter too), for ownership only.
         referred = []

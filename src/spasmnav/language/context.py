@@ -28,6 +28,8 @@ POST_TRIGGERS = frozenset({"нет", "нету", "отсутствовать", "
 POST_LEMMAS = frozenset(
     {"отсутствовать", "сохранить", "сохранный", "отрицать", "нормальный", "норма"}
 )
+# Of them, the ones that say a function of its own is intact («сознание сохранено»).
+INTACT_LEMMAS = frozenset({"сохранить", "сохранный"})
 # «нормальная», «в норме» say so only of the word they stand by («температура нормальная»),
 # not of a list before it («первый раз такое, давление в норме» keeps «первый раз»).
 NEAR_ONLY_LEMMAS = frozenset({"нормальный", "норма"})
@@ -347,6 +349,19 @@ def _nominal(tokens: list[Token], match: Match) -> bool:
     return any(tokens[p].pos in NOMINAL_POS or tokens[p].pos is None for p in match.positions)
 
 
+def _intact_is_another(tokens: list[Token], t: int, own: set[int], listed: frozenset[int]) -> bool:
+    """«Сохранено» right after a noun of its own that is no finding says that function is intact
+    («сознание сохранено», «чувствительность сохранена»), not that the sign before it is absent."""
+    if tokens[t].lemmas.isdisjoint(INTACT_LEMMAS) or t == 0:
+        return False
+    k = t - 1
+    if k in own or k in listed or tokens[k].pos != "NOUN":
+        return False
+    # Set off from the sign by a comma: «кисти, сознание сохранено»; «чувствительность в
+    # аногенитальной зоне сохранена» still negates its own «аногенитальной».
+    return any(tokens[j].punct for j in range(max(own) + 1, k))
+
+
 def _post_trigger(
     tokens: list[Token], t: int, match: Match | None = None, medicine: bool = False
 ) -> bool:
@@ -430,6 +445,8 @@ def is_negated(
             continue  # «рот не открывается нормально»: the adverb qualifies, it does not deny
         if _compares_with_the_past(tokens, first, min(len(tokens), t + 2)):
             continue  # «такой боли никогда не было»
+        if _intact_is_another(tokens, t, own, listed):
+            continue  # «подёргивания стопы и кисти, сознание сохранено»: consciousness is kept
         if _backward_reaches(tokens, t, last, listed):
             return True
     return False

@@ -876,13 +876,6 @@ def _bare_temperature(m: re.Match[str]) -> str:
     return "температура " + m.group()
 
 
-# «л.» is «левой» only before a part of a limb, and never after a number: «80 л.» is an age
-# («80 л. голени отёчные» must not become one left shin).
-_LEFT_RE = re.compile(
-    r"(?<![0-9a-zа-я])(?<![0-9] )(?<![0-9])л\.\s?(?=(?:голен|ног|икр|стоп|бедр|н/к|рук|кист))"
-)
-
-
 # A chart reading with a mark between the measure and its number («SpO2: 88 %», «АД = 200/120»,
 # «сатурация — 90», «K+: 6,8»): the mark is dropped, so the number stands right after its
 # name, as the pack's readings expect (a colon or a dash would break the clause between them).
@@ -910,13 +903,34 @@ def _uk_letter(m: re.Match[str]) -> str:
     return _UK_LETTERS[m.group()]
 
 
+# A side written as one letter and a full stop before a body part («слабость в л. ноге», «п. кисть
+# не держит»): «левой» or «правой». Only before a body part: «68 л.» is an age, «2 л. воды» litres,
+# and the full stop would otherwise end the sentence between the onset and the limb; never
+# after a number («80 л. голени отёчные» is an age, not one left shin).
+_SIDE_LETTER_RE = re.compile(
+    r"(?<![0-9a-zа-я])(?<![0-9] )([лп])\.\s*(?=(?:ног|ножк|рук|руч|стоп|ступн|кист|голен|бедр"
+    r"|икр|колен|пятк|лодыж|плеч|половин|сторон|конечн|нижн|верхн|глаз|щек|угол|н/к|в/к)[а-я/]*)"
+)
+
+
+def _side_letter(m: re.Match[str]) -> str:
+    return "левой " if m.group(1) == "л" else "правой "
+
+
+# An arrow in a chart's sequence («подёргивания стопы → голени → кисти») is «затем», not a
+# clause break: the march from the foot to the hand is one event.
+_ARROW_RE = re.compile(r"\s*(?:→|⟶|->|—>|–>|=>)\s*")
+
+
 def _shorthand(norm: Normalised) -> Normalised:
     if any(mark in norm for mark in ":=—–-") or "сат." in norm or "sat." in norm:
         norm = _rewrite(norm, _READING_MARK_RE, _reading_mark)
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
-    if "л." in norm:
-        norm = _rewrite(norm, _LEFT_RE, _left)
     norm = _rewrite(norm, _UK_LETTER_RE, _uk_letter)
+    if ">" in norm or "→" in norm or "⟶" in norm:
+        norm = _rewrite(norm, _ARROW_RE, lambda m: " затем ")
+    if "." in norm:
+        norm = _rewrite(norm, _SIDE_LETTER_RE, _side_letter)
     norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     if "-" in norm:
         norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
@@ -926,10 +940,6 @@ def _shorthand(norm: Normalised) -> Normalised:
     if any(tens in norm for tens in _TENS):
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
     return norm
-
-
-def _left(_m: re.Match[str]) -> str:
-    return "левой "
 
 
 def _short(m: re.Match[str]) -> str:

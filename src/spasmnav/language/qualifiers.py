@@ -28,6 +28,12 @@ LEAD_WORDS = frozenset({"а", "и", "но", "ну", "вот", "так", "да", 
 OPENING_MARKS = frozenset({":", "—", "–", "-", "(", "«", '"'})
 SELF_WORDS = frozenset({"я", "меня", "мне", "мной"})
 PRONOUNS = frozenset({"неё", "нее", "него"})  # after «у»: the person named before
+# Verbs whose «мне» / «на меня» is the one answered, not the one who suffers: «он мне не
+# отвечает», «на меня не реагирует» (a carer's run-on message: the clause stays the patient's).
+RECIPIENT_VERBS = (
+    "отвечать", "ответить", "откликаться", "откликнуться", "отозваться", "реагировать",
+    "среагировать", "отреагировать", "смотреть", "глядеть",
+)  # fmt: skip
 _NO_QUALIFIERS: frozenset[str] = frozenset()
 _OTHER = frozenset({"other"})
 
@@ -124,6 +130,7 @@ class Qualifiers:
         self._self_ids = frozenset(VOCABULARY.number(_tword("=" + w)) for w in sorted(SELF_WORDS))
         self._naming_ids = self._self_ids
         self._reporting_ids: frozenset[int] = frozenset()
+        self._recipient_ids: frozenset[int] = frozenset()
         self._reach = 0
         # Dated events (an operation): only historical rules naming them in `only` reach them,
         # and a date in an event's clause stays in that clause.
@@ -158,6 +165,7 @@ class Qualifiers:
         self._person_ids = frozenset(self._person_rank)
         self._naming_ids = self._person_ids | self._self_ids
         self._reporting_ids = frozenset(VOCABULARY.number(_tword(v)) for v in rules.reporting_verbs)
+        self._recipient_ids = frozenset(VOCABULARY.number(_tword(v)) for v in RECIPIENT_VERBS)
         self._events = frozenset(rules.events)
         for r in rules.rules:
             self._rules.append(
@@ -457,12 +465,23 @@ class Qualifiers:
             not at[k].isdisjoint(self._reporting_ids) for k in range(i + 1, min(i + 3, len(at)))
         )
 
+    def _answers_me(self, index: TokenIndex, i: int) -> bool:
+        """«Он мне не отвечает», «на меня не реагирует»: the writer is the one not answered."""
+        at = index.at
+        if index.tokens[i].text == "меня" and (i == 0 or index.tokens[i - 1].text != "на"):
+            return False
+        return any(
+            not at[k].isdisjoint(self._recipient_ids) for k in range(i + 1, min(i + 4, len(at)))
+        )
+
     def _stranger(self, name: str) -> bool:
         return name in self._stranger_lemmas  # one of the strangers' lemmas
 
     def _person_at(self, index: TokenIndex, i: int) -> str | None:
         tok = index.tokens[i]
         if tok.text in SELF_WORDS:
+            if tok.text in ("мне", "меня") and self._answers_me(index, i):
+                return None
             return "я"
         ids = index.at[i] & self._person_ids
         if not ids:
