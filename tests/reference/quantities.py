@@ -200,6 +200,7 @@ CHILD_LEMMAS = frozenset(
     }
 )
 PERSON_LEMMAS = ADULT_LEMMAS | CHILD_LEMMAS
+_AGE_APART = frozenset({",", "(", "—", "–", "-", ":"})
 _PERSON_TEXTS = frozenset({"мне", "ему", "ей"})  # «мне 30»: dative pronouns name an age
 # «мне сейчас 52 года», «отцу почти 80», «маме исполнилось 74»: an age, not a duration.
 # A length of time spent doing something else: «стою по 10 часов», «сплю по 4 часа».
@@ -415,6 +416,14 @@ def _person_before(tokens: list[Token], lo: int, k: int) -> tuple[str, bool] | N
     while j >= lo and tokens[j].lemmas & _BETWEEN_PERSON_AND_AGE and j > k - 3:
         j -= 1
     if j < lo:
+        # round 8: «Дочка, 3 года», «сын (2 года)»: a child just before the separator
+        if (
+            k == lo
+            and lo >= 2
+            and tokens[lo - 1].text in _AGE_APART
+            and tokens[lo - 2].lemmas & CHILD_LEMMAS
+        ):
+            return "child", False
         return None
     tok = tokens[j]
     after_u = j > lo and tokens[j - 1].text == "у"
