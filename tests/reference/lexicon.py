@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spasmnav.language.morph import Token, lemmas, word_is_known
-from spasmnav.language.normalise import fold
+from spasmnav.language.normalise import fold, russian_letters
 
 if TYPE_CHECKING:
     from spasmnav.content import Pack
@@ -131,7 +131,7 @@ def _word(raw: str) -> Word:
     if raw.startswith("~"):
         # A regular expression over the word («~[0-9]{1,2}:[0-9]{2}», a clock time).
         return Word(frozenset(), None, None, re.compile(raw[1:]))
-    raw = fold(raw.strip())
+    raw = russian_letters(fold(raw.strip()))
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
         return Word(frozenset({raw[1:]}), None, raw[1:])

@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from .morph import Token, lemmas, make_room, word_is_known
-from .normalise import fold
+from .normalise import fold, russian_letters
 
 if TYPE_CHECKING:
     from ..content import Pack
@@ -318,7 +318,7 @@ def _word(raw: str) -> Word:
     if raw.startswith("~"):
         # A regular expression over the word («~[0-9]{1,2}:[0-9]{2}», a clock time).
         return Word(frozenset(), None, None, re.compile(raw[1:]))
-    raw = fold(raw.strip())
+    raw = russian_letters(fold(raw.strip()))
     if raw.startswith("="):
         # An exact word form: «=сильнее» must not match «сильные» through the lemma.
         return Word(frozenset({raw[1:]}), None, raw[1:])

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["Normalised", "fold", "normalise", "transliterate"]
+__all__ = ["Normalised", "fold", "normalise", "russian_letters", "transliterate"]
 
 
 class Normalised(str):
@@ -901,6 +901,12 @@ _UK_LETTER_RE = re.compile("[іїєґў]")
 
 def _uk_letter(m: re.Match[str]) -> str:
     return _UK_LETTERS[m.group()]
+
+
+def russian_letters(word: str) -> str:
+    """A pack word as the reader will see it: the Ukrainian and Belarusian letters read as the
+    nearest Russian ones, so that a term written «повіс*» meets the text «повіситися»."""
+    return _UK_LETTER_RE.sub(_uk_letter, word) if _UK_LETTER_RE.search(word) else word
 
 
 # A side written as one letter and a full stop before a body part («слабость в л. ноге», «п. кисть
