@@ -8,7 +8,7 @@ from spasmnav import understand
 from spasmnav.assessing import assess_text
 from spasmnav.result import Level
 
-__all__ = ["level", "state"]
+__all__ = ["level", "rules", "state"]
 
 # The qualifiers that say why a finding read is not current, in the order they are reported.
 _NOT_CURRENT = ("other", "hypothetical", "historical")
@@ -17,6 +17,11 @@ _NOT_CURRENT = ("other", "hypothetical", "historical")
 def level(text: str) -> Level:
     """The level ``text`` is assessed at."""
     return assess_text(text).level
+
+
+def rules(text: str) -> set[str]:
+    """The rules whose reasons ``text`` is assessed with."""
+    return {r.rule for r in assess_text(text).reasons}
 
 
 def state(text: str, finding: str) -> str:

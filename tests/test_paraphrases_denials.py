@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import pytest
 
+from reading_helpers import level as _level
 from spasmnav.assessing import assess_text
 
 
 def _present(text: str) -> set[str]:
     return {f["id"] for f in assess_text(text).to_dict()["findings"] if f["present"]}
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
 
 
 @pytest.mark.parametrize(

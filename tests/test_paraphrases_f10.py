@@ -20,19 +20,11 @@ from __future__ import annotations
 
 import pytest
 
-from spasmnav.assessing import assess_text, understand
+from reading_helpers import level as _level
+from reading_helpers import rules as _rules
+from spasmnav.assessing import understand
 
 RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
-
-
-def _rules(text: str) -> set[str]:
-    return {r.rule for r in assess_text(text).reasons}
 
 
 # --- 1. Stroke signs said oddly -----------------------------------------------------------

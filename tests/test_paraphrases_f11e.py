@@ -16,18 +16,8 @@ from __future__ import annotations
 
 import pytest
 
-from spasmnav.assessing import assess_text
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
-
-
-def _rules(text: str) -> set[str]:
-    return {r.rule for r in assess_text(text).reasons}
-
+from reading_helpers import level as _level
+from reading_helpers import rules as _rules
 
 # --- 1. A new deficit on top of an old one ------------------------------------------------
 

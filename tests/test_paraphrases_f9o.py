@@ -38,19 +38,10 @@ from __future__ import annotations
 
 import pytest
 
-from spasmnav.assessing import assess_text
+from reading_helpers import level as _level
+from reading_helpers import rules as _rules
 
 RANK = {"self_care": 0, "doctor": 1, "urgent": 2, "emergency": 3}
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
-
-
-def _rules(text: str) -> set[str]:
-    return {r.rule for r in assess_text(text).reasons}
 
 
 # --- 1. A limb numb from a position ---------------------------------------------------------

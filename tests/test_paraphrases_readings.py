@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from reading_helpers import level as _level
+from reading_helpers import rules as _rules
 from spasmnav.assessing import assess_text
-
-
-def _rules(text: str) -> set[str]:
-    return {r.rule for r in assess_text(text).reasons}
 
 
 @pytest.mark.parametrize(
@@ -82,12 +80,6 @@ def test_a_number_after_the_reading_is_not_a_low_sugar(text: str) -> None:
 # --- Oxygen saturation, very high pressure, very low calcium in chart numbers -----------------
 # (src/spasmnav/pack/readings.yaml: NHS England pulse oximetry, NICE NG136, Society for
 # Endocrinology acute hypocalcaemia.)
-
-
-def _level(text: str) -> str:
-    level = assess_text(text).to_dict()["triage"]["level"]
-    assert isinstance(level, str)
-    return level
 
 
 @pytest.mark.parametrize(
