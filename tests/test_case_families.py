@@ -75,7 +75,11 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # the others were being fixed and never shown to anyone fixing rules. Scored on main before
     # the helpers' fixes landed (0.869 acceptable, 0.880 recall, 0.075 under, 0.056 over) and
     # after all of them: 144/160, 46/50, 8/160 (over 0.050). Floors at that figure.
-    "families13.jsonl": (0.9, 0.92, 0.05),
+    # Then its under-triage families fixed (tests/test_paraphrases_f13.py: a past numbness in the
+    # imperfective, a low potassium with palpitations, hoarded medicines with a decision, a low
+    # mood, repeated falls, a radicular pain with a growing weakness, a named radiculopathy) and
+    # a fall onto the hands no longer read as arm weakness: 153/160, 49/50, 0/160.
+    "families13.jsonl": (0.956, 0.98, 0.0),
 }
 
 

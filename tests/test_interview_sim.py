@@ -300,6 +300,12 @@ def test_own_patients_cover_every_rule() -> None:
         "biliary_pain_fever",
         # round 8 (families9 over-triage): rest pain eased by hanging the leg, from words only
         "rest_pain_eased_by_dependency",
+        # round 8 (families13): a potassium reading with palpitations, a low mood, falls told
+        # as repeated, a radicular pain with a growing weakness: read from words
+        "low_potassium_symptomatic",
+        "low_mood_doctor",
+        "recurrent_falls_doctor",
+        "radicular_progressive_deficit",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}
