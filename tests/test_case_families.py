@@ -78,8 +78,10 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Then its under-triage families fixed (tests/test_paraphrases_f13.py: a past numbness in the
     # imperfective, a low potassium with palpitations, hoarded medicines with a decision, a low
     # mood, repeated falls, a radicular pain with a growing weakness, a named radiculopathy) and
-    # a fall onto the hands no longer read as arm weakness: 153/160, 49/50, 0/160.
-    "families13.jsonl": (0.956, 0.98, 0.0),
+    # a fall onto the hands no longer read as arm weakness: 153/160, 49/50, 0/160; then three
+    # over-triage families (a value before the sugar in a list of results, short sleep as a
+    # trigger, a skin fold rash as a red calf): 156/160.
+    "families13.jsonl": (0.975, 0.98, 0.0),
 }
 
 

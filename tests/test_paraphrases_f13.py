@@ -16,6 +16,9 @@ feared, habitual, or the same word in another sense) that must not fire.
    (rules.yaml radicular_progressive_deficit).
 7. A radiculopathy named in chart words: the neurologist (findings.yaml back_pain_radiating).
 8. Falling onto the hands is no arm weakness (findings.yaml arm_weakness).
+9. Over-triage: a sugar reading is the number after its name, not the one before it in a list
+   of results («Ca 2,4, глюкоза 5,0»); short sleep as a trigger («когда не высыпаюсь») is no
+   sleep disturbed by the symptom; a red skin named as intertrigo is no red calf of a clot.
 """
 
 from __future__ import annotations
@@ -265,3 +268,79 @@ def test_falling_onto_the_hands_is_no_arm_weakness(text: str) -> None:
 )
 def test_an_arm_that_dropped_is_still_a_stroke_sign(text: str) -> None:
     assert "stroke_warning_signs" in _rules(text)
+
+
+# --- 9. Over-triage: a list of results, sleep as a trigger, a skin fold rash ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Анализы: Ca 2,3, глюкоза 5,4, калий 4,1. Икру сводит раз в неделю.",
+        "кальций 2,5; сахар 4,9; магний 0,8 — всё в норме, ночью сводит икры",
+        "Мг 0,9, Са 2,2, глюкоза крови 5,1, судороги в икрах по ночам",
+    ],
+)
+def test_a_value_before_the_sugar_in_a_list_is_no_low_sugar(text: str) -> None:
+    assert "low_sugar_reading" not in _rules(text)
+    assert "hypoglycaemia" not in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Глюкоза натощак 2,9, потею, ногу сводит.",
+        "сахар: 3,1 утром, ногу свело",
+        "глюкометр показал 2,7, ноги сводит",
+        "Сахар в крови 2,8, икры сводит",
+    ],
+)
+def test_a_sugar_reading_after_its_name_is_still_low(text: str) -> None:
+    assert "low_sugar_reading" in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Если не высплюсь, икра дёргается весь день.",
+        "Стоит не выспаться — начинает дёргаться мышца на ноге.",
+        "Икра подёргивается, когда не высыпаюсь, кофе пью мало.",
+    ],
+)
+def test_short_sleep_as_a_trigger_is_self_care(text: str) -> None:
+    assert _level(text) == "self_care"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ночью сводит икры, не высыпаюсь уже месяц.",
+        "Из-за подёргиваний в ноге не высыпаюсь.",
+    ],
+)
+def test_a_symptom_that_keeps_one_awake_is_the_doctors(text: str) -> None:
+    assert "cramps_need_doctor" in _rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У лежачего папы опрелости под коленом, кожа покрасневшая, мокнет; ногу чаще сводит.",
+        "мама лежачая, в паху опрелость, кожа там красная, спазмы в ноге участились",
+    ],
+)
+def test_a_skin_fold_rash_is_no_red_calf(text: str) -> None:
+    assert "clot_risk_leg" not in _rules(text)
+    assert "suspected_dvt" not in _rules(text)
+    assert RANK[_level(text)] <= RANK["doctor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Лежачий папа, опрелости под коленями, а левая икра красная, горячая и отекла.",
+        "У лежачей мамы икра красная, ногу стало чаще скручивать.",
+    ],
+)
+def test_a_red_calf_beside_a_skin_fold_rash_is_still_today(text: str) -> None:
+    assert _level(text) == "urgent"
