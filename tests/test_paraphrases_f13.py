@@ -19,6 +19,10 @@ feared, habitual, or the same word in another sense) that must not fire.
 9. Over-triage: a sugar reading is the number after its name, not the one before it in a list
    of results («Ca 2,4, глюкоза 5,0»); short sleep as a trigger («когда не высыпаюсь») is no
    sleep disturbed by the symptom; a red skin named as intertrigo is no red calf of a clot.
+10. Found after merging main: a relative who «сегодня перестала меня узнавать» is the patient
+    (the pronoun between the finding's words is its object, language/qualifiers.py), and
+    recognition lost as a memory fails over months is a dementia, not a delirium (frames.yaml
+    recognition_lost_over_months; v-172).
 """
 
 from __future__ import annotations
@@ -344,3 +348,36 @@ def test_a_skin_fold_rash_is_no_red_calf(text: str) -> None:
 )
 def test_a_red_calf_beside_a_skin_fold_rash_is_still_today(text: str) -> None:
     assert _level(text) == "urgent"
+
+
+# --- 10. Not recognising: today, or over months ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мама сегодня перестала меня узнавать, ногу сводит.",
+        "Папа вчера вечером перестал меня узнавать, ноги дёргаются.",
+        "бабушка с утра перестала нас узнавать и ногу крутит",
+        "Мама перестала меня узнавать, ногу сводит.",
+        "Память плохая уже год, а сегодня не узнаёт меня, ногу дёргает.",
+    ],
+)
+def test_a_relative_who_stopped_recognising_one_today_is_an_emergency(text: str) -> None:
+    assert "altered_consciousness" in _rules(text)
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Папа за полгода стал всё забывать, не узнаёт внуков, ноги подёргиваются по ночам.",
+        (
+            "У мамы за последние месяцы сильно ухудшилась память, перестала узнавать соседей, "
+            "ноги вздрагивают"
+        ),
+    ],
+)
+def test_recognition_lost_as_memory_fails_over_months_is_no_delirium(text: str) -> None:
+    assert "altered_consciousness" not in _rules(text)
+    assert RANK[_level(text)] >= RANK["doctor"]
