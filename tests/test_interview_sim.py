@@ -307,6 +307,8 @@ def test_own_patients_cover_every_rule() -> None:
         # simulated patient of these yet)
         "cognitive_decline_gradual",
         "botulinum_review",
+        # a blood pressure below 90 read from the text with drowsiness or a slow pulse
+        "low_pressure_with_drowsiness",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

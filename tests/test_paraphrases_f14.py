@@ -66,3 +66,31 @@ def test_the_danger_is_read(text: str, expected: Level) -> None:
 @pytest.mark.parametrize(("text", "highest"), _params("negative"))
 def test_the_control_is_not_raised(text: str, highest: Level) -> None:
     assert ORDER.index(level(text)) <= ORDER.index(highest)
+
+
+# Two families of emergencies the older sets accepted as urgent, written here (not by the
+# writers): a very low blood pressure with drowsiness or a slow pulse (NEWS2), and an irregular
+# heart with weakness that keeps a person on diuretics from standing (severe hypokalaemia).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пьёт сирдалуд, вчера добавили ципролет. Сейчас давление 82/50, сонная, еле отвечает.",
+        "АД 78/45, пульс 48, вялый, засыпает на ходу — что делать?",
+        "папа на таблетках от давления, сегодня давление 85 на 50 и он какой-то спутанный",
+        "Пью фуросемид, сердце с перебоями, слабость такая, что не могу встать с кровати.",
+        "На мочегонных, калий 2,8, в ногах сильная слабость и перебои в сердце.",
+    ],
+)
+def test_a_low_pressure_or_potassium_emergency_is_read(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Давление у меня всегда низкое, 95/60, чувствую себя нормально, ночью сводит икру.",
+        "Пью фуросемид, перебоев в сердце нет, слабости нет, иногда сводит икры ночью.",
+    ],
+)
+def test_a_low_pressure_or_diuretic_without_danger_is_no_emergency(text: str) -> None:
+    assert level(text) != "emergency"
