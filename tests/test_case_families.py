@@ -85,8 +85,9 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # Round 8, stop 25: a fourth writer (16 families × 10, mixed voices and chart notes), scored
     # on main before any change for it: first contact 0.856 acceptable (137/160), 0.857 recall
     # (36/42), 0.069 under (11/160), 0.075 over. After its emergency families were fixed
-    # (tests/test_paraphrases_f14.py, sentences from yet another writer): 142/160, 41/42, 6/160.
-    "families14.jsonl": (0.887, 0.976, 0.038),
+    # and then its over-triage ones (tests/test_paraphrases_f14.py, sentences from two more
+    # writers): 148/160, 42/42, 3/160.
+    "families14.jsonl": (0.925, 1.0, 0.019),
 }
 
 

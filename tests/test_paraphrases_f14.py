@@ -1,8 +1,8 @@
 """Round 8, stop 25: the families behind the emergencies that families2-14 still missed.
 
 Every sentence (``tests/cases/paraphrases_f14.json``) was written by a separate writer who saw
-neither the rules nor the cases: positives must read as an emergency; negatives (negated, old,
-hypothetical, a stranger's) at most at the level the writer gave. The families:
+neither the rules nor the cases: positives must read at least at the writer's level; negatives
+(negated, old, hypothetical, a stranger's, benign look-alikes) at most at it. The families:
 
 - new_weakness: a new weakness today beside an old deficit, an apposition («ослабла другая,
   правая нога»), a limb «как плеть», a chart's «остро»;
@@ -15,7 +15,17 @@ hypothetical, a stranger's) at most at the level the writer gave. The families:
 - child_pills: a small child and pills missing («не хватает 2-3 таблеток»);
 - chart_ischaemia: a chart's pale, mottled, pulseless foot;
 - cord_compression: cancer with spinal pain and a cord sign (NICE NG234);
-- relative_mentioned: a relative only mentioned («внук приехал») is not the patient.
+- relative_mentioned: a relative only mentioned («внук приехал») is not the patient;
+- hypnic: a start of the whole body while falling asleep «будто падаю» is no seizure; a seizure
+  at night still is;
+- gradual_confusion: memory failing over months is a planned visit; confusion since last night
+  is an emergency, even with a known dementia;
+- bruise_vs_ischaemia: a leg gone blue after a fall is a bruise; cold and pale without injury
+  is acute ischaemia;
+- botox_review: the toxin worn off is the neurologist's; swallowing or breathing trouble after
+  it is an emergency;
+- weaker_over_days: a paretic leg clearly weaker over days is seen today;
+- farewell_pills: a farewell with pills at hand is an emergency.
 
 Sentences the reader still gets wrong carry ``"gap": true`` and are strict xfails, so that a
 fix shows up here (the gaps are listed in the closing note of the stop).
@@ -49,10 +59,38 @@ def _params(kind: str) -> list[Any]:
 
 
 @pytest.mark.parametrize(("text", "expected"), _params("positive"))
-def test_the_emergency_is_read(text: str, expected: Level) -> None:
-    assert level(text) == expected
+def test_the_danger_is_read(text: str, expected: Level) -> None:
+    assert ORDER.index(level(text)) >= ORDER.index(expected)
 
 
 @pytest.mark.parametrize(("text", "highest"), _params("negative"))
 def test_the_control_is_not_raised(text: str, highest: Level) -> None:
     assert ORDER.index(level(text)) <= ORDER.index(highest)
+
+
+# Two families of emergencies the older sets accepted as urgent, written here (not by the
+# writers): a very low blood pressure with drowsiness or a slow pulse (NEWS2), and an irregular
+# heart with weakness that keeps a person on diuretics from standing (severe hypokalaemia).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пьёт сирдалуд, вчера добавили ципролет. Сейчас давление 82/50, сонная, еле отвечает.",
+        "АД 78/45, пульс 48, вялый, засыпает на ходу — что делать?",
+        "папа на таблетках от давления, сегодня давление 85 на 50 и он какой-то спутанный",
+        "Пью фуросемид, сердце с перебоями, слабость такая, что не могу встать с кровати.",
+        "На мочегонных, калий 2,8, в ногах сильная слабость и перебои в сердце.",
+    ],
+)
+def test_a_low_pressure_or_potassium_emergency_is_read(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Давление у меня всегда низкое, 95/60, чувствую себя нормально, ночью сводит икру.",
+        "Пью фуросемид, перебоев в сердце нет, слабости нет, иногда сводит икры ночью.",
+    ],
+)
+def test_a_low_pressure_or_diuretic_without_danger_is_no_emergency(text: str) -> None:
+    assert level(text) != "emergency"
