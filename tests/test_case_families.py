@@ -82,6 +82,12 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # and then its over-triage ones (tests/test_paraphrases_f14.py, sentences from two more
     # writers): 148/160, 42/42, 3/160.
     "families14.jsonl": (0.925, 1.0, 0.019),
+    # Stop 25: a fifth writer, real-record style (receptionists' phone records, chat messages,
+    # a survivor's diary notes over weeks), written while families14 was being fixed and scored
+    # before any change for it: 0.906 acceptable, 0.878 recall, 0.069 under at the stop's start
+    # and 0.919 / 0.927 / 0.056 with families14's fixes (its first contact). Its three missed
+    # emergencies then fixed as families (tests/test_paraphrases_f14.py): 150/160, 41/41, 6/160.
+    "families15.jsonl": (0.937, 1.0, 0.038),
 }
 
 
