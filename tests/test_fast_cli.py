@@ -118,3 +118,29 @@ def test_the_console_script_is_the_dispatcher() -> None:
         [str(exe), "assess", "--text", TEXT, "--json"], capture_output=True, text=True, check=False
     )
     assert r.returncode == 0 and json.loads(r.stdout)["text"] == TEXT
+
+
+_COLLECTOR = """
+import gc, sys
+from spasmnav.__main__ import _quick
+done = _quick(lambda args: args == ["yes"], sys.argv[1:])
+print(done, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # Done: the process is about to exit; what the start built is frozen for its exit.
+        (["yes"], "True False True"),
+        # Not done: the Typer app takes over with the collector running, nothing frozen.
+        (["no"], "False True False"),
+    ],
+)
+def test_a_quick_path_leaves_the_collector_as_the_process_needs(
+    args: list[str], expected: str
+) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR, *args], capture_output=True, text=True, check=True
+    )
+    assert r.stdout.split() == expected.split()

@@ -5,6 +5,25 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+
+
+def _quick(run: Callable[[list[str]], bool], args: list[str]) -> bool:
+    """Run a quick path with the collector paused from its first import to the process's exit
+    (see :mod:`spasmnav.startup`); False (nothing done) resumes it for the Typer app."""
+    from .startup import pause_gc, quick_exit_gc, resume_gc
+
+    pause_gc()
+    try:
+        done = run(args)
+    except SystemExit:  # a bad option or input, reported: the process exits all the same
+        quick_exit_gc()
+        raise
+    if done:
+        quick_exit_gc()
+    else:
+        resume_gc()
+    return done
 
 
 def main() -> None:
@@ -12,12 +31,12 @@ def main() -> None:
     if args[:1] == ["assess"]:
         from .assess_cli import fast_main
 
-        if fast_main(args[1:]):
+        if _quick(fast_main, args[1:]):
             return
     elif args[:2] == ["diary", "add"]:
         from .diary.quick_add import fast_main as quick_add
 
-        if quick_add(args[2:]):
+        if _quick(quick_add, args[2:]):
             return
     from .startup import pause_gc, paused_gc
 
