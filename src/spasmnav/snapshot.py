@@ -19,7 +19,6 @@ doing the work: the cache can only make a start faster, never change a result.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import pickle
@@ -28,6 +27,11 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import CodeType
 from typing import IO, Any, TypeVar
+
+try:  # hashlib's own BLAKE2, without hashlib: importing it loads OpenSSL (a few ms of a start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 __all__ = ["CodeCache", "cached", "fingerprint"]
 
@@ -50,13 +54,13 @@ def _directory() -> Path | None:
 
 
 def fingerprint(parts: Iterable[bytes | str]) -> str:
-    h = hashlib.sha256(_FORMAT)
+    h = blake2b(_FORMAT, digest_size=16)
     h.update(f"{sys.version_info[:2]}".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
-    return h.hexdigest()[:32]
+    return h.hexdigest()
 
 
 def _positional_fields(cls: type) -> tuple[str, ...] | None:
@@ -177,7 +181,7 @@ _DIGEST = 16  # bytes of BLAKE2b over the marshalled table, written before it
 
 
 def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+    return blake2b(data, digest_size=_DIGEST).digest()
 
 
 class CodeCache:
