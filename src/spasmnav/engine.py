@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from . import expr as ex
@@ -276,7 +278,7 @@ class _MaskCode:
         """A function of the mask whose truth is that of ``e`` (its value is a bool or an
         integer: the engine only tests it, and ``bool()`` around it would cost a call)."""
         # The source holds integers and operators only (no pack text): safe to evaluate.
-        fn: MaskPredicate = eval(f"lambda m: {self.source(e)}", {})
+        fn: MaskPredicate = eval(_compiled(f"lambda m: {self.source(e)}", "eval"), {})
         return fn
 
     def mask(self, facts: Facts) -> int:
@@ -342,10 +344,23 @@ class _Gates:
         return bit
 
 
+# What compiles the generated source: ``compile`` itself unless the caller building an engine
+# sets a compiler that keeps earlier processes' code (``spasmnav.core`` for the shipped pack,
+# with ``snapshot.CodeCache``, which only returns code compiled from the very same source).
+source_compiler: ContextVar[Callable[[str, str], CodeType] | None] = ContextVar(
+    "source_compiler", default=None
+)
+
+
+def _compiled(source: str, mode: str) -> CodeType:
+    compiler = source_compiler.get()
+    return compile(source, "<string>", mode) if compiler is None else compiler(source, mode)
+
+
 def _define(lines: list[str], name: str, **namespace: Any) -> Any:
     """Execute generated source (integers, operators and the names passed only: no pack text)
     and return the function ``name`` it defines."""
-    exec("\n".join(lines), namespace)
+    exec(_compiled("\n".join(lines), "exec"), namespace)
     return namespace[name]
 
 
