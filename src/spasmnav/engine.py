@@ -142,6 +142,7 @@ _third = operator.itemgetter(2)
 
 
 MaskPredicate = Callable[[int], bool | int]
+_OPEN_SPAN = res.open_twin(res.FindingSpan)
 _PRESENT = Observation(True)
 _UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence,
@@ -786,6 +787,9 @@ class Engine:
         self._gate_shift = code._next  # every bit of the mask is allocated by now
         self._evidence_shift = self._gate_shift + gates.next
         self._support_shift = self._evidence_shift + offset
+        # and, above them, one bit set by a present finding that implies others
+        self._implied_shift = self._support_shift + len(self._conditions)
+        self._support_all = (1 << len(self._conditions)) - 1
         self._mask_all = (1 << self._gate_shift) - 1
         self._gates_all = (1 << gates.next) - 1
         self._evidence_all = (1 << offset) - 1
@@ -803,7 +807,7 @@ class Engine:
             present = bits(self._evidence_present.get(fid, ()))
             absent = bits(self._evidence_absent.get(fid, ()))
             self._facts_info[fid] = (
-                word(pbit, gate, *present),  # present
+                word(pbit, gate, *present) | implies << self._implied_shift,  # present
                 word(abit, gate, absent[0], 0),  # absent (supports nothing)
                 word(0, gate, 0, 0),  # unknown: only its gates
                 cmps,
@@ -886,20 +890,21 @@ class Engine:
         # (a finding span), and their evidence (entry bits, and the conditions they touch).
         info = self._facts_info
         spans: list[res.FindingSpan] = []
+        append = spans.append
         plain = self._plain_spans
-        make_span = res.make_finding_span
-        w = 0  # the four masks side by side (see _facts_info)
-        implied = False
+        # Each span built in place (as res.make_finding_span builds it, without the call).
+        open_span = _OPEN_SPAN
+        span_class = res.FindingSpan
+        w = 0  # the masks side by side (see _facts_info)
         for fid, o in facts.items():
-            x = info.get(fid)
-            p = o.present
-            if x is None:  # an id the pack does not know: shown, nothing else
-                spans.append(self._span_of(fid, o))
+            try:
+                x = info[fid]
+            except KeyError:  # an id the pack does not know: shown, nothing else
+                append(self._span_of(fid, o))
                 continue
+            p = o.present
             if p is True:
                 w |= x[0]
-                if x[4]:
-                    implied = True
             elif p is False:
                 w |= x[1]
             else:
@@ -919,21 +924,29 @@ class Engine:
             ):
                 # The bare ones (the findings path) are few per pack: shared by results.
                 span = plain.get((fid, p))
-                spans.append(span if span is not None else self._plain_span(fid, p))
+                append(span if span is not None else self._plain_span(fid, p))
                 continue
+            span = open_span()
+            span.id = fid
+            span.label = x[5]
+            span.present = p
+            span.value = v
+            span.text = o.text
+            span.start = o.start
+            span.end = o.end
             q = o.qualifiers
-            spans.append(
-                make_span(
-                    fid, x[5], p, v, o.text, o.start, o.end, tuple(sorted(q)) if q else (), o.cues
-                )
-            )
+            span.qualifiers = tuple(sorted(q)) if q else ()
+            span.cues = o.cues
+            span._json = None
+            span.__class__ = span_class
+            append(span)
         m = w & self._mask_all
         g = (w >> self._gate_shift) & self._gates_all
         evidence = (w >> self._evidence_shift) & self._evidence_all
-        supported = w >> self._support_shift
+        supported = (w >> self._support_shift) & self._support_all
         copied = False
         reread = False  # the facts changed under what was read: read them again at the end
-        if implied:  # rare: complete the implications, then read the facts again
+        if w >> self._implied_shift:  # rare: complete the implications, then read again
             facts, copied, reread = self._with_implied(facts), True, True
             m, g, _ = self._scan(facts)
         # Derived findings in pack order, each seeing the ones before it (as _complete).
