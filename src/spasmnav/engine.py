@@ -159,26 +159,45 @@ _MEMO_LIMIT = 2_048
 class _MaskCode:
     """The leaves of a pack's conditions as bits, and conditions as Python over one integer.
 
-    Bit ``2i`` says finding ``i`` is present, bit ``2i+1`` that it is known to be absent; every
-    distinct comparison (``age >= 65``) has a bit of its own. :meth:`mask` computes the integer
-    for a set of facts; :meth:`source` writes a condition as an expression over ``m`` whose
-    truth is exactly that of :func:`spasmnav.expr.compile` on the same facts.
+    A finding has a bit for "present" and one for "known to be absent", and every distinct
+    comparison (``age >= 65``) has one of its own, each given when a condition first tests it
+    (the findings passed, in their order, may be given their "present" bits first): a finding
+    no condition tests has none, and the integer stays as short as the tests need (a bit
+    operation on a Python integer takes time in proportion to its length). :meth:`mask`
+    computes the integer for a set of facts; :meth:`source` writes a condition as an
+    expression over ``m`` whose truth is exactly that of :func:`spasmnav.expr.compile` on the
+    same facts.
     """
 
-    def __init__(self, findings: Sequence[str]) -> None:
+    def __init__(self, findings: Sequence[str], first: Iterable[str] = ()) -> None:
         self.index = {fid: i for i, fid in enumerate(findings)}
-        self._next = 2 * len(self.index)
+        self._next = 0
         self._compare_bits: dict[tuple[str, str, float], int] = {}
-        # fid -> (present bit, absent bit, ((comparison bit, op, bound), ...))
+        # fid -> (present bit, absent bit, ((comparison bit, op, bound), ...)); 0: none given
         self.bits: dict[
             str, tuple[int, int, tuple[tuple[int, Callable[[float, float], bool], float], ...]]
-        ] = {fid: (1 << (2 * i), 1 << (2 * i + 1), ()) for fid, i in self.index.items()}
+        ] = {fid: (0, 0, ()) for fid in self.index}
+        for fid in first:
+            self.present(fid)
+
+    def _new_bit(self) -> int:
+        bit = 1 << self._next
+        self._next += 1
+        return bit
 
     def present(self, fid: str) -> int:
-        return self._bit(fid)[0]
+        p, a, cmps = self._bit(fid)
+        if not p and fid in self.index:
+            p = self._new_bit()
+            self.bits[fid] = (p, a, cmps)
+        return p
 
     def absent(self, fid: str) -> int:
-        return self._bit(fid)[1]
+        p, a, cmps = self._bit(fid)
+        if not a and fid in self.index:
+            a = self._new_bit()
+            self.bits[fid] = (p, a, cmps)
+        return a
 
     def _bit(self, fid: str) -> tuple[int, int, Any]:
         if fid not in self.bits:  # a finding the pack does not declare: never set
@@ -189,8 +208,7 @@ class _MaskCode:
         key = (fid, op, bound)
         bit = self._compare_bits.get(key)
         if bit is None:
-            bit = 1 << self._next
-            self._next += 1
+            bit = self._new_bit()
             self._compare_bits[key] = bit
             p, a, cmps = self._bit(fid)
             self.bits[fid] = (p, a, (*cmps, (bit, ex.OPS[op], bound)))
@@ -343,6 +361,37 @@ class _Gates:
         return bit
 
 
+def _by_use(pack: Pack) -> list[str]:
+    """The pack's findings that its conditions (and its scope) name, those named most often
+    first (pack order among equals): their "present" bits come lowest in the mask, where
+    testing one costs least (a bit operation on a Python integer takes time in proportion to
+    the length of the shorter operand, and most tests are of a constant with the mask)."""
+    ids = {f.id: i for i, f in enumerate(pack.findings)}
+    uses: dict[str, int] = {}
+
+    def count(raw: Any) -> None:
+        if raw is not None:
+            for fid in ex.findings(ex.parse(raw)):
+                uses[fid] = uses.get(fid, 0) + 1
+
+    for r in pack.rules:
+        count(r.when)
+    for c in pack.checks:
+        count(c.relevant)
+        for fid in (c.answer_finding, *c.findings):
+            uses[fid] = uses.get(fid, 0) + 1
+    for a in pack.advice:
+        count(a.when)
+        count(a.unless)
+    for m in pack.medicines:
+        count(m.unless)
+    for f in pack.findings:
+        count(f.derived)
+    for fid in (f.id for f in pack.findings if f.scope):
+        uses[fid] = uses.get(fid, 0) + 1
+    return sorted((fid for fid in uses if fid in ids), key=lambda fid: (-uses[fid], ids[fid]))
+
+
 def _define(lines: list[str], name: str, **namespace: Any) -> Any:
     """Execute generated source (integers, operators and the names passed only: no pack text)
     and return the function ``name`` it defines."""
@@ -471,7 +520,7 @@ class Engine:
         """The bit masks, the generated functions and the shared result parts of :meth:`assess`
         (see the module's docstring)."""
         pack = self.pack
-        code = _MaskCode([f.id for f in pack.findings])
+        code = _MaskCode([f.id for f in pack.findings], _by_use(pack))
         self._mask = code
         gates = _Gates()
         self._scope_mask = 0
