@@ -1289,16 +1289,14 @@ class Engine:
             self._condition_parts[ci]
         )
         mask = (key >> offset) & width
-        clear = self._clear_top
         found = []
-        rest = mask
-        while rest:
-            b = rest.bit_length()
-            rest &= clear[b]
-            found.append(items[b - 1])
-        found.reverse()  # the entries' order: the order the result lists them in
         s = 0.0
-        for item in found:
+        rest = mask
+        while rest:  # lowest bit first: the entries' order, the order the result lists them in
+            low = rest & -rest
+            rest ^= low
+            item = items[low.bit_length() - 1]
+            found.append(item)
             s += item.weight
         out: Any = False
         total = prior + s
@@ -1312,7 +1310,8 @@ class Engine:
                 cid, title, shown[0], shown[1], summary, mechanism, tuple(found), sources
             )
             out = (-total, ci, score)
-        if len(found) > 2 and not _order_free([item.weight for item in found]):
+        n = len(found)
+        if n > 3 or (n == 3 and not _order_free([item.weight for item in found])):
             by_finding: dict[str, tuple[float, ...]] = {}
             for item in found:  # a finding's own entries in the order of the pack
                 by_finding[item.finding] = (*by_finding.get(item.finding, ()), item.weight)
