@@ -583,6 +583,9 @@ class Engine:
             self._check_tests.append(test)
             if test(0, 0):
                 self._check_untouched_open |= 1 << ci
+        # The same by the bit length of a mask whose top bit is the rule's (the check's).
+        self._rule_tests_by_length: list[Any] = [None, *self._rule_tests]
+        self._check_tests_by_length: list[Any] = [None, *self._check_tests]
         # Why each rule fired, as a function of the mask: bit j of what it returns says that
         # the j-th finding of ``why_findings[i]`` is part of the explanation.
         self._whys: list[Callable[[int], int]] = []
@@ -772,6 +775,8 @@ class Engine:
         self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
         # Scores by condition and evidence (the condition's entry bits in place): see _score.
         self._score_memo: dict[int, Any] = {}
+        # The entries whose sum may depend on the order of the facts, apart (see _ranked).
+        self._order_memo: dict[int, Any] = {}
         # The evidence entries of all conditions as the bits of one integer: condition ci's
         # entry n is bit offset[ci] + n. Per condition, what a score needs besides its evidence:
         # (offset, all its entry bits, prior, the entries' items, the entry bits that support
@@ -1168,14 +1173,14 @@ class Engine:
     def _decide(self, m: int, g: int) -> tuple[list[int], int]:
         """The indices of the fired rules (the catch-all dropped when another fires), and the
         open checks as a bit mask over check indices."""
-        tests = self._rule_tests
+        tests = self._rule_tests_by_length
         clear = self._clear_top
         fired = []
         c = (g & self._rule_gates) | self._rule_always
         while c:  # highest bit first (the bit ops of big integers are not free): reversed below
             b = c.bit_length()
             c &= clear[b]
-            if tests[b - 1](m):
+            if tests[b](m):
                 fired.append(b - 1)
         if fired:
             fired.reverse()  # the rules' order
@@ -1190,11 +1195,11 @@ class Engine:
         touched = (g >> self._check_base) & self._check_all
         o = self._check_untouched_open
         o ^= o & (touched | f)  # (not & ~: a negative operand costs copies)
-        check_tests = self._check_tests
+        check_tests = self._check_tests_by_length
         while touched:
             b = touched.bit_length()
             touched &= clear[b]
-            if check_tests[b - 1](m, f):
+            if check_tests[b](m, f):
                 o |= 1 << (b - 1)
         return fired, o
 
@@ -1283,8 +1288,8 @@ class Engine:
         supporting finding, or a total not above 0), else its sort key and score (the negated
         total, ``ci``, the score); or, when another order of adding the same weights may give
         another sum, ``(None, ci, mask, sum in the entries' order, that sum's sort key and
-        score or False, the weights by finding)``. Kept for the next assessment with the same
-        evidence."""
+        score or False, the weights by finding)``, kept apart (``_order_memo``). Kept for the
+        next assessment with the same evidence."""
         offset, width, prior, items, supports, cid, title, summary, mechanism, sources = (
             self._condition_parts[ci]
         )
@@ -1316,7 +1321,9 @@ class Engine:
             for item in found:  # a finding's own entries in the order of the pack
                 by_finding[item.finding] = (*by_finding.get(item.finding, ()), item.weight)
             out = (None, ci, mask, s, out, by_finding)
-        if len(self._score_memo) < _MEMO_LIMIT:
+            if len(self._order_memo) < _MEMO_LIMIT:
+                self._order_memo[key] = out
+        elif len(self._score_memo) < _MEMO_LIMIT:
             self._score_memo[key] = out
         return out
 
@@ -1373,13 +1380,13 @@ class Engine:
             supported &= clear[b]
             key = evidence & bits_of[b]
             hit = memo.get(key)
-            if hit is None:
-                hit = self._score(b - 1, key)
-            if hit is not False:
-                if hit[0] is None:  # the order of the facts may give another sum: rare
+            if hit is None:  # new to this engine, or its sum may depend on the facts' order
+                hit = self._order_memo.get(key)
+                if hit is None:
+                    hit = self._score(b - 1, key)
+                if hit is not False and hit[0] is None:
                     hit = self._in_facts_order(hit, facts)
-                    if hit is False:
-                        continue
+            if hit is not False:
                 scored.append(hit)
         if len(scored) > 1:
             # Highest total first, then pack order: the list is in reverse pack order, and a
