@@ -80,14 +80,21 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     # mood, repeated falls, a radicular pain with a growing weakness, a named radiculopathy) and
     # a fall onto the hands no longer read as arm weakness: 153/160, 49/50, 0/160; then three
     # over-triage families (a value before the sugar in a list of results, short sleep as a
-    # trigger, a skin fold rash as a red calf): 156/160.
-    "families13.jsonl": (0.975, 0.98, 0.0),
+    # trigger, a skin fold rash as a red calf): 156/160; with main's stop-25 fixes merged,
+    # 50/50 emergencies.
+    "families13.jsonl": (0.975, 1.0, 0.0),
     # Round 8, stop 25: a fourth writer (16 families × 10, mixed voices and chart notes), scored
     # on main before any change for it: first contact 0.856 acceptable (137/160), 0.857 recall
     # (36/42), 0.069 under (11/160), 0.075 over. After its emergency families were fixed
     # and then its over-triage ones (tests/test_paraphrases_f14.py, sentences from two more
     # writers): 148/160, 42/42, 3/160.
     "families14.jsonl": (0.925, 1.0, 0.019),
+    # Stop 25: a fifth writer, real-record style (receptionists' phone records, chat messages,
+    # a survivor's diary notes over weeks), written while families14 was being fixed and scored
+    # before any change for it: 0.906 acceptable, 0.878 recall, 0.069 under at the stop's start
+    # and 0.919 / 0.927 / 0.056 with families14's fixes (its first contact). Its three missed
+    # emergencies then fixed as families (tests/test_paraphrases_f14.py): 150/160, 41/41, 6/160.
+    "families15.jsonl": (0.937, 1.0, 0.038),
 }
 
 

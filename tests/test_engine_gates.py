@@ -167,6 +167,6 @@ def test_the_memo_tables_stay_bounded_and_change_no_result(monkeypatch: pytest.M
         }
         assert small.assess(facts).to_json() == ENGINE.assess(facts).to_json()
     assert sum(len(m) for m in small._reason_memos) <= 120
-    assert len(small._score_memo) <= 120
+    assert len(small._score_memo) <= 120 and len(small._order_memo) <= 120
     assert len(small._open_memo) <= 120 and len(small._shown_totals) <= 120
     assert len(small._score_memo) > 0  # they were used

@@ -4,6 +4,7 @@ app, and the Typer app for every form the plain parser does not read."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,49 @@ def test_the_console_script_is_the_dispatcher() -> None:
         [str(exe), "assess", "--text", TEXT, "--json"], capture_output=True, text=True, check=False
     )
     assert r.returncode == 0 and json.loads(r.stdout)["text"] == TEXT
+
+
+_COLLECTOR = """
+import gc, sys
+from spasmnav.__main__ import _quick
+done = _quick(lambda args: args == ["yes"], sys.argv[1:])
+print(done, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # Done: the process is about to exit; what the start built is frozen for its exit.
+        (["yes"], "True False True"),
+        # Not done: the Typer app takes over with the collector running, nothing frozen.
+        (["no"], "False True False"),
+    ],
+)
+def test_a_quick_path_leaves_the_collector_as_the_process_needs(
+    args: list[str], expected: str
+) -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR, *args], capture_output=True, text=True, check=True
+    )
+    assert r.stdout.split() == expected.split()
+
+
+_EXIT = """
+import sys
+from spasmnav.__main__ import _exit_done
+print("вывод")
+print("ошибка", file=sys.stderr)
+_exit_done()
+print("не дошло")
+"""
+
+
+def test_a_quick_exit_writes_what_is_buffered_and_ends_the_process() -> None:
+    # A quick path leaves without the interpreter's teardown: what is still buffered is
+    # written first (to a pipe stdout is block-buffered), and nothing after it runs.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    r = subprocess.run(
+        [sys.executable, "-c", _EXIT], capture_output=True, text=True, env=env, check=False
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, "вывод\n", "ошибка\n")

@@ -315,6 +315,8 @@ def test_own_patients_cover_every_rule() -> None:
         "botulinum_review",
         # a blood pressure below 90 read from the text with drowsiness or a slow pulse
         "low_pressure_with_drowsiness",
+        # slow breathing with drowsiness, from the text
+        "slow_breathing_drowsy",
     }
     assert {r.id for r in load_pack().rules} - text_only <= fired
     levels = {p.expected for p in OWN_PATIENTS}

@@ -94,3 +94,31 @@ def test_a_low_pressure_or_potassium_emergency_is_read(text: str) -> None:
 )
 def test_a_low_pressure_or_diuretic_without_danger_is_no_emergency(text: str) -> None:
     assert level(text) != "emergency"
+
+
+# families15's missed emergencies, written here: «до сих пор» is still going on, not a residual
+# of the past; the twitching word in the clause before «затем рука»; slow breathing with
+# drowsiness (a baclofen pump refill, a day's tablets at once).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Судороги начались минут десять назад и до сих пор не прекращаются, он не отвечает.",
+        "Сначала задёргалась стопа, потом рука, сейчас дёргает всю правую сторону.",
+        "После заправки помпы муж вялый, дышит редко и поверхностно.",
+        "Мама выпила все вечерние таблетки разом, теперь сонная, дыхание какое-то редкое.",
+        "Перепутал органайзер и выпил баклофен разом за весь день, еле разбудили.",
+    ],
+)
+def test_an_ongoing_seizure_or_a_slow_breath_is_read(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Делаю дыхательную гимнастику, дышу редко и глубоко, ночью сводит икру.",
+        "Нога до сих пор немного тугая после инсульта, делаю растяжку.",
+    ],
+)
+def test_slow_breathing_exercise_or_a_lasting_residual_is_no_emergency(text: str) -> None:
+    assert level(text) != "emergency"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -203,3 +205,103 @@ def test_frozen_dataclasses_come_back_equal_and_shared_once(cache_dir: Path) -> 
     assert again == value and again is not value
     assert again["plain"][0] is again["plain"][1]
     assert again["derived"].twice == 6
+
+
+def test_code_comes_back_only_for_its_own_source(cache_dir: Path) -> None:
+    cache = snapshot.CodeCache("t", "k")
+    first = cache("def f(m):\n    return m & 4", "exec")
+    cache.save()
+    again = snapshot.CodeCache("t", "k")
+    assert again("def f(m):\n    return m & 4", "exec") == first
+    assert not again._compiled  # read back, not compiled
+    # Another source (a changed generator), or the same text in another mode, is compiled.
+    changed = again("def f(m):\n    return m & 8", "exec")
+    ns: dict[str, Any] = {}
+    exec(changed, ns)
+    assert ns["f"](8) == 8 and ns["f"](4) == 0
+    assert again._compiled
+    assert eval(again("lambda m: m & 2", "eval"), {})(3) == 2
+    assert snapshot.CodeCache("t", "other key")._table == {}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-7],  # cut short
+        lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # one bit flipped
+        lambda data: b"",
+        lambda data: b"\x00" * len(data),
+    ],
+)
+def test_a_damaged_code_file_is_never_used(
+    cache_dir: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    cache = snapshot.CodeCache("t", "k")
+    cache("x = 1", "exec")
+    cache.save()
+    (path,) = cache_dir.glob("t-*.marshal")
+    good = path.read_bytes()
+    path.write_bytes(damage(good))
+    again = snapshot.CodeCache("t", "k")
+    assert again._table == {}
+    ns: dict[str, Any] = {}
+    exec(again("x = 1", "exec"), ns)
+    assert ns["x"] == 1
+    again.save()  # written afresh
+    assert path.read_bytes() == good
+
+
+def test_a_checksummed_file_of_something_else_is_not_used(cache_dir: Path) -> None:
+    import marshal
+
+    cache = snapshot.CodeCache("t", "k")
+    cache("x = 1", "exec")
+    cache.save()
+    (path,) = cache_dir.glob("t-*.marshal")
+    for foreign in ({("exec", "x = 1"): "not code"}, [1, 2], {"exec": compile("1", "", "eval")}):
+        body = marshal.dumps(foreign)
+        path.write_bytes(snapshot._digest(body) + body)
+        assert snapshot.CodeCache("t", "k")._table == {}
+
+
+def test_the_code_cache_survives_an_unwritable_place_and_can_be_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SPASMNAV_CACHE_DIR", str(blocker / "sub"))  # cannot be a directory
+    monkeypatch.delenv("SPASMNAV_CACHE", raising=False)
+    for env in ({}, {"SPASMNAV_CACHE": "0"}):
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        cache = snapshot.CodeCache("t", "k")
+        ns: dict[str, Any] = {}
+        exec(cache("y = 2", "exec"), ns)
+        cache.save()  # nothing written, nothing raised
+        assert ns["y"] == 2
+    assert not list(tmp_path.glob("**/*.marshal"))
+
+
+_TEXTS = (
+    "После инсульта у мамы раньше дёргалась нога, сейчас сводит икру, слабости нет",
+    "внезапно перекосило лицо и нога не слушается",
+    "икра опухла и покраснела, болит, после перелёта",
+    "сводит ноги по ночам, беременность 30 недель, пью мочегонные",
+)
+
+
+def test_the_navigators_engine_from_cached_code_assesses_the_same(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spasmnav.core import Navigator
+
+    built = Navigator()  # compiles and stores the engine's code
+    (path,) = cache_dir.glob("engine-*.marshal")
+    stored = path.stat().st_ino
+    again = Navigator()  # from the stored code: nothing compiled, nothing written
+    assert path.stat().st_ino == stored
+    monkeypatch.setenv("SPASMNAV_CACHE", "0")
+    plain = Navigator()
+    for text in _TEXTS:
+        results = {n.assess_text(text).to_json_bytes() for n in (built, again, plain)}
+        assert len(results) == 1

@@ -41,10 +41,28 @@ class Navigator:
             self._pack_key = pack_fingerprint(SHIPPED_PACK_DIR)
             pack = load_pack_cached(SHIPPED_PACK_DIR, self._pack_key)
         self.pack: Pack = pack
-        self.engine: Engine = Engine(self.pack)
+        self.engine: Engine = self._build_engine()
         self._lock = threading.Lock()
         self._reader: Reader | None = None
         self._catalogue: Catalogue | None = None
+
+    def _build_engine(self) -> Engine:
+        if self._pack_key is None:
+            return Engine(self.pack)
+        # The engine's generated functions are compiled from a few hundred KB of source: for
+        # the shipped pack the code is kept in the snapshot cache, under a key over the pack and
+        # the engine's source (each code object is used only for the very source it came from).
+        from . import engine, snapshot
+
+        key = snapshot.fingerprint(["engine", self._pack_key, Path(engine.__file__).read_bytes()])
+        code = snapshot.CodeCache("engine", key)
+        token = engine.source_compiler.set(code)
+        try:
+            built = Engine(self.pack)
+        finally:
+            engine.source_compiler.reset(token)
+        code.save()
+        return built
 
     @property
     def reader(self) -> Reader:

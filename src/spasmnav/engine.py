@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from . import expr as ex
@@ -142,6 +144,7 @@ _third = operator.itemgetter(2)
 
 
 MaskPredicate = Callable[[int], bool | int]
+_OPEN_SPAN = res.open_twin(res.FindingSpan)
 _PRESENT = Observation(True)
 _UNKNOWN = Observation(None)
 # The result's memo tables (reasons per rule and findings, scores per condition and evidence,
@@ -158,26 +161,45 @@ _MEMO_LIMIT = 2_048
 class _MaskCode:
     """The leaves of a pack's conditions as bits, and conditions as Python over one integer.
 
-    Bit ``2i`` says finding ``i`` is present, bit ``2i+1`` that it is known to be absent; every
-    distinct comparison (``age >= 65``) has a bit of its own. :meth:`mask` computes the integer
-    for a set of facts; :meth:`source` writes a condition as an expression over ``m`` whose
-    truth is exactly that of :func:`spasmnav.expr.compile` on the same facts.
+    A finding has a bit for "present" and one for "known to be absent", and every distinct
+    comparison (``age >= 65``) has one of its own, each given when a condition first tests it
+    (the findings passed, in their order, may be given their "present" bits first): a finding
+    no condition tests has none, and the integer stays as short as the tests need (a bit
+    operation on a Python integer takes time in proportion to its length). :meth:`mask`
+    computes the integer for a set of facts; :meth:`source` writes a condition as an
+    expression over ``m`` whose truth is exactly that of :func:`spasmnav.expr.compile` on the
+    same facts.
     """
 
-    def __init__(self, findings: Sequence[str]) -> None:
+    def __init__(self, findings: Sequence[str], first: Iterable[str] = ()) -> None:
         self.index = {fid: i for i, fid in enumerate(findings)}
-        self._next = 2 * len(self.index)
+        self._next = 0
         self._compare_bits: dict[tuple[str, str, float], int] = {}
-        # fid -> (present bit, absent bit, ((comparison bit, op, bound), ...))
+        # fid -> (present bit, absent bit, ((comparison bit, op, bound), ...)); 0: none given
         self.bits: dict[
             str, tuple[int, int, tuple[tuple[int, Callable[[float, float], bool], float], ...]]
-        ] = {fid: (1 << (2 * i), 1 << (2 * i + 1), ()) for fid, i in self.index.items()}
+        ] = {fid: (0, 0, ()) for fid in self.index}
+        for fid in first:
+            self.present(fid)
+
+    def _new_bit(self) -> int:
+        bit = 1 << self._next
+        self._next += 1
+        return bit
 
     def present(self, fid: str) -> int:
-        return self._bit(fid)[0]
+        p, a, cmps = self._bit(fid)
+        if not p and fid in self.index:
+            p = self._new_bit()
+            self.bits[fid] = (p, a, cmps)
+        return p
 
     def absent(self, fid: str) -> int:
-        return self._bit(fid)[1]
+        p, a, cmps = self._bit(fid)
+        if not a and fid in self.index:
+            a = self._new_bit()
+            self.bits[fid] = (p, a, cmps)
+        return a
 
     def _bit(self, fid: str) -> tuple[int, int, Any]:
         if fid not in self.bits:  # a finding the pack does not declare: never set
@@ -188,8 +210,7 @@ class _MaskCode:
         key = (fid, op, bound)
         bit = self._compare_bits.get(key)
         if bit is None:
-            bit = 1 << self._next
-            self._next += 1
+            bit = self._new_bit()
             self._compare_bits[key] = bit
             p, a, cmps = self._bit(fid)
             self.bits[fid] = (p, a, (*cmps, (bit, ex.OPS[op], bound)))
@@ -276,7 +297,7 @@ class _MaskCode:
         """A function of the mask whose truth is that of ``e`` (its value is a bool or an
         integer: the engine only tests it, and ``bool()`` around it would cost a call)."""
         # The source holds integers and operators only (no pack text): safe to evaluate.
-        fn: MaskPredicate = eval(f"lambda m: {self.source(e)}", {})
+        fn: MaskPredicate = eval(_compiled(f"lambda m: {self.source(e)}", "eval"), {})
         return fn
 
     def mask(self, facts: Facts) -> int:
@@ -342,10 +363,54 @@ class _Gates:
         return bit
 
 
+# What compiles the generated source: ``compile`` itself unless the caller building an engine
+# sets a compiler that keeps earlier processes' code (``spasmnav.core`` for the shipped pack,
+# with ``snapshot.CodeCache``, which only returns code compiled from the very same source).
+source_compiler: ContextVar[Callable[[str, str], CodeType] | None] = ContextVar(
+    "source_compiler", default=None
+)
+
+
+def _compiled(source: str, mode: str) -> CodeType:
+    compiler = source_compiler.get()
+    return compile(source, "<string>", mode) if compiler is None else compiler(source, mode)
+
+
+def _by_use(pack: Pack) -> list[str]:
+    """The pack's findings that its conditions (and its scope) name, those named most often
+    first (pack order among equals): their "present" bits come lowest in the mask, where
+    testing one costs least (a bit operation on a Python integer takes time in proportion to
+    the length of the shorter operand, and most tests are of a constant with the mask)."""
+    ids = {f.id: i for i, f in enumerate(pack.findings)}
+    uses: dict[str, int] = {}
+
+    def count(raw: Any) -> None:
+        if raw is not None:
+            for fid in ex.findings(ex.parse(raw)):
+                uses[fid] = uses.get(fid, 0) + 1
+
+    for r in pack.rules:
+        count(r.when)
+    for c in pack.checks:
+        count(c.relevant)
+        for fid in (c.answer_finding, *c.findings):
+            uses[fid] = uses.get(fid, 0) + 1
+    for a in pack.advice:
+        count(a.when)
+        count(a.unless)
+    for m in pack.medicines:
+        count(m.unless)
+    for f in pack.findings:
+        count(f.derived)
+    for fid in (f.id for f in pack.findings if f.scope):
+        uses[fid] = uses.get(fid, 0) + 1
+    return sorted((fid for fid in uses if fid in ids), key=lambda fid: (-uses[fid], ids[fid]))
+
+
 def _define(lines: list[str], name: str, **namespace: Any) -> Any:
     """Execute generated source (integers, operators and the names passed only: no pack text)
     and return the function ``name`` it defines."""
-    exec("\n".join(lines), namespace)
+    exec(_compiled("\n".join(lines), "exec"), namespace)
     return namespace[name]
 
 
@@ -470,7 +535,7 @@ class Engine:
         """The bit masks, the generated functions and the shared result parts of :meth:`assess`
         (see the module's docstring)."""
         pack = self.pack
-        code = _MaskCode([f.id for f in pack.findings])
+        code = _MaskCode([f.id for f in pack.findings], _by_use(pack))
         self._mask = code
         gates = _Gates()
         self._scope_mask = 0
@@ -533,6 +598,9 @@ class Engine:
             self._check_tests.append(test)
             if test(0, 0):
                 self._check_untouched_open |= 1 << ci
+        # The same by the bit length of a mask whose top bit is the rule's (the check's).
+        self._rule_tests_by_length: list[Any] = [None, *self._rule_tests]
+        self._check_tests_by_length: list[Any] = [None, *self._check_tests]
         # Why each rule fired, as a function of the mask: bit j of what it returns says that
         # the j-th finding of ``why_findings[i]`` is part of the explanation.
         self._whys: list[Callable[[int], int]] = []
@@ -722,6 +790,8 @@ class Engine:
         self._shown_totals: dict[float, tuple[float, float]] = {}  # total -> (score, raw)
         # Scores by condition and evidence (the condition's entry bits in place): see _score.
         self._score_memo: dict[int, Any] = {}
+        # The entries whose sum may depend on the order of the facts, apart (see _ranked).
+        self._order_memo: dict[int, Any] = {}
         # The evidence entries of all conditions as the bits of one integer: condition ci's
         # entry n is bit offset[ci] + n. Per condition, what a score needs besides its evidence:
         # (offset, all its entry bits, prior, the entries' items, the entry bits that support
@@ -786,6 +856,9 @@ class Engine:
         self._gate_shift = code._next  # every bit of the mask is allocated by now
         self._evidence_shift = self._gate_shift + gates.next
         self._support_shift = self._evidence_shift + offset
+        # and, above them, one bit set by a present finding that implies others
+        self._implied_shift = self._support_shift + len(self._conditions)
+        self._support_all = (1 << len(self._conditions)) - 1
         self._mask_all = (1 << self._gate_shift) - 1
         self._gates_all = (1 << gates.next) - 1
         self._evidence_all = (1 << offset) - 1
@@ -803,7 +876,7 @@ class Engine:
             present = bits(self._evidence_present.get(fid, ()))
             absent = bits(self._evidence_absent.get(fid, ()))
             self._facts_info[fid] = (
-                word(pbit, gate, *present),  # present
+                word(pbit, gate, *present) | implies << self._implied_shift,  # present
                 word(abit, gate, absent[0], 0),  # absent (supports nothing)
                 word(0, gate, 0, 0),  # unknown: only its gates
                 cmps,
@@ -886,20 +959,21 @@ class Engine:
         # (a finding span), and their evidence (entry bits, and the conditions they touch).
         info = self._facts_info
         spans: list[res.FindingSpan] = []
+        append = spans.append
         plain = self._plain_spans
-        make_span = res.make_finding_span
-        w = 0  # the four masks side by side (see _facts_info)
-        implied = False
+        # Each span built in place (as res.make_finding_span builds it, without the call).
+        open_span = _OPEN_SPAN
+        span_class = res.FindingSpan
+        w = 0  # the masks side by side (see _facts_info)
         for fid, o in facts.items():
-            x = info.get(fid)
-            p = o.present
-            if x is None:  # an id the pack does not know: shown, nothing else
-                spans.append(self._span_of(fid, o))
+            try:
+                x = info[fid]
+            except KeyError:  # an id the pack does not know: shown, nothing else
+                append(self._span_of(fid, o))
                 continue
+            p = o.present
             if p is True:
                 w |= x[0]
-                if x[4]:
-                    implied = True
             elif p is False:
                 w |= x[1]
             else:
@@ -919,21 +993,29 @@ class Engine:
             ):
                 # The bare ones (the findings path) are few per pack: shared by results.
                 span = plain.get((fid, p))
-                spans.append(span if span is not None else self._plain_span(fid, p))
+                append(span if span is not None else self._plain_span(fid, p))
                 continue
+            span = open_span()
+            span.id = fid
+            span.label = x[5]
+            span.present = p
+            span.value = v
+            span.text = o.text
+            span.start = o.start
+            span.end = o.end
             q = o.qualifiers
-            spans.append(
-                make_span(
-                    fid, x[5], p, v, o.text, o.start, o.end, tuple(sorted(q)) if q else (), o.cues
-                )
-            )
+            span.qualifiers = tuple(sorted(q)) if q else ()
+            span.cues = o.cues
+            span._json = None
+            span.__class__ = span_class
+            append(span)
         m = w & self._mask_all
         g = (w >> self._gate_shift) & self._gates_all
         evidence = (w >> self._evidence_shift) & self._evidence_all
-        supported = w >> self._support_shift
+        supported = (w >> self._support_shift) & self._support_all
         copied = False
         reread = False  # the facts changed under what was read: read them again at the end
-        if implied:  # rare: complete the implications, then read the facts again
+        if w >> self._implied_shift:  # rare: complete the implications, then read again
             facts, copied, reread = self._with_implied(facts), True, True
             m, g, _ = self._scan(facts)
         # Derived findings in pack order, each seeing the ones before it (as _complete).
@@ -1106,14 +1188,14 @@ class Engine:
     def _decide(self, m: int, g: int) -> tuple[list[int], int]:
         """The indices of the fired rules (the catch-all dropped when another fires), and the
         open checks as a bit mask over check indices."""
-        tests = self._rule_tests
+        tests = self._rule_tests_by_length
         clear = self._clear_top
         fired = []
         c = (g & self._rule_gates) | self._rule_always
         while c:  # highest bit first (the bit ops of big integers are not free): reversed below
             b = c.bit_length()
             c &= clear[b]
-            if tests[b - 1](m):
+            if tests[b](m):
                 fired.append(b - 1)
         if fired:
             fired.reverse()  # the rules' order
@@ -1128,11 +1210,11 @@ class Engine:
         touched = (g >> self._check_base) & self._check_all
         o = self._check_untouched_open
         o ^= o & (touched | f)  # (not & ~: a negative operand costs copies)
-        check_tests = self._check_tests
+        check_tests = self._check_tests_by_length
         while touched:
             b = touched.bit_length()
             touched &= clear[b]
-            if check_tests[b - 1](m, f):
+            if check_tests[b](m, f):
                 o |= 1 << (b - 1)
         return fired, o
 
@@ -1221,22 +1303,20 @@ class Engine:
         supporting finding, or a total not above 0), else its sort key and score (the negated
         total, ``ci``, the score); or, when another order of adding the same weights may give
         another sum, ``(None, ci, mask, sum in the entries' order, that sum's sort key and
-        score or False, the weights by finding)``. Kept for the next assessment with the same
-        evidence."""
+        score or False, the weights by finding)``, kept apart (``_order_memo``). Kept for the
+        next assessment with the same evidence."""
         offset, width, prior, items, supports, cid, title, summary, mechanism, sources = (
             self._condition_parts[ci]
         )
         mask = (key >> offset) & width
-        clear = self._clear_top
         found = []
-        rest = mask
-        while rest:
-            b = rest.bit_length()
-            rest &= clear[b]
-            found.append(items[b - 1])
-        found.reverse()  # the entries' order: the order the result lists them in
         s = 0.0
-        for item in found:
+        rest = mask
+        while rest:  # lowest bit first: the entries' order, the order the result lists them in
+            low = rest & -rest
+            rest ^= low
+            item = items[low.bit_length() - 1]
+            found.append(item)
             s += item.weight
         out: Any = False
         total = prior + s
@@ -1250,12 +1330,15 @@ class Engine:
                 cid, title, shown[0], shown[1], summary, mechanism, tuple(found), sources
             )
             out = (-total, ci, score)
-        if len(found) > 2 and not _order_free([item.weight for item in found]):
+        n = len(found)
+        if n > 3 or (n == 3 and not _order_free([item.weight for item in found])):
             by_finding: dict[str, tuple[float, ...]] = {}
             for item in found:  # a finding's own entries in the order of the pack
                 by_finding[item.finding] = (*by_finding.get(item.finding, ()), item.weight)
             out = (None, ci, mask, s, out, by_finding)
-        if len(self._score_memo) < _MEMO_LIMIT:
+            if len(self._order_memo) < _MEMO_LIMIT:
+                self._order_memo[key] = out
+        elif len(self._score_memo) < _MEMO_LIMIT:
             self._score_memo[key] = out
         return out
 
@@ -1312,13 +1395,13 @@ class Engine:
             supported &= clear[b]
             key = evidence & bits_of[b]
             hit = memo.get(key)
-            if hit is None:
-                hit = self._score(b - 1, key)
-            if hit is not False:
-                if hit[0] is None:  # the order of the facts may give another sum: rare
+            if hit is None:  # new to this engine, or its sum may depend on the facts' order
+                hit = self._order_memo.get(key)
+                if hit is None:
+                    hit = self._score(b - 1, key)
+                if hit is not False and hit[0] is None:
                     hit = self._in_facts_order(hit, facts)
-                    if hit is False:
-                        continue
+            if hit is not False:
                 scored.append(hit)
         if len(scored) > 1:
             # Highest total first, then pack order: the list is in reverse pack order, and a

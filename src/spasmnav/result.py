@@ -47,6 +47,7 @@ __all__ = [
     "UncheckedRedFlag",
     "fast_constructor",
     "json_bytes",
+    "open_twin",
 ]
 
 SCHEMA_VERSION = 1
@@ -61,6 +62,21 @@ URGENT_LEVELS: tuple[Level, ...] = LEVELS[LEVELS.index("urgent") :]
 AnswerValue: TypeAlias = bool | float | int | str | list[str] | None
 JsonObject: TypeAlias = dict[str, Any]
 T = TypeVar("T")
+
+
+_TWINS: dict[type, type] = {}
+
+
+def open_twin(cls: type) -> type:
+    """The unfrozen class with the very slots of the frozen, slotted dataclass ``cls`` that
+    :func:`fast_constructor` fills (one per class): an instance of it whose every slot is set
+    becomes an ordinary instance of ``cls`` by ``obj.__class__ = cls``. For a hot loop that
+    builds many objects inline (the engine's finding spans) rather than through a call."""
+    twin = _TWINS.get(cls)
+    if twin is None:
+        twin = type(f"_Open{cls.__name__}", (), {"__slots__": tuple(getattr(cls, "__slots__", ()))})
+        _TWINS[cls] = twin
+    return twin
 
 
 def fast_constructor(cls: type[T]) -> Callable[..., T]:
@@ -80,7 +96,7 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
         raise TypeError(f"{cls.__name__}: a frozen dataclass with slots for exactly its fields")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: __post_init__ would be skipped")
-    twin = type(f"_Open{cls.__name__}", (), {"__slots__": slots})
+    twin = open_twin(cls)
     namespace: dict[str, Any] = {"_Twin": twin, "_cls": cls}
     params: list[str] = []
     body: list[str] = []
