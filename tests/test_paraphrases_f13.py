@@ -100,6 +100,15 @@ def test_a_low_potassium_alone_is_today(text: str) -> None:
     assert _level(text) == "urgent"
 
 
+@pytest.mark.parametrize(
+    "text", ["Сердце иногда перебоит, икры сводит.", "вчера сердце перебоило, ноги сводит"]
+)
+def test_the_heart_that_skips_is_read_without_typo_guessing(text: str) -> None:
+    # «перебоит» is the pack's own word, not a typo of «перебои» (test_normalise: typo
+    # tolerance adds no red flag to a non-emergency case, g15-diary-17)
+    assert _state(text, "palpitations") == "current"
+
+
 def test_palpitations_with_a_normal_potassium_are_no_potassium_emergency() -> None:
     text = "Калий 4,5, сердце иногда колотится после кофе, икру сводит."
     assert "low_potassium_symptomatic" not in _rules(text)
