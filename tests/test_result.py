@@ -322,3 +322,32 @@ def test_to_json_bytes_fall_back_as_json_bytes_do() -> None:
     assert odd.to_json_bytes() == result.json_bytes(odd.to_json())
     assert b'"advice":[{"id":1180591620717411303424}]' in odd.to_json_bytes()
     assert odd.advice[0]._frag is None
+
+
+def test_findings_bytes_are_the_bytes_of_their_dicts() -> None:
+    """The findings in ``to_json_bytes`` are the bytes of ``to_json``'s dicts for every kind
+    of value, and a kept dict is written as kept."""
+    spans = (
+        FindingSpan("a", "А", True, None, "дёргается", 3, 12, ("historical",), ("раньше",)),
+        FindingSpan("age", "Возраст", True, 70.0),
+        FindingSpan("n", "Н", None, 3.0, "", 0, 0, (), ()),
+        FindingSpan("b", "Б «в»\n", False, -0.25, 'с "кавычками"', None, None, ("negated",)),
+    )
+    sample = dataclasses.replace(_sample(), findings=spans)
+    assert sample.to_json_bytes() == result.json_bytes(sample.to_json())
+    kept = dataclasses.replace(_sample(), findings=(FindingSpan("k", "К", True),))
+    object.__setattr__(kept.findings[0], "_json", {"id": "k", "kept": True})
+    assert b'"findings":[{"id":"k","kept":true}]' in kept.to_json_bytes()
+    assert kept.to_json_bytes() == result.json_bytes(kept.to_json())
+
+
+def test_matches_bytes_are_the_bytes_of_their_dicts() -> None:
+    """The matches in ``to_json_bytes`` are the bytes of ``TextMatch.to_json``'s dicts, a
+    match with keys of its own (``extra``) included."""
+    matches = (
+        TextMatch("a", "дерг*", False, 5, 14, "дёргается", ("historical",)),
+        TextMatch("b", "сводит", True, 0, 6, "сводит", ("negated",), (("side", "left"),)),
+    )
+    sample = dataclasses.replace(_sample(), matches=matches)
+    assert sample.to_json_bytes() == result.json_bytes(sample.to_json())
+    assert '"text":"сводит","side":"left"}'.encode() in sample.to_json_bytes()

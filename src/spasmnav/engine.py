@@ -154,8 +154,13 @@ _UNKNOWN = Observation(None)
 # (bench/web.py's) the tables met about 2,200 distinct keys each, and 2,048 entries kept 99.0 %
 # of the score look-ups and 97.5 % of the reasons as hits (unbounded: the same); 8,192 entries
 # only made the server's memory grow until 100,000 texts and beyond (+17 MiB at the bounds)
-# for look-ups that save a microsecond or two of a millisecond's assessment.
-_MEMO_LIMIT = 2_048
+# for look-ups that save a microsecond or two of a millisecond's assessment. 512 entries: the
+# evaluation cases' keys still all fit (372 texts: 458 scores, 329 reasons, 85 open-check sets),
+# and the tables are full, or nearly, after a server's first 1,000 new texts instead of growing
+# for 10,000 more (bench/web.py: RSS 141 -> 160 MiB from 1,000 to 10,000 texts with 2,048,
+# 138 -> 147 MiB with 512); on texts that never repeat the misses cost about 10 us an
+# assessment (engine and JSON: 78-87 us with 2,048 entries, 90-97 us with 512).
+_MEMO_LIMIT = 512
 
 
 class _MaskCode:

@@ -201,12 +201,16 @@ class _NotFragment(Exception):
 
 
 def _fragment(item: Any) -> orjson.Fragment:
-    """An item's JSON (:func:`_memo`) as bytes, written on first use and kept beside it (the
-    shared items of the pack are written once per process, not once per answer)."""
+    """An item's JSON as bytes, written on first use and kept (the shared items of the pack
+    are written once per process, not once per answer). The dict it is written from is not
+    kept unless :func:`_memo` already keeps it: a server answering in bytes only would hold
+    each memoised item's JSON twice, as a tree of dicts and lists beside the bytes (the
+    engine's memo tables keep thousands of items: bench/web.py's server memory)."""
     frag: orjson.Fragment | None = item._frag
     if frag is None:
+        obj = item._json
         try:
-            frag = orjson.Fragment(orjson.dumps(_memo(item)))
+            frag = orjson.Fragment(orjson.dumps(obj if obj is not None else item._build()))
         except TypeError:
             raise _NotFragment from None
         object.__setattr__(item, "_frag", frag)
