@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spasmnav.content import Frame
+from spasmnav.language.frames import _apposition  # the apposition test is shared, not mirrored
 from spasmnav.language.morph import Token
 
 from .lexicon import Match, TokenIndex, Word, _word
@@ -19,22 +20,6 @@ __all__ = ["Frames"]
 
 
 Phrase = tuple[Word, ...]
-
-
-def _apposition(tokens: list[Token], clause_of: list[int], i: int) -> bool:
-    """Does token i's clause open as an apposition to the clause before it («ослабла другая,
-    правая нога»): only adjectives and commas before it in its clause, and the clause before
-    ending in an adjective?"""
-    c = clause_of[i]
-    j = i - 1
-    while j >= 0 and clause_of[j] == c:
-        t = tokens[j]
-        if (t.punct and t.text != ",") or (not t.punct and t.pos not in ("ADJF", "PRTF")):
-            return False
-        j -= 1
-    while j >= 0 and tokens[j].punct and tokens[j].text == ",":
-        j -= 1
-    return j >= 0 and clause_of[j] == c - 1 and tokens[j].pos == "ADJF"
 
 
 def _phrase(raw: str) -> Phrase:
