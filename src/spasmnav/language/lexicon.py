@@ -422,11 +422,32 @@ class Lexicon:
             )
             if checks:
                 self._by_first_info[n] = checks
-        # Both, by the word they are keyed by: (sure terms, checked terms).
-        self._first_entry: dict[int, tuple[tuple[int, ...], tuple[_TermCheck, ...]]] = {
-            n: (self._sure_by_first.get(n, ()), self._by_first_info.get(n, ()))
-            for n in self._by_first
-        }
+        # Both, by the word they are keyed by: (sure terms, checked terms of that one word, the
+        # other checked terms by a second word of theirs, the rarest of the rest): a term is only
+        # checked when its second word stands too.
+        self._first_entry: dict[
+            int,
+            tuple[
+                tuple[int, ...],
+                tuple[_TermCheck, ...],
+                tuple[tuple[int, tuple[_TermCheck, ...]], ...],
+            ],
+        ] = {}
+        for n in self._by_first:
+            alone: list[_TermCheck] = []
+            by_second: dict[int, list[_TermCheck]] = {}
+            for check in self._by_first_info.get(n, ()):
+                rest = check[1] - {n}
+                if rest:
+                    m = min(rest, key=lambda k: (uses[k], k))
+                    by_second.setdefault(m, []).append(check)
+                else:
+                    alone.append(check)
+            self._first_entry[n] = (
+                self._sure_by_first.get(n, ()),
+                tuple(alone),
+                tuple((m, tuple(checks)) for m, checks in by_second.items()),
+            )
         # Each term as find reads it: finding, source, word numbers, the finding's «near» words
         # (None without), and its shape (_CONTIGUOUS, _ONE, _TWO or _MORE words).
         self._plans: list[_Plan] = [
@@ -538,12 +559,17 @@ class Lexicon:
         candidates: list[int] = []
         entries = self._first_entry
         for n in present & self._first_words:  # the words that terms are keyed by
-            sure, checked = entries[n]
+            sure, alone, by_second = entries[n]
             if sure:
                 candidates += sure
-            for ti, words, always, prefixes in checked:
-                if words <= present and (always or any(m in weak for m in prefixes)):
+            for ti, _, always, prefixes in alone:
+                if always or any(m in weak for m in prefixes):
                     candidates.append(ti)
+            for also, checked in by_second:
+                if also in present:
+                    for ti, words, always, prefixes in checked:
+                        if words <= present and (always or any(m in weak for m in prefixes)):
+                            candidates.append(ti)
         if not candidates:
             return []
         candidates.sort()

@@ -142,6 +142,9 @@ class Qualifiers:
         # Pseudo-findings: each phrase's words by number, and the findings it cancels.
         self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
         self._pseudo_firsts: frozenset[int] = frozenset()
+        self._pseudo_by_first: dict[
+            int, tuple[tuple[tuple[int, ...], frozenset[int], frozenset[str]], ...]
+        ] = {}
         if rules is None:
             return
         self._pseudo = tuple(
@@ -150,6 +153,13 @@ class Qualifiers:
             if (words := _phrase(ps.phrase))
         )
         self._pseudo_firsts = frozenset(first for first, _, _ in self._pseudo)
+        # The same by first word, each phrase as its words' numbers (``Word.matches(token)`` is
+        # ``number(word) in index.at[i]``, see ``Vocabulary.match``) and the set of the others.
+        by_first: dict[int, list[tuple[tuple[int, ...], frozenset[int], frozenset[str]]]] = {}
+        for first, words, findings in self._pseudo:
+            ids = tuple(VOCABULARY.number(w) for w in words)
+            by_first.setdefault(first, []).append((ids, frozenset(ids[1:]), findings))
+        self._pseudo_by_first = {n: tuple(v) for n, v in by_first.items()}
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -196,20 +206,32 @@ class Qualifiers:
 
     def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
         """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
-        if self._pseudo_firsts.isdisjoint(index.present()):
+        present = index.pos
+        firsts = self._pseudo_firsts.intersection(present)
+        if not firsts:
             return matches  # no pseudo phrase can start anywhere
         spans: list[tuple[int, int, frozenset[str]]] = []
-        present = index.pos
-        tokens = index.tokens
-        n = len(tokens)
-        for first, words, findings in self._pseudo:
-            if first not in present:
-                continue
-            # Side by side, punctuation included («не могу сказать, что»).
-            for a in present[first]:
-                b = a + len(words) - 1
-                if b < n and all(w.matches(tokens[a + k]) for k, w in enumerate(words)):
-                    spans.append((a, b, findings))
+        at = index.at
+        n = len(at)
+        everywhere: frozenset[int] | None = None  # every word standing, punctuation included
+        by_first = self._pseudo_by_first
+        for first in firsts:
+            places = present[first]
+            for ids, rest, findings in by_first[first]:
+                size = len(ids)
+                if size == 1:
+                    spans.extend([(a, a, findings) for a in places])
+                    continue
+                if everywhere is None:
+                    everywhere = index.present().union(index.ppos)
+                if not rest <= everywhere:
+                    continue  # a word of it stands nowhere
+                # Side by side, punctuation included («не могу сказать, что»); the first word
+                # stands at each of its places.
+                for a in places:
+                    b = a + size - 1
+                    if b < n and all(ids[k] in at[a + k] for k in range(1, size)):
+                        spans.append((a, b, findings))
         if not spans:
             return matches
         return [

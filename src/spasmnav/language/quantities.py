@@ -394,6 +394,9 @@ _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = 
 # And where it stands in a clause: it ends one (``_measured``'s clauses), it ends a sentence,
 # it starts with a pregnancy word.
 _BREAK, _ENDS, _PREGNANT, _UNDONE, _NOT = (1 << i for i in range(8, 13))
+# And whether a diary's day can start at it (see ``_diary_rise``): a day's label, a date, a
+# label glued to its count, an ordinal.
+_DIARY = 1 << 13
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -428,6 +431,8 @@ def _kind(tok: Token) -> int:
             bits |= _ENDS
         if tok.text.startswith(PREGNANCY_PREFIX):
             bits |= _PREGNANT
+        if _diary_day(tok.text):
+            bits |= _DIARY
         make_room(_kind_cache, 4_096)  # bounded as morph._WORDS
         _kind_cache[key] = bits
     return bits
@@ -567,7 +572,9 @@ def extract_quantities(
             if tuple(t.text for t in tokens[i : i + n]) == words:
                 put("onset_hours_ago", hours, i, i + n, keep="min")
                 break
-    _diary_rise(tokens, put)
+    # A diary's days each start at a token that can start one: fewer than four, no diary.
+    if every & _DIARY and sum(1 for k in kinds if k & _DIARY) >= 4:
+        _diary_rise(tokens, put)
     q.spans = spans
     return q
 
@@ -588,6 +595,16 @@ _COUNT = re.compile(r"^(\d{1,3})[,;]?$")
 _DIARY_SKIP = frozenset({"—", "-", "–", ":", "=", "(", "день", "дня", "ночь", "ночью"})
 # What a number after a day's label must not be followed by: a time, a dose, a reading.
 _NOT_A_COUNT = frozenset({"мин", "минута", "час", "ч", "мг", "мл", "ммоль", "градус", "мм"})
+
+
+def _diary_day(text: str) -> bool:
+    """Can a diary's day start at a token of this text (``_diary_rise``'s labels)?"""
+    return (
+        _GLUED_DAY.match(text) is not None
+        or text in _DAY_LABELS
+        or _DATE_LABEL.match(text) is not None
+        or _ORDINAL_NUM.match(text) is not None
+    )
 
 
 def _diary_rise(tokens: list[Token], put: Callable[..., None]) -> None:
