@@ -62,13 +62,15 @@ class _Chunk:
     # and including it, and the clauses it opens in all; else None and -1.
     cum: tuple[int, ...] | None
     opens: int
+    # The lexicon's terms its tokens decide alone (``Lexicon.chunk_terms``).
+    terms: frozenset[int] = frozenset()
     # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
     # tuple: the token, its matches (all, weak), its kind, whether it can negate, the clauses
-    # it opens; else None.
+    # it opens, its terms; else None.
     one: _One | None = None
 
 
-_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int]
+_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int, frozenset[int]]
 # Where tokens i and j of a text stand in the person's text: from i's start to j's end.
 Place = Callable[[int, int], tuple[int, int]]
 
@@ -232,6 +234,9 @@ class Reader:
         self._whole_pieces: set[str] = set()
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
         self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
+        # The chunks of one word with no delimiter at either end (most), by the chunk alone:
+        # what ``_scan`` needs of each (``_Chunk.one``), without a look at its neighbours.
+        self._ones: dict[str, _One] = {}
         self._chunks_generation = self.vocabulary.generation
 
     def forget(self) -> None:
@@ -240,6 +245,7 @@ class Reader:
         from .quantities import forget as forget_kinds
 
         self._chunks.clear()
+        self._ones.clear()
         self._fragments.clear()
         self._wholes.clear()
         self._whole_pieces.clear()
@@ -284,8 +290,10 @@ class Reader:
                 placed,
             )
         cache = self._chunks
+        ones = self._ones
         if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
             cache.clear()
+            ones.clear()
             self._chunks_generation = vocab.generation
         origin = morph.origin_map(norm)
         tokens: list[Token] = []
@@ -293,6 +301,7 @@ class Reader:
         pos: dict[int, list[int]] = {}
         ppos: dict[int, list[int]] = {}
         weak: set[int] = set()
+        terms: set[int] = set()
         kinds: list[int] = []
         negs: list[int] = []
         sentence_of: list[int] = []
@@ -317,24 +326,32 @@ class Reader:
         edge = morph.EDGE_DELIMITERS
         kind_of = morph.kind_of
         at_char = 0
+        ones_get = ones.get
         for k, chunk in enumerate(pieces):
             a = find(chunk, at_char)
             at_char = a + len(chunk)
-            # Keyed by the chunk alone unless razdel's rules look across its edges.
-            key: str | morph.ChunkKey = chunk
-            if chunk[0] in edge or chunk[-1] in edge:  # morph.edges, inline
-                before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
-                after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
-                if before or after:
-                    key = (chunk, before, after)
-            found = get(key)
-            if found is None:
-                found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
-                morph.make_room(cache, _CHUNK_CACHE_SIZE)
-                cache[key] = found
-            one = found.one
+            one = ones_get(chunk)
+            if one is None:
+                # Keyed by the chunk alone unless razdel's rules look across its edges.
+                key: str | morph.ChunkKey = chunk
+                edged = chunk[0] in edge or chunk[-1] in edge
+                if edged:  # morph.edges, inline
+                    before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
+                    after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
+                    if before or after:
+                        key = (chunk, before, after)
+                hit = get(key)
+                if hit is None:
+                    hit = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
+                    morph.make_room(cache, _CHUNK_CACHE_SIZE)
+                    cache[key] = hit
+                found = hit
+                one = found.one
+                if one is not None and not edged:
+                    morph.make_room(ones, _CHUNK_CACHE_SIZE)
+                    ones[chunk] = one
             if one is not None:  # one word: the loops below for a chunk of one token, inline
-                tok, full, wk, kind, neg, opens = one
+                tok, full, wk, kind, neg, opens, lex = one
                 append(tok)
                 chunk_at_append(a)
                 at_append(full)
@@ -343,6 +360,8 @@ class Reader:
                     weak.update(wk)
                 if neg:
                     negs.append(i)
+                if lex:
+                    terms.update(lex)
                 for n in full:
                     plist = pos_get(n)
                     if plist is None:
@@ -361,6 +380,8 @@ class Reader:
             kinds.extend(found.kinds)
             if found.weak:
                 weak.update(found.weak)
+            if found.terms:
+                terms.update(found.terms)
             if found.negs:
                 negs.extend([i + r for r in found.negs])
             for r, n in found.words:
@@ -395,7 +416,7 @@ class Reader:
                         clause += 1  # the next token starts a sentence, hence a clause
             i += size
         negating = bool(negs)
-        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs)
+        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs, terms)
 
         def place(i: int, j: int) -> tuple[int, int]:
             start, end = chunk_at[i] + tokens[i].start, chunk_at[j] + tokens[j].end
@@ -413,9 +434,12 @@ class Reader:
         )
         matched = [self.vocabulary.match(tok) for tok in tokens]
         weak: set[int] = set()
-        for tok, (_, wk) in zip(tokens, matched, strict=True):
+        terms: set[int] = set()
+        chunk_terms = self.lexicon.chunk_terms
+        for tok, (full, wk) in zip(tokens, matched, strict=True):
             if not tok.punct:
                 weak.update(wk)
+                terms |= chunk_terms(full, wk)
         flow = tuple(
             (
                 int(tok.breaks_clause or tok.text == ",")
@@ -434,7 +458,7 @@ class Reader:
         if len(tokens) == 1 and not tokens[0].punct:
             t = tokens[0]
             full, wk = matched[0]
-            one = (t, full, wk, token_kind(t), negates(t), flow[0][0])
+            one = (t, full, wk, token_kind(t), negates(t), flow[0][0], frozenset(terms))
         return _Chunk(
             tokens=tuple(tokens),
             at=tuple(full for full, _ in matched),
@@ -457,6 +481,7 @@ class Reader:
             size=len(tokens),
             cum=cum,
             opens=opens,
+            terms=frozenset(terms),
             one=one,
         )
 
