@@ -143,7 +143,12 @@ class Qualifiers:
         self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
         self._pseudo_firsts: frozenset[int] = frozenset()
         self._pseudo_by_first: dict[
-            int, tuple[tuple[tuple[int, ...], frozenset[int], frozenset[str]], ...]
+            int,
+            tuple[
+                tuple[frozenset[str], ...],
+                dict[int, tuple[tuple[tuple[int, ...], frozenset[str]], ...]],
+                frozenset[int],
+            ],
         ] = {}
         if rules is None:
             return
@@ -154,12 +159,24 @@ class Qualifiers:
         )
         self._pseudo_firsts = frozenset(first for first, _, _ in self._pseudo)
         # The same by first word, each phrase as its words' numbers (``Word.matches(token)`` is
-        # ``number(word) in index.at[i]``, see ``Vocabulary.match``) and the set of the others.
-        by_first: dict[int, list[tuple[tuple[int, ...], frozenset[int], frozenset[str]]]] = {}
+        # ``number(word) in index.at[i]``, see ``Vocabulary.match``): the findings of the phrases
+        # of that one word, and the longer phrases by their second word, with the set of those.
+        singles: dict[int, list[frozenset[str]]] = {}
+        longer: dict[int, dict[int, list[tuple[tuple[int, ...], frozenset[str]]]]] = {}
         for first, words, findings in self._pseudo:
             ids = tuple(VOCABULARY.number(w) for w in words)
-            by_first.setdefault(first, []).append((ids, frozenset(ids[1:]), findings))
-        self._pseudo_by_first = {n: tuple(v) for n, v in by_first.items()}
+            if len(ids) == 1:
+                singles.setdefault(first, []).append(findings)
+            else:
+                longer.setdefault(first, {}).setdefault(ids[1], []).append((ids, findings))
+        self._pseudo_by_first = {
+            n: (
+                tuple(singles.get(n, ())),
+                {m: tuple(v) for m, v in longer.get(n, {}).items()},
+                frozenset(longer.get(n, {})),
+            )
+            for n in self._pseudo_firsts
+        }
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -213,25 +230,25 @@ class Qualifiers:
         spans: list[tuple[int, int, frozenset[str]]] = []
         at = index.at
         n = len(at)
-        everywhere: frozenset[int] | None = None  # every word standing, punctuation included
         by_first = self._pseudo_by_first
         for first in firsts:
             places = present[first]
-            for ids, rest, findings in by_first[first]:
-                size = len(ids)
-                if size == 1:
-                    spans.extend([(a, a, findings) for a in places])
+            singles, by_second, seconds = by_first[first]
+            for findings in singles:
+                spans.extend([(a, a, findings) for a in places])
+            if not seconds:
+                continue
+            # Side by side, punctuation included («не могу сказать, что»): the first word stands
+            # at each of its places; only the phrases whose second word stands right after it.
+            for a in places:
+                if a + 1 >= n:
                     continue
-                if everywhere is None:
-                    everywhere = index.present().union(index.ppos)
-                if not rest <= everywhere:
-                    continue  # a word of it stands nowhere
-                # Side by side, punctuation included («не могу сказать, что»); the first word
-                # stands at each of its places.
-                for a in places:
-                    b = a + size - 1
-                    if b < n and all(ids[k] in at[a + k] for k in range(1, size)):
-                        spans.append((a, b, findings))
+                for second in seconds.intersection(at[a + 1]):
+                    for ids, findings in by_second[second]:
+                        size = len(ids)
+                        b = a + size - 1
+                        if b < n and all(ids[k] in at[a + k] for k in range(2, size)):
+                            spans.append((a, b, findings))
         if not spans:
             return matches
         return [
@@ -414,8 +431,8 @@ class Qualifiers:
                 # («давно, лет пять назад, терял сознание»), never past one that does.
                 carry
                 and sentence_of[lo] == sentence_of[hi]
-                and clause_words.get(clause_of[a], 0) - (b - a + 1) <= 1
-                and matched.isdisjoint(
+                and words_in(clause_of[a]) - (b - a + 1) <= 1
+                and matched_clauses().isdisjoint(
                     range(
                         clause_of[lo] if lo == b else clause_of[lo] + 1, clause_of[hi] + (lo != b)
                     )
@@ -430,12 +447,26 @@ class Qualifiers:
         starts = [cues[k][1] for k in by_start]
         longest = max((c[2] - c[1] for c in cues), default=0)
         events = self._events
-        # Clauses that hold a finding: a date there is that finding's.
-        matched = {clause_of[p] for mm in matches for p in mm.positions}
-        clause_words: dict[int, int] = {}  # words in each clause, punctuation aside
-        for k, tok in enumerate(tokens):
-            if not tok.punct:
-                clause_words[clause_of[k]] = clause_words.get(clause_of[k], 0) + 1
+        # Clauses that hold a finding: a date there is that finding's; and the words in each
+        # clause, punctuation aside. Both worked out when a bare date first asks (rare).
+        matched: set[int] | None = None
+        clause_words: dict[int, int] | None = None
+
+        def matched_clauses() -> set[int]:
+            nonlocal matched
+            if matched is None:
+                matched = {clause_of[p] for mm in matches for p in mm.positions}
+            return matched
+
+        def words_in(clause: int) -> int:
+            nonlocal clause_words
+            if clause_words is None:
+                clause_words = {}
+                for k, tok in enumerate(tokens):
+                    if not tok.punct:
+                        clause_words[clause_of[k]] = clause_words.get(clause_of[k], 0) + 1
+            return clause_words.get(clause, 0)
+
         # Clauses holding a dated event: a historical cue there dates the event only.
         event_clauses = (
             {clause_of[m.positions[0]] for m in matches if m.finding in events} if events else set()
