@@ -66,11 +66,12 @@ class _Chunk:
     terms: frozenset[int] = frozenset()
     # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
     # tuple: the token, its matches (all, weak), its kind, whether it can negate, the clauses
-    # it opens, its terms; else None.
+    # it opens, its terms, its matches again as a tuple (in the set's order: faster to walk);
+    # else None.
     one: _One | None = None
 
 
-_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int, frozenset[int]]
+_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int, frozenset[int], tuple[int, ...]]
 # Where tokens i and j of a text stand in the person's text: from i's start to j's end.
 Place = Callable[[int, int], tuple[int, int]]
 
@@ -351,7 +352,7 @@ class Reader:
                     morph.make_room(ones, _CHUNK_CACHE_SIZE)
                     ones[chunk] = one
             if one is not None:  # one word: the loops below for a chunk of one token, inline
-                tok, full, wk, kind, neg, opens, lex = one
+                tok, full, wk, kind, neg, opens, lex, ids = one
                 append(tok)
                 chunk_at_append(a)
                 at_append(full)
@@ -362,7 +363,7 @@ class Reader:
                     negs.append(i)
                 if lex:
                     terms.update(lex)
-                for n in full:
+                for n in ids:
                     plist = pos_get(n)
                     if plist is None:
                         pos[n] = [i]
@@ -458,7 +459,16 @@ class Reader:
         if len(tokens) == 1 and not tokens[0].punct:
             t = tokens[0]
             full, wk = matched[0]
-            one = (t, full, wk, token_kind(t), negates(t), flow[0][0], frozenset(terms))
+            one = (
+                t,
+                full,
+                wk,
+                token_kind(t),
+                negates(t),
+                flow[0][0],
+                frozenset(terms),
+                tuple(full),
+            )
         return _Chunk(
             tokens=tuple(tokens),
             at=tuple(full for full, _ in matched),
@@ -613,11 +623,15 @@ class Reader:
         asked: set[int] | None = None  # the sentences that are questions, when needed
         read: list[tuple[Match, bool, frozenset[str], tuple[str, ...]]] = []
         denied_medicine = False
+        medicines = self.medicines
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             # No word that can negate stands in the text: nothing is negated (most texts); else
             # only the words that can are looked at as triggers.
-            medicine = m.finding in self.medicines
-            neg = negating and is_negated(tokens, m, listed, negs, medicine)
+            if negating:
+                medicine = m.finding in medicines
+                neg = is_negated(tokens, m, listed, negs, medicine)
+            else:
+                medicine = neg = False
             if neg and medicine:
                 # «А это не от баклофена?»: a medicine in a question is taken or weighed.
                 if asked is None:
@@ -641,7 +655,6 @@ class Reader:
                 if m.finding in _STOPPED and not neg and not mq
             }
             if stopped:
-                medicines = self.medicines
                 read = [
                     (
                         m,
@@ -683,7 +696,8 @@ class Reader:
                 chosen, _, quals, cues = ms[0]
                 present = None
             start, end = place(chosen.positions[0], chosen.positions[-1])
-            facts[fid] = _observation(present, None, text[start:end], start, end, quals, cues)
+            said = text[start:end]
+            facts[fid] = _observation(present, None, said, start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:
@@ -691,7 +705,11 @@ class Reader:
                         True, text=text[start:end], start=start, end=end, cues=cues
                     )
             for m, neg, mq, _ in ms:
-                a, b = place(m.positions[0], m.positions[-1])
+                if m is chosen:
+                    a, b, piece = start, end, said
+                else:
+                    a, b = place(m.positions[0], m.positions[-1])
+                    piece = text[a:b]
                 shown.append(
                     {
                         "finding": fid,
@@ -700,7 +718,7 @@ class Reader:
                         "qualifiers": sorted(mq | _NEGATED) if neg else sorted(mq) if mq else [],
                         "start": a,
                         "end": b,
-                        "text": text[a:b],
+                        "text": piece,
                     }
                 )
         for fid, obs in history.items():
