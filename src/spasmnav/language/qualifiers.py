@@ -575,6 +575,10 @@ class Qualifiers:
             for n in self._naming_ids.intersection(where):
                 spots.update(where[n])
         named = [(i, p) for i in sorted(spots) if (p := self._person_at(index, i)) is not None]
+        if all(p == "я" for _, p in named):
+            # Only the writer named («я», «мне»): nobody else's, so every finding is the patient's
+            # (the writer is the patient then; nothing is referred to another person either).
+            return [None] * len(matches)
         persons = [(i, p) for i, p in named if not self._reports(index, i)]
         # «у неё», «у него» name the person named last before them (a reporter too: «сестра
         # говорит, что у неё после родов отекали ноги» is the sister's): for whose a clause is,
