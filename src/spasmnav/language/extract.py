@@ -733,12 +733,10 @@ class Reader:
             if value is None:
                 continue
             span = spans.get(name)
-            facts[name] = Observation(
-                present=True,
-                value=float(value),
-                text=text[span[0] : span[1]] if span else None,
-                start=span[0] if span else None,
-                end=span[1] if span else None,
+            facts[name] = (
+                _observation(True, float(value), text[span[0] : span[1]], span[0], span[1])
+                if span
+                else _observation(True, float(value), None, None, None)
             )
         if q.pregnancy_weeks is not None and not facts.get("pregnancy", _UNKNOWN).present:
             weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant

@@ -951,8 +951,9 @@ def _shorthand(norm: Normalised) -> Normalised:
         norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
     if "+" in norm:
         norm = _rewrite(norm, _POTASSIUM_SIGN_RE, _potassium_sign)
-    # A compound numeral starts with one of the tens: without one, nothing to look for.
-    if any(tens in norm for tens in _TENS):
+    # A compound numeral starts with one of the tens: without one, nothing to look for (each
+    # of the tens holds one of these).
+    if "ьдесят" in norm or "дцать" in norm or "сорок" in norm or "девяносто" in norm:
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
     return norm
 
