@@ -539,7 +539,8 @@ class TextMatch:
             int(m["end"]),
             str(m["text"]),
             tuple(m.get("qualifiers") or ()),
-            tuple([(k, v) for k, v in m.items() if k not in keys]),
+            # no further keys (the reader's own matches): one subset test, not a pass over them
+            () if m.keys() <= keys else tuple([(k, v) for k, v in m.items() if k not in keys]),
         )
 
     def to_json(self) -> JsonObject:

@@ -62,13 +62,16 @@ class _Chunk:
     # and including it, and the clauses it opens in all; else None and -1.
     cum: tuple[int, ...] | None
     opens: int
+    # The lexicon's terms its tokens decide alone (``Lexicon.chunk_terms``).
+    terms: frozenset[int] = frozenset()
     # A chunk of one token outside punctuation (most chunks), all ``_scan`` needs of it in one
     # tuple: the token, its matches (all, weak), its kind, whether it can negate, the clauses
-    # it opens; else None.
+    # it opens, its terms, its matches again as a tuple (in the set's order: faster to walk);
+    # else None.
     one: _One | None = None
 
 
-_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int]
+_One = tuple[Token, frozenset[int], frozenset[int], int, bool, int, frozenset[int], tuple[int, ...]]
 # Where tokens i and j of a text stand in the person's text: from i's start to j's end.
 Place = Callable[[int, int], tuple[int, int]]
 
@@ -232,6 +235,9 @@ class Reader:
         self._whole_pieces: set[str] = set()
         # What _scan keeps per chunk (empty when the reader is built, so when it is pickled).
         self._chunks: dict[str | morph.ChunkKey, _Chunk] = {}
+        # The chunks of one word with no delimiter at either end (most), by the chunk alone:
+        # what ``_scan`` needs of each (``_Chunk.one``), without a look at its neighbours.
+        self._ones: dict[str, _One] = {}
         self._chunks_generation = self.vocabulary.generation
 
     def forget(self) -> None:
@@ -240,6 +246,7 @@ class Reader:
         from .quantities import forget as forget_kinds
 
         self._chunks.clear()
+        self._ones.clear()
         self._fragments.clear()
         self._wholes.clear()
         self._whole_pieces.clear()
@@ -284,8 +291,10 @@ class Reader:
                 placed,
             )
         cache = self._chunks
+        ones = self._ones
         if self._chunks_generation != vocab.generation:  # words numbered since: answers stale
             cache.clear()
+            ones.clear()
             self._chunks_generation = vocab.generation
         origin = morph.origin_map(norm)
         tokens: list[Token] = []
@@ -293,6 +302,7 @@ class Reader:
         pos: dict[int, list[int]] = {}
         ppos: dict[int, list[int]] = {}
         weak: set[int] = set()
+        terms: set[int] = set()
         kinds: list[int] = []
         negs: list[int] = []
         sentence_of: list[int] = []
@@ -317,24 +327,32 @@ class Reader:
         edge = morph.EDGE_DELIMITERS
         kind_of = morph.kind_of
         at_char = 0
+        ones_get = ones.get
         for k, chunk in enumerate(pieces):
             a = find(chunk, at_char)
             at_char = a + len(chunk)
-            # Keyed by the chunk alone unless razdel's rules look across its edges.
-            key: str | morph.ChunkKey = chunk
-            if chunk[0] in edge or chunk[-1] in edge:  # morph.edges, inline
-                before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
-                after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
-                if before or after:
-                    key = (chunk, before, after)
-            found = get(key)
-            if found is None:
-                found = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
-                morph.make_room(cache, _CHUNK_CACHE_SIZE)
-                cache[key] = found
-            one = found.one
+            one = ones_get(chunk)
+            if one is None:
+                # Keyed by the chunk alone unless razdel's rules look across its edges.
+                key: str | morph.ChunkKey = chunk
+                edged = chunk[0] in edge or chunk[-1] in edge
+                if edged:  # morph.edges, inline
+                    before = kind_of(pieces[k - 1][-1]) if k and chunk[0] in edge else ""
+                    after = kind_of(pieces[k + 1][0]) if k < last and chunk[-1] in edge else ""
+                    if before or after:
+                        key = (chunk, before, after)
+                hit = get(key)
+                if hit is None:
+                    hit = self._chunk(key if isinstance(key, tuple) else (chunk, "", ""))
+                    morph.make_room(cache, _CHUNK_CACHE_SIZE)
+                    cache[key] = hit
+                found = hit
+                one = found.one
+                if one is not None and not edged:
+                    morph.make_room(ones, _CHUNK_CACHE_SIZE)
+                    ones[chunk] = one
             if one is not None:  # one word: the loops below for a chunk of one token, inline
-                tok, full, wk, kind, neg, opens = one
+                tok, full, wk, kind, neg, opens, lex, ids = one
                 append(tok)
                 chunk_at_append(a)
                 at_append(full)
@@ -343,7 +361,9 @@ class Reader:
                     weak.update(wk)
                 if neg:
                     negs.append(i)
-                for n in full:
+                if lex:
+                    terms.update(lex)
+                for n in ids:
                     plist = pos_get(n)
                     if plist is None:
                         pos[n] = [i]
@@ -361,6 +381,8 @@ class Reader:
             kinds.extend(found.kinds)
             if found.weak:
                 weak.update(found.weak)
+            if found.terms:
+                terms.update(found.terms)
             if found.negs:
                 negs.extend([i + r for r in found.negs])
             for r, n in found.words:
@@ -395,7 +417,7 @@ class Reader:
                         clause += 1  # the next token starts a sentence, hence a clause
             i += size
         negating = bool(negs)
-        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs)
+        index = TokenIndex.of(tokens, vocab, at, pos, ppos, weak, negs, terms)
 
         def place(i: int, j: int) -> tuple[int, int]:
             start, end = chunk_at[i] + tokens[i].start, chunk_at[j] + tokens[j].end
@@ -413,9 +435,12 @@ class Reader:
         )
         matched = [self.vocabulary.match(tok) for tok in tokens]
         weak: set[int] = set()
-        for tok, (_, wk) in zip(tokens, matched, strict=True):
+        terms: set[int] = set()
+        chunk_terms = self.lexicon.chunk_terms
+        for tok, (full, wk) in zip(tokens, matched, strict=True):
             if not tok.punct:
                 weak.update(wk)
+                terms |= chunk_terms(full, wk)
         flow = tuple(
             (
                 int(tok.breaks_clause or tok.text == ",")
@@ -434,7 +459,16 @@ class Reader:
         if len(tokens) == 1 and not tokens[0].punct:
             t = tokens[0]
             full, wk = matched[0]
-            one = (t, full, wk, token_kind(t), negates(t), flow[0][0])
+            one = (
+                t,
+                full,
+                wk,
+                token_kind(t),
+                negates(t),
+                flow[0][0],
+                frozenset(terms),
+                tuple(full),
+            )
         return _Chunk(
             tokens=tuple(tokens),
             at=tuple(full for full, _ in matched),
@@ -457,6 +491,7 @@ class Reader:
             size=len(tokens),
             cum=cum,
             opens=opens,
+            terms=frozenset(terms),
             one=one,
         )
 
@@ -588,11 +623,15 @@ class Reader:
         asked: set[int] | None = None  # the sentences that are questions, when needed
         read: list[tuple[Match, bool, frozenset[str], tuple[str, ...]]] = []
         denied_medicine = False
+        medicines = self.medicines
         for m, (quals, cues) in zip(matches, qualified, strict=True):
             # No word that can negate stands in the text: nothing is negated (most texts); else
             # only the words that can are looked at as triggers.
-            medicine = m.finding in self.medicines
-            neg = negating and is_negated(tokens, m, listed, negs, medicine)
+            if negating:
+                medicine = m.finding in medicines
+                neg = is_negated(tokens, m, listed, negs, medicine)
+            else:
+                medicine = neg = False
             if neg and medicine:
                 # «А это не от баклофена?»: a medicine in a question is taken or weighed.
                 if asked is None:
@@ -616,7 +655,6 @@ class Reader:
                 if m.finding in _STOPPED and not neg and not mq
             }
             if stopped:
-                medicines = self.medicines
                 read = [
                     (
                         m,
@@ -658,7 +696,8 @@ class Reader:
                 chosen, _, quals, cues = ms[0]
                 present = None
             start, end = place(chosen.positions[0], chosen.positions[-1])
-            facts[fid] = _observation(present, None, text[start:end], start, end, quals, cues)
+            said = text[start:end]
+            facts[fid] = _observation(present, None, said, start, end, quals, cues)
             if present is None and "historical" in quals and "other" not in quals:
                 target = self.history_as.get(fid)
                 if target is not None:
@@ -666,7 +705,11 @@ class Reader:
                         True, text=text[start:end], start=start, end=end, cues=cues
                     )
             for m, neg, mq, _ in ms:
-                a, b = place(m.positions[0], m.positions[-1])
+                if m is chosen:
+                    a, b, piece = start, end, said
+                else:
+                    a, b = place(m.positions[0], m.positions[-1])
+                    piece = text[a:b]
                 shown.append(
                     {
                         "finding": fid,
@@ -675,7 +718,7 @@ class Reader:
                         "qualifiers": sorted(mq | _NEGATED) if neg else sorted(mq) if mq else [],
                         "start": a,
                         "end": b,
-                        "text": text[a:b],
+                        "text": piece,
                     }
                 )
         for fid, obs in history.items():
@@ -690,12 +733,10 @@ class Reader:
             if value is None:
                 continue
             span = spans.get(name)
-            facts[name] = Observation(
-                present=True,
-                value=float(value),
-                text=text[span[0] : span[1]] if span else None,
-                start=span[0] if span else None,
-                end=span[1] if span else None,
+            facts[name] = (
+                _observation(True, float(value), text[span[0] : span[1]], span[0], span[1])
+                if span
+                else _observation(True, float(value), None, None, None)
             )
         if q.pregnancy_weeks is not None and not facts.get("pregnancy", _UNKNOWN).present:
             weeks = facts["pregnancy_weeks"]  # «на 36 неделе» says she is pregnant

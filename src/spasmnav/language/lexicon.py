@@ -173,7 +173,7 @@ class TokenIndex:
     ``at[i]`` are the numbers of the words token i matches; ``pos[n]`` the sorted positions of
     the (non-punctuation) tokens word n matches; ``ppos`` the same for punctuation tokens."""
 
-    __slots__ = ("_present", "at", "negs", "pos", "ppos", "tokens", "vocabulary", "weak")
+    __slots__ = ("_present", "at", "negs", "pos", "ppos", "terms", "tokens", "vocabulary", "weak")
 
     def __init__(self, tokens: list[Token], vocabulary: Vocabulary | None = None) -> None:
         vocab = vocabulary if vocabulary is not None else VOCABULARY
@@ -198,6 +198,8 @@ class TokenIndex:
                 weak.update(wk)
         self.weak = weak
         self.negs: list[int] | None = None
+        # The lexicon's terms its tokens decide alone (``Lexicon.chunk_terms``), when gathered.
+        self.terms: set[int] | None = None
         self._present: frozenset[int] | None = None
 
     @classmethod
@@ -210,6 +212,7 @@ class TokenIndex:
         ppos: dict[int, list[int]],
         weak: set[int],
         negs: list[int] | None = None,
+        terms: set[int] | None = None,
     ) -> TokenIndex:
         """An index whose parts were gathered elsewhere, as ``__init__`` gathers them
         (``at[i]``: ``vocabulary.match(tokens[i])[0]``; ``weak``: the weak matches of the
@@ -223,6 +226,7 @@ class TokenIndex:
         self.ppos = ppos
         self.weak = weak
         self.negs = negs
+        self.terms = terms
         self._present = None
         return self
 
@@ -422,11 +426,50 @@ class Lexicon:
             )
             if checks:
                 self._by_first_info[n] = checks
-        # Both, by the word they are keyed by: (sure terms, checked terms).
-        self._first_entry: dict[int, tuple[tuple[int, ...], tuple[_TermCheck, ...]]] = {
-            n: (self._sure_by_first.get(n, ()), self._by_first_info.get(n, ()))
-            for n in self._by_first
-        }
+        # Both, by the word they are keyed by: (sure terms, checked terms of that one word, the
+        # other checked terms by a second word of theirs, the rarest of the rest): a term is only
+        # checked when its second word stands too.
+        self._first_entry: dict[
+            int,
+            tuple[
+                tuple[int, ...],
+                tuple[_TermCheck, ...],
+                tuple[tuple[int, tuple[_TermCheck, ...]], ...],
+            ],
+        ] = {}
+        for n in self._by_first:
+            alone: list[_TermCheck] = []
+            by_second: dict[int, list[_TermCheck]] = {}
+            for check in self._by_first_info.get(n, ()):
+                rest = check[1] - {n}
+                if rest:
+                    m = min(rest, key=lambda k: (uses[k], k))
+                    by_second.setdefault(m, []).append(check)
+                else:
+                    alone.append(check)
+            self._first_entry[n] = (
+                self._sure_by_first.get(n, ()),
+                tuple(alone),
+                tuple((m, tuple(checks)) for m, checks in by_second.items()),
+            )
+        # What a word decides alone, so a chunk can work it out once (``chunk_terms``): the terms
+        # tried whenever the word stands (the sure ones, and those of that one word that match
+        # weakly whenever they match), and those tried when it matches weakly (the word a prefix
+        # that starts a token's text or equals a lemma: what ``find`` asks of the rest).
+        self._standing_terms: dict[int, frozenset[int]] = {}
+        self._weak_terms: dict[int, frozenset[int]] = {}
+        for n, (sure_tis, alone_checks, _) in self._first_entry.items():
+            standing = set(sure_tis) | {c[0] for c in alone_checks if c[2]}
+            weakly = {c[0] for c in alone_checks if not c[2] and n in c[3]}
+            if standing:
+                self._standing_terms[n] = frozenset(standing)
+            if weakly:
+                self._weak_terms[n] = frozenset(weakly)
+        self._standing_words = frozenset(self._standing_terms)
+        self._weak_words = frozenset(self._weak_terms)
+        # The key words with terms checked against a second word: all ``find`` does per text.
+        self._second_entry = {n: e[2] for n, e in self._first_entry.items() if e[2]}
+        self._second_words = frozenset(self._second_entry)
         # Each term as find reads it: finding, source, word numbers, the finding's «near» words
         # (None without), and its shape (_CONTIGUOUS, _ONE, _TWO or _MORE words).
         self._plans: list[_Plan] = [
@@ -518,6 +561,20 @@ class Lexicon:
             for fid, ids in self._elsewhere_ids.items()
         }
 
+    def chunk_terms(self, full: frozenset[int], weak: frozenset[int]) -> frozenset[int]:
+        """The terms a token decides alone that ``find`` tries, given the words it matches
+        (``full``) and those it matches weakly (``weak``, of a token outside punctuation): over
+        a text's tokens outside punctuation, their union is the part of ``find``'s candidates
+        that needs no second word."""
+        out: set[int] = set()
+        standing = self._standing_terms
+        for n in self._standing_words.intersection(full):
+            out |= standing[n]
+        weakly = self._weak_terms
+        for n in self._weak_words.intersection(weak):
+            out |= weakly[n]
+        return frozenset(out)
+
     def find(
         self,
         tokens: list[Token],
@@ -535,15 +592,34 @@ class Lexicon:
         pos = idx.pos
         present = idx.present()
         weak = idx.weak
-        candidates: list[int] = []
-        entries = self._first_entry
-        for n in present & self._first_words:  # the words that terms are keyed by
-            sure, checked = entries[n]
-            if sure:
-                candidates += sure
-            for ti, words, always, prefixes in checked:
-                if words <= present and (always or any(m in weak for m in prefixes)):
-                    candidates.append(ti)
+        candidates: list[int]
+        chunked = idx.terms
+        if chunked is not None:
+            # The terms each chunk decided alone, gathered while scanning (``chunk_terms``);
+            # what is left: terms keyed by a word standing here, checked against a second one.
+            candidates = list(chunked)
+            seconds = self._second_entry
+            for n in present & self._second_words:
+                for also, checked in seconds[n]:
+                    if also in present:
+                        for ti, words, always, prefixes in checked:
+                            if words <= present and (always or any(m in weak for m in prefixes)):
+                                candidates.append(ti)
+        else:
+            candidates = []
+            entries = self._first_entry
+            for n in present & self._first_words:  # the words that terms are keyed by
+                sure, alone, by_second = entries[n]
+                if sure:
+                    candidates += sure
+                for ti, _, always, prefixes in alone:
+                    if always or any(m in weak for m in prefixes):
+                        candidates.append(ti)
+                for also, checked in by_second:
+                    if also in present:
+                        for ti, words, always, prefixes in checked:
+                            if words <= present and (always or any(m in weak for m in prefixes)):
+                                candidates.append(ti)
         if not candidates:
             return []
         candidates.sort()

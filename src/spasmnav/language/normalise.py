@@ -928,22 +928,32 @@ def _side_letter(m: re.Match[str]) -> str:
 _ARROW_RE = re.compile(r"\s*(?:→|⟶|->|—>|–>|=>)\s*")
 
 
+# What each rewrite below needs to find anything, looked for first (a plain pattern the regex
+# engine scans fast): a reading's mark before a number; a bare temperature's digits.
+_MARK_BEFORE_NUMBER_RE = re.compile(r"[:=—–-]\s*[0-9]")
+_TEMPERATURE_DIGITS_RE = re.compile(r"(?:3[7-9]|4[0-2])[.,][0-9]")
+
+
 def _shorthand(norm: Normalised) -> Normalised:
-    if any(mark in norm for mark in ":=—–-") or "сат." in norm or "sat." in norm:
+    if (any(mark in norm for mark in ":=—–-") and _MARK_BEFORE_NUMBER_RE.search(norm)) or (
+        "сат." in norm or "sat." in norm
+    ):
         norm = _rewrite(norm, _READING_MARK_RE, _reading_mark)
     norm = _rewrite(norm, _SHORTHAND_RE, _short)
     norm = _rewrite(norm, _UK_LETTER_RE, _uk_letter)
     if ">" in norm or "→" in norm or "⟶" in norm:
         norm = _rewrite(norm, _ARROW_RE, lambda m: " затем ")
-    if "." in norm:
+    if "л." in norm or "п." in norm:
         norm = _rewrite(norm, _SIDE_LETTER_RE, _side_letter)
-    norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
+    if _TEMPERATURE_DIGITS_RE.search(norm):
+        norm = _rewrite(norm, _BARE_TEMPERATURE_RE, _bare_temperature)
     if "-" in norm:
         norm = _rewrite(norm, _REDUPLICATED_RE, _reduplicated)
     if "+" in norm:
         norm = _rewrite(norm, _POTASSIUM_SIGN_RE, _potassium_sign)
-    # A compound numeral starts with one of the tens: without one, nothing to look for.
-    if any(tens in norm for tens in _TENS):
+    # A compound numeral starts with one of the tens: without one, nothing to look for (each
+    # of the tens holds one of these).
+    if "ьдесят" in norm or "дцать" in norm or "сорок" in norm or "девяносто" in norm:
         norm = _rewrite(norm, _COMPOUND_RE, _compound)
     return norm
 

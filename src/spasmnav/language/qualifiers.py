@@ -145,6 +145,14 @@ class Qualifiers:
         # Pseudo-findings: each phrase's words by number, and the findings it cancels.
         self._pseudo: tuple[tuple[int, tuple[Word, ...], frozenset[str]], ...] = ()
         self._pseudo_firsts: frozenset[int] = frozenset()
+        self._pseudo_by_first: dict[
+            int,
+            tuple[
+                tuple[frozenset[str], ...],
+                dict[int, tuple[tuple[tuple[int, ...], frozenset[str]], ...]],
+                frozenset[int],
+            ],
+        ] = {}
         if rules is None:
             return
         self._pseudo = tuple(
@@ -153,6 +161,25 @@ class Qualifiers:
             if (words := _phrase(ps.phrase))
         )
         self._pseudo_firsts = frozenset(first for first, _, _ in self._pseudo)
+        # The same by first word, each phrase as its words' numbers (``Word.matches(token)`` is
+        # ``number(word) in index.at[i]``, see ``Vocabulary.match``): the findings of the phrases
+        # of that one word, and the longer phrases by their second word, with the set of those.
+        singles: dict[int, list[frozenset[str]]] = {}
+        longer: dict[int, dict[int, list[tuple[tuple[int, ...], frozenset[str]]]]] = {}
+        for first, words, findings in self._pseudo:
+            ids = tuple(VOCABULARY.number(w) for w in words)
+            if len(ids) == 1:
+                singles.setdefault(first, []).append(findings)
+            else:
+                longer.setdefault(first, {}).setdefault(ids[1], []).append((ids, findings))
+        self._pseudo_by_first = {
+            n: (
+                tuple(singles.get(n, ())),
+                {m: tuple(v) for m, v in longer.get(n, {}).items()},
+                frozenset(longer.get(n, {})),
+            )
+            for n in self._pseudo_firsts
+        }
         self._terminators = tuple(_ids(_phrase(t)) for t in rules.terminators)
         for phrase in self._terminators:
             if phrase:
@@ -199,20 +226,32 @@ class Qualifiers:
 
     def drop_pseudo(self, index: TokenIndex, matches: list[Match]) -> list[Match]:
         """The matches less those a pseudo phrase cancels («тугой бинт»: no stiffness)."""
-        if self._pseudo_firsts.isdisjoint(index.present()):
+        present = index.pos
+        firsts = self._pseudo_firsts.intersection(present)
+        if not firsts:
             return matches  # no pseudo phrase can start anywhere
         spans: list[tuple[int, int, frozenset[str]]] = []
-        present = index.pos
-        tokens = index.tokens
-        n = len(tokens)
-        for first, words, findings in self._pseudo:
-            if first not in present:
+        at = index.at
+        n = len(at)
+        by_first = self._pseudo_by_first
+        for first in firsts:
+            places = present[first]
+            singles, by_second, seconds = by_first[first]
+            for findings in singles:
+                spans.extend([(a, a, findings) for a in places])
+            if not seconds:
                 continue
-            # Side by side, punctuation included («не могу сказать, что»).
-            for a in present[first]:
-                b = a + len(words) - 1
-                if b < n and all(w.matches(tokens[a + k]) for k, w in enumerate(words)):
-                    spans.append((a, b, findings))
+            # Side by side, punctuation included («не могу сказать, что»): the first word stands
+            # at each of its places; only the phrases whose second word stands right after it.
+            for a in places:
+                if a + 1 >= n:
+                    continue
+                for second in seconds.intersection(at[a + 1]):
+                    for ids, findings in by_second[second]:
+                        size = len(ids)
+                        b = a + size - 1
+                        if b < n and all(ids[k] in at[a + k] for k in range(2, size)):
+                            spans.append((a, b, findings))
         if not spans:
             return matches
         return [
@@ -395,8 +434,8 @@ class Qualifiers:
                 # («давно, лет пять назад, терял сознание»), never past one that does.
                 carry
                 and sentence_of[lo] == sentence_of[hi]
-                and clause_words.get(clause_of[a], 0) - (b - a + 1) <= 1
-                and matched.isdisjoint(
+                and words_in(clause_of[a]) - (b - a + 1) <= 1
+                and matched_clauses().isdisjoint(
                     range(
                         clause_of[lo] if lo == b else clause_of[lo] + 1, clause_of[hi] + (lo != b)
                     )
@@ -411,12 +450,26 @@ class Qualifiers:
         starts = [cues[k][1] for k in by_start]
         longest = max((c[2] - c[1] for c in cues), default=0)
         events = self._events
-        # Clauses that hold a finding: a date there is that finding's.
-        matched = {clause_of[p] for mm in matches for p in mm.positions}
-        clause_words: dict[int, int] = {}  # words in each clause, punctuation aside
-        for k, tok in enumerate(tokens):
-            if not tok.punct:
-                clause_words[clause_of[k]] = clause_words.get(clause_of[k], 0) + 1
+        # Clauses that hold a finding: a date there is that finding's; and the words in each
+        # clause, punctuation aside. Both worked out when a bare date first asks (rare).
+        matched: set[int] | None = None
+        clause_words: dict[int, int] | None = None
+
+        def matched_clauses() -> set[int]:
+            nonlocal matched
+            if matched is None:
+                matched = {clause_of[p] for mm in matches for p in mm.positions}
+            return matched
+
+        def words_in(clause: int) -> int:
+            nonlocal clause_words
+            if clause_words is None:
+                clause_words = {}
+                for k, tok in enumerate(tokens):
+                    if not tok.punct:
+                        clause_words[clause_of[k]] = clause_words.get(clause_of[k], 0) + 1
+            return clause_words.get(clause, 0)
+
         # Clauses holding a dated event: a historical cue there dates the event only.
         event_clauses = (
             {clause_of[m.positions[0]] for m in matches if m.finding in events} if events else set()
@@ -525,6 +578,10 @@ class Qualifiers:
             for n in self._naming_ids.intersection(where):
                 spots.update(where[n])
         named = [(i, p) for i in sorted(spots) if (p := self._person_at(index, i)) is not None]
+        if all(p == "я" for _, p in named):
+            # Only the writer named («я», «мне»): nobody else's, so every finding is the patient's
+            # (the writer is the patient then; nothing is referred to another person either).
+            return [None] * len(matches)
         persons = [(i, p) for i, p in named if not self._reports(index, i)]
         # «у неё», «у него» name the person named last before them (a reporter too: «сестра
         # говорит, что у неё после родов отекали ноги» is the sister's): for whose a clause is,

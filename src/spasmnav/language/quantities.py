@@ -394,6 +394,9 @@ _STROKE, _EPISODE, _EVENT, _ACTIVITY, _RESOLVED, _NOTHING, _COUNTS, _WORDLESS = 
 # And where it stands in a clause: it ends one (``_measured``'s clauses), it ends a sentence,
 # it starts with a pregnancy word.
 _BREAK, _ENDS, _PREGNANT, _UNDONE, _NOT = (1 << i for i in range(8, 13))
+# And whether a diary's day can start at it (see ``_diary_rise``): a day's label, a date, a
+# label glued to its count, an ordinal.
+_DIARY = 1 << 13
 _KINDS = (
     (STROKE_LEMMAS, _STROKE),
     (EPISODE_LEMMAS, _EPISODE),
@@ -428,6 +431,8 @@ def _kind(tok: Token) -> int:
             bits |= _ENDS
         if tok.text.startswith(PREGNANCY_PREFIX):
             bits |= _PREGNANT
+        if _diary_day(tok.text):
+            bits |= _DIARY
         make_room(_kind_cache, 4_096)  # bounded as morph._WORDS
         _kind_cache[key] = bits
     return bits
@@ -567,7 +572,9 @@ def extract_quantities(
             if tuple(t.text for t in tokens[i : i + n]) == words:
                 put("onset_hours_ago", hours, i, i + n, keep="min")
                 break
-    _diary_rise(tokens, put)
+    # A diary's days each start at a token that can start one: fewer than four, no diary.
+    if every & _DIARY and sum(1 for k in kinds if k & _DIARY) >= 4:
+        _diary_rise(tokens, put)
     q.spans = spans
     return q
 
@@ -588,6 +595,16 @@ _COUNT = re.compile(r"^(\d{1,3})[,;]?$")
 _DIARY_SKIP = frozenset({"—", "-", "–", ":", "=", "(", "день", "дня", "ночь", "ночью"})
 # What a number after a day's label must not be followed by: a time, a dose, a reading.
 _NOT_A_COUNT = frozenset({"мин", "минута", "час", "ч", "мг", "мл", "ммоль", "градус", "мм"})
+
+
+def _diary_day(text: str) -> bool:
+    """Can a diary's day start at a token of this text (``_diary_rise``'s labels)?"""
+    return (
+        _GLUED_DAY.match(text) is not None
+        or text in _DAY_LABELS
+        or _DATE_LABEL.match(text) is not None
+        or _ORDINAL_NUM.match(text) is not None
+    )
 
 
 def _diary_rise(tokens: list[Token], put: Callable[..., None]) -> None:
@@ -633,6 +650,36 @@ def _diary_rise(tokens: list[Token], put: Callable[..., None]) -> None:
         put("diary_count_rise", last - first, counts[0][1], counts[-1][2] + 1)
 
 
+def _episodic(
+    clauses: list[tuple[int, int, bool]],
+    clause_kinds: list[int],
+    clause_findings: dict[int, set[str]],
+    movement: frozenset[str],
+) -> list[bool]:
+    """Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»).
+    Once one clause of a sentence is episodic, all of them are."""
+    episodic: list[bool] = []
+    sentence_start, sentence_episodic = 0, False
+    # The tokens inside a match of a movement.
+    moving = sorted(j for j, found in clause_findings.items() if not movement.isdisjoint(found))
+    for ci, (lo, hi, starts_sentence) in enumerate(clauses):
+        if starts_sentence or not episodic:
+            sentence_start, sentence_episodic = len(episodic), False
+        episodic.append(
+            bool(clause_kinds[ci] & _EPISODE)
+            or (bool(moving) and bisect_left(moving, hi) > bisect_left(moving, lo))
+            # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
+            or (hi - lo <= 4 and bool(episodic) and episodic[-1])
+        )
+        if episodic[-1] and not sentence_episodic:
+            for i in range(sentence_start, len(episodic)):
+                episodic[i] = True
+            sentence_episodic = True
+        elif sentence_episodic:
+            episodic[-1] = True
+    return episodic
+
+
 def _measured(
     tokens: list[Token],
     kinds: list[int],
@@ -664,27 +711,16 @@ def _measured(
         clauses.append((start, len(tokens), new_sentence))
         clause_kinds.append(bits)
     stroke_clause = [bool(b & _STROKE) for b in clause_kinds]
-    # Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»).
-    # Once one clause of a sentence is episodic, all of them are.
-    episodic: list[bool] = []
-    sentence_start, sentence_episodic = 0, False
-    # The tokens inside a match of a movement.
-    moving = sorted(j for j, found in clause_findings.items() if not movement.isdisjoint(found))
-    for ci, (lo, hi, starts_sentence) in enumerate(clauses):
-        if starts_sentence or not episodic:
-            sentence_start, sentence_episodic = len(episodic), False
-        episodic.append(
-            bool(clause_kinds[ci] & _EPISODE)
-            or (bool(moving) and bisect_left(moving, hi) > bisect_left(moving, lo))
-            # «…дергаются!!! уже минуты три»: a bare time goes on from what came before
-            or (hi - lo <= 4 and bool(episodic) and episodic[-1])
-        )
-        if episodic[-1] and not sentence_episodic:
-            for i in range(sentence_start, len(episodic)):
-                episodic[i] = True
-            sentence_episodic = True
-        elif sentence_episodic:
-            episodic[-1] = True
+    # Whether each clause's sentence speaks of an episode («бьётся … уже минуты три»), worked
+    # out when a length under a day first asks.
+    episodic_of: list[bool] | None = None
+
+    def episodic_at(ci: int) -> bool:
+        nonlocal episodic_of
+        if episodic_of is None:
+            episodic_of = _episodic(clauses, clause_kinds, clause_findings, movement)
+        return episodic_of[ci]
+
     for ci, (lo, hi, starts_sentence) in enumerate(clauses):
         if not clause_kinds[ci] & _COUNTS:
             continue  # nothing here can be a quantity
@@ -700,7 +736,6 @@ def _measured(
             has_stroke = stroke_clause[ci - 1]
         here = clause_kinds[ci]
         has_event = bool(here & _EVENT)
-        has_episode_word = episodic[ci]
         activity = bool(here & _ACTIVITY)
         resolved = bool(here & _RESOLVED)
         says_nothing = (
@@ -889,7 +924,7 @@ def _measured(
             if unit < 1:
                 if later and not resolved:
                     pass  # «через час шею свернуло»: a delay, not a length
-                elif activity or not has_episode_word:
+                elif activity or not episodic_at(ci):
                     pass  # «стою по 10 часов», «икаю уже час»
                 elif days * 1440 >= 0.49:
                     put("episode_minutes", days * 1440, start, end)
